@@ -1,0 +1,24 @@
+# Two commands on a fresh machine with only python3:
+#   make demo   -> creates .venv, installs, runs the app on the built-in demo sandbox
+#   make test   -> creates .venv, installs with test extras, runs the test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+.PHONY: install demo test bench
+install: $(BIN)/.installed
+
+demo: $(BIN)/.installed
+	$(BIN)/pipedrive-tui --demo
+
+test: $(BIN)/.installed
+	TEXTUAL_ANIMATION=none $(BIN)/python -m pytest -q
+
+bench: $(BIN)/.installed
+	$(BIN)/python benchmarks/run_all.py

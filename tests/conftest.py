@@ -1,0 +1,13 @@
+"""Shared test settings. Area fixtures live in tests/support/."""
+
+import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+os.environ.setdefault("TEXTUAL_ANIMATION", "none")
+os.environ.setdefault("NO_COLOR", "")  # never inherit a user's NO_COLOR in tests
+if os.environ.get("NO_COLOR") == "":
+    del os.environ["NO_COLOR"]
+
+# "Today" for every test and snapshot that depends on the date.
+FROZEN_NOW = datetime(2026, 11, 18, 9, 30, tzinfo=ZoneInfo("Europe/Berlin"))

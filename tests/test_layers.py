@@ -1,0 +1,40 @@
+"""DESIGN.md section 1: nothing below the UI imports textual; widgets never call HTTP."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORE = [ROOT / "tui" / "api", ROOT / "tui" / "store", ROOT / "tui" / "sandbox", ROOT / "tui" / "models.py"]
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def _files(paths):
+    for p in paths:
+        if p.is_file():
+            yield p
+        elif p.is_dir():
+            yield from p.rglob("*.py")
+
+
+def test_core_does_not_import_textual():
+    offenders = [str(f.relative_to(ROOT)) for f in _files(CORE) if {"textual", "rich"} & _imports(f)]
+    assert offenders == []
+
+
+def test_widgets_do_not_use_http():
+    offenders = [
+        str(f.relative_to(ROOT))
+        for f in _files([ROOT / "widgets"])
+        if {"httpx"} & _imports(f) or "tui.api" in f.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

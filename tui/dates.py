@@ -1,0 +1,96 @@
+"""Friendly date input: `YYYY-MM-DD`, `today`, `tomorrow`, `+3d`, `-1w`, `fri`, `next fri`.
+
+Used by every form with a date field. `parse_date` raises `ValueError` with a message
+meant to be shown next to the field.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_REL = re.compile(r"^([+-])\s*(\d{1,4})\s*([dwm]?)$")
+
+HINT = "use YYYY-MM-DD, today, tomorrow, +3d, +2w, fri or next fri"
+
+
+def _weekday(word: str) -> int | None:
+    word = word[:3]
+    return WEEKDAYS.index(word) if word in WEEKDAYS else None
+
+
+def next_weekday(today: date, weekday: int, *, strictly_after: bool = True) -> date:
+    """The next date with that weekday (0 = Monday) after today (or today if allowed)."""
+    delta = (weekday - today.weekday()) % 7
+    if delta == 0 and strictly_after:
+        delta = 7
+    return today + timedelta(days=delta)
+
+
+def next_monday(today: date) -> date:
+    return next_weekday(today, 0)
+
+
+def parse_date(text: str, today: date) -> date:
+    """Parse user input into a date relative to `today`."""
+    raw = text.strip().lower()
+    if not raw:
+        raise ValueError("enter a date: " + HINT)
+    if raw in {"today", "tod", "now"}:
+        return today
+    if raw in {"tomorrow", "tom", "tmrw"}:
+        return today + timedelta(days=1)
+    if raw == "yesterday":
+        return today - timedelta(days=1)
+    if raw in {"next week", "nw"}:
+        return next_monday(today)
+    m = _REL.match(raw)
+    if m:
+        sign = 1 if m.group(1) == "+" else -1
+        n = int(m.group(2)) * sign
+        unit = m.group(3) or "d"
+        if unit == "d":
+            return today + timedelta(days=n)
+        if unit == "w":
+            return today + timedelta(weeks=n)
+        month = today.month - 1 + n
+        year = today.year + month // 12
+        month = month % 12 + 1
+        day = min(today.day, _days_in_month(year, month))
+        return date(year, month, day)
+    words = raw.split()
+    if len(words) == 2 and words[0] == "next":
+        wd = _weekday(words[1])
+        if wd is not None:
+            # "next fri": the Friday of next week if today is before Friday, else the coming one
+            return next_weekday(today, wd)
+    if len(words) == 1:
+        wd = _weekday(words[0])
+        if wd is not None:
+            return next_weekday(today, wd)
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        pass
+    raise ValueError(f"'{text.strip()}' is not a date: {HINT}")
+
+
+def parse_time(text: str) -> str | None:
+    """`9`, `9:30`, `09:30`, `14:05` -> `HH:MM`; empty -> None. Raises ValueError."""
+    raw = text.strip()
+    if not raw:
+        return None
+    m = re.match(r"^(\d{1,2})(?::?(\d{2}))?$", raw)
+    if not m:
+        raise ValueError(f"'{raw}' is not a time: use HH:MM, e.g. 09:30")
+    hour, minute = int(m.group(1)), int(m.group(2) or 0)
+    if hour > 23 or minute > 59:
+        raise ValueError(f"'{raw}' is not a time of day (00:00-23:59)")
+    return f"{hour:02d}:{minute:02d}"
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - date(year, month, 1)).days

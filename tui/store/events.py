@@ -1,0 +1,58 @@
+"""What the store tells its subscribers (the UI turns these into Textual messages)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from tui.api.budget import Budget
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    profile: str = "default"
+    mode: Literal["online", "offline", "syncing"] = "online"
+    first_sync: bool = False              # true while the cache is being filled the first time
+    sync_collection: str | None = None    # what is being fetched now
+    sync_done: int = 0                    # items fetched in this sync so far
+    sync_total: int | None = None         # total if known
+    pending: int = 0                      # outbox rows waiting to be pushed
+    conflicts: int = 0                    # outbox rows held as conflicts
+    last_sync: datetime | None = None
+    budget: Budget | None = None
+    last_error: str | None = None         # human text of the last sync/push problem
+
+
+@dataclass(frozen=True)
+class DataChanged:
+    """Rows of these tables changed (after an edit, a sync, a rollback)."""
+
+    tables: frozenset[str]
+
+
+@dataclass(frozen=True)
+class StatusChanged:
+    status: StoreStatus
+
+
+@dataclass(frozen=True)
+class EditRejected:
+    """The server refused an edit for good; the cache was rolled back to the server's state."""
+
+    entity: str
+    entity_id: int
+    op: str
+    reason: str          # human readable, e.g. "Pipedrive refused moving the deal: stage 99 not found"
+    fields: tuple[str, ...] = ()   # the payload's fields (for mapping a 400 to a form field)
+
+
+@dataclass(frozen=True)
+class ConflictDetected:
+    seq: int
+    entity: str
+    entity_id: int
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # name -> (mine, theirs)
+
+
+StoreEvent = DataChanged | StatusChanged | EditRejected | ConflictDetected

@@ -1,0 +1,1 @@
+"""Read queries, one module per screen area; each function takes a sqlite3 connection."""

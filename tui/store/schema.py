@@ -1,0 +1,285 @@
+"""SQLite schema of the local cache, and its migrations.
+
+One file per profile. Every entity table keeps the columns the screens filter, join and
+sort by, plus `data`: the server's JSON object as last seen (or as edited locally), so a
+model can always be rebuilt with `Model.model_validate_json(row["data"])`.
+
+Conventions
+- Times in columns are normalised UTC strings `YYYY-MM-DDTHH:MM:SSZ` (v1's
+  `YYYY-MM-DD HH:MM:SS` is converted on ingest, see ingest.py); dates stay `YYYY-MM-DD`.
+- Booleans are 0/1.
+- Ids of entities created locally and not yet acknowledged by the server are negative;
+  the outbox replaces them with the server id everywhere once the create lands.
+- The schema version lives in `PRAGMA user_version`; MIGRATIONS[n] brings n -> n+1.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+SCHEMA_V1 = """
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT
+);
+
+CREATE TABLE IF NOT EXISTS users (
+    id        INTEGER PRIMARY KEY,
+    name      TEXT NOT NULL,
+    email     TEXT,
+    is_you    INTEGER NOT NULL DEFAULT 0,
+    active    INTEGER NOT NULL DEFAULT 1,
+    data      TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS currencies (
+    code            TEXT PRIMARY KEY,
+    name            TEXT,
+    symbol          TEXT,
+    decimal_points  INTEGER NOT NULL DEFAULT 2,
+    active          INTEGER NOT NULL DEFAULT 1,
+    data            TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS activity_types (
+    id          INTEGER PRIMARY KEY,
+    key_string  TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    icon_key    TEXT,
+    active      INTEGER NOT NULL DEFAULT 1,
+    order_nr    INTEGER NOT NULL DEFAULT 0,
+    data        TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS activity_types_key ON activity_types(key_string);
+
+CREATE TABLE IF NOT EXISTS pipelines (
+    id                   INTEGER PRIMARY KEY,
+    name                 TEXT NOT NULL,
+    order_nr             INTEGER NOT NULL DEFAULT 0,
+    probability_enabled  INTEGER NOT NULL DEFAULT 0,
+    is_deleted           INTEGER NOT NULL DEFAULT 0,
+    data                 TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS stages (
+    id                INTEGER PRIMARY KEY,
+    pipeline_id       INTEGER NOT NULL,
+    name              TEXT NOT NULL,
+    order_nr          INTEGER NOT NULL DEFAULT 0,
+    deal_probability  INTEGER,
+    rot_enabled       INTEGER NOT NULL DEFAULT 0,
+    days_to_rotten    INTEGER,
+    is_deleted        INTEGER NOT NULL DEFAULT 0,
+    data              TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stages_pipeline ON stages(pipeline_id, order_nr);
+
+CREATE TABLE IF NOT EXISTS organizations (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL,
+    owner_id     INTEGER,
+    address      TEXT,
+    add_time     TEXT,
+    update_time  TEXT,
+    data         TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS organizations_name ON organizations(name COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS organizations_owner ON organizations(owner_id);
+
+CREATE TABLE IF NOT EXISTS persons (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT NOT NULL,
+    org_id         INTEGER,
+    owner_id       INTEGER,
+    primary_email  TEXT,
+    primary_phone  TEXT,
+    add_time       TEXT,
+    update_time    TEXT,
+    data           TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS persons_name ON persons(name COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS persons_org ON persons(org_id);
+CREATE INDEX IF NOT EXISTS persons_owner ON persons(owner_id);
+
+CREATE TABLE IF NOT EXISTS deals (
+    id                   INTEGER PRIMARY KEY,
+    title                TEXT NOT NULL,
+    value                REAL NOT NULL DEFAULT 0,
+    currency             TEXT,
+    status               TEXT NOT NULL DEFAULT 'open',
+    pipeline_id          INTEGER,
+    stage_id             INTEGER,
+    owner_id             INTEGER,
+    person_id            INTEGER,
+    org_id               INTEGER,
+    probability          REAL,
+    expected_close_date  TEXT,
+    add_time             TEXT,
+    update_time          TEXT,
+    stage_change_time    TEXT,
+    won_time             TEXT,
+    lost_time            TEXT,
+    close_time           TEXT,
+    lost_reason          TEXT,
+    data                 TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deals_board ON deals(pipeline_id, status, stage_id);
+CREATE INDEX IF NOT EXISTS deals_stage ON deals(stage_id, status);
+CREATE INDEX IF NOT EXISTS deals_person ON deals(person_id);
+CREATE INDEX IF NOT EXISTS deals_org ON deals(org_id);
+CREATE INDEX IF NOT EXISTS deals_owner ON deals(owner_id, status);
+CREATE INDEX IF NOT EXISTS deals_lost_reason ON deals(lost_reason) WHERE lost_reason IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS activities (
+    id                   INTEGER PRIMARY KEY,
+    subject              TEXT NOT NULL DEFAULT '',
+    type                 TEXT NOT NULL DEFAULT 'task',
+    owner_id             INTEGER,
+    deal_id              INTEGER,
+    person_id            INTEGER,  -- the primary participant (v2 `participants`), else person_id
+    org_id               INTEGER,
+    due_date             TEXT,     -- YYYY-MM-DD
+    due_time             TEXT,     -- HH:MM or HH:MM:SS, UTC as Pipedrive stores it; NULL = all day
+    duration             TEXT,     -- HH:MM or HH:MM:SS
+    done                 INTEGER NOT NULL DEFAULT 0,
+    marked_as_done_time  TEXT,
+    add_time             TEXT,
+    update_time          TEXT,
+    data                 TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS activities_agenda ON activities(done, due_date, due_time);
+CREATE INDEX IF NOT EXISTS activities_owner ON activities(owner_id, done, due_date);
+CREATE INDEX IF NOT EXISTS activities_deal ON activities(deal_id, done, due_date, due_time);
+CREATE INDEX IF NOT EXISTS activities_person ON activities(person_id);
+CREATE INDEX IF NOT EXISTS activities_org ON activities(org_id);
+
+CREATE TABLE IF NOT EXISTS notes (
+    id             INTEGER PRIMARY KEY,
+    content        TEXT NOT NULL DEFAULT '',
+    deal_id        INTEGER,
+    person_id      INTEGER,
+    org_id         INTEGER,
+    user_id        INTEGER,
+    pinned_deal    INTEGER NOT NULL DEFAULT 0,
+    pinned_person  INTEGER NOT NULL DEFAULT 0,
+    pinned_org     INTEGER NOT NULL DEFAULT 0,
+    add_time       TEXT,
+    update_time    TEXT,
+    data           TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS notes_deal ON notes(deal_id);
+CREATE INDEX IF NOT EXISTS notes_person ON notes(person_id);
+CREATE INDEX IF NOT EXISTS notes_org ON notes(org_id);
+
+-- Field definitions from the v2 Fields API (dealFields, personFields, organizationFields):
+-- names of custom fields for detail screens.
+CREATE TABLE IF NOT EXISTS fields (
+    entity      TEXT NOT NULL,           -- 'deal' | 'person' | 'organization'
+    field_code  TEXT NOT NULL,
+    field_name  TEXT NOT NULL,
+    field_type  TEXT,
+    is_custom   INTEGER NOT NULL DEFAULT 0,
+    data        TEXT NOT NULL,
+    PRIMARY KEY (entity, field_code)
+);
+
+-- One row per synced collection: the incremental-sync high-water mark.
+CREATE TABLE IF NOT EXISTS sync_state (
+    collection   TEXT PRIMARY KEY,
+    high_water   TEXT,      -- max server update_time seen (UTC, normalised)
+    last_full    TEXT,      -- when the last full fetch of this collection finished
+    last_sync    TEXT       -- when the last successful sync of it finished
+);
+
+-- The server's copy of an entity at the time of the first pending local edit to it:
+-- what a permanent failure rolls back to, and the base a conflict check compares with.
+CREATE TABLE IF NOT EXISTS server_copy (
+    entity  TEXT NOT NULL,
+    id      INTEGER NOT NULL,
+    data    TEXT NOT NULL,
+    PRIMARY KEY (entity, id)
+);
+
+-- Durable queue of local edits, pushed in `seq` order by the store's background pusher.
+CREATE TABLE IF NOT EXISTS outbox (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    op           TEXT NOT NULL,       -- create | update | delete
+    entity       TEXT NOT NULL,       -- deal | person | organization | activity | note
+    entity_id    INTEGER NOT NULL,    -- local (negative) id for creates until acknowledged
+    payload      TEXT NOT NULL,       -- JSON: only the changed fields (update), the body (create)
+    base         TEXT,                -- JSON: the changed fields' values before the edit (conflict check)
+    base_update_time TEXT,            -- the entity's update_time when the edit was made
+    idempotency_key TEXT,             -- creates: marker used to find a create whose response was lost
+    created_at   TEXT NOT NULL,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    state        TEXT NOT NULL DEFAULT 'pending',  -- pending | conflict | failed
+    last_error   TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_state ON outbox(state, seq);
+
+-- Edits the server refused (permanent failures), with the human reason, for the UI.
+CREATE TABLE IF NOT EXISTS rejections (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    entity      TEXT NOT NULL,
+    entity_id   INTEGER NOT NULL,
+    op          TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    seen        INTEGER NOT NULL DEFAULT 0
+);
+"""
+
+SCHEMA_VERSION = 1
+
+# MIGRATIONS[n] upgrades a database at version n to n + 1. Version 0 is an empty file.
+MIGRATIONS: dict[int, str] = {0: SCHEMA_V1}
+
+ENTITY_TABLES: dict[str, str] = {
+    "deal": "deals",
+    "person": "persons",
+    "organization": "organizations",
+    "activity": "activities",
+    "note": "notes",
+    "pipeline": "pipelines",
+    "stage": "stages",
+    "user": "users",
+    "activity_type": "activity_types",
+    "currency": "currencies",
+}
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the database to SCHEMA_VERSION. Returns the version found before."""
+    (found,) = conn.execute("PRAGMA user_version").fetchone()
+    if found > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"cache schema version {found} is newer than this app ({SCHEMA_VERSION}); "
+            "upgrade pipedrive-tui or remove the cache file"
+        )
+    version = found
+    while version < SCHEMA_VERSION:
+        with conn:
+            conn.executescript(MIGRATIONS[version])
+            version += 1
+            conn.execute(f"PRAGMA user_version = {version}")
+    return found
+
+
+def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
+    """Open a cache connection with the pragmas the app relies on.
+
+    `check_same_thread=False`: connections are created on one thread and used on the
+    store's dedicated reader/writer threads; each connection is used by one thread at a time.
+    """
+    if readonly:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(path, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    if not readonly:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.execute("PRAGMA busy_timeout=5000")
+    return conn
