@@ -78,6 +78,9 @@ class _TextExtractor(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in {"script", "style", "head", "title"}:
             self._skip = max(0, self._skip - 1)
+        elif tag == "p":
+            self._newline()
+            self.parts.append("\n")  # paragraphs are separated by a blank line
         elif tag in self.BLOCK or tag == "li":
             self._newline()
         elif tag in {"ul", "ol"}:
