@@ -1,0 +1,317 @@
+"""Async Pipedrive client: v2 first, v1 only where Pipedrive has no v2 (notes, users,
+activity types, currencies, recents).
+
+Retry and idempotency policy
+- GET, PATCH, PUT and DELETE are idempotent: retried on connect errors, timeouts, dropped
+  connections, 5xx, malformed bodies and burst 429s, with capped exponential backoff and
+  jitter (429 waits Retry-After / x-ratelimit-reset / ~2 s).
+- POST creates something. It is retried only when the request certainly did not reach the
+  server (connect error) or the server refused it before processing (429). After a timeout,
+  a dropped connection, a 5xx or a malformed response the outcome is unknown: the client
+  does NOT resend; it raises with `uncertain=True`. The store then looks on the server for
+  the entity it tried to create before sending again (see tui/store/outbox.py), so a lost
+  response never produces a duplicate.
+- A 429 with `x-daily-ratelimit-token-remaining: 0` is DailyBudgetExhausted: never retried.
+
+The token only travels in headers (auth.py); every message and log line goes through
+`Auth.redact`, and RequestLog carries the path without query string secrets (there are none).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from tui.api.auth import Auth
+from tui.api.budget import Budget
+from tui.api.errors import (
+    ApiError,
+    MalformedResponse,
+    NetworkError,
+    RateLimited,
+    error_for_status,
+)
+from tui.api.ratelimit import Pacer, budget_from_headers, retry_delay
+
+V2 = "/api/v2"
+V1 = "/api/v1"
+PAGE = 500
+IDEMPOTENT = {"GET", "PUT", "PATCH", "DELETE", "HEAD"}
+
+
+@dataclass(frozen=True)
+class RequestLog:
+    method: str
+    path: str
+    status: int | None
+    token_cost: int
+    duration_ms: float
+    attempt: int = 1
+
+
+def known_cost(method: str, path: str) -> int:
+    """Token cost when the server does not send x-token-cost (reference section 5)."""
+    v1 = not path.startswith(V2)
+    parts = [p for p in path.split("?")[0].split("/") if p]
+    is_item = bool(parts) and parts[-1].isdigit()
+    if "search" in path.lower():
+        return 40 if v1 else 20
+    if method == "GET":
+        if is_item:
+            return 2 if v1 else 1
+        if not v1 and any(p in ("pipelines", "stages") for p in parts):
+            return 5
+        return 20 if v1 else 10
+    if method == "DELETE":
+        return 6 if v1 else 3
+    return 10 if v1 else 5
+
+
+class PipedriveClient:
+    def __init__(
+        self,
+        base_url: str,
+        auth: Auth,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        on_request: Callable[[RequestLog], None] | None = None,
+        max_retries: int = 4,
+        timeout: float = 30.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.auth = auth
+        self.max_retries = max_retries
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._on_request = on_request
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            transport=transport,
+            timeout=httpx.Timeout(timeout),
+            headers={"Accept": "application/json", "User-Agent": "pipedrive-tui", **auth.headers()},
+            follow_redirects=False,
+        )
+        self._pacer = Pacer(sleep)
+        self.budget = Budget()
+        self.requests_made = 0
+        self.tokens_spent = 0
+
+    # -- core ---------------------------------------------------------------------------
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json_body: Any = None,
+        json: Any = None,  # noqa: A002 - alias matching httpx
+    ) -> dict[str, Any]:
+        """Send one request (with retries per the policy above); return the JSON envelope."""
+        method = method.upper()
+        body = json if json is not None else json_body
+        params = {k: _param(v) for k, v in (params or {}).items() if v is not None}
+        idempotent = method in IDEMPOTENT
+        attempt = 0
+        while True:
+            attempt += 1
+            await self._pacer.wait()
+            started = time.monotonic()
+            try:
+                response = await self._http.request(method, path, params=params or None, json=body)
+            except httpx.TransportError as exc:
+                self._log(method, path, None, 0, started, attempt)
+                reached = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+                err = NetworkError(
+                    self.auth.redact(_network_message(exc)),
+                    method=method,
+                    path=path,
+                    uncertain=reached and not idempotent,
+                )
+                if (idempotent or not reached) and attempt <= self.max_retries:
+                    await self._backoff(attempt)
+                    continue
+                raise err from None
+            cost = self._account(response, method, path)
+            self._log(method, path, response.status_code, cost, started, attempt)
+            if response.status_code < 400:
+                try:
+                    data = response.json()
+                    if not isinstance(data, dict):
+                        raise ValueError("not an object")
+                except ValueError:
+                    err = MalformedResponse(
+                        f"Pipedrive sent an unreadable response to {method} {path}",
+                        status=response.status_code,
+                        method=method,
+                        path=path,
+                        uncertain=not idempotent,
+                    )
+                    if idempotent and attempt <= self.max_retries:
+                        await self._backoff(attempt)
+                        continue
+                    raise err from None
+                return data
+            err = error_for_status(
+                response.status_code,
+                response.content,
+                response.headers.get("content-type", ""),
+                method=method,
+                path=path,
+                retry_after=retry_delay(response.headers) if response.status_code == 429 else None,
+                daily_remaining=self.budget.daily_remaining,
+            )
+            err.message = self.auth.redact(err.message)
+            if isinstance(err, RateLimited):
+                delay = err.retry_after or 2.0
+                self._pacer.block_for(delay)
+                if attempt <= self.max_retries:
+                    await self._sleep(delay + self._rng.uniform(0, 0.5))
+                    continue
+                raise err
+            if err.transient:  # 5xx
+                err.uncertain = not idempotent
+                if idempotent and attempt <= self.max_retries:
+                    await self._backoff(attempt)
+                    continue
+            raise err
+
+    def _account(self, response: httpx.Response, method: str, path: str) -> int:
+        self.requests_made += 1
+        self.budget = budget_from_headers(response.headers, self.budget)
+        self._pacer.update(self.budget)
+        header = response.headers.get("x-token-cost")
+        try:
+            cost = int(header) if header is not None else known_cost(method, path)
+        except ValueError:
+            cost = known_cost(method, path)
+        self.tokens_spent += cost
+        return cost
+
+    def _log(self, method: str, path: str, status: int | None, cost: int, started: float, attempt: int) -> None:
+        if self._on_request is not None:
+            self._on_request(
+                RequestLog(method, path, status, cost, (time.monotonic() - started) * 1000, attempt)
+            )
+
+    async def _backoff(self, attempt: int) -> None:
+        delay = min(8.0, 0.25 * (2 ** (attempt - 1)))
+        await self._sleep(delay * (0.5 + self._rng.random()))
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> "PipedriveClient":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # -- pagination -----------------------------------------------------------------------
+
+    async def pages_v2(self, path: str, params: dict[str, Any] | None = None) -> AsyncIterator[list[dict[str, Any]]]:
+        """v2 cursor pagination: limit 500, follow additional_data.next_cursor until null."""
+        query = dict(params or {})
+        query.setdefault("limit", PAGE)
+        while True:
+            env = await self.request("GET", path, params=query)
+            yield list(env.get("data") or [])
+            cursor = (env.get("additional_data") or {}).get("next_cursor")
+            if not cursor:
+                return
+            query["cursor"] = cursor
+
+    async def pages_v1(self, path: str, params: dict[str, Any] | None = None) -> AsyncIterator[list[dict[str, Any]]]:
+        """v1 offset pagination: start/limit until more_items_in_collection is false."""
+        query = dict(params or {})
+        query.setdefault("limit", PAGE)
+        query.setdefault("start", 0)
+        while True:
+            env = await self.request("GET", path, params=query)
+            data = env.get("data") or []
+            yield list(data) if isinstance(data, list) else [data]
+            pagination = (env.get("additional_data") or {}).get("pagination") or {}
+            if not pagination.get("more_items_in_collection"):
+                return
+            query["start"] = pagination.get("next_start", query["start"] + len(data))
+
+    # -- v2 resources ---------------------------------------------------------------------
+
+    async def list_v2(self, resource: str, **params: Any) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        async for page in self.pages_v2(f"{V2}/{resource}", params):
+            items.extend(page)
+        return items
+
+    async def get_v2(self, resource: str, item_id: int, **params: Any) -> dict[str, Any]:
+        return (await self.request("GET", f"{V2}/{resource}/{item_id}", params=params))["data"]
+
+    async def create_v2(self, resource: str, body: dict[str, Any]) -> dict[str, Any]:
+        return (await self.request("POST", f"{V2}/{resource}", json=body))["data"]
+
+    async def update_v2(self, resource: str, item_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        return (await self.request("PATCH", f"{V2}/{resource}/{item_id}", json=body))["data"]
+
+    async def delete_v2(self, resource: str, item_id: int) -> None:
+        await self.request("DELETE", f"{V2}/{resource}/{item_id}")
+
+    async def search_v2(self, term: str, item_types: str = "deal,person,organization", limit: int = 20) -> list[dict[str, Any]]:
+        env = await self.request(
+            "GET", f"{V2}/itemSearch", params={"term": term, "item_types": item_types, "limit": min(limit, 100)}
+        )
+        return [i.get("item", i) for i in ((env.get("data") or {}).get("items") or [])]
+
+    # -- v1 resources (no v2 equivalent) ---------------------------------------------------
+
+    async def me(self) -> dict[str, Any]:
+        return (await self.request("GET", f"{V1}/users/me"))["data"]
+
+    async def list_v1(self, resource: str, **params: Any) -> list[dict[str, Any]]:
+        """users, activityTypes, currencies: no pagination parameters."""
+        return list((await self.request("GET", f"{V1}/{resource}", params=params)).get("data") or [])
+
+    async def list_notes(self, **params: Any) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        async for page in self.pages_v1(f"{V1}/notes", params):
+            items.extend(page)
+        return items
+
+    async def get_note(self, note_id: int) -> dict[str, Any]:
+        return (await self.request("GET", f"{V1}/notes/{note_id}"))["data"]
+
+    async def create_note(self, body: dict[str, Any]) -> dict[str, Any]:
+        return (await self.request("POST", f"{V1}/notes", json=body))["data"]
+
+    async def update_note(self, note_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        return (await self.request("PUT", f"{V1}/notes/{note_id}", json=body))["data"]
+
+    async def delete_note(self, note_id: int) -> None:
+        await self.request("DELETE", f"{V1}/notes/{note_id}")
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple, set)):
+        return ",".join(str(v) for v in value)
+    return value
+
+
+def _network_message(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "Pipedrive did not answer in time (timeout)"
+    if isinstance(exc, httpx.ConnectError):
+        return "Cannot reach Pipedrive (offline or DNS/connection failure)"
+    return "The connection to Pipedrive broke off"
+
+
+__all__ = ["PipedriveClient", "RequestLog", "known_cost", "ApiError", "json"]

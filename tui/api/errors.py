@@ -1,0 +1,160 @@
+"""Typed API errors with messages meant for people (never containing the token)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+
+class ApiError(Exception):
+    """Base class. `transient`: worth retrying later. `uncertain`: the request may have
+    reached the server and been applied (only meaningful for non-idempotent requests)."""
+
+    transient = False
+    kind = "error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        error: str | None = None,
+        error_info: str | None = None,
+        retry_after: float | None = None,
+        uncertain: bool = False,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.error = error
+        self.error_info = error_info
+        self.retry_after = retry_after
+        self.uncertain = uncertain
+        self.method = method
+        self.path = path
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class AuthError(ApiError):
+    kind = "auth"
+
+
+class PermissionDenied(ApiError):
+    kind = "permission"
+
+
+class NotFound(ApiError):
+    kind = "not_found"
+
+
+class ValidationError(ApiError):
+    kind = "validation"
+
+    @property
+    def field(self) -> str | None:
+        """The field a 400 names, when its text names one (best effort)."""
+        text = f"{self.error or ''} {self.error_info or ''}"
+        m = re.search(r"\b([a-z_]+(?:_id|_date|_time|title|name|value|currency|probability|status|emails|phones|subject|type|due_date|due_time|duration|content))\b", text)
+        return m.group(1) if m else None
+
+
+class RateLimited(ApiError):
+    kind = "rate_limited"
+    transient = True
+
+
+class DailyBudgetExhausted(ApiError):
+    kind = "budget"
+
+
+class ServerError(ApiError):
+    kind = "server"
+    transient = True
+
+
+class NetworkError(ApiError):
+    kind = "network"
+    transient = True
+
+
+class MalformedResponse(ApiError):
+    kind = "malformed"
+    transient = True
+
+
+def _strip_html(text: str) -> str:
+    text = re.sub(r"(?is)<(script|style).*?</\1>", " ", text)
+    title = re.search(r"(?is)<title>(.*?)</title>", text)
+    if title:
+        return " ".join(title.group(1).split())
+    return " ".join(re.sub(r"<[^>]+>", " ", text).split())
+
+
+def parse_error_body(body: bytes, content_type: str) -> tuple[str | None, str | None]:
+    """(error, error_info) from a Pipedrive error body; defensive about its shape."""
+    text = body.decode("utf-8", "replace")
+    data: Any = None
+    if "json" in content_type or text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+    if isinstance(data, dict):
+        error = data.get("error") or data.get("message")
+        if isinstance(error, dict):
+            error = error.get("message") or json.dumps(error)
+        info = data.get("error_info")
+        return (str(error) if error else None, str(info) if info else None)
+    if "<" in text and ">" in text:
+        stripped = _strip_html(text)
+        return (stripped[:200] or None, None)
+    text = " ".join(text.split())
+    return (text[:200] or None, None)
+
+
+def error_for_status(
+    status: int,
+    body: bytes,
+    content_type: str,
+    *,
+    method: str,
+    path: str,
+    retry_after: float | None = None,
+    daily_remaining: int | None = None,
+) -> ApiError:
+    error, info = parse_error_body(body, content_type)
+    where = f"{method} {path}"
+    detail = f": {error}" if error else ""
+    kw = dict(status=status, error=error, error_info=info, method=method, path=path, retry_after=retry_after)
+    if status == 401:
+        return AuthError(
+            "Pipedrive did not accept the credentials (401): check the API token or log in again"
+            + (f" ({error})" if error and error != "unauthorized access" else ""),
+            **kw,
+        )
+    if status == 402:
+        return PermissionDenied(f"The Pipedrive company account is not open (402){detail}", **kw)
+    if status == 403:
+        return PermissionDenied(f"Pipedrive refused {where}: no permission (403){detail}", **kw)
+    if status == 404:
+        return NotFound(f"Not found on Pipedrive: {where}{detail}", **kw)
+    if status == 429:
+        if daily_remaining == 0:
+            return DailyBudgetExhausted(
+                "The company's daily Pipedrive API token budget is spent; it resets at the server's midnight",
+                **kw,
+            )
+        return RateLimited(f"Pipedrive rate limit reached (429){detail}", **kw)
+    if status in (400, 405, 410, 415, 422):
+        text = error or "invalid request"
+        if info and info not in text and "developers.pipedrive.com" not in info:
+            text = f"{text} ({info})"
+        return ValidationError(text, **kw)
+    if status >= 500:
+        return ServerError(f"Pipedrive server error {status} on {where}{detail}", **kw)
+    return ApiError(f"Unexpected HTTP {status} from Pipedrive on {where}{detail}", **kw)
