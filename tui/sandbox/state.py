@@ -1,0 +1,74 @@
+"""In-memory state of the sandbox: collections in the API's JSON shapes, ids, server time."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+Obj = dict[str, Any]
+
+COLLECTIONS = (
+    "deals", "persons", "organizations", "activities", "notes", "pipelines", "stages",
+    "users", "activity_types", "currencies", "deal_fields", "person_fields", "organization_fields",
+)
+
+
+def rfc3339(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def v1time(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def parse_rfc3339(text: str) -> datetime:
+    """Strict-ish RFC 3339 (whole seconds, as Pipedrive expects). Raises ValueError."""
+    if not isinstance(text, str) or "T" not in text:
+        raise ValueError(text)
+    dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if dt.tzinfo is None:
+        raise ValueError(text)
+    return dt
+
+
+@dataclass
+class State:
+    deals: dict[int, Obj] = field(default_factory=dict)
+    persons: dict[int, Obj] = field(default_factory=dict)
+    organizations: dict[int, Obj] = field(default_factory=dict)
+    activities: dict[int, Obj] = field(default_factory=dict)
+    notes: dict[int, Obj] = field(default_factory=dict)
+    pipelines: dict[int, Obj] = field(default_factory=dict)
+    stages: dict[int, Obj] = field(default_factory=dict)
+    users: dict[int, Obj] = field(default_factory=dict)
+    activity_types: dict[int, Obj] = field(default_factory=dict)
+    currencies: dict[int, Obj] = field(default_factory=dict)
+    deal_fields: list[Obj] = field(default_factory=list)
+    person_fields: list[Obj] = field(default_factory=list)
+    organization_fields: list[Obj] = field(default_factory=list)
+    me_id: int = 1
+    company: Obj = field(default_factory=dict)
+    next_ids: dict[str, int] = field(default_factory=dict)
+
+    def new_id(self, collection: str) -> int:
+        coll = getattr(self, collection)
+        current = self.next_ids.get(collection) or (max(coll) + 1 if coll else 1)
+        self.next_ids[collection] = current + 1
+        return current
+
+
+class ServerClock:
+    """Server time: starts at `start` and advances with real elapsed time (+ advance())."""
+
+    def __init__(self, start: datetime | None) -> None:
+        self._start = (start or datetime.now(timezone.utc)).astimezone(timezone.utc)
+        self._t0 = time.monotonic()
+        self._offset = 0.0
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._t0 + self._offset)
+
+    def advance(self, seconds: float) -> None:
+        self._offset += seconds
