@@ -210,6 +210,8 @@ CREATE TABLE IF NOT EXISTS outbox (
     base         TEXT,                -- JSON: the changed fields' values before the edit (conflict check)
     base_update_time TEXT,            -- the entity's update_time when the edit was made
     idempotency_key TEXT,             -- creates: marker used to find a create whose response was lost
+    sent_at      TEXT,                -- set (durably) before a create is sent: a later attempt reconciles first
+    force        INTEGER NOT NULL DEFAULT 0,  -- 1: the user chose "keep mine" on a conflict: skip the check
     created_at   TEXT NOT NULL,
     attempts     INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TEXT,

@@ -34,3 +34,290 @@ update_entity("note", 3, {"content": "<p>x</p>", "pinned_to_deal_flag": True}).
 """
 
 from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tui.api.client import PipedriveClient
+from tui.api.errors import ApiError, NetworkError
+from tui.clock import Clock
+from tui.store import edits
+from tui.store.db import Database
+from tui.store.events import DataChanged, StatusChanged, StoreEvent, StoreStatus
+from tui.store.outbox import Pusher
+from tui.store.sync import Syncer
+
+T = TypeVar("T")
+
+ACTIVE_INTERVAL = 20.0     # seconds between live refreshes while the user is active
+IDLE_INTERVAL = 120.0      # ... and when idle
+IDLE_AFTER = 180.0         # no touch() for this long = idle
+
+
+class Store:
+    def __init__(self, db: Database, client: PipedriveClient | None, clock: Clock, profile: str,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.db = db
+        self.client = client
+        self.clock = clock
+        self._subscribers: list[Callable[[StoreEvent], None]] = []
+        self._status = StoreStatus(profile=profile)
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._sleep = sleep
+        self._sync_lock = asyncio.Lock()
+        self._sync_wanted = asyncio.Event()
+        self._push_wanted = asyncio.Event()
+        self._last_touch = 0.0
+        self._me_id: int | None = None
+        self.pusher = Pusher(client, db, self._emit, self._set_online, sleep=sleep) if client else None
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    @classmethod
+    async def open(cls, path: Path | str, client: PipedriveClient | None, *, clock: Clock | None = None,
+                   profile: str = "default", sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> "Store":
+        db = Database(path)
+        await db.open()
+        store = cls(db, client, clock or Clock(), profile, sleep=sleep)
+        if db.recovered_from is not None:
+            store._update(last_error=f"The cache file was damaged; moved it to {db.recovered_from.name} and rebuilding from Pipedrive")
+        await store._refresh_counts()
+        return store
+
+    def start(self) -> None:
+        """Start the background sync loop and outbox pusher on the running loop."""
+        if self.client is None or self._tasks:
+            return
+        self._tasks = [asyncio.create_task(self._sync_loop(), name="store-sync"),
+                       asyncio.create_task(self._push_loop(), name="store-push")]
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks = []
+        await self.db.close()
+
+    # -- events and status ----------------------------------------------------------------------
+
+    def subscribe(self, callback: Callable[[StoreEvent], None]) -> Callable[[], None]:
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+
+    def _emit(self, event: StoreEvent) -> None:
+        for cb in list(self._subscribers):
+            try:
+                cb(event)
+            except Exception:  # a broken subscriber must not stop the store
+                pass
+        if isinstance(event, DataChanged):
+            self._push_wanted.set()
+            asyncio.get_running_loop().create_task(self._refresh_counts())
+
+    @property
+    def status(self) -> StoreStatus:
+        return self._status
+
+    def _update(self, **changes: Any) -> None:
+        if self.client is not None:
+            changes.setdefault("budget", self.client.budget)
+        new = StoreStatus(**{**self._status.__dict__, **changes})
+        if new != self._status:
+            self._status = new
+            self._emit(StatusChanged(new))
+
+    def _set_online(self, online: bool, error: str | None) -> None:
+        mode = self._status.mode
+        if not online:
+            mode = "offline"
+        elif mode == "offline":
+            mode = "online"
+        self._update(mode=mode, last_error=error)
+
+    async def _refresh_counts(self) -> None:
+        pending, conflicts = await self.db.read(edits.counts)
+        self._update(pending=pending, conflicts=conflicts)
+
+    # -- reads ------------------------------------------------------------------------------------
+
+    async def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await self.db.read(fn, *args, **kwargs)
+
+    async def me_id(self) -> int | None:
+        if self._me_id is None:
+            self._me_id = await self.db.read(
+                lambda c: (lambda r: r[0] if r else None)(c.execute("SELECT id FROM users WHERE is_you = 1").fetchone()))
+        return self._me_id
+
+    async def conflicts(self) -> list[dict[str, Any]]:
+        return await self.db.read(lambda c: [dict(r) for r in c.execute("SELECT * FROM outbox WHERE state='conflict' ORDER BY seq")])
+
+    async def rejections(self, unseen_only: bool = True) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM rejections" + (" WHERE seen = 0" if unseen_only else "") + " ORDER BY id"
+        return await self.db.read(lambda c: [dict(r) for r in c.execute(sql)])
+
+    # -- sync -------------------------------------------------------------------------------------
+
+    def touch(self) -> None:
+        self._last_touch = asyncio.get_running_loop().time()
+
+    async def sync_now(self, full: bool = False) -> dict[str, int]:
+        if self.client is None:
+            return {}
+        async with self._sync_lock:
+            syncer = Syncer(self.client, self.db, self._progress)
+            first = full or await syncer.is_first()
+            self._update(mode="syncing", first_sync=first, sync_collection=None, sync_done=0, sync_total=None)
+            try:
+                result = await syncer.run(full=full)
+            except ApiError as exc:
+                self._update(mode="offline" if isinstance(exc, NetworkError) else "online", first_sync=False,
+                             sync_collection=None, last_error=exc.message)
+                raise
+            except BaseException:
+                self._update(mode="online", first_sync=False, sync_collection=None)
+                raise
+            self._update(mode="online", first_sync=False, sync_collection=None, last_sync=self.clock.now(),
+                         last_error=None)
+            self._emit(DataChanged(frozenset({"deals", "persons", "organizations", "activities", "notes", "pipelines",
+                                              "stages", "users", "activity_types", "currencies", "fields"})))
+            return result.counts
+
+    def _progress(self, collection: str, done: int, total: int | None) -> None:
+        self._update(sync_collection=collection, sync_done=done, sync_total=total)
+
+    def request_sync(self) -> None:
+        self._sync_wanted.set()
+
+    async def _sync_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                await self.sync_now()
+            except ApiError:
+                pass
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # never let the loop die
+                self._update(last_error=f"sync failed: {exc.__class__.__name__}")
+            active = loop.time() - self._last_touch < IDLE_AFTER
+            interval = ACTIVE_INTERVAL if active else IDLE_INTERVAL
+            if self._status.mode == "offline":
+                interval = min(interval, 10.0)
+            self._sync_wanted.clear()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._sync_wanted.wait(), timeout=interval)
+
+    # -- push -------------------------------------------------------------------------------------
+
+    async def _push_loop(self) -> None:
+        assert self.pusher is not None
+        while True:
+            try:
+                outcome = await self.pusher.push_next()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                outcome = "retry"
+                self._update(last_error=f"push failed: {exc.__class__.__name__}")
+            if outcome == "empty":
+                await self._refresh_counts()
+                self._push_wanted.clear()
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._push_wanted.wait(), timeout=30)
+            elif outcome in ("retry", "blocked"):
+                row = await self.db.read(lambda c: c.execute("SELECT seq FROM outbox WHERE state='pending' ORDER BY seq LIMIT 1").fetchone())
+                delay = self.pusher.backoff(row[0]) if row else 1.0
+                if outcome == "blocked":
+                    delay = 60.0
+                await self._refresh_counts()
+                await self._sleep(delay)
+            else:
+                await self._refresh_counts()
+
+    async def drain(self, timeout: float | None = None, max_steps: int = 100_000) -> bool:
+        """Push pending rows now (in the caller's task). True when nothing pending is left."""
+        if self.pusher is None:
+            return False
+
+        async def run() -> bool:
+            for _ in range(max_steps):
+                outcome = await self.pusher.push_next()
+                if outcome == "empty":
+                    break
+                if outcome in ("retry", "blocked"):
+                    row = await self.db.read(lambda c: c.execute("SELECT seq FROM outbox WHERE state='pending' ORDER BY seq LIMIT 1").fetchone())
+                    await self._sleep(self.pusher.backoff(row[0]) if row else 0.5)
+            await self._refresh_counts()
+            return self._status.pending == 0
+
+        if timeout is None:
+            return await run()
+        return await asyncio.wait_for(run(), timeout)
+
+    async def resolve_conflict(self, seq: int, keep: str = "mine") -> None:
+        row = await self.db.read(lambda c: (lambda r: dict(r) if r else None)(c.execute("SELECT * FROM outbox WHERE seq=?", (seq,)).fetchone()))
+        if row is None:
+            return
+        if keep == "mine":
+            await self.db.write(lambda c: c.execute("UPDATE outbox SET state='pending', force=1, last_error=NULL WHERE seq=?", (seq,)))
+        else:
+            assert self.pusher is not None
+            server = await self.pusher._get(row["entity"], row["entity_id"])
+            from tui.store.outbox import ack_write
+
+            await self.db.write(ack_write, row, server)
+        self._emit(DataChanged(frozenset({edits.table_of(row["entity"])})))
+
+    # -- edits --------------------------------------------------------------------------------------
+
+    async def _edit(self, fn: Callable[..., T], *args: Any, tables: set[str]) -> T:
+        result = await self.db.write(fn, *args)
+        await self._refresh_counts()
+        self._emit(DataChanged(frozenset(tables)))
+        return result
+
+    async def move_deal(self, deal_id: int, stage_id: int) -> None:
+        await self._edit(edits.update, "deal", deal_id, {"stage_id": stage_id}, tables={"deals"})
+
+    async def set_deal_status(self, deal_id: int, status: str, lost_reason: str | None = None) -> None:
+        if status not in ("open", "won", "lost"):
+            raise ValueError(f"unknown deal status {status!r}")
+        if status == "lost" and not (lost_reason or "").strip():
+            raise ValueError("a lost deal needs a reason")
+        changes: dict[str, Any] = {"status": status}
+        if status == "lost":
+            changes["lost_reason"] = lost_reason.strip() if lost_reason else None
+        await self._edit(edits.update, "deal", deal_id, changes, tables={"deals"})
+
+    async def update_entity(self, entity: str, entity_id: int, changes: dict[str, Any]) -> None:
+        await self._edit(edits.update, entity, entity_id, changes, tables={edits.table_of(entity)})
+
+    async def create_entity(self, entity: str, fields: dict[str, Any]) -> int:
+        me = await self.me_id()
+        return await self._edit(edits.create, entity, fields, me, tables={edits.table_of(entity)})
+
+    async def delete_entity(self, entity: str, entity_id: int) -> None:
+        await self._edit(edits.delete, entity, entity_id, tables={edits.table_of(entity)})
+
+    async def set_activity_done(self, activity_id: int, done: bool) -> None:
+        await self._edit(edits.update, "activity", activity_id, {"done": bool(done)}, tables={"activities", "deals"})
+
+    async def create_note(self, html: str, *, deal_id: int | None = None, person_id: int | None = None,
+                          org_id: int | None = None) -> int:
+        if not html.strip():
+            raise ValueError("a note needs some text")
+        if not (deal_id or person_id or org_id):
+            raise ValueError("a note belongs to a deal, a person or an organization")
+        fields = {"content": html, **{k: v for k, v in (("deal_id", deal_id), ("person_id", person_id), ("org_id", org_id)) if v}}
+        return await self.create_entity("note", fields)
+
+
+__all__ = ["Store", "datetime", "timezone", "random"]

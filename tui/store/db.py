@@ -1,0 +1,103 @@
+"""The cache file: one writer thread, one reader thread, WAL; corruption detection.
+
+Nothing here runs on the event loop's thread: `write(fn)` runs fn(conn) inside a
+transaction on the writer thread, `read(fn)` on the reader thread (WAL lets reads proceed
+while a write is in progress).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tui.store import schema
+
+T = TypeVar("T")
+
+
+class Database:
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="cache-writer")
+        self._reader = ThreadPoolExecutor(1, thread_name_prefix="cache-reader")
+        self._wconn: sqlite3.Connection | None = None
+        self._rconn: sqlite3.Connection | None = None
+        self.recovered_from: Path | None = None  # where a corrupted file was moved
+
+    async def open(self) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._writer, self._open_writer)
+        await loop.run_in_executor(self._reader, self._open_reader)
+
+    def _open_writer(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._wconn = self._connect_checked()
+        except sqlite3.DatabaseError:
+            self._move_aside()
+            self._wconn = self._connect_checked()
+
+    def _connect_checked(self) -> sqlite3.Connection:
+        conn = schema.connect(str(self.path))
+        try:
+            (result,) = conn.execute("PRAGMA quick_check").fetchone()
+            if result != "ok":
+                raise sqlite3.DatabaseError(f"quick_check: {result}")
+            schema.migrate(conn)
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise
+        return conn
+
+    def _move_aside(self) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        os.replace(self.path, target)
+        for suffix in ("-wal", "-shm"):
+            extra = Path(str(self.path) + suffix)
+            if extra.exists():
+                extra.unlink()
+        self.recovered_from = target
+
+    def _open_reader(self) -> None:
+        self._rconn = schema.connect(str(self.path))
+        self._rconn.execute("PRAGMA query_only=ON")
+
+    async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        def run() -> T:
+            assert self._wconn is not None
+            with self._wconn:
+                return fn(self._wconn, *args, **kwargs)
+
+        return await asyncio.get_running_loop().run_in_executor(self._writer, run)
+
+    async def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        def run() -> T:
+            assert self._rconn is not None
+            return fn(self._rconn, *args, **kwargs)
+
+        return await asyncio.get_running_loop().run_in_executor(self._reader, run)
+
+    async def close(self) -> None:
+        loop = asyncio.get_running_loop()
+
+        def close_w() -> None:
+            if self._wconn is not None:
+                self._wconn.close()
+                self._wconn = None
+
+        def close_r() -> None:
+            if self._rconn is not None:
+                self._rconn.close()
+                self._rconn = None
+
+        await loop.run_in_executor(self._reader, close_r)
+        await loop.run_in_executor(self._writer, close_w)
+        self._reader.shutdown(wait=False)
+        self._writer.shutdown(wait=False)

@@ -1,0 +1,180 @@
+"""Local edits: each applies to the cache AND writes its outbox row in one transaction.
+
+These functions run on the writer thread inside `Database.write` (one transaction).
+`payload` holds only the fields that changed; `base` their values before the edit (what a
+conflict check compares the server's current values with).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from tui.store import ingest
+from tui.store.schema import ENTITY_TABLES
+
+API_ENTITIES = ("deal", "person", "organization", "activity", "note")
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _v1now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def next_local_id(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'next_local_id'").fetchone()
+    current = int(row[0]) if row else -1
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('next_local_id', ?)", (str(current - 1),))
+    return current
+
+
+def save_server_copy(conn: sqlite3.Connection, entity: str, entity_id: int, obj: dict[str, Any]) -> None:
+    if entity_id < 0:
+        return
+    conn.execute("INSERT OR IGNORE INTO server_copy (entity, id, data) VALUES (?,?,?)",
+                 (entity, entity_id, json.dumps(obj, ensure_ascii=False)))
+
+
+def enqueue(conn: sqlite3.Connection, op: str, entity: str, entity_id: int, payload: dict[str, Any],
+            base: dict[str, Any] | None = None, base_update_time: str | None = None) -> int:
+    cur = conn.execute(
+        """INSERT INTO outbox (op, entity, entity_id, payload, base, base_update_time, idempotency_key, created_at)
+           VALUES (?,?,?,?,?,?,?,?)""",
+        (op, entity, entity_id, json.dumps(payload, ensure_ascii=False),
+         json.dumps(base, ensure_ascii=False) if base is not None else None, base_update_time,
+         uuid.uuid4().hex if op == "create" else None, utcnow()),
+    )
+    return int(cur.lastrowid or 0)
+
+
+class EditError(ValueError):
+    """The edit cannot be applied locally (unknown entity/id, nothing to change)."""
+
+
+def _load(conn: sqlite3.Connection, entity: str, entity_id: int) -> dict[str, Any]:
+    obj = ingest.load(conn, entity, entity_id)
+    if obj is None:
+        raise EditError(f"{entity} {entity_id} is not in the cache")
+    return obj
+
+
+def _derive(conn: sqlite3.Connection, entity: str, obj: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """Server-side consequences the UI should see at once (pipeline follows stage, won/lost times)."""
+    derived = dict(changes)
+    if entity == "deal":
+        now = utcnow()
+        if "stage_id" in changes and changes["stage_id"] != obj.get("stage_id"):
+            row = conn.execute("SELECT pipeline_id FROM stages WHERE id = ?", (changes["stage_id"],)).fetchone()
+            if row is None:
+                raise EditError(f"stage {changes['stage_id']} is not in the cache")
+            derived["pipeline_id"] = row[0]
+            derived["stage_change_time"] = now
+        status = changes.get("status")
+        if status and status != obj.get("status"):
+            if status == "won":
+                derived.update(won_time=now, close_time=now, lost_time=None, lost_reason=None)
+            elif status == "lost":
+                derived.update(lost_time=now, close_time=now, won_time=None)
+            else:
+                derived.update(won_time=None, lost_time=None, close_time=None, lost_reason=None)
+    if entity == "activity":
+        if "participants" in changes:
+            parts = changes["participants"] or []
+            derived["person_id"] = next((p["person_id"] for p in parts if p.get("primary")),
+                                        parts[0]["person_id"] if parts else None)
+        if changes.get("done") is True and not obj.get("done"):
+            derived["marked_as_done_time"] = utcnow()
+        elif changes.get("done") is False:
+            derived["marked_as_done_time"] = None
+    return derived
+
+
+def update(conn: sqlite3.Connection, entity: str, entity_id: int, changes: dict[str, Any]) -> int | None:
+    """Apply changed fields locally and queue a PATCH/PUT of exactly those fields."""
+    if entity not in API_ENTITIES:
+        raise EditError(f"cannot edit {entity}")
+    obj = _load(conn, entity, entity_id)
+    payload = {k: val for k, val in changes.items() if obj.get(k) != val}
+    if entity == "deal" and payload.get("status") == "lost" and "lost_reason" in changes:
+        payload["lost_reason"] = changes["lost_reason"]
+    if entity == "deal" and "pipeline_id" in payload and "stage_id" in changes:
+        payload["stage_id"] = changes["stage_id"]
+    if not payload:
+        return None
+    save_server_copy(conn, entity, entity_id, obj)
+    base = {k: obj.get(k) for k in payload}
+    new = {**obj, **_derive(conn, entity, obj, payload)}
+    ingest.upsert(conn, entity, [new])
+    base_time = ingest.norm_time(obj.get("update_time"))
+    return enqueue(conn, "update", entity, entity_id, payload, base, base_time)
+
+
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "deal": {"title": "", "value": 0, "currency": None, "status": "open", "pipeline_id": None, "stage_id": None,
+             "owner_id": None, "person_id": None, "org_id": None, "probability": None, "expected_close_date": None,
+             "label_ids": [], "custom_fields": {}, "is_deleted": False},
+    "person": {"name": "", "owner_id": None, "org_id": None, "emails": [], "phones": [], "label_ids": [],
+               "custom_fields": {}, "is_deleted": False},
+    "organization": {"name": "", "owner_id": None, "address": None, "label_ids": [], "custom_fields": {},
+                     "is_deleted": False},
+    "activity": {"subject": "", "type": "task", "owner_id": None, "deal_id": None, "person_id": None, "org_id": None,
+                 "due_date": None, "due_time": None, "duration": None, "done": False, "participants": [],
+                 "note": None, "is_deleted": False},
+    "note": {"content": "", "deal_id": None, "person_id": None, "org_id": None, "user_id": None,
+             "pinned_to_deal_flag": False, "pinned_to_person_flag": False, "pinned_to_organization_flag": False,
+             "active_flag": True},
+}
+
+
+def create(conn: sqlite3.Connection, entity: str, fields: dict[str, Any], me_id: int | None) -> int:
+    if entity not in API_ENTITIES:
+        raise EditError(f"cannot create {entity}")
+    local_id = next_local_id(conn)
+    now = _v1now() if entity == "note" else utcnow()
+    obj = {**DEFAULTS[entity], **fields, "id": local_id, "add_time": now, "update_time": now}
+    if entity in ("deal", "person", "organization", "activity") and obj.get("owner_id") is None:
+        obj["owner_id"] = me_id
+    if entity == "note":
+        obj["user_id"] = me_id
+    if entity == "deal":
+        if obj.get("stage_id") is not None:
+            row = conn.execute("SELECT pipeline_id FROM stages WHERE id = ?", (obj["stage_id"],)).fetchone()
+            if row:
+                obj["pipeline_id"] = row[0]
+        if obj.get("currency") is None:
+            row = conn.execute("SELECT json_extract(data, '$.default_currency') FROM users WHERE is_you = 1").fetchone()
+            obj["currency"] = (row[0] if row else None) or "EUR"
+    obj.update(_derive(conn, entity, {}, fields) if entity == "activity" else {})
+    ingest.upsert(conn, entity, [obj])
+    enqueue(conn, "create", entity, local_id, fields)
+    return local_id
+
+
+def delete(conn: sqlite3.Connection, entity: str, entity_id: int) -> None:
+    if entity not in API_ENTITIES:
+        raise EditError(f"cannot delete {entity}")
+    obj = _load(conn, entity, entity_id)
+    if entity_id < 0:
+        # never reached the server: drop the create and everything queued for it
+        conn.execute("DELETE FROM outbox WHERE entity = ? AND entity_id = ?", (entity, entity_id))
+        ingest.delete(conn, entity, [entity_id])
+        return
+    save_server_copy(conn, entity, entity_id, obj)
+    ingest.delete(conn, entity, [entity_id])
+    enqueue(conn, "delete", entity, entity_id, {}, None, ingest.norm_time(obj.get("update_time")))
+
+
+def counts(conn: sqlite3.Connection) -> tuple[int, int]:
+    pending = conn.execute("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").fetchone()[0]
+    conflicts = conn.execute("SELECT COUNT(*) FROM outbox WHERE state = 'conflict'").fetchone()[0]
+    return pending, conflicts
+
+
+def table_of(entity: str) -> str:
+    return ENTITY_TABLES[entity]

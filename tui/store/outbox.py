@@ -1,0 +1,360 @@
+"""The background pusher of the outbox.
+
+Rows are pushed in `seq` order; a row that fails transiently stays at the head and is
+retried with capped exponential backoff (later rows wait: edits reach the server in the
+order they were made). A row held as a conflict only blocks later rows of the same entity.
+
+Duplicate-free creates: before a create is sent, `sent_at` is written durably. If the
+attempt ends with an uncertain outcome (timeout, dropped connection, 5xx, garbled body)
+or the process dies mid-request, the next attempt first looks on the server for the item
+it may have created: the newest 50 items of that type (notes: of the linked deal/person/
+organization), not already known to the cache, whose identifying fields equal the ones
+sent. If one matches, its id is adopted instead of posting again.
+
+Conflicts: before an update is pushed, the entity is fetched (1 token on v2). If its
+`update_time` moved past the one the edit was based on and an edited field now differs
+from the value the edit started from (and from the value we want), the row is held as a
+conflict for the user instead of overwriting the other person's change.
+
+Permanent refusals (400/403/404): the entity is restored to the server's state (fetched,
+else the saved server copy), the edits queued for it are dropped, a `rejections` row and
+an EditRejected event carry the human reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import re
+import sqlite3
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from tui.api.client import PipedriveClient
+from tui.api.errors import ApiError, AuthError, DailyBudgetExhausted, NetworkError, NotFound
+from tui.store import ingest
+from tui.store.db import Database
+from tui.store.edits import table_of, utcnow
+from tui.store.events import ConflictDetected, EditRejected, StoreEvent
+from tui.store.sync import apply_server_objects
+
+RESOURCE = {"deal": "deals", "person": "persons", "organization": "organizations", "activity": "activities"}
+IDENTITY = {"deal": "title", "person": "name", "organization": "name", "activity": "subject", "note": "content"}
+REF_KEYS = {"deal": ("deal_id",), "person": ("person_id",), "organization": ("org_id",)}
+NOTE_FLAGS = ("pinned_to_deal_flag", "pinned_to_person_flag", "pinned_to_organization_flag")
+
+
+def _row(conn: sqlite3.Connection, seq: int) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM outbox WHERE seq = ?", (seq,)).fetchone()
+
+
+def next_row(conn: sqlite3.Connection) -> dict[str, Any] | None:
+    rows = conn.execute("SELECT * FROM outbox WHERE state IN ('pending','conflict') ORDER BY seq").fetchall()
+    held: set[tuple[str, int]] = set()
+    for r in rows:
+        key = (r["entity"], r["entity_id"])
+        if r["state"] == "conflict":
+            held.add(key)
+            continue
+        if key in held:
+            continue
+        return dict(r)
+    return None
+
+
+def _others_pending(conn: sqlite3.Connection, entity: str, entity_id: int, seq: int) -> bool:
+    return conn.execute("SELECT 1 FROM outbox WHERE entity=? AND entity_id=? AND seq<>? AND state IN ('pending','conflict')",
+                        (entity, entity_id, seq)).fetchone() is not None
+
+
+def _clean(entity: str, obj: dict[str, Any]) -> dict[str, Any]:
+    if entity == "note":
+        for key in ("deal", "person", "organization", "user"):
+            obj.pop(key, None)
+    return obj
+
+
+def ack_write(conn: sqlite3.Connection, row: dict[str, Any], server: dict[str, Any] | None) -> None:
+    """An update/delete reached the server: drop the row, settle cache and server copy."""
+    entity, eid, seq = row["entity"], row["entity_id"], row["seq"]
+    conn.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
+    if _others_pending(conn, entity, eid, seq):
+        if server is not None:
+            conn.execute("INSERT OR REPLACE INTO server_copy (entity,id,data) VALUES (?,?,?)",
+                         (entity, eid, json.dumps(server, ensure_ascii=False)))
+        return
+    conn.execute("DELETE FROM server_copy WHERE entity=? AND id=?", (entity, eid))
+    if server is not None and row["op"] != "delete":
+        apply_server_objects(conn, entity, [server])
+
+
+def remap(conn: sqlite3.Connection, entity: str, local_id: int, server_id: int) -> None:
+    """Replace a local (negative) id by the server's everywhere it is used."""
+    table = table_of(entity)
+    conn.execute(f"UPDATE {table} SET id = ?, data = json_set(data, '$.id', ?) WHERE id = ?", (server_id, server_id, local_id))
+    for key in REF_KEYS.get(entity, ()):
+        for tbl in ("deals", "persons", "organizations", "activities", "notes"):
+            cols = {r[1] for r in conn.execute(f"PRAGMA table_info({tbl})")}
+            if key in cols:
+                conn.execute(f"UPDATE {tbl} SET {key} = ?, data = json_set(data, '$.{key}', ?) WHERE {key} = ?",
+                             (server_id, server_id, local_id))
+    if entity == "person":
+        for aid, data in conn.execute("SELECT id, data FROM activities WHERE data LIKE ?", (f"%{local_id}%",)).fetchall():
+            obj = json.loads(data)
+            changed = False
+            for p in obj.get("participants") or []:
+                if p.get("person_id") == local_id:
+                    p["person_id"] = server_id
+                    changed = True
+            if changed:
+                conn.execute("UPDATE activities SET data = ? WHERE id = ?", (json.dumps(obj, ensure_ascii=False), aid))
+    conn.execute("UPDATE outbox SET entity_id = ? WHERE entity = ? AND entity_id = ?", (server_id, entity, local_id))
+    for seq, payload in conn.execute("SELECT seq, payload FROM outbox").fetchall():
+        obj = json.loads(payload)
+        changed = False
+        for key in REF_KEYS.get(entity, ()):
+            if obj.get(key) == local_id:
+                obj[key] = server_id
+                changed = True
+        if entity == "person":
+            for p in obj.get("participants") or []:
+                if p.get("person_id") == local_id:
+                    p["person_id"] = server_id
+                    changed = True
+        if changed:
+            conn.execute("UPDATE outbox SET payload = ? WHERE seq = ?", (json.dumps(obj, ensure_ascii=False), seq))
+
+
+def ack_create(conn: sqlite3.Connection, row: dict[str, Any], server: dict[str, Any]) -> None:
+    entity, local_id, seq = row["entity"], row["entity_id"], row["seq"]
+    server_id = int(server["id"])
+    conn.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
+    remap(conn, entity, local_id, server_id)
+    if _others_pending(conn, entity, server_id, seq):
+        conn.execute("INSERT OR REPLACE INTO server_copy (entity,id,data) VALUES (?,?,?)",
+                      (entity, server_id, json.dumps(server, ensure_ascii=False)))
+    else:
+        ingest.upsert(conn, entity, [server])
+
+
+def rollback(conn: sqlite3.Connection, row: dict[str, Any], server: dict[str, Any] | None, gone: bool, reason: str) -> int:
+    """Restore the server's state for a refused edit; drop its queued edits. Returns dropped count."""
+    entity, eid = row["entity"], row["entity_id"]
+    dropped = conn.execute("DELETE FROM outbox WHERE entity=? AND entity_id=? AND state IN ('pending','conflict')",
+                           (entity, eid)).rowcount
+    if row["op"] == "create" or gone:
+        ingest.delete(conn, entity, [eid])
+        for key in REF_KEYS.get(entity, ()):
+            for tbl in ("deals", "persons", "activities", "notes"):
+                cols = {r[1] for r in conn.execute(f"PRAGMA table_info({tbl})")}
+                if key in cols:
+                    conn.execute(f"UPDATE {tbl} SET {key} = NULL, data = json_set(data, '$.{key}', NULL) WHERE {key} = ?", (eid,))
+        # edits queued for things created on top of a refused create cannot succeed either
+    else:
+        if server is None:
+            saved = conn.execute("SELECT data FROM server_copy WHERE entity=? AND id=?", (entity, eid)).fetchone()
+            server = json.loads(saved[0]) if saved else None
+        if server is not None:
+            ingest.upsert(conn, entity, [server])
+    conn.execute("DELETE FROM server_copy WHERE entity=? AND id=?", (entity, eid))
+    conn.execute("INSERT INTO rejections (entity, entity_id, op, reason, at) VALUES (?,?,?,?,?)",
+                 (entity, eid, row["op"], reason, utcnow()))
+    return dropped
+
+
+def describe(conn: sqlite3.Connection, row: dict[str, Any]) -> str:
+    entity, payload = row["entity"], json.loads(row["payload"])
+    obj = ingest.load(conn, entity, row["entity_id"]) or {}
+    srv = conn.execute("SELECT data FROM server_copy WHERE entity=? AND id=?", (entity, row["entity_id"])).fetchone()
+    name = obj.get(IDENTITY[entity]) or (json.loads(srv[0]).get(IDENTITY[entity]) if srv else None) or payload.get(IDENTITY[entity])
+    label = f"“{name}”" if name and entity != "note" else f"the {entity}"
+    if row["op"] == "create":
+        return f"creating {label}"
+    if row["op"] == "delete":
+        return f"deleting {label}"
+    if entity == "deal" and "stage_id" in payload:
+        return f"moving {label}"
+    if entity == "deal" and payload.get("status") in ("won", "lost"):
+        return f"marking {label} {payload['status']}"
+    if entity == "deal" and payload.get("status") == "open":
+        return f"reopening {label}"
+    if entity == "activity" and set(payload) == {"done"}:
+        return f"marking {label} {'done' if payload['done'] else 'not done'}"
+    return f"the change to {label} ({', '.join(sorted(payload))})"
+
+
+class Pusher:
+    def __init__(self, client: PipedriveClient, db: Database, emit: Callable[[StoreEvent], None],
+                 on_online: Callable[[bool, str | None], None], sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 rng: random.Random | None = None) -> None:
+        self.client = client
+        self.db = db
+        self.emit = emit
+        self.on_online = on_online
+        self.sleep = sleep
+        self.rng = rng or random.Random()
+        self.attempts: dict[int, int] = {}
+        self.wake = asyncio.Event()
+
+    def backoff(self, seq: int) -> float:
+        n = self.attempts.get(seq, 0)
+        return min(30.0, 0.5 * (2 ** max(0, n - 1))) * (0.5 + self.rng.random())
+
+    async def push_next(self) -> str:
+        """Push the head row. Returns 'empty', 'pushed', 'conflict', 'rejected', or 'retry'."""
+        row = await self.db.read(next_row)
+        if row is None:
+            return "empty"
+        try:
+            outcome = await self._push(row)
+        except (DailyBudgetExhausted, AuthError) as exc:
+            self.attempts[row["seq"]] = self.attempts.get(row["seq"], 0) + 1
+            await self.db.write(lambda c: c.execute("UPDATE outbox SET attempts=attempts+1, last_error=? WHERE seq=?",
+                                                    (exc.message, row["seq"])))
+            self.on_online(True, exc.message)
+            return "blocked"
+        except ApiError as exc:
+            if exc.transient:
+                self.attempts[row["seq"]] = self.attempts.get(row["seq"], 0) + 1
+                await self.db.write(lambda c: c.execute("UPDATE outbox SET attempts=attempts+1, last_error=? WHERE seq=?",
+                                                        (exc.message, row["seq"])))
+                self.on_online(not isinstance(exc, NetworkError), exc.message)
+                return "retry"
+            await self._reject(row, exc)
+            self.on_online(True, None)
+            return "rejected"
+        self.attempts.pop(row["seq"], None)
+        self.on_online(True, None)
+        return outcome
+
+    async def _get(self, entity: str, eid: int) -> dict[str, Any]:
+        if entity == "note":
+            return _clean("note", await self.client.get_note(eid))
+        return await self.client.get_v2(RESOURCE[entity], eid)
+
+    async def _push(self, row: dict[str, Any]) -> str:
+        entity, eid, op = row["entity"], row["entity_id"], row["op"]
+        payload = json.loads(row["payload"])
+        if op == "create":
+            return await self._create(row, payload)
+        if op == "delete":
+            try:
+                if entity == "note":
+                    await self.client.delete_note(eid)
+                else:
+                    await self.client.delete_v2(RESOURCE[entity], eid)
+            except NotFound:
+                pass  # already gone (e.g. an earlier attempt's response was lost)
+            await self.db.write(ack_write, row, None)
+            self.emit_changed(entity)
+            return "pushed"
+        if not row["force"]:
+            remote = await self._get(entity, eid)
+            clash = self._conflict(row, payload, remote)
+            if clash:
+                await self.db.write(lambda c: c.execute("UPDATE outbox SET state='conflict', last_error=? WHERE seq=?",
+                                                        (json.dumps(clash, ensure_ascii=False, default=str), row["seq"])))
+                self.emit(ConflictDetected(row["seq"], entity, eid, {k: tuple(v) for k, v in clash.items()}))
+                self.emit_changed(entity)
+                return "conflict"
+        if entity == "note":
+            server = _clean("note", await self.client.update_note(eid, _note_body(payload)))
+        else:
+            server = await self.client.update_v2(RESOURCE[entity], eid, payload)
+        await self.db.write(ack_write, row, server)
+        self.emit_changed(entity)
+        return "pushed"
+
+    @staticmethod
+    def _conflict(row: dict[str, Any], payload: dict[str, Any], remote: dict[str, Any]) -> dict[str, list[Any]]:
+        base = json.loads(row["base"] or "{}")
+        remote_time = ingest.norm_time(remote.get("update_time")) or ""
+        if row["base_update_time"] and remote_time <= row["base_update_time"]:
+            return {}
+        clash = {}
+        for key, mine in payload.items():
+            theirs = remote.get(key)
+            if key == "lost_reason":
+                continue
+            if theirs != base.get(key) and theirs != mine and not _same(theirs, mine):
+                clash[key] = [mine, theirs]
+        return clash
+
+    async def _create(self, row: dict[str, Any], payload: dict[str, Any]) -> str:
+        entity = row["entity"]
+        server = await self._find_created(row, payload) if row["sent_at"] else None
+        if server is None:
+            await self.db.write(lambda c: c.execute("UPDATE outbox SET sent_at=? WHERE seq=?", (utcnow(), row["seq"])))
+            if entity == "note":
+                server = _clean("note", await self.client.create_note(_note_body(payload)))
+            else:
+                server = await self.client.create_v2(RESOURCE[entity], payload)
+        await self.db.write(ack_create, row, server)
+        self.emit_changed(entity, "deals", "persons", "organizations", "activities", "notes")
+        return "pushed"
+
+    async def _find_created(self, row: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any] | None:
+        entity = row["entity"]
+        if entity == "note":
+            params: dict[str, Any] = {"sort": "add_time DESC", "limit": 50}
+            for key in ("deal_id", "person_id", "org_id"):
+                if payload.get(key):
+                    params[key] = payload[key]
+            env = await self.client.request("GET", "/api/v1/notes", params=params)
+            candidates = [_clean("note", n) for n in env.get("data") or []]
+        else:
+            env = await self.client.request("GET", f"/api/v2/{RESOURCE[entity]}",
+                                            params={"sort_by": "add_time", "sort_direction": "desc", "limit": 50})
+            candidates = list(env.get("data") or [])
+        table = table_of(entity)
+        known = await self.db.read(lambda c: {r[0] for r in c.execute(f"SELECT id FROM {table} WHERE id > 0")})
+        for cand in candidates:
+            if cand["id"] in known:
+                continue
+            if all(_same(cand.get(k), v) for k, v in payload.items() if not isinstance(v, (list, dict)) and k not in NOTE_FLAGS):
+                return cand
+        return None
+
+    async def _reject(self, row: dict[str, Any], exc: ApiError) -> None:
+        entity, eid = row["entity"], row["entity_id"]
+        what = await self.db.read(describe, row)
+        server, gone = None, False
+        if row["op"] != "create":
+            try:
+                server = await self._get(entity, eid)
+            except NotFound:
+                gone = True
+            except ApiError:
+                server = None
+        reason = f"Pipedrive refused {what}: {exc.message}"
+        dropped = await self.db.write(rollback, row, server, gone, reason)
+        if dropped > 1:
+            reason += f" ({dropped - 1} later edit(s) to it were discarded)"
+        self.emit(EditRejected(entity, eid, row["op"], reason, tuple(sorted(json.loads(row["payload"])))))
+        self.emit_changed(entity, "deals", "persons", "organizations", "activities", "notes")
+
+    def emit_changed(self, *tables: str) -> None:
+        from tui.store.events import DataChanged
+
+        names = {table_of(t) if t in RESOURCE or t == "note" else t for t in tables}
+        self.emit(DataChanged(frozenset(names)))
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool):
+        return float(a) == float(b)
+    if isinstance(a, str) and isinstance(b, str) and _TIME.match(a) and _TIME.match(b):
+        return a[:5] == b[:5]  # times: "09:30" == "09:30:00"
+    return a == b
+
+
+_TIME = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
+
+
+def _note_body(payload: dict[str, Any]) -> dict[str, Any]:
+    body = dict(payload)
+    for key in NOTE_FLAGS:
+        if key in body:
+            body[key] = 1 if body[key] else 0
+    return body
