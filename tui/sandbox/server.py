@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--fault-rate", type=float, default=0.0)
     parser.add_argument("--burst-limit", type=int, default=None)
-    parser.add_argument("--daily-budget", type=int, default=None)
+    parser.add_argument("--daily-budget", type=int, default=300_000, help="daily token budget (default: a 5-seat Growth plan)")
     args = parser.parse_args(argv)
     token = args.token or secrets.token_hex(16)
     started = time.monotonic()

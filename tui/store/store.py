@@ -74,6 +74,7 @@ class Store:
         self._push_wanted = asyncio.Event()
         self._last_touch = 0.0
         self._me_id: int | None = None
+        self.last_sync_full = False
         self.pusher = Pusher(client, db, self._emit, self._set_online, sleep=sleep) if client else None
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -184,6 +185,7 @@ class Store:
             except BaseException:
                 self._update(mode="online", first_sync=False, sync_collection=None)
                 raise
+            self.last_sync_full = result.full
             self._update(mode="online", first_sync=False, sync_collection=None, last_sync=self.clock.now(),
                          last_error=None)
             self._emit(DataChanged(frozenset({"deals", "persons", "organizations", "activities", "notes", "pipelines",

@@ -1,0 +1,169 @@
+"""Command line: `pipedrive-tui [options] [login|logout|status|sync|sandbox]`.
+
+Errors are one line on stderr, never a traceback, never the token.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from typing import Any
+
+from tui import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pipedrive-tui",
+        description="A keyboard-first terminal dashboard for Pipedrive CRM.",
+        epilog="With no command, opens the app. Try `pipedrive-tui --demo` without an account.",
+    )
+    parser.add_argument("--version", action="version", version=f"pipedrive-tui {__version__}")
+    parser.add_argument("--profile", help="named profile from the config file")
+    parser.add_argument("--base-url", help="API base URL (https://<company>.pipedrive.com, a gateway, a sandbox)")
+    parser.add_argument("--data-dir", help="where the local cache lives")
+    parser.add_argument("--demo", action="store_true", help="run against the built-in demo sandbox (no account needed)")
+    parser.add_argument("--demo-deals", type=int, default=None, metavar="N", help="number of demo deals (default 300)")
+    # the same options after the command (`pipedrive-tui status --base-url URL`)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--profile", default=argparse.SUPPRESS)
+    common.add_argument("--base-url", default=argparse.SUPPRESS)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS)
+    common.add_argument("--demo", action="store_true", default=argparse.SUPPRESS)
+    common.add_argument("--demo-deals", type=int, default=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command")
+    login = sub.add_parser("login", parents=[common], help="store and verify an API token for a profile")
+    login.add_argument("--auth-mode", choices=["api_token", "oauth", "maton"], default="api_token")
+    login.add_argument("--company-domain", help="your company's Pipedrive subdomain, e.g. acme")
+    login.add_argument("--token-stdin", action="store_true", help="read the token from standard input")
+    sub.add_parser("logout", parents=[common], help="forget the stored token of a profile")
+    sub.add_parser("status", parents=[common], help="show the user, company, auth mode and rate-limit budget")
+    sync = sub.add_parser("sync", parents=[common], help="sync the local cache without opening the app")
+    sync.add_argument("--full", action="store_true", help="fetch everything again")
+    sub.add_parser("sandbox", help="run the local Pipedrive-compatible sandbox server", add_help=False)
+    return parser
+
+
+def fail(message: str, code: int = 1) -> int:
+    print(f"pipedrive-tui: {message}", file=sys.stderr)
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "sandbox" in argv:
+        i = argv.index("sandbox")
+        if not any(a.startswith("-") and a not in ("--demo",) for a in argv[:i]) or i == 0:
+            from tui.sandbox.server import main as sandbox_main
+
+            return sandbox_main(argv[i + 1:])
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "login":
+            return _login(args)
+        if args.command == "logout":
+            return _logout(args)
+        from tui.config import ConfigError
+        from tui.runtime import build_runtime
+
+        try:
+            runtime = build_runtime(args)
+        except ConfigError as exc:
+            return fail(f"bad config file: {exc}")
+        if args.command == "status":
+            return asyncio.run(_status(runtime))
+        if args.command == "sync":
+            from tui.store.headless import main_sync
+
+            return main_sync(runtime, full=args.full)
+        from tui.app import run_app
+
+        return run_app(runtime)
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _status(runtime: Any) -> int:
+    from tui.api.errors import ApiError
+
+    if runtime.client is None:
+        return fail("no credentials: run `pipedrive-tui login`, set PIPEDRIVE_API_TOKEN, or try --demo")
+    try:
+        me = await runtime.client.me()
+    except ApiError as exc:
+        return fail(exc.message)
+    finally:
+        await runtime.client.aclose()
+    budget = runtime.client.budget
+    print(f"user:      {me.get('name')} <{me.get('email')}>")
+    print(f"company:   {me.get('company_name')} ({me.get('company_domain')})")
+    print(f"profile:   {runtime.profile_label}")
+    print(f"auth:      {runtime.auth_mode}")
+    print(f"base URL:  {runtime.base_url}")
+    daily = (f"{budget.daily_remaining:,} of {budget.daily_limit:,} tokens left today"
+             if budget.daily_remaining is not None and budget.daily_limit else "daily budget not reported")
+    burst = (f"{budget.burst_remaining}/{budget.burst_limit} requests left in the 2 s window"
+             if budget.burst_limit else "burst limit not reported")
+    print(f"budget:    {daily}; {burst}")
+    return 0
+
+
+def _login(args: Any) -> int:
+    from tui.api import PipedriveClient
+    from tui.api.auth import MATON_BASE_URL, Auth, base_url_for
+    from tui.api.errors import ApiError
+    from tui.config import Config, Profile, config_dir, store_secret
+
+    config = Config.load()
+    name = args.profile or config.default_profile
+    if args.token_stdin:
+        token = sys.stdin.readline().strip()
+    else:
+        label = {"api_token": "API token", "oauth": "OAuth access token", "maton": "Maton API key"}[args.auth_mode]
+        token = getpass.getpass(f"{label} for profile '{name}' (input hidden): ").strip()
+    if not token:
+        return fail("no token given")
+    auth = {"api_token": Auth.api_token, "oauth": Auth.oauth, "maton": Auth.maton}[args.auth_mode](token)
+    base = MATON_BASE_URL if args.auth_mode == "maton" and not args.base_url else base_url_for(args.company_domain, args.base_url)
+
+    async def verify() -> dict[str, Any]:
+        client = PipedriveClient(base, auth, max_retries=1)
+        try:
+            return await client.me()
+        finally:
+            await client.aclose()
+
+    try:
+        me = asyncio.run(verify())
+    except ApiError as exc:
+        return fail(f"login failed: {exc.message}")
+    domain = args.company_domain or me.get("company_domain")
+    profile = config.profiles.get(name, Profile(name=name))
+    profile.auth_mode = args.auth_mode
+    if args.base_url:
+        profile.base_url = args.base_url
+    elif args.auth_mode != "maton" and domain:
+        profile.company_domain = domain
+    config.profiles[name] = profile
+    if not config.profiles or name not in config.profiles or config.default_profile not in config.profiles:
+        config.default_profile = name
+    config.save()
+    path = store_secret(name, token, config_dir())
+    print(f"Logged in as {me.get('name')} ({me.get('company_name')}); token stored in {path} (mode 0600)")
+    return 0
+
+
+def _logout(args: Any) -> int:
+    from tui.config import Config, config_dir, store_secret
+
+    config = Config.load()
+    name = args.profile or config.default_profile
+    store_secret(name, None, config_dir())
+    print(f"Forgot the token of profile '{name}'")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,183 @@
+"""Configuration: profiles in config.toml, secrets in secrets.toml (0600), env overrides.
+
+    # ~/.config/pipedrive-tui/config.toml
+    default_profile = "work"
+
+    [profiles.work]
+    auth_mode = "api_token"          # api_token | oauth | maton
+    company_domain = "acme"          # or base_url = "https://acme.pipedrive.com"
+    default_pipeline = 1
+
+    [keys]                           # binding id -> keys (see `?` in the app)
+    "board.won" = "W"
+
+Secrets never live in config.toml: `secrets.toml` beside it is created with mode 0600.
+Environment overrides: PIPEDRIVE_API_TOKEN, PIPEDRIVE_COMPANY_DOMAIN, PIPEDRIVE_BASE_URL,
+PIPEDRIVE_ACCESS_TOKEN, MATON_API_KEY, MATON_CONNECTION. PIPEDRIVE_TUI_CONFIG_DIR moves the
+config directory (tests use it). A keyring was not added: a 0600 file works the same on
+every machine the app runs on, headless ones included, with no extra dependency.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from tui.api.auth import MATON_BASE_URL, Auth, base_url_for
+
+APP = "pipedrive-tui"
+
+
+def config_dir() -> Path:
+    override = os.environ.get("PIPEDRIVE_TUI_CONFIG_DIR")
+    return Path(override) if override else Path(platformdirs.user_config_dir(APP))
+
+
+def data_dir(override: str | Path | None = None) -> Path:
+    if override:
+        return Path(override).expanduser()
+    env = os.environ.get("PIPEDRIVE_TUI_DATA_DIR")
+    return Path(env) if env else Path(platformdirs.user_data_dir(APP))
+
+
+@dataclass
+class Profile:
+    name: str
+    auth_mode: str = "api_token"
+    base_url: str | None = None
+    company_domain: str | None = None
+    default_pipeline: int | None = None
+    maton_connection: str | None = None
+
+
+@dataclass
+class Config:
+    default_profile: str = "default"
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> "Config":
+        path = (directory or config_dir()) / "config.toml"
+        if not path.exists():
+            return cls()
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+        profiles = {
+            name: Profile(name=name, **{k: v for k, v in (values or {}).items() if k in Profile.__dataclass_fields__ and k != "name"})
+            for name, values in (raw.get("profiles") or {}).items()
+        }
+        keys = {str(k): str(v) for k, v in (raw.get("keys") or {}).items()}
+        return cls(default_profile=raw.get("default_profile", "default"), profiles=profiles, keys=keys)
+
+    def save(self, directory: Path | None = None) -> Path:
+        directory = directory or config_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        lines = [f"default_profile = {_toml(self.default_profile)}", ""]
+        for name, p in self.profiles.items():
+            lines.append(f"[profiles.{_key(name)}]")
+            for key in ("auth_mode", "base_url", "company_domain", "default_pipeline", "maton_connection"):
+                value = getattr(p, key)
+                if value is not None:
+                    lines.append(f"{key} = {_toml(value)}")
+            lines.append("")
+        if self.keys:
+            lines.append("[keys]")
+            lines += [f"{_toml(k)} = {_toml(v)}" for k, v in self.keys.items()]
+        path = directory / "config.toml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+
+class ConfigError(Exception):
+    pass
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def _key(name: str) -> str:
+    return name if name.replace("-", "").replace("_", "").isalnum() else _toml(name)
+
+
+# -- secrets ------------------------------------------------------------------------------------
+
+def secrets_path(directory: Path | None = None) -> Path:
+    return (directory or config_dir()) / "secrets.toml"
+
+
+def load_secret(profile: str, directory: Path | None = None) -> str | None:
+    path = secrets_path(directory)
+    if not path.exists():
+        return None
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    value = (raw.get(profile) or {}).get("token")
+    return str(value) if value else None
+
+
+def store_secret(profile: str, token: str | None, directory: Path | None = None) -> Path:
+    """Write (or with None remove) a profile's secret; the file is created 0600."""
+    path = secrets_path(directory)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw: dict[str, Any] = {}
+    if path.exists():
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    if token is None:
+        raw.pop(profile, None)
+    else:
+        raw[profile] = {"token": token}
+    text = "".join(f"[{_key(name)}]\ntoken = {_toml(v['token'])}\n\n" for name, v in raw.items())
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.chmod(path, 0o600)
+    return path
+
+
+# -- resolution ---------------------------------------------------------------------------------
+
+@dataclass
+class Credentials:
+    profile: str
+    auth: Auth
+    base_url: str
+
+    @property
+    def mode(self) -> str:
+        return self.auth.mode
+
+
+def resolve(config: Config, profile_name: str | None, base_url: str | None = None,
+            env: dict[str, str] | None = None, directory: Path | None = None) -> Credentials | None:
+    """Credentials for a profile after env overrides; None when there are none."""
+    env = dict(os.environ if env is None else env)
+    name = profile_name or config.default_profile
+    profile = config.profiles.get(name, Profile(name=name))
+    url = base_url or env.get("PIPEDRIVE_BASE_URL") or profile.base_url
+    domain = env.get("PIPEDRIVE_COMPANY_DOMAIN") or profile.company_domain
+    if env.get("MATON_API_KEY") or (profile.auth_mode == "maton" and not env.get("PIPEDRIVE_API_TOKEN")):
+        key = env.get("MATON_API_KEY") or load_secret(name, directory)
+        if key:
+            conn = env.get("MATON_CONNECTION") or profile.maton_connection
+            return Credentials(name, Auth.maton(key, conn), (url or MATON_BASE_URL).rstrip("/"))
+    if env.get("PIPEDRIVE_ACCESS_TOKEN") or (profile.auth_mode == "oauth" and not env.get("PIPEDRIVE_API_TOKEN")):
+        token = env.get("PIPEDRIVE_ACCESS_TOKEN") or load_secret(name, directory)
+        if token:
+            return Credentials(name, Auth.oauth(token), base_url_for(domain, url))
+    token = env.get("PIPEDRIVE_API_TOKEN") or (load_secret(name, directory) if profile.auth_mode == "api_token" else None)
+    if token:
+        return Credentials(name, Auth.api_token(token), base_url_for(domain, url))
+    return None

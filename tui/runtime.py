@@ -1,0 +1,62 @@
+"""What the CLI hands to the app or a headless command: client, cache path, clock, keys."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui.api import Auth, PipedriveClient
+from tui.clock import Clock
+from tui.config import Config, config_dir, data_dir, resolve
+
+DEMO_TOKEN = "demo-token"
+
+
+@dataclass
+class Runtime:
+    client: PipedriveClient | None
+    profile_label: str
+    data_dir: Path
+    db_path: Path
+    keymap: dict[str, str] = field(default_factory=dict)
+    clock: Clock = field(default_factory=Clock.from_env)
+    sandbox: Any = None
+    base_url: str | None = None
+    auth_mode: str | None = None
+    temp_dir: Path | None = None
+
+    def cleanup(self) -> None:
+        if self.temp_dir is not None:
+            shutil.rmtree(self.temp_dir, ignore_errors=True)
+
+
+def build_runtime(args: Any) -> Runtime:
+    clock = Clock.from_env()
+    config = Config.load()
+    if getattr(args, "demo", False):
+        from tui.sandbox import Sandbox
+
+        sandbox = Sandbox(seed=7, deals=getattr(args, "demo_deals", None) or 300, token=DEMO_TOKEN, now=clock.now(),
+                          daily_budget=300_000)
+        client = PipedriveClient("http://sandbox.local", Auth.api_token(DEMO_TOKEN), transport=sandbox.transport())
+        temp = None
+        if getattr(args, "data_dir", None):
+            directory = Path(args.data_dir).expanduser()
+        else:
+            temp = Path(tempfile.mkdtemp(prefix="pipedrive-tui-demo-"))
+            directory = temp
+        directory.mkdir(parents=True, exist_ok=True)
+        return Runtime(client, "demo", directory, directory / "demo.sqlite3", config.keys, clock, sandbox,
+                       "http://sandbox.local", "api_token", temp)
+    creds = resolve(config, getattr(args, "profile", None), getattr(args, "base_url", None), directory=config_dir())
+    profile = getattr(args, "profile", None) or config.default_profile
+    directory = data_dir(getattr(args, "data_dir", None))
+    directory.mkdir(parents=True, exist_ok=True)
+    if creds is None:
+        return Runtime(None, profile, directory, directory / f"{profile}.sqlite3", config.keys, clock)
+    client = PipedriveClient(creds.base_url, creds.auth)
+    return Runtime(client, creds.profile, directory, directory / f"{creds.profile}.sqlite3", config.keys, clock,
+                   None, creds.base_url, creds.mode)

@@ -1,0 +1,52 @@
+"""`pipedrive-tui sync [--full]`: one sync without the UI, with a progress line and a summary."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from typing import Any
+
+from tui.api.errors import ApiError
+from tui.store.events import StatusChanged
+from tui.store.store import Store
+
+
+def main_sync(runtime: Any, full: bool = False) -> int:
+    if runtime.client is None:
+        print("pipedrive-tui: no credentials: run `pipedrive-tui login`, set PIPEDRIVE_API_TOKEN, or use --demo",
+              file=sys.stderr)
+        return 1
+    return asyncio.run(_run(runtime, full))
+
+
+async def _run(runtime: Any, full: bool) -> int:
+    client = runtime.client
+    started = time.monotonic()
+    store = await Store.open(runtime.db_path, client, clock=runtime.clock, profile=runtime.profile_label)
+    tty = sys.stderr.isatty()
+
+    def show(event: Any) -> None:
+        if isinstance(event, StatusChanged) and event.status.sync_collection:
+            s = event.status
+            bar = "#" * min(30, s.sync_done // 500 + 1)
+            line = f"syncing {s.sync_collection:<16} {s.sync_done:>7} items [{bar:<30}]"
+            print(("\r" if tty else "") + line, end="" if tty else "\n", file=sys.stderr, flush=True)
+
+    store.subscribe(show)
+    try:
+        counts = await store.sync_now(full=full)
+        pushed = await store.drain(timeout=120)
+    except ApiError as exc:
+        print(("\n" if tty else "") + f"pipedrive-tui: sync failed: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        await store.close()
+        await client.aclose()
+    if tty:
+        print(file=sys.stderr)
+    items = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    print(f"synced ({'full' if store.last_sync_full else 'incremental'}): {items or 'no changes'}; "
+          f"{client.requests_made} requests, {client.tokens_spent} tokens, {time.monotonic() - started:.1f}s"
+          + ("" if pushed else "; some edits are still waiting to be pushed"))
+    return 0
