@@ -1,0 +1,203 @@
+"""The Textual app: sections as modes, store events as messages, navigation helpers."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from typing import Any
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+
+import styles
+from tui.keymap import app as app_keys
+from tui.keymap import check_keymap
+from tui.store.events import ConflictDetected, DataChanged, EditRejected, StatusChanged, StoreEvent, StoreStatus
+
+SECTIONS: dict[str, tuple[str, str, str]] = {
+    # mode -> (module:class, title, issue that builds it)
+    "board": ("tui.screens.board:BoardScreen", "Pipeline board", "App shell and the pipeline kanban board"),
+    "agenda": ("tui.screens.agenda:AgendaScreen", "Activity agenda", "Activity agenda"),
+    "people": ("tui.screens.people:PeopleScreen", "People", "Deal, person and organization detail screens"),
+    "organizations": ("tui.screens.organizations:OrganizationsScreen", "Organizations",
+                      "Deal, person and organization detail screens"),
+}
+
+
+def _load(target: str) -> type[Screen] | None:
+    module, _, name = target.partition(":")
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None
+        raise
+
+
+def _section_factory(mode: str):
+    def make() -> Screen:
+        target, title, issue = SECTIONS[mode]
+        cls = _load(target)
+        if cls is None:
+            from tui.screens.coming import ComingScreen
+
+            return ComingScreen(title, issue)
+        return cls()
+
+    return make
+
+
+class StoreEventMessage(Message):
+    def __init__(self, event: StoreEvent) -> None:
+        super().__init__()
+        self.event = event
+
+
+class DataRefresh(Message):
+    """Posted to the screens of the current stack when cached data changed."""
+
+    def __init__(self, tables: frozenset[str]) -> None:
+        super().__init__()
+        self.tables = tables
+
+
+class PipedriveApp(App):
+    TITLE = "pipedrive-tui"
+    CSS_PATH = styles.path("app.tcss")
+    BINDINGS = app_keys.BINDINGS
+    MODES = {mode: _section_factory(mode) for mode in SECTIONS}
+    ENABLE_COMMAND_PALETTE = True
+
+    store_status: reactive[StoreStatus] = reactive(StoreStatus, always_update=True)
+
+    def __init__(self, store: Any, *, profile_label: str = "default", keymap: dict[str, str] | None = None,
+                 start_store: bool = True) -> None:
+        super().__init__()
+        self.store = store
+        self.profile_label = profile_label
+        self.user_keymap = dict(keymap or {})
+        self.start_store = start_store
+        self._unsubscribe = None
+
+    def on_mount(self) -> None:
+        self.store_status = self.store.status
+        self._unsubscribe = self.store.subscribe(lambda event: self.post_message(StoreEventMessage(event)))
+        if self.user_keymap:
+            unknown = check_keymap(self.user_keymap)
+            if unknown:
+                self.notify(f"Unknown binding ids in [keys]: {', '.join(unknown)}", severity="warning", timeout=8)
+            self.set_keymap({k: v for k, v in self.user_keymap.items() if k not in unknown})
+        if self.store.client is None:
+            from tui.screens.first_run import FirstRunScreen
+
+            self.push_screen(FirstRunScreen())
+            return
+        self.switch_mode("board")
+        if self.start_store:
+            self.store.start()
+
+    async def on_unmount(self) -> None:
+        if self._unsubscribe:
+            self._unsubscribe()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)) and self.store is not None:
+            try:
+                self.store.touch()
+            except RuntimeError:
+                pass
+        await super().on_event(event)
+
+    # -- store events ----------------------------------------------------------------------------
+
+    def on_store_event_message(self, message: StoreEventMessage) -> None:
+        event = message.event
+        if isinstance(event, StatusChanged):
+            self.store_status = event.status
+        elif isinstance(event, EditRejected):
+            self.notify(event.reason, title="Change refused", severity="error", timeout=10, markup=False)
+        elif isinstance(event, ConflictDetected):
+            fields = ", ".join(event.fields)
+            self.notify(f"Someone else changed {fields} of this {event.entity} meanwhile; your edit is on hold.",
+                        title="Conflict", severity="warning", timeout=10, markup=False)
+        elif isinstance(event, DataChanged):
+            for screen in self.screen_stack:
+                screen.post_message(DataRefresh(event.tables))
+
+    # -- navigation --------------------------------------------------------------------------------
+
+    def action_section(self, name: str) -> None:
+        if name in SECTIONS and self.current_mode != name:
+            self.switch_mode(name)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        screen = self.screen
+        rows = []
+        seen = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or (binding.id, binding.action) in seen:
+                continue
+            seen.add((binding.id, binding.action))
+            rows.append((self.get_key_display(binding), binding.description, binding.id or ""))
+        title = getattr(screen, "HELP_TITLE", None) or screen.__class__.__name__.removesuffix("Screen")
+        self.push_screen(HelpScreen(title, rows))
+
+    def open_deal(self, deal_id: int) -> None:
+        cls = _load("tui.screens.deal:DealScreen")
+        if cls is None:
+            from tui.screens.deal_panel import DealPanel
+
+            self.push_screen(DealPanel(deal_id))
+        else:
+            self.push_screen(cls(deal_id))
+
+    def open_person(self, person_id: int) -> None:
+        cls = _load("tui.screens.person:PersonScreen")
+        if cls is not None:
+            self.push_screen(cls(person_id))
+        else:
+            self.notify("The person screen is not built yet", timeout=3)
+
+    def open_organization(self, org_id: int) -> None:
+        cls = _load("tui.screens.organization:OrganizationScreen")
+        if cls is not None:
+            self.push_screen(cls(org_id))
+        else:
+            self.notify("The organization screen is not built yet", timeout=3)
+
+    def get_system_commands(self, screen: Screen):
+        yield from super().get_system_commands(screen)
+        for mode, (_target, title, _issue) in SECTIONS.items():
+            yield SystemCommand(f"Go to {title}", f"Switch to the {title.lower()}", lambda m=mode: self.action_section(m))
+        yield SystemCommand("Sync now", "Fetch changes from Pipedrive and push pending edits", self.store.request_sync)
+        yield SystemCommand("Keys of this screen", "List the keys and their binding ids", self.action_help)
+
+
+def run_app(runtime: Any) -> int:
+    """Open the store, run the app, close everything. Returns an exit code."""
+    from tui.store.store import Store
+
+    async def main() -> int:
+        store = await Store.open(runtime.db_path, runtime.client, clock=runtime.clock, profile=runtime.profile_label)
+        app = PipedriveApp(store, profile_label=runtime.profile_label, keymap=runtime.keymap)
+        try:
+            await app.run_async()
+        finally:
+            if runtime.client is not None:
+                try:
+                    await asyncio.wait_for(store.drain(), timeout=3)
+                except Exception:
+                    pass
+            await store.close()
+            if runtime.client is not None:
+                await runtime.client.aclose()
+            runtime.cleanup()
+        return app.return_code or 0
+
+    return asyncio.run(main())

@@ -1,0 +1,64 @@
+"""Display formatting shared by widgets and screens (no textual import)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from tui.notes_html import strip_control
+
+
+def clean(text: object) -> str:
+    """Server text made safe for one terminal line: no control characters, no newlines."""
+    if text is None:
+        return ""
+    return " ".join(strip_control(str(text)).split())
+
+
+def money(value: float | None, currency: str | None, decimals: int | None = None, symbol: str | None = None) -> str:
+    """12500 EUR -> "€12,500"; 12500.5 CHF -> "CHF 12,500.50". Whole amounts drop the decimals."""
+    v = float(value or 0)
+    dp = 2 if decimals is None else decimals
+    text = f"{v:,.{dp}f}" if dp and v != int(v) else f"{v:,.0f}"
+    code = currency or ""
+    if symbol and len(symbol) == 1:
+        return f"{symbol}{text}" if v >= 0 else f"-{symbol}{text[1:]}"
+    return f"{text} {symbol or code}".strip()
+
+
+def compact_money(value: float, currency: str | None, symbol: str | None = None) -> str:
+    """Short totals for column headers: €1.2M, $350k."""
+    v = float(value or 0)
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(v) >= limit:
+            num = f"{v / limit:.1f}".rstrip("0").rstrip(".")
+            break
+    else:
+        num, suffix = f"{v:,.0f}", ""
+    if symbol and len(symbol) == 1:
+        return f"{symbol}{num}{suffix}"
+    return f"{num}{suffix} {symbol or currency or ''}".strip()
+
+
+def initials(name: str | None) -> str:
+    parts = [p for p in clean(name).split() if p]
+    if not parts:
+        return "--"
+    if len(parts) == 1:
+        return parts[0][:2].upper()
+    return (parts[0][0] + parts[-1][0]).upper()
+
+
+def ago(when: datetime | None, now: datetime | None = None) -> str:
+    if when is None:
+        return "never"
+    now = now or datetime.now(timezone.utc)
+    seconds = int((now - when).total_seconds())
+    if seconds < 5:
+        return "just now"
+    if seconds < 60:
+        return f"{seconds}s ago"
+    if seconds < 3600:
+        return f"{seconds // 60}m ago"
+    if seconds < 86400:
+        return f"{seconds // 3600}h ago"
+    return f"{seconds // 86400}d ago"

@@ -1,0 +1,13 @@
+"""App-wide keys."""
+
+from tui.keymap import bind
+
+BINDINGS = [
+    bind("app.board", "1", "section('board')", "Board"),
+    bind("app.agenda", "2", "section('agenda')", "Agenda"),
+    bind("app.people", "3", "section('people')", "People"),
+    bind("app.organizations", "4", "section('organizations')", "Orgs"),
+    bind("app.help", "question_mark", "help", "Help"),
+    bind("app.palette", "ctrl+p", "command_palette", "Commands", show=False),
+    bind("app.quit", "q", "quit", "Quit"),
+]

@@ -1,0 +1,411 @@
+"""The pipeline board: stages as virtual columns, deal cards, keyboard and mouse triage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, HorizontalScroll, Vertical
+from textual.geometry import Offset
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static
+
+import styles
+from tui.formatting import clean, compact_money
+from tui.keymap import board as board_keys
+from tui.screens.dialogs import ChoiceScreen, LostReasonScreen
+from tui.store.queries import board as q
+from widgets.kanban_column import KanbanColumn
+from widgets.status_bar import StatusBar
+
+
+class StageColumn(Vertical):
+    """Header + virtual card list of one stage."""
+
+    def __init__(self, stage: q.StageRow) -> None:
+        super().__init__(classes="stage-column")
+        self.stage = stage
+        self.header = Static(classes="stage-header")
+        self.cards = KanbanColumn(stage.id)
+
+    def compose(self) -> ComposeResult:
+        yield self.header
+        yield self.cards
+
+    def show_summary(self, summary: q.StageSummary | None, currencies: dict[str, q.CurrencyRow], weighted_on: bool) -> None:
+        count = summary.count if summary else 0
+        title = Text(clean(self.stage.name), style="bold")
+        title.truncate(max(4, (self.size.width or 30) - 2), overflow="ellipsis")
+        totals = " · ".join(compact_money(v, c, getattr(currencies.get(c), "symbol", None))
+                            for c, v in sorted((summary.totals if summary else {}).items(), key=lambda kv: -kv[1])[:3])
+        line2 = Text(f"{count} deal{'s' if count != 1 else ''}", style="grey70")
+        if totals:
+            line2.append(f" · {totals}", style="green")
+        line3 = Text("")
+        if weighted_on and summary and summary.weighted:
+            w = " · ".join(compact_money(v, c, getattr(currencies.get(c), "symbol", None))
+                           for c, v in sorted(summary.weighted.items(), key=lambda kv: -kv[1])[:3])
+            line3 = Text(f"weighted ≈ {w}", style="grey62")
+        self.header.update(Text("\n").join([title, line2, line3]))
+
+
+class DropZone(Static):
+    def __init__(self, label: str, kind: str) -> None:
+        super().__init__(label, classes=f"drop-zone drop-{kind}")
+        self.kind = kind
+
+
+@dataclass
+class Undo:
+    deal_id: int
+    kind: str                 # "move" | "status"
+    stage_id: int | None = None
+    status: str | None = None
+
+
+class BoardScreen(Screen):
+    CSS_PATH = styles.path("board.tcss")
+    BINDINGS = board_keys.BINDINGS
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pipeline_id: int | None = None
+        self.pipelines: list[q.PipelineRow] = []
+        self.stages: list[q.StageRow] = []
+        self.columns: list[StageColumn] = []
+        self.col = 0
+        self.status_filter = "open"
+        self.owner_filter: int | None = None
+        self.owner_label = "everyone"
+        self.text_filter = ""
+        self.sort = "urgency"
+        self.undo_stack: list[Undo] = []
+        self.currencies: dict[str, q.CurrencyRow] = {}
+        self._drag_target: Widget | None = None
+        self._loaded = False
+
+    # -- layout -----------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="board-title")
+        yield Input(placeholder="filter deals by title, person or organization (escape clears)", id="board-filter")
+        yield HorizontalScroll(id="board-columns")
+        with Horizontal(id="drop-zones"):
+            yield DropZone("✔ Won  (drop here)", "won")
+            yield DropZone("✖ Lost  (drop here)", "lost")
+        yield Footer()
+        yield StatusBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#board-filter", Input).display = False
+        self.query_one("#drop-zones").display = False
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self._loaded:
+            self.reload()
+
+    def on_data_refresh(self, message: Any) -> None:
+        if message.tables & {"deals", "activities", "stages", "pipelines", "persons", "organizations", "users"}:
+            self.reload()
+
+    # -- data ---------------------------------------------------------------------------------------
+
+    @property
+    def store(self) -> Any:
+        return self.app.store  # type: ignore[attr-defined]
+
+    @work(exclusive=True, group="board-reload", exit_on_error=False)
+    async def reload(self) -> None:
+        store = self.store
+        keep = self.selected.id if self.selected else None
+        self.pipelines = await store.read(q.pipelines)
+        if not self.pipelines:
+            self.query_one("#board-title", Static).update(Text("No pipelines yet: waiting for the first sync…", style="grey62"))
+            return
+        if self.pipeline_id not in {p.id for p in self.pipelines}:
+            self.pipeline_id = self.pipelines[0].id
+        stages = await store.read(q.stages, self.pipeline_id)
+        self.currencies = await store.read(q.currencies)
+        cards = await store.read(q.deal_cards, self.pipeline_id, now=store.clock.now(), status=self.status_filter,
+                                 owner_id=self.owner_filter, text=self.text_filter, sort=self.sort)
+        if [s.id for s in stages] != [s.id for s in self.stages]:
+            await self._build_columns(stages)
+        by_stage: dict[int, list[q.DealCard]] = {s.id: [] for s in stages}
+        for card in cards:
+            if card.stage_id in by_stage:
+                by_stage[card.stage_id].append(card)
+        summaries = q.summarize(cards)
+        pipeline = next(p for p in self.pipelines if p.id == self.pipeline_id)
+        for column in self.columns:
+            column.cards.set_cards(by_stage[column.stage.id], self.currencies, keep_id=keep)
+            column.show_summary(summaries.get(column.stage.id), self.currencies, pipeline.probability_enabled)
+        if keep is not None:
+            for i, column in enumerate(self.columns):
+                if any(c.id == keep for c in column.cards.cards):
+                    self.col = i
+                    break
+        self._focus_column(self.col)
+        self._show_title(pipeline, len(cards))
+        self._loaded = True
+
+    async def _build_columns(self, stages: list[q.StageRow]) -> None:
+        container = self.query_one("#board-columns", HorizontalScroll)
+        await container.remove_children()
+        self.stages = stages
+        self.columns = [StageColumn(s) for s in stages]
+        await container.mount_all(self.columns)
+        self.col = min(self.col, max(0, len(self.columns) - 1))
+
+    def _show_title(self, pipeline: q.PipelineRow, count: int) -> None:
+        title = Text.assemble((f" {clean(pipeline.name)} ", "bold reverse"), f"  {count} {self.status_filter} deals")
+        title.append(f"  · owner: {self.owner_label}", style="grey70")
+        title.append(f"  · sort: {q.SORT_LABELS[self.sort]}", style="grey70")
+        if self.text_filter:
+            title.append("  · filter: ", style="grey70")
+            title.append(clean(self.text_filter), style="bold yellow")
+        self.query_one("#board-title", Static).update(title)
+
+    # -- selection -------------------------------------------------------------------------------------
+
+    @property
+    def column(self) -> StageColumn | None:
+        return self.columns[self.col] if 0 <= self.col < len(self.columns) else None
+
+    @property
+    def selected(self) -> q.DealCard | None:
+        return self.column.cards.selected if self.column else None
+
+    def _focus_column(self, index: int) -> None:
+        if not self.columns:
+            return
+        self.col = max(0, min(index, len(self.columns) - 1))
+        for i, column in enumerate(self.columns):
+            column.cards.set_active(i == self.col)
+            column.set_class(i == self.col, "-active")
+        self.query_one("#board-columns", HorizontalScroll).scroll_to_widget(self.columns[self.col], animate=False)
+
+    def action_column(self, delta: int) -> None:
+        self._focus_column(self.col + delta)
+
+    def action_card(self, delta: int) -> None:
+        if self.column:
+            self.column.cards.move_cursor(self.column.cards.cursor + delta)
+
+    def action_card_edge(self, edge: str) -> None:
+        if self.column:
+            self.column.cards.move_cursor(0 if edge == "top" else len(self.column.cards.cards) - 1)
+
+    def action_card_page(self, delta: int) -> None:
+        if self.column:
+            cards = self.column.cards
+            cards.move_cursor(cards.cursor + delta * cards.page_cards)
+
+    # -- edits ---------------------------------------------------------------------------------------------
+
+    async def action_move(self, delta: int) -> None:
+        card = self.selected
+        if card is None or card.status != "open":
+            self.app.bell()
+            return
+        target = self.col + delta
+        if not 0 <= target < len(self.stages):
+            self.notify("Already in the " + ("last" if delta > 0 else "first") + " stage", timeout=2)
+            return
+        await self._move_to(card, target)
+
+    async def _move_to(self, card: q.DealCard, target: int) -> None:
+        stage = self.stages[target]
+        self.undo_stack.append(Undo(card.id, "move", stage_id=card.stage_id))
+        await self.store.move_deal(card.id, stage.id)
+        self.col = target
+        self.notify(Text(f"Moved “{clean(card.title)}” to {clean(stage.name)}"), timeout=2)
+
+    async def action_won(self) -> None:
+        card = self.selected
+        if card is None or card.status != "open":
+            self.app.bell()
+            return
+        self.undo_stack.append(Undo(card.id, "status", status=card.status))
+        await self.store.set_deal_status(card.id, "won")
+        self.notify(Text(f"“{clean(card.title)}” won 🎉"), timeout=2)
+
+    async def action_lost(self, card: q.DealCard | None = None) -> None:
+        card = card or self.selected
+        if card is None or card.status != "open":
+            self.app.bell()
+            return
+        recent = await self.store.read(q.recent_lost_reasons)
+
+        async def done(reason: str | None) -> None:
+            if reason:
+                self.undo_stack.append(Undo(card.id, "status", status=card.status))
+                await self.store.set_deal_status(card.id, "lost", reason)
+                self.notify(Text(f"“{clean(card.title)}” lost: {clean(reason)}"), timeout=2)
+
+        self.app.push_screen(LostReasonScreen(card.title, recent), done)
+
+    async def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("Nothing to undo", timeout=2)
+            return
+        last = self.undo_stack.pop()
+        if last.kind == "move" and last.stage_id is not None:
+            await self.store.move_deal(last.deal_id, last.stage_id)
+        else:
+            await self.store.set_deal_status(last.deal_id, last.status or "open")
+        self.notify("Undone", timeout=2)
+
+    def action_open(self) -> None:
+        if self.selected:
+            self.app.open_deal(self.selected.id)  # type: ignore[attr-defined]
+
+    def action_note(self) -> None:
+        if self.selected:
+            from tui.screens.note_editor import NoteEditorScreen
+
+            self.app.push_screen(NoteEditorScreen(deal_id=self.selected.id))
+
+    def action_create(self) -> None:
+        stage = self.stages[self.col] if self.stages else None
+        open_form = getattr(self.app, "open_deal_form", None)
+        if open_form is None:
+            self.notify("Creating deals arrives with the edit forms", timeout=3)
+            return
+        open_form({"pipeline_id": self.pipeline_id, "stage_id": stage.id if stage else None})
+
+    def action_sync(self) -> None:
+        self.store.request_sync()
+        self.notify("Syncing…", timeout=2)
+
+    # -- filters ---------------------------------------------------------------------------------------------
+
+    def action_pipeline(self) -> None:
+        def chosen(pid: int | None) -> None:
+            if pid is not None and pid != self.pipeline_id:
+                self.pipeline_id = pid
+                self.col = 0
+                self.reload()
+
+        self.app.push_screen(ChoiceScreen("Pipeline", [(p.name, p.id) for p in self.pipelines], current=self.pipeline_id), chosen)
+
+    async def action_owner(self) -> None:
+        users = await self.store.read(q.users)
+        me = await self.store.me_id()
+        options: list[tuple[str, Any]] = [("Everyone", ("everyone", None)), ("Me", ("me", me))]
+        options += [(u.name + (" (you)" if u.is_you else ""), (u.name, u.id)) for u in users]
+
+        def chosen(value: tuple[str, int | None] | None) -> None:
+            if value is not None:
+                self.owner_label, self.owner_filter = value
+                self.reload()
+
+        self.app.push_screen(ChoiceScreen("Show deals of", options), chosen)
+
+    def action_status_filter(self) -> None:
+        def chosen(value: str | None) -> None:
+            if value:
+                self.status_filter = value
+                self.reload()
+
+        self.app.push_screen(ChoiceScreen("Status", [("Open", "open"), ("Won", "won"), ("Lost", "lost")],
+                                          current=self.status_filter), chosen)
+
+    def action_sort(self) -> None:
+        self.sort = q.SORTS[(q.SORTS.index(self.sort) + 1) % len(q.SORTS)]
+        self.notify(f"Sorted by {q.SORT_LABELS[self.sort]}", timeout=2)
+        self.reload()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#board-filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#board-filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.text_filter = event.value
+        self.reload()
+
+    @on(Input.Submitted, "#board-filter")
+    def filter_done(self, event: Input.Submitted) -> None:
+        if not event.value:
+            event.input.display = False
+        self.set_focus(None)
+
+    def on_key(self, event: Any) -> None:
+        box = self.query_one("#board-filter", Input)
+        if event.key == "escape" and box.display:
+            box.value = ""
+            box.display = False
+            self.set_focus(None)
+            event.stop()
+
+    # -- mouse ------------------------------------------------------------------------------------------------
+
+    def _column_of(self, column: KanbanColumn) -> int:
+        return next((i for i, c in enumerate(self.columns) if c.cards is column), self.col)
+
+    @on(KanbanColumn.CardPressed)
+    def card_pressed(self, event: KanbanColumn.CardPressed) -> None:
+        self._focus_column(self._column_of(event.column))
+        event.column.move_cursor(event.index)
+
+    @on(KanbanColumn.CardOpened)
+    def card_opened(self, event: KanbanColumn.CardOpened) -> None:
+        self._focus_column(self._column_of(event.column))
+        event.column.move_cursor(event.index)
+        self.action_open()
+
+    def _target_at(self, offset: Offset) -> Widget | None:
+        try:
+            widget, _ = self.get_widget_at(offset.x, offset.y)
+        except Exception:
+            return None
+        node: Any = widget
+        while node is not None and not isinstance(node, (StageColumn, DropZone)):
+            node = node.parent
+        return node
+
+    @on(KanbanColumn.DragMoved)
+    def drag_moved(self, event: KanbanColumn.DragMoved) -> None:
+        zones = self.query_one("#drop-zones")
+        if not zones.display:
+            zones.display = True
+        target = self._target_at(event.screen_offset)
+        if target is not self._drag_target:
+            if self._drag_target is not None:
+                self._drag_target.remove_class("-drop-target")
+            if target is not None:
+                target.add_class("-drop-target")
+            self._drag_target = target
+
+    @on(KanbanColumn.DragEnded)
+    async def drag_ended(self, event: KanbanColumn.DragEnded) -> None:
+        target = self._target_at(event.screen_offset)
+        if self._drag_target is not None:
+            self._drag_target.remove_class("-drop-target")
+        self._drag_target = None
+        self.query_one("#drop-zones").display = False
+        source = self._column_of(event.column)
+        cards = event.column.cards
+        if not 0 <= event.index < len(cards):
+            return
+        card = cards[event.index]
+        if card.status != "open":
+            return
+        if isinstance(target, StageColumn):
+            index = self.columns.index(target)
+            if index != source:
+                await self._move_to(card, index)
+        elif isinstance(target, DropZone):
+            self.col = source
+            if target.kind == "won":
+                self.undo_stack.append(Undo(card.id, "status", status=card.status))
+                await self.store.set_deal_status(card.id, "won")
+                self.notify(Text(f"“{clean(card.title)}” won 🎉"), timeout=2)
+            else:
+                await self.action_lost(card)

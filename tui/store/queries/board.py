@@ -1,0 +1,193 @@
+"""Board data: deal cards with derived facts, stage summaries, pickers' lists."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tui.store.derived import ActivityStatus, activity_status, is_rotten, rotten_days, weighted_value
+
+SORTS = ("urgency", "value", "close_date", "updated")
+SORT_LABELS = {"urgency": "next activity", "value": "value", "close_date": "expected close", "updated": "last update"}
+
+
+@dataclass(frozen=True)
+class DealCard:
+    id: int
+    title: str
+    value: float
+    currency: str | None
+    stage_id: int | None
+    pipeline_id: int | None
+    status: str
+    owner_id: int | None
+    owner_name: str | None
+    person_id: int | None
+    person_name: str | None
+    org_id: int | None
+    org_name: str | None
+    expected_close_date: str | None
+    add_time: str | None
+    update_time: str | None
+    lost_reason: str | None
+    next_due: str | None          # "YYYY-MM-DD HH:MM" (UTC time) or "YYYY-MM-DD"
+    activity: ActivityStatus
+    rotten: bool
+    rotten_days: int
+    weighted: float
+    pending: bool                 # a local edit is waiting to be pushed
+
+
+@dataclass
+class StageSummary:
+    count: int = 0
+    totals: dict[str, float] = field(default_factory=dict)
+    weighted: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PipelineRow:
+    id: int
+    name: str
+    probability_enabled: bool
+
+
+@dataclass(frozen=True)
+class StageRow:
+    id: int
+    name: str
+    pipeline_id: int
+    order_nr: int
+    deal_probability: int | None
+    rot_enabled: bool
+    days_to_rotten: int | None
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    name: str
+    is_you: bool
+
+
+@dataclass(frozen=True)
+class CurrencyRow:
+    code: str
+    symbol: str | None
+    decimal_points: int
+
+
+_CARDS = """
+SELECT d.id, d.title, d.value, d.currency, d.stage_id, d.pipeline_id, d.status, d.owner_id, d.person_id, d.org_id,
+       d.probability, d.expected_close_date, d.add_time, d.update_time, d.lost_reason,
+       p.name AS person_name, o.name AS org_name, u.name AS owner_name,
+       (SELECT MIN(a.due_date || ' ' || COALESCE(substr(a.due_time, 1, 5), ''))
+          FROM activities a WHERE a.deal_id = d.id AND a.done = 0) AS next_due,
+       s.rot_enabled, s.days_to_rotten, s.deal_probability AS stage_probability,
+       pl.probability_enabled,
+       EXISTS (SELECT 1 FROM outbox ob WHERE ob.entity = 'deal' AND ob.entity_id = d.id AND ob.state = 'pending') AS pending
+  FROM deals d
+  LEFT JOIN persons p ON p.id = d.person_id
+  LEFT JOIN organizations o ON o.id = d.org_id
+  LEFT JOIN users u ON u.id = d.owner_id
+  LEFT JOIN stages s ON s.id = d.stage_id
+  LEFT JOIN pipelines pl ON pl.id = d.pipeline_id
+ WHERE d.pipeline_id = ? AND d.status = ?
+"""
+
+
+def deal_cards(conn: sqlite3.Connection, pipeline_id: int, *, now: datetime, status: str = "open",
+               owner_id: int | None = None, text: str | None = None, sort: str = "urgency") -> list[DealCard]:
+    sql = _CARDS
+    params: list[object] = [pipeline_id, status]
+    if owner_id is not None:
+        sql += " AND d.owner_id = ?"
+        params.append(owner_id)
+    needle = (text or "").casefold().strip()
+    cards: list[DealCard] = []
+    for r in conn.execute(sql, params):
+        if needle and not any(needle in (x or "").casefold() for x in (r["title"], r["person_name"], r["org_name"])):
+            continue
+        due = r["next_due"]
+        if due:
+            day, _, hhmm = due.partition(" ")
+            status_mark = activity_status(day, hhmm or None, now)
+        else:
+            status_mark = ActivityStatus.NONE
+        rot = is_rotten(r["status"], bool(r["rot_enabled"]), r["days_to_rotten"], r["update_time"], now)
+        cards.append(DealCard(
+            id=r["id"], title=r["title"], value=r["value"] or 0.0, currency=r["currency"], stage_id=r["stage_id"],
+            pipeline_id=r["pipeline_id"], status=r["status"], owner_id=r["owner_id"], owner_name=r["owner_name"],
+            person_id=r["person_id"], person_name=r["person_name"], org_id=r["org_id"], org_name=r["org_name"],
+            expected_close_date=r["expected_close_date"], add_time=r["add_time"], update_time=r["update_time"],
+            lost_reason=r["lost_reason"], next_due=due, activity=status_mark, rotten=rot,
+            rotten_days=rotten_days(r["days_to_rotten"], r["update_time"], now) if rot else 0,
+            weighted=weighted_value(r["value"], r["probability"], r["stage_probability"], bool(r["probability_enabled"])),
+            pending=bool(r["pending"]),
+        ))
+    sort_cards(cards, sort)
+    return cards
+
+
+def sort_cards(cards: list[DealCard], sort: str) -> None:
+    """In place. urgency = Pipedrive's default: overdue, today, later (by due), none; ties newest first."""
+    cards.sort(key=lambda c: c.add_time or "", reverse=True)  # stable: newest first within ties
+    if sort == "value":
+        cards.sort(key=lambda c: c.value, reverse=True)
+    elif sort == "close_date":
+        cards.sort(key=lambda c: c.expected_close_date or "9999-99-99")
+    elif sort == "updated":
+        cards.sort(key=lambda c: c.update_time or "", reverse=True)
+    else:
+        cards.sort(key=lambda c: (c.activity.urgency, c.next_due or ""))
+
+
+def summarize(cards: list[DealCard]) -> dict[int, StageSummary]:
+    """Per stage: count, total and weighted total per currency (not converted)."""
+    out: dict[int, StageSummary] = {}
+    for c in cards:
+        if c.stage_id is None:
+            continue
+        s = out.setdefault(c.stage_id, StageSummary())
+        s.count += 1
+        cur = c.currency or "?"
+        s.totals[cur] = s.totals.get(cur, 0.0) + c.value
+        s.weighted[cur] = s.weighted.get(cur, 0.0) + c.weighted
+    return out
+
+
+def pipelines(conn: sqlite3.Connection) -> list[PipelineRow]:
+    return [PipelineRow(r["id"], r["name"], bool(r["probability_enabled"]))
+            for r in conn.execute("SELECT * FROM pipelines WHERE is_deleted = 0 ORDER BY order_nr, id")]
+
+
+def stages(conn: sqlite3.Connection, pipeline_id: int) -> list[StageRow]:
+    return [StageRow(r["id"], r["name"], r["pipeline_id"], r["order_nr"], r["deal_probability"], bool(r["rot_enabled"]),
+                     r["days_to_rotten"])
+            for r in conn.execute("SELECT * FROM stages WHERE pipeline_id = ? AND is_deleted = 0 ORDER BY order_nr, id",
+                                  (pipeline_id,))]
+
+
+def users(conn: sqlite3.Connection) -> list[UserRow]:
+    return [UserRow(r["id"], r["name"], bool(r["is_you"]))
+            for r in conn.execute("SELECT id, name, is_you FROM users WHERE active = 1 ORDER BY is_you DESC, name")]
+
+
+def currencies(conn: sqlite3.Connection) -> dict[str, CurrencyRow]:
+    return {r["code"]: CurrencyRow(r["code"], r["symbol"], r["decimal_points"])
+            for r in conn.execute("SELECT code, symbol, decimal_points FROM currencies")}
+
+
+def recent_lost_reasons(conn: sqlite3.Connection, limit: int = 8) -> list[str]:
+    rows = conn.execute(
+        """SELECT lost_reason, MAX(COALESCE(lost_time, update_time)) AS t FROM deals
+            WHERE status = 'lost' AND lost_reason IS NOT NULL AND TRIM(lost_reason) <> ''
+            GROUP BY lost_reason ORDER BY t DESC LIMIT ?""", (limit,))
+    return [r[0] for r in rows]
+
+
+def deal_stage(conn: sqlite3.Connection, deal_id: int) -> tuple[int | None, str | None, str | None]:
+    """(stage_id, status, title) of one deal."""
+    r = conn.execute("SELECT stage_id, status, title FROM deals WHERE id = ?", (deal_id,)).fetchone()
+    return (r[0], r[1], r[2]) if r else (None, None, None)

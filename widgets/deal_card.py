@@ -1,0 +1,63 @@
+"""Deal card rendering: a fixed-height block of lines (rich Text), server text literal.
+
+Activity marks carry a symbol AND a word, so they survive NO_COLOR:
+  ! overdue    ● today    ⚠ no activity    › later
+Rotting deals (Pipedrive shows them red) get a red title and "✖ rotting Nd".
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from tui.formatting import clean, initials, money
+from tui.store.derived import ActivityStatus
+from tui.store.queries.board import CurrencyRow, DealCard
+
+CARD_HEIGHT = 5  # 4 lines of content + 1 gap
+
+MARKS: dict[ActivityStatus, tuple[str, str, str]] = {
+    ActivityStatus.OVERDUE: ("!", "overdue", "bold red"),
+    ActivityStatus.TODAY: ("●", "today", "bold green"),
+    ActivityStatus.NONE: ("⚠", "no activity", "yellow"),
+    ActivityStatus.LATER: ("›", "later", "grey62"),
+}
+
+
+def due_label(card: DealCard) -> str:
+    if not card.next_due:
+        return ""
+    day = card.next_due[:10]
+    return f" {day[8:10]}.{day[5:7]}."
+
+
+def card_lines(card: DealCard, width: int, *, selected: bool, currencies: dict[str, CurrencyRow]) -> list[Text]:
+    """CARD_HEIGHT lines, each exactly `width` cells (server text never parsed as markup)."""
+    inner = max(4, width - 2)
+    bar = Text("▌" if selected else " ", style="bold dodger_blue1" if selected else "")
+    base = "on grey19" if selected else ""
+
+    def line(body: Text) -> Text:
+        body.truncate(inner, overflow="ellipsis", pad=True)
+        out = Text.assemble(bar.copy(), body, " ")
+        out.stylize(base)
+        return out
+
+    title = Text(clean(card.title), style="bold red" if card.rotten else "bold")
+    sub = Text(clean(card.org_name or card.person_name or "—"), style="grey70")
+    cur = currencies.get(card.currency or "")
+    value = Text(money(card.value, card.currency, cur.decimal_points if cur else None, cur.symbol if cur else None),
+                 style="green")
+    owner = initials(card.owner_name)
+    tail = ("⟳ " if card.pending else "") + owner
+    gap = max(1, inner - value.cell_len - len(tail))
+    value_line = Text.assemble(value, " " * gap, (tail, "grey70"))
+    symbol, word, style = MARKS[card.activity]
+    status = Text.assemble((f"{symbol} {word}", style), (due_label(card), "grey62"))
+    if card.rotten:
+        status.append(f"  ✖ rotting {card.rotten_days}d", style="bold red")
+    if card.status == "lost" and card.lost_reason:
+        status = Text(f"✖ lost: {clean(card.lost_reason)}", style="red")
+    elif card.status == "won":
+        status = Text("✔ won", style="bold green")
+    blank = Text(" " * (inner + 2))
+    return [line(title), line(sub), line(value_line), line(status), blank]

@@ -1,0 +1,55 @@
+"""Status line: profile, online/offline/syncing (with progress), pending edits, conflicts,
+last sync and the rate-limit budget. Fed by the app's `store_status` reactive."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.formatting import ago
+from tui.store.events import StoreStatus
+
+
+def status_text(s: StoreStatus, now=None, width: int = 160) -> Text:
+    parts: list[Text] = [Text(f" {s.profile} ", style="bold reverse")]
+    if s.mode == "syncing":
+        label = "first sync" if s.first_sync else "syncing"
+        what = f" {s.sync_collection} {s.sync_done:,}" if s.sync_collection else ""
+        if s.first_sync:
+            filled = min(10, s.sync_done // 100) if not s.sync_total else int(10 * s.sync_done / max(1, s.sync_total))
+            what += " [" + "█" * filled + "░" * (10 - filled) + "]"
+        parts.append(Text(f" ⟳ {label}{what}", style="bold cyan"))
+    elif s.mode == "offline":
+        parts.append(Text(" ✖ offline", style="bold red"))
+    else:
+        parts.append(Text(" ● online", style="green"))
+    if s.pending:
+        parts.append(Text(f" · {s.pending} pending", style="yellow"))
+    if s.conflicts:
+        parts.append(Text(f" · {s.conflicts} conflict{'s' if s.conflicts > 1 else ''}", style="bold red"))
+    parts.append(Text(f" · synced {ago(s.last_sync, now)}" if s.last_sync else " · not synced yet", style="grey62"))
+    b = s.budget
+    if b is not None and b.daily_remaining is not None and b.daily_limit:
+        pct = 100 * b.daily_remaining / b.daily_limit
+        parts.append(Text(f" · API {pct:.0f}% of daily budget left", style="red" if pct < 10 else "grey62"))
+    elif b is not None and b.burst_remaining is not None and b.burst_limit:
+        parts.append(Text(f" · API {b.burst_remaining}/{b.burst_limit} per 2s", style="grey62"))
+    if s.last_error:
+        parts.append(Text(f" · {s.last_error}", style="red"))
+    text = Text.assemble(*parts)
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
+class StatusBar(Static):
+    DEFAULT_CSS = "StatusBar { dock: bottom; height: 1; background: $panel; }"
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "store_status", self._show, init=True)
+        self.set_interval(5, lambda: self._show(getattr(self.app, "store_status", None)))
+
+    def _show(self, status: StoreStatus | None) -> None:
+        if status is None:
+            return
+        clock = getattr(getattr(self.app, "store", None), "clock", None)
+        self.update(status_text(status, clock.now() if clock else None, max(20, self.size.width or 160)))
