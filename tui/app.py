@@ -88,7 +88,7 @@ class PipedriveApp(App):
         if self.user_keymap:
             unknown = check_keymap(self.user_keymap)
             if unknown:
-                self.notify(f"Unknown binding ids in [keys]: {', '.join(unknown)}", severity="warning", timeout=8)
+                self.notify(f"Unknown binding ids in [keys]: {', '.join(unknown)}", severity="warning", timeout=8, markup=False)
             self.set_keymap({k: v for k, v in self.user_keymap.items() if k not in unknown})
         if self.store.client is None:
             from tui.screens.first_run import FirstRunScreen

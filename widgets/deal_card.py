@@ -43,6 +43,8 @@ def card_lines(card: DealCard, width: int, *, selected: bool, currencies: dict[s
         return out
 
     title = Text(clean(card.title), style="bold red" if card.rotten else "bold")
+    if card.rotten:
+        title = Text.assemble(("✖ ", "bold red"), title)
     sub = Text(clean(card.org_name or card.person_name or "—"), style="grey70")
     cur = currencies.get(card.currency or "")
     value = Text(money(card.value, card.currency, cur.decimal_points if cur else None, cur.symbol if cur else None),
@@ -54,7 +56,7 @@ def card_lines(card: DealCard, width: int, *, selected: bool, currencies: dict[s
     symbol, word, style = MARKS[card.activity]
     status = Text.assemble((f"{symbol} {word}", style), (due_label(card), "grey62"))
     if card.rotten:
-        status.append(f"  ✖ rotting {card.rotten_days}d", style="bold red")
+        status.append(f"  rotting {card.rotten_days}d", style="bold red")
     if card.status == "lost" and card.lost_reason:
         status = Text(f"✖ lost: {clean(card.lost_reason)}", style="red")
     elif card.status == "won":

@@ -42,7 +42,7 @@ def status_text(s: StoreStatus, now=None, width: int = 160) -> Text:
 
 
 class StatusBar(Static):
-    DEFAULT_CSS = "StatusBar { dock: bottom; height: 1; background: $panel; }"
+    DEFAULT_CSS = "StatusBar { height: 1; background: $panel; }"
 
     def on_mount(self) -> None:
         self.watch(self.app, "store_status", self._show, init=True)

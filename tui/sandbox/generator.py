@@ -202,7 +202,10 @@ def generate(seed: int = 7, deals: int = 300, now: datetime | None = None) -> St
         r = rng.random()
         status = "open" if r < 0.8 else ("won" if r < 0.9 else "lost")
         add, upd = created()
-        if status == "open" and stage["is_deal_rot_enabled"] and rng.random() < 0.25:
+        if status == "open" and stage["is_deal_rot_enabled"]:
+            # most open deals were touched recently; about one in five is left to rot
+            upd = max(add, now - timedelta(days=rng.uniform(0, stage["days_to_rotten"] * 0.9)))
+        if status == "open" and stage["is_deal_rot_enabled"] and rng.random() < 0.2:
             upd = now - timedelta(days=stage["days_to_rotten"] + rng.randint(1, 20))
             add = min(add, upd - timedelta(days=1))
         currency = rng.choice(["EUR"] * 5 + ["USD"] * 3 + ["GBP", "JPY", "CHF"])
@@ -226,7 +229,7 @@ def generate(seed: int = 7, deals: int = 300, now: datetime | None = None) -> St
 
     deal_ids = list(st.deals)
     buckets = [(-30, -1), (0, 0), (1, 1), (2, 6), (7, 13), (14, 60)]
-    weights = [0.2, 0.15, 0.1, 0.15, 0.15, 0.25]
+    weights = [0.25, 0.1, 0.1, 0.15, 0.15, 0.25]
     type_keys = [t[2] for t in TYPES]
     for aid in range(1, n_acts + 1):
         lo, hi = rng.choices(buckets, weights)[0]
@@ -236,7 +239,7 @@ def generate(seed: int = 7, deals: int = 300, now: datetime | None = None) -> St
         due_time = f"{rng.randint(6, 16):02d}:{rng.choice(['00', '15', '30', '45'])}" if timed else None
         deal = st.deals[rng.choice(deal_ids)] if rng.random() < 0.8 else None
         person_id = deal["person_id"] if deal else rng.randint(1, n_persons)
-        done = due < today and rng.random() < 0.3
+        done = due < today and rng.random() < 0.8
         add, upd = created(60)
         if upd > now:
             upd = now

@@ -37,19 +37,24 @@ class StageColumn(Vertical):
         yield self.cards
 
     def show_summary(self, summary: q.StageSummary | None, currencies: dict[str, q.CurrencyRow], weighted_on: bool) -> None:
+        width = max(8, (self.size.width or 30) - 2)
         count = summary.count if summary else 0
+
+        def fmt(values: dict[str, float]) -> str:
+            order = summary.currencies() if summary else []
+            return " · ".join(compact_money(values[c], c, getattr(currencies.get(c), "symbol", None)) for c in order if c in values)
+
         title = Text(clean(self.stage.name), style="bold")
-        title.truncate(max(4, (self.size.width or 30) - 2), overflow="ellipsis")
-        totals = " · ".join(compact_money(v, c, getattr(currencies.get(c), "symbol", None))
-                            for c, v in sorted((summary.totals if summary else {}).items(), key=lambda kv: -kv[1])[:3])
         line2 = Text(f"{count} deal{'s' if count != 1 else ''}", style="grey70")
-        if totals:
-            line2.append(f" · {totals}", style="green")
+        if summary and summary.totals:
+            line2.append(f" · {fmt(summary.totals)}", style="green")
         line3 = Text("")
         if weighted_on and summary and summary.weighted:
-            w = " · ".join(compact_money(v, c, getattr(currencies.get(c), "symbol", None))
-                           for c, v in sorted(summary.weighted.items(), key=lambda kv: -kv[1])[:3])
-            line3 = Text(f"weighted ≈ {w}", style="grey62")
+            line3 = Text(f"≈ {fmt(summary.weighted)} weighted", style="grey62")
+        for line in (title, line2, line3):
+            line.truncate(width, overflow="ellipsis")
+            line.no_wrap = True
+            line.overflow = "ellipsis"
         self.header.update(Text("\n").join([title, line2, line3]))
 
 
@@ -70,6 +75,8 @@ class Undo:
 class BoardScreen(Screen):
     CSS_PATH = styles.path("board.tcss")
     BINDINGS = board_keys.BINDINGS
+    AUTO_FOCUS = ""  # keys go to the board, not to the (hidden) filter input
+    HELP_TITLE = "Pipeline board"
 
     def __init__(self) -> None:
         super().__init__()
@@ -87,18 +94,19 @@ class BoardScreen(Screen):
         self.currencies: dict[str, q.CurrencyRow] = {}
         self._drag_target: Widget | None = None
         self._loaded = False
+        self._follow: int | None = None  # deal id the cursor should land on after the next reload
 
     # -- layout -----------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Static(id="board-title")
         yield Input(placeholder="filter deals by title, person or organization (escape clears)", id="board-filter")
-        yield HorizontalScroll(id="board-columns")
+        yield HorizontalScroll(id="board-columns", can_focus=False)
         with Horizontal(id="drop-zones"):
             yield DropZone("✔ Won  (drop here)", "won")
             yield DropZone("✖ Lost  (drop here)", "lost")
-        yield Footer()
         yield StatusBar()
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#board-filter", Input).display = False
@@ -122,7 +130,8 @@ class BoardScreen(Screen):
     @work(exclusive=True, group="board-reload", exit_on_error=False)
     async def reload(self) -> None:
         store = self.store
-        keep = self.selected.id if self.selected else None
+        keep = self._follow or (self.selected.id if self.selected else None)
+        self._follow = None
         self.pipelines = await store.read(q.pipelines)
         if not self.pipelines:
             self.query_one("#board-title", Static).update(Text("No pipelines yet: waiting for the first sync…", style="grey62"))
@@ -221,9 +230,10 @@ class BoardScreen(Screen):
     async def _move_to(self, card: q.DealCard, target: int) -> None:
         stage = self.stages[target]
         self.undo_stack.append(Undo(card.id, "move", stage_id=card.stage_id))
-        await self.store.move_deal(card.id, stage.id)
+        self._follow = card.id
         self.col = target
-        self.notify(Text(f"Moved “{clean(card.title)}” to {clean(stage.name)}"), timeout=2)
+        await self.store.move_deal(card.id, stage.id)
+        self.notify(f"Moved “{clean(card.title)}” to {clean(stage.name)}", timeout=2, markup=False)
 
     async def action_won(self) -> None:
         card = self.selected
@@ -232,7 +242,7 @@ class BoardScreen(Screen):
             return
         self.undo_stack.append(Undo(card.id, "status", status=card.status))
         await self.store.set_deal_status(card.id, "won")
-        self.notify(Text(f"“{clean(card.title)}” won 🎉"), timeout=2)
+        self.notify(f"“{clean(card.title)}” won 🎉", timeout=2, markup=False)
 
     async def action_lost(self, card: q.DealCard | None = None) -> None:
         card = card or self.selected
@@ -245,7 +255,7 @@ class BoardScreen(Screen):
             if reason:
                 self.undo_stack.append(Undo(card.id, "status", status=card.status))
                 await self.store.set_deal_status(card.id, "lost", reason)
-                self.notify(Text(f"“{clean(card.title)}” lost: {clean(reason)}"), timeout=2)
+                self.notify(f"“{clean(card.title)}” lost: {clean(reason)}", timeout=2, markup=False)
 
         self.app.push_screen(LostReasonScreen(card.title, recent), done)
 
@@ -254,6 +264,7 @@ class BoardScreen(Screen):
             self.notify("Nothing to undo", timeout=2)
             return
         last = self.undo_stack.pop()
+        self._follow = last.deal_id
         if last.kind == "move" and last.stage_id is not None:
             await self.store.move_deal(last.deal_id, last.stage_id)
         else:
@@ -406,6 +417,6 @@ class BoardScreen(Screen):
             if target.kind == "won":
                 self.undo_stack.append(Undo(card.id, "status", status=card.status))
                 await self.store.set_deal_status(card.id, "won")
-                self.notify(Text(f"“{clean(card.title)}” won 🎉"), timeout=2)
+                self.notify(f"“{clean(card.title)}” won 🎉", timeout=2, markup=False)
             else:
                 await self.action_lost(card)

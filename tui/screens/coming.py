@@ -21,5 +21,5 @@ class ComingScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(Text(f"{self.section} is not built yet.\n\nIt arrives with the issue “{self.issue}”.\n"
                           "Press 1 for the pipeline board."), id="coming")
-        yield Footer()
         yield StatusBar()
+        yield Footer()

@@ -44,6 +44,11 @@ class StageSummary:
     count: int = 0
     totals: dict[str, float] = field(default_factory=dict)
     weighted: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def currencies(self) -> list[str]:
+        """Currencies by number of deals (totals are per currency, never converted)."""
+        return sorted(self.totals, key=lambda c: (-self.counts.get(c, 0), c))
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,7 @@ def summarize(cards: list[DealCard]) -> dict[int, StageSummary]:
         cur = c.currency or "?"
         s.totals[cur] = s.totals.get(cur, 0.0) + c.value
         s.weighted[cur] = s.weighted.get(cur, 0.0) + c.weighted
+        s.counts[cur] = s.counts.get(cur, 0) + 1
     return out
 
 

@@ -1,0 +1,151 @@
+"""Pilot tests of the board: keys change what the sandbox holds."""
+
+from tests.support.env import app_env
+from tui.screens.board import BoardScreen
+
+
+def board(env) -> BoardScreen:
+    screen = env.app.screen
+    assert isinstance(screen, BoardScreen)
+    return screen
+
+
+async def settle(env, t: float = 0.2):
+    await env.pilot.pause(t)
+    await env.app.workers.wait_for_complete()
+    await env.pilot.pause(0.05)
+
+
+async def test_navigation_keys_move_the_cursor(tmp_path):
+    async with app_env(tmp_path) as env:
+        b = board(env)
+        await settle(env)
+        assert b.col == 0 and b.column.cards.cursor == 0
+        await env.pilot.press("l", "right")
+        assert b.col == 2
+        await env.pilot.press("h")
+        assert b.col == 1
+        first = b.selected.id
+        await env.pilot.press("j", "down")
+        assert b.column.cards.cursor == 2
+        await env.pilot.press("k")
+        assert b.column.cards.cursor == 1
+        await env.pilot.press("end")
+        assert b.column.cards.cursor == len(b.column.cards.cards) - 1
+        await env.pilot.press("home")
+        assert b.selected.id == first
+
+
+async def test_advance_back_won_lost_and_undo_reach_the_sandbox(tmp_path):
+    async with app_env(tmp_path) as env:
+        b, sb = board(env), env.sandbox
+        await settle(env)
+        card = b.selected
+        stages = [s.id for s in b.stages]
+        await env.pilot.press("greater_than_sign")
+        await settle(env)
+        assert b.selected.id == card.id and b.col == 1  # the cursor follows the deal
+        await env.store.drain()
+        assert sb.state.deals[card.id]["stage_id"] == stages[1]
+        await env.pilot.press("shift+right", "less_than_sign")
+        await settle(env)
+        await env.store.drain()
+        assert sb.state.deals[card.id]["stage_id"] == stages[1]
+        await env.pilot.press("u")  # undo the last move (back to stage 2 -> it was stage 3 before '<')
+        await settle(env)
+        await env.store.drain()
+        assert sb.state.deals[card.id]["stage_id"] == stages[2]
+        await env.pilot.press("w")
+        await settle(env)
+        await env.store.drain()
+        assert sb.state.deals[card.id]["status"] == "won"
+        assert card.id not in [c.id for col in b.columns for c in col.cards.cards]
+        await env.pilot.press("u")
+        await settle(env)
+        await env.store.drain()
+        assert sb.state.deals[card.id]["status"] == "open"
+        target = b.selected
+        await env.pilot.press("x")
+        await settle(env)
+        await env.pilot.press(*"Too expensive")
+        await env.pilot.press("enter")
+        await settle(env)
+        await env.store.drain()
+        assert sb.state.deals[target.id]["status"] == "lost"
+        assert sb.state.deals[target.id]["lost_reason"] == "Too expensive"
+
+
+async def test_lost_without_reason_is_refused_next_to_the_field(tmp_path):
+    async with app_env(tmp_path) as env:
+        b = board(env)
+        await settle(env)
+        card = b.selected
+        await env.pilot.press("x")
+        await settle(env)
+        await env.pilot.press("enter")
+        await settle(env)
+        error = env.app.screen.query_one("#reason-error")
+        assert "required" in str(error.render())
+        await env.pilot.press("escape")
+        await settle(env)
+        assert env.sandbox.writes() == []
+        assert env.sandbox.state.deals[card.id]["status"] == "open"
+
+
+async def test_refused_move_puts_the_card_back_and_notifies(tmp_path):
+    async with app_env(tmp_path) as env:
+        b = board(env)
+        await settle(env)
+        card = b.selected
+        env.sandbox.inject("PATCH", f"/api/v2/deals/{card.id}", status=400, error="Deal is locked by an automation")
+        await env.pilot.press("greater_than_sign")
+        await settle(env)
+        await env.store.drain()
+        await settle(env, 0.3)
+        assert card.id in [c.id for c in b.columns[0].cards.cards]
+        messages = [n.message for n in env.app._notifications]
+        assert any("Deal is locked by an automation" in m and "refused" in m for m in messages)
+
+
+async def test_pipeline_switch_status_and_text_filters(tmp_path):
+    async with app_env(tmp_path) as env:
+        b = board(env)
+        await settle(env)
+        first_pipeline = b.pipeline_id
+        await env.pilot.press("p")
+        await settle(env)
+        await env.pilot.press("down", "enter")
+        await settle(env)
+        assert b.pipeline_id != first_pipeline
+        assert {c.pipeline_id for col in b.columns for c in col.cards.cards} == {b.pipeline_id}
+        await env.pilot.press("s")
+        await settle(env)
+        await env.pilot.press("down", "enter")  # Won
+        await settle(env)
+        assert b.status_filter == "won"
+        assert {c.status for col in b.columns for c in col.cards.cards} <= {"won"}
+        await env.pilot.press("s", "enter")  # back to open (first option)
+        await settle(env)
+        some = next(c for col in b.columns for c in col.cards.cards)
+        word = (some.org_name or some.title).split()[0]
+        await env.pilot.press("slash")
+        await env.pilot.press(*word)
+        await settle(env)
+        shown = [c for col in b.columns for c in col.cards.cards]
+        assert shown and all(word.casefold() in " ".join(filter(None, (c.title, c.org_name, c.person_name))).casefold() for c in shown)
+        await env.pilot.press("escape")
+        await settle(env)
+        assert b.text_filter == ""
+
+
+async def test_owner_filter_me(tmp_path):
+    async with app_env(tmp_path) as env:
+        b = board(env)
+        await settle(env)
+        await env.pilot.press("o")
+        await settle(env)
+        await env.pilot.press("down", "enter")  # "Me"
+        await settle(env)
+        me = await env.store.me_id()
+        owners = {c.owner_id for col in b.columns for c in col.cards.cards}
+        assert owners == {me}
