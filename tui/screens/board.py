@@ -131,7 +131,6 @@ class BoardScreen(Screen):
     async def reload(self) -> None:
         store = self.store
         keep = self._follow or (self.selected.id if self.selected else None)
-        self._follow = None
         self.pipelines = await store.read(q.pipelines)
         if not self.pipelines:
             self.query_one("#board-title", Static).update(Text("No pipelines yet: waiting for the first sync…", style="grey62"))
@@ -155,8 +154,11 @@ class BoardScreen(Screen):
             column.show_summary(summaries.get(column.stage.id), self.currencies, pipeline.probability_enabled)
         if keep is not None:
             for i, column in enumerate(self.columns):
-                if any(c.id == keep for c in column.cards.cards):
+                index = next((n for n, c in enumerate(column.cards.cards) if c.id == keep), None)
+                if index is not None:
                     self.col = i
+                    self._follow = None
+                    self.call_after_refresh(column.cards.move_cursor, index)
                     break
         self._focus_column(self.col)
         self._show_title(pipeline, len(cards))
