@@ -46,9 +46,9 @@ class Database:
     def _connect_checked(self) -> sqlite3.Connection:
         conn = schema.connect(str(self.path))
         try:
-            (result,) = conn.execute("PRAGMA quick_check").fetchone()
-            if result != "ok":
-                raise sqlite3.DatabaseError(f"quick_check: {result}")
+            # cheap checks on the way in (a file that is not a database fails here);
+            # the full `PRAGMA quick_check` runs later in the background (Database.check)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             schema.migrate(conn)
         except sqlite3.DatabaseError:
             conn.close()
@@ -68,6 +68,18 @@ class Database:
     def _open_reader(self) -> None:
         self._rconn = schema.connect(str(self.path))
         self._rconn.execute("PRAGMA query_only=ON")
+
+    async def check(self) -> str | None:
+        """Full integrity check on the reader thread; returns a problem description or None."""
+        def run() -> str | None:
+            assert self._rconn is not None
+            try:
+                (result,) = self._rconn.execute("PRAGMA quick_check").fetchone()
+            except sqlite3.DatabaseError as exc:
+                return str(exc)
+            return None if result == "ok" else str(result)
+
+        return await asyncio.get_running_loop().run_in_executor(self._reader, run)
 
     async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         def run() -> T:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
-from tui.store.derived import ActivityStatus, activity_status, is_rotten, rotten_days, weighted_value
+from tui.store.derived import ActivityStatus, activity_status, rotten_days, weighted_value
 
 SORTS = ("urgency", "value", "close_date", "updated")
 SORT_LABELS = {"urgency": "next activity", "value": "value", "close_date": "expected close", "updated": "last update"}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class DealCard:
     id: int
     title: str
@@ -90,8 +90,7 @@ SELECT d.id, d.title, d.value, d.currency, d.stage_id, d.pipeline_id, d.status, 
        (SELECT MIN(a.due_date || ' ' || COALESCE(substr(a.due_time, 1, 5), ''))
           FROM activities a WHERE a.deal_id = d.id AND a.done = 0) AS next_due,
        s.rot_enabled, s.days_to_rotten, s.deal_probability AS stage_probability,
-       pl.probability_enabled,
-       EXISTS (SELECT 1 FROM outbox ob WHERE ob.entity = 'deal' AND ob.entity_id = d.id AND ob.state = 'pending') AS pending
+       pl.probability_enabled
   FROM deals d
   LEFT JOIN persons p ON p.id = d.person_id
   LEFT JOIN organizations o ON o.id = d.org_id
@@ -110,26 +109,45 @@ def deal_cards(conn: sqlite3.Connection, pipeline_id: int, *, now: datetime, sta
         sql += " AND d.owner_id = ?"
         params.append(owner_id)
     needle = (text or "").casefold().strip()
+    pending = {r[0] for r in conn.execute("SELECT entity_id FROM outbox WHERE entity = 'deal' AND state = 'pending'")}
+    today = now.date()
+    today_s, yesterday_s, tomorrow_s = today.isoformat(), (today - timedelta(days=1)).isoformat(), (today + timedelta(days=1)).isoformat()
+    rot_cutoff: dict[int, str] = {}  # days_to_rotten -> update_time older than this is rotten
     cards: list[DealCard] = []
     for r in conn.execute(sql, params):
         if needle and not any(needle in (x or "").casefold() for x in (r["title"], r["person_name"], r["org_name"])):
             continue
         due = r["next_due"]
-        if due:
-            day, _, hhmm = due.partition(" ")
-            status_mark = activity_status(day, hhmm or None, now)
-        else:
+        if not due:
             status_mark = ActivityStatus.NONE
-        rot = is_rotten(r["status"], bool(r["rot_enabled"]), r["days_to_rotten"], r["update_time"], now)
+        else:
+            day = due[:10]
+            hhmm = due[11:]
+            # only activities near today can change local day through the UTC due time
+            if hhmm and yesterday_s <= day <= tomorrow_s:
+                status_mark = activity_status(day, hhmm, now)
+            elif day < today_s:
+                status_mark = ActivityStatus.OVERDUE
+            elif day > today_s:
+                status_mark = ActivityStatus.LATER
+            else:
+                status_mark = ActivityStatus.TODAY
+        days = r["days_to_rotten"]
+        rot = False
+        if r["rot_enabled"] and days is not None and r["status"] == "open" and r["update_time"]:
+            cutoff = rot_cutoff.get(days)
+            if cutoff is None:
+                cutoff = rot_cutoff[days] = (now - timedelta(days=days)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            rot = r["update_time"] < cutoff
         cards.append(DealCard(
             id=r["id"], title=r["title"], value=r["value"] or 0.0, currency=r["currency"], stage_id=r["stage_id"],
             pipeline_id=r["pipeline_id"], status=r["status"], owner_id=r["owner_id"], owner_name=r["owner_name"],
             person_id=r["person_id"], person_name=r["person_name"], org_id=r["org_id"], org_name=r["org_name"],
             expected_close_date=r["expected_close_date"], add_time=r["add_time"], update_time=r["update_time"],
             lost_reason=r["lost_reason"], next_due=due, activity=status_mark, rotten=rot,
-            rotten_days=rotten_days(r["days_to_rotten"], r["update_time"], now) if rot else 0,
+            rotten_days=rotten_days(days, r["update_time"], now) if rot else 0,
             weighted=weighted_value(r["value"], r["probability"], r["stage_probability"], bool(r["probability_enabled"])),
-            pending=bool(r["pending"]),
+            pending=r["id"] in pending,
         ))
     sort_cards(cards, sort)
     return cards
