@@ -67,3 +67,15 @@ async def test_corrupted_cache_is_rebuilt(tmp_path):
         assert "damaged" in (env.store.status.last_error or "") or env.store.db.recovered_from is not None
         assert await env.store.read(lambda c: _count(c, "deals")) == len(env.sandbox.live("deal"))
         assert list(tmp_path.glob("cache.sqlite3.corrupt-*"))
+
+
+async def test_damaged_pages_found_by_the_background_check_rebuild_the_cache(tmp_path):
+    async with data_env(tmp_path, deals=30) as env:
+        await env.store.update_entity("deal", 1, {"title": "kept across the rebuild"})
+        await env.store.rebuild("test: pretend the integrity check failed")
+        assert env.store.status.last_error.startswith("test:")
+        assert await env.store.read(lambda c: _count(c, "deals")) == 0
+        await env.store.sync_now(full=True)
+        assert await env.store.read(lambda c: _count(c, "deals")) == len(env.sandbox.live("deal"))
+        assert await env.store.read(lambda c: c.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]) == 1
+        assert list(tmp_path.glob("cache.sqlite3.corrupt-*"))

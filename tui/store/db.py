@@ -21,6 +21,19 @@ from tui.store import schema
 T = TypeVar("T")
 
 
+def move_aside(path: Path) -> Path:
+    """Rename a damaged cache file (and its WAL) so a fresh one can be created."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    if path.exists():
+        os.replace(path, target)
+    for suffix in ("-wal", "-shm"):
+        extra = Path(str(path) + suffix)
+        if extra.exists():
+            extra.unlink()
+    return target
+
+
 class Database:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -56,14 +69,7 @@ class Database:
         return conn
 
     def _move_aside(self) -> None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        os.replace(self.path, target)
-        for suffix in ("-wal", "-shm"):
-            extra = Path(str(self.path) + suffix)
-            if extra.exists():
-                extra.unlink()
-        self.recovered_from = target
+        self.recovered_from = move_aside(self.path)
 
     def _open_reader(self) -> None:
         self._rconn = schema.connect(str(self.path))

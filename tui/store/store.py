@@ -94,8 +94,41 @@ class Store:
         """Start the background sync loop and outbox pusher on the running loop."""
         if self.client is None or self._tasks:
             return
-        self._tasks = [asyncio.create_task(self._sync_loop(), name="store-sync"),
+        self._tasks = [asyncio.create_task(self._start_loops(), name="store-sync"),
                        asyncio.create_task(self._push_loop(), name="store-push")]
+
+    async def _start_loops(self) -> None:
+        problem = await self.db.check()
+        if problem:
+            await self.rebuild(f"The cache failed its integrity check ({problem}); rebuilding it from Pipedrive")
+        await self._sync_loop()
+
+    async def rebuild(self, reason: str) -> None:
+        """Move a damaged cache aside and start from an empty one (the outbox is lost only
+        if its own pages are unreadable; pending rows are carried over when they can be read)."""
+        pending: list[dict[str, Any]] = []
+        try:
+            pending = await self.db.read(lambda c: [dict(r) for r in c.execute("SELECT * FROM outbox ORDER BY seq")])
+        except Exception:
+            pending = []
+        await self.db.close()
+        db = Database(self.db.path)
+        from tui.store.db import move_aside
+
+        move_aside(self.db.path)
+        await db.open()
+        self.db = db
+        if self.pusher is not None:
+            self.pusher.db = db
+        if pending:
+            cols = [k for k in pending[0] if k != "seq"]
+
+            def restore(conn: Any) -> None:
+                conn.executemany(f"INSERT INTO outbox ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})",
+                                 [tuple(r[k] for k in cols) for r in pending])
+
+            await db.write(restore)
+        self._update(last_error=reason)
 
     async def close(self) -> None:
         for task in self._tasks:

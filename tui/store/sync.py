@@ -75,11 +75,20 @@ def apply_server_objects(conn: sqlite3.Connection, entity: str, objects: list[di
     """Upsert what the server sent, except entities with local edits pending."""
     held = pending_ids(conn, entity) if entity in ("deal", "person", "organization", "activity", "note") else set()
     free = [o for o in objects if o.get("id") not in held]
+    missing: list[dict[str, Any]] = []
     for obj in objects:
         if obj.get("id") in held:
             conn.execute("INSERT OR REPLACE INTO server_copy (entity, id, data) VALUES (?,?,?)",
                          (entity, obj["id"], json.dumps(obj, ensure_ascii=False)))
-    return ingest.upsert(conn, entity, free)
+            if ingest.load(conn, entity, obj["id"]) is None:
+                # the cache lost this row (e.g. rebuilt) while edits to it wait: show them on top
+                merged = dict(obj)
+                for (payload,) in conn.execute(
+                        "SELECT payload FROM outbox WHERE entity=? AND entity_id=? AND op='update' ORDER BY seq",
+                        (entity, obj["id"])):
+                    merged.update(json.loads(payload))
+                missing.append(merged)
+    return ingest.upsert(conn, entity, free + missing)
 
 
 def _high_water(conn: sqlite3.Connection, collection: str) -> str | None:
