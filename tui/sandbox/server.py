@@ -49,7 +49,10 @@ def make_handler(sb: Sandbox) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 return
             payload = response.body if fault != "malformed" else response.body[: max(1, len(response.body) // 2)]
-            self._send(response.status, payload, response.headers)
+            try:
+                self._send(response.status, payload, response.headers)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client went away (killed); the state stands
 
         def _send(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
             self.send_response(status)

@@ -4,12 +4,13 @@ Rows are pushed in `seq` order; a row that fails transiently stays at the head a
 retried with capped exponential backoff (later rows wait: edits reach the server in the
 order they were made). A row held as a conflict only blocks later rows of the same entity.
 
-Duplicate-free creates: before a create is sent, `sent_at` is written durably. If the
-attempt ends with an uncertain outcome (timeout, dropped connection, 5xx, garbled body)
-or the process dies mid-request, the next attempt first looks on the server for the item
-it may have created: the newest 50 items of that type (notes: of the linked deal/person/
-organization), not already known to the cache, whose identifying fields equal the ones
-sent. If one matches, its id is adopted instead of posting again.
+Duplicate-free creates: before a create is sent, `sent_at` and the largest id of that
+entity type in the cache are written durably. If the attempt ends with an uncertain
+outcome (timeout, dropped connection, 5xx, garbled body) or the process dies mid-request,
+the next attempt first looks on the server for the item it may have created: among the
+newest 50 items of that type (notes: of the linked deal/person/organization), one with a
+larger id (Pipedrive ids grow) whose identifying fields equal the ones sent. If one
+matches, its id is adopted instead of posting again (even if a sync already fetched it).
 
 Conflicts: before an update is pushed, the entity is fetched (1 token on v2). If its
 `update_time` moved past the one the edit was based on and an edited field now differs
@@ -92,6 +93,7 @@ def ack_write(conn: sqlite3.Connection, row: dict[str, Any], server: dict[str, A
 def remap(conn: sqlite3.Connection, entity: str, local_id: int, server_id: int) -> None:
     """Replace a local (negative) id by the server's everywhere it is used."""
     table = table_of(entity)
+    conn.execute(f"DELETE FROM {table} WHERE id = ?", (server_id,))  # a sync may have fetched it already
     conn.execute(f"UPDATE {table} SET id = ?, data = json_set(data, '$.id', ?) WHERE id = ?", (server_id, server_id, local_id))
     for key in REF_KEYS.get(entity, ()):
         for tbl in ("deals", "persons", "organizations", "activities", "notes"):
@@ -285,7 +287,10 @@ class Pusher:
         entity = row["entity"]
         server = await self._find_created(row, payload) if row["sent_at"] else None
         if server is None:
-            await self.db.write(lambda c: c.execute("UPDATE outbox SET sent_at=? WHERE seq=?", (utcnow(), row["seq"])))
+            table = table_of(entity)
+            await self.db.write(lambda c: c.execute(
+                f"UPDATE outbox SET sent_at=?, known_max_id=COALESCE(known_max_id, (SELECT MAX(id) FROM {table})) "
+                "WHERE seq=?", (utcnow(), row["seq"])))
             if entity == "note":
                 server = _clean("note", await self.client.create_note(_note_body(payload)))
             else:
@@ -307,10 +312,10 @@ class Pusher:
             env = await self.client.request("GET", f"/api/v2/{RESOURCE[entity]}",
                                             params={"sort_by": "add_time", "sort_direction": "desc", "limit": 50})
             candidates = list(env.get("data") or [])
-        table = table_of(entity)
-        known = await self.db.read(lambda c: {r[0] for r in c.execute(f"SELECT id FROM {table} WHERE id > 0")})
+        # Pipedrive ids grow: only items newer than everything we knew when we first sent count
+        floor = row["known_max_id"] or 0
         for cand in candidates:
-            if cand["id"] in known:
+            if cand["id"] <= floor:
                 continue
             if all(_same(cand.get(k), v) for k, v in payload.items() if not isinstance(v, (list, dict)) and k not in NOTE_FLAGS):
                 return cand

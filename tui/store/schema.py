@@ -211,6 +211,7 @@ CREATE TABLE IF NOT EXISTS outbox (
     base_update_time TEXT,            -- the entity's update_time when the edit was made
     idempotency_key TEXT,             -- creates: marker used to find a create whose response was lost
     sent_at      TEXT,                -- set (durably) before a create is sent: a later attempt reconciles first
+    known_max_id INTEGER,             -- largest server id of that entity type in the cache at the first send
     force        INTEGER NOT NULL DEFAULT 0,  -- 1: the user chose "keep mine" on a conflict: skip the check
     created_at   TEXT NOT NULL,
     attempts     INTEGER NOT NULL DEFAULT 0,
