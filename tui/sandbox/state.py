@@ -16,11 +16,13 @@ COLLECTIONS = (
 
 
 def rfc3339(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """UTC, whole seconds: 2026-11-18T09:30:00Z."""
+    return dt.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def v1time(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    """v1's format: 2026-11-18 09:30:00 (UTC)."""
+    return dt.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
 
 
 def parse_rfc3339(text: str) -> datetime:
