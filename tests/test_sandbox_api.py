@@ -24,14 +24,15 @@ ORG_KEYS = {"id", "name", "owner_id", "add_time", "update_time", "address", "is_
             "website", "linkedin", "industry", "annual_revenue", "employee_count", "custom_fields"}
 ACTIVITY_KEYS = {"id", "subject", "type", "owner_id", "creator_user_id", "is_deleted", "add_time", "update_time",
                  "deal_id", "lead_id", "person_id", "org_id", "project_id", "due_date", "due_time", "duration", "busy",
-                 "done", "marked_as_done_time", "location", "participants", "public_description", "priority", "note"}
+                 "done", "marked_as_done_time", "location", "participants", "public_description", "priority", "note",
+                 "conference_meeting_client", "conference_meeting_url", "conference_meeting_id"}
 PIPELINE_KEYS = {"id", "name", "order_nr", "is_deleted", "is_deal_probability_enabled", "add_time", "update_time"}
 STAGE_KEYS = {"id", "order_nr", "name", "is_deleted", "deal_probability", "pipeline_id", "is_deal_rot_enabled",
               "days_to_rotten", "add_time", "update_time"}
 NOTE_KEYS = {"id", "content", "deal_id", "person_id", "org_id", "lead_id", "project_id", "user_id",
              "last_update_user_id", "active_flag", "add_time", "update_time", "pinned_to_deal_flag",
              "pinned_to_person_flag", "pinned_to_organization_flag", "pinned_to_lead_flag", "pinned_to_project_flag",
-             "deal", "person", "organization", "user"}
+             "deal", "person", "organization", "user", "project", "task", "task_id", "pinned_to_task_flag"}
 
 
 @pytest.fixture

@@ -85,7 +85,7 @@ def generate(seed: int = 7, deals: int = 300, now: datetime | None = None) -> St
         st.users[i] = {
             "id": i, "name": name, "email": email, "default_currency": "EUR", "locale": "en_US", "lang": 1,
             "timezone_name": "Europe/Berlin", "timezone_offset": "+01:00", "active_flag": True, "is_deleted": False,
-            "is_you": i == 1, "role_id": 1, "icon_url": None, "has_created_company": i == 1,
+            "is_you": i == 1, "activated": True, "phone": None, "role_id": 1, "icon_url": None, "has_created_company": i == 1,
             "access": [{"app": "sales", "admin": i == 1, "permission_set_id": "1"}],
             "last_login": v1time(now - timedelta(hours=i)), "created": v1time(long_ago), "modified": v1time(long_ago),
         }
@@ -251,7 +251,8 @@ def generate(seed: int = 7, deals: int = 300, now: datetime | None = None) -> St
             "due_time": due_time, "duration": "00:30" if timed and rng.random() < 0.7 else None, "busy": timed,
             "done": done, "marked_as_done_time": rfc3339(_dt(due, 17)) if done else None, "location": None,
             "participants": [{"person_id": person_id, "primary": True}] if person_id else [],
-            "public_description": None, "priority": None, "note": None,
+            "public_description": None, "priority": None, "note": None, "conference_meeting_client": None,
+            "conference_meeting_url": None, "conference_meeting_id": None,
         }
     for nid in range(1, n_notes + 1):
         deal = st.deals[rng.choice(deal_ids)] if rng.random() < 0.7 else None
@@ -266,5 +267,6 @@ def generate(seed: int = 7, deals: int = 300, now: datetime | None = None) -> St
             "last_update_user_id": 1, "active_flag": True, "add_time": v1time(add), "update_time": v1time(upd),
             "pinned_to_deal_flag": bool(deal) and nid % 13 == 0, "pinned_to_person_flag": False,
             "pinned_to_organization_flag": False, "pinned_to_lead_flag": False, "pinned_to_project_flag": False,
+            "task_id": None, "pinned_to_task_flag": False,
         }
     return st

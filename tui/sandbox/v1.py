@@ -12,7 +12,7 @@ NOTE_KEYS = {"content", "deal_id", "person_id", "org_id", "lead_id", "project_id
              "pinned_to_deal_flag", "pinned_to_person_flag", "pinned_to_organization_flag", "pinned_to_lead_flag",
              "pinned_to_project_flag"}
 FLAGS = ("pinned_to_deal_flag", "pinned_to_person_flag", "pinned_to_organization_flag", "pinned_to_lead_flag",
-         "pinned_to_project_flag")
+         "pinned_to_project_flag", "pinned_to_task_flag")
 
 
 def _flag(value: Any, key: str) -> bool:
@@ -33,6 +33,9 @@ def note_out(st: State, note: Obj) -> Obj:
     data["deal"] = {"title": deal["title"]} if deal else None
     data["person"] = {"name": person["name"]} if person else None
     data["organization"] = {"name": org["name"]} if org else None
+    data["project"] = None
+    data["task"] = None
+    data.setdefault("task_id", None)
     data["user"] = ({"email": user["email"], "icon_url": None, "is_you": user["id"] == st.me_id, "name": user["name"]}
                     if user else None)
     return data

@@ -402,7 +402,8 @@ def create_activity(st: State, body: dict[str, Any], now: str) -> Obj:
                 "creator_user_id": st.me_id, "is_deleted": False, "add_time": now, "update_time": now, "deal_id": None,
                 "lead_id": None, "person_id": None, "org_id": None, "project_id": None, "due_date": None,
                 "due_time": None, "duration": None, "busy": False, "done": False, "marked_as_done_time": None,
-                "location": None, "participants": [], "public_description": None, "priority": None, "note": None}
+                "location": None, "participants": [], "public_description": None, "priority": None, "note": None,
+                "conference_meeting_client": None, "conference_meeting_url": None, "conference_meeting_id": None}
     if not body.get("subject"):
         body = {**body, "subject": "Call" if body.get("type") in (None, "call") else str(body.get("type")).title()}
     _apply_activity(act, body, now)

@@ -71,7 +71,7 @@ def _others_pending(conn: sqlite3.Connection, entity: str, entity_id: int, seq: 
 
 def _clean(entity: str, obj: dict[str, Any]) -> dict[str, Any]:
     if entity == "note":
-        for key in ("deal", "person", "organization", "user"):
+        for key in ("deal", "person", "organization", "user", "project", "task"):
             obj.pop(key, None)
     return obj
 

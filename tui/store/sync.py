@@ -227,6 +227,6 @@ class Syncer:
             params["updated_since"] = _fmt(datetime.fromisoformat(since.replace("Z", "+00:00")) - OVERLAP)
         items = await self._paged("/api/v1/notes", params, "notes", result)
         for note in items:  # v1 related objects are derived data; keep the note itself
-            for key in ("deal", "person", "organization", "user"):
+            for key in ("deal", "person", "organization", "user", "project", "task"):
                 note.pop(key, None)
         await self._store_v2("notes", "note", items, full)
