@@ -171,6 +171,14 @@ class PipedriveApp(App):
         else:
             self.notify("The organization screen is not built yet", timeout=3)
 
+    def open_deal_form(self, prefill: dict[str, Any] | None = None) -> None:
+        async def run() -> None:
+            from tui.screens.forms.entity_forms import DealForm
+
+            self.push_screen(await DealForm.load(self.store, None, prefill))
+
+        self.run_worker(run(), exit_on_error=False)
+
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)
         for mode, (_target, title, _issue) in SECTIONS.items():

@@ -1,0 +1,20 @@
+"""Keys of the deal, person and organization screens."""
+
+from tui.keymap import bind
+
+BINDINGS = [
+    bind("detail.back", "escape", "back", "Back"),
+    bind("detail.edit", "e", "edit", "Edit"),
+    bind("detail.note", "n", "note", "Note"),
+    bind("detail.activity", "a", "activity", "Activity"),
+    bind("detail.pin", "p", "pin", "Pin note", show=False),
+    bind("detail.done", "d", "toggle_done", "Done", show=False),
+    bind("detail.delete", "delete", "delete", "Delete"),
+    bind("detail.person", "P", "open_person", "Person", show=False),
+    bind("detail.organization", "O", "open_organization", "Org", show=False),
+    bind("detail.next_stage", "greater_than_sign", "move(1)", "Next stage", show=False),
+    bind("detail.prev_stage", "less_than_sign", "move(-1)", "Prev stage", show=False),
+    bind("detail.won", "w", "won", "Won", show=False),
+    bind("detail.lost", "x", "lost", "Lost", show=False),
+    bind("detail.reopen", "R", "reopen", "Reopen", show=False),
+]

@@ -1,0 +1,123 @@
+"""Deal detail: fields, stage progress bar (move with < > or a click), people, activities, notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from tui.formatting import clean, money
+from tui.screens.detail_base import DetailScreen
+from tui.store.queries.entities import DealDetail, deal_detail
+from widgets.stage_progress import StageProgress
+
+
+class DealScreen(DetailScreen):
+    ENTITY = "deal"
+    NOTE_KEY = "deal_id"
+    PIN_FLAG = "pinned_to_deal_flag"
+    SECTIONS = (("links", "Person and organization"), ("activities", "Activities"))
+    HELP_TITLE = "Deal"
+
+    def compose_top(self) -> ComposeResult:
+        yield StageProgress(id="stage-progress")
+
+    async def load(self) -> DealDetail | None:
+        return await self.store.read(deal_detail, self.entity_id, self.store.clock.now())
+
+    def entity_name(self) -> str:
+        return clean(self.detail.deal.get("title")) if self.detail else ""
+
+    def show(self, d: DealDetail) -> None:
+        deal = d.deal
+        status = deal.get("status", "open")
+        badge = {"open": ("OPEN", "bold green"), "won": ("WON", "bold reverse green"), "lost": ("LOST", "bold reverse red")}[status]
+        header = Text.assemble((clean(deal.get("title")), "bold"), "  ", (f" {badge[0]} ", badge[1]), "  ",
+                               (money(deal.get("value"), deal.get("currency")) + f" {deal.get('currency') or ''}", "green"),
+                               ("  ·  pipeline ", "grey62"), clean(d.pipeline_name))
+        self.query_one("#detail-header", Static).update(header)
+        self.query_one(StageProgress).show(d.stages, deal.get("stage_id"), d.days_in_stage)
+        table = Table(box=None, show_header=False, padding=(0, 2))
+        table.add_column(style="grey62", no_wrap=True)
+        table.add_column()
+        rows: list[tuple[str, str]] = [
+            ("Owner", clean(d.owner) or "—"),
+            ("Expected close", deal.get("expected_close_date") or "—"),
+            ("Probability", f"{deal['probability']:g}%" if deal.get("probability") is not None else "—"),
+            ("Days in stage", str(d.days_in_stage) if d.days_in_stage is not None else "—"),
+        ]
+        if status == "lost":
+            rows.append(("Lost reason", clean(deal.get("lost_reason")) or "—"))
+        if status != "open":
+            rows.append(("Closed", (deal.get("close_time") or "")[:10] or "—"))
+        rows += [(clean(name), clean(value)) for name, value in d.custom]
+        for key, value in rows:
+            table.add_row(Text(key), Text(value))
+        self.query_one("#detail-facts", Static).update(table)
+        links = []
+        if d.person:
+            links.append((Text.assemble(("Person        ", "grey62"), (clean(d.person.label), "underline"), ("   (P)", "grey50")), ("person", d.person.id)))
+        if d.org:
+            links.append((Text.assemble(("Organization  ", "grey62"), (clean(d.org.label), "underline"), ("   (O)", "grey50")), ("organization", d.org.id)))
+        self.query_one("#section-links").fill(links, "No person or organization linked")
+        self.fill_activities(d.activities)
+
+    # -- deal actions ------------------------------------------------------------------------------
+
+    async def action_move(self, delta: int) -> None:
+        if not self.detail or self.detail.deal.get("status") != "open":
+            self.app.bell()
+            return
+        ids = [sid for sid, _ in self.detail.stages]
+        current = self.detail.deal.get("stage_id")
+        index = ids.index(current) + delta if current in ids else -1
+        if not 0 <= index < len(ids):
+            self.notify("No stage there", timeout=2)
+            return
+        await self._move(ids[index])
+
+    async def _move(self, stage_id: int) -> None:
+        await self.store.move_deal(self.entity_id, stage_id)
+        name = dict(self.detail.stages).get(stage_id, "")
+        self.notify(f"Moved to {clean(name)}", timeout=2, markup=False)
+
+    @on(StageProgress.StageClicked)
+    async def stage_clicked(self, event: StageProgress.StageClicked) -> None:
+        if self.detail and self.detail.deal.get("status") == "open" and event.stage_id != self.detail.deal.get("stage_id"):
+            await self._move(event.stage_id)
+
+    async def action_won(self) -> None:
+        await self.store.set_deal_status(self.entity_id, "won")
+
+    async def action_lost(self) -> None:
+        from tui.screens.dialogs import LostReasonScreen
+        from tui.store.queries.board import recent_lost_reasons
+
+        recent = await self.store.read(recent_lost_reasons)
+
+        async def done(reason: str | None) -> None:
+            if reason:
+                await self.store.set_deal_status(self.entity_id, "lost", reason)
+
+        self.app.push_screen(LostReasonScreen(self.entity_name(), recent), done)
+
+    async def action_reopen(self) -> None:
+        if self.detail and self.detail.deal.get("status") != "open":
+            await self.store.set_deal_status(self.entity_id, "open")
+
+    async def action_edit(self) -> None:
+        if self.focused_section() == "notes":
+            target = self.query_one("#section-notes").target
+            if target:
+                self.edit_note(target[1])
+                return
+        from tui.screens.forms.entity_forms import DealForm
+
+        self.app.push_screen(await DealForm.load(self.store, self.entity_id))
+
+
+__all__ = ["DealScreen", "Any"]

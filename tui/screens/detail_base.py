@@ -1,0 +1,271 @@
+"""Shared machinery of the deal, person and organization screens: sections of openable
+items (deals, people, activities, notes), note actions, edit/delete/activity keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+import styles
+from tui.formatting import clean
+from tui.keymap import detail as detail_keys
+from tui.notes_html import html_to_text, summary
+from tui.store.queries.entities import ActivityRow, NoteRow, Ref
+from widgets.status_bar import StatusBar
+
+TYPE_MARK = {"call": "☎", "meeting": "◎", "task": "✓", "deadline": "⚑", "email": "✉", "lunch": "☕"}
+
+
+def activity_text(a: ActivityRow) -> Text:
+    when = (a.due_date or "") + (f" {a.due_time[:5]} UTC" if a.due_time else "")
+    mark = "☑" if a.done else "☐"
+    text = Text.assemble((f"{mark} ", "green" if a.done else ""), (f"{TYPE_MARK.get(a.type, '•')} ", "cyan"),
+                         (when.ljust(17), "grey70"), clean(a.subject))
+    if a.done:
+        text.stylize("dim strike")
+    return text
+
+
+class Section(OptionList):
+    """An OptionList whose options map to (kind, id) actions kept beside it, never parsed from ids."""
+
+    DEFAULT_CSS = "Section { height: auto; max-height: 12; border: none; padding: 0; }"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(id=f"section-{name}")
+        self.section = name
+        self.targets: list[tuple[str, int]] = []
+
+    def fill(self, rows: list[tuple[Text, tuple[str, int]]], empty: str) -> None:
+        keep = self.highlighted
+        self.clear_options()
+        self.targets = [t for _r, t in rows]
+        if rows:
+            self.add_options([Option(text) for text, _t in rows])
+            self.highlighted = min(keep or 0, len(rows) - 1)
+        else:
+            self.add_option(Option(Text(empty, style="grey50"), disabled=True))
+
+    @property
+    def target(self) -> tuple[str, int] | None:
+        if self.highlighted is None or not self.targets or self.highlighted >= len(self.targets):
+            return None
+        return self.targets[self.highlighted]
+
+
+class DetailScreen(Screen):
+    CSS_PATH = styles.path("detail.tcss")
+    BINDINGS = detail_keys.BINDINGS
+    ENTITY = "deal"
+    NOTE_KEY = "deal_id"
+    PIN_FLAG = "pinned_to_deal_flag"
+    SECTIONS: tuple[tuple[str, str], ...] = ()
+
+    def __init__(self, entity_id: int) -> None:
+        super().__init__()
+        self.entity_id = entity_id
+        self.detail: Any = None
+        self.notes: list[NoteRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-header")
+        with VerticalScroll(id="detail-body"):
+            yield from self.compose_top()
+            yield Static(id="detail-facts")
+            for name, title in self.SECTIONS:
+                yield Label(title, classes="section-title", id=f"title-{name}")
+                yield Section(name)
+            yield Label("Notes", classes="section-title")
+            yield Section("notes")
+            yield Static(id="note-preview")
+        yield StatusBar()
+        yield Footer()
+
+    def compose_top(self) -> ComposeResult:
+        yield from ()
+
+    @property
+    def store(self) -> Any:
+        return self.app.store  # type: ignore[attr-defined]
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_data_refresh(self, message: Any) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    @work(exclusive=True, group="detail-reload", exit_on_error=False)
+    async def reload(self) -> None:
+        detail = await self.load()
+        if detail is None:
+            self.query_one("#detail-header", Static).update(Text(f"This {self.ENTITY} no longer exists.", style="bold red"))
+            self.detail = None
+            return
+        self.detail = detail
+        self.notes = detail.notes
+        self.show(detail)
+        self.query_one("#section-notes", Section).fill(
+            [(Text.assemble(("📌 " if n.pinned else "   "), ((n.add_time or "")[:10] + "  ", "grey62"),
+                            summary(n.content, 70)), ("note", n.id)) for n in self.notes], "No notes yet: press n")
+        self.preview_note()
+
+    async def load(self) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def show(self, detail: Any) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def fill_activities(self, activities: list[ActivityRow]) -> None:
+        self.query_one("#section-activities", Section).fill(
+            [(activity_text(a), ("activity", a.id)) for a in activities], "No activities: press a to plan one")
+
+    @staticmethod
+    def deal_rows(deals: list[Ref]) -> list[tuple[Text, tuple[str, int]]]:
+        marks = {"open": ("●", "green"), "won": ("✔", "bold green"), "lost": ("✖", "red")}
+        return [(Text.assemble((f"{marks.get(d.extra, ('•', ''))[0]} {d.extra:<5} ", marks.get(d.extra, ("", ""))[1]),
+                               clean(d.label)), ("deal", d.id)) for d in deals]
+
+    # -- navigation --------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected)
+    def open_target(self, event: OptionList.OptionSelected) -> None:
+        if not isinstance(event.option_list, Section):
+            return
+        target = event.option_list.target
+        if target is None:
+            return
+        kind, target_id = target
+        if kind == "deal":
+            self.app.open_deal(target_id)  # type: ignore[attr-defined]
+        elif kind == "person":
+            self.app.open_person(target_id)  # type: ignore[attr-defined]
+        elif kind == "organization":
+            self.app.open_organization(target_id)  # type: ignore[attr-defined]
+        elif kind == "note":
+            self.edit_note(target_id)
+        elif kind == "activity":
+            self.open_activity(target_id)
+
+    @on(OptionList.OptionHighlighted, "#section-notes")
+    def preview_note(self, event: Any = None) -> None:
+        section = self.query_one("#section-notes", Section)
+        target = section.target
+        note = next((n for n in self.notes if target and n.id == target[1]), None)
+        preview = self.query_one("#note-preview", Static)
+        if note is None:
+            preview.update("")
+            return
+        head = Text(f"{(note.add_time or '')[:16].replace('T', ' ')} · {clean(note.author) or 'unknown'}"
+                    + (" · pinned" if note.pinned else ""), style="grey62")
+        preview.update(Text("\n").join([head, Text(html_to_text(note.content))]))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def focused_section(self) -> str | None:
+        focused = self.focused
+        return focused.section if isinstance(focused, Section) else None
+
+    # -- notes -----------------------------------------------------------------------------------
+
+    def action_note(self) -> None:
+        from tui.screens.note_editor import NoteEditorScreen
+
+        self.app.push_screen(NoteEditorScreen(**{self.NOTE_KEY: self.entity_id}))
+
+    def edit_note(self, note_id: int) -> None:
+        from tui.screens.note_editor import NoteEditorScreen
+
+        self.app.push_screen(NoteEditorScreen(note_id=note_id))
+
+    async def action_pin(self) -> None:
+        target = self.query_one("#section-notes", Section).target
+        if target is None:
+            self.notify("Select a note first (tab to the notes)", timeout=2)
+            return
+        note = next(n for n in self.notes if n.id == target[1])
+        await self.store.update_entity("note", note.id, {self.PIN_FLAG: not note.pinned})
+        self.notify("Note unpinned" if note.pinned else "Note pinned", timeout=2)
+
+    async def action_delete(self) -> None:
+        from tui.screens.dialogs import ConfirmScreen
+
+        if self.focused_section() == "notes":
+            target = self.query_one("#section-notes", Section).target
+            if target is None:
+                return
+
+            async def drop_note(yes: bool | None) -> None:
+                if yes:
+                    await self.store.delete_entity("note", target[1])
+                    self.notify("Note deleted", timeout=2)
+
+            self.app.push_screen(ConfirmScreen("Delete this note from Pipedrive?", yes="Delete note"), drop_note)
+            return
+        if self.focused_section() == "activities":
+            target = self.query_one("#section-activities", Section).target
+            if target is None:
+                return
+
+            async def drop_activity(yes: bool | None) -> None:
+                if yes:
+                    await self.store.delete_entity("activity", target[1])
+
+            self.app.push_screen(ConfirmScreen("Delete this activity from Pipedrive?", yes="Delete activity"), drop_activity)
+            return
+        name = self.entity_name()
+
+        async def drop(yes: bool | None) -> None:
+            if yes:
+                await self.store.delete_entity(self.ENTITY, self.entity_id)
+                self.notify(f"Deleted {self.ENTITY} “{name}”", timeout=3, markup=False)
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmScreen(
+            f"Delete the {self.ENTITY} “{name}” from Pipedrive?\nThis affects everyone in your company.",
+            yes=f"Delete {self.ENTITY}"), drop)
+
+    def entity_name(self) -> str:
+        return ""
+
+    # -- activities -----------------------------------------------------------------------------
+
+    def action_activity(self) -> None:
+        self.app.run_worker(self._activity_form(None), exit_on_error=False)
+
+    def open_activity(self, activity_id: int) -> None:
+        self.app.run_worker(self._activity_form(activity_id), exit_on_error=False)
+
+    async def _activity_form(self, activity_id: int | None) -> None:
+        from tui.screens.forms.activity_form import ActivityForm
+
+        prefill = {self.NOTE_KEY: self.entity_id} if activity_id is None else None
+        self.app.push_screen(await ActivityForm.load(self.store, activity_id, prefill))
+
+    async def action_toggle_done(self) -> None:
+        target = self.query_one("#section-activities", Section).target if self.query("#section-activities") else None
+        if target is None:
+            return
+        done = await self.store.read(lambda c: c.execute("SELECT done FROM activities WHERE id=?", (target[1],)).fetchone())
+        if done is not None:
+            await self.store.set_activity_done(target[1], not done[0])
+
+    def action_open_person(self) -> None:
+        person = getattr(self.detail, "person", None)
+        if person:
+            self.app.open_person(person.id)  # type: ignore[attr-defined]
+
+    def action_open_organization(self) -> None:
+        org = getattr(self.detail, "org", None)
+        if org:
+            self.app.open_organization(org.id)  # type: ignore[attr-defined]

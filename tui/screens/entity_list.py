@@ -1,0 +1,107 @@
+"""People and organization lists (sections 3 and 4): virtual table, live filter, sort, open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+import styles
+from tui.keymap.lists import BINDINGS as LIST_BINDINGS
+from tui.store.queries import entities as q
+from widgets.status_bar import StatusBar
+from widgets.virtual_table import VirtualTable
+
+
+
+class EntityListScreen(Screen):
+    CSS_PATH = styles.path("lists.tcss")
+    BINDINGS = LIST_BINDINGS
+    TITLE_TEXT = ""
+    SORTS: tuple[str, ...] = ("name",)
+    COLUMNS: list[tuple[str, int]] = []
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort = self.SORTS[0]
+        self.text = ""
+        self.ids: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="list-title")
+        yield Input(placeholder="filter (escape clears)", id="list-filter")
+        yield VirtualTable(self.COLUMNS, id="list-table")
+        yield StatusBar()
+        yield Footer()
+
+    @property
+    def store(self) -> Any:
+        return self.app.store  # type: ignore[attr-defined]
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one(VirtualTable)
+
+    def on_mount(self) -> None:
+        self.query_one("#list-filter").display = False
+        self.table.focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def on_data_refresh(self, message: Any) -> None:
+        self.reload()
+
+    @work(exclusive=True, group="list-reload", exit_on_error=False)
+    async def reload(self) -> None:
+        ids, rows = await self.fetch()
+        keep = self.ids[self.table.cursor] if self.ids and self.table.cursor < len(self.ids) else None
+        self.ids = ids
+        self.table.set_rows(rows)
+        if keep in ids:
+            self.table.move_to(ids.index(keep))
+        title = Text.assemble((f" {self.TITLE_TEXT} ", "bold reverse"), f"  {len(ids):,} shown  · sort: {self.sort}")
+        if self.text:
+            title.append(f"  · filter: {self.text}", style="yellow")
+        self.query_one("#list-title", Static).update(title)
+
+    async def fetch(self) -> tuple[list[int], list[list[str | None]]]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def action_filter(self) -> None:
+        box = self.query_one("#list-filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#list-filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.text = event.value
+        self.reload()
+
+    @on(Input.Submitted, "#list-filter")
+    def filter_done(self, event: Input.Submitted) -> None:
+        self.table.focus()
+
+    def on_key(self, event: Any) -> None:
+        box = self.query_one("#list-filter", Input)
+        if event.key == "escape" and box.display:
+            box.value = ""
+            box.display = False
+            self.table.focus()
+            event.stop()
+
+    def action_sort(self) -> None:
+        self.sort = self.SORTS[(self.SORTS.index(self.sort) + 1) % len(self.SORTS)]
+        self.reload()
+
+    @on(VirtualTable.RowSelected)
+    def open_row(self, event: VirtualTable.RowSelected) -> None:
+        self.open(self.ids[event.index])
+
+    def open(self, entity_id: int) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError

@@ -1,0 +1,1 @@
+"""Edit/create forms: validation next to each field, ctrl+s saves through the store."""

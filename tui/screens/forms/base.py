@@ -1,0 +1,121 @@
+"""FormScreen: fields, validation next to each field, ctrl+s save, escape asks before discarding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+import styles
+from widgets.entity_picker import EntityPicker
+from widgets.form_field import FormField
+
+
+class FormScreen(ModalScreen[int | None]):
+    """Subclasses build `fields()` and implement `collect()` -> (changes, errors) and `save(changes)`."""
+
+    CSS_PATH = styles.path("forms.tcss")
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="form.save"),
+        Binding("escape", "cancel", "Cancel", priority=True, id="form.cancel"),
+    ]
+    TITLE = "Edit"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._initial: dict[str, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(Text(self.form_title()), classes="form-title")
+            with VerticalScroll(classes="form-body"):
+                yield from self.fields()
+            yield Static("", id="form-error", classes="form-error")
+            yield Label("ctrl+s save · escape cancel · tab next field", classes="form-hint")
+
+    def form_title(self) -> str:
+        return self.TITLE
+
+    def fields(self) -> ComposeResult:  # pragma: no cover - abstract
+        raise NotImplementedError
+        yield
+
+    @property
+    def store(self) -> Any:
+        return self.app.store  # type: ignore[attr-defined]
+
+    def on_mount(self) -> None:
+        self._initial = self.snapshot()
+        first = self.query(Input).first()
+        first.focus()
+
+    def snapshot(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for field in self.query(FormField):
+            out[field.field_name] = field.value
+        for picker in self.query(EntityPicker):
+            out[picker.field_name] = picker.value
+        return out
+
+    def field(self, name: str) -> FormField:
+        return self.query_one(f"#field-{name}", FormField)
+
+    def picker(self, name: str) -> EntityPicker:
+        return self.query_one(f"#field-{name}", EntityPicker)
+
+    async def action_save(self) -> None:
+        for w in self.query(".form-field"):
+            w.set_error(None)  # type: ignore[attr-defined]
+        self.query_one("#form-error", Static).update("")
+        changes, errors = await self.collect()
+        for name, message in errors.items():
+            self.query_one(f"#field-{name}").set_error(message)  # type: ignore[attr-defined]
+        if errors:
+            self.query_one("#form-error", Static).update(
+                Text(f"Fix {len(errors)} field{'s' if len(errors) > 1 else ''} above; nothing was sent."))
+            first = self.query_one(f"#field-{next(iter(errors))}")
+            first.query_one(Input).focus()
+            return
+        try:
+            result = await self.save(changes)
+        except ValueError as exc:
+            self.query_one("#form-error", Static).update(Text(str(exc)))
+            return
+        self.dismiss(result)
+
+    async def collect(self) -> tuple[dict[str, Any], dict[str, str]]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    async def save(self, changes: dict[str, Any]) -> int | None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        if self.snapshot() == self._initial:
+            self.dismiss(None)
+            return
+        from tui.screens.dialogs import ConfirmScreen
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Discard your changes?", yes="Discard", no="Keep editing"), answer)
+
+    # helpers for subclasses
+    def searcher(self, kind: str):
+        from tui.store.queries.entities import search
+
+        async def run(text: str) -> list[Any]:
+            return await self.store.read(search, kind, text)
+
+        return run
+
+
+def changed(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
+    """Only the fields whose value differs from the entity's current value."""
+    return {k: v for k, v in new.items() if old.get(k) != v}

@@ -1,0 +1,195 @@
+"""Deal, person and organization forms (edit with `e`, create with `c`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from textual.app import ComposeResult
+
+from tui import validation as v
+from tui.formatting import clean
+from tui.screens.forms.base import FormScreen, changed
+from tui.store.queries.entities import currency_codes, entity_data, label_of
+from widgets.entity_picker import EntityPicker
+from widgets.form_field import FormField
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+class DealForm(FormScreen):
+    def __init__(self, data: dict[str, Any] | None, labels: dict[str, str], currencies: set[str], today: date,
+                 prefill: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.deal_id = data["id"] if data else None
+        self.data = data or {}
+        self.labels = labels
+        self.currencies = currencies
+        self.today = today
+        self.prefill = prefill or {}
+
+    @classmethod
+    async def load(cls, store: Any, deal_id: int | None = None, prefill: dict[str, Any] | None = None) -> "DealForm":
+        data = await store.read(entity_data, "deal", deal_id) if deal_id is not None else None
+        base = data or {}
+        labels = {k: await store.read(label_of, kind, base.get(k)) for k, kind in
+                  (("owner_id", "user"), ("person_id", "person"), ("org_id", "organization"))}
+        return cls(data, labels, await store.read(currency_codes), store.clock.today(), prefill)
+
+    def form_title(self) -> str:
+        return f"Edit deal “{clean(self.data.get('title'))}”" if self.deal_id else "New deal"
+
+    def fields(self) -> ComposeResult:
+        d = self.data
+        yield FormField("title", "Title *", d.get("title") or "")
+        yield FormField("value", "Value", _num(d.get("value")), placeholder="e.g. 12500")
+        yield FormField("currency", "Currency", d.get("currency") or "", placeholder="EUR")
+        yield EntityPicker("owner_id", "Owner", self.searcher("user"), value=d.get("owner_id"), value_label=self.labels["owner_id"])
+        yield EntityPicker("person_id", "Person", self.searcher("person"), value=d.get("person_id"), value_label=self.labels["person_id"])
+        yield EntityPicker("org_id", "Organization", self.searcher("organization"), value=d.get("org_id"), value_label=self.labels["org_id"])
+        yield FormField("expected_close_date", "Expected close date", d.get("expected_close_date") or "",
+                        hint="YYYY-MM-DD, today, +3d, next fri")
+        yield FormField("probability", "Probability %", _num(d.get("probability")), placeholder="0-100")
+
+    async def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
+        errors: dict[str, str] = {}
+        out: dict[str, Any] = {}
+        checks = {
+            "title": v.required(self.field("title").value, "Title"),
+            "value": v.number(self.field("value").value),
+            "currency": v.currency(self.field("currency").value, self.currencies),
+            "expected_close_date": v.friendly_date(self.field("expected_close_date").value, self.today),
+            "probability": v.probability(self.field("probability").value),
+        }
+        for name, (value, error) in checks.items():
+            if error:
+                errors[name] = error
+            else:
+                out[name] = value
+        for name in ("owner_id", "person_id", "org_id"):
+            out[name] = self.picker(name).value
+        if out.get("value") is None:
+            out["value"] = 0 if not self.deal_id else self.data.get("value")
+        if not out.get("currency"):
+            out.pop("currency")
+        return out, errors
+
+    async def save(self, changes: dict[str, Any]) -> int | None:
+        if self.deal_id is None:
+            fields = {k: val for k, val in {**self.prefill, **changes}.items() if val is not None}
+            new_id = await self.store.create_entity("deal", fields)
+            self.notify(f"Deal “{clean(changes['title'])}” created", timeout=2, markup=False)
+            return new_id
+        diff = changed(changes, self.data)
+        if diff:
+            await self.store.update_entity("deal", self.deal_id, diff)
+            self.notify("Deal saved", timeout=2)
+        return self.deal_id
+
+
+class PersonForm(FormScreen):
+    def __init__(self, data: dict[str, Any] | None, labels: dict[str, str], prefill: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.person_id = data["id"] if data else None
+        self.data = data or {}
+        self.labels = labels
+        self.prefill = prefill or {}
+
+    @classmethod
+    async def load(cls, store: Any, person_id: int | None = None, prefill: dict[str, Any] | None = None) -> "PersonForm":
+        data = await store.read(entity_data, "person", person_id) if person_id is not None else None
+        base = {**(prefill or {}), **(data or {})}
+        labels = {"owner_id": await store.read(label_of, "user", base.get("owner_id")),
+                  "org_id": await store.read(label_of, "organization", base.get("org_id"))}
+        return cls(data, labels, prefill)
+
+    def form_title(self) -> str:
+        return f"Edit person “{clean(self.data.get('name'))}”" if self.person_id else "New person"
+
+    def fields(self) -> ComposeResult:
+        d = {**self.prefill, **self.data}
+        yield FormField("name", "Name *", d.get("name") or "")
+        yield FormField("emails", "E-mails", v.format_contacts(d.get("emails")), hint="a@b.com (work), c@d.org (home); first is primary")
+        yield FormField("phones", "Phones", v.format_contacts(d.get("phones")), hint="+49 30 1234 (work), …; first is primary")
+        yield EntityPicker("org_id", "Organization", self.searcher("organization"), value=d.get("org_id"), value_label=self.labels["org_id"])
+        yield EntityPicker("owner_id", "Owner", self.searcher("user"), value=d.get("owner_id"), value_label=self.labels["owner_id"])
+
+    async def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
+        errors: dict[str, str] = {}
+        out: dict[str, Any] = {}
+        for name, (value, error) in {
+            "name": v.required(self.field("name").value, "Name"),
+            "emails": v.contact_list(self.field("emails").value, "email"),
+            "phones": v.contact_list(self.field("phones").value, "phone"),
+        }.items():
+            if error:
+                errors[name] = error
+            else:
+                out[name] = value
+        out["org_id"] = self.picker("org_id").value
+        out["owner_id"] = self.picker("owner_id").value
+        return out, errors
+
+    async def save(self, changes: dict[str, Any]) -> int | None:
+        if self.person_id is None:
+            new_id = await self.store.create_entity("person", {k: val for k, val in changes.items() if val not in (None, [])})
+            self.notify(f"Person “{clean(changes['name'])}” created", timeout=2, markup=False)
+            return new_id
+        old = dict(self.data)
+        for key in ("emails", "phones"):  # compare what the user can see: value, label, primary
+            old[key] = [{"value": c.get("value"), "label": c.get("label") or "work", "primary": bool(c.get("primary"))}
+                        for c in sorted(old.get(key) or [], key=lambda c: not c.get("primary"))]
+        diff = changed(changes, old)
+        if diff:
+            await self.store.update_entity("person", self.person_id, diff)
+            self.notify("Person saved", timeout=2)
+        return self.person_id
+
+
+class OrganizationForm(FormScreen):
+    def __init__(self, data: dict[str, Any] | None, labels: dict[str, str]) -> None:
+        super().__init__()
+        self.org_id = data["id"] if data else None
+        self.data = data or {}
+        self.labels = labels
+
+    @classmethod
+    async def load(cls, store: Any, org_id: int | None = None) -> "OrganizationForm":
+        data = await store.read(entity_data, "organization", org_id) if org_id is not None else None
+        return cls(data, {"owner_id": await store.read(label_of, "user", (data or {}).get("owner_id"))})
+
+    def form_title(self) -> str:
+        return f"Edit organization “{clean(self.data.get('name'))}”" if self.org_id else "New organization"
+
+    def fields(self) -> ComposeResult:
+        d = self.data
+        yield FormField("name", "Name *", d.get("name") or "")
+        yield FormField("address", "Address", ((d.get("address") or {}).get("value") or ""), placeholder="street, postcode city, country")
+        yield EntityPicker("owner_id", "Owner", self.searcher("user"), value=d.get("owner_id"), value_label=self.labels["owner_id"])
+
+    async def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
+        name, error = v.required(self.field("name").value, "Name")
+        errors = {"name": error} if error else {}
+        address = self.field("address").value.strip()
+        out: dict[str, Any] = {"name": name, "owner_id": self.picker("owner_id").value}
+        old_address = (self.data.get("address") or {}).get("value") or ""
+        if address != old_address:
+            out["address"] = {"value": address} if address else None
+        return out, errors
+
+    async def save(self, changes: dict[str, Any]) -> int | None:
+        if self.org_id is None:
+            new_id = await self.store.create_entity("organization", {k: val for k, val in changes.items() if val is not None})
+            self.notify(f"Organization “{clean(changes['name'])}” created", timeout=2, markup=False)
+            return new_id
+        diff = changed(changes, self.data)
+        if "address" in changes:
+            diff["address"] = changes["address"]
+        if diff:
+            await self.store.update_entity("organization", self.org_id, diff)
+            self.notify("Organization saved", timeout=2)
+        return self.org_id

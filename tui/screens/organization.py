@@ -1,0 +1,64 @@
+"""Organization detail: address, owner, its people, deals, activities, notes."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.formatting import clean
+from tui.screens.detail_base import DetailScreen
+from tui.store.queries.entities import OrgDetail, organization_detail
+
+
+class OrganizationScreen(DetailScreen):
+    ENTITY = "organization"
+    NOTE_KEY = "org_id"
+    PIN_FLAG = "pinned_to_organization_flag"
+    SECTIONS = (("people", "People"), ("deals", "Deals"), ("activities", "Activities"))
+    HELP_TITLE = "Organization"
+
+    async def load(self) -> OrgDetail | None:
+        return await self.store.read(organization_detail, self.entity_id)
+
+    def entity_name(self) -> str:
+        return clean(self.detail.org.get("name")) if self.detail else ""
+
+    def show(self, d: OrgDetail) -> None:
+        org = d.org
+        self.query_one("#detail-header", Static).update(Text.assemble(("🏢 ", ""), (clean(org.get("name")), "bold")))
+        table = Table(box=None, show_header=False, padding=(0, 2))
+        table.add_column(style="grey62", no_wrap=True)
+        table.add_column()
+        table.add_row(Text("Address"), Text(clean((org.get("address") or {}).get("value")) or "—"))
+        table.add_row(Text("Owner"), Text(clean(d.owner) or "—"))
+        table.add_row(Text("People"), Text(str(len(d.people))))
+        for name, value in d.custom:
+            table.add_row(Text(clean(name)), Text(clean(value)))
+        self.query_one("#detail-facts", Static).update(table)
+        self.query_one("#section-people").fill(
+            [(Text.assemble(clean(p.label), (f"  {clean(p.extra)}", "grey62")), ("person", p.id)) for p in d.people], "No people")
+        self.query_one("#section-deals").fill(self.deal_rows(d.deals), "No deals")
+        self.fill_activities(d.activities)
+
+    async def action_edit(self) -> None:
+        if self.focused_section() == "notes":
+            target = self.query_one("#section-notes").target
+            if target:
+                self.edit_note(target[1])
+                return
+        from tui.screens.forms.entity_forms import OrganizationForm
+
+        self.app.push_screen(await OrganizationForm.load(self.store, self.entity_id))
+
+    def action_move(self, delta: int) -> None:
+        pass
+
+    def action_won(self) -> None:
+        pass
+
+    def action_lost(self) -> None:
+        pass
+
+    def action_reopen(self) -> None:
+        pass

@@ -1,0 +1,25 @@
+"""Section 4: organizations."""
+
+from __future__ import annotations
+
+from tui.screens.entity_list import EntityListScreen
+from tui.store.queries import entities as q
+
+
+class OrganizationsScreen(EntityListScreen):
+    TITLE_TEXT = "Organizations"
+    HELP_TITLE = "Organizations"
+    SORTS = ("name", "deals", "updated")
+    COLUMNS = [("Name", 0), ("Address", 40), ("People", 7), ("Open deals", 10), ("Owner", 16)]
+
+    async def fetch(self):
+        rows = await self.store.read(q.organization_rows, self.text, self.sort)
+        return [r.id for r in rows], [[r.name, r.address, str(r.people), str(r.open_deals), r.owner] for r in rows]
+
+    def open(self, entity_id: int) -> None:
+        self.app.open_organization(entity_id)  # type: ignore[attr-defined]
+
+    async def action_create(self) -> None:
+        from tui.screens.forms.entity_forms import OrganizationForm
+
+        self.app.push_screen(await OrganizationForm.load(self.store))

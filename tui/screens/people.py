@@ -1,0 +1,25 @@
+"""Section 3: people."""
+
+from __future__ import annotations
+
+from tui.screens.entity_list import EntityListScreen
+from tui.store.queries import entities as q
+
+
+class PeopleScreen(EntityListScreen):
+    TITLE_TEXT = "People"
+    HELP_TITLE = "People"
+    SORTS = ("name", "organization", "updated")
+    COLUMNS = [("Name", 0), ("Organization", 26), ("E-mail", 30), ("Phone", 18), ("Owner", 16)]
+
+    async def fetch(self):
+        rows = await self.store.read(q.person_rows, self.text, self.sort)
+        return [r.id for r in rows], [[r.name, r.org_name, r.email, r.phone, r.owner] for r in rows]
+
+    def open(self, entity_id: int) -> None:
+        self.app.open_person(entity_id)  # type: ignore[attr-defined]
+
+    async def action_create(self) -> None:
+        from tui.screens.forms.entity_forms import PersonForm
+
+        self.app.push_screen(await PersonForm.load(self.store))

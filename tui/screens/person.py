@@ -1,0 +1,74 @@
+"""Person detail: organization, e-mails and phones, owner, deals, activities, notes."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.formatting import clean
+from tui.screens.detail_base import DetailScreen
+from tui.store.queries.entities import PersonDetail, person_detail
+
+
+def contact_lines(values: list[dict]) -> Text:
+    lines = []
+    for c in sorted(values or [], key=lambda c: not c.get("primary")):
+        lines.append(Text.assemble(clean(c.get("value")), (f"  {clean(c.get('label')) or 'work'}", "grey62"),
+                                   ("  ★ primary" if c.get("primary") else "", "yellow")))
+    return Text("\n").join(lines) if lines else Text("—")
+
+
+class PersonScreen(DetailScreen):
+    ENTITY = "person"
+    NOTE_KEY = "person_id"
+    PIN_FLAG = "pinned_to_person_flag"
+    SECTIONS = (("links", "Organization"), ("deals", "Deals"), ("activities", "Activities"))
+    HELP_TITLE = "Person"
+
+    async def load(self) -> PersonDetail | None:
+        return await self.store.read(person_detail, self.entity_id)
+
+    def entity_name(self) -> str:
+        return clean(self.detail.person.get("name")) if self.detail else ""
+
+    def show(self, d: PersonDetail) -> None:
+        p = d.person
+        self.query_one("#detail-header", Static).update(
+            Text.assemble(("👤 ", ""), (clean(p.get("name")), "bold"), ("  ·  ", "grey62"), clean(d.org.label) if d.org else ""))
+        table = Table(box=None, show_header=False, padding=(0, 2))
+        table.add_column(style="grey62", no_wrap=True)
+        table.add_column()
+        table.add_row(Text("E-mail"), contact_lines(p.get("emails") or []))
+        table.add_row(Text("Phone"), contact_lines(p.get("phones") or []))
+        table.add_row(Text("Owner"), Text(clean(d.owner) or "—"))
+        for name, value in d.custom:
+            table.add_row(Text(clean(name)), Text(clean(value)))
+        self.query_one("#detail-facts", Static).update(table)
+        links = [(Text.assemble(("Organization  ", "grey62"), (clean(d.org.label), "underline"), ("   (O)", "grey50")),
+                  ("organization", d.org.id))] if d.org else []
+        self.query_one("#section-links").fill(links, "No organization")
+        self.query_one("#section-deals").fill(self.deal_rows(d.deals), "No deals")
+        self.fill_activities(d.activities)
+
+    async def action_edit(self) -> None:
+        if self.focused_section() == "notes":
+            target = self.query_one("#section-notes").target
+            if target:
+                self.edit_note(target[1])
+                return
+        from tui.screens.forms.entity_forms import PersonForm
+
+        self.app.push_screen(await PersonForm.load(self.store, self.entity_id))
+
+    def action_move(self, delta: int) -> None:
+        pass
+
+    def action_won(self) -> None:
+        pass
+
+    def action_lost(self) -> None:
+        pass
+
+    def action_reopen(self) -> None:
+        pass

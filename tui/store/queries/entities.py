@@ -1,0 +1,274 @@
+"""Reads for detail screens, people/organization lists and pickers."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from tui.store.derived import parse_utc
+
+
+@dataclass(slots=True)
+class Ref:
+    id: int
+    label: str
+    extra: str = ""
+
+
+@dataclass(slots=True)
+class ActivityRow:
+    id: int
+    subject: str
+    type: str
+    due_date: str | None
+    due_time: str | None
+    done: bool
+    deal_id: int | None
+    person_id: int | None
+    org_id: int | None
+
+
+@dataclass(slots=True)
+class NoteRow:
+    id: int
+    content: str
+    add_time: str | None
+    pinned: bool
+    author: str | None
+
+
+@dataclass
+class DealDetail:
+    deal: dict[str, Any]
+    pipeline_name: str
+    probability_enabled: bool
+    stages: list[tuple[int, str]]
+    person: Ref | None
+    org: Ref | None
+    owner: str | None
+    days_in_stage: int | None
+    custom: list[tuple[str, str]]
+    activities: list[ActivityRow]
+    notes: list[NoteRow]
+
+
+@dataclass
+class PersonDetail:
+    person: dict[str, Any]
+    org: Ref | None
+    owner: str | None
+    deals: list[Ref]
+    activities: list[ActivityRow]
+    notes: list[NoteRow]
+    custom: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class OrgDetail:
+    org: dict[str, Any]
+    owner: str | None
+    people: list[Ref]
+    deals: list[Ref]
+    activities: list[ActivityRow]
+    notes: list[NoteRow]
+    custom: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PersonListRow:
+    id: int
+    name: str
+    org_name: str | None
+    email: str | None
+    phone: str | None
+    owner: str | None
+    update_time: str | None
+
+
+@dataclass(slots=True)
+class OrgListRow:
+    id: int
+    name: str
+    address: str | None
+    people: int
+    open_deals: int
+    owner: str | None
+    update_time: str | None
+
+
+def _one(conn: sqlite3.Connection, sql: str, *args: Any) -> Any:
+    row = conn.execute(sql, args).fetchone()
+    return row[0] if row else None
+
+
+def _activities(conn: sqlite3.Connection, column: str, value: int) -> list[ActivityRow]:
+    return [ActivityRow(r["id"], r["subject"], r["type"], r["due_date"], r["due_time"], bool(r["done"]), r["deal_id"],
+                        r["person_id"], r["org_id"])
+            for r in conn.execute(f"SELECT * FROM activities WHERE {column} = ? ORDER BY done, due_date, due_time", (value,))]
+
+
+def notes_for(conn: sqlite3.Connection, column: str, value: int) -> list[NoteRow]:
+    pin = {"deal_id": "pinned_deal", "person_id": "pinned_person", "org_id": "pinned_org"}[column]
+    return [NoteRow(r["id"], r["content"], r["add_time"], bool(r[pin]), r["author"])
+            for r in conn.execute(
+                f"""SELECT n.*, u.name AS author FROM notes n LEFT JOIN users u ON u.id = n.user_id
+                     WHERE n.{column} = ? ORDER BY n.{pin} DESC, n.add_time DESC, n.id DESC""", (value,))]
+
+
+def _custom(conn: sqlite3.Connection, entity: str, values: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    for r in conn.execute("SELECT field_code, field_name, data FROM fields WHERE entity = ? AND is_custom = 1 ORDER BY field_name",
+                          (entity,)):
+        value = values.get(r["field_code"])
+        if value is None:
+            continue
+        options = {o.get("id"): o.get("label") for o in (json.loads(r["data"]).get("options") or [])}
+        if isinstance(value, list):
+            shown = ", ".join(str(options.get(v, v)) for v in value)
+        elif isinstance(value, dict):
+            shown = " ".join(str(v) for v in value.values() if v is not None)
+        else:
+            shown = str(options.get(value, value))
+        out.append((r["field_name"], shown))
+    return out
+
+
+def _user(conn: sqlite3.Connection, user_id: int | None) -> str | None:
+    return _one(conn, "SELECT name FROM users WHERE id = ?", user_id) if user_id is not None else None
+
+
+def deal_detail(conn: sqlite3.Connection, deal_id: int, now: datetime) -> DealDetail | None:
+    row = conn.execute("SELECT data FROM deals WHERE id = ?", (deal_id,)).fetchone()
+    if row is None:
+        return None
+    deal = json.loads(row[0])
+    pipe = conn.execute("SELECT name, probability_enabled FROM pipelines WHERE id = ?", (deal.get("pipeline_id"),)).fetchone()
+    stages = [(r[0], r[1]) for r in conn.execute(
+        "SELECT id, name FROM stages WHERE pipeline_id = ? AND is_deleted = 0 ORDER BY order_nr, id", (deal.get("pipeline_id"),))]
+    person = None
+    if deal.get("person_id") is not None:
+        name = _one(conn, "SELECT name FROM persons WHERE id = ?", deal["person_id"])
+        person = Ref(deal["person_id"], name) if name is not None else None
+    org = None
+    if deal.get("org_id") is not None:
+        name = _one(conn, "SELECT name FROM organizations WHERE id = ?", deal["org_id"])
+        org = Ref(deal["org_id"], name) if name is not None else None
+    changed = parse_utc(deal.get("stage_change_time") or deal.get("add_time"))
+    days = int((now - changed).total_seconds() // 86400) if changed else None
+    return DealDetail(deal, pipe[0] if pipe else "?", bool(pipe[1]) if pipe else False, stages, person, org,
+                      _user(conn, deal.get("owner_id")), days, _custom(conn, "deal", deal.get("custom_fields") or {}),
+                      _activities(conn, "deal_id", deal_id), notes_for(conn, "deal_id", deal_id))
+
+
+def _deal_refs(conn: sqlite3.Connection, column: str, value: int) -> list[Ref]:
+    return [Ref(r["id"], r["title"], r["status"])
+            for r in conn.execute(f"SELECT id, title, status FROM deals WHERE {column} = ? "
+                                  "ORDER BY status = 'open' DESC, update_time DESC", (value,))]
+
+
+def person_detail(conn: sqlite3.Connection, person_id: int) -> PersonDetail | None:
+    row = conn.execute("SELECT data FROM persons WHERE id = ?", (person_id,)).fetchone()
+    if row is None:
+        return None
+    person = json.loads(row[0])
+    org = None
+    if person.get("org_id") is not None:
+        name = _one(conn, "SELECT name FROM organizations WHERE id = ?", person["org_id"])
+        org = Ref(person["org_id"], name) if name is not None else None
+    return PersonDetail(person, org, _user(conn, person.get("owner_id")), _deal_refs(conn, "person_id", person_id),
+                        _activities(conn, "person_id", person_id), notes_for(conn, "person_id", person_id),
+                        _custom(conn, "person", person.get("custom_fields") or {}))
+
+
+def organization_detail(conn: sqlite3.Connection, org_id: int) -> OrgDetail | None:
+    row = conn.execute("SELECT data FROM organizations WHERE id = ?", (org_id,)).fetchone()
+    if row is None:
+        return None
+    org = json.loads(row[0])
+    people = [Ref(r["id"], r["name"], r["primary_email"] or "")
+              for r in conn.execute("SELECT id, name, primary_email FROM persons WHERE org_id = ? ORDER BY name", (org_id,))]
+    return OrgDetail(org, _user(conn, org.get("owner_id")), people, _deal_refs(conn, "org_id", org_id),
+                     _activities(conn, "org_id", org_id), notes_for(conn, "org_id", org_id),
+                     _custom(conn, "organization", org.get("custom_fields") or {}))
+
+
+PERSON_SORTS = {"name": "p.name COLLATE NOCASE", "organization": "o.name COLLATE NOCASE, p.name COLLATE NOCASE",
+                "updated": "p.update_time DESC"}
+ORG_SORTS = {"name": "o.name COLLATE NOCASE", "deals": "open_deals DESC, o.name COLLATE NOCASE",
+             "updated": "o.update_time DESC"}
+
+
+def _like(text: str | None) -> str | None:
+    if not text or not text.strip():
+        return None
+    return "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def person_rows(conn: sqlite3.Connection, text: str | None = None, sort: str = "name") -> list[PersonListRow]:
+    sql = """SELECT p.id, p.name, o.name AS org_name, p.primary_email, p.primary_phone, u.name AS owner, p.update_time
+               FROM persons p LEFT JOIN organizations o ON o.id = p.org_id LEFT JOIN users u ON u.id = p.owner_id"""
+    args: list[Any] = []
+    like = _like(text)
+    if like:
+        sql += """ WHERE p.name LIKE ? ESCAPE '\\' OR o.name LIKE ? ESCAPE '\\' OR p.primary_email LIKE ? ESCAPE '\\'
+                   OR p.primary_phone LIKE ? ESCAPE '\\'"""
+        args = [like] * 4
+    sql += f" ORDER BY {PERSON_SORTS.get(sort, PERSON_SORTS['name'])}"
+    return [PersonListRow(*r) for r in conn.execute(sql, args)]
+
+
+def organization_rows(conn: sqlite3.Connection, text: str | None = None, sort: str = "name") -> list[OrgListRow]:
+    sql = """SELECT o.id, o.name, o.address,
+                    (SELECT COUNT(*) FROM persons p WHERE p.org_id = o.id) AS people,
+                    (SELECT COUNT(*) FROM deals d WHERE d.org_id = o.id AND d.status = 'open') AS open_deals,
+                    u.name AS owner, o.update_time
+               FROM organizations o LEFT JOIN users u ON u.id = o.owner_id"""
+    args: list[Any] = []
+    like = _like(text)
+    if like:
+        sql += " WHERE o.name LIKE ? ESCAPE '\\' OR o.address LIKE ? ESCAPE '\\'"
+        args = [like, like]
+    sql += f" ORDER BY {ORG_SORTS.get(sort, ORG_SORTS['name'])}"
+    return [OrgListRow(*r) for r in conn.execute(sql, args)]
+
+
+def search(conn: sqlite3.Connection, kind: str, text: str, limit: int = 8) -> list[Ref]:
+    """Picker search over the cache: kind is person | organization | deal | user."""
+    like = _like(text) or "%"
+    if kind == "person":
+        sql = """SELECT p.id, p.name, COALESCE(o.name, '') FROM persons p LEFT JOIN organizations o ON o.id = p.org_id
+                  WHERE p.name LIKE ? ESCAPE '\\' ORDER BY p.name COLLATE NOCASE LIMIT ?"""
+    elif kind == "organization":
+        sql = "SELECT id, name, COALESCE(address, '') FROM organizations WHERE name LIKE ? ESCAPE '\\' ORDER BY name COLLATE NOCASE LIMIT ?"
+    elif kind == "deal":
+        sql = "SELECT id, title, status FROM deals WHERE title LIKE ? ESCAPE '\\' ORDER BY status = 'open' DESC, title LIMIT ?"
+    elif kind == "user":
+        sql = "SELECT id, name, COALESCE(email, '') FROM users WHERE name LIKE ? ESCAPE '\\' ORDER BY is_you DESC, name LIMIT ?"
+    else:
+        raise ValueError(kind)
+    return [Ref(r[0], r[1], r[2]) for r in conn.execute(sql, (like, limit))]
+
+
+def label_of(conn: sqlite3.Connection, kind: str, entity_id: int | None) -> str:
+    if entity_id is None:
+        return ""
+    table, col = {"person": ("persons", "name"), "organization": ("organizations", "name"), "deal": ("deals", "title"),
+                  "user": ("users", "name")}[kind]
+    return _one(conn, f"SELECT {col} FROM {table} WHERE id = ?", entity_id) or ""
+
+
+def currency_codes(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT code FROM currencies WHERE active = 1")}
+
+
+def activity_types(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    return [(r[0], r[1]) for r in conn.execute("SELECT key_string, name FROM activity_types WHERE active = 1 ORDER BY order_nr")]
+
+
+def entity_data(conn: sqlite3.Connection, entity: str, entity_id: int) -> dict[str, Any] | None:
+    from tui.store import ingest
+
+    return ingest.load(conn, entity, entity_id)
