@@ -37,7 +37,7 @@ class DealScreen(DetailScreen):
         status = deal.get("status", "open")
         badge = {"open": ("OPEN", "bold green"), "won": ("WON", "bold reverse green"), "lost": ("LOST", "bold reverse red")}[status]
         header = Text.assemble((clean(deal.get("title")), "bold"), "  ", (f" {badge[0]} ", badge[1]), "  ",
-                               (money(deal.get("value"), deal.get("currency")) + f" {deal.get('currency') or ''}", "green"),
+                               (money(deal.get("value"), deal.get("currency")), "green"),
                                ("  ·  pipeline ", "grey62"), clean(d.pipeline_name))
         self.query_one("#detail-header", Static).update(header)
         self.query_one(StageProgress).show(d.stages, deal.get("stage_id"), d.days_in_stage)

@@ -17,17 +17,20 @@ import styles
 from tui.formatting import clean
 from tui.keymap import detail as detail_keys
 from tui.notes_html import html_to_text, summary
+from tui.store.derived import activity_due
 from tui.store.queries.entities import ActivityRow, NoteRow, Ref
 from widgets.status_bar import StatusBar
 
 TYPE_MARK = {"call": "☎", "meeting": "◎", "task": "✓", "deadline": "⚑", "email": "✉", "lunch": "☕"}
 
 
-def activity_text(a: ActivityRow) -> Text:
-    when = (a.due_date or "") + (f" {a.due_time[:5]} UTC" if a.due_time else "")
+def activity_text(a: ActivityRow, tz: Any) -> Text:
+    """Due date and time in the user's time zone (Pipedrive stores the time in UTC)."""
+    due = activity_due(a.due_date, a.due_time, tz)
+    when = "" if due is None else due[0].isoformat() + (due[1].strftime(" %H:%M") if due[1] else " all day")
     mark = "☑" if a.done else "☐"
     text = Text.assemble((f"{mark} ", "green" if a.done else ""), (f"{TYPE_MARK.get(a.type, '•')} ", "cyan"),
-                         (when.ljust(17), "grey70"), clean(a.subject))
+                         (when.ljust(18), "grey70"), clean(a.subject))
     if a.done:
         text.stylize("dim strike")
     return text
@@ -127,7 +130,7 @@ class DetailScreen(Screen):
 
     def fill_activities(self, activities: list[ActivityRow]) -> None:
         self.query_one("#section-activities", Section).fill(
-            [(activity_text(a), ("activity", a.id)) for a in activities], "No activities: press a to plan one")
+            [(activity_text(a, self.store.clock.zone), ("activity", a.id)) for a in activities], "No activities: press a to plan one")
 
     @staticmethod
     def deal_rows(deals: list[Ref]) -> list[tuple[Text, tuple[str, int]]]:

@@ -1,0 +1,297 @@
+"""Section 2: the activity agenda (overdue, today, tomorrow, this week, next week, later) and
+the week view. Done -> offer the next activity; reschedule; open the linked deal/person/org."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Input, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+import styles
+from tui.formatting import clean
+from tui.keymap import agenda as agenda_keys
+from tui.screens.dialogs import ChoiceScreen, ConfirmScreen
+from tui.screens.forms.activity_form import to_utc
+from tui.store.queries import agenda as q
+from tui.store.queries.board import users as user_rows
+from tui.store.queries.entities import activity_types
+from widgets.agenda_list import AgendaList
+from widgets.status_bar import StatusBar
+from widgets.week_view import WeekView
+
+
+class TypeFilterScreen(ChoiceScreen):
+    """Multi-select of activity types (space toggles, enter applies)."""
+
+    def __init__(self, types: list[tuple[str, str]], chosen: set[str] | None) -> None:
+        super().__init__("Activity types (space toggles, enter applies)", [])
+        self.types = types
+        self.chosen = chosen
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Vertical
+        from textual.widgets import Label
+
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield SelectionList(*[Selection(name, key, self.chosen is None or key in self.chosen) for key, name in self.types])
+
+    def on_mount(self) -> None:
+        self.query_one(SelectionList).focus()
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "enter":
+            selected = set(self.query_one(SelectionList).selected)
+            self.dismiss(None if selected == {k for k, _ in self.types} else selected)
+            event.stop()
+
+
+class AgendaScreen(Screen):
+    CSS_PATH = styles.path("agenda.tcss")
+    BINDINGS = agenda_keys.BINDINGS
+    AUTO_FOCUS = "AgendaList"
+    HELP_TITLE = "Activity agenda"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.owner_id: int | None = None
+        self.owner_label = "me"
+        self.types: set[str] | None = None
+        self.show_done = False
+        self.text = ""
+        self.week_mode = False
+        self.week_start: date | None = None
+        self._owner_set = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="agenda-title")
+        yield Input(placeholder="filter by subject, deal, person or organization (escape clears)", id="agenda-filter")
+        yield AgendaList(id="agenda-list")
+        yield WeekView(id="week-view")
+        yield StatusBar()
+        yield Footer()
+
+    @property
+    def store(self) -> Any:
+        return self.app.store  # type: ignore[attr-defined]
+
+    @property
+    def listing(self) -> AgendaList:
+        return self.query_one(AgendaList)
+
+    def on_mount(self) -> None:
+        self.query_one("#agenda-filter").display = False
+        self.query_one(WeekView).display = False
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def on_data_refresh(self, message: Any) -> None:
+        if message.tables & {"activities", "deals", "persons", "organizations", "users", "activity_types"}:
+            self.reload()
+
+    @work(exclusive=True, group="agenda-reload", exit_on_error=False)
+    async def reload(self) -> None:
+        store = self.store
+        if not self._owner_set:
+            self.owner_id = await store.me_id()
+            self._owner_set = self.owner_id is not None
+        now, tz = store.clock.now(), store.clock.zone
+        keep = self.listing.selected.id if self.listing.selected else None
+        groups = await store.read(q.agenda, now=now, tz=tz, owner_id=self.owner_id, types=self.types,
+                                  show="all" if self.show_done else "undone", text=self.text)
+        self.listing.set_groups(groups, keep_id=keep)
+        counts = q.counts(groups)
+        title = Text.assemble((" Agenda ", "bold reverse"), "  ", (f"{counts['Overdue']} overdue", "bold red"), " · ",
+                              (f"{counts['Today']} today", "bold green"), (f"  · owner: {self.owner_label}", "grey70"))
+        if self.types:
+            title.append(f"  · types: {', '.join(sorted(self.types))}", style="grey70")
+        if self.text:
+            title.append("  · filter: ", style="grey70")
+            title.append(clean(self.text), style="yellow")
+        if self.week_mode:
+            start = self.week_start or self._monday(now.date())
+            days = await store.read(q.week, week_start=start, now=now, tz=tz, owner_id=self.owner_id, types=self.types,
+                                    text=self.text)
+            self.query_one(WeekView).show(days, now.date())
+            title.append(f"  · week of {start:%d %b %Y}  ([ ] to move)", style="grey70")
+        self.query_one("#agenda-title", Static).update(title)
+
+    @staticmethod
+    def _monday(day: date) -> date:
+        return day - timedelta(days=day.weekday())
+
+    # -- movement and view ------------------------------------------------------------------------
+
+    def action_cursor(self, delta: int) -> None:
+        self.listing.move(delta)
+
+    def action_week(self) -> None:
+        self.week_mode = not self.week_mode
+        self.query_one(WeekView).display = self.week_mode
+        self.listing.display = not self.week_mode
+        self.reload()
+
+    def action_shift_week(self, delta: int) -> None:
+        if not self.week_mode:
+            return
+        start = self.week_start or self._monday(self.store.clock.today())
+        self.week_start = start + timedelta(weeks=delta)
+        self.reload()
+
+    # -- filters ------------------------------------------------------------------------------------
+
+    async def action_types(self) -> None:
+        types = await self.store.read(activity_types)
+
+        def chosen(value: Any) -> None:
+            self.types = value
+            self.reload()
+
+        self.app.push_screen(TypeFilterScreen(types, self.types), chosen)
+
+    async def action_owner(self) -> None:
+        users = await self.store.read(user_rows)
+        me = await self.store.me_id()
+        options: list[tuple[str, Any]] = [("Me", ("me", me)), ("Everyone", ("everyone", None))]
+        options += [(u.name, (u.name, u.id)) for u in users if not u.is_you]
+
+        def chosen(value: Any) -> None:
+            if value is not None:
+                self.owner_label, self.owner_id = value
+                self._owner_set = True
+                self.reload()
+
+        self.app.push_screen(ChoiceScreen("Show activities of", options), chosen)
+
+    def action_toggle_done(self) -> None:
+        self.show_done = not self.show_done
+        self.reload()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#agenda-filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#agenda-filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.text = event.value
+        self.reload()
+
+    @on(Input.Submitted, "#agenda-filter")
+    def filter_done(self, event: Input.Submitted) -> None:
+        self.listing.focus()
+
+    def on_key(self, event: Any) -> None:
+        box = self.query_one("#agenda-filter", Input)
+        if event.key == "escape" and box.display:
+            box.value = ""
+            box.display = False
+            self.listing.focus()
+            event.stop()
+
+    # -- actions --------------------------------------------------------------------------------------
+
+    async def action_done(self) -> None:
+        row = self.listing.selected
+        if row is None:
+            return
+        await self.store.set_activity_done(row.id, not row.done)
+        if row.done:
+            self.notify(f"“{clean(row.subject)}” is open again", timeout=2, markup=False)
+            return
+        self.notify(f"Done: {clean(row.subject)}", timeout=2, markup=False)
+        if row.deal_id is not None and not await self.store.read(q.deal_has_other_open_activity, row.deal_id, row.id):
+            await self._schedule_next(row)
+
+    async def _schedule_next(self, row: q.AgendaRow) -> None:
+        from tui.screens.forms.activity_form import ActivityForm
+
+        prefill = {"deal_id": row.deal_id, "org_id": row.org_id, "type": row.type, "subject": row.subject,
+                   "due_date": (self.store.clock.today() + timedelta(days=1)).isoformat()}
+        if row.person_id:
+            prefill["person_id"] = row.person_id
+        form = await ActivityForm.load(self.store, None, prefill)
+        form.TITLE = "Schedule the next activity"
+        self.notify("This deal has no other open activity: plan the next one (escape skips)", timeout=4)
+        self.app.push_screen(form)
+
+    async def action_reschedule(self) -> None:
+        from tui.screens.reschedule import RescheduleScreen
+
+        row = self.listing.selected
+        if row is None or row.day is None:
+            return
+        today = self.store.clock.today()
+
+        async def chosen(new_day: date | None) -> None:
+            if new_day is None:
+                return
+            due_date, due_time = to_utc(new_day.isoformat(), row.time, self.store.clock.zone)
+            changes: dict[str, Any] = {"due_date": due_date}
+            if row.time:
+                changes["due_time"] = due_time
+            await self.store.update_entity("activity", row.id, changes)
+            self.notify(f"Moved “{clean(row.subject)}” to {new_day:%a %d %b}", timeout=2, markup=False)
+
+        self.app.push_screen(RescheduleScreen(clean(row.subject), row.day, today), chosen)
+
+    def action_open(self) -> None:
+        row = self.listing.selected
+        if row is None:
+            return
+        if row.deal_id is not None:
+            self.app.open_deal(row.deal_id)  # type: ignore[attr-defined]
+        elif row.person_id is not None:
+            self.app.open_person(row.person_id)  # type: ignore[attr-defined]
+        elif row.org_id is not None:
+            self.app.open_organization(row.org_id)  # type: ignore[attr-defined]
+        else:
+            self.notify("This activity is not linked to a deal, person or organization", timeout=3)
+
+    @on(AgendaList.Selected)
+    def double_clicked(self, event: AgendaList.Selected) -> None:
+        self.action_open()
+
+    def action_note(self) -> None:
+        from tui.screens.note_editor import NoteEditorScreen
+
+        row = self.listing.selected
+        if row is None:
+            return
+        if row.deal_id is None and row.person_id is None and row.org_id is None:
+            self.notify("This activity is not linked to anything a note could go on", timeout=3)
+            return
+        self.app.push_screen(NoteEditorScreen(deal_id=row.deal_id, person_id=None if row.deal_id else row.person_id,
+                                              org_id=None if (row.deal_id or row.person_id) else row.org_id))
+
+    async def action_create(self) -> None:
+        from tui.screens.forms.activity_form import ActivityForm
+
+        self.app.push_screen(await ActivityForm.load(self.store, None, {"type": "call"}))
+
+    async def action_edit(self) -> None:
+        from tui.screens.forms.activity_form import ActivityForm
+
+        row = self.listing.selected
+        if row is not None:
+            self.app.push_screen(await ActivityForm.load(self.store, row.id))
+
+    def action_delete(self) -> None:
+        row = self.listing.selected
+        if row is None:
+            return
+
+        async def answer(yes: bool | None) -> None:
+            if yes:
+                await self.store.delete_entity("activity", row.id)
+                self.notify("Activity deleted", timeout=2)
+
+        self.app.push_screen(ConfirmScreen(f"Delete the activity “{clean(row.subject)}”?", yes="Delete"), answer)
