@@ -75,7 +75,7 @@ class DealForm(FormScreen):
         if out.get("value") is None:
             out["value"] = 0 if not self.deal_id else self.data.get("value")
         if not out.get("currency"):
-            out.pop("currency")
+            out.pop("currency", None)
         return out, errors
 
     async def save(self, changes: dict[str, Any]) -> int | None:
