@@ -30,7 +30,7 @@ def activity_text(a: ActivityRow, tz: Any) -> Text:
     when = "" if due is None else due[0].isoformat() + (due[1].strftime(" %H:%M") if due[1] else " all day")
     mark = "☑" if a.done else "☐"
     text = Text.assemble((f"{mark} ", "green" if a.done else ""), (f"{TYPE_MARK.get(a.type, '•')} ", "cyan"),
-                         (when.ljust(18), "grey70"), clean(a.subject))
+                         (when.ljust(19), "grey70"), clean(a.subject))
     if a.done:
         text.stylize("dim strike")
     return text
