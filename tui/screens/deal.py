@@ -109,15 +109,10 @@ class DealScreen(DetailScreen):
         if self.detail and self.detail.deal.get("status") != "open":
             await self.store.set_deal_status(self.entity_id, "open")
 
-    async def action_edit(self) -> None:
-        if self.focused_section() == "notes":
-            target = self.query_one("#section-notes").target
-            if target:
-                self.edit_note(target[1])
-                return
+    async def entity_form(self):
         from tui.screens.forms.entity_forms import DealForm
 
-        self.app.push_screen(await DealForm.load(self.store, self.entity_id))
+        return await DealForm.load(self.store, self.entity_id)
 
 
 __all__ = ["DealScreen", "Any"]

@@ -241,6 +241,31 @@ class DetailScreen(Screen):
     def entity_name(self) -> str:
         return ""
 
+    async def action_edit(self) -> None:
+        """`e`: edit the selected note when the notes have focus, else the entity itself."""
+        if self.focused_section() == "notes":
+            target = self.query_one("#section-notes", Section).target
+            if target:
+                self.edit_note(target[1])
+                return
+        self.app.push_screen(await self.entity_form())
+
+    async def entity_form(self) -> Screen:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # deal-only keys do nothing elsewhere
+    def action_move(self, delta: int) -> None:
+        self.app.bell()
+
+    def action_won(self) -> None:
+        self.app.bell()
+
+    def action_lost(self) -> None:
+        self.app.bell()
+
+    def action_reopen(self) -> None:
+        self.app.bell()
+
     # -- activities -----------------------------------------------------------------------------
 
     def action_activity(self) -> None:

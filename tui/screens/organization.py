@@ -41,24 +41,7 @@ class OrganizationScreen(DetailScreen):
         self.query_one("#section-deals").fill(self.deal_rows(d.deals), "No deals")
         self.fill_activities(d.activities)
 
-    async def action_edit(self) -> None:
-        if self.focused_section() == "notes":
-            target = self.query_one("#section-notes").target
-            if target:
-                self.edit_note(target[1])
-                return
+    async def entity_form(self):
         from tui.screens.forms.entity_forms import OrganizationForm
 
-        self.app.push_screen(await OrganizationForm.load(self.store, self.entity_id))
-
-    def action_move(self, delta: int) -> None:
-        pass
-
-    def action_won(self) -> None:
-        pass
-
-    def action_lost(self) -> None:
-        pass
-
-    def action_reopen(self) -> None:
-        pass
+        return await OrganizationForm.load(self.store, self.entity_id)
