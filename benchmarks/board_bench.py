@@ -88,7 +88,7 @@ async def bare_times(keys: int) -> tuple[float, float]:
 
 async def board_times(path: Path, keys: int) -> tuple[float, float, int]:
     sb = Sandbox(seed=1, deals=1, now=NOW)
-    client = PipedriveClient("http://sandbox.local", Auth.api_token(sb.token), transport=sb.transport())
+    client = PipedriveClient("http://sandbox.local", Auth.personal(sb.token), transport=sb.transport())
     started = time.perf_counter()
     store = await Store.open(path, client, clock=Clock.frozen(NOW))
     app = PipedriveApp(store, profile_label="bench", start_store=False)

@@ -30,7 +30,7 @@ def make(handler, auth=None, base="https://acme.pipedrive.com", **kw):
         seen.append(request)
         return handler(request)
 
-    client = PipedriveClient(base, auth or Auth.api_token(TOKEN), transport=httpx.MockTransport(wrapped), sleep=_noop, **kw)
+    client = PipedriveClient(base, auth or Auth.personal(TOKEN), transport=httpx.MockTransport(wrapped), sleep=_noop, **kw)
     return client, seen
 
 
@@ -41,7 +41,7 @@ def ok(data, additional=None, headers=None):
 @pytest.mark.parametrize(
     "auth,base,expect",
     [
-        (Auth.api_token(TOKEN), "https://acme.pipedrive.com", {"x-api-token": TOKEN}),
+        (Auth.personal(TOKEN), "https://acme.pipedrive.com", {"x-api-token": TOKEN}),
         (Auth.oauth(TOKEN), "https://acme-123.pipedrive.com", {"authorization": f"Bearer {TOKEN}"}),
         (Auth.maton(TOKEN, connection="conn-1"), "https://gateway.maton.ai/pipedrive", {"authorization": f"Bearer {TOKEN}", "maton-connection": "conn-1"}),
     ],
@@ -52,7 +52,7 @@ async def test_auth_modes_send_the_right_headers_and_no_token_in_urls(auth, base
     req = seen[0]
     for key, value in expect.items():
         assert req.headers[key] == value
-    if auth.mode != "api_token":
+    if auth.mode != "token":
         assert "x-api-token" not in req.headers
     assert TOKEN not in str(req.url)
     assert str(req.url).startswith(base + "/api/v2/deals")

@@ -61,7 +61,7 @@ def test_status_prints_user_company_and_budget(fake, monkeypatch, capsys):
     monkeypatch.setenv("PIPEDRIVE_API_TOKEN", TOKEN)
     assert main(["status", "--base-url", fake]) == 0
     out = capsys.readouterr().out
-    assert "Ada Lovelace" in out and "Analytical Engines" in out and "api_token" in out
+    assert "Ada Lovelace" in out and "Analytical Engines" in out and "token" in out
     assert "299,998 of 300,000 tokens left today" in out
     path, headers = FakePipedrive.seen[0]
     assert path == "/api/v1/users/me" and TOKEN not in path

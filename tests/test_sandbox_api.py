@@ -273,7 +273,7 @@ async def test_client_round_trips_every_entity(sb):
     from tui.api import Auth, PipedriveClient
     from tui.models import Activity, Deal, Note, Organization, Person
 
-    client = PipedriveClient("http://sandbox.local", Auth.api_token(TOKEN), transport=sb.transport())
+    client = PipedriveClient("http://sandbox.local", Auth.personal(TOKEN), transport=sb.transport())
     try:
         for resource, model, body, change in (
             ("deals", Deal, {"title": "RT deal"}, {"title": "RT deal 2"}),

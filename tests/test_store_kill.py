@@ -22,7 +22,7 @@ CHILD = textwrap.dedent("""
     from tui.store.store import Store
 
     async def main(mode, path, url, token):
-        client = PipedriveClient(url, Auth.api_token(token), max_retries=0)
+        client = PipedriveClient(url, Auth.personal(token), max_retries=0)
         store = await Store.open(path, client)
         if mode == "sync":
             print("syncing", flush=True)
@@ -52,7 +52,7 @@ def _run_child(mode, path, url, token, kill_after):
 
 
 async def _restart_and_drain(path, url, token):
-    client = PipedriveClient(url, Auth.api_token(token), sleep=instant)
+    client = PipedriveClient(url, Auth.personal(token), sleep=instant)
     store = await Store.open(path, client, clock=Clock.frozen(FROZEN_NOW), sleep=instant)
     try:
         await store.sync_now()

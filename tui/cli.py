@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--demo-deals", type=int, default=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command")
     login = sub.add_parser("login", parents=[common], help="store and verify an API token for a profile")
-    login.add_argument("--auth-mode", choices=["api_token", "oauth", "maton"], default="api_token")
+    login.add_argument("--auth-mode", choices=["token", "oauth", "maton"], default="token")
     login.add_argument("--company-domain", help="your company's Pipedrive subdomain, e.g. acme")
     login.add_argument("--token-stdin", action="store_true", help="read the token from standard input")
     sub.add_parser("logout", parents=[common], help="forget the stored token of a profile")
@@ -121,11 +121,11 @@ def _login(args: Any) -> int:
     if args.token_stdin:
         token = sys.stdin.readline().strip()
     else:
-        label = {"api_token": "API token", "oauth": "OAuth access token", "maton": "Maton API key"}[args.auth_mode]
+        label = {"token": "API token", "oauth": "OAuth access token", "maton": "Maton API key"}[args.auth_mode]
         token = getpass.getpass(f"{label} for profile '{name}' (input hidden): ").strip()
     if not token:
         return fail("no token given")
-    auth = {"api_token": Auth.api_token, "oauth": Auth.oauth, "maton": Auth.maton}[args.auth_mode](token)
+    auth = {"token": Auth.personal, "oauth": Auth.oauth, "maton": Auth.maton}[args.auth_mode](token)
     base = MATON_BASE_URL if args.auth_mode == "maton" and not args.base_url else base_url_for(args.company_domain, args.base_url)
 
     async def verify() -> dict[str, Any]:

@@ -4,7 +4,7 @@
     default_profile = "work"
 
     [profiles.work]
-    auth_mode = "api_token"          # api_token | oauth | maton
+    auth_mode = "token"          # token | oauth | maton
     company_domain = "acme"          # or base_url = "https://acme.pipedrive.com"
     default_pipeline = 1
 
@@ -48,7 +48,7 @@ def data_dir(override: str | Path | None = None) -> Path:
 @dataclass
 class Profile:
     name: str
-    auth_mode: str = "api_token"
+    auth_mode: str = "token"
     base_url: str | None = None
     company_domain: str | None = None
     default_pipeline: int | None = None
@@ -177,7 +177,7 @@ def resolve(config: Config, profile_name: str | None, base_url: str | None = Non
         token = env.get("PIPEDRIVE_ACCESS_TOKEN") or load_secret(name, directory)
         if token:
             return Credentials(name, Auth.oauth(token), base_url_for(domain, url))
-    token = env.get("PIPEDRIVE_API_TOKEN") or (load_secret(name, directory) if profile.auth_mode == "api_token" else None)
+    token = env.get("PIPEDRIVE_API_TOKEN") or (load_secret(name, directory) if profile.auth_mode == "token" else None)
     if token:
-        return Credentials(name, Auth.api_token(token), base_url_for(domain, url))
+        return Credentials(name, Auth.personal(token), base_url_for(domain, url))
     return None

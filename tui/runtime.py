@@ -41,7 +41,7 @@ def build_runtime(args: Any) -> Runtime:
 
         sandbox = Sandbox(seed=7, deals=getattr(args, "demo_deals", None) or 300, token=DEMO_TOKEN, now=clock.now(),
                           daily_budget=300_000)
-        client = PipedriveClient("http://sandbox.local", Auth.api_token(DEMO_TOKEN), transport=sandbox.transport())
+        client = PipedriveClient("http://sandbox.local", Auth.personal(DEMO_TOKEN), transport=sandbox.transport())
         temp = None
         if getattr(args, "data_dir", None):
             directory = Path(args.data_dir).expanduser()
@@ -50,7 +50,7 @@ def build_runtime(args: Any) -> Runtime:
             directory = temp
         directory.mkdir(parents=True, exist_ok=True)
         return Runtime(client, "demo", directory, directory / "demo.sqlite3", config.keys, clock, sandbox,
-                       "http://sandbox.local", "api_token", temp)
+                       "http://sandbox.local", "token", temp)
     creds = resolve(config, getattr(args, "profile", None), getattr(args, "base_url", None), directory=config_dir())
     profile = getattr(args, "profile", None) or config.default_profile
     directory = data_dir(getattr(args, "data_dir", None))

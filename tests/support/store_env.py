@@ -32,7 +32,7 @@ async def data_env(tmp_path: Path, *, deals: int = 60, seed: int = 7, now: datet
 
     now = now or FROZEN_NOW
     sb = sandbox or Sandbox(seed=seed, deals=deals, token="t0k3n-for-tests", now=now)
-    client = PipedriveClient("http://sandbox.local", Auth.api_token(sb.token), transport=sb.transport(), sleep=instant)
+    client = PipedriveClient("http://sandbox.local", Auth.personal(sb.token), transport=sb.transport(), sleep=instant)
     path = tmp_path / "cache.sqlite3"
     store = await Store.open(path, client, clock=Clock.frozen(now), profile="test", sleep=instant)
     try:

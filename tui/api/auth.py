@@ -1,6 +1,6 @@
 """Authentication modes and the headers each sends.
 
-- api_token: `x-api-token: <token>` (never a query parameter: URLs end up in logs)
+- token (personal API token): `x-api-token: <token>` (never a query parameter: URLs end up in logs)
 - oauth: `Authorization: Bearer <access token>`; requests go to the token's api_domain
 - maton: `Authorization: Bearer <MATON_API_KEY>` to https://gateway.maton.ai/pipedrive,
   optional `Maton-Connection: <id>`; the gateway injects the Pipedrive OAuth token.
@@ -16,13 +16,13 @@ DEFAULT_BASE_URL = "https://api.pipedrive.com"
 
 @dataclass(frozen=True)
 class Auth:
-    mode: str  # "api_token" | "oauth" | "maton"
+    mode: str  # "token" | "oauth" | "maton"
     secret: str = field(repr=False)
     connection: str | None = None
 
     @classmethod
-    def api_token(cls, token: str) -> "Auth":
-        return cls("api_token", token.strip())
+    def personal(cls, token: str) -> "Auth":
+        return cls("token", token.strip())
 
     @classmethod
     def oauth(cls, access_token: str) -> "Auth":
@@ -33,7 +33,7 @@ class Auth:
         return cls("maton", key.strip(), connection or None)
 
     def headers(self) -> dict[str, str]:
-        if self.mode == "api_token":
+        if self.mode == "token":
             return {"x-api-token": self.secret}
         headers = {"Authorization": f"Bearer {self.secret}"}
         if self.mode == "maton" and self.connection:
