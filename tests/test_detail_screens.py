@@ -319,3 +319,22 @@ async def test_detail_snapshots(tmp_path):
         await env.pilot.press("3")
         await settle(env)
         assert_snapshot(env.app, "people_list_120x40")
+
+
+async def test_a_refused_field_edit_reopens_the_form_with_the_reason_at_the_field(tmp_path):
+    async with app_env(tmp_path) as env:
+        d = _deal_with_links(env.sandbox)
+        await _open_deal(env, d["id"])
+        env.sandbox.inject("PATCH", f"/api/v2/deals/{d['id']}", status=400,
+                           error="Validation failed: expected_close_date: must not be in the past")
+        await env.pilot.press("e")
+        await settle(env)
+        env.app.screen.field("expected_close_date").input.value = "2020-01-01"
+        await env.pilot.press("ctrl+s")
+        await settle(env)
+        await env.store.drain()
+        await settle(env, 0.4)
+        form = env.app.screen
+        assert isinstance(form, DealForm)
+        assert "must not be in the past" in form.field("expected_close_date").error
+        assert env.sandbox.state.deals[d["id"]]["expected_close_date"] == d["expected_close_date"]

@@ -50,6 +50,19 @@ def _section_factory(mode: str):
     return make
 
 
+FORM_FIELDS = {"title", "value", "currency", "owner_id", "person_id", "org_id", "expected_close_date",
+               "probability", "name", "emails", "phones", "address"}
+
+
+def rejected_field(event: EditRejected) -> str | None:
+    """The form field a refusal concerns: the one its text names, else the only one sent."""
+    fields = [f for f in event.fields if f in FORM_FIELDS]
+    named = [f for f in fields if f in event.reason]
+    if named:
+        return named[0]
+    return fields[0] if len(fields) == 1 else None
+
+
 class StoreEventMessage(Message):
     def __init__(self, event: StoreEvent) -> None:
         super().__init__()
@@ -119,6 +132,7 @@ class PipedriveApp(App):
             self.store_status = event.status
         elif isinstance(event, EditRejected):
             self.notify(event.reason, title="Change refused", severity="error", timeout=10, markup=False)
+            self.run_worker(self._reopen_form(event), exit_on_error=False)
         elif isinstance(event, ConflictDetected):
             fields = ", ".join(event.fields)
             self.notify(f"Someone else changed {fields} of this {event.entity} meanwhile; your edit is on hold.",
@@ -126,6 +140,19 @@ class PipedriveApp(App):
         elif isinstance(event, DataChanged):
             for screen in self.screen_stack:
                 screen.post_message(DataRefresh(event.tables))
+
+    async def _reopen_form(self, event: EditRejected) -> None:
+        """A refused field edit reopens its form with Pipedrive's reason next to the field."""
+        field = rejected_field(event)
+        if event.op != "update" or field is None or event.entity not in ("deal", "person", "organization"):
+            return
+        from tui.screens.forms import entity_forms
+
+        cls = {"deal": entity_forms.DealForm, "person": entity_forms.PersonForm,
+               "organization": entity_forms.OrganizationForm}[event.entity]
+        form = await cls.load(self.store, event.entity_id)
+        form.server_errors = {field: event.reason}
+        self.push_screen(form)
 
     # -- navigation --------------------------------------------------------------------------------
 

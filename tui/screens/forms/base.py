@@ -29,6 +29,7 @@ class FormScreen(ModalScreen[int | None]):
     def __init__(self) -> None:
         super().__init__()
         self._initial: dict[str, Any] = {}
+        self.server_errors: dict[str, str] = {}  # field -> Pipedrive's reason, shown when the form opens
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
@@ -52,6 +53,11 @@ class FormScreen(ModalScreen[int | None]):
     def on_mount(self) -> None:
         self._initial = self.snapshot()
         first = self.query(Input).first()
+        for name, message in self.server_errors.items():
+            if self.query(f"#field-{name}"):
+                widget = self.query_one(f"#field-{name}")
+                widget.set_error(message)  # type: ignore[attr-defined]
+                first = widget.query_one(Input)
         first.focus()
 
     def snapshot(self) -> dict[str, Any]:
