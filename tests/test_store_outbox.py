@@ -163,6 +163,7 @@ async def test_random_edits_under_faults_arrive_exactly_once(tmp_path):
         assert await st.drain()
         injected = sum(sb.faults.injected.values())
         assert injected >= 50
+        print(f"\n300 edits, {sb.counters.requests} requests, faults injected {injected}: {dict(sb.faults.injected)}")
         sb.faults.configure(rate=0)
         # exactly once: every local create exists once on the server
         for title in (f"New deal {i}" for i in range(300)):
