@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from tui.store.derived import ActivityStatus, activity_status, rotten_days, weighted_value
+from tui.store.derived import ActivityStatus, activity_status, rotten_days
 
 SORTS = ("urgency", "value", "close_date", "updated")
 SORT_LABELS = {"urgency": "next activity", "value": "value", "close_date": "expected close", "updated": "last update"}
@@ -114,10 +114,13 @@ def deal_cards(conn: sqlite3.Connection, pipeline_id: int, *, now: datetime, sta
     today_s, yesterday_s, tomorrow_s = today.isoformat(), (today - timedelta(days=1)).isoformat(), (today + timedelta(days=1)).isoformat()
     rot_cutoff: dict[int, str] = {}  # days_to_rotten -> update_time older than this is rotten
     cards: list[DealCard] = []
-    for r in conn.execute(sql, params):
-        if needle and not any(needle in (x or "").casefold() for x in (r["title"], r["person_name"], r["org_name"])):
+    cursor = conn.execute(sql, params)
+    cursor.row_factory = None  # plain tuples: this loop runs for every deal of the pipeline
+    for (did, title, value, currency, stage_id, pipeline_id, status, owner_id, person_id, org_id, probability,
+         close_date, add_time, update_time, lost_reason, person_name, org_name, owner_name, due,
+         rot_enabled, days, stage_probability, probability_enabled) in cursor:
+        if needle and not any(needle in (x or "").casefold() for x in (title, person_name, org_name)):
             continue
-        due = r["next_due"]
         if not due:
             status_mark = ActivityStatus.NONE
         else:
@@ -132,22 +135,20 @@ def deal_cards(conn: sqlite3.Connection, pipeline_id: int, *, now: datetime, sta
                 status_mark = ActivityStatus.LATER
             else:
                 status_mark = ActivityStatus.TODAY
-        days = r["days_to_rotten"]
         rot = False
-        if r["rot_enabled"] and days is not None and r["status"] == "open" and r["update_time"]:
+        if rot_enabled and days is not None and status == "open" and update_time:
             cutoff = rot_cutoff.get(days)
             if cutoff is None:
                 cutoff = rot_cutoff[days] = (now - timedelta(days=days)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-            rot = r["update_time"] < cutoff
+            rot = update_time < cutoff
+        if probability_enabled and (probability is not None or stage_probability is not None):
+            weighted = (value or 0.0) * float(probability if probability is not None else stage_probability) / 100.0
+        else:
+            weighted = float(value or 0.0)
         cards.append(DealCard(
-            id=r["id"], title=r["title"], value=r["value"] or 0.0, currency=r["currency"], stage_id=r["stage_id"],
-            pipeline_id=r["pipeline_id"], status=r["status"], owner_id=r["owner_id"], owner_name=r["owner_name"],
-            person_id=r["person_id"], person_name=r["person_name"], org_id=r["org_id"], org_name=r["org_name"],
-            expected_close_date=r["expected_close_date"], add_time=r["add_time"], update_time=r["update_time"],
-            lost_reason=r["lost_reason"], next_due=due, activity=status_mark, rotten=rot,
-            rotten_days=rotten_days(days, r["update_time"], now) if rot else 0,
-            weighted=weighted_value(r["value"], r["probability"], r["stage_probability"], bool(r["probability_enabled"])),
-            pending=r["id"] in pending,
+            did, title, value or 0.0, currency, stage_id, pipeline_id, status, owner_id, owner_name, person_id,
+            person_name, org_id, org_name, close_date, add_time, update_time, lost_reason, due, status_mark, rot,
+            rotten_days(days, update_time, now) if rot else 0, weighted, did in pending,
         ))
     sort_cards(cards, sort)
     return cards
