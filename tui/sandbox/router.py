@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.sandbox import search as searching
 from tui.sandbox import v1, v2
 from tui.sandbox import validate as v
 from tui.sandbox.state import Obj, ServerClock, State, rfc3339
@@ -54,7 +55,7 @@ def _v2_routes() -> list[tuple[str, str, Handler, int]]:
             t = search_types[name]
 
             def search(c: Ctx, t: str = t) -> tuple[Any, Any]:
-                items = v2.search_items(c.st, c.query, [t])
+                items = searching.search_items(c.st, c.query, [t])
                 chunk, extra = v2.page(items, c.query)
                 return {"items": chunk}, extra
             add("GET", f"/api/v2/{name}/search", search, 20)
@@ -81,7 +82,7 @@ def _v2_routes() -> list[tuple[str, str, Handler, int]]:
 
     def item_search(c: Ctx) -> tuple[Any, Any]:
         types = [t for t in (c.query.get("item_types") or "deal,person,organization").split(",") if t]
-        items = v2.search_items(c.st, c.query, types)
+        items = searching.search_items(c.st, c.query, types)
         chunk, extra = v2.page(items, c.query, maximum=100)
         return {"items": chunk}, extra
 
