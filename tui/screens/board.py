@@ -23,6 +23,9 @@ from widgets.kanban_column import KanbanColumn
 from widgets.status_bar import StatusBar
 
 
+MIN_COLUMN = 26  # cells: title, value and owner stay readable
+
+
 class StageColumn(Vertical):
     """Header + virtual card list of one stage."""
 
@@ -55,7 +58,10 @@ class StageColumn(Vertical):
             line.truncate(width, overflow="ellipsis")
             line.no_wrap = True
             line.overflow = "ellipsis"
-        self.header.update(Text("\n").join([title, line2, line3]))
+        header = Text("\n").join([title, line2, line3])
+        header.no_wrap = True
+        header.overflow = "ellipsis"
+        self.header.update(header)
 
 
 class DropZone(Static):
@@ -171,6 +177,19 @@ class BoardScreen(Screen):
         self.columns = [StageColumn(s) for s in stages]
         await container.mount_all(self.columns)
         self.col = min(self.col, max(0, len(self.columns) - 1))
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        """Share the width between the stages, never below a readable minimum (then scroll)."""
+        if not self.columns:
+            return
+        available = self.size.width or 160
+        width = max(MIN_COLUMN, available // len(self.columns))
+        for column in self.columns:
+            column.styles.width = width
+
+    def on_resize(self) -> None:
+        self._size_columns()
 
     def _show_title(self, pipeline: q.PipelineRow, count: int) -> None:
         title = Text.assemble((f" {clean(pipeline.name)} ", "bold reverse"), f"  {count} {self.status_filter} deals")
