@@ -242,6 +242,11 @@ async def test_notes_add_edit_pin_delete_and_html_shown_as_text(tmp_path):
         area.load_text("Rewritten note")
         await env.pilot.press("ctrl+s")
         await settle(env)
+        # the note had a list: saving the plain text would drop it, so the editor asks first
+        assert "formatting" in str(env.app.screen.query_one(".dialog-message").render())
+        assert env.sandbox.state.notes[nid]["content"].startswith("<p>Agenda:</p><ul>")
+        await env.pilot.press("y")
+        await settle(env)
         await env.store.drain()
         assert env.sandbox.state.notes[nid]["content"] == "<p>Rewritten note</p>"
         notes = screen.query_one("#section-notes")

@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 import styles
+from tui.key_order import OrderedKeys
 from tui.keymap import app as app_keys
 from tui.keymap import check_keymap
 from tui.store.events import ConflictDetected, DataChanged, EditRejected, StatusChanged, StoreEvent, StoreStatus
@@ -77,7 +78,7 @@ class DataRefresh(Message):
         self.tables = tables
 
 
-class PipedriveApp(App):
+class PipedriveApp(OrderedKeys, App):
     TITLE = "pipedrive-tui"
     CSS_PATH = styles.path("app.tcss")
     BINDINGS = app_keys.BINDINGS

@@ -22,6 +22,14 @@ def strip_control(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+_FORMATTING = re.compile(r"<(b|strong|i|em|u|s|strike|del|a|ul|ol|li|h[1-6]|table|img|blockquote|pre|code|font)\b", re.I)
+
+
+def has_formatting(content: str | None) -> bool:
+    """True when note HTML holds formatting the plain-text editor cannot keep."""
+    return bool(content) and _FORMATTING.search(content) is not None
+
+
 def text_to_html(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     paragraphs = re.split(r"\n\s*\n", text)

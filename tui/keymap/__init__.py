@@ -1,6 +1,7 @@
 """All key bindings, in one place, each with an id so `[keys]` in the config can remap it.
 
-Each area module (app, board, detail, lists, forms, agenda) defines `BINDINGS`; screens
+Each area module (app, board, detail, lists, forms, notes, agenda) defines `BINDINGS` (and
+maybe more lists named `*_BINDINGS`, e.g. for a widget); screens
 import them from here. `all_binding_ids()` is what the config's `[keys]` table is checked
 against, and the help screen (`?`) lists the active ones with their descriptions.
 """
@@ -21,9 +22,12 @@ def all_bindings() -> dict[str, Binding]:
     found: dict[str, Binding] = {}
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
-        for b in getattr(module, "BINDINGS", []):
-            if isinstance(b, Binding) and b.id:
-                found[b.id] = b
+        for name in dir(module):
+            if not name.endswith("BINDINGS"):
+                continue
+            for b in getattr(module, name):
+                if isinstance(b, Binding) and b.id:
+                    found[b.id] = b
     return found
 
 

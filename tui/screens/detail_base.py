@@ -189,7 +189,10 @@ class DetailScreen(Screen):
     def edit_note(self, note_id: int) -> None:
         from tui.screens.note_editor import NoteEditorScreen
 
-        self.app.push_screen(NoteEditorScreen(note_id=note_id))
+        async def run() -> None:
+            self.app.push_screen(await NoteEditorScreen.edit(self.store, note_id))
+
+        self.app.run_worker(run(), exit_on_error=False)
 
     async def action_pin(self) -> None:
         target = self.query_one("#section-notes", Section).target

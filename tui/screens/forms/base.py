@@ -6,12 +6,12 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 import styles
+from tui.keymap import forms as form_keys
 from widgets.entity_picker import EntityPicker
 from widgets.form_field import FormField
 
@@ -20,10 +20,7 @@ class FormScreen(ModalScreen[int | None]):
     """Subclasses build `fields()` and implement `collect()` -> (changes, errors) and `save(changes)`."""
 
     CSS_PATH = styles.path("forms.tcss")
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="form.save"),
-        Binding("escape", "cancel", "Cancel", priority=True, id="form.cancel"),
-    ]
+    BINDINGS = form_keys.BINDINGS
     TITLE = "Edit"
 
     def __init__(self) -> None:
@@ -38,6 +35,10 @@ class FormScreen(ModalScreen[int | None]):
                 yield from self.fields()
             yield Static("", id="form-error", classes="form-error")
             yield Label("ctrl+s save · escape cancel · tab next field", classes="form-hint")
+
+    def ready_for_keys(self) -> bool:
+        """Keys typed right after the key that opened the form wait for its first field."""
+        return self.focused is not None
 
     def form_title(self) -> str:
         return self.TITLE

@@ -272,3 +272,17 @@ def entity_data(conn: sqlite3.Connection, entity: str, entity_id: int) -> dict[s
     from tui.store import ingest
 
     return ingest.load(conn, entity, entity_id)
+
+
+def note_content(conn: sqlite3.Connection, note_id: int) -> str | None:
+    return _one(conn, "SELECT content FROM notes WHERE id = ?", note_id)
+
+
+def target_name(conn: sqlite3.Connection, deal_id: int | None, person_id: int | None, org_id: int | None) -> str | None:
+    """The title or name of what a new note goes on."""
+    for kind, key in (("deal", deal_id), ("person", person_id), ("organization", org_id)):
+        if key is not None:
+            name = label_of(conn, kind, key)
+            if name:
+                return name
+    return None

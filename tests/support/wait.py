@@ -1,0 +1,15 @@
+"""Waiting on the app without fixed sleeps: until workers finish and queues are idle.
+
+A store edit travels: store -> event callback -> app message -> screen DataRefresh ->
+reload worker -> repaint. Each round lets one hop happen; a few rounds reach the end.
+"""
+
+from __future__ import annotations
+
+
+async def settle(env, rounds: int = 4) -> None:
+    app, pilot = env.app, env.pilot
+    for _ in range(rounds):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause()

@@ -1,0 +1,106 @@
+"""What was typed is what is saved: keys typed (or pasted) in a burst before ctrl+s all reach
+the saved text, in order, and none runs as a command of the screen below."""
+
+from tests.support.env import app_env
+from tests.support.typing import burst, paste
+from tests.support.wait import settle
+from tui.screens.board import BoardScreen
+from tui.screens.forms.activity_form import ActivityForm
+from tui.screens.forms.entity_forms import DealForm
+from tui.screens.note_editor import NoteEditorScreen
+
+
+def _notes_of(sb, deal_id):
+    return [n for n in sb.state.notes.values() if n.get("deal_id") == deal_id and n.get("active_flag")]
+
+
+async def _open_note_editor(env):
+    board = env.app.screen
+    assert isinstance(board, BoardScreen)
+    await settle(env)
+    deal_id = board.selected.id
+    await env.pilot.press("n")
+    await settle(env)
+    assert isinstance(env.app.screen, NoteEditorScreen)
+    return board, deal_id
+
+
+async def test_fast_typed_note_then_ctrl_s_saves_every_key_and_leaves_the_board_alone(tmp_path):
+    async with app_env(tmp_path) as env:
+        board, deal_id = await _open_note_editor(env)
+        before = (board.status_filter, board.owner_filter, board.text_filter, env.app.current_mode)
+        text = "chaos note 20 - so 2 owners need a new quote"
+        burst(env.app, text, ("ctrl+s",))
+        await settle(env)
+        assert env.app.screen is board
+        assert (board.status_filter, board.owner_filter, board.text_filter, env.app.current_mode) == before
+        await env.store.drain()
+        notes = _notes_of(env.sandbox, deal_id)
+        assert [n["content"] for n in notes] == [f"<p>{text}</p>"]
+
+
+async def test_pasted_long_note_then_ctrl_s_saves_all_of_it(tmp_path):
+    async with app_env(tmp_path) as env:
+        board, deal_id = await _open_note_editor(env)
+        text = ("Call summary: " + "budget approved, next step is a demo; " * 60)[:2000]
+        paste(env.app, text)
+        burst(env.app, ("ctrl+s",))
+        await settle(env)
+        assert env.app.screen is board
+        await env.store.drain()
+        notes = _notes_of(env.sandbox, deal_id)
+        assert len(notes) == 1 and notes[0]["content"] == f"<p>{text.strip()}</p>"
+
+
+async def test_escape_after_a_burst_sees_the_typed_text_and_asks(tmp_path):
+    async with app_env(tmp_path) as env:
+        _board, deal_id = await _open_note_editor(env)
+        burst(env.app, "half a thought", ("escape",))
+        await settle(env)
+        # the editor saw the text before escape: it asks instead of discarding silently
+        assert "Discard" in str(env.app.screen.query_one(".dialog-message").render())
+        assert _notes_of(env.sandbox, deal_id) == []
+
+
+async def test_fast_typed_form_field_then_ctrl_s_saves_every_key(tmp_path):
+    async with app_env(tmp_path) as env:
+        await settle(env)
+        deal_id = env.app.screen.selected.id
+        old = env.sandbox.state.deals[deal_id]["title"]
+        env.app.push_screen(await DealForm.load(env.store, deal_id))
+        await settle(env)
+        form = env.app.screen
+        form.field("title").input.focus()
+        await settle(env)
+        burst(env.app, ("end",), " - renewal 2027", ("ctrl+s",))
+        await settle(env)
+        assert not isinstance(env.app.screen, DealForm)
+        await env.store.drain()
+        assert env.sandbox.state.deals[deal_id]["title"] == old + " - renewal 2027"
+
+
+async def test_keys_typed_right_after_tab_land_in_the_next_field(tmp_path):
+    async with app_env(tmp_path) as env:
+        await settle(env)
+        env.app.push_screen(await ActivityForm.load(env.store, None, {"type": "call"}))
+        await settle(env)
+        form = env.app.screen
+        subject = form.field("subject").input
+        assert form.focused is subject
+        burst(env.app, "Fast", ("tab",), ("tab",), ("ctrl+a",), "XY")
+        await settle(env)
+        assert subject.value == "Fast"
+        assert form.field("due_date").value.startswith("XY") or form.field("due_date").value.endswith("XY")
+        assert form.focused is form.field("due_date").input
+
+
+async def test_keys_typed_right_after_n_go_into_the_new_note(tmp_path):
+    async with app_env(tmp_path) as env:
+        board = env.app.screen
+        await settle(env)
+        deal_id = board.selected.id
+        burst(env.app, "nquick 1", ("ctrl+s",))
+        await settle(env)
+        assert env.app.screen is board
+        await env.store.drain()
+        assert [n["content"] for n in _notes_of(env.sandbox, deal_id)] == ["<p>quick 1</p>"]

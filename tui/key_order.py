@@ -1,0 +1,106 @@
+"""Keys are handled one at a time, in the order they were typed.
+
+Textual forwards each key from the app's queue to the focused widget's queue at once and
+runs ordinary bindings (ctrl+s in a form, `tab`, an Input's `end` or `backspace`) only when
+the key has bubbled back up to the app. In a burst (fast typing, `tmux send-keys`, a pasted
+string) the keys after such a binding reach the widget before the binding runs: "Fast",
+Tab, "XY" lands "FastXY" in one field, and `end` then " more" replaces the text instead of
+appending to it.
+
+`OrderedKeys` (an App mixin) keeps the next key back until the previous one is done: each
+forwarded key is followed along its path by a `KeyDone` marker posted to the same widget;
+a widget handles its queue in order and bubbles both the same way, so when the marker
+reaches the app every handler and binding of that key has run. Keys that arrive meanwhile
+wait in a backlog. A key whose marker is lost (its widget was removed on the way) stops
+blocking after KEY_WAIT seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+from textual import events
+from textual.message import Message
+from textual.timer import Timer
+
+KEY_WAIT = 0.25     # seconds a key may hold the next one back
+SCREEN_WAIT = 1.0   # seconds keys wait for a screen that is not ready for them yet
+POLL = 0.02
+
+
+class KeyDone(Message):
+    """Follows a forwarded key (or paste) up the DOM; handled by the app."""
+
+    def __init__(self, event: events.Event) -> None:
+        super().__init__()
+        self.event = event
+
+
+class OrderedKeys:
+    """Mix into an App before `App` in the bases.
+
+    A screen that takes typed text can define `ready_for_keys() -> bool` (e.g. "my editor
+    has focus"): keys typed right after the key that opened it wait for it instead of being
+    dropped on a screen whose editor is not focused yet.
+    """
+
+    _key_in_flight: events.Event | None = None
+    _key_since: float = 0.0
+    _key_timer: Timer | None = None
+    _screen_wait_since: float | None = None
+
+    @property
+    def _key_backlog(self) -> deque[events.Event]:
+        backlog = self.__dict__.get("_ordered_backlog")
+        if backlog is None:
+            backlog = self.__dict__["_ordered_backlog"] = deque()
+        return backlog
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            self._key_backlog.append(event)
+            await self._pump_keys()
+            return
+        await super().on_event(event)  # type: ignore[misc]
+
+    def _screen_ready(self) -> bool:
+        check = getattr(self.screen, "ready_for_keys", None)  # type: ignore[attr-defined]
+        return check is None or bool(check())
+
+    async def _pump_keys(self) -> None:
+        while self._key_backlog:
+            now = time.monotonic()
+            if self._key_in_flight is not None:
+                if now - self._key_since < KEY_WAIT:
+                    self._arm_key_timer(KEY_WAIT)
+                    return
+                self._key_in_flight = None  # its marker was lost: stop waiting for it
+            if not self._screen_ready():
+                if self._screen_wait_since is None:
+                    self._screen_wait_since = now
+                if now - self._screen_wait_since < SCREEN_WAIT:
+                    self._arm_key_timer(POLL)
+                    return
+            self._screen_wait_since = None
+            event = self._key_backlog.popleft()
+            await super().on_event(event)  # type: ignore[misc]  # priority bindings, else forward
+            if event.is_forwarded:
+                target = self.focused or self.screen  # type: ignore[attr-defined]
+                self._key_in_flight = event
+                self._key_since = time.monotonic()
+                target.post_message(KeyDone(event).set_sender(target))
+
+    async def on_key_done(self, message: KeyDone) -> None:
+        message.stop()
+        if message.event is self._key_in_flight:
+            self._key_in_flight = None
+            await self._pump_keys()
+
+    def _arm_key_timer(self, delay: float) -> None:
+        if self._key_timer is None:
+            self._key_timer = self.set_timer(delay, self._key_timeout)  # type: ignore[attr-defined]
+
+    async def _key_timeout(self) -> None:
+        self._key_timer = None
+        await self._pump_keys()

@@ -1,0 +1,16 @@
+"""Keys of the note editor (ordinary bindings: they run after every key typed before them).
+
+`note.editor` lives on the editor's TextArea itself (TextArea binds ctrl+e to "end of
+line"; a binding of the focused widget wins over the screen's), so it too runs in order.
+"""
+
+from tui.keymap import bind
+
+BINDINGS = [
+    bind("note.save", "ctrl+s", "save", "Save"),
+    bind("note.cancel", "escape", "cancel", "Cancel"),
+]
+
+EDITOR_BINDINGS = [
+    bind("note.editor", "ctrl+e", "screen.external", "$EDITOR"),
+]
