@@ -8,6 +8,7 @@ import pytest
 from tui.api import Auth, PipedriveClient
 from tui.api.errors import (
     AuthError,
+    Blocked,
     DailyBudgetExhausted,
     NetworkError,
     NotFound,
@@ -117,7 +118,8 @@ async def test_daily_budget_429_is_its_own_error_and_not_retried():
     "status,body,ctype,exc,words",
     [
         (401, {"success": False, "error": "unauthorized access", "errorCode": 401, "error_info": "Please check developers.pipedrive.com"}, "application/json", AuthError, "credentials"),
-        (403, "<html><head><title>Access denied | Cloudflare</title></head><body>blocked</body></html>", "text/html", PermissionDenied, "Access denied"),
+        (403, "<html><head><title>Access denied | Cloudflare</title></head><body>blocked</body></html>", "text/html", Blocked, "Access denied"),
+        (403, {"success": False, "error": "You do not have permission"}, "application/json", PermissionDenied, "permission"),
         (404, {"success": False, "error": "Deal not found", "data": None}, "application/json", NotFound, "Deal not found"),
         (400, {"success": False, "error": "Validation failed: title: required", "error_info": "title is missing"}, "application/json", ValidationError, "title"),
     ],

@@ -88,8 +88,11 @@ class PipedriveApp(OrderedKeys, App):
     store_status: reactive[StoreStatus] = reactive(StoreStatus, always_update=True)
 
     def __init__(self, store: Any, *, profile_label: str = "default", keymap: dict[str, str] | None = None,
-                 start_store: bool = True) -> None:
+                 start_store: bool = True, notices: list[str] | None = None,
+                 on_login: Any = None) -> None:
         super().__init__()
+        self.on_login = on_login  # persists a token verified by the login screen (None in demo mode)
+        self.notices = list(notices or [])
         self.store = store
         self.profile_label = profile_label
         self.user_keymap = dict(keymap or {})
@@ -99,6 +102,8 @@ class PipedriveApp(OrderedKeys, App):
     def on_mount(self) -> None:
         self.store_status = self.store.status
         self._unsubscribe = self.store.subscribe(lambda event: self.post_message(StoreEventMessage(event)))
+        for line in self.notices:
+            self.notify(line, timeout=8, markup=False)
         if self.user_keymap:
             unknown = check_keymap(self.user_keymap)
             if unknown:
@@ -161,6 +166,13 @@ class PipedriveApp(OrderedKeys, App):
         if name in SECTIONS and self.current_mode != name:
             self.switch_mode(name)
 
+    def action_login(self) -> None:
+        if self.store.client is None:
+            return
+        from tui.screens.login import LoginScreen
+
+        self.push_screen(LoginScreen(self.store, self.on_login))
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
@@ -212,6 +224,8 @@ class PipedriveApp(OrderedKeys, App):
         for mode, (_target, title, _issue) in SECTIONS.items():
             yield SystemCommand(f"Go to {title}", f"Switch to the {title.lower()}", lambda m=mode: self.action_section(m))
         yield SystemCommand("Sync now", "Fetch changes from Pipedrive and push pending edits", self.store.request_sync)
+        yield SystemCommand("Log in again", "Enter a new API token (after Pipedrive refused the stored one)",
+                            self.action_login)
         yield SystemCommand("Keys of this screen", "List the keys and their binding ids", self.action_help)
 
 
@@ -221,7 +235,8 @@ def run_app(runtime: Any) -> int:
 
     async def main() -> int:
         store = await Store.open(runtime.db_path, runtime.client, clock=runtime.clock, profile=runtime.profile_label)
-        app = PipedriveApp(store, profile_label=runtime.profile_label, keymap=runtime.keymap)
+        app = PipedriveApp(store, profile_label=runtime.profile_label, keymap=runtime.keymap, notices=runtime.notices,
+                           on_login=runtime.save_token)
         try:
             await app.run_async()
         finally:

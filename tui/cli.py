@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
             runtime = build_runtime(args)
         except ConfigError as exc:
             return fail(f"bad config file: {exc}")
+        if args.command is not None:
+            for line in runtime.notices:
+                print(f"pipedrive-tui: {line}", file=sys.stderr)
         if args.command == "status":
             return asyncio.run(_status(runtime))
         if args.command == "sync":

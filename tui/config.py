@@ -29,6 +29,7 @@ from typing import Any
 import platformdirs
 
 from tui.api.auth import MATON_BASE_URL, Auth, base_url_for
+from tui.private import private_dir, private_file
 
 APP = "pipedrive-tui"
 
@@ -78,8 +79,7 @@ class Config:
         return cls(default_profile=raw.get("default_profile", "default"), profiles=profiles, keys=keys)
 
     def save(self, directory: Path | None = None) -> Path:
-        directory = directory or config_dir()
-        directory.mkdir(parents=True, exist_ok=True)
+        directory = private_dir(directory or config_dir())
         lines = [f"default_profile = {_toml(self.default_profile)}", ""]
         for name, p in self.profiles.items():
             lines.append(f"[profiles.{_key(name)}]")
@@ -91,7 +91,7 @@ class Config:
         if self.keys:
             lines.append("[keys]")
             lines += [f"{_toml(k)} = {_toml(v)}" for k, v in self.keys.items()]
-        path = directory / "config.toml"
+        path = private_file(directory / "config.toml")
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
 
@@ -131,7 +131,7 @@ def load_secret(profile: str, directory: Path | None = None) -> str | None:
 def store_secret(profile: str, token: str | None, directory: Path | None = None) -> Path:
     """Write (or with None remove) a profile's secret; the file is created 0600."""
     path = secrets_path(directory)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     raw: dict[str, Any] = {}
     if path.exists():
         raw = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -15,11 +15,22 @@ import re
 from html.parser import HTMLParser
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Invisible format characters (Unicode category Cf): bidi overrides and isolates can make a
+# title read differently from what it is ("Trojan Source"), zero-width ones hide text or
+# break column alignment. ZWNJ/ZWJ (U+200C/D) stay: scripts and emoji sequences need them.
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200e\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]")
+PLACEHOLDER = "\ufffd"
 
 
 def strip_control(text: str) -> str:
-    """Remove terminal control characters (keeps newlines and tabs)."""
-    return _CONTROL.sub("", text)
+    """Text safe for a terminal: control characters (ANSI escapes, OSC) removed, invisible
+    format characters (bidi controls, zero-width spaces) shown as PLACEHOLDER. Keeps
+    newlines and tabs."""
+    return _INVISIBLE.sub(PLACEHOLDER, _CONTROL.sub("", text))
 
 
 _FORMATTING = re.compile(r"<(b|strong|i|em|u|s|strike|del|a|ul|ol|li|h[1-6]|table|img|blockquote|pre|code|font)\b", re.I)

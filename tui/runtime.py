@@ -11,6 +11,7 @@ from typing import Any
 from tui.api import Auth, PipedriveClient
 from tui.clock import Clock
 from tui.config import Config, config_dir, data_dir, resolve
+from tui.private import notice, private_dir, tighten
 
 DEMO_TOKEN = "demo-token"
 
@@ -27,6 +28,14 @@ class Runtime:
     base_url: str | None = None
     auth_mode: str | None = None
     temp_dir: Path | None = None
+    notices: list[str] = field(default_factory=list)  # one-liners for the user at start
+
+    def save_token(self, token: str) -> None:
+        """Store a token verified inside the app, as `pipedrive-tui login` does (not in demo mode)."""
+        if self.sandbox is None:
+            from tui.config import store_secret
+
+            store_secret(self.profile_label, token, config_dir())
 
     def cleanup(self) -> None:
         if self.temp_dir is not None:
@@ -48,15 +57,21 @@ def build_runtime(args: Any) -> Runtime:
         else:
             temp = Path(tempfile.mkdtemp(prefix="pipedrive-tui-demo-"))
             directory = temp
-        directory.mkdir(parents=True, exist_ok=True)
+        private_dir(directory)
         return Runtime(client, "demo", directory, directory / "demo.sqlite3", config.keys, clock, sandbox,
-                       "http://sandbox.local", "token", temp)
+                       "http://sandbox.local", "token", temp, _secure(directory))
     creds = resolve(config, getattr(args, "profile", None), getattr(args, "base_url", None), directory=config_dir())
     profile = getattr(args, "profile", None) or config.default_profile
-    directory = data_dir(getattr(args, "data_dir", None))
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = private_dir(data_dir(getattr(args, "data_dir", None)))
+    notices = _secure(directory, config_dir())
     if creds is None:
-        return Runtime(None, profile, directory, directory / f"{profile}.sqlite3", config.keys, clock)
+        return Runtime(None, profile, directory, directory / f"{profile}.sqlite3", config.keys, clock, notices=notices)
     client = PipedriveClient(creds.base_url, creds.auth)
     return Runtime(client, creds.profile, directory, directory / f"{creds.profile}.sqlite3", config.keys, clock,
-                   None, creds.base_url, creds.mode)
+                   None, creds.base_url, creds.mode, notices=notices)
+
+
+def _secure(*directories: Path) -> list[str]:
+    """Fix looser modes of our directories and files; a one-line notice of what was fixed."""
+    message = notice(tighten(directories))
+    return [message] if message else []

@@ -1,4 +1,9 @@
-"""A labelled input with its validation message right under it."""
+"""A labelled input with its validation message right under it.
+
+Server text is shown sanitized (no terminal escapes, no bidi controls: `clean`), but what
+is saved stays the server's value unless the user edits the field: `value` returns the
+original when the Input still shows its sanitized form.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
+
+from tui.formatting import clean
 
 
 class FormField(Vertical):
@@ -21,12 +28,13 @@ class FormField(Vertical):
         self.field_name = name
         self.label = label
         self.initial = value
+        self.shown = clean(value)
         self.placeholder = placeholder
         self.hint = hint
 
     def compose(self) -> ComposeResult:
         yield Label(self.label + (f"  ({self.hint})" if self.hint else ""))
-        yield Input(self.initial, placeholder=self.placeholder, id=f"input-{self.field_name}")
+        yield Input(self.shown, placeholder=self.placeholder, id=f"input-{self.field_name}")
         yield Static("", classes="error")
 
     @property
@@ -35,7 +43,8 @@ class FormField(Vertical):
 
     @property
     def value(self) -> str:
-        return self.input.value
+        text = self.input.value
+        return self.initial if text == self.shown else text
 
     def set_error(self, message: str | None) -> None:
         self.query_one(".error", Static).update(Text(message or ""))

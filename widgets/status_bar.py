@@ -21,6 +21,14 @@ def status_text(s: StoreStatus, now=None, width: int = 160) -> Text:
         parts.append(Text(f" ⟳ {label}{what}", style="bold cyan"))
     elif s.mode == "offline":
         parts.append(Text(" ✖ offline", style="bold red"))
+    elif s.mode == "signed_out":
+        parts.append(Text(" ✖ signed out: press L to log in again", style="bold red"))
+    elif s.mode == "budget_spent":
+        until = f" until {s.resume_at:%H:%M}" if s.resume_at else " until the server's midnight"
+        parts.append(Text(f" ✖ daily API budget spent: edits wait{until}", style="bold red"))
+    elif s.mode == "blocked":
+        until = f" until {s.resume_at:%H:%M}" if s.resume_at else ""
+        parts.append(Text(f" ✖ blocked by Pipedrive's firewall: paused{until}", style="bold red"))
     else:
         parts.append(Text(" ● online", style="green"))
     if s.pending:
@@ -34,7 +42,7 @@ def status_text(s: StoreStatus, now=None, width: int = 160) -> Text:
         parts.append(Text(f" · API {pct:.0f}% of daily budget left", style="red" if pct < 10 else "grey62"))
     elif b is not None and b.burst_remaining is not None and b.burst_limit:
         parts.append(Text(f" · API {b.burst_remaining}/{b.burst_limit} per 2s", style="grey62"))
-    if s.last_error:
+    if s.last_error and s.mode not in ("signed_out", "budget_spent", "blocked"):
         parts.append(Text(f" · {s.last_error}", style="red"))
     text = Text.assemble(*parts)
     text.truncate(width, overflow="ellipsis")

@@ -33,6 +33,7 @@ from tui.api.auth import Auth
 from tui.api.budget import Budget
 from tui.api.errors import (
     ApiError,
+    Blocked,
     MalformedResponse,
     NetworkError,
     RateLimited,
@@ -44,6 +45,7 @@ V2 = "/api/v2"
 V1 = "/api/v1"
 PAGE = 500
 IDEMPOTENT = {"GET", "PUT", "PATCH", "DELETE", "HEAD"}
+BLOCKED_PAUSE = 300.0  # seconds without requests after a firewall block (403 HTML)
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ class PipedriveClient:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.auth = auth
+        self._transport = transport
+        self._timeout = timeout
         self.max_retries = max_retries
         self._sleep = sleep
         self._rng = rng or random.Random()
@@ -104,6 +108,18 @@ class PipedriveClient:
         self.budget = Budget()
         self.requests_made = 0
         self.tokens_spent = 0
+
+    def set_auth(self, auth: Auth) -> None:
+        """Send later requests with other credentials (a new token after a 401)."""
+        for name in self.auth.headers():
+            self._http.headers.pop(name, None)
+        self.auth = auth
+        self._http.headers.update(auth.headers())
+
+    def with_auth(self, auth: Auth) -> "PipedriveClient":
+        """A separate client to the same place with other credentials (to check them first)."""
+        return PipedriveClient(self.base_url, auth, transport=self._transport, max_retries=1, timeout=self._timeout,
+                               sleep=self._sleep)
 
     # -- core ---------------------------------------------------------------------------
 
@@ -167,19 +183,22 @@ class PipedriveClient:
                 response.headers.get("content-type", ""),
                 method=method,
                 path=path,
-                retry_after=retry_delay(response.headers) if response.status_code == 429 else None,
+                retry_after=retry_delay(response.headers, cap=None) if response.status_code == 429 else None,
                 daily_remaining=self.budget.daily_remaining,
             )
             err.message = self.auth.redact(err.message)
             if isinstance(err, RateLimited):
-                delay = err.retry_after or 2.0
+                delay = min(err.retry_after or 2.0, 60.0)
                 self._pacer.block_for(delay)
                 if attempt <= self.max_retries:
                     await self._sleep(delay + self._rng.uniform(0, 0.5))
                     continue
                 raise err
-            if err.transient:  # 5xx
+            if err.transient:  # 5xx, a proxy's page; a firewall block is not retried here
                 err.uncertain = not idempotent
+                if isinstance(err, Blocked):
+                    self._pacer.block_for(BLOCKED_PAUSE)
+                    raise err
                 if idempotent and attempt <= self.max_retries:
                     await self._backoff(attempt)
                     continue

@@ -69,7 +69,26 @@ class RateLimited(ApiError):
 
 
 class DailyBudgetExhausted(ApiError):
+    """The company's daily token budget is spent: nothing helps until it resets.
+    `retry_after` (seconds) is the server's reset when it says so."""
+
     kind = "budget"
+
+
+class Blocked(ApiError):
+    """Pipedrive's firewall answered with an HTML page (403, typically Cloudflare after too
+    many requests): not a refusal of the edit; wait several minutes before trying again."""
+
+    kind = "blocked"
+    transient = True
+
+
+class NotPipedrive(ApiError):
+    """An answer that is not Pipedrive's (an HTML 4xx from a proxy or captive portal, 407,
+    408): the request may be fine; retried later, never taken as a refusal."""
+
+    kind = "not_pipedrive"
+    transient = True
 
 
 class ServerError(ApiError):
@@ -95,15 +114,28 @@ def _strip_html(text: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", text).split())
 
 
-def parse_error_body(body: bytes, content_type: str) -> tuple[str | None, str | None]:
-    """(error, error_info) from a Pipedrive error body; defensive about its shape."""
+def _json_object(body: bytes, content_type: str) -> dict[str, Any] | None:
     text = body.decode("utf-8", "replace")
-    data: Any = None
     if "json" in content_type or text.lstrip().startswith("{"):
         try:
             data = json.loads(text)
         except ValueError:
-            data = None
+            return None
+        return data if isinstance(data, dict) else None
+    return None
+
+
+def is_pipedrive_answer(body: bytes, content_type: str) -> bool:
+    """Pipedrive answers errors with its JSON envelope (`success: false`); proxies, captive
+    portals and firewalls answer with HTML or other shapes."""
+    data = _json_object(body, content_type)
+    return data is not None and ("success" in data or "error" in data or "errorCode" in data)
+
+
+def parse_error_body(body: bytes, content_type: str) -> tuple[str | None, str | None]:
+    """(error, error_info) from a Pipedrive error body; defensive about its shape."""
+    text = body.decode("utf-8", "replace")
+    data = _json_object(body, content_type)
     if isinstance(data, dict):
         error = data.get("error") or data.get("message")
         if isinstance(error, dict):
@@ -131,6 +163,14 @@ def error_for_status(
     where = f"{method} {path}"
     detail = f": {error}" if error else ""
     kw = dict(status=status, error=error, error_info=info, method=method, path=path, retry_after=retry_after)
+    pipedrive = is_pipedrive_answer(body, content_type)
+    if status == 403 and not pipedrive:
+        return Blocked("Pipedrive's firewall blocked this computer for now (403 page"
+                       + (f" “{error[:60]}”" if error else "") + "), usually after too many requests; "
+                       "the app waits a few minutes before trying again", **kw)
+    if 400 <= status < 500 and status != 429 and (not pipedrive or status in (407, 408)):
+        return NotPipedrive(f"HTTP {status} from something between you and Pipedrive (a proxy, a captive portal "
+                            f"or a gateway), not Pipedrive's answer; will try again{detail}", **kw)
     if status == 401:
         return AuthError(
             "Pipedrive did not accept the credentials (401): check the API token or log in again"

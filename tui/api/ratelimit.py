@@ -42,12 +42,12 @@ def budget_from_headers(headers: Mapping[str, str], previous: Budget) -> Budget:
     )
 
 
-def retry_delay(headers: Mapping[str, str], fallback: float = 2.0) -> float:
-    """Retry-After if present, else x-ratelimit-reset, else about 2 s."""
+def retry_delay(headers: Mapping[str, str], fallback: float = 2.0, cap: float | None = 60.0) -> float:
+    """Retry-After if present, else x-ratelimit-reset, else about 2 s (capped unless cap=None)."""
     for name in ("retry-after", "x-ratelimit-reset"):
         value = _float(headers, name)
         if value is not None and value >= 0:
-            return min(value, 60.0)
+            return value if cap is None else min(value, cap)
     return fallback
 
 

@@ -10,4 +10,9 @@ BINDINGS = [
     bind("app.help", "question_mark", "help", "Help"),
     bind("app.palette", "ctrl+p", "command_palette", "Commands", show=False),
     bind("app.quit", "q", "quit", "Quit"),
+    bind("app.login", "L", "login", "Log in again", show=False),
+]
+
+LOGIN_BINDINGS = [
+    bind("login.cancel", "escape", "cancel", "Cancel"),
 ]

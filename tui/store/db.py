@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from tui.private import private_file
 from tui.store import schema
 
 T = TypeVar("T")
@@ -49,7 +50,7 @@ class Database:
         await loop.run_in_executor(self._reader, self._open_reader)
 
     def _open_writer(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self.path)  # 0600 before SQLite writes a byte (its -wal/-shm copy the mode)
         try:
             self._wconn = self._connect_checked()
         except sqlite3.DatabaseError:

@@ -12,7 +12,10 @@ from tui.api.budget import Budget
 @dataclass(frozen=True)
 class StoreStatus:
     profile: str = "default"
-    mode: Literal["online", "offline", "syncing"] = "online"
+    # signed_out: the server refused the credentials (401); budget_spent: the company's daily
+    # token budget is used up; blocked: Pipedrive's firewall (403 page). Edits wait meanwhile.
+    mode: Literal["online", "offline", "syncing", "signed_out", "budget_spent", "blocked"] = "online"
+    resume_at: datetime | None = None     # when a held state is expected to end (budget reset, block)
     first_sync: bool = False              # true while the cache is being filled the first time
     sync_collection: str | None = None    # what is being fetched now
     sync_done: int = 0                    # items fetched in this sync so far

@@ -33,7 +33,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tui.api.client import PipedriveClient
-from tui.api.errors import ApiError, AuthError, DailyBudgetExhausted, NetworkError, NotFound
+from tui.api.errors import ApiError, AuthError, Blocked, DailyBudgetExhausted, NetworkError, NotFound
 from tui.store import ingest
 from tui.store.db import Database
 from tui.store.edits import table_of, utcnow
@@ -189,11 +189,12 @@ def describe(conn: sqlite3.Connection, row: dict[str, Any]) -> str:
 class Pusher:
     def __init__(self, client: PipedriveClient, db: Database, emit: Callable[[StoreEvent], None],
                  on_online: Callable[[bool, str | None], None], sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None, on_problem: Callable[[ApiError], bool] | None = None) -> None:
         self.client = client
         self.db = db
         self.emit = emit
         self.on_online = on_online
+        self.on_problem = on_problem or (lambda exc: False)
         self.sleep = sleep
         self.rng = rng or random.Random()
         self.attempts: dict[int, int] = {}
@@ -204,18 +205,18 @@ class Pusher:
         return min(30.0, 0.5 * (2 ** max(0, n - 1))) * (0.5 + self.rng.random())
 
     async def push_next(self) -> str:
-        """Push the head row. Returns 'empty', 'pushed', 'conflict', 'rejected', or 'retry'."""
+        """Push the head row. Returns 'empty', 'pushed', 'conflict', 'rejected', 'retry', or
+        'held' (signed out, budget spent, blocked by the firewall: the row waits, untouched)."""
         row = await self.db.read(next_row)
         if row is None:
             return "empty"
         try:
             outcome = await self._push(row)
-        except (DailyBudgetExhausted, AuthError) as exc:
-            self.attempts[row["seq"]] = self.attempts.get(row["seq"], 0) + 1
-            await self.db.write(lambda c: c.execute("UPDATE outbox SET attempts=attempts+1, last_error=? WHERE seq=?",
-                                                    (exc.message, row["seq"])))
-            self.on_online(True, exc.message)
-            return "blocked"
+        except (DailyBudgetExhausted, AuthError, Blocked) as exc:
+            await self.db.write(lambda c: c.execute("UPDATE outbox SET last_error=? WHERE seq=?", (exc.message, row["seq"])))
+            if not self.on_problem(exc):
+                self.on_online(True, exc.message)
+            return "held"
         except ApiError as exc:
             if exc.transient:
                 self.attempts[row["seq"]] = self.attempts.get(row["seq"], 0) + 1

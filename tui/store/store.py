@@ -39,12 +39,13 @@ import asyncio
 import contextlib
 import random
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
 from tui.api.client import PipedriveClient
-from tui.api.errors import ApiError, NetworkError
+from tui.api.auth import Auth
+from tui.api.errors import ApiError, AuthError, Blocked, DailyBudgetExhausted, NetworkError
 from tui.clock import Clock
 from tui.store import edits
 from tui.store.db import Database
@@ -57,6 +58,9 @@ T = TypeVar("T")
 ACTIVE_INTERVAL = 20.0     # seconds between live refreshes while the user is active
 IDLE_INTERVAL = 120.0      # ... and when idle
 IDLE_AFTER = 180.0         # no touch() for this long = idle
+BLOCKED_PAUSE = 300.0      # a firewall block (403 page): try again after this long
+BUDGET_PROBE = 1800.0      # a spent budget without a known reset: look again after this long
+HELD_MODES = ("signed_out", "budget_spent", "blocked")
 
 
 class Store:
@@ -75,7 +79,9 @@ class Store:
         self._last_touch = 0.0
         self._me_id: int | None = None
         self.last_sync_full = False
-        self.pusher = Pusher(client, db, self._emit, self._set_online, sleep=sleep) if client else None
+        self._held_until: float | None = None   # loop time a held state ends (inf: until sign-in)
+        self._resume = asyncio.Event()
+        self.pusher = Pusher(client, db, self._emit, self._set_online, sleep=sleep, on_problem=self._problem) if client else None
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -169,11 +175,82 @@ class Store:
 
     def _set_online(self, online: bool, error: str | None) -> None:
         mode = self._status.mode
+        if mode in HELD_MODES and online:
+            if self.held:
+                return  # a held state ends by sign-in, its reset time, or a later successful request
+            mode, error = "online", None
+            self._update(resume_at=None)
         if not online:
             mode = "offline"
         elif mode == "offline":
             mode = "online"
         self._update(mode=mode, last_error=error)
+
+    # -- held states: signed out, budget spent, blocked ------------------------------------------
+
+    def _problem(self, exc: ApiError) -> bool:
+        """Enter a held state for errors no retry can fix now; True if `exc` is one.
+        Edits stay queued; the sync and push loops wait (tui/store/store.py _wait_held)."""
+        now = self.clock.now()
+        if isinstance(exc, AuthError):
+            self._hold(None)
+            self._update(mode="signed_out", resume_at=None,
+                         last_error="Pipedrive refused the credentials (401): press L to log in again")
+        elif isinstance(exc, DailyBudgetExhausted):
+            wait = exc.retry_after if exc.retry_after and exc.retry_after > 2 else None
+            self._hold(wait or BUDGET_PROBE)
+            self._update(mode="budget_spent", resume_at=now + timedelta(seconds=wait) if wait else None,
+                         last_error=exc.message)
+        elif isinstance(exc, Blocked):
+            self._hold(BLOCKED_PAUSE)
+            self._update(mode="blocked", resume_at=now + timedelta(seconds=BLOCKED_PAUSE), last_error=exc.message)
+        else:
+            return False
+        return True
+
+    def _hold(self, seconds: float | None) -> None:
+        loop = asyncio.get_running_loop()
+        self._held_until = float("inf") if seconds is None else loop.time() + seconds
+        self._resume.clear()
+
+    @property
+    def held(self) -> bool:
+        return self._held_until is not None
+
+    async def _wait_held(self) -> None:
+        """Wait while a held state lasts; when its time is up the next request probes it."""
+        loop = asyncio.get_running_loop()
+        while self._held_until is not None:
+            remaining = self._held_until - loop.time()
+            if remaining <= 0:
+                self._held_until = None
+                break
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._resume.wait(), timeout=None if remaining == float("inf") else remaining)
+
+    def _release(self) -> None:
+        self._held_until = None
+        self._resume.set()
+
+    async def verify_auth(self, auth: Auth) -> dict[str, Any]:
+        """Check new credentials against Pipedrive (GET users/me, 2 tokens); raises ApiError."""
+        if self.client is None:
+            raise RuntimeError("no client")
+        probe = self.client.with_auth(auth)
+        try:
+            return await probe.me()
+        finally:
+            await probe.aclose()
+
+    def sign_in(self, auth: Auth) -> None:
+        """Use verified credentials from now on; pending edits are pushed, a sync runs."""
+        if self.client is None:
+            return
+        self.client.set_auth(auth)
+        self._release()
+        self._update(mode="online", resume_at=None, last_error=None)
+        self._sync_wanted.set()
+        self._push_wanted.set()
 
     async def _refresh_counts(self) -> None:
         pending, conflicts = await self.db.read(edits.counts)
@@ -212,15 +289,17 @@ class Store:
             try:
                 result = await syncer.run(full=full)
             except ApiError as exc:
-                self._update(mode="offline" if isinstance(exc, NetworkError) else "online", first_sync=False,
-                             sync_collection=None, last_error=exc.message)
+                self._update(first_sync=False, sync_collection=None)
+                if not self._problem(exc):
+                    self._update(mode="offline" if isinstance(exc, NetworkError) else "online", last_error=exc.message)
                 raise
             except BaseException:
                 self._update(mode="online", first_sync=False, sync_collection=None)
                 raise
             self.last_sync_full = result.full
+            self._held_until = None
             self._update(mode="online", first_sync=False, sync_collection=None, last_sync=self.clock.now(),
-                         last_error=None)
+                         last_error=None, resume_at=None)
             self._emit(DataChanged(frozenset({"deals", "persons", "organizations", "activities", "notes", "pipelines",
                                               "stages", "users", "activity_types", "currencies", "fields"})))
             return result.counts
@@ -234,6 +313,7 @@ class Store:
     async def _sync_loop(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
+            await self._wait_held()
             try:
                 await self.sync_now()
             except ApiError:
@@ -255,6 +335,7 @@ class Store:
     async def _push_loop(self) -> None:
         assert self.pusher is not None
         while True:
+            await self._wait_held()
             try:
                 outcome = await self.pusher.push_next()
             except asyncio.CancelledError:
@@ -267,11 +348,11 @@ class Store:
                 self._push_wanted.clear()
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._push_wanted.wait(), timeout=30)
-            elif outcome in ("retry", "blocked"):
+            elif outcome == "held":
+                await self._refresh_counts()
+            elif outcome == "retry":
                 row = await self.db.read(lambda c: c.execute("SELECT seq FROM outbox WHERE state='pending' ORDER BY seq LIMIT 1").fetchone())
                 delay = self.pusher.backoff(row[0]) if row else 1.0
-                if outcome == "blocked":
-                    delay = 60.0
                 await self._refresh_counts()
                 await self._sleep(delay)
             else:
@@ -285,9 +366,9 @@ class Store:
         async def run() -> bool:
             for _ in range(max_steps):
                 outcome = await self.pusher.push_next()
-                if outcome == "empty":
+                if outcome in ("empty", "held"):
                     break
-                if outcome in ("retry", "blocked"):
+                if outcome == "retry":
                     row = await self.db.read(lambda c: c.execute("SELECT seq FROM outbox WHERE state='pending' ORDER BY seq LIMIT 1").fetchone())
                     await self._sleep(self.pusher.backoff(row[0]) if row else 0.5)
             await self._refresh_counts()

@@ -69,7 +69,7 @@ class ActivityForm(FormScreen):
         yield EntityPicker("deal_id", "Deal", self.searcher("deal"), value=d.get("deal_id"), value_label=self.labels["deal_id"])
         yield EntityPicker("person_id", "Person", self.searcher("person"), value=d.get("person_id"), value_label=self.labels["person_id"])
         yield EntityPicker("org_id", "Organization", self.searcher("organization"), value=d.get("org_id"), value_label=self.labels["org_id"])
-        yield FormField("note", "Note", clean(d.get("note") or ""))
+        yield FormField("note", "Note", d.get("note") or "")
         yield Checkbox("Done", bool(d.get("done")), id="done")
 
     async def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
@@ -96,9 +96,9 @@ class ActivityForm(FormScreen):
             "participants": [{"person_id": person, "primary": True}] if person else [],
             "done": self.query_one("#done", Checkbox).value,
         }
-        note = self.field("note").value.strip()
-        if note or self.data.get("note"):
-            out["note"] = note or None
+        note = self.field("note").value
+        if note.strip() or self.data.get("note"):
+            out["note"] = note if note == self.data.get("note") else (note.strip() or None)
         return out, {}
 
     def snapshot(self) -> dict[str, Any]:

@@ -1,0 +1,79 @@
+"""Log in again from inside the app (after Pipedrive refused the credentials, 401).
+
+The token is typed into a hidden input, checked against Pipedrive (GET users/me) before
+anything changes, then used for every later request and stored like `pipedrive-tui login`
+does (0600 secrets file; not in demo mode). Pending edits are kept and pushed afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+import styles
+from tui.api.auth import Auth
+from tui.api.errors import ApiError, AuthError
+from tui.formatting import clean
+from tui.keymap import app as app_keys
+
+LABELS = {"token": "Personal API token", "oauth": "OAuth access token", "maton": "Maton API key"}
+
+
+class LoginScreen(ModalScreen[bool]):
+    CSS_PATH = styles.path("dialogs.tcss")
+    BINDINGS = app_keys.LOGIN_BINDINGS
+    AUTO_FOCUS = "#login-token"
+    HELP_TITLE = "Log in"
+
+    def __init__(self, store: Any, on_login: Callable[[str], Any] | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.on_login = on_login
+        self.mode = store.client.auth.mode if store.client else "token"
+
+    def ready_for_keys(self) -> bool:
+        return self.focused is not None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Log in to Pipedrive again", classes="dialog-title")
+            yield Static(Text("Pipedrive refused the stored credentials (they were revoked or expired). "
+                              "Your pending edits are kept and sent once you are logged in."), classes="dialog-message")
+            yield Label(f"{LABELS.get(self.mode, 'Token')} (hidden)")
+            yield Input(password=True, id="login-token", placeholder="paste it here, then enter")
+            yield Static("", id="login-error", classes="field-error")
+            yield Label("enter: check and log in · escape: cancel", classes="dialog-hint")
+
+    @on(Input.Submitted, "#login-token")
+    async def submitted(self, event: Input.Submitted) -> None:
+        token = event.value.strip()
+        error = self.query_one("#login-error", Static)
+        if not token:
+            error.update("Paste the token first.")
+            return
+        current = self.store.client.auth
+        auth = Auth.maton(token, current.connection) if self.mode == "maton" else Auth(self.mode, token)
+        error.update(Text("Checking with Pipedrive…", style="grey62"))
+        try:
+            me = await self.store.verify_auth(auth)
+        except AuthError:
+            error.update("Pipedrive did not accept this token (401). Check it and try again.")
+            return
+        except ApiError as exc:
+            error.update(Text(exc.message))
+            return
+        self.store.sign_in(auth)
+        if self.on_login is not None:
+            self.on_login(token)
+        self.notify(f"Logged in as {clean(me.get('name'))}", timeout=4, markup=False)
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
