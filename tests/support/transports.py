@@ -20,6 +20,10 @@ class Answering(httpx.AsyncBaseTransport):
         self.rules: list[list] = []
         self.answered = 0
 
+    def drop_after(self, when: Callable[[httpx.Request], bool], times: int = 1) -> None:
+        """The server applies the request, then the connection drops before the answer."""
+        self.rules.append([when, None, b"", "", times])
+
     def answer(self, when: Callable[[httpx.Request], bool], status: int, body: bytes,
                content_type: str = "text/html; charset=UTF-8", times: int = 1) -> None:
         self.rules.append([when, status, body, content_type, times])
@@ -30,6 +34,9 @@ class Answering(httpx.AsyncBaseTransport):
             if times > 0 and when(request):
                 rule[4] -= 1
                 self.answered += 1
+                if status is None:
+                    await self.inner.handle_async_request(request)
+                    raise httpx.RemoteProtocolError("connection dropped after the request (test)", request=request)
                 return httpx.Response(status, content=body, headers={"content-type": content_type}, request=request)
         return await self.inner.handle_async_request(request)
 

@@ -161,9 +161,18 @@ def delete(conn: sqlite3.Connection, entity: str, entity_id: int) -> None:
         raise EditError(f"cannot delete {entity}")
     obj = _load(conn, entity, entity_id)
     if entity_id < 0:
-        # never reached the server: drop the create and everything queued for it
-        conn.execute("DELETE FROM outbox WHERE entity = ? AND entity_id = ?", (entity, entity_id))
+        create = conn.execute("SELECT sent_at FROM outbox WHERE entity = ? AND entity_id = ? AND op = 'create'",
+                              (entity, entity_id)).fetchone()
+        if create is None or create[0] is None:
+            # never sent: drop the create and everything queued for it
+            conn.execute("DELETE FROM outbox WHERE entity = ? AND entity_id = ?", (entity, entity_id))
+            ingest.delete(conn, entity, [entity_id])
+            return
+        # the create may have reached the server (sent, answer pending or lost): keep it and
+        # delete the item after it; the delete row gets the server id when the create lands
+        conn.execute("DELETE FROM outbox WHERE entity = ? AND entity_id = ? AND op = 'update'", (entity, entity_id))
         ingest.delete(conn, entity, [entity_id])
+        enqueue(conn, "delete", entity, entity_id, {}, None, None)
         return
     save_server_copy(conn, entity, entity_id, obj)
     ingest.delete(conn, entity, [entity_id])

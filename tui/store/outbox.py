@@ -4,13 +4,19 @@ Rows are pushed in `seq` order; a row that fails transiently stays at the head a
 retried with capped exponential backoff (later rows wait: edits reach the server in the
 order they were made). A row held as a conflict only blocks later rows of the same entity.
 
+One pusher at a time: `push_next` holds a lock, so the background loop and a drain on quit
+never push the same row twice.
+
 Duplicate-free creates: before a create is sent, `sent_at` and the largest id of that
-entity type in the cache are written durably. If the attempt ends with an uncertain
-outcome (timeout, dropped connection, 5xx, garbled body) or the process dies mid-request,
-the next attempt first looks on the server for the item it may have created: among the
-newest 50 items of that type (notes: of the linked deal/person/organization), one with a
-larger id (Pipedrive ids grow) whose identifying fields equal the ones sent. If one
-matches, its id is adopted instead of posting again (even if a sync already fetched it).
+entity type in the cache are written durably (if the row is gone by then, the user deleted
+the new item: nothing is sent). If the attempt ends with an uncertain outcome (timeout,
+dropped connection, 5xx, garbled body) or the process dies mid-request, the next attempt
+first looks on the server for the item it may have created: every item with a larger id
+(Pipedrive ids grow; paged newest first down to that id, at most ADOPT_SCAN items; notes:
+of the linked deal/person/organization) whose sent fields match after normalising
+whitespace and case. Failing that, one item whose other fields match and that was edited
+since it was created (renamed by a colleague meanwhile). A match's id is adopted instead of
+posting again (even if a sync already fetched it).
 
 Conflicts: before an update is pushed, the entity is fetched (1 token on v2). If its
 `update_time` moved past the one the edit was based on and an edited field now differs
@@ -199,6 +205,7 @@ class Pusher:
         self.rng = rng or random.Random()
         self.attempts: dict[int, int] = {}
         self.wake = asyncio.Event()
+        self._lock = asyncio.Lock()
 
     def backoff(self, seq: int) -> float:
         n = self.attempts.get(seq, 0)
@@ -207,6 +214,10 @@ class Pusher:
     async def push_next(self) -> str:
         """Push the head row. Returns 'empty', 'pushed', 'conflict', 'rejected', 'retry', or
         'held' (signed out, budget spent, blocked by the firewall: the row waits, untouched)."""
+        async with self._lock:
+            return await self._push_head()
+
+    async def _push_head(self) -> str:
         row = await self.db.read(next_row)
         if row is None:
             return "empty"
@@ -280,7 +291,7 @@ class Pusher:
             theirs = remote.get(key)
             if key == "lost_reason":
                 continue
-            if theirs != base.get(key) and theirs != mine and not _same(theirs, mine):
+            if not _same(theirs, base.get(key)) and not _same(theirs, mine):
                 clash[key] = [mine, theirs]
         return clash
 
@@ -289,9 +300,11 @@ class Pusher:
         server = await self._find_created(row, payload) if row["sent_at"] else None
         if server is None:
             table = table_of(entity)
-            await self.db.write(lambda c: c.execute(
+            marked = await self.db.write(lambda c: c.execute(
                 f"UPDATE outbox SET sent_at=?, known_max_id=COALESCE(known_max_id, (SELECT MAX(id) FROM {table})) "
-                "WHERE seq=?", (utcnow(), row["seq"])))
+                "WHERE seq=?", (utcnow(), row["seq"])).rowcount)
+            if not marked:
+                return "pushed"  # the new item was deleted before it was sent: nothing to create
             if entity == "note":
                 server = _clean("note", await self.client.create_note(_note_body(payload)))
             else:
@@ -301,26 +314,27 @@ class Pusher:
         return "pushed"
 
     async def _find_created(self, row: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any] | None:
-        entity = row["entity"]
+        floor = row["known_max_id"] or 0
+        candidates = await self._newer_than(row["entity"], floor, payload)
+        return adoptable(row["entity"], candidates, payload)
+
+    async def _newer_than(self, entity: str, floor: int, payload: dict[str, Any]) -> list[dict[str, Any]]:
+        """Items of this type with an id above `floor`, newest first (at most ADOPT_SCAN)."""
+        found: list[dict[str, Any]] = []
         if entity == "note":
-            params: dict[str, Any] = {"sort": "add_time DESC", "limit": 50}
+            params: dict[str, Any] = {"sort": "id DESC"}
             for key in ("deal_id", "person_id", "org_id"):
                 if payload.get(key):
                     params[key] = payload[key]
-            env = await self.client.request("GET", "/api/v1/notes", params=params)
-            candidates = [_clean("note", n) for n in env.get("data") or []]
+            pages = self.client.pages_v1("/api/v1/notes", params)
         else:
-            env = await self.client.request("GET", f"/api/v2/{RESOURCE[entity]}",
-                                            params={"sort_by": "add_time", "sort_direction": "desc", "limit": 50})
-            candidates = list(env.get("data") or [])
-        # Pipedrive ids grow: only items newer than everything we knew when we first sent count
-        floor = row["known_max_id"] or 0
-        for cand in candidates:
-            if cand["id"] <= floor:
-                continue
-            if all(_same(cand.get(k), v) for k, v in payload.items() if not isinstance(v, (list, dict)) and k not in NOTE_FLAGS):
-                return cand
-        return None
+            pages = self.client.pages_v2(f"/api/v2/{RESOURCE[entity]}", {"sort_by": "id", "sort_direction": "desc"})
+        async for page in pages:
+            newer = [_clean(entity, item) for item in page if item.get("id", 0) > floor]
+            found += newer
+            if len(newer) < len(page) or len(found) >= ADOPT_SCAN:
+                break
+        return found
 
     async def _reject(self, row: dict[str, Any], exc: ApiError) -> None:
         entity, eid = row["entity"], row["entity_id"]
@@ -347,12 +361,68 @@ class Pusher:
         self.emit(DataChanged(frozenset(names)))
 
 
+ADOPT_SCAN = 2000  # items looked at to find a create whose answer was lost (4 pages, 40 tokens)
+
+
+def _norm(value: Any) -> Any:
+    """What a comparison of two values of a field should look at.
+    - an address object -> its formatted `value` (the server expands {"value": ...})
+    - contact lists (emails, phones) -> sorted (value, primary) pairs
+    - participants -> sorted (person_id, primary) pairs"""
+    if isinstance(value, dict) and "value" in value:
+        return _norm(value.get("value"))
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        if all("person_id" in v for v in value):
+            return sorted((v.get("person_id"), bool(v.get("primary"))) for v in value)
+        if all("value" in v for v in value):
+            return sorted((str(v.get("value")), bool(v.get("primary"))) for v in value)
+    return value
+
+
 def _same(a: Any, b: Any) -> bool:
+    a, b = _norm(a), _norm(b)
     if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool):
         return float(a) == float(b)
     if isinstance(a, str) and isinstance(b, str) and _TIME.match(a) and _TIME.match(b):
         return a[:5] == b[:5]  # times: "09:30" == "09:30:00"
     return a == b
+
+
+def _loose(value: Any) -> Any:
+    """Normalised for finding a create: whitespace collapsed, case folded, HTML as text."""
+    value = _norm(value)
+    if isinstance(value, str):
+        if "<" in value and ">" in value:
+            from tui.notes_html import html_to_text
+
+            value = html_to_text(value)
+        return " ".join(value.split()).casefold()
+    return value
+
+
+def _matches(candidate: dict[str, Any], payload: dict[str, Any], skip: tuple[str, ...] = ()) -> bool:
+    for key, sent in payload.items():
+        if key in skip or key in NOTE_FLAGS or isinstance(sent, dict):
+            continue
+        if isinstance(sent, list) and key not in ("participants", "emails", "phones"):
+            continue
+        if not _same(_loose(candidate.get(key)), _loose(sent)):
+            return False
+    return True
+
+
+def adoptable(entity: str, candidates: list[dict[str, Any]], payload: dict[str, Any]) -> dict[str, Any] | None:
+    """The server item a lost create made, if one can be told apart (oldest match first)."""
+    ordered = sorted(candidates, key=lambda c: c.get("id", 0))
+    for cand in ordered:
+        if _matches(cand, payload):
+            return cand
+    identity = IDENTITY[entity]
+    if entity == "note" or identity not in payload or len(payload) < 2:
+        return None
+    renamed = [c for c in ordered if _matches(c, payload, skip=(identity,))
+               and (ingest.norm_time(c.get("update_time")) or "") > (ingest.norm_time(c.get("add_time")) or "")]
+    return renamed[0] if len(renamed) == 1 else None
 
 
 _TIME = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")

@@ -74,13 +74,16 @@ def pending_ids(conn: sqlite3.Connection, entity: str) -> set[int]:
 def apply_server_objects(conn: sqlite3.Connection, entity: str, objects: list[dict[str, Any]]) -> int:
     """Upsert what the server sent, except entities with local edits pending."""
     held = pending_ids(conn, entity) if entity in ("deal", "person", "organization", "activity", "note") else set()
+    deleting = {r[0] for r in conn.execute(
+        "SELECT entity_id FROM outbox WHERE entity = ? AND op = 'delete' AND state IN ('pending','conflict')",
+        (entity,))} if held else set()
     free = [o for o in objects if o.get("id") not in held]
     missing: list[dict[str, Any]] = []
     for obj in objects:
         if obj.get("id") in held:
             conn.execute("INSERT OR REPLACE INTO server_copy (entity, id, data) VALUES (?,?,?)",
                          (entity, obj["id"], json.dumps(obj, ensure_ascii=False)))
-            if ingest.load(conn, entity, obj["id"]) is None:
+            if obj["id"] not in deleting and ingest.load(conn, entity, obj["id"]) is None:
                 # the cache lost this row (e.g. rebuilt) while edits to it wait: show them on top
                 merged = dict(obj)
                 for (payload,) in conn.execute(
