@@ -16,6 +16,7 @@ import styles
 from tui.key_order import OrderedKeys
 from tui.keymap import app as app_keys
 from tui.keymap import check_keymap
+from tui.store.db import StoreError
 from tui.store.events import ConflictDetected, DataChanged, EditRejected, StatusChanged, StoreEvent, StoreStatus
 
 SECTIONS: dict[str, tuple[str, str, str]] = {
@@ -104,6 +105,8 @@ class PipedriveApp(OrderedKeys, App):
         self._unsubscribe = self.store.subscribe(lambda event: self.post_message(StoreEventMessage(event)))
         for line in self.notices:
             self.notify(line, timeout=8, markup=False)
+        for line in getattr(self.store, "notices", []):
+            self.notify(line, title="Cache repaired", severity="warning", timeout=30, markup=False)
         if self.user_keymap:
             unknown = check_keymap(self.user_keymap)
             if unknown:
@@ -129,6 +132,35 @@ class PipedriveApp(OrderedKeys, App):
             except RuntimeError:
                 pass
         await super().on_event(event)
+
+    # -- errors ------------------------------------------------------------------------------------
+
+    async def run_action(self, action: Any, default_namespace: Any = None) -> bool:
+        """Every key and command runs here: a cache problem (disk full, read-only) raised by
+        an action is one clear line and the app stays open."""
+        try:
+            return await super().run_action(action, default_namespace)
+        except StoreError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=15, markup=False)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        """The same for callbacks (a dialog's answer); anything else exits as Textual does,
+        but see _fatal_error."""
+        if isinstance(error, StoreError):
+            self.notify(str(error), title="Not saved", severity="error", timeout=15, markup=False)
+            return
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Textual's crash report, without local variables: they hold customer data."""
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
 
     # -- store events ----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from tui import __version__
+from tui.store.db import StoreError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,18 +61,16 @@ def main(argv: list[str] | None = None) -> int:
 
             return sandbox_main(argv[i + 1:])
     args = _parser().parse_args(argv)
+    from tui.config import ConfigError
+
     try:
         if args.command == "login":
             return _login(args)
         if args.command == "logout":
             return _logout(args)
-        from tui.config import ConfigError
         from tui.runtime import build_runtime
 
-        try:
-            runtime = build_runtime(args)
-        except ConfigError as exc:
-            return fail(f"bad config file: {exc}")
+        runtime = build_runtime(args)
         if args.command is not None:
             for line in runtime.notices:
                 print(f"pipedrive-tui: {line}", file=sys.stderr)
@@ -86,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_app(runtime)
     except KeyboardInterrupt:
         return 130
+    except ConfigError as exc:
+        return fail(f"bad config file: {exc}")
+    except StoreError as exc:
+        return fail(str(exc))
 
 
 async def _status(runtime: Any) -> int:
@@ -163,6 +166,11 @@ def _logout(args: Any) -> int:
 
     config = Config.load()
     name = args.profile or config.default_profile
+    from tui.config import load_secret
+
+    if load_secret(name, config_dir()) is None:
+        print(f"Profile '{name}' has no stored token; nothing to forget")
+        return 0
     store_secret(name, None, config_dir())
     print(f"Forgot the token of profile '{name}'")
     return 0

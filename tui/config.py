@@ -67,16 +67,21 @@ class Config:
         path = (directory or config_dir()) / "config.toml"
         if not path.exists():
             return cls()
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: {exc}") from None
+        raw = _read_toml(path)
+        profiles_raw = raw.get("profiles") or {}
+        if not isinstance(profiles_raw, dict) or not all(isinstance(v, dict) for v in profiles_raw.values()):
+            raise ConfigError(f"{path}: [profiles] must hold tables, e.g. [profiles.work] with auth_mode = \"token\"")
         profiles = {
-            name: Profile(name=name, **{k: v for k, v in (values or {}).items() if k in Profile.__dataclass_fields__ and k != "name"})
-            for name, values in (raw.get("profiles") or {}).items()
+            name: Profile(name=name, **{k: v for k, v in values.items() if k in Profile.__dataclass_fields__ and k != "name"})
+            for name, values in profiles_raw.items()
         }
-        keys = {str(k): str(v) for k, v in (raw.get("keys") or {}).items()}
-        return cls(default_profile=raw.get("default_profile", "default"), profiles=profiles, keys=keys)
+        keys_raw = raw.get("keys") or {}
+        if not isinstance(keys_raw, dict) or not all(isinstance(v, str) for v in keys_raw.values()):
+            raise ConfigError(f"{path}: [keys] must be a table of binding id = \"key\", e.g. \"board.won\" = \"W\"")
+        default = raw.get("default_profile", "default")
+        if not isinstance(default, str):
+            raise ConfigError(f"{path}: default_profile must be a profile name in quotes")
+        return cls(default_profile=default, profiles=profiles, keys=dict(keys_raw))
 
     def save(self, directory: Path | None = None) -> Path:
         directory = private_dir(directory or config_dir())
@@ -98,6 +103,16 @@ class Config:
 
 class ConfigError(Exception):
     pass
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file as a dict; a syntax error is one line naming the file and the line."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc})") from None
 
 
 def _toml(value: Any) -> str:
@@ -123,8 +138,10 @@ def load_secret(profile: str, directory: Path | None = None) -> str | None:
     path = secrets_path(directory)
     if not path.exists():
         return None
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    value = (raw.get(profile) or {}).get("token")
+    entry = _read_toml(path).get(profile)
+    if entry is not None and not isinstance(entry, dict):
+        raise ConfigError(f"{path}: [{profile}] must be a table with token = \"...\"")
+    value = (entry or {}).get("token")
     return str(value) if value else None
 
 
@@ -134,7 +151,7 @@ def store_secret(profile: str, token: str | None, directory: Path | None = None)
     private_dir(path.parent)
     raw: dict[str, Any] = {}
     if path.exists():
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = {k: v for k, v in _read_toml(path).items() if isinstance(v, dict) and "token" in v}
     if token is None:
         raw.pop(profile, None)
     else:

@@ -57,18 +57,27 @@ def build_runtime(args: Any) -> Runtime:
         else:
             temp = Path(tempfile.mkdtemp(prefix="pipedrive-tui-demo-"))
             directory = temp
-        private_dir(directory)
+        _usable(directory)
         return Runtime(client, "demo", directory, directory / "demo.sqlite3", config.keys, clock, sandbox,
                        "http://sandbox.local", "token", temp, _secure(directory))
     creds = resolve(config, getattr(args, "profile", None), getattr(args, "base_url", None), directory=config_dir())
     profile = getattr(args, "profile", None) or config.default_profile
-    directory = private_dir(data_dir(getattr(args, "data_dir", None)))
+    directory = _usable(data_dir(getattr(args, "data_dir", None)))
     notices = _secure(directory, config_dir())
     if creds is None:
         return Runtime(None, profile, directory, directory / f"{profile}.sqlite3", config.keys, clock, notices=notices)
     client = PipedriveClient(creds.base_url, creds.auth)
     return Runtime(client, creds.profile, directory, directory / f"{creds.profile}.sqlite3", config.keys, clock,
                    None, creds.base_url, creds.mode, notices=notices)
+
+
+def _usable(directory: Path) -> Path:
+    try:
+        return private_dir(directory)
+    except OSError as exc:
+        from tui.store.db import CacheUnavailable
+
+        raise CacheUnavailable(f"Cannot use the data directory {directory}: {exc.strerror or exc}") from None
 
 
 def _secure(*directories: Path) -> list[str]:

@@ -243,7 +243,7 @@ class PipedriveClient:
         query.setdefault("limit", PAGE)
         while True:
             env = await self.request("GET", path, params=query)
-            yield list(env.get("data") or [])
+            yield _items(env, "GET", path)
             cursor = (env.get("additional_data") or {}).get("next_cursor")
             if not cursor:
                 return
@@ -256,8 +256,8 @@ class PipedriveClient:
         query.setdefault("start", 0)
         while True:
             env = await self.request("GET", path, params=query)
-            data = env.get("data") or []
-            yield list(data) if isinstance(data, list) else [data]
+            data = _items(env, "GET", path)
+            yield data
             pagination = (env.get("additional_data") or {}).get("pagination") or {}
             if not pagination.get("more_items_in_collection"):
                 return
@@ -272,13 +272,16 @@ class PipedriveClient:
         return items
 
     async def get_v2(self, resource: str, item_id: int, **params: Any) -> dict[str, Any]:
-        return (await self.request("GET", f"{V2}/{resource}/{item_id}", params=params))["data"]
+        path = f"{V2}/{resource}/{item_id}"
+        return _item(await self.request("GET", path, params=params), "GET", path)
 
     async def create_v2(self, resource: str, body: dict[str, Any]) -> dict[str, Any]:
-        return (await self.request("POST", f"{V2}/{resource}", json=body))["data"]
+        path = f"{V2}/{resource}"
+        return _item(await self.request("POST", path, json=body), "POST", path)
 
     async def update_v2(self, resource: str, item_id: int, body: dict[str, Any]) -> dict[str, Any]:
-        return (await self.request("PATCH", f"{V2}/{resource}/{item_id}", json=body))["data"]
+        path = f"{V2}/{resource}/{item_id}"
+        return _item(await self.request("PATCH", path, json=body), "PATCH", path)
 
     async def delete_v2(self, resource: str, item_id: int) -> None:
         await self.request("DELETE", f"{V2}/{resource}/{item_id}")
@@ -292,11 +295,11 @@ class PipedriveClient:
     # -- v1 resources (no v2 equivalent) ---------------------------------------------------
 
     async def me(self) -> dict[str, Any]:
-        return (await self.request("GET", f"{V1}/users/me"))["data"]
+        return _item(await self.request("GET", f"{V1}/users/me"), "GET", f"{V1}/users/me")
 
     async def list_v1(self, resource: str, **params: Any) -> list[dict[str, Any]]:
         """users, activityTypes, currencies: no pagination parameters."""
-        return list((await self.request("GET", f"{V1}/{resource}", params=params)).get("data") or [])
+        return _items(await self.request("GET", f"{V1}/{resource}", params=params), "GET", f"{V1}/{resource}")
 
     async def list_notes(self, **params: Any) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
@@ -305,16 +308,38 @@ class PipedriveClient:
         return items
 
     async def get_note(self, note_id: int) -> dict[str, Any]:
-        return (await self.request("GET", f"{V1}/notes/{note_id}"))["data"]
+        return _item(await self.request("GET", f"{V1}/notes/{note_id}"), "GET", f"{V1}/notes/{note_id}")
 
     async def create_note(self, body: dict[str, Any]) -> dict[str, Any]:
-        return (await self.request("POST", f"{V1}/notes", json=body))["data"]
+        return _item(await self.request("POST", f"{V1}/notes", json=body), "POST", f"{V1}/notes")
 
     async def update_note(self, note_id: int, body: dict[str, Any]) -> dict[str, Any]:
-        return (await self.request("PUT", f"{V1}/notes/{note_id}", json=body))["data"]
+        return _item(await self.request("PUT", f"{V1}/notes/{note_id}", json=body), "PUT", f"{V1}/notes/{note_id}")
 
     async def delete_note(self, note_id: int) -> None:
         await self.request("DELETE", f"{V1}/notes/{note_id}")
+
+
+def _item(env: dict[str, Any], method: str, path: str) -> dict[str, Any]:
+    """The `data` object of an item response; anything else is a malformed answer."""
+    data = env.get("data")
+    if not isinstance(data, dict) or ("id" not in data and not path.endswith("/me")):
+        raise MalformedResponse(f"Pipedrive sent an item of an unexpected shape for {method} {path}",
+                                method=method, path=path, uncertain=method not in IDEMPOTENT)
+    return data
+
+
+def _items(env: dict[str, Any], method: str, path: str) -> list[dict[str, Any]]:
+    """The `data` list of a list response (null = empty); items must be objects."""
+    data = env.get("data")
+    if data is None:
+        return []
+    if isinstance(data, dict) and "id" in data:
+        data = [data]  # v1 answers a single item for some filters
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise MalformedResponse(f"Pipedrive sent a list of an unexpected shape for {method} {path}",
+                                method=method, path=path)
+    return data
 
 
 def _param(value: Any) -> Any:

@@ -18,6 +18,30 @@ from typing import Any, TypeVar
 
 from tui.private import private_file
 from tui.store import schema
+from tui.store.salvage import Salvage, read_outbox, restore
+
+
+class StoreError(Exception):
+    """A problem of the local cache the user must hear about in one line (no traceback)."""
+
+
+class CacheUnavailable(StoreError):
+    """The cache file cannot be opened or written (permissions, another owner, read-only
+    disk): not damage, so the file is left exactly as it is."""
+
+
+class DiskFull(StoreError):
+    pass
+
+
+def explain(exc: sqlite3.Error, path: Path) -> StoreError:
+    text = str(exc).lower()
+    if "full" in text:
+        return DiskFull(f"Could not save: the disk holding {path.parent} is full. Nothing was changed; "
+                        "free some space and try again.")
+    if "readonly" in text or "read-only" in text:
+        return CacheUnavailable(f"The cache {path} is read-only: check the permissions of {path.parent}.")
+    return CacheUnavailable(f"Cannot open the cache {path} ({exc}): check that the directory exists and is yours.")
 
 T = TypeVar("T")
 
@@ -43,6 +67,7 @@ class Database:
         self._wconn: sqlite3.Connection | None = None
         self._rconn: sqlite3.Connection | None = None
         self.recovered_from: Path | None = None  # where a corrupted file was moved
+        self.salvaged: Salvage | None = None       # the outbox rows carried over from it
 
     async def open(self) -> None:
         loop = asyncio.get_running_loop()
@@ -50,12 +75,20 @@ class Database:
         await loop.run_in_executor(self._reader, self._open_reader)
 
     def _open_writer(self) -> None:
-        private_file(self.path)  # 0600 before SQLite writes a byte (its -wal/-shm copy the mode)
+        try:
+            private_file(self.path)  # 0600 before SQLite writes a byte (its -wal/-shm copy the mode)
+        except OSError as exc:
+            raise CacheUnavailable(f"Cannot create the cache {self.path}: {exc.strerror or exc}") from None
         try:
             self._wconn = self._connect_checked()
+        except sqlite3.OperationalError as exc:  # cannot open, read-only, locked, full: not damage
+            raise explain(exc, self.path) from None
         except sqlite3.DatabaseError:
+            self.salvaged = read_outbox(self.path)
             self._move_aside()
             self._wconn = self._connect_checked()
+            with self._wconn:
+                restore(self._wconn, self.salvaged.rows)
 
     def _connect_checked(self) -> sqlite3.Connection:
         conn = schema.connect(str(self.path))
@@ -91,8 +124,13 @@ class Database:
     async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         def run() -> T:
             assert self._wconn is not None
-            with self._wconn:
-                return fn(self._wconn, *args, **kwargs)
+            try:
+                with self._wconn:
+                    return fn(self._wconn, *args, **kwargs)
+            except sqlite3.OperationalError as exc:
+                if "full" in str(exc).lower() or "readonly" in str(exc).lower():
+                    raise explain(exc, self.path) from None
+                raise
 
         return await asyncio.get_running_loop().run_in_executor(self._writer, run)
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -48,7 +49,8 @@ from tui.api.auth import Auth
 from tui.api.errors import ApiError, AuthError, Blocked, DailyBudgetExhausted, NetworkError
 from tui.clock import Clock
 from tui.store import edits
-from tui.store.db import Database
+from tui.store.db import Database, move_aside
+from tui.store.salvage import Salvage, read_outbox, restore
 from tui.store.events import DataChanged, StatusChanged, StoreEvent, StoreStatus
 from tui.store.outbox import Pusher
 from tui.store.sync import Syncer
@@ -63,6 +65,17 @@ BUDGET_PROBE = 1800.0      # a spent budget without a known reset: look again af
 HELD_MODES = ("signed_out", "budget_spent", "blocked")
 
 
+async def wait_event(event: asyncio.Event, timeout: float | None) -> None:
+    """Wait for the event or the timeout, whichever comes first. asyncio.timeout (not
+    wait_for): Python 3.11's wait_for can swallow a cancel that arrives as the event is set,
+    which made close() hang."""
+    try:
+        async with asyncio.timeout(timeout):
+            await event.wait()
+    except TimeoutError:
+        pass
+
+
 class Store:
     def __init__(self, db: Database, client: PipedriveClient | None, clock: Clock, profile: str,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
@@ -72,6 +85,7 @@ class Store:
         self._subscribers: list[Callable[[StoreEvent], None]] = []
         self._status = StoreStatus(profile=profile)
         self._tasks: list[asyncio.Task[Any]] = []
+        self._side_tasks: set[asyncio.Task[Any]] = set()  # count refreshes after edits
         self._sleep = sleep
         self._sync_lock = asyncio.Lock()
         self._sync_wanted = asyncio.Event()
@@ -81,6 +95,7 @@ class Store:
         self.last_sync_full = False
         self._held_until: float | None = None   # loop time a held state ends (inf: until sign-in)
         self._resume = asyncio.Event()
+        self.notices: list[str] = []  # one-liners the user must read (shown by the app at start)
         self.pusher = Pusher(client, db, self._emit, self._set_online, sleep=sleep, on_problem=self._problem) if client else None
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -92,9 +107,21 @@ class Store:
         await db.open()
         store = cls(db, client, clock or Clock(), profile, sleep=sleep)
         if db.recovered_from is not None:
-            store._update(last_error=f"The cache file was damaged; moved it to {db.recovered_from.name} and rebuilding from Pipedrive")
-        await store._refresh_counts()
+            store._damaged(db.recovered_from, db.salvaged)
+        try:
+            await store.db.read(lambda c: c.execute("SELECT * FROM outbox").fetchall())  # small; every page read
+            await store._refresh_counts()
+        except sqlite3.DatabaseError as exc:  # the file opened, but its pages are damaged (e.g. the outbox's)
+            await store.rebuild(f"the cache file is damaged ({exc})")
+            await store._refresh_counts()
         return store
+
+    def _damaged(self, moved_to: Path, salvaged: Salvage | None) -> None:
+        kept = salvaged.describe() if salvaged is not None else "no pending edits could be read"
+        line = (f"The cache file was damaged: moved it to {moved_to.name}, {kept}; "
+                "the rest is fetched from Pipedrive again")
+        self.notices.append(line)
+        self._update(last_error=line)
 
     def start(self) -> None:
         """Start the background sync loop and outbox pusher on the running loop."""
@@ -110,39 +137,31 @@ class Store:
         await self._sync_loop()
 
     async def rebuild(self, reason: str) -> None:
-        """Move a damaged cache aside and start from an empty one (the outbox is lost only
-        if its own pages are unreadable; pending rows are carried over when they can be read)."""
-        pending: list[dict[str, Any]] = []
-        try:
-            pending = await self.db.read(lambda c: [dict(r) for r in c.execute("SELECT * FROM outbox ORDER BY seq")])
-        except Exception:
-            pending = []
+        """Move a damaged cache aside and start from an empty one, carrying over every
+        pending edit that can still be read (tui/store/salvage.py)."""
         await self.db.close()
+        salvaged = read_outbox(self.db.path)
+        moved = move_aside(self.db.path)
         db = Database(self.db.path)
-        from tui.store.db import move_aside
-
-        move_aside(self.db.path)
         await db.open()
         self.db = db
         if self.pusher is not None:
             self.pusher.db = db
-        if pending:
-            cols = [k for k in pending[0] if k != "seq"]
-
-            def restore(conn: Any) -> None:
-                conn.executemany(f"INSERT INTO outbox ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})",
-                                 [tuple(r[k] for k in cols) for r in pending])
-
-            await db.write(restore)
-        self._update(last_error=reason)
+        await db.write(restore, salvaged.rows)
+        self._damaged(moved, salvaged)
+        self._update(last_error=f"{reason}: {self.notices[-1]}")
 
     async def close(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
+        tasks = self._tasks + list(self._side_tasks)
+        while any(not t.done() for t in tasks):
+            for task in tasks:
+                task.cancel()  # again if a cancel was swallowed (asyncio.wait_for in 3.11 can)
+            await asyncio.wait(tasks, timeout=0.5)
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+                task.result()
         self._tasks = []
+        self._side_tasks.clear()
         await self.db.close()
 
     # -- events and status ----------------------------------------------------------------------
@@ -159,7 +178,9 @@ class Store:
                 pass
         if isinstance(event, DataChanged):
             self._push_wanted.set()
-            asyncio.get_running_loop().create_task(self._refresh_counts())
+            task = asyncio.get_running_loop().create_task(self._refresh_counts())
+            self._side_tasks.add(task)
+            task.add_done_callback(self._side_tasks.discard)
 
     @property
     def status(self) -> StoreStatus:
@@ -225,8 +246,7 @@ class Store:
             if remaining <= 0:
                 self._held_until = None
                 break
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._resume.wait(), timeout=None if remaining == float("inf") else remaining)
+            await wait_event(self._resume, None if remaining == float("inf") else remaining)
 
     def _release(self) -> None:
         self._held_until = None
@@ -327,8 +347,7 @@ class Store:
             if self._status.mode == "offline":
                 interval = min(interval, 10.0)
             self._sync_wanted.clear()
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._sync_wanted.wait(), timeout=interval)
+            await wait_event(self._sync_wanted, interval)
 
     # -- push -------------------------------------------------------------------------------------
 
@@ -346,8 +365,7 @@ class Store:
             if outcome == "empty":
                 await self._refresh_counts()
                 self._push_wanted.clear()
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self._push_wanted.wait(), timeout=30)
+                await wait_event(self._push_wanted, 30)
             elif outcome == "held":
                 await self._refresh_counts()
             elif outcome == "retry":
