@@ -200,3 +200,68 @@ async def test_request_log_hook_has_cost_and_no_token():
     assert logs[0].method == "GET" and logs[0].path == "/api/v2/deals" and logs[0].token_cost == 10
     assert client.tokens_spent == 10 and client.requests_made == 1
     assert TOKEN not in repr(logs[0]) and TOKEN not in repr(client.auth)
+
+
+async def test_an_endless_answer_is_cut_off_not_read_into_memory():
+    from tui.api.client import MAX_BODY, ResponseTooLarge
+
+    sent = []
+
+    class Endless(httpx.AsyncByteStream):
+        async def __aiter__(self):
+            chunk = b"x" * 2**20
+            while True:
+                sent.append(len(chunk))
+                yield chunk
+
+    def handler(request):
+        return httpx.Response(200, stream=Endless(), headers={"content-type": "application/json"})
+
+    client, _ = make(handler)
+    with pytest.raises(ResponseTooLarge):
+        await client.list_v2("deals")
+    assert sum(sent) <= MAX_BODY + 2**20
+    await client.aclose()
+
+
+async def test_a_gzip_bomb_is_refused():
+    import gzip
+
+    from tui.api.client import ResponseTooLarge
+
+    bomb = gzip.compress(b" " * (70 * 2**20))
+
+    def handler(request):
+        return httpx.Response(200, content=bomb, headers={"content-type": "application/json", "content-encoding": "gzip"})
+
+    client, _ = make(handler)
+    with pytest.raises(ResponseTooLarge):
+        await client.get_v2("deals", 1)
+    await client.aclose()
+
+
+async def test_a_hung_server_is_reported_within_the_client_timeout():
+    import asyncio
+
+    from tui.api import Auth, PipedriveClient
+
+    async def handler(request):
+        await asyncio.sleep(3600)
+
+    client = PipedriveClient("http://x", Auth.personal(TOKEN), transport=httpx.MockTransport(handler), timeout=0.3)
+    with pytest.raises(NetworkError):
+        await asyncio.wait_for(client.get_v2("deals", 1), timeout=5)  # the client gives up on its own, well before
+    await client.aclose()
+
+
+async def test_an_error_body_echoing_the_token_is_redacted_everywhere():
+    def handler(request):
+        return httpx.Response(400, json={"success": False, "error": f"bad token {TOKEN}", "error_info": f"got {TOKEN}"})
+
+    client, _ = make(handler)
+    with pytest.raises(ValidationError) as err:
+        await client.get_v2("deals", 1)
+    exc = err.value
+    for text in (exc.message, exc.error, exc.error_info, repr(exc), str(exc.args), str(exc)):
+        assert TOKEN not in (text or "")
+    await client.aclose()

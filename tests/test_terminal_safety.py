@@ -59,3 +59,27 @@ async def test_edit_form_shows_sanitized_title_and_saves_nothing_unchanged(tmp_p
         patches = [body for method, path, _q, body in sb.writes() if method == "PATCH"]
         assert patches and all("title" not in body for body in patches)
         assert sb.state.deals[deals[1]["id"]]["title"] == OSC52  # the server's value, untouched
+
+
+async def test_a_huge_title_takes_one_header_line_and_zero_width_titles_keep_columns_aligned(tmp_path):
+    from tui.screens.deal import DealScreen
+    from widgets.deal_card import card_lines
+
+    sb = Sandbox(seed=7, deals=20, token="t0k3n-for-tests")
+    deal = next(d for d in sb.live("deal") if d["status"] == "open")
+    deal["title"] = "Enormous " * 1200
+    async with app_env(tmp_path, sandbox=sb, size=(120, 40)) as env:
+        await settle(env)
+        env.app.open_deal(deal["id"])
+        await settle(env)
+        assert isinstance(env.app.screen, DealScreen)
+        header = env.app.screen.query_one("#detail-header")
+        assert header.size.height <= 2
+        assert "Notes" in screen_text(env.app)
+    from tui.store.derived import ActivityStatus
+    from tui.store.queries.board import DealCard
+
+    card = DealCard(1, "\u200b" * 12 + "\u2060x", 10, "EUR", 1, 1, "open", None, None, None, None, None, "Org\u200b",
+                    None, None, None, None, None, ActivityStatus.NONE, False, 0, 10.0, False)
+    for line in card_lines(card, 30, selected=False, currencies={}):
+        assert line.cell_len == 30 and "\u200b" not in line.plain and "\u2060" not in line.plain

@@ -46,6 +46,11 @@ class Auth:
             text = text.replace(self.secret, "***")
         return text
 
+    def redact_bytes(self, data: bytes) -> bytes:
+        """The same for a response body, before anything is parsed out of it."""
+        secret = self.secret.encode()
+        return data.replace(secret, b"***") if secret and secret in data else data
+
     def __repr__(self) -> str:  # never print the secret
         return f"Auth(mode={self.mode!r})"
 

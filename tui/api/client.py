@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import json as _json
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -46,6 +47,26 @@ V1 = "/api/v1"
 PAGE = 500
 IDEMPOTENT = {"GET", "PUT", "PATCH", "DELETE", "HEAD"}
 BLOCKED_PAUSE = 300.0  # seconds without requests after a firewall block (403 HTML)
+MAX_BODY = 64 * 2**20  # bytes of one answer at most
+
+
+class ResponseTooLarge(MalformedResponse):
+    transient = False
+
+
+def _decode(content: bytes, encoding: str) -> bytes:
+    """Decompress with the same cap on the result (a small gzip can hold gigabytes)."""
+    import zlib
+
+    if encoding == "identity":
+        return content
+    if encoding in ("gzip", "deflate"):
+        inflater = zlib.decompressobj(zlib.MAX_WBITS | (16 if encoding == "gzip" else 0))
+        out = inflater.decompress(content, MAX_BODY + 1)
+        if len(out) > MAX_BODY:
+            raise ResponseTooLarge(f"Pipedrive's answer is larger than {MAX_BODY // 2**20} MiB unpacked; it was not read")
+        return out
+    raise MalformedResponse(f"Pipedrive sent an answer encoded as {encoding}, which this app does not read")
 
 
 @dataclass(frozen=True)
@@ -101,7 +122,8 @@ class PipedriveClient:
             base_url=self.base_url,
             transport=transport,
             timeout=httpx.Timeout(timeout),
-            headers={"Accept": "application/json", "User-Agent": "pipedrive-tui", **auth.headers()},
+            headers={"Accept": "application/json", "Accept-Encoding": "gzip, deflate", "User-Agent": "pipedrive-tui",
+                     **auth.headers()},
             follow_redirects=False,
         )
         self._pacer = Pacer(sleep)
@@ -138,13 +160,16 @@ class PipedriveClient:
         params = {k: _param(v) for k, v in (params or {}).items() if v is not None}
         idempotent = method in IDEMPOTENT
         attempt = 0
+        budget = self._timeout  # seconds of waiting for answers, over all attempts of this call
         while True:
             attempt += 1
             await self._pacer.wait()
             started = time.monotonic()
             try:
-                response = await self._http.request(method, path, params=params or None, json=body)
-            except httpx.TransportError as exc:
+                async with asyncio.timeout(max(0.05, budget)):
+                    response, content = await self._send(method, path, params, body)
+            except (httpx.TransportError, TimeoutError) as exc:
+                budget -= time.monotonic() - started
                 self._log(method, path, None, 0, started, attempt)
                 reached = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
                 err = NetworkError(
@@ -153,15 +178,20 @@ class PipedriveClient:
                     path=path,
                     uncertain=reached and not idempotent,
                 )
-                if (idempotent or not reached) and attempt <= self.max_retries:
+                if (idempotent or not reached) and attempt <= self.max_retries and budget > 0.5:
                     await self._backoff(attempt)
                     continue
                 raise err from None
+            except ResponseTooLarge as exc:
+                self._log(method, path, None, 0, started, attempt)
+                exc.method, exc.path, exc.uncertain = method, path, not idempotent
+                raise
+            budget -= time.monotonic() - started
             cost = self._account(response, method, path)
             self._log(method, path, response.status_code, cost, started, attempt)
             if response.status_code < 400:
                 try:
-                    data = response.json()
+                    data = _json.loads(content)
                     if not isinstance(data, dict):
                         raise ValueError("not an object")
                 except ValueError:
@@ -179,7 +209,7 @@ class PipedriveClient:
                 return data
             err = error_for_status(
                 response.status_code,
-                response.content,
+                self.auth.redact_bytes(content),
                 response.headers.get("content-type", ""),
                 method=method,
                 path=path,
@@ -203,6 +233,29 @@ class PipedriveClient:
                     await self._backoff(attempt)
                     continue
             raise err
+
+    async def _send(self, method: str, path: str, params: dict[str, Any], body: Any) -> tuple[httpx.Response, bytes]:
+        """One exchange, the body read in chunks and cut off at MAX_BODY (a page of 500 deals
+        is about 1 MB): an endless or huge answer cannot fill the memory."""
+        too_large = ResponseTooLarge(f"Pipedrive's answer to {method} {path} is larger than "
+                                     f"{MAX_BODY // 2**20} MiB; it was not read")
+        async with self._http.stream(method, path, params=params or None, json=body) as response:
+            if response.is_stream_consumed:  # an in-process transport (the sandbox) answered from memory
+                if len(response.content) > MAX_BODY:
+                    raise too_large
+                return response, response.content
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_raw():
+                size += len(chunk)
+                if size > MAX_BODY:
+                    raise too_large
+                chunks.append(chunk)
+        content = b"".join(chunks)
+        encoding = response.headers.get("content-encoding", "")
+        if encoding:
+            content = _decode(content, encoding)
+        return response, content
 
     def _account(self, response: httpx.Response, method: str, path: str) -> int:
         self.requests_made += 1
