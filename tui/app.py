@@ -16,6 +16,7 @@ import styles
 from tui.key_order import OrderedKeys
 from tui.keymap import app as app_keys
 from tui.keymap import check_keymap
+from tui.api.errors import ApiError
 from tui.store.db import StoreError
 from tui.store.events import ConflictDetected, DataChanged, EditRejected, StatusChanged, StoreEvent, StoreStatus
 
@@ -140,15 +141,21 @@ class PipedriveApp(OrderedKeys, App):
         an action is one clear line and the app stays open."""
         try:
             return await super().run_action(action, default_namespace)
-        except StoreError as exc:
-            self.notify(str(exc), title="Not saved", severity="error", timeout=15, markup=False)
+        except (StoreError, ApiError) as exc:
+            self._problem(exc)
             return True
+
+    def _problem(self, exc: Exception) -> None:
+        if isinstance(exc, ApiError):
+            self.notify(exc.message, title="Pipedrive", severity="error", timeout=10, markup=False)
+        else:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=15, markup=False)
 
     def _handle_exception(self, error: Exception) -> None:
         """The same for callbacks (a dialog's answer); anything else exits as Textual does,
         but see _fatal_error."""
-        if isinstance(error, StoreError):
-            self.notify(str(error), title="Not saved", severity="error", timeout=15, markup=False)
+        if isinstance(error, (StoreError, ApiError)):
+            self._problem(error)
             return
         super()._handle_exception(error)
 
@@ -173,8 +180,8 @@ class PipedriveApp(OrderedKeys, App):
             self.run_worker(self._reopen_form(event), exit_on_error=False)
         elif isinstance(event, ConflictDetected):
             fields = ", ".join(event.fields)
-            self.notify(f"Someone else changed {fields} of this {event.entity} meanwhile; your edit is on hold.",
-                        title="Conflict", severity="warning", timeout=10, markup=False)
+            self.notify(f"Someone else changed {fields} of this {event.entity} meanwhile; your edit is on hold: "
+                        "press ! to choose", title="Conflict", severity="warning", timeout=10, markup=False)
         elif isinstance(event, DataChanged):
             for screen in self.screen_stack:
                 screen.post_message(DataRefresh(event.tables))
@@ -204,6 +211,31 @@ class PipedriveApp(OrderedKeys, App):
         from tui.screens.login import LoginScreen
 
         self.push_screen(LoginScreen(self.store, self.on_login))
+
+    def action_conflicts(self) -> None:
+        from tui.screens.conflicts import ConflictScreen
+
+        self.push_screen(ConflictScreen())
+
+    async def open_form_with(self, entity: str, entity_id: int, values: dict[str, Any]) -> None:
+        """The entity's edit form (or the note editor) with these values filled in."""
+        if entity == "note":
+            from tui.screens.note_editor import NoteEditorScreen
+
+            editor = await NoteEditorScreen.edit(self.store, entity_id)
+            await self.push_screen(editor)
+            if "content" in values:
+                from tui.notes_html import html_to_text
+
+                editor.query_one("#note-text").load_text(html_to_text(str(values["content"])))
+            return
+        from tui.screens.forms import activity_form, entity_forms
+
+        cls = {"deal": entity_forms.DealForm, "person": entity_forms.PersonForm,
+               "organization": entity_forms.OrganizationForm, "activity": activity_form.ActivityForm}[entity]
+        form = await cls.load(self.store, entity_id)
+        await self.push_screen(form)
+        await form.apply_values(values)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
@@ -256,6 +288,8 @@ class PipedriveApp(OrderedKeys, App):
         for mode, (_target, title, _issue) in SECTIONS.items():
             yield SystemCommand(f"Go to {title}", f"Switch to the {title.lower()}", lambda m=mode: self.action_section(m))
         yield SystemCommand("Sync now", "Fetch changes from Pipedrive and push pending edits", self.store.request_sync)
+        yield SystemCommand("Resolve conflicts", "Edits held because someone else changed the same field (!)",
+                            self.action_conflicts)
         yield SystemCommand("Log in again", "Enter a new API token (after Pipedrive refused the stored one)",
                             self.action_login)
         yield SystemCommand("Keys of this screen", "List the keys and their binding ids", self.action_help)

@@ -94,11 +94,14 @@ class EntityPicker(Vertical):
 
     def choose(self, index: int) -> None:
         ref = self._results[index]
-        self.value = ref.id
-        self.value_label = ref.label
+        self.set_choice(ref.id, ref.label)
+        self.input.focus()
+
+    def set_choice(self, value: int | None, label: str) -> None:
+        self.value = value
+        self.value_label = label
         self._setting = True
-        self.input.value = clean(ref.label)
+        self.input.value = clean(label)
         self._setting = False
         self.query_one(OptionList).remove_class("-open")
         self.set_error(None)
-        self.input.focus()

@@ -34,7 +34,7 @@ def status_text(s: StoreStatus, now=None, width: int = 160) -> Text:
     if s.pending:
         parts.append(Text(f" · {s.pending} pending", style="yellow"))
     if s.conflicts:
-        parts.append(Text(f" · {s.conflicts} conflict{'s' if s.conflicts > 1 else ''}", style="bold red"))
+        parts.append(Text(f" · {s.conflicts} conflict{'s' if s.conflicts > 1 else ''}: press !", style="bold red"))
     parts.append(Text(f" · synced {ago(s.last_sync, now)}" if s.last_sync else " · not synced yet", style="grey62"))
     b = s.budget
     if b is not None and b.daily_remaining is not None and b.daily_limit:

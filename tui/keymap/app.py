@@ -11,6 +11,14 @@ BINDINGS = [
     bind("app.palette", "ctrl+p", "command_palette", "Commands", show=False),
     bind("app.quit", "q", "quit", "Quit"),
     bind("app.login", "L", "login", "Log in again", show=False),
+    bind("app.conflicts", "exclamation_mark", "conflicts", "Conflicts", show=False),
+]
+
+CONFLICT_BINDINGS = [
+    bind("conflicts.mine", "m", "keep('mine')", "Keep mine"),
+    bind("conflicts.theirs", "t", "keep('theirs')", "Keep theirs"),
+    bind("conflicts.edit", "e", "edit", "Edit"),
+    bind("conflicts.close", "escape", "close", "Close"),
 ]
 
 LOGIN_BINDINGS = [

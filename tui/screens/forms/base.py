@@ -75,6 +75,30 @@ class FormScreen(ModalScreen[int | None]):
     def picker(self, name: str) -> EntityPicker:
         return self.query_one(f"#field-{name}", EntityPicker)
 
+    async def apply_values(self, values: dict[str, Any]) -> None:
+        """Fill fields with other values (e.g. the user's side of a conflict) before editing."""
+        from tui import validation as v
+        from tui.store.queries.entities import label_of
+
+        kinds = {"owner_id": "user", "person_id": "person", "org_id": "organization", "deal_id": "deal"}
+        for name, value in values.items():
+            if not self.query(f"#field-{name}"):
+                continue
+            widget = self.query_one(f"#field-{name}")
+            if isinstance(widget, EntityPicker):
+                label = await self.store.read(label_of, kinds.get(name, "person"), value) if value is not None else ""
+                widget.set_choice(value, label)
+            elif isinstance(widget, FormField):
+                if name in ("emails", "phones"):
+                    text = v.format_contacts(value)
+                elif isinstance(value, dict):
+                    text = str(value.get("value") or "")
+                elif isinstance(value, float) and value.is_integer():
+                    text = str(int(value))
+                else:
+                    text = "" if value is None else str(value)
+                widget.input.value = text
+
     async def action_save(self) -> None:
         for w in self.query(".form-field"):
             w.set_error(None)  # type: ignore[attr-defined]
