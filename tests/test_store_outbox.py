@@ -1,6 +1,7 @@
 import json
 import random
 
+from tests.support.random_edits import audit, random_edits
 from tests.support.store_env import data_env
 from tui.store.events import ConflictDetected, EditRejected
 
@@ -117,70 +118,14 @@ async def test_offline_queues_and_drains_when_back(tmp_path):
 async def test_random_edits_under_faults_arrive_exactly_once(tmp_path):
     async with data_env(tmp_path, deals=80) as env:
         st, sb = env.store, env.sandbox
-        rng = random.Random(3)
         sb.faults.configure(rate=0.35, seed=5)
-        deals = await st.read(lambda c: [r[0] for r in c.execute("SELECT id FROM deals WHERE status='open'")])
-        stages = await st.read(lambda c: {r[0]: r[1] for r in c.execute("SELECT id, pipeline_id FROM stages")})
-        persons = await st.read(lambda c: [r[0] for r in c.execute("SELECT id FROM persons")])
-        orgs = await st.read(lambda c: [r[0] for r in c.execute("SELECT id FROM organizations")])
-        acts = await st.read(lambda c: [r[0] for r in c.execute("SELECT id FROM activities")])
-        notes = await st.read(lambda c: [r[0] for r in c.execute("SELECT id FROM notes")])
-        created = {"deal": [], "person": [], "organization": [], "activity": [], "note": []}
-        for i in range(300):
-            kind = rng.randrange(12)
-            d = rng.choice(deals)
-            if kind == 0:
-                pipeline = await st.read(lambda c: c.execute("SELECT pipeline_id FROM deals WHERE id=?", (d,)).fetchone()[0])
-                await st.move_deal(d, rng.choice([s for s, p in stages.items() if p == pipeline]))
-            elif kind == 1:
-                await st.set_deal_status(d, rng.choice(["won", "lost", "open"]), lost_reason="Reason %d" % i)
-            elif kind == 2:
-                await st.update_entity("deal", d, {"title": f"Deal edit {i}", "value": float(i)})
-            elif kind == 3:
-                await st.update_entity("person", rng.choice(persons), {"name": f"Person edit {i}", "phones": [{"value": f"+1 {i}", "primary": True, "label": "work"}]})
-            elif kind == 4:
-                await st.update_entity("organization", rng.choice(orgs), {"name": f"Org edit {i}"})
-            elif kind == 5:
-                created["note"].append(await st.create_note(f"<p>note {i}</p>", deal_id=d))
-            elif kind == 6 and notes:
-                n = notes.pop()
-                await st.update_entity("note", n, {"content": f"<p>edited {i}</p>", "pinned_to_deal_flag": True}) if rng.random() < 0.5 else await st.delete_entity("note", n)
-            elif kind == 7:
-                created["activity"].append(await st.create_entity("activity", {"subject": f"Act {i}", "type": "call", "deal_id": d, "due_date": "2026-11-25"}))
-            elif kind == 8 and acts:
-                a = rng.choice(acts)
-                if rng.random() < 0.2:
-                    acts.remove(a)
-                    await st.delete_entity("activity", a)
-                else:
-                    await st.set_activity_done(a, rng.random() < 0.5)
-            elif kind == 9:
-                created["deal"].append(await st.create_entity("deal", {"title": f"New deal {i}", "value": 10.0}))
-            elif kind == 10:
-                created["person"].append(await st.create_entity("person", {"name": f"New person {i}"}))
-            else:
-                created["organization"].append(await st.create_entity("organization", {"name": f"New org {i}"}))
+        ledger = await random_edits(st, random.Random(3), 300)
         assert await st.drain()
         injected = sum(sb.faults.injected.values())
         assert injected >= 50
-        print(f"\n300 edits, {sb.counters.requests} requests, faults injected {injected}: {dict(sb.faults.injected)}")
         sb.faults.configure(rate=0)
-        # exactly once: every local create exists once on the server
-        for title in (f"New deal {i}" for i in range(300)):
-            assert len([x for x in sb.live("deal") if x["title"] == title]) <= 1
-        assert len([x for x in sb.live("deal") if x["title"].startswith("New deal ")]) == len(created["deal"])
-        assert len([x for x in sb.live("person") if x["name"].startswith("New person ")]) == len(created["person"])
-        assert len([x for x in sb.live("organization") if x["name"].startswith("New org ")]) == len(created["organization"])
-        assert len([x for x in sb.live("activity") if x["subject"].startswith("Act ")]) == len(created["activity"])
-        assert len([x for x in sb.live("note") if x["content"].startswith("<p>note ")]) == len(created["note"])
-        # the cache equals the sandbox field by field
-        for entity, table in (("deal", "deals"), ("person", "persons"), ("organization", "organizations"), ("activity", "activities"), ("note", "notes")):
-            cached = await st.read(lambda c, t=table: {r[0]: json.loads(r[1]) for r in c.execute(f"SELECT id, data FROM {t}")})
-            server = {o["id"]: o for o in sb.live(entity)}
-            assert set(cached) == set(server), entity
-            for i, obj in server.items():
-                mine = cached[i]
-                for key, value in obj.items():
-                    if key in ("deal", "person", "organization", "user"):
-                        continue
-                    assert mine.get(key) == value, (entity, i, key, mine.get(key), value)
+        await st.sync_now(full=True)
+        result = await audit(st, sb, ledger)
+        print(f"\n300 edits, {sb.counters.requests} requests, faults injected {injected}: {dict(sb.faults.injected)}; {result}")
+        assert result == {"lost": 0, "duplicated": 0, "resurrected": 0, "stuck": 0, "cache_mismatch": 0,
+                          "missing_creates": 0}
