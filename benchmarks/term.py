@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import shlex
 import subprocess
 import time
@@ -83,11 +84,27 @@ class Terminal:
         return self.wait(until, started, timeout, "first screen")
 
     def close(self) -> None:
+        """Kill the tmux server (SIGHUP to the program), then SIGKILL what is left of its tree."""
         if self._ctl is not None:
+            procs: dict[int, str | None] = {}
+            try:
+                if not self.dead():
+                    procs = {pid: _started(pid) for pid in _tree(self.pane_pid())}
+            except (RuntimeError, ValueError, IndexError, OSError):
+                pass
             try:
                 self._tmux("kill-server")
             except (subprocess.CalledProcessError, OSError):
                 pass
+            deadline = time.perf_counter() + 3
+            while procs and time.perf_counter() < deadline:
+                procs = {pid: t for pid, t in procs.items() if t is not None and _started(pid) == t}
+                time.sleep(0.02)
+            for pid in procs:  # still the same processes (same start time), so still ours
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
             try:
                 self._ctl.kill()
                 self._ctl.wait(timeout=5)
@@ -205,18 +222,30 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
-def tree_peak_rss_kb(root: int) -> int:
-    total, todo, seen = 0, [root], set()
+def _started(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def _tree(root: int) -> list[int]:
+    pids, todo = [], [root]
     while todo:
         pid = todo.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
+        if pid not in pids and Path(f"/proc/{pid}").exists():
+            pids.append(pid)
+            todo += _children(pid)
+    return pids
+
+
+def tree_peak_rss_kb(root: int) -> int:
+    total = 0
+    for pid in _tree(root):
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
                     total += int(line.split()[1])
         except OSError:
             continue
-        todo += _children(pid)
     return total

@@ -97,7 +97,7 @@ def app_case(label: str, deals: int, one_stage: bool, launches: int, reps: int, 
                     log(f"  keys on the board ({reps} repetitions each)…")
                     st.board_keys(term, reps, out["keys"], full=not one_stage)
                     if not one_stage:
-                        st.section_keys(term, max(2, reps // 4), out["keys"])
+                        st.section_keys(term, max(2, reps // 2), out["keys"])
                     out["rss_keys"] = term.peak_rss_kb()
                 st.quit_app(term)
         log(f"  warm launch: first card {ms(out['first'].median)} ms, synced {ms(out['synced'].median)} ms, "
@@ -118,6 +118,12 @@ def report(bare_first: st.Samples, bare_keys: dict[str, st.KeyResult], bare_rss:
         f"{st.tmux_version()}; terminal 160x45; {args.launches} warm launch(es) per case, {args.reps} repetitions per key.",
         "", "Times in ms from `tmux new-session` / `send-keys` until `capture-pane` shows the content; "
         "ratios are to the bare Textual app of the same run. Regenerate with `make bench`.", "",
+        "- *first card*: a deal card's status line (`! overdue`, `● today`, ...) is on screen; *synced*: the status "
+        "bar shows `● online` with nothing pending after the sync the app starts at launch; *empty cache*: the first "
+        "launch on an empty data dir (full sync from the loopback sandbox), which fills the cache for the others.",
+        "- Keys: *first change* = any cell outside the status bar changed; *content shown* = the expected result is "
+        "there (cursor on another card or column, the deal screen's header, `filter: a` in the board title, the moved "
+        "deal selected in its new column, the agenda/people title with counts). *Lost* = not shown within 3 s.", "",
         "## Launch on a warm cache", "",
         "| case | first card (median) | × bare | synced (median) | peak RSS MB | × bare | empty cache: first card / synced | empty cache: peak RSS MB |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",

@@ -43,11 +43,14 @@ def no_status(s: str) -> str:
 
 
 def selected(s: str) -> tuple[int, str] | None:
-    """(x, text) of the topmost row of the selected card (drawn with a ▌ bar)."""
+    """(x, text) of the topmost row of the selected card: a ▌ bar with text right after it
+    (a toast's border is a ▌ followed by a space)."""
     for line in s.split("\n"):
         x = line.find("▌")
-        if x >= 0:
-            return x, line[x + 1:].split("▕")[0].strip()
+        while x >= 0:
+            if line[x + 1:x + 2].strip():
+                return x, line[x + 1:].split("▕")[0].strip()
+            x = line.find("▌", x + 1)
     return None
 
 
