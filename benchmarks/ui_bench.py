@@ -24,6 +24,8 @@ deals are open in the first stage of the first pipeline (the app has no switch f
 Keys run on the 10k board once it is synced and quiet; a background sync every 20 s (the
 app's own) may land inside a measurement, as it would for a user. A key whose effect does
 not show within 3 s is counted as lost. Numbers are of this machine only: compare ratios.
+Some keys are bimodal (enter on the same deal: ~90 or ~300 ms), so medians of the slower
+keys moved by up to ~1.8x between full runs on the 2-core machine; compare runs with care.
 """
 
 from __future__ import annotations
