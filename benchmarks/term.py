@@ -9,8 +9,8 @@ Each Terminal runs its own tmux server (private socket, no user config) with one
 of the given size. Screens are read with `capture-pane -p` through one tmux control-mode
 client (`tmux -C`) kept open for the whole run, so a poll costs a pipe round trip instead
 of a fork+exec of the tmux client; the loop sleeps ~2 ms between polls so it does not eat
-the core the app needs
-(BENCH_POLL_MS changes the pause; 2 vs 20 ms made no difference beyond run-to-run noise). The program runs under `env -i` with only the variables given
+the core the app needs (BENCH_POLL_MS changes the pause; 2 vs 20 ms gave the same numbers
+within run-to-run noise). The program runs under `env -i` with only the variables given
 (plus TERM, LANG and TEXTUAL_ANIMATION=none). Closing kills the tmux server and with it the
 program; a Terminal is a context manager so this also happens on errors.
 """
