@@ -1,10 +1,26 @@
-"""Run every benchmark script in this directory, one after another."""
+"""`make bench`: the terminal benchmark (ui_bench.py), which writes benchmarks/RESULTS.md.
 
+    python benchmarks/run_all.py [--quick] [--pilot]
+
+--quick (or BENCH_QUICK=1) is passed on to ui_bench.py: fewer repetitions, no 100k case.
+--pilot (or BENCH_PILOT=1) also runs board_bench.py, the in-process Pilot benchmark (useful
+when profiling the board without a terminal; Pilot adds ~60 ms per key, so its key times
+are not what a user feels, see DESIGN.md section 6).
+"""
+
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 here = Path(__file__).resolve().parent
-for script in sorted(here.glob("*_bench.py")):
-    print(f"== {script.name}", flush=True)
-    subprocess.run([sys.executable, str(script)], check=False)
+args = sys.argv[1:]
+pilot = "--pilot" in args or os.environ.get("BENCH_PILOT", "") not in ("", "0")
+args = [a for a in args if a != "--pilot"]
+status = 0
+print("== ui_bench.py", flush=True)
+status |= subprocess.run([sys.executable, str(here / "ui_bench.py"), *args], check=False).returncode
+if pilot:
+    print("== board_bench.py", flush=True)
+    status |= subprocess.run([sys.executable, str(here / "board_bench.py")], check=False).returncode
+sys.exit(status)
