@@ -14,6 +14,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.formatting import clean
+from tui.keymap.agenda import MOVE_BINDINGS
 from tui.store.queries.agenda import AgendaGroup, AgendaRow
 
 TYPE_MARKS = {"call": "☎", "meeting": "◎", "task": "✓", "deadline": "⚑", "email": "✉", "lunch": "☕"}
@@ -58,7 +59,8 @@ def row_text(row: AgendaRow, width: int) -> Text:
 
 class AgendaList(ScrollView, can_focus=True):
     ALLOW_SELECT = False
-    DEFAULT_CSS = "AgendaList { height: 1fr; }"
+    DEFAULT_CSS = "AgendaList { height: 1fr; overflow-x: hidden; }"
+    BINDINGS = MOVE_BINDINGS  # the arrows move the selection (a scroll view's own only scrolled)
 
     class Selected(Message):
         def __init__(self, row: AgendaRow) -> None:
@@ -113,6 +115,21 @@ class AgendaList(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh()
 
+    def action_cursor(self, delta: int) -> None:
+        self.move(delta)
+
+    def action_page(self, delta: int) -> None:
+        self.move(delta * max(1, self.size.height - 2))
+
+    def action_edge(self, end: int) -> None:
+        if not self.lines:
+            return
+        target = self._next_row(len(self.lines) - 1, -1) if end else self._next_row(0, 1)
+        if target is not None:
+            self.cursor = target
+            self._scroll_to_cursor()
+            self.refresh()
+
     def _scroll_to_cursor(self) -> None:
         top = self.cursor
         if top > 0 and self.lines[top - 1].header is not None:
@@ -130,12 +147,12 @@ class AgendaList(ScrollView, can_focus=True):
             text.truncate(width, overflow="ellipsis", pad=True)
             text.stylize("underline")
         else:
-            text = row_text(line.row, width)  # type: ignore[arg-type]
+            text = row_text(line.row, max(1, width - 1))  # type: ignore[arg-type]
             if index == self.cursor:
-                text = Text.assemble(("▌", "bold dodger_blue1"), text[: max(0, width - 1)])
-                text.stylize("on grey23")
+                text = Text.assemble(("▌", "bold dodger_blue1"), text)
+                text.stylize("reverse" if self.has_focus else "bold on grey23")
             else:
-                text = Text.assemble(" ", text[: max(0, width - 1)])
+                text = Text.assemble(" ", text)
         return Strip(list(text.render(self.app.console))).adjust_cell_length(width, Style())
 
     def on_click(self, event: events.Click) -> None:
@@ -148,3 +165,9 @@ class AgendaList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.lines))
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()

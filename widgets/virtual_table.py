@@ -1,9 +1,17 @@
 """A virtual table: line API, one line per row, header line, cursor; instant at 50,000 rows
-(DataTable measures every row on load, DESIGN.md section 6)."""
+(DataTable measures every row on load, DESIGN.md section 6).
+
+Columns get a width by what they hold: each has a minimum, an ideal width and a priority
+(0 = most useful). When the terminal is too narrow the least useful columns are dropped
+first; spare width grows columns toward their ideal width (most useful first) and what is
+left goes to the flexible ones. The selected row is always visible: reversed while the
+table has focus, bold on a dim background otherwise, with a ▌ bar either way (NO_COLOR too).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
@@ -16,7 +24,36 @@ from textual.strip import Strip
 
 from tui.formatting import clean
 
-Column = tuple[str, int]  # title, width in cells (0 = take the rest)
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    min: int
+    ideal: int
+    priority: int = 0
+    flex: bool = False
+    align: str = "left"
+
+
+def layout(columns: Sequence[Column], width: int) -> list[int]:
+    """Cell width of each column (0 = dropped); one cell of gap after each shown column,
+    and two cells for the selection bar at the start."""
+    width = max(0, width - 2)
+    shown = list(range(len(columns)))
+    while len(shown) > 1 and sum(columns[i].min + 1 for i in shown) > width:
+        shown.remove(max(shown, key=lambda i: (columns[i].priority, i)))
+    widths = [columns[i].min if i in shown else 0 for i in range(len(columns))]
+    spare = width - sum(widths[i] + 1 for i in shown)
+    for i in sorted(shown, key=lambda i: columns[i].priority):
+        grow = min(spare, max(0, columns[i].ideal - widths[i]))
+        widths[i] += grow
+        spare -= grow
+    flexible = [i for i in shown if columns[i].flex] or shown[:1]
+    for n, i in enumerate(flexible):
+        share = spare // (len(flexible) - n)
+        widths[i] += share
+        spare -= share
+    return widths
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -30,7 +67,7 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("end", "edge(1)", "Bottom", show=False),
         Binding("enter", "select", "Open", show=False),
     ]
-    DEFAULT_CSS = "VirtualTable { height: 1fr; }"
+    DEFAULT_CSS = "VirtualTable { height: 1fr; overflow-x: hidden; }"
 
     class RowSelected(Message):
         def __init__(self, table: "VirtualTable", index: int) -> None:
@@ -44,40 +81,55 @@ class VirtualTable(ScrollView, can_focus=True):
         self.rows: list[Sequence[str | None]] = []
         self.cursor = 0
 
-    def set_rows(self, rows: list[Sequence[str | None]]) -> None:
+    def set_rows(self, rows: list[Sequence[str | None]], cursor: int | None = None) -> None:
         self.rows = rows
-        self.cursor = max(0, min(self.cursor, len(rows) - 1))
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self.cursor = max(0, min(self.cursor if cursor is None else cursor, len(rows) - 1))
+        self.virtual_size = Size(self.inner_width, len(rows) + 1)
         self.refresh()
+        self.call_after_refresh(self._scroll_to_cursor)
 
-    def _widths(self) -> list[int]:
-        fixed = sum(w + 1 for _t, w in self.columns if w)
-        flex = [i for i, (_t, w) in enumerate(self.columns) if not w]
-        rest = max(10, self.size.width - fixed - len(flex))
-        return [w if w else max(10, rest // max(1, len(flex))) for _t, w in self.columns]
+    @property
+    def inner_width(self) -> int:
+        return self.scrollable_content_region.width or self.size.width
 
-    def _line(self, cells: Sequence[str | None], style: str) -> Text:
-        text = Text(style=style, no_wrap=True)
-        for (value, width) in zip(cells, self._widths()):
+    def widths(self) -> list[int]:
+        return layout(self.columns, self.inner_width)
+
+    def _line(self, cells: Sequence[str | None], widths: list[int], bar: str = "  ") -> Text:
+        text = Text(bar, no_wrap=True)
+        for value, width, column in zip(cells, widths, self.columns):
+            if not width:
+                continue
             cell = Text(clean(value) if value is not None else "—")
-            cell.truncate(width, overflow="ellipsis", pad=True)
+            if column.align == "right":
+                cell.truncate(width, overflow="ellipsis")
+                cell = Text(" " * (width - cell.cell_len)) + cell
+            else:
+                cell.truncate(width, overflow="ellipsis", pad=True)
             text.append_text(cell)
             text.append(" ")
         return text
 
+    def _strip(self, text: Text, style: Style) -> Strip:
+        return Strip(list(text.render(self.app.console))).adjust_cell_length(self.inner_width, style)
+
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        widths = self.widths()
         if y == 0:
-            header = self._line([t for t, _w in self.columns], "bold")
-            return Strip(list(header.render(self.app.console))).adjust_cell_length(width, Style())
+            header = self._line([c.title for c in self.columns], widths)
+            header.stylize("bold underline")
+            return self._strip(header, Style(underline=True))
         index = y - 1 + int(self.scroll_offset.y)
         if index >= len(self.rows):
             if not self.rows and y == 1:
-                return Strip(list(Text("  nothing matches", style="grey50").render(self.app.console))).adjust_cell_length(width)
-            return Strip.blank(width)
-        style = "reverse" if index == self.cursor and self.has_focus else ("on grey23" if index == self.cursor else "")
-        line = self._line(self.rows[index], style)
-        return Strip(list(line.render(self.app.console))).adjust_cell_length(width, Style.parse(style) if style else Style())
+                return self._strip(Text("  nothing matches", style="grey50"), Style())
+            return Strip.blank(self.inner_width)
+        if index != self.cursor:
+            return self._strip(self._line(self.rows[index], widths), Style())
+        line = self._line(self.rows[index], widths, bar="▌ ")
+        style = "reverse" if self.has_focus else "bold on grey23"
+        line.stylize(style)
+        return self._strip(line, Style.parse(style))
 
     def action_cursor(self, delta: int) -> None:
         self.move_to(self.cursor + delta)
@@ -92,8 +144,12 @@ class VirtualTable(ScrollView, can_focus=True):
         if not self.rows:
             return
         self.cursor = max(0, min(index, len(self.rows) - 1))
-        self.scroll_to_region(Region(0, self.cursor, 1, 2), animate=False)
+        self._scroll_to_cursor()
         self.refresh()
+
+    def _scroll_to_cursor(self) -> None:
+        # line y of the cursor is cursor + 1 (the header); keep the header line out of the count
+        self.scroll_to_region(Region(0, self.cursor, 1, 2), animate=False, immediate=True)
 
     def action_select(self) -> None:
         if self.rows:
@@ -113,4 +169,4 @@ class VirtualTable(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self.virtual_size = Size(self.inner_width, len(self.rows) + 1)

@@ -1,4 +1,5 @@
-"""Seven days side by side (or stacked on narrow terminals), activities in time order."""
+"""Seven days side by side (or stacked on narrow terminals), activities in time order, with
+a visible selection (▌ and reversed) that the agenda's keys move and act on."""
 
 from __future__ import annotations
 
@@ -14,18 +15,22 @@ from tui.store.queries.agenda import AgendaRow
 from widgets.agenda_list import type_mark
 
 
-def day_text(day: date, rows: list[AgendaRow], today: date, width: int) -> Text:
+def day_text(day: date, rows: list[AgendaRow], today: date, width: int, selected: int | None = None) -> Text:
     head = Text(day.strftime("%a %d %b") + ("  today" if day == today else ""),
                 style="bold reverse green" if day == today else "bold")
     lines = [head]
-    for r in rows:
-        line = Text.assemble((f"{r.time or 'all day':<8}", "grey70"), (type_mark(r.type) + " ", "cyan"), clean(r.subject))
+    for i, r in enumerate(rows):
+        mark = "▌" if i == selected else " "
+        line = Text.assemble((mark, "bold dodger_blue1"), (f"{r.time or 'all day':<8}", "grey70"),
+                             (type_mark(r.type) + " ", "cyan"), clean(r.subject))
         if r.done:
             line.stylize("dim strike")
-        line.truncate(max(8, width), overflow="ellipsis")
+        line.truncate(max(8, width), overflow="ellipsis", pad=i == selected)
+        if i == selected:
+            line.stylize("reverse")
         lines.append(line)
     if not rows:
-        lines.append(Text("—", style="grey50"))
+        lines.append(Text(" —", style="grey50"))
     return Text("\n").join(lines)
 
 
@@ -38,16 +43,55 @@ class WeekView(VerticalScroll):
     WeekView .day.-today { border: round $success; }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.days: list[tuple[date, list[AgendaRow]]] = []
+        self.order: list[tuple[int, int]] = []   # (day index, row index) in week order
+        self.cursor = 0
+        self.today: date | None = None
+
     def compose(self) -> ComposeResult:
         with Grid():
             for i in range(7):
                 yield Static(classes="day", id=f"day-{i}")
 
-    def show(self, days: dict[date, list[AgendaRow]], today: date) -> None:
+    def show(self, days: dict[date, list[AgendaRow]], today: date, keep_id: int | None = None) -> None:
+        self.days = sorted(days.items())
+        self.today = today
+        self.order = [(d, r) for d, (_day, rows) in enumerate(self.days) for r in range(len(rows))]
+        ids = [self.days[d][1][r].id for d, r in self.order]
+        if keep_id in ids:
+            self.cursor = ids.index(keep_id)
+        self.cursor = max(0, min(self.cursor, len(self.order) - 1))
+        self._paint()
+
+    @property
+    def selected(self) -> AgendaRow | None:
+        if not self.order:
+            return None
+        d, r = self.order[self.cursor]
+        return self.days[d][1][r]
+
+    def move(self, delta: int) -> None:
+        if self.order:
+            self.cursor = max(0, min(self.cursor + delta, len(self.order) - 1))
+            self._paint()
+
+    def edge(self, end: int) -> None:
+        if self.order:
+            self.cursor = len(self.order) - 1 if end else 0
+            self._paint()
+
+    def _paint(self) -> None:
+        if self.today is None:
+            return
         narrow = (self.size.width or 160) < 110
         self.set_class(narrow, "-narrow")
-        width = (self.size.width or 160) - 4 if narrow else max(10, (self.size.width or 160) // 7 - 5)
-        for i, (day, rows) in enumerate(sorted(days.items())):
+        width = (self.size.width or 160) - 6 if narrow else max(10, (self.size.width or 160) // 7 - 5)
+        at = self.order[self.cursor] if self.order else None
+        for i, (day, rows) in enumerate(self.days):
             cell = self.query_one(f"#day-{i}", Static)
-            cell.update(day_text(day, rows, today, width))
-            cell.set_class(day == today, "-today")
+            cell.update(day_text(day, rows, self.today, width, at[1] if at and at[0] == i else None))
+            cell.set_class(day == self.today, "-today")
+        if at is not None:
+            self.call_after_refresh(self.scroll_to_widget, self.query_one(f"#day-{at[0]}", Static), animate=False)

@@ -2,11 +2,18 @@
 
 from tui.keymap import bind
 
-BINDINGS = [
+# The selection keys: on the list widget itself (so they win over a scroll view's own
+# up/down/home/end, which only scrolled) and on the screen (the week view has no focus).
+MOVE_BINDINGS = [
     bind("agenda.up", "up,k", "cursor(-1)", "Up", show=False),
     bind("agenda.down", "down,j", "cursor(1)", "Down", show=False),
-    bind("agenda.page_up", "pageup", "cursor(-15)", "Page up", show=False),
-    bind("agenda.page_down", "pagedown", "cursor(15)", "Page down", show=False),
+    bind("agenda.page_up", "pageup", "page(-1)", "Page up", show=False),
+    bind("agenda.page_down", "pagedown", "page(1)", "Page down", show=False),
+    bind("agenda.top", "home", "edge(0)", "First", show=False),
+    bind("agenda.bottom", "end", "edge(1)", "Last", show=False),
+]
+
+BINDINGS = [
     bind("agenda.done", "d,space", "done", "Done"),
     bind("agenda.reschedule", "s", "reschedule", "Reschedule"),
     bind("agenda.open", "enter", "open", "Open"),

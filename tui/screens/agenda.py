@@ -54,7 +54,7 @@ class TypeFilterScreen(ChoiceScreen):
 
 class AgendaScreen(Screen):
     CSS_PATH = styles.path("agenda.tcss")
-    BINDINGS = agenda_keys.BINDINGS
+    BINDINGS = agenda_keys.MOVE_BINDINGS + agenda_keys.BINDINGS
     AUTO_FOCUS = "AgendaList"
     HELP_TITLE = "Activity agenda"
 
@@ -68,6 +68,7 @@ class AgendaScreen(Screen):
         self.week_mode = False
         self.week_start: date | None = None
         self._owner_set = False
+        self._to_top = False  # a filter changed: start at the first row
 
     def compose(self) -> ComposeResult:
         yield Static(id="agenda-title")
@@ -84,6 +85,15 @@ class AgendaScreen(Screen):
     @property
     def listing(self) -> AgendaList:
         return self.query_one(AgendaList)
+
+    @property
+    def week(self) -> WeekView:
+        return self.query_one(WeekView)
+
+    @property
+    def current(self) -> q.AgendaRow | None:
+        """The activity the keys act on: the one marked on screen (list or week view)."""
+        return self.week.selected if self.week_mode else self.listing.selected
 
     def on_mount(self) -> None:
         self.query_one("#agenda-filter").display = False
@@ -105,6 +115,10 @@ class AgendaScreen(Screen):
             self._owner_set = self.owner_id is not None
         now, tz = store.clock.now(), store.clock.zone
         keep = self.listing.selected.id if self.listing.selected else None
+        if self._to_top:
+            keep, self._to_top = None, False
+            self.listing.cursor = 0
+            self.week.cursor = 0
         groups = await store.read(q.agenda, now=now, tz=tz, owner_id=self.owner_id, types=self.types,
                                   show="all" if self.show_done else "undone", text=self.text)
         self.listing.set_groups(groups, keep_id=keep)
@@ -120,7 +134,8 @@ class AgendaScreen(Screen):
             start = self.week_start or self._monday(now.date())
             days = await store.read(q.week, week_start=start, now=now, tz=tz, owner_id=self.owner_id, types=self.types,
                                     text=self.text)
-            self.query_one(WeekView).show(days, now.date())
+            week_keep = self.week.selected.id if self.week.selected else None
+            self.week.show(days, now.date(), keep_id=week_keep)
             title.append(f"  · week of {start:%d %b %Y}  ([ ] to move)", style="grey70")
         self.query_one("#agenda-title", Static).update(title)
 
@@ -131,7 +146,22 @@ class AgendaScreen(Screen):
     # -- movement and view ------------------------------------------------------------------------
 
     def action_cursor(self, delta: int) -> None:
-        self.listing.move(delta)
+        if self.week_mode:
+            self.week.move(delta)
+        else:
+            self.listing.move(delta)
+
+    def action_page(self, delta: int) -> None:
+        if self.week_mode:
+            self.week.move(delta * 5)
+        else:
+            self.listing.action_page(delta)
+
+    def action_edge(self, end: int) -> None:
+        if self.week_mode:
+            self.week.edge(end)
+        else:
+            self.listing.action_edge(end)
 
     def action_week(self) -> None:
         self.week_mode = not self.week_mode
@@ -144,6 +174,7 @@ class AgendaScreen(Screen):
             return
         start = self.week_start or self._monday(self.store.clock.today())
         self.week_start = start + timedelta(weeks=delta)
+        self.week.cursor = 0
         self.reload()
 
     # -- filters ------------------------------------------------------------------------------------
@@ -153,6 +184,7 @@ class AgendaScreen(Screen):
 
         def chosen(value: Any) -> None:
             self.types = value
+            self._to_top = True
             self.reload()
 
         self.app.push_screen(TypeFilterScreen(types, self.types), chosen)
@@ -167,12 +199,15 @@ class AgendaScreen(Screen):
             if value is not None:
                 self.owner_label, self.owner_id = value
                 self._owner_set = True
+                self._to_top = True
                 self.reload()
 
-        self.app.push_screen(ChoiceScreen("Show activities of", options), chosen)
+        self.app.push_screen(ChoiceScreen("Show activities of", options, current=(self.owner_label, self.owner_id)),
+                             chosen)
 
     def action_toggle_done(self) -> None:
         self.show_done = not self.show_done
+        self._to_top = True
         self.reload()
 
     def action_filter(self) -> None:
@@ -200,7 +235,7 @@ class AgendaScreen(Screen):
     # -- actions --------------------------------------------------------------------------------------
 
     async def action_done(self) -> None:
-        row = self.listing.selected
+        row = self.current
         if row is None:
             return
         await self.store.set_activity_done(row.id, not row.done)
@@ -226,7 +261,7 @@ class AgendaScreen(Screen):
     async def action_reschedule(self) -> None:
         from tui.screens.reschedule import RescheduleScreen
 
-        row = self.listing.selected
+        row = self.current
         if row is None or row.day is None:
             return
         today = self.store.clock.today()
@@ -244,7 +279,7 @@ class AgendaScreen(Screen):
         self.app.push_screen(RescheduleScreen(clean(row.subject), row.day, today), chosen)
 
     def action_open(self) -> None:
-        row = self.listing.selected
+        row = self.current
         if row is None:
             return
         if row.deal_id is not None:
@@ -263,7 +298,7 @@ class AgendaScreen(Screen):
     def action_note(self) -> None:
         from tui.screens.note_editor import NoteEditorScreen
 
-        row = self.listing.selected
+        row = self.current
         if row is None:
             return
         if row.deal_id is None and row.person_id is None and row.org_id is None:
@@ -280,12 +315,12 @@ class AgendaScreen(Screen):
     async def action_edit(self) -> None:
         from tui.screens.forms.activity_form import ActivityForm
 
-        row = self.listing.selected
+        row = self.current
         if row is not None:
             self.app.push_screen(await ActivityForm.load(self.store, row.id))
 
     def action_delete(self) -> None:
-        row = self.listing.selected
+        row = self.current
         if row is None:
             return
 

@@ -336,7 +336,8 @@ class BoardScreen(Screen):
                 self.owner_label, self.owner_filter = value
                 self.reload()
 
-        self.app.push_screen(ChoiceScreen("Show deals of", options), chosen)
+        self.app.push_screen(ChoiceScreen("Show deals of", options, current=(self.owner_label, self.owner_filter)),
+                             chosen)
 
     def action_status_filter(self) -> None:
         def chosen(value: str | None) -> None:

@@ -14,7 +14,7 @@ import styles
 from tui.keymap.lists import BINDINGS as LIST_BINDINGS
 from tui.store.queries import entities as q
 from widgets.status_bar import StatusBar
-from widgets.virtual_table import VirtualTable
+from widgets.virtual_table import Column, VirtualTable
 
 
 
@@ -23,7 +23,7 @@ class EntityListScreen(Screen):
     BINDINGS = LIST_BINDINGS
     TITLE_TEXT = ""
     SORTS: tuple[str, ...] = ("name",)
-    COLUMNS: list[tuple[str, int]] = []
+    COLUMNS: list[Column] = []
 
     def __init__(self) -> None:
         super().__init__()
@@ -62,9 +62,9 @@ class EntityListScreen(Screen):
         ids, rows = await self.fetch()
         keep = self.ids[self.table.cursor] if self.ids and self.table.cursor < len(self.ids) else None
         self.ids = ids
-        self.table.set_rows(rows)
-        if keep in ids:
-            self.table.move_to(ids.index(keep))
+        # the selection stays on the same item when it is still listed, else the first row;
+        # either way it is scrolled into view
+        self.table.set_rows(rows, cursor=ids.index(keep) if keep in ids else 0)
         title = Text.assemble((f" {self.TITLE_TEXT} ", "bold reverse"), f"  {len(ids):,} shown  · sort: {self.sort}")
         if self.text:
             title.append(f"  · filter: {self.text}", style="yellow")

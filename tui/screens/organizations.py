@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from tui.screens.entity_list import EntityListScreen
 from tui.store.queries import entities as q
+from widgets.virtual_table import Column
 
 
 class OrganizationsScreen(EntityListScreen):
     TITLE_TEXT = "Organizations"
     HELP_TITLE = "Organizations"
     SORTS = ("name", "deals", "updated")
-    COLUMNS = [("Name", 0), ("Address", 40), ("People", 7), ("Open deals", 10), ("Owner", 16)]
+    COLUMNS = [Column("Name", 18, 34, 0, flex=True), Column("Address", 20, 60, 1, flex=True),
+               Column("People", 6, 6, 3, align="right"), Column("Open deals", 10, 10, 2, align="right"),
+               Column("Owner", 8, 16, 4)]
 
     async def fetch(self):
         rows = await self.store.read(q.organization_rows, self.text, self.sort)

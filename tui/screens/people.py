@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from tui.screens.entity_list import EntityListScreen
 from tui.store.queries import entities as q
+from widgets.virtual_table import Column
 
 
 class PeopleScreen(EntityListScreen):
     TITLE_TEXT = "People"
     HELP_TITLE = "People"
     SORTS = ("name", "organization", "updated")
-    COLUMNS = [("Name", 0), ("Organization", 26), ("E-mail", 30), ("Phone", 18), ("Owner", 16)]
+    COLUMNS = [Column("Name", 18, 30, 0, flex=True), Column("Organization", 14, 28, 2, flex=True),
+               Column("E-mail", 22, 32, 1), Column("Phone", 14, 17, 3), Column("Owner", 10, 16, 4)]
 
     async def fetch(self):
         rows = await self.store.read(q.person_rows, self.text, self.sort)

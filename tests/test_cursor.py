@@ -1,0 +1,101 @@
+"""The cursor never lies: the selection is visible and every key acts on what is selected."""
+
+from rich.style import Style
+
+from tests.support.env import app_env
+from tests.support.screen import screen_text
+from tests.support.wait import settle
+from tui.screens.agenda import AgendaScreen
+from widgets.virtual_table import VirtualTable
+
+
+def _row_style(table: VirtualTable, index: int) -> Style:
+    """The style of the first visible cell of a data row, as rendered."""
+    y = index + 1 - int(table.scroll_offset.y)
+    strip = table.render_line(y)
+    seg = next(s for s in strip if s.text.strip())
+    return seg.style or Style()
+
+
+async def test_people_and_org_lists_show_the_selected_row_and_header(tmp_path):
+    async with app_env(tmp_path) as env:
+        await env.pilot.press("3")
+        await settle(env)
+        table = env.app.screen.query_one(VirtualTable)
+        await env.pilot.press("j", "j")
+        await settle(env)
+        assert table.cursor == 2
+        assert _row_style(table, 2).reverse
+        assert not _row_style(table, 1).reverse and not _row_style(table, 3).reverse
+        header = next(s for s in table.render_line(0) if s.text.strip())
+        assert header.style.bold
+        assert "▌ " in screen_text(env.app)
+
+
+async def test_org_list_selection_stays_in_view_after_clearing_a_filter(tmp_path):
+    async with app_env(tmp_path, size=(120, 30)) as env:
+        await env.pilot.press("4")
+        await settle(env)
+        screen = env.app.screen
+        table = screen.query_one(VirtualTable)
+        await env.pilot.press("slash", *"gmbh", "enter")
+        await settle(env)
+        await env.pilot.press("j", "j", "j", "j", "j")
+        await settle(env)
+        chosen = screen.ids[table.cursor]
+        screen.query_one("#list-filter").value = ""
+        await settle(env)
+        assert screen.ids[table.cursor] == chosen
+        top = int(table.scroll_offset.y)
+        assert top <= table.cursor < top + table.size.height - 1  # on screen
+        opened = []
+        screen.open = opened.append
+        await env.pilot.press("enter")
+        assert opened == [chosen]
+
+
+async def test_agenda_arrows_home_end_move_the_selection_and_d_marks_it(tmp_path):
+    async with app_env(tmp_path, size=(160, 45)) as env:
+        await env.pilot.press("2")
+        await settle(env)
+        agenda = env.app.screen
+        assert isinstance(agenda, AgendaScreen)
+        first = agenda.current
+        await env.pilot.press("down", "down")
+        await settle(env)
+        second = agenda.current
+        assert second is not None and second.id != first.id
+        await env.pilot.press("end")
+        last = agenda.current
+        await env.pilot.press("home")
+        assert agenda.current.id == first.id and last.id != first.id
+        await env.pilot.press("down")
+        target = agenda.current
+        ids = [line.row.id for line in agenda.listing.lines if line.row]
+        assert target.id == ids[ids.index(first.id) + 1] and agenda.listing.lines[agenda.listing.cursor].row.id == target.id
+        await env.pilot.press("d")
+        await settle(env)
+        await env.store.drain()
+        patched = [r for r in env.sandbox.writes() if r[0] == "PATCH"]
+        assert [r[1] for r in patched] == [f"/api/v2/activities/{target.id}"]
+        assert env.sandbox.state.activities[target.id]["done"] is True
+
+
+async def test_week_view_marks_and_acts_on_the_visible_selection(tmp_path):
+    async with app_env(tmp_path, size=(80, 24)) as env:
+        await env.pilot.press("2", "v")
+        await settle(env)
+        agenda = env.app.screen
+        week = agenda.week
+        assert agenda.week_mode and week.selected is not None
+        await env.pilot.press("j")
+        await settle(env)
+        target = week.selected
+        shown = {r.id for _day, rows in week.days for r in rows}
+        assert target.id in shown
+        assert "▌" in screen_text(env.app)
+        await env.pilot.press("d")
+        await settle(env)
+        await env.store.drain()
+        patched = [r for r in env.sandbox.writes() if r[0] == "PATCH"]
+        assert [r[1] for r in patched] == [f"/api/v2/activities/{target.id}"]
