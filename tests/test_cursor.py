@@ -99,3 +99,76 @@ async def test_week_view_marks_and_acts_on_the_visible_selection(tmp_path):
         await env.store.drain()
         patched = [r for r in env.sandbox.writes() if r[0] == "PATCH"]
         assert [r[1] for r in patched] == [f"/api/v2/activities/{target.id}"]
+
+
+async def test_escape_after_won_and_reopen_returns_to_the_same_card(tmp_path):
+    from tui.screens.deal import DealScreen
+
+    async with app_env(tmp_path) as env:
+        await settle(env)
+        board = env.app.screen
+        board.column.cards.move_cursor(2)
+        opened = board.selected.id
+        await env.pilot.press("enter")
+        await settle(env)
+        assert isinstance(env.app.screen, DealScreen)
+        await env.pilot.press("w")
+        await settle(env)
+        await env.pilot.press("R")
+        await settle(env)
+        await env.pilot.press("escape")
+        await settle(env)
+        assert env.app.screen is board and board.selected.id == opened
+
+
+async def test_confirmations_default_to_the_safe_answer(tmp_path):
+    from tui.screens.dialogs import ConfirmScreen
+    from tui.screens.forms.entity_forms import DealForm
+
+    async with app_env(tmp_path) as env:
+        await settle(env)
+        deal_id = env.app.screen.selected.id
+        env.app.open_deal(deal_id)
+        await settle(env)
+        await env.pilot.press("delete")
+        await settle(env)
+        assert isinstance(env.app.screen, ConfirmScreen)
+        await env.pilot.press("enter")
+        await settle(env)
+        assert deal_id in env.sandbox.state.deals and not env.sandbox.state.deals[deal_id].get("is_deleted")
+        assert await env.store.read(lambda c: c.execute("SELECT 1 FROM deals WHERE id=?", (deal_id,)).fetchone())
+        env.app.push_screen(await DealForm.load(env.store, deal_id))
+        await settle(env)
+        env.app.screen.field("title").input.value = "changed"
+        await env.pilot.press("escape")
+        await settle(env)
+        assert isinstance(env.app.screen, ConfirmScreen)
+        await env.pilot.press("enter")  # keep editing
+        await settle(env)
+        assert isinstance(env.app.screen, DealForm)
+        assert env.app.screen.field("title").input.value == "changed"
+
+
+async def test_date_fields_say_what_a_word_means_and_old_errors_go_while_typing(tmp_path):
+    from tui.screens.forms.activity_form import ActivityForm
+
+    async with app_env(tmp_path) as env:
+        await settle(env)
+        env.app.push_screen(await ActivityForm.load(env.store, None, {"type": "call"}))
+        await settle(env)
+        form = env.app.screen
+        due = form.field("due_date")
+        due.input.value = "next fri"
+        await settle(env)
+        assert "→ Fri 27 Nov 2026 (in 9 days)" in screen_text(env.app)  # frozen today: Wed 18 Nov
+        due.input.value = "24.12."
+        await settle(env)
+        assert "→ Thu 24 Dec 2026" in screen_text(env.app)
+        due.input.value = "someday"
+        form.field("subject").input.value = "Call"
+        await env.pilot.press("ctrl+s")
+        await settle(env)
+        assert "'someday' is not a date" in due.error
+        due.input.value = "fri"
+        await settle(env)
+        assert due.error == "" and "→ Fri 20 Nov 2026" in screen_text(env.app)

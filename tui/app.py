@@ -18,7 +18,7 @@ from tui.keymap import app as app_keys
 from tui.keymap import check_keymap
 from tui.api.errors import ApiError
 from tui.store.db import StoreError
-from tui.store.events import ConflictDetected, DataChanged, EditRejected, StatusChanged, StoreEvent, StoreStatus
+from tui.store.events import ConflictDetected, Created, DataChanged, EditRejected, StatusChanged, StoreEvent, StoreStatus
 
 SECTIONS: dict[str, tuple[str, str, str]] = {
     # mode -> (module:class, title, issue that builds it)
@@ -78,6 +78,14 @@ class DataRefresh(Message):
     def __init__(self, tables: frozenset[str]) -> None:
         super().__init__()
         self.tables = tables
+
+
+class CreatedMessage(Message):
+    """Posted to the screens when a local (negative) id became the server's."""
+
+    def __init__(self, entity: str, local_id: int, server_id: int) -> None:
+        super().__init__()
+        self.entity, self.local_id, self.server_id = entity, local_id, server_id
 
 
 class PipedriveApp(OrderedKeys, App):
@@ -185,6 +193,9 @@ class PipedriveApp(OrderedKeys, App):
         elif isinstance(event, DataChanged):
             for screen in self.screen_stack:
                 screen.post_message(DataRefresh(event.tables))
+        elif isinstance(event, Created):
+            for screen in self.screen_stack:
+                screen.post_message(CreatedMessage(event.entity, event.local_id, event.server_id))
 
     async def _reopen_form(self, event: EditRejected) -> None:
         """A refused field edit reopens its form with Pipedrive's reason next to the field."""
@@ -204,6 +215,10 @@ class PipedriveApp(OrderedKeys, App):
     def action_section(self, name: str) -> None:
         if name in SECTIONS and self.current_mode != name:
             self.switch_mode(name)
+
+    def action_sync(self) -> None:
+        self.store.request_sync()
+        self.notify("Syncing with Pipedrive…", timeout=2)
 
     def action_login(self) -> None:
         if self.store.client is None:
@@ -274,14 +289,6 @@ class PipedriveApp(OrderedKeys, App):
             self.push_screen(cls(org_id))
         else:
             self.notify("The organization screen is not built yet", timeout=3)
-
-    def open_deal_form(self, prefill: dict[str, Any] | None = None) -> None:
-        async def run() -> None:
-            from tui.screens.forms.entity_forms import DealForm
-
-            self.push_screen(await DealForm.load(self.store, None, prefill))
-
-        self.run_worker(run(), exit_on_error=False)
 
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)

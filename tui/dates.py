@@ -1,4 +1,5 @@
-"""Friendly date input: `YYYY-MM-DD`, `today`, `tomorrow`, `+3d`, `-1w`, `fri`, `next fri`.
+"""Friendly date input: `YYYY-MM-DD`, `24.12.` (as cards show dates), `24.12.2026`, `today`,
+`tomorrow`, `+3d`, `-1w`, `fri` (the coming Friday), `next fri` (a week after that).
 
 Used by every form with a date field. `parse_date` raises `ValueError` with a message
 meant to be shown next to the field.
@@ -11,8 +12,9 @@ from datetime import date, timedelta
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _REL = re.compile(r"^([+-])\s*(\d{1,4})\s*([dwm]?)$")
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?(\d{2}|\d{4})?$")
 
-HINT = "use YYYY-MM-DD, today, tomorrow, +3d, +2w, fri or next fri"
+HINT = "use YYYY-MM-DD, 24.12., today, tomorrow, +3d, +2w, fri or next fri"
 
 
 def _weekday(word: str) -> int | None:
@@ -59,12 +61,15 @@ def parse_date(text: str, today: date) -> date:
         month = month % 12 + 1
         day = min(today.day, _days_in_month(year, month))
         return date(year, month, day)
+    m = _DOTTED.match(raw)
+    if m:
+        return _dotted(int(m.group(1)), int(m.group(2)), m.group(3), today, text)
     words = raw.split()
     if len(words) == 2 and words[0] == "next":
         wd = _weekday(words[1])
         if wd is not None:
-            # "next fri": the Friday of next week if today is before Friday, else the coming one
-            return next_weekday(today, wd)
+            # "fri" is the coming Friday; "next fri" always the one a week after it
+            return next_weekday(today, wd) + timedelta(weeks=1)
     if len(words) == 1:
         wd = _weekday(words[0])
         if wd is not None:
@@ -74,6 +79,30 @@ def parse_date(text: str, today: date) -> date:
     except ValueError:
         pass
     raise ValueError(f"'{text.strip()}' is not a date: {HINT}")
+
+
+def _dotted(day: int, month: int, year_text: str | None, today: date, text: str) -> date:
+    """`24.12.` (no year): this year's, unless that was more than a month ago, then next year's."""
+    if year_text is None:
+        year = today.year
+    else:
+        year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        raise ValueError(f"'{text.strip()}' is not a date: {HINT}") from None
+    if year_text is None and found < today - timedelta(days=31):
+        found = date(year + 1, month, day) if not (month == 2 and day == 29) else found
+    return found
+
+
+def describe(day: date, today: date) -> str:
+    """How a parsed date reads next to the field: `Fri 27 Nov 2026 (in 9 days)`."""
+    delta = (day - today).days
+    when = {0: "today", 1: "tomorrow", -1: "yesterday"}.get(delta)
+    if when is None:
+        when = f"in {delta} days" if delta > 0 else f"{-delta} days ago"
+    return f"{day:%a %d %b %Y} ({when})"
 
 
 def parse_time(text: str) -> str | None:

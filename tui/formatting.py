@@ -62,3 +62,20 @@ def ago(when: datetime | None, now: datetime | None = None) -> str:
     if seconds < 86400:
         return f"{seconds // 3600}h ago"
     return f"{seconds // 86400}d ago"
+
+
+def fit_join(parts: list[str], width: int, sep: str = " · ") -> str:
+    """As many parts as fit in `width` cells, then "+N" for the rest (never cut mid-part)."""
+    from rich.cells import cell_len
+
+    shown: list[str] = []
+    for i, part in enumerate(parts):
+        rest = len(parts) - i - 1
+        candidate = sep.join(shown + [part])
+        tail = f" +{rest}" if rest else ""
+        if cell_len(candidate + tail) <= width:
+            shown.append(part)
+            continue
+        more = len(parts) - len(shown)
+        return sep.join(shown) + (f" +{more}" if shown else f"+{more}")
+    return sep.join(shown)

@@ -30,6 +30,21 @@ def due_label(card: DealCard) -> str:
     return f" {day[8:10]}.{day[5:7]}."
 
 
+def status_line(card: DealCard, width: int) -> Text:
+    """The activity mark, its date and the rotting days, shortened to fit: the date goes
+    first, then "rotting" becomes "rot" (the mark's symbol and word stay for NO_COLOR)."""
+    symbol, word, style = MARKS[card.activity]
+    due = due_label(card)
+    days = card.rotten_days
+    variants = [(due, f"  rotting {days}d"), ("", f"  rotting {days}d"), ("", f" rot {days}d")] if card.rotten \
+        else [(due, ""), ("", "")]
+    for date_part, rot_part in variants:
+        text = Text.assemble((f"{symbol} {word}", style), (date_part, "grey62"), (rot_part, "bold red"))
+        if text.cell_len <= width:
+            return text
+    return text
+
+
 def card_lines(card: DealCard, width: int, *, selected: bool, currencies: dict[str, CurrencyRow]) -> list[Text]:
     """CARD_HEIGHT lines, each exactly `width` cells (server text never parsed as markup)."""
     inner = max(4, width - 2)
@@ -53,10 +68,7 @@ def card_lines(card: DealCard, width: int, *, selected: bool, currencies: dict[s
     tail = ("⟳ " if card.pending else "") + owner
     gap = max(1, inner - value.cell_len - len(tail))
     value_line = Text.assemble(value, " " * gap, (tail, "grey70"))
-    symbol, word, style = MARKS[card.activity]
-    status = Text.assemble((f"{symbol} {word}", style), (due_label(card), "grey62"))
-    if card.rotten:
-        status.append(f"  rotting {card.rotten_days}d", style="bold red")
+    status = status_line(card, inner)
     if card.status == "lost" and card.lost_reason:
         status = Text(f"✖ lost: {clean(card.lost_reason)}", style="red")
     elif card.status == "won":

@@ -7,7 +7,10 @@ original when the Input still shows its sanitized form.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
@@ -20,10 +23,12 @@ class FormField(Vertical):
     FormField { height: auto; margin-bottom: 0; }
     FormField Label { color: $text-muted; }
     FormField .error { color: $error; height: auto; }
+    FormField .preview { color: $text-muted; height: auto; }
     FormField.-invalid Input { border: tall $error; }
     """
 
-    def __init__(self, name: str, label: str, value: str = "", *, placeholder: str = "", hint: str = "") -> None:
+    def __init__(self, name: str, label: str, value: str = "", *, placeholder: str = "", hint: str = "",
+                 preview: Callable[[str], str | None] | None = None) -> None:
         super().__init__(id=f"field-{name}", classes="form-field")
         self.field_name = name
         self.label = label
@@ -31,11 +36,32 @@ class FormField(Vertical):
         self.shown = clean(value)
         self.placeholder = placeholder
         self.hint = hint
+        self.preview = preview  # what the typed text means (e.g. the date a word resolves to)
 
     def compose(self) -> ComposeResult:
         yield Label(self.label + (f"  ({self.hint})" if self.hint else ""))
         yield Input(self.shown, placeholder=self.placeholder, id=f"input-{self.field_name}")
+        yield Static("", classes="preview")
         yield Static("", classes="error")
+
+    def on_mount(self) -> None:
+        self._show_preview(self.input.value)
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        # an old error quotes the old value: it goes as soon as the value changes
+        if self.has_class("-invalid"):
+            self.set_error(None)
+        self._show_preview(event.value)
+
+    def _show_preview(self, text: str) -> None:
+        if self.preview is None:
+            return
+        try:
+            shown = self.preview(text) if text.strip() else None
+        except ValueError:
+            shown = None
+        self.query_one(".preview", Static).update(Text(f"→ {shown}") if shown else "")
 
     @property
     def input(self) -> Input:

@@ -10,6 +10,7 @@ BINDINGS = [
     bind("app.help", "question_mark", "help", "Help"),
     bind("app.palette", "ctrl+p", "command_palette", "Commands", show=False),
     bind("app.quit", "q", "quit", "Quit"),
+    bind("app.sync", "r", "sync", "Sync now", show=False),
     bind("app.login", "L", "login", "Log in again", show=False),
     bind("app.conflicts", "exclamation_mark", "conflicts", "Conflicts", show=False),
 ]

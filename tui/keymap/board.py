@@ -24,5 +24,4 @@ BINDINGS = [
     bind("board.status", "s", "status_filter", "Status"),
     bind("board.sort", "S", "sort", "Sort", show=False),
     bind("board.filter", "slash", "filter", "Filter"),
-    bind("board.sync", "r", "sync", "Sync", show=False),
 ]

@@ -254,7 +254,7 @@ class AgendaScreen(Screen):
         if row.person_id:
             prefill["person_id"] = row.person_id
         form = await ActivityForm.load(self.store, None, prefill)
-        form.TITLE = "Schedule the next activity"
+        form.title_text = "Schedule the next activity"
         self.notify("This deal has no other open activity: plan the next one (escape skips)", timeout=4)
         self.app.push_screen(form)
 

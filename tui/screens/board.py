@@ -15,7 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 import styles
-from tui.formatting import clean, compact_money
+from tui.formatting import clean, compact_money, fit_join
 from tui.keymap import board as board_keys
 from tui.screens.dialogs import ChoiceScreen, LostReasonScreen
 from tui.store.queries import board as q
@@ -43,17 +43,18 @@ class StageColumn(Vertical):
         width = max(8, (self.size.width or 30) - 2)
         count = summary.count if summary else 0
 
-        def fmt(values: dict[str, float]) -> str:
+        def fmt(values: dict[str, float], room: int) -> str:
             order = summary.currencies() if summary else []
-            return " · ".join(compact_money(values[c], c, getattr(currencies.get(c), "symbol", None)) for c in order if c in values)
+            parts = [compact_money(values[c], c, getattr(currencies.get(c), "symbol", None)) for c in order if c in values]
+            return fit_join(parts, room)  # every currency counted: what does not fit shows as +N
 
         title = Text(clean(self.stage.name), style="bold")
         line2 = Text(f"{count} deal{'s' if count != 1 else ''}", style="grey70")
         if summary and summary.totals:
-            line2.append(f" · {fmt(summary.totals)}", style="green")
+            line2.append(f" · {fmt(summary.totals, width - line2.cell_len - 3)}", style="green")
         line3 = Text("")
         if weighted_on and summary and summary.weighted:
-            line3 = Text(f"≈ {fmt(summary.weighted)} weighted", style="grey62")
+            line3 = Text(f"≈ {fmt(summary.weighted, width - 2)}", style="grey62")
         for line in (title, line2, line3):
             line.truncate(width, overflow="ellipsis")
             line.no_wrap = True
@@ -101,6 +102,7 @@ class BoardScreen(Screen):
         self._drag_target: Widget | None = None
         self._loaded = False
         self._follow: int | None = None  # deal id the cursor should land on after the next reload
+        self._return_to: int | None = None  # the deal opened from here: the cursor is on it on return
 
     # -- layout -----------------------------------------------------------------------------------
 
@@ -121,7 +123,7 @@ class BoardScreen(Screen):
 
     def on_screen_resume(self) -> None:
         if self._loaded:
-            self.reload()
+            self.reload(back=True)
 
     def on_data_refresh(self, message: Any) -> None:
         if message.tables & {"deals", "activities", "stages", "pipelines", "persons", "organizations", "users"}:
@@ -134,9 +136,14 @@ class BoardScreen(Screen):
         return self.app.store  # type: ignore[attr-defined]
 
     @work(exclusive=True, group="board-reload", exit_on_error=False)
-    async def reload(self) -> None:
+    async def reload(self, back: bool = False) -> None:
         store = self.store
-        keep = self._follow or (self.selected.id if self.selected else None)
+        # while a deal screen was open the board reloaded (a won deal left it, the cursor went
+        # to its neighbour); coming back, the cursor is on the deal that was opened again
+        returning = self._return_to if back else None
+        if back:
+            self._return_to = None
+        keep = self._follow or returning or (self.selected.id if self.selected else None)
         self.pipelines = await store.read(q.pipelines)
         if not self.pipelines:
             self.query_one("#board-title", Static).update(Text("No pipelines yet: waiting for the first sync…", style="grey62"))
@@ -294,6 +301,7 @@ class BoardScreen(Screen):
 
     def action_open(self) -> None:
         if self.selected:
+            self._return_to = self.selected.id
             self.app.open_deal(self.selected.id)  # type: ignore[attr-defined]
 
     def action_note(self) -> None:
@@ -302,17 +310,24 @@ class BoardScreen(Screen):
 
             self.app.push_screen(NoteEditorScreen(deal_id=self.selected.id))
 
-    def action_create(self) -> None:
-        stage = self.stages[self.col] if self.stages else None
-        open_form = getattr(self.app, "open_deal_form", None)
-        if open_form is None:
-            self.notify("Creating deals arrives with the edit forms", timeout=3)
-            return
-        open_form({"pipeline_id": self.pipeline_id, "stage_id": stage.id if stage else None})
+    async def action_create(self) -> None:
+        from tui.screens.forms.entity_forms import DealForm
 
-    def action_sync(self) -> None:
-        self.store.request_sync()
-        self.notify("Syncing…", timeout=2)
+        stage = self.stages[self.col] if self.stages else None
+        form = await DealForm.load(self.store, None, {"pipeline_id": self.pipeline_id,
+                                                      "stage_id": stage.id if stage else None})
+
+        def created(new_id: int | None) -> None:
+            if new_id is not None:
+                self._follow = new_id  # the new deal is selected (tui/app.py follows its server id)
+                self.reload()
+
+        self.app.push_screen(form, created)
+
+    def on_created_message(self, event: Any) -> None:
+        """A create reached Pipedrive: the local id became the server's."""
+        if event.entity == "deal" and self._follow == event.local_id:
+            self._follow = event.server_id
 
     # -- filters ---------------------------------------------------------------------------------------------
 

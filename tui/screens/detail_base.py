@@ -85,7 +85,7 @@ class DetailScreen(Screen):
             for name, title in self.SECTIONS:
                 yield Label(title, classes="section-title", id=f"title-{name}")
                 yield Section(name)
-            yield Label("Notes", classes="section-title")
+            yield Label("Notes", classes="section-title", id="title-notes")
             yield Section("notes")
             yield Static(id="note-preview")
         yield StatusBar()
@@ -117,6 +117,7 @@ class DetailScreen(Screen):
         self.detail = detail
         self.notes = detail.notes
         self.show(detail)
+        self.set_title("notes", "Notes", len(self.notes), f"{sum(n.pinned for n in self.notes)} pinned" if any(n.pinned for n in self.notes) else "")
         self.query_one("#section-notes", Section).fill(
             [(Text.assemble(("📌 " if n.pinned else "   "), ((n.add_time or "")[:10] + "  ", "grey62"),
                             summary(n.content, 70)), ("note", n.id)) for n in self.notes], "No notes yet: press n")
@@ -128,9 +129,22 @@ class DetailScreen(Screen):
     def show(self, detail: Any) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def set_title(self, section: str, title: str, count: int, detail: str = "") -> None:
+        """Section titles say how many items there are, so a box that scrolls never hides any."""
+        text = f"{title} · {count}" + (f" ({detail})" if detail else "")
+        self.query_one(f"#title-{section}", Label).update(text)
+
     def fill_activities(self, activities: list[ActivityRow]) -> None:
+        open_count = sum(not a.done for a in activities)
+        self.set_title("activities", "Activities", len(activities), f"{open_count} open" if activities else "")
         self.query_one("#section-activities", Section).fill(
             [(activity_text(a, self.store.clock.zone), ("activity", a.id)) for a in activities], "No activities: press a to plan one")
+
+    def fill_deals(self, deals: list[Ref]) -> None:
+        by_status = {s: sum(d.extra == s for d in deals) for s in ("open", "won", "lost")}
+        detail = ", ".join(f"{n} {s}" for s, n in by_status.items() if n)
+        self.set_title("deals", "Deals", len(deals), detail)
+        self.query_one("#section-deals", Section).fill(self.deal_rows(deals), "No deals")
 
     @staticmethod
     def deal_rows(deals: list[Ref]) -> list[tuple[Text, tuple[str, int]]]:
@@ -165,6 +179,7 @@ class DetailScreen(Screen):
         target = section.target
         note = next((n for n in self.notes if target and n.id == target[1]), None)
         preview = self.query_one("#note-preview", Static)
+        preview.display = note is not None
         if note is None:
             preview.update("")
             return

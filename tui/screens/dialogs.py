@@ -18,7 +18,8 @@ from tui.formatting import clean
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Yes/no. Enter or y confirms, escape or n cancels."""
+    """Yes/no. The safe answer has focus, so enter keeps things as they are; y (or tab then
+    enter) confirms; escape or n cancels."""
 
     CSS_PATH = styles.path("dialogs.tcss")
     BINDINGS = [Binding("escape,n", "answer(False)", "No"), Binding("y", "answer(True)", "Yes")]
@@ -31,11 +32,11 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Static(Text(self.message), classes="dialog-message")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.yes, variant="error", id="yes")
-                yield Button(self.no, id="no")
+                yield Button(self.no, variant="primary", id="no")
+                yield Button(f"{self.yes} (y)", variant="error", id="yes")
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        self.query_one("#no", Button).focus()
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)

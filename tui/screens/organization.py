@@ -36,9 +36,10 @@ class OrganizationScreen(DetailScreen):
         for name, value in d.custom:
             table.add_row(Text(clean(name)), Text(clean(value)))
         self.query_one("#detail-facts", Static).update(table)
+        self.set_title("people", "People", len(d.people))
         self.query_one("#section-people").fill(
             [(Text.assemble(clean(p.label), (f"  {clean(p.extra)}", "grey62")), ("person", p.id)) for p in d.people], "No people")
-        self.query_one("#section-deals").fill(self.deal_rows(d.deals), "No deals")
+        self.fill_deals(d.deals)
         self.fill_activities(d.activities)
 
     async def entity_form(self):

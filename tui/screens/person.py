@@ -34,8 +34,11 @@ class PersonScreen(DetailScreen):
 
     def show(self, d: PersonDetail) -> None:
         p = d.person
-        self.query_one("#detail-header", Static).update(
-            Text.assemble(("👤 ", ""), (clean(p.get("name")), "bold"), ("  ·  ", "grey62"), clean(d.org.label) if d.org else ""))
+        header = Text.assemble(("👤 ", ""), (clean(p.get("name")), "bold"))
+        if d.org:
+            header.append("  ·  ", style="grey62")
+            header.append(clean(d.org.label))
+        self.query_one("#detail-header", Static).update(header)
         table = Table(box=None, show_header=False, padding=(0, 2))
         table.add_column(style="grey62", no_wrap=True)
         table.add_column()
@@ -48,7 +51,7 @@ class PersonScreen(DetailScreen):
         links = [(Text.assemble(("Organization  ", "grey62"), (clean(d.org.label), "underline"), ("   (O)", "grey50")),
                   ("organization", d.org.id))] if d.org else []
         self.query_one("#section-links").fill(links, "No organization")
-        self.query_one("#section-deals").fill(self.deal_rows(d.deals), "No deals")
+        self.fill_deals(d.deals)
         self.fill_activities(d.activities)
 
     async def entity_form(self):

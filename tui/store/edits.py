@@ -105,6 +105,11 @@ def update(conn: sqlite3.Connection, entity: str, entity_id: int, changes: dict[
         payload["lost_reason"] = changes["lost_reason"]
     if entity == "deal" and "pipeline_id" in payload and "stage_id" in changes:
         payload["stage_id"] = changes["stage_id"]
+    if entity == "deal" and "stage_id" in payload:
+        # a stage of another pipeline: Pipedrive wants the pipeline with it
+        row = conn.execute("SELECT pipeline_id FROM stages WHERE id = ?", (payload["stage_id"],)).fetchone()
+        if row is not None and row[0] != obj.get("pipeline_id"):
+            payload["pipeline_id"] = row[0]
     if not payload:
         return None
     save_server_copy(conn, entity, entity_id, obj)

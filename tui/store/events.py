@@ -58,4 +58,13 @@ class ConflictDetected:
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # name -> (mine, theirs)
 
 
-StoreEvent = DataChanged | StatusChanged | EditRejected | ConflictDetected
+@dataclass(frozen=True)
+class Created:
+    """A create reached Pipedrive: everything that used `local_id` now uses `server_id`."""
+
+    entity: str
+    local_id: int
+    server_id: int
+
+
+StoreEvent = DataChanged | StatusChanged | EditRejected | ConflictDetected | Created

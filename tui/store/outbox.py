@@ -43,7 +43,7 @@ from tui.api.errors import ApiError, AuthError, Blocked, DailyBudgetExhausted, N
 from tui.store import ingest
 from tui.store.db import Database
 from tui.store.edits import table_of, utcnow
-from tui.store.events import ConflictDetected, EditRejected, StoreEvent
+from tui.store.events import ConflictDetected, Created, EditRejected, StoreEvent
 from tui.store.sync import apply_server_objects
 
 RESOURCE = {"deal": "deals", "person": "persons", "organization": "organizations", "activity": "activities"}
@@ -310,6 +310,7 @@ class Pusher:
             else:
                 server = await self.client.create_v2(RESOURCE[entity], payload)
         await self.db.write(ack_create, row, server)
+        self.emit(Created(entity, row["entity_id"], int(server["id"])))
         self.emit_changed(entity, "deals", "persons", "organizations", "activities", "notes")
         return "pushed"
 

@@ -12,6 +12,7 @@ from textual.widgets import Checkbox, Label, Select
 from tui import validation as v
 from tui.formatting import clean
 from tui.screens.forms.base import FormScreen, changed
+from tui.screens.forms.entity_forms import date_preview
 from tui.store.derived import activity_due
 from tui.store.queries.entities import activity_types, entity_data, label_of
 from widgets.entity_picker import EntityPicker
@@ -37,6 +38,7 @@ class ActivityForm(FormScreen):
         self.types = types
         self.clock = clock
         self.prefill = prefill or {}
+        self.title_text: str | None = None  # e.g. "Schedule the next activity"
 
     @classmethod
     async def load(cls, store: Any, activity_id: int | None = None, prefill: dict[str, Any] | None = None) -> "ActivityForm":
@@ -49,7 +51,9 @@ class ActivityForm(FormScreen):
         return cls(data, labels, await store.read(activity_types), store.clock, prefill)
 
     def form_title(self) -> str:
-        return f"Edit activity “{clean(self.data.get('subject'))}”" if self.activity_id else "New activity"
+        if self.activity_id:
+            return f"Edit activity “{clean(self.data.get('subject'))}”"
+        return self.title_text or "New activity"
 
     def fields(self) -> ComposeResult:
         d = {**self.prefill, **self.data}
@@ -63,7 +67,7 @@ class ActivityForm(FormScreen):
         yield Label("Type")
         yield Select([(name, key) for key, name in self.types], value=d.get("type") or "call", allow_blank=False, id="type")
         yield FormField("due_date", "Due date *", local_day or ("today" if not self.activity_id else ""),
-                        hint="YYYY-MM-DD, today, tomorrow, +3d, fri")
+                        hint="YYYY-MM-DD, 24.12., tomorrow, +3d, fri", preview=date_preview(self.clock.today()))
         yield FormField("due_time", "Time (local)", local_time, placeholder="HH:MM, empty = all day")
         yield FormField("duration", "Duration", (d.get("duration") or "")[:5], placeholder="30, 1h or HH:MM")
         yield EntityPicker("deal_id", "Deal", self.searcher("deal"), value=d.get("deal_id"), value_label=self.labels["deal_id"])

@@ -6,13 +6,21 @@ from datetime import date
 from typing import Any
 
 from textual.app import ComposeResult
+from textual.widgets import Label, Select
 
 from tui import validation as v
 from tui.formatting import clean
 from tui.screens.forms.base import FormScreen, changed
+from tui.store.queries.board import stage_choices
 from tui.store.queries.entities import currency_codes, entity_data, label_of
 from widgets.entity_picker import EntityPicker
 from widgets.form_field import FormField
+
+
+def date_preview(today: date):
+    from tui.dates import describe, parse_date
+
+    return lambda text: describe(parse_date(text, today), today)
 
 
 def _num(value: Any) -> str:
@@ -23,8 +31,9 @@ def _num(value: Any) -> str:
 
 class DealForm(FormScreen):
     def __init__(self, data: dict[str, Any] | None, labels: dict[str, str], currencies: set[str], today: date,
-                 prefill: dict[str, Any] | None = None) -> None:
+                 prefill: dict[str, Any] | None = None, stages: list[tuple[str, int]] | None = None) -> None:
         super().__init__()
+        self.stages = stages or []
         self.deal_id = data["id"] if data else None
         self.data = data or {}
         self.labels = labels
@@ -38,7 +47,8 @@ class DealForm(FormScreen):
         base = data or {}
         labels = {k: await store.read(label_of, kind, base.get(k)) for k, kind in
                   (("owner_id", "user"), ("person_id", "person"), ("org_id", "organization"))}
-        return cls(data, labels, await store.read(currency_codes), store.clock.today(), prefill)
+        return cls(data, labels, await store.read(currency_codes), store.clock.today(), prefill,
+                   await store.read(stage_choices))
 
     def form_title(self) -> str:
         return f"Edit deal “{clean(self.data.get('title'))}”" if self.deal_id else "New deal"
@@ -46,13 +56,18 @@ class DealForm(FormScreen):
     def fields(self) -> ComposeResult:
         d = self.data
         yield FormField("title", "Title *", d.get("title") or "")
+        stage = d.get("stage_id") or self.prefill.get("stage_id")
+        if self.stages and (d.get("status") or "open") == "open":
+            yield Label("Pipeline › stage")
+            yield Select(self.stages, value=stage if stage in {v for _l, v in self.stages} else self.stages[0][1],
+                         allow_blank=False, id="stage")
         yield FormField("value", "Value", _num(d.get("value")), placeholder="e.g. 12500")
         yield FormField("currency", "Currency", d.get("currency") or "", placeholder="EUR")
         yield EntityPicker("owner_id", "Owner", self.searcher("user"), value=d.get("owner_id"), value_label=self.labels["owner_id"])
         yield EntityPicker("person_id", "Person", self.searcher("person"), value=d.get("person_id"), value_label=self.labels["person_id"])
         yield EntityPicker("org_id", "Organization", self.searcher("organization"), value=d.get("org_id"), value_label=self.labels["org_id"])
         yield FormField("expected_close_date", "Expected close date", d.get("expected_close_date") or "",
-                        hint="YYYY-MM-DD, today, +3d, next fri")
+                        hint="YYYY-MM-DD, 24.12., +3d, next fri", preview=date_preview(self.today))
         yield FormField("probability", "Probability %", _num(d.get("probability")), placeholder="0-100")
 
     async def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
@@ -72,15 +87,24 @@ class DealForm(FormScreen):
                 out[name] = value
         for name in ("owner_id", "person_id", "org_id"):
             out[name] = self.picker(name).value
+        if self.query("#stage"):
+            out["stage_id"] = self.query_one("#stage", Select).value
         if out.get("value") is None:
             out["value"] = 0 if not self.deal_id else self.data.get("value")
         if not out.get("currency"):
             out.pop("currency", None)
         return out, errors
 
+    def snapshot(self) -> dict[str, Any]:
+        snap = super().snapshot()
+        if self.query("#stage"):
+            snap["stage_id"] = self.query_one("#stage", Select).value
+        return snap
+
     async def save(self, changes: dict[str, Any]) -> int | None:
         if self.deal_id is None:
             fields = {k: val for k, val in {**self.prefill, **changes}.items() if val is not None}
+            fields.pop("pipeline_id", None)  # follows the stage
             new_id = await self.store.create_entity("deal", fields)
             self.notify(f"Deal “{clean(changes['title'])}” created", timeout=2, markup=False)
             return new_id

@@ -158,11 +158,18 @@ def sort_cards(cards: list[DealCard], sort: str) -> None:
     """In place. urgency = Pipedrive's default: overdue, today, later (by due), none; ties newest first."""
     cards.sort(key=lambda c: c.add_time or "", reverse=True)  # stable: newest first within ties
     if sort == "value":
-        cards.sort(key=lambda c: c.value, reverse=True)
+        # amounts in different currencies are not comparable (Pipedrive's API gives no rates):
+        # the pipeline's most used currency first, each by value
+        used: dict[str | None, int] = {}
+        for c in cards:
+            used[c.currency] = used.get(c.currency, 0) + 1
+        cards.sort(key=lambda c: (-used[c.currency], c.currency or "", -c.value))
     elif sort == "close_date":
         cards.sort(key=lambda c: c.expected_close_date or "9999-99-99")
     elif sort == "updated":
         cards.sort(key=lambda c: c.update_time or "", reverse=True)
+    elif sort == "value":
+        pass
     else:
         cards.sort(key=lambda c: (c.activity.urgency, c.next_due or ""))
 
@@ -216,3 +223,10 @@ def deal_stage(conn: sqlite3.Connection, deal_id: int) -> tuple[int | None, str 
     """(stage_id, status, title) of one deal."""
     r = conn.execute("SELECT stage_id, status, title FROM deals WHERE id = ?", (deal_id,)).fetchone()
     return (r[0], r[1], r[2]) if r else (None, None, None)
+
+
+def stage_choices(conn: sqlite3.Connection) -> list[tuple[str, int]]:
+    """Every stage as "Pipeline › Stage", pipelines and stages in their order (for forms)."""
+    return [(f"{r[0]} › {r[1]}", r[2]) for r in conn.execute(
+        """SELECT p.name, s.name, s.id FROM stages s JOIN pipelines p ON p.id = s.pipeline_id
+            WHERE s.is_deleted = 0 AND p.is_deleted = 0 ORDER BY p.order_nr, p.id, s.order_nr, s.id""")]
