@@ -17,7 +17,7 @@ DEAL_KEYS = {"id", "title", "creator_user_id", "owner_id", "value", "currency", 
              "stage_id", "status", "probability", "add_time", "update_time", "stage_change_time", "close_time",
              "won_time", "lost_time", "local_won_date", "local_lost_date", "local_close_date", "expected_close_date",
              "lost_reason", "is_archived", "archive_time", "is_deleted", "visible_to", "label_ids", "origin",
-             "origin_id", "channel", "channel_id", "acv", "arr", "mrr", "custom_fields"}
+             "origin_id", "channel", "channel_id", "acv", "arr", "mrr", "source_lead_id", "custom_fields"}
 PERSON_KEYS = {"id", "name", "first_name", "last_name", "owner_id", "org_id", "add_time", "update_time", "emails",
                "phones", "is_deleted", "visible_to", "label_ids", "picture_id", "custom_fields"}
 ORG_KEYS = {"id", "name", "owner_id", "add_time", "update_time", "address", "is_deleted", "visible_to", "label_ids",

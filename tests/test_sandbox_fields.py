@@ -144,3 +144,12 @@ def test_demo_extras_fill_every_type_with_valid_values():
     # the extras come from their own random stream: the rest of the data is unchanged
     assert [d["title"] for d in sb.state.deals.values()] == [d["title"] for d in plain.state.deals.values()]
     assert {n: a for n, a in sb.state.activities.items() if n in plain.state.activities} == plain.state.activities
+
+
+def test_field_namespaces_per_entity(sb):
+    assert "ui_visibility" in ok(sb, "GET", "/api/v2/productFields", {"include_fields": "ui_visibility"})["data"][0]
+    assert call(sb, "GET", "/api/v2/productFields", {"include_fields": "required_fields"})[0] == 400
+    person = ok(sb, "GET", "/api/v2/personFields", {"include_fields": "important_fields"})["data"][0]
+    assert "important_fields" in person and "description" not in person
+    options = next(f for f in ok(sb, "GET", "/api/v2/dealFields")["data"] if f["field_type"] == "set")["options"]
+    assert set(options[0]) == {"id", "label", "color", "add_time", "update_time"}

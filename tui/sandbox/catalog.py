@@ -100,6 +100,12 @@ def field_schema(entity: str) -> list[Obj]:
         out.append(make_field(fid, fcode, name, kind, options=options))
     for n, (name, kind, options) in enumerate(custom):
         out.append(make_field(first_id + n, code(entity, name), name, kind, options=options))
+    for f in out:
+        for o in f["options"] or []:  # the spec's option keys (color, add_time, update_time: nullable)
+            o.setdefault("color", None)
+            o.update(add_time=None, update_time=None)
+        if entity != "deal":  # only the dealFields schema has a description
+            f.pop("description")
     return out
 
 

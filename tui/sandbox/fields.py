@@ -93,14 +93,14 @@ def field_out(f: Obj, include: set[str]) -> Obj:
     return out
 
 
-def include_namespaces(q: dict[str, str]) -> set[str]:
+def include_namespaces(q: dict[str, str], allowed: tuple[str, ...] = tuple(UI)) -> set[str]:
     raw = q.get("include_fields")
     if not raw:
         return set()
     names = {x.strip() for x in raw.split(",") if x.strip()}
-    unknown = names - set(UI)
+    unknown = names - set(allowed)
     if unknown:
-        raise v.bad(f"Validation failed: include_fields: Invalid enum value. Expected {' | '.join(UI)}, "
+        raise v.bad(f"Validation failed: include_fields: Invalid enum value. Expected {' | '.join(allowed)}, "
                     f"received '{sorted(unknown)[0]}'")
     return names
 

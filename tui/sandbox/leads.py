@@ -249,8 +249,7 @@ def _finish(st: State, job: Obj, now: str) -> None:
     if lead.get("value"):
         body.update(value=lead["value"]["amount"], currency=lead["value"]["currency"])
     deal = v2.create_deal(st, {k: val for k, val in body.items() if val is not None}, now, job["user_id"])
-    deal["origin"] = "Lead"
-    deal["_source_lead_id"] = lead["id"]
+    deal["source_lead_id"] = lead["id"]
     flow.note_event(st, deal, "lead_converted", lead["id"], now, job["user_id"])
     stamp = datetime.fromisoformat(now.replace("Z", "+00:00"))
     for note in st.notes.values():

@@ -57,6 +57,8 @@ def present(st: State, entity: str, items: list[Obj], q: Query) -> list[Obj]:
     out = []
     for item in items:
         obj = strip(item)
+        if entity == "deal":
+            obj.setdefault("source_lead_id", None)
         if cdefs is not None:
             obj["custom_fields"] = fields.present_custom(st, entity, item.get("custom_fields"), q, cdefs)
         out.append(obj)
@@ -127,6 +129,6 @@ def _computed(st: State, entity: str, items: list[Obj], names: list[str]) -> dic
         "first_won_time": lambda i: i.get("_first_won_time") or i.get("won_time"),
         "products_count": lambda i: sum(1 for p in st.deal_products.values() if p["deal_id"] == i["id"]),
         "participants_count": lambda i: 1 if i.get("person_id") else 0,
-        "source_lead_id": lambda i: i.get("_source_lead_id"),
+        "source_lead_id": lambda i: i.get("source_lead_id"),
     }
     return {n: table[n] for n in names}

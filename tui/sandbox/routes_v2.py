@@ -42,9 +42,14 @@ def _item_search(c: Ctx) -> tuple[Any, Any]:
     return data, extra
 
 
+def _namespaces(c: Ctx, attr: str) -> set[str]:
+    allowed = ("ui_visibility",) if attr == "product_fields" else tuple(fields.UI)
+    return fields.include_namespaces(c.query, allowed)
+
+
 def _fields(attr: str) -> Any:
     def handler(c: Ctx) -> tuple[Any, Any]:
-        include = fields.include_namespaces(c.query)
+        include = _namespaces(c, attr)
         items = [fields.field_out(f, include) for f in getattr(c.st, attr)]
         return paging.offset(items, c.query)
     return handler
@@ -52,7 +57,7 @@ def _fields(attr: str) -> Any:
 
 def _field(attr: str) -> Any:
     def handler(c: Ctx) -> tuple[Any, Any]:
-        include = fields.include_namespaces(c.query)
+        include = _namespaces(c, attr)
         for f in getattr(c.st, attr):
             if f["field_code"] == c.params[0]:
                 return fields.field_out(f, include), None

@@ -99,12 +99,14 @@ def _ref(coll: dict[Any, Obj], key: Any, extra: tuple[str, ...] = ()) -> Obj | N
     return ref
 
 
-def deal_item(st: State, d: Obj, includes: set[str] = frozenset(), custom: list[str] = (), notes: list[str] = ()) -> Obj:
+def deal_item(st: State, d: Obj, includes: set[str] = frozenset(), custom: list[str] = (), notes: list[str] = (),
+              org_address: bool = True) -> Obj:
     stage = st.stages.get(d.get("stage_id") or -1)
     item = {"id": d["id"], "type": "deal", "title": d["title"], "value": d["value"], "currency": d["currency"],
             "status": d["status"], "visible_to": d["visible_to"], "owner": {"id": d["owner_id"]},
             "stage": {"id": stage["id"], "name": stage["name"]} if stage else None,
-            "person": _ref(st.persons, d.get("person_id")), "organization": _ref(st.organizations, d.get("org_id"), ("address",)),
+            "person": _ref(st.persons, d.get("person_id")),
+            "organization": _ref(st.organizations, d.get("org_id"), ("address",) if org_address else ()),
             "custom_fields": list(custom), "notes": list(notes), "is_archived": bool(d.get("is_archived"))}
     if "deal.cc_email" in includes:
         item["cc_email"] = f"{st.company.get('company_domain')}+deal{d['id']}@pipedrivemail.com"
@@ -150,7 +152,7 @@ def search_items(st: State, q: Query, types: list[str], *, endpoint: str | None 
                     or (org_id is not None and d.get("org_id") != org_id) or (status and d["status"] != status):
                 continue
             consider("deal", d, [d["title"]] if use("deal", "title") else [],
-                     lambda o, c, n: deal_item(st, o, includes, c, n))
+                     lambda o, c, n: deal_item(st, o, includes, c, n, org_address=endpoint == "itemSearch"))
     if "person" in types:
         for p in st.persons.values():
             if p.get("is_deleted") or (org_id is not None and p.get("org_id") != org_id):
@@ -161,7 +163,8 @@ def search_items(st: State, q: Query, types: list[str], *, endpoint: str | None 
             consider("person", p, texts, lambda o, c, n, emails=emails, phones=phones: {
                 "id": o["id"], "type": "person", "name": o["name"], "phones": phones, "emails": emails,
                 "visible_to": o["visible_to"], "owner": {"id": o["owner_id"]},
-                "organization": _ref(st.organizations, o.get("org_id"), ("address",)), "custom_fields": c, "notes": n,
+                "organization": _ref(st.organizations, o.get("org_id"), ("address",) if endpoint == "itemSearch" else ()),
+                "custom_fields": c, "notes": n,
                 **({"picture": None} if "person.picture" in includes else {})})
     if "organization" in types:
         for o in st.organizations.values():

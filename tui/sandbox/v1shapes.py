@@ -120,7 +120,8 @@ def organization(st: State, o: Obj) -> Obj:
         "label_ids": list(o.get("label_ids") or []), "owner_name": _name(st.users, o.get("owner_id")), "cc_email": None,
         "address": addr.get("value"),
     }
-    for part in ("subpremise", "street_number", "route", "sublocality", "locality", "country", "postal_code"):
+    for part in ("subpremise", "street_number", "route", "sublocality", "locality", "admin_area_level_1",
+                 "admin_area_level_2", "country", "postal_code"):
         out[f"address_{part}"] = addr.get(part)
     out["address_formatted_address"] = addr.get("formatted_address") or addr.get("value")
     for key in ("email_messages_count", "people_count", "activities_count", "done_activities_count",

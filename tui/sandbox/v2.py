@@ -273,7 +273,7 @@ def create_deal(st: State, body: dict[str, Any], now: str, actor: int | None = N
         "local_won_date": None, "local_lost_date": None, "local_close_date": None, "expected_close_date": None,
         "lost_reason": None, "is_archived": False, "archive_time": None, "is_deleted": False, "visible_to": 3,
         "label_ids": [], "origin": "API", "origin_id": None, "channel": None, "channel_id": None,
-        "acv": None, "arr": None, "mrr": None, "custom_fields": {},
+        "acv": None, "arr": None, "mrr": None, "source_lead_id": None, "custom_fields": {},
     }
     status = body.get("status", "open")
     first_pass = {k: val for k, val in body.items() if k not in ("status", "won_time", "lost_time", "close_time")}
