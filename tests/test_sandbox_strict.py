@@ -150,6 +150,9 @@ def test_documented_parameters_are_honoured(base):
     refused(base, "GET", f"/api/v2/deals/{deal['id']}", {"custom_fields": "nope"})
     refused(base, "GET", f"/api/v2/deals/{deal['id']}", {"include_option_labels": "yes"})
     refused(base, "GET", "/api/v2/deals", {"filter_id": 999})
+    # include_labels is documented but not modelled: refused rather than ignored (false is a no-op)
+    assert "include_labels" in refused(base, "GET", "/api/v2/persons", {"include_labels": "true"})
+    assert ok(base, "GET", "/api/v2/persons", {"include_labels": "false", "limit": 1})["data"]
 
 
 # -- 1d activity times ------------------------------------------------------------------------

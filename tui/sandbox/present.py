@@ -53,6 +53,9 @@ def strip(obj: Obj) -> Obj:
 
 def present(st: State, entity: str, items: list[Obj], q: Query) -> list[Obj]:
     extra = includes(entity, q)
+    if fields.bool_param(q, "include_labels"):
+        raise v.bad("include_labels=true is not supported by the sandbox (label objects are not modelled); "
+                    "read the labels from the fields API")
     cdefs = fields.custom_defs(st, entity) if entity in fields.ENTITY_FIELDS else None
     out = []
     for item in items:
