@@ -270,4 +270,4 @@ def create_filter(st: State, body: dict[str, Any], now: str) -> Obj:
                        "active_flag": True, "type": body["type"], "temporary_flag": None, "user_id": st.me_id,
                        "add_time": to_v1(now), "update_time": to_v1(now), "visible_to": "1", "last_used_time": None,
                        "custom_view_id": None, "conditions": conditions}
-    return out(st.filters[fid], True)
+    return out(st.filters[fid], True, True)

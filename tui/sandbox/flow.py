@@ -1,5 +1,5 @@
 """Deal history: every write the sandbox receives is recorded per deal (field changes with
-old/new values, stage moves, won/lost, products), and served as v1's
+old/new values, stage moves, won/lost, values following products), and served as v1's
 GET /deals/{id}/changelog (cursor-paged field changes) and GET /deals/{id}/flow (a mixed feed
 of dealChange, activity and note items, newest first, with related_objects).
 
@@ -81,14 +81,6 @@ def record(st: State, before: Obj | None, after: Obj, when: str, user_id: int) -
     for code in sorted(set(old_cf) | set(new_cf)):
         if old_cf.get(code) != new_cf.get(code):
             _add(st, after["id"], code, old_cf.get(code), new_cf.get(code), when, user_id, custom=True)
-
-
-def note_event(st: State, deal: Obj | None, key: str, detail: str, when: str, user_id: int) -> None:
-    """Non-field events worth a changelog line (products added/removed, a lead converted)."""
-    if deal is None:
-        return
-    ensure_history(st, deal)
-    _add(st, deal["id"], key, None, detail, when, user_id)
 
 
 def _raw(val: Any) -> Any:

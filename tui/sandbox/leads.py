@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from tui.sandbox import filters, flow, paging
+from tui.sandbox import filters, paging
 from tui.sandbox import validate as v
 from tui.sandbox.state import Obj, State, iso_ms, parse_rfc3339, rfc3339
 
@@ -250,7 +250,6 @@ def _finish(st: State, job: Obj, now: str) -> None:
         body.update(value=lead["value"]["amount"], currency=lead["value"]["currency"])
     deal = v2.create_deal(st, {k: val for k, val in body.items() if val is not None}, now, job["user_id"])
     deal["source_lead_id"] = lead["id"]
-    flow.note_event(st, deal, "lead_converted", lead["id"], now, job["user_id"])
     stamp = datetime.fromisoformat(now.replace("Z", "+00:00"))
     for note in st.notes.values():
         if note.get("lead_id") == lead["id"]:

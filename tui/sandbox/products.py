@@ -212,7 +212,6 @@ def add_line(st: State, deal_id: int, body: dict[str, Any], now: str, user_id: i
     dp["sum"] = line_sum(dp)
     st.deal_products[dp["id"]] = dp
     _same_tax_method(st, deal_id, dp, now)
-    flow.note_event(st, deal, "product_added", f"{dp['name']} x {dp['quantity']}", now, user_id)
     sync_deal_value(st, deal, now, user_id)
     return dp
 
@@ -250,7 +249,6 @@ def delete_line(st: State, deal_id: int, line_id: int, now: str, user_id: int) -
     deal = _live_deal(st, deal_id)
     dp = _line(st, deal_id, line_id)
     del st.deal_products[line_id]
-    flow.note_event(st, deal, "product_removed", dp["name"], now, user_id)
     remaining = of_deal(st, deal_id)
     if remaining:
         sync_deal_value(st, deal, now, user_id)
