@@ -239,3 +239,14 @@ def test_note_bodies_take_the_spec_keys(sb):
     refused(sb, "POST", "/api/v1/notes", body={"content": "x", "lead_id": "not-a-lead"})
     refused(sb, "POST", "/api/v1/notes", body={"content": "x", "deal_id": 1, "add_time": "yesterday"})
     refused(sb, "POST", "/api/v1/notes", body={"content": "x", "deal_id": 1, "colour": "red"})
+
+
+def test_person_names_either_whole_or_split(sb):
+    made = ok(sb, "POST", "/api/v2/persons", body={"first_name": "Ada", "last_name": "Lovelace"})["data"]
+    assert (made["name"], made["first_name"], made["last_name"]) == ("Ada Lovelace", "Ada", "Lovelace")
+    renamed = ok(sb, "PATCH", f"/api/v2/persons/{made['id']}", body={"name": "Ada King"})["data"]
+    assert (renamed["first_name"], renamed["last_name"]) == ("Ada", "King")
+    refused(sb, "POST", "/api/v2/persons", body={"first_name": "", "last_name": ""})
+    refused(sb, "POST", "/api/v2/persons", body={"first_name": "Ada"})
+    refused(sb, "POST", "/api/v2/persons", body={"name": "Ada", "first_name": "Ada", "last_name": "L"})
+    assert "Contact Sync" in refused(sb, "POST", "/api/v2/persons", body={"name": "x", "job_title": "CTO"}, status=403)

@@ -7,8 +7,13 @@ from typing import Any
 from tui.sandbox import fields
 from tui.sandbox import validate as v
 from tui.sandbox.state import Obj, State
-from tui.sandbox.v2 import (ADDRESS_KEYS, CONTACT_SYNC, ORG_KEYS, PERSON_KEYS, Query, _check_address, _labels, _visible,
-                            check_refs, get_live, int_param, listing, live)
+from tui.sandbox.v2 import ADDRESS_KEYS, Query, _check_address, _labels, _visible, check_refs, get_live, int_param, listing, live
+
+PERSON_KEYS = {"name", "owner_id", "org_id", "emails", "phones", "visible_to", "label_ids", "custom_fields",
+               "marketing_status", "first_name", "last_name"}
+CONTACT_SYNC = {"postal_address", "notes", "im", "birthday", "job_title"}
+ORG_KEYS = {"name", "owner_id", "address", "visible_to", "label_ids", "custom_fields", "website", "linkedin",
+            "industry", "annual_revenue", "employee_count"}
 
 
 def _normalise_contacts(values: list[Obj] | None) -> list[Obj]:
@@ -24,7 +29,18 @@ def _check_person(st: State, body: dict[str, Any], *, create: bool) -> None:
     if gated:
         raise v.ApiFailure(403, f"{gated[0]} can only be written when the company has Contact Sync enabled")
     v.unknown_keys(body, PERSON_KEYS)
-    v.opt_str(body, "name", required=create or "name" in body)
+    split = "first_name" in body or "last_name" in body
+    if split:  # the migration guide: either name, or first_name and last_name (not both empty)
+        for key in ("first_name", "last_name"):
+            v.opt_str(body, key, required=True, allow_empty=True)
+        if "name" in body:
+            raise v.bad("Validation failed: send either name or first_name and last_name")
+        if not (body["first_name"].strip() or body["last_name"].strip()):
+            raise v.bad("Validation failed: first_name and last_name cannot both be empty")
+    else:
+        v.opt_str(body, "name", required=create or "name" in body)
+    if body.get("marketing_status") is not None:
+        raise v.ApiFailure(403, "marketing_status can only be written when the company has the Campaigns app")
     for key in ("owner_id", "org_id", "visible_to"):
         v.opt_int(body, key)
     _visible(body)
@@ -34,12 +50,20 @@ def _check_person(st: State, body: dict[str, Any], *, create: bool) -> None:
     check_refs(st, body)
 
 
+def _names(body: dict[str, Any]) -> tuple[str, str, str | None]:
+    if "first_name" in body:
+        first, last = body["first_name"].strip(), body["last_name"].strip()
+        return f"{first} {last}".strip(), first, last or None
+    name = body["name"].strip()
+    first, _, last = name.partition(" ")
+    return name, first, last or None
+
+
 def create_person(st: State, body: dict[str, Any], now: str) -> Obj:
     _check_person(st, body, create=True)
     custom = fields.check_custom(st, "person", body.get("custom_fields"))
-    name = body["name"].strip()
-    first, _, last = name.partition(" ")
-    person: Obj = {"id": st.new_id("persons"), "name": name, "first_name": first, "last_name": last or None,
+    name, first, last = _names(body)
+    person: Obj = {"id": st.new_id("persons"), "name": name, "first_name": first, "last_name": last,
                    "owner_id": body.get("owner_id", st.me_id), "org_id": body.get("org_id"), "add_time": now,
                    "update_time": now, "emails": _normalise_contacts(body.get("emails")),
                    "phones": _normalise_contacts(body.get("phones")), "is_deleted": False,
@@ -57,9 +81,9 @@ def update_person(st: State, person_id: int, body: dict[str, Any], now: str) -> 
     for key in ("emails", "phones"):
         if key in body:
             body[key] = _normalise_contacts(body[key])
-    if "name" in body:
-        first, _, last = body["name"].strip().partition(" ")
-        body.update(name=body["name"].strip(), first_name=first, last_name=last or None)
+    if "name" in body or "first_name" in body:
+        name, first, last = _names(body)
+        body.update(name=name, first_name=first, last_name=last)
     person.update(body)
     person.setdefault("custom_fields", {}).update(custom)
     person["update_time"] = now

@@ -11,11 +11,10 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from tui.sandbox import validate as v
-from tui.sandbox.state import Obj, State
+from tui.sandbox.state import State
 
 Handler = Callable[["Ctx"], tuple[Any, Any]]
 
@@ -39,7 +38,6 @@ class Ctx:
     body: Any
     params: tuple[str, ...]
     opts: Options = field(default_factory=Options)
-    when: datetime | None = None
 
     def id(self, i: int = 0) -> int:
         return int(self.params[i])
@@ -145,7 +143,7 @@ def check_params(route: Route, query: dict[str, str]) -> None:
 
 
 def dispatch(st: State, method: str, path: str, query: dict[str, str], body: Any, now: str,
-             opts: Options | None = None, when: datetime | None = None) -> tuple[int, Any, Any, Any, str | None, int]:
+             opts: Options | None = None) -> tuple[int, Any, Any, Any, str | None, int]:
     """(status, data, additional_data, related_objects, route template, token cost) — raises ApiFailure."""
     route, params, allowed = match(method, path)
     if route is None:
@@ -153,7 +151,7 @@ def dispatch(st: State, method: str, path: str, query: dict[str, str], body: Any
             raise v.ApiFailure(405, f"Method {method} not allowed for {normalise(path)}")
         raise v.ApiFailure(404, f"Unknown route {normalise(path)}")
     check_params(route, query)
-    ctx = Ctx(st=st, now=now, query=query, body=body, params=params, opts=opts or Options(), when=when)
+    ctx = Ctx(st=st, now=now, query=query, body=body, params=params, opts=opts or Options())
     result = route.fn(ctx)
     data, extra = result[0], result[1]
     related = result[2] if len(result) > 2 else None
@@ -163,10 +161,3 @@ def dispatch(st: State, method: str, path: str, query: dict[str, str], body: Any
 def cost_of(method: str, path: str) -> int:
     route, _, _ = match(method, path)
     return route.cost if route else 0
-
-
-def listed(result: tuple[list[Obj], Any]) -> tuple[Any, Any]:
-    import copy
-
-    items, extra = result
-    return [copy.deepcopy(i) for i in items], extra

@@ -68,7 +68,6 @@ def _field(attr: str) -> Any:
 def table() -> Table:
     t = Table()
     add = t.add
-    st = lambda c: c.st  # noqa: E731
 
     # deals
     deal_list = f"filter_id ids owner_id person_id org_id pipeline_id stage_id status updated_since updated_until {LIST} "
@@ -77,7 +76,7 @@ def table() -> Table:
         deal_list + "include_fields custom_fields")
     add("GET", "/api/v2/deals", lambda c: _page(c, "deal", v2.list_deals(c.st, c.query, c.now)), 10,
         deal_list + ENTITY_GET)
-    add("POST", "/api/v2/deals", lambda c: _entity(c, "deal", v2.create_deal(st(c), c.json(), c.now)), 5)
+    add("POST", "/api/v2/deals", lambda c: _entity(c, "deal", v2.create_deal(c.st, c.json(), c.now)), 5)
     add("GET", "/api/v2/deals/{id}", lambda c: _entity(c, "deal", v2.get_live(c.st.deals, c.id(), "Deal")), 1, ENTITY_GET)
     add("PATCH", "/api/v2/deals/{id}", lambda c: _entity(c, "deal", v2.update_deal(c.st, c.id(), c.json(), c.now)), 5)
     add("DELETE", "/api/v2/deals/{id}", lambda c: (v2.delete_deal(c.st, c.id(), c.now), None), 3)

@@ -18,14 +18,6 @@ DEAL_KEYS = {"title", "owner_id", "person_id", "org_id", "pipeline_id", "stage_i
 DEAL_READ_ONLY = {"id", "creator_user_id", "add_time", "update_time", "stage_change_time", "local_won_date",
                   "local_lost_date", "local_close_date", "origin", "origin_id", "channel", "channel_id", "acv", "arr", "mrr",
                   "source_lead_id"}
-PERSON_KEYS = {"name", "owner_id", "org_id", "emails", "phones", "visible_to", "label_ids", "custom_fields",
-               "marketing_status", "first_name", "last_name"}
-CONTACT_SYNC = {"postal_address", "notes", "im", "birthday", "job_title"}
-ORG_KEYS = {"name", "owner_id", "address", "visible_to", "label_ids", "custom_fields", "website", "linkedin",
-            "industry", "annual_revenue", "employee_count"}
-ACTIVITY_KEYS = {"subject", "type", "owner_id", "deal_id", "lead_id", "person_id", "org_id", "project_id", "due_date",
-                 "due_time", "duration", "busy", "done", "location", "participants", "attendees",
-                 "public_description", "priority", "note"}
 ADDRESS_KEYS = ("value", "country", "admin_area_level_1", "admin_area_level_2", "locality", "sublocality", "route",
                 "street_number", "subpremise", "postal_code")
 
