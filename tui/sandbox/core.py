@@ -2,42 +2,83 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from tui.sandbox import v2
+from tui.sandbox import flow, leads, present, v2
 from tui.sandbox.faults import Faults, Injection
 from tui.sandbox.generator import generate
-from tui.sandbox.router import Counters, RateWindow, Response, cost_of, dispatch, error_body
+from tui.sandbox.limits import GROWTH_BURST, SEARCH_BURST, RateWindow
+from tui.sandbox.router import Counters, Options, Response, dispatch, error_body, match
 from tui.sandbox.state import ServerClock, State, rfc3339
 from tui.sandbox.v1 import v1time_now
 from tui.sandbox.validate import ApiFailure
 
 ENTITY_COLLECTION = {"deal": "deals", "person": "persons", "organization": "organizations",
-                     "activity": "activities", "note": "notes"}
+                     "activity": "activities", "note": "notes", "product": "products", "lead": "leads"}
+_DEFAULT: Any = object()
 
 
 class Sandbox:
+    """A Pipedrive account in memory.
+
+    growth_burst_limits: Pipedrive's Growth-plan burst limits, 40 requests per 2 s (OAuth
+    tokens 4x that) and 10 per 2 s on the search endpoints, with x-ratelimit-* headers and
+    429 + Retry-After. Off by default: the app's snapshots show the rate-limit headers.
+    burst_limit / search_burst_limit: explicit windows (override the above; 0 or None = off).
+    daily_budget: tokens per day (None = unlimited).
+    oauth_tokens: access tokens accepted as `Authorization: Bearer` (the personal token is only
+    ever accepted in `x-api-token`).
+    demo_extras: also generate products on every fourth deal, demo values for every custom
+    field type and notes/activities on leads (off by default: the app's detail screens and
+    agenda would show them, and its tests edit values of deals that would have products).
+    conversion_polls / conversion_seconds: when a lead conversion finishes (see leads.py).
+    hms_times: activities' due_time and duration as HH:MM:SS, as the v2 spec answers them
+    (off by default: the app's tests read HH:MM from the sandbox's state).
+    """
+
     def __init__(
         self,
         seed: int = 7,
         deals: int = 300,
         token: str = "demo-token",
         now: datetime | None = None,
-        burst_limit: int | None = None,
+        burst_limit: int | None = _DEFAULT,
         daily_budget: int | None = None,
         latency_ms: float = 0.0,
         state: State | None = None,
+        *,
+        growth_burst_limits: bool = False,
+        search_burst_limit: int | None = _DEFAULT,
+        oauth_tokens: Iterable[str] = (),
+        demo_extras: bool = False,
+        conversion_polls: int = 2,
+        conversion_seconds: float = 3.0,
+        hms_times: bool = False,
     ) -> None:
         self.token = token
+        self.oauth_tokens = set(oauth_tokens)
         self.clock = ServerClock(now)
-        self.state = state if state is not None else generate(seed, deals, self.clock.now())
+        self.state = state if state is not None else generate(seed, deals, self.clock.now(), extras=demo_extras)
         self.faults = Faults()
         self.faults.configure(seed=seed, latency_ms=latency_ms)
-        self.rate = RateWindow(burst_limit, daily_budget)
+        if burst_limit is _DEFAULT:
+            burst_limit = GROWTH_BURST if growth_burst_limits else None
+        if search_burst_limit is _DEFAULT:
+            search_burst_limit = SEARCH_BURST if growth_burst_limits else None
+        self.rate = RateWindow(burst_limit or None, daily_budget, search_burst_limit or None, clock=self.clock.monotonic)
+        self.options = Options(conversion_polls=conversion_polls, conversion_seconds=conversion_seconds,
+                               hms_times=hms_times)
+        if hms_times:
+            from tui.sandbox.activities import hms
+
+            for act in self.state.activities.values():
+                act["due_time"], act["duration"] = hms(act.get("due_time")), hms(act.get("duration"))
         self.counters = Counters()
         self.requests: list[tuple[str, str, dict[str, str], Any]] = []
         self.lock = threading.RLock()
@@ -61,9 +102,13 @@ class Sandbox:
             coll = getattr(self.state, ENTITY_COLLECTION[entity])
             obj = coll[entity_id]
             self.clock.advance(1)
+            before = copy.deepcopy(obj)
             obj.update(changes)
             now = rfc3339(self.clock.now())
             obj["update_time"] = v1time_now(now) if entity == "note" else now
+            if entity == "deal":
+                other = next((u for u in self.state.users if u != self.state.me_id), self.state.me_id)
+                flow.record(self.state, before, obj, now, other)
             return dict(obj)
 
     def writes(self) -> list[tuple[str, str, dict[str, str], Any]]:
@@ -77,12 +122,20 @@ class Sandbox:
 
     # -- request handling -------------------------------------------------------------------
 
-    def authorized(self, headers: dict[str, str]) -> bool:
-        token = headers.get("x-api-token")
+    def caller(self, headers: dict[str, str]) -> tuple[str, bool] | None:
+        """(token, is_oauth) of an accepted caller, or None. A personal API token counts only in
+        x-api-token; `Authorization: Bearer` takes OAuth access tokens only."""
+        api = headers.get("x-api-token")
+        if api:
+            return (api, False) if api == self.token else None
         auth = headers.get("authorization", "")
         if auth.lower().startswith("bearer "):
-            token = token or auth[7:].strip()
-        return bool(token) and token == self.token
+            bearer = auth[7:].strip()
+            return (bearer, True) if bearer and bearer in self.oauth_tokens else None
+        return None
+
+    def authorized(self, headers: dict[str, str]) -> bool:
+        return self.caller({k.lower(): val for k, val in headers.items()}) is not None
 
     def handle(self, method: str, path: str, query_string: str, headers: dict[str, str], body: bytes) -> Response:
         """Serve one request. Thread-safe; pure state machine (faults are the transport's job)."""
@@ -101,10 +154,12 @@ class Sandbox:
             if "api_token" in query:
                 # The token belongs in a header; treat a query token as no token at all.
                 query.pop("api_token")
-            if not self.authorized(headers):
+            caller = self.caller(headers)
+            if caller is None:
                 return self._finish(Response(401, {"x-401-by-gw": "true"}, error_body(401, "unauthorized access")))
-            cost = cost_of(method, path)
-            limited, rl_headers = self.rate.check(cost)
+            route, _, _ = match(method, path)
+            cost = route.cost if route else 0
+            limited, rl_headers = self.rate.check(cost, search=bool(route and route.search), who=caller[0], oauth=caller[1])
             if limited:
                 return self._finish(Response(429, rl_headers, error_body(429, "Request over limit")))
             for inj in self._injections:
@@ -113,15 +168,19 @@ class Sandbox:
                     return self._finish(Response(inj.status, rl_headers, error_body(inj.status, inj.error)))
             if body and parsed is None:
                 return self._finish(Response(400, rl_headers, error_body(400, "Invalid JSON body")))
+            now = rfc3339(self.clock.now())
             try:
-                status, data, extra, tpl, cost = dispatch(self.state, self.clock, method, path, query, parsed)
+                leads.tick(self.state, now, self.options.conversion_polls, self.options.conversion_seconds)
+                status, data, extra, related, tpl, cost = dispatch(self.state, method, path, query, parsed, now, self.options)
             except ApiFailure as f:
                 return self._finish(Response(f.status, rl_headers, error_body(f.status, f.error, f.error_info)))
             except (KeyError, ValueError, TypeError) as exc:
                 return self._finish(Response(400, rl_headers, error_body(400, f"Bad request: {exc}")))
             self.counters.tokens += cost
             self.counters.by_path[tpl] = self.counters.by_path.get(tpl, 0) + 1
-            envelope = {"success": True, "data": data, "additional_data": extra}
+            envelope: dict[str, Any] = {"success": True, "data": data, "additional_data": extra}
+            if related is not None:
+                envelope["related_objects"] = related
             rl_headers["x-token-cost"] = str(cost)
             return self._finish(Response(status, rl_headers, json.dumps(envelope, ensure_ascii=False).encode(), tpl))
 
@@ -131,7 +190,11 @@ class Sandbox:
         return response
 
     def live(self, entity: str) -> list[dict[str, Any]]:
+        """The entity's items that are not deleted, as the API shows them (copies; every custom
+        field key present; notes as stored)."""
         coll = getattr(self.state, ENTITY_COLLECTION[entity])
         if entity == "note":
             return [n for n in coll.values() if n.get("active_flag")]
-        return v2.live(coll)
+        if entity == "lead":
+            return [leads.lead_out(self.state, x) for x in coll.values() if not x.get("_deleted")]
+        return present.present(self.state, entity, v2.live(coll), {})

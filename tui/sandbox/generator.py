@@ -10,7 +10,8 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta, timezone
 
-from tui.sandbox.state import Obj, State, rfc3339, v1time
+from tui.sandbox import catalog, gen_extra
+from tui.sandbox.state import State
 
 FIRST = ["Anna", "Jörg", "Zoë", "Łukasz", "Sofía", "Renée", "Mateo", "Aiko", "Chen", "Oluwaseun", "Priya", "Björn",
          "Élodie", "Nguyễn", "Fatima", "Liam", "Noah", "Emma", "Olivia", "Hiroshi", "İsmail", "Søren", "Marta", "Kwame"]
@@ -58,6 +59,16 @@ NOTE_TEXTS = [
 ]
 
 
+def rfc3339(dt: datetime) -> str:
+    """state.rfc3339 for the UTC-aware datetimes made here, without its conversions (hot path)."""
+    return dt.isoformat(timespec="seconds")[:19] + "Z"
+
+
+def v1time(dt: datetime) -> str:
+    """state.v1time for the UTC-aware datetimes made here (hot path)."""
+    return dt.isoformat(sep=" ", timespec="seconds")[:19]
+
+
 def _dt(d: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(d, time(hour, minute), tzinfo=timezone.utc)
 
@@ -71,7 +82,9 @@ def _person_name(rng: random.Random, i: int) -> str:
     return name
 
 
-def generate(seed: int = 7, deals: int = 300, now: datetime | None = None) -> State:
+def generate(seed: int = 7, deals: int = 300, now: datetime | None = None, *, extras: bool = False) -> State:
+    """The demo account. extras=True adds demo values for every custom field type and notes and
+    activities on leads (a separate random stream: everything else stays the same)."""
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     today = now.date()
     rng = random.Random(seed)
@@ -116,31 +129,10 @@ def generate(seed: int = 7, deals: int = 300, now: datetime | None = None) -> St
                               "pipeline_id": pid, "is_deal_rot_enabled": rot is not None, "days_to_rotten": rot,
                               "add_time": rfc3339(long_ago), "update_time": rfc3339(long_ago)}
 
-    st.deal_fields = [
-        {"field_code": "title", "field_name": "Title", "field_type": "varchar", "options": None, "subfields": None,
-         "is_custom_field": False, "is_optional_response_field": False},
-        {"field_code": "value", "field_name": "Value", "field_type": "monetary", "options": None,
-         "subfields": [{"field_code": "currency", "field_name": "Currency", "field_type": "varchar"}],
-         "is_custom_field": False, "is_optional_response_field": False},
-        {"field_code": "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", "field_name": "Lead source", "field_type": "enum",
-         "options": [{"id": 11, "label": "Website"}, {"id": 12, "label": "Referral"}, {"id": 13, "label": "Trade show"}],
-         "subfields": None, "is_custom_field": True, "is_optional_response_field": False},
-        {"field_code": "b2c3d4e5f60718293a4b5c6d7e8f9012345678a1", "field_name": "Contract length (months)",
-         "field_type": "double", "options": None, "subfields": None, "is_custom_field": True, "is_optional_response_field": False},
-    ]
-    st.person_fields = [
-        {"field_code": "name", "field_name": "Name", "field_type": "varchar", "options": None, "subfields": None,
-         "is_custom_field": False, "is_optional_response_field": False},
-        {"field_code": "c3d4e5f60718293a4b5c6d7e8f9012345678a1b2", "field_name": "Preferred language", "field_type": "varchar",
-         "options": None, "subfields": None, "is_custom_field": True, "is_optional_response_field": False},
-    ]
-    st.organization_fields = [
-        {"field_code": "name", "field_name": "Name", "field_type": "varchar", "options": None, "subfields": None,
-         "is_custom_field": False, "is_optional_response_field": False},
-        {"field_code": "d4e5f60718293a4b5c6d7e8f9012345678a1b2c3", "field_name": "Segment", "field_type": "enum",
-         "options": [{"id": 21, "label": "SMB"}, {"id": 22, "label": "Mid-market"}, {"id": 23, "label": "Enterprise"}],
-         "subfields": None, "is_custom_field": True, "is_optional_response_field": False},
-    ]
+    st.deal_fields = catalog.field_schema("deal")
+    st.person_fields = catalog.field_schema("person")
+    st.organization_fields = catalog.field_schema("organization")
+    st.product_fields = catalog.field_schema("product")
 
     n_orgs = max(3, deals // 5)
     n_persons = max(5, deals // 2)
@@ -269,4 +261,5 @@ def generate(seed: int = 7, deals: int = 300, now: datetime | None = None) -> St
             "pinned_to_organization_flag": False, "pinned_to_lead_flag": False, "pinned_to_project_flag": False,
             "task_id": None, "pinned_to_task_flag": False,
         }
+    gen_extra.add(st, seed, now, extras=extras)
     return st

@@ -87,13 +87,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--token", default=None, help="API token to accept (default: a random one, printed)")
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--fault-rate", type=float, default=0.0)
-    parser.add_argument("--burst-limit", type=int, default=None)
+    parser.add_argument("--burst-limit", type=int, default=40, help="requests per 2 s (default 40, Growth plan; 0 = off)")
+    parser.add_argument("--oauth-token", action="append", default=[], help="an OAuth access token to accept as Bearer")
     parser.add_argument("--daily-budget", type=int, default=300_000, help="daily token budget (default: a 5-seat Growth plan)")
     args = parser.parse_args(argv)
     token = args.token or secrets.token_hex(16)
     started = time.monotonic()
-    sb = Sandbox(seed=args.seed, deals=args.deals, token=token, burst_limit=args.burst_limit,
-                 daily_budget=args.daily_budget, latency_ms=args.latency_ms)
+    sb = Sandbox(seed=args.seed, deals=args.deals, token=token, burst_limit=args.burst_limit or None,
+                 search_burst_limit=10 if args.burst_limit else None,
+                 daily_budget=args.daily_budget, latency_ms=args.latency_ms, oauth_tokens=args.oauth_token)
     sb.faults.configure(rate=args.fault_rate)
     try:
         server = ThreadingHTTPServer((args.host, args.port), make_handler(sb))

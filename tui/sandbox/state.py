@@ -12,6 +12,7 @@ Obj = dict[str, Any]
 COLLECTIONS = (
     "deals", "persons", "organizations", "activities", "notes", "pipelines", "stages",
     "users", "activity_types", "currencies", "deal_fields", "person_fields", "organization_fields",
+    "products", "deal_products", "leads", "lead_labels", "filters",
 )
 
 
@@ -23,6 +24,16 @@ def rfc3339(dt: datetime) -> str:
 def v1time(dt: datetime) -> str:
     """v1's format: 2026-11-18 09:30:00 (UTC)."""
     return dt.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
+
+
+def to_v1(ts: str | None) -> str | None:
+    """RFC 3339 (v2) -> v1's "YYYY-MM-DD HH:MM:SS"."""
+    return ts.replace("T", " ").replace("Z", "")[:19] if ts else ts
+
+
+def iso_ms(ts: str) -> str:
+    """RFC 3339 whole seconds -> the leads API's form with milliseconds (2026-11-18T09:30:00.000Z)."""
+    return ts[:19] + ".000Z"
 
 
 def parse_rfc3339(text: str) -> datetime:
@@ -50,6 +61,15 @@ class State:
     deal_fields: list[Obj] = field(default_factory=list)
     person_fields: list[Obj] = field(default_factory=list)
     organization_fields: list[Obj] = field(default_factory=list)
+    product_fields: list[Obj] = field(default_factory=list)
+    products: dict[int, Obj] = field(default_factory=dict)
+    deal_products: dict[int, Obj] = field(default_factory=dict)   # attachment id -> deal-product
+    leads: dict[str, Obj] = field(default_factory=dict)           # uuid -> lead
+    lead_labels: dict[str, Obj] = field(default_factory=dict)
+    filters: dict[int, Obj] = field(default_factory=dict)
+    conversions: dict[str, Obj] = field(default_factory=dict)     # conversion uuid -> job
+    deal_log: dict[int, list[Obj]] = field(default_factory=dict)  # deal id -> recorded changes, oldest first
+    log_ids: int = 0
     me_id: int = 1
     company: Obj = field(default_factory=dict)
     next_ids: dict[str, int] = field(default_factory=dict)
@@ -74,3 +94,7 @@ class ServerClock:
 
     def advance(self, seconds: float) -> None:
         self._offset += seconds
+
+    def monotonic(self) -> float:
+        """Seconds on a clock that never goes back and includes advance() (for rate windows)."""
+        return time.monotonic() + self._offset

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 from typing import Any
 
+from tui.sandbox import paging
 from tui.sandbox import validate as v
 from tui.sandbox.state import Obj, State, parse_rfc3339, rfc3339
 
 NOTE_KEYS = {"content", "deal_id", "person_id", "org_id", "lead_id", "project_id", "task_id", "user_id", "add_time",
              "pinned_to_deal_flag", "pinned_to_person_flag", "pinned_to_organization_flag", "pinned_to_lead_flag",
-             "pinned_to_project_flag"}
+             "pinned_to_project_flag", "pinned_to_task_flag"}
 FLAGS = ("pinned_to_deal_flag", "pinned_to_person_flag", "pinned_to_organization_flag", "pinned_to_lead_flag",
          "pinned_to_project_flag", "pinned_to_task_flag")
 
@@ -62,11 +64,26 @@ def _check_note(st: State, body: dict[str, Any], *, create: bool) -> dict[str, A
         if not isinstance(content, str) or not content.strip():
             raise v.bad("Content is required.")
         clean["content"] = content
-    for key in ("deal_id", "person_id", "org_id"):
+    for key in ("deal_id", "person_id", "org_id", "project_id", "task_id", "user_id"):
         if key in body:
             clean[key] = _int_field(body[key], key)
-    if create and not any(clean.get(k) for k in ("deal_id", "person_id", "org_id")) and not body.get("lead_id"):
+    if "lead_id" in body:
+        lead_id = body["lead_id"] or None
+        if lead_id is not None:
+            lead = st.leads.get(lead_id) if isinstance(lead_id, str) else None
+            if lead is None or lead.get("_deleted"):
+                raise v.bad(f"Lead with id {lead_id} not found")
+        clean["lead_id"] = lead_id
+    if create and not any(clean.get(k) for k in ("deal_id", "person_id", "org_id", "lead_id", "project_id", "task_id")):
         raise v.bad("Note must be attached to a deal, person, organization, lead or project.")
+    if clean.get("user_id") is not None and clean["user_id"] not in st.users:
+        raise v.bad(f"User with id {clean['user_id']} not found")
+    if "add_time" in body:
+        try:
+            stamp = datetime.strptime(str(body["add_time"]), "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            raise v.bad("add_time must be in the format YYYY-MM-DD HH:MM:SS") from None
+        clean["add_time"] = stamp.isoformat(sep=" ")
     for key, coll, what in (("deal_id", st.deals, "Deal"), ("person_id", st.persons, "Person"),
                             ("org_id", st.organizations, "Organization")):
         if clean.get(key) is not None:
@@ -119,14 +136,24 @@ def delete_note(st: State, note_id: int, now: str) -> bool:
 
 def list_notes(st: State, q: dict[str, str]) -> tuple[list[Obj], dict[str, Any]]:
     items = [n for n in st.notes.values() if n.get("active_flag")]
-    for key in ("deal_id", "person_id", "org_id", "user_id"):
+    for key in ("deal_id", "person_id", "org_id", "user_id", "project_id", "task_id"):
         if q.get(key):
             val = _int_field(q[key], key)
             items = [n for n in items if n.get(key) == val]
-    for key, flag in (("pinned_to_deal_flag", "pinned_to_deal_flag"), ("pinned_to_person_flag", "pinned_to_person_flag"),
-                      ("pinned_to_organization_flag", "pinned_to_organization_flag")):
-        if q.get(key) in ("0", "1"):
-            items = [n for n in items if bool(n.get(flag)) == (q[key] == "1")]
+    if q.get("lead_id"):
+        items = [n for n in items if n.get("lead_id") == q["lead_id"]]
+    for key in FLAGS:
+        if q.get(key) not in (None, ""):
+            if q[key] not in ("0", "1"):
+                raise v.bad(f"{key} must be 0 or 1")
+            items = [n for n in items if bool(n.get(key)) == (q[key] == "1")]
+    for key, op in (("start_date", ">="), ("end_date", "<=")):
+        if q.get(key):
+            try:
+                day = datetime.strptime(q[key], "%Y-%m-%d").date().isoformat()
+            except ValueError:
+                raise v.bad(f"{key} must be a date (YYYY-MM-DD)") from None
+            items = [n for n in items if (n["add_time"][:10] >= day if op == ">=" else n["add_time"][:10] <= day)]
     if q.get("updated_since"):
         try:
             since = v1time_now(rfc3339(parse_rfc3339(q["updated_since"])))
@@ -138,19 +165,9 @@ def list_notes(st: State, q: dict[str, str]) -> tuple[list[Obj], dict[str, Any]]
     if field not in ("id", "user_id", "deal_id", "person_id", "org_id", "content", "add_time", "update_time"):
         raise v.bad(f"Invalid sort field: {field}")
     desc = len(sort) > 1 and sort[1].upper() == "DESC"
-    items.sort(key=lambda n: (n.get(field) if n.get(field) is not None else "" if field in ("content", "add_time", "update_time") else 0, n["id"]), reverse=desc)
-    try:
-        start = int(q.get("start", "0"))
-        limit = int(q.get("limit", "100"))
-    except ValueError:
-        raise v.bad("start and limit must be integers") from None
-    if limit < 1 or limit > 500:
-        raise v.bad("limit must be between 1 and 500")
-    chunk = items[start: start + limit]
-    more = start + limit < len(items)
-    pagination = {"start": start, "limit": limit, "more_items_in_collection": more}
-    if more:
-        pagination["next_start"] = start + limit
+    text = field in ("content", "add_time", "update_time")
+    items.sort(key=lambda n: (n.get(field) if n.get(field) is not None else "" if text else 0, n["id"]), reverse=desc)
+    chunk, pagination = paging.v1_page(items, q)
     return [note_out(st, n) for n in chunk], {"pagination": pagination}
 
 
