@@ -29,7 +29,7 @@ def _sandbox_with_titles():
     open_deals = sorted((d for d in sb.live("deal") if d["status"] == "open" and d["pipeline_id"] == 1),
                         key=lambda d: d["id"])[:3]
     for deal, title in zip(open_deals, (RLO, OSC52, CLEAR)):
-        deal["title"] = title
+        sb.state.deals[deal["id"]]["title"] = deal["title"] = title
     return sb, open_deals
 
 
@@ -67,7 +67,7 @@ async def test_a_huge_title_takes_one_header_line_and_zero_width_titles_keep_col
 
     sb = Sandbox(seed=7, deals=20, token="t0k3n-for-tests")
     deal = next(d for d in sb.live("deal") if d["status"] == "open")
-    deal["title"] = "Enormous " * 1200
+    sb.state.deals[deal["id"]]["title"] = "Enormous " * 1200
     async with app_env(tmp_path, sandbox=sb, size=(120, 40)) as env:
         await settle(env)
         env.app.open_deal(deal["id"])

@@ -11,8 +11,8 @@ appending to it.
 forwarded key is followed along its path by a `KeyDone` marker posted to the same widget;
 a widget handles its queue in order and bubbles both the same way, so when the marker
 reaches the app every handler and binding of that key has run. Keys that arrive meanwhile
-wait in a backlog. A key whose marker is lost (its widget was removed on the way) stops
-blocking after KEY_WAIT seconds.
+wait in a backlog. A key whose marker cannot arrive (its widget was removed on the way)
+stops blocking at once; one whose marker is merely slow, after KEY_WAIT seconds.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from textual import events
 from textual.message import Message
 from textual.timer import Timer
 
-KEY_WAIT = 0.25     # seconds a key may hold the next one back
+KEY_WAIT = 2.0      # seconds a key may hold the next one back (a busy machine can be slow)
 SCREEN_WAIT = 1.0   # seconds keys wait for a screen that is not ready for them yet
 POLL = 0.02
 
@@ -46,6 +46,7 @@ class OrderedKeys:
     """
 
     _key_in_flight: events.Event | None = None
+    _key_target: object = None
     _key_since: float = 0.0
     _key_timer: Timer | None = None
     _screen_wait_since: float | None = None
@@ -72,10 +73,12 @@ class OrderedKeys:
         while self._key_backlog:
             now = time.monotonic()
             if self._key_in_flight is not None:
-                if now - self._key_since < KEY_WAIT:
-                    self._arm_key_timer(KEY_WAIT)
+                target = self._key_target
+                alive = getattr(target, "is_attached", False) and not getattr(target, "_closing", False)
+                if alive and now - self._key_since < KEY_WAIT:
+                    self._arm_key_timer(POLL)
                     return
-                self._key_in_flight = None  # its marker was lost: stop waiting for it
+                self._key_in_flight = None  # its marker cannot come (or is too late): go on
             if not self._screen_ready():
                 if self._screen_wait_since is None:
                     self._screen_wait_since = now
@@ -88,6 +91,7 @@ class OrderedKeys:
             if event.is_forwarded:
                 target = self.focused or self.screen  # type: ignore[attr-defined]
                 self._key_in_flight = event
+                self._key_target = target
                 self._key_since = time.monotonic()
                 target.post_message(KeyDone(event).set_sender(target))
 
