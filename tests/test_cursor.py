@@ -1,5 +1,6 @@
 """The cursor never lies: the selection is visible and every key acts on what is selected."""
 
+import pytest
 from rich.style import Style
 
 from tests.support.env import app_env
@@ -172,3 +173,32 @@ async def test_date_fields_say_what_a_word_means_and_old_errors_go_while_typing(
         due.input.value = "fri"
         await settle(env)
         assert due.error == "" and "→ Fri 20 Nov 2026" in screen_text(env.app)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+@pytest.mark.parametrize("key,name", [("3", "people"), ("4", "organizations")])
+async def test_list_column_widths(tmp_path, size, key, name):
+    from tests.support.snapshots import assert_snapshot
+
+    async with app_env(tmp_path, size=size) as env:
+        await env.pilot.press(key)
+        await settle(env)
+        table = env.app.screen.query_one(VirtualTable)
+        widths = dict(zip((c.title for c in table.columns), table.widths()))
+        assert widths["Name"] >= 18 and widths.get("E-mail", 22) >= 22 and widths.get("Address", 20) >= 20
+        if size[0] == 160:
+            assert all(widths.values())  # nothing dropped on a wide terminal
+            assert widths["Name"] <= 2 * max(w for t, w in widths.items() if t != "Name")
+        assert_snapshot(env.app, f"{name}_list_{size[0]}x{size[1]}")
+
+
+def test_rotting_days_stay_readable_at_the_minimum_card_width():
+    from tui.store.derived import ActivityStatus
+    from tui.store.queries.board import DealCard
+    from widgets.deal_card import status_line
+
+    card = DealCard(1, "Deal", 10, "EUR", 1, 1, "open", None, None, None, None, None, None, None, None, None,
+                    None, "2026-10-30 10:00", ActivityStatus.OVERDUE, True, 16, 10.0, False)
+    assert status_line(card, 40).plain == "! overdue 30.10.  rotting 16d"
+    assert status_line(card, 24).plain == "! overdue  rotting 16d"
+    assert status_line(card, 17).plain == "! overdue rot 16d"

@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "status":
             return asyncio.run(_status(runtime))
         if args.command == "sync":
-            from tui.store.headless import main_sync
+            from tui.cli_sync import main_sync
 
             return main_sync(runtime, full=args.full)
         from tui.app import run_app

@@ -1,8 +1,13 @@
-"""`pipedrive-tui sync [--full]`: one sync without the UI, with a progress line and a summary."""
+"""`pipedrive-tui sync [--full]`: one sync without the UI, with a progress line and a summary.
+
+On a terminal the progress is one line rewritten in place (padded to the terminal's width,
+so a shorter line leaves nothing behind): items fetched so far, per collection. Elsewhere
+(a log, a pipe) one line per collection when it is done."""
 
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
 import time
 from typing import Any
@@ -25,13 +30,19 @@ async def _run(runtime: Any, full: bool) -> int:
     started = time.monotonic()
     store = await Store.open(runtime.db_path, client, clock=runtime.clock, profile=runtime.profile_label)
     tty = sys.stderr.isatty()
+    counts: dict[str, int] = {}
 
     def show(event: Any) -> None:
-        if isinstance(event, StatusChanged) and event.status.sync_collection:
-            s = event.status
-            bar = "#" * min(30, s.sync_done // 500 + 1)
-            line = f"syncing {s.sync_collection:<16} {s.sync_done:>7} items [{bar:<30}]"
-            print(("\r" if tty else "") + line, end="" if tty else "\n", file=sys.stderr, flush=True)
+        if not (isinstance(event, StatusChanged) and event.status.sync_collection):
+            return
+        s = event.status
+        counts[s.sync_collection] = s.sync_done
+        if tty:
+            width = shutil.get_terminal_size((100, 20)).columns - 1
+            parts = " · ".join(f"{name} {n:,}" for name, n in counts.items())
+            line = f"syncing: {sum(counts.values()):,} items ({parts})"
+            line = line[: width - 1] + "…" if len(line) > width else line.ljust(width)
+            print("\r" + line, end="", file=sys.stderr, flush=True)
 
     store.subscribe(show)
     try:
@@ -44,7 +55,7 @@ async def _run(runtime: Any, full: bool) -> int:
         await store.close()
         await client.aclose()
     if tty:
-        print(file=sys.stderr)
+        print("\r" + " " * (shutil.get_terminal_size((100, 20)).columns - 1) + "\r", end="", file=sys.stderr)
     items = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     print(f"synced ({'full' if store.last_sync_full else 'incremental'}): {items or 'no changes'}; "
           f"{client.requests_made} requests, {client.tokens_spent} tokens, {time.monotonic() - started:.1f}s"
