@@ -190,7 +190,7 @@ async def test_create_edit_invalid_and_delete(tmp_path):
         await env.store.drain()
         made = [a for a in sb.live("activity") if a["subject"] == "Call the new lead"]
         assert len(made) == 1 and made[0]["type"] == "call" and made[0]["due_date"] == "2026-11-19"
-        assert made[0]["due_time"] == "13:30" and made[0]["deal_id"] is not None  # 14:30 Berlin = 13:30 UTC
+        assert made[0]["due_time"] == "13:30:00" and made[0]["deal_id"] is not None  # 14:30 Berlin = 13:30 UTC
         await settle(env, 0.3)
         await _goto(env, made[0]["id"])
         await env.pilot.press("e")
@@ -199,7 +199,7 @@ async def test_create_edit_invalid_and_delete(tmp_path):
         await env.pilot.press("ctrl+s")
         await settle(env)
         await env.store.drain()
-        assert sb.state.activities[made[0]["id"]]["duration"] == "00:45"
+        assert sb.state.activities[made[0]["id"]]["duration"] == "00:45:00"
         await settle(env, 0.3)
         await _goto(env, made[0]["id"])
         await env.pilot.press("delete")

@@ -124,7 +124,7 @@ async def test_writes_follow_pipedrive_semantics(http, sb):
     assert [d["id"] for d in deleted] == [created["id"]]
     act = (await http.post("/api/v2/activities", json={"subject": "Call", "type": "call", "due_date": "2026-11-20",
                                                         "due_time": "09:30", "participants": [{"person_id": 2, "primary": True}]})).json()["data"]
-    assert act["person_id"] == 2 and act["due_time"] == "09:30"
+    assert act["person_id"] == 2 and act["due_time"] == "09:30:00"
     done = (await http.patch(f"/api/v2/activities/{act['id']}", json={"done": True})).json()["data"]
     assert done["done"] is True and done["marked_as_done_time"]
 

@@ -170,9 +170,9 @@ def test_activity_times_follow_the_v2_spec_with_hms_times():
     refused(sb, "POST", "/api/v2/activities", body={"due_time": "25:00"})
 
 
-def test_activity_times_stay_hh_mm_by_default(sb):
-    made = ok(sb, "POST", "/api/v2/activities", body={"subject": "Call", "due_time": "09:30:00"})["data"]
-    assert made["due_time"] == "09:30"
+def test_activity_times_are_hh_mm_ss_by_default_as_the_v2_spec_answers(sb):
+    made = ok(sb, "POST", "/api/v2/activities", body={"subject": "Call", "due_time": "09:30"})["data"]
+    assert made["due_time"] == "09:30:00"
 
 
 # -- 1e tokens ----------------------------------------------------------------------------------

@@ -48,8 +48,10 @@ def build_runtime(args: Any) -> Runtime:
     if getattr(args, "demo", False):
         from tui.sandbox import Sandbox
 
+        # as a Growth-plan account sees it: 40 requests / 2 s, custom fields of every type,
+        # products on deals, leads with notes and activities
         sandbox = Sandbox(seed=7, deals=getattr(args, "demo_deals", None) or 300, token=DEMO_TOKEN, now=clock.now(),
-                          daily_budget=300_000)
+                          daily_budget=300_000, growth_burst_limits=True, demo_extras=True)
         client = PipedriveClient("http://sandbox.local", Auth.personal(DEMO_TOKEN), transport=sandbox.transport())
         temp = None
         if getattr(args, "data_dir", None):

@@ -59,7 +59,7 @@ class Sandbox:
         demo_extras: bool = False,
         conversion_polls: int = 2,
         conversion_seconds: float = 3.0,
-        hms_times: bool = False,
+        hms_times: bool = True,
     ) -> None:
         self.token = token
         self.oauth_tokens = set(oauth_tokens)
