@@ -22,33 +22,81 @@ async def test_first_sync_fills_every_table(tmp_path):
         assert env.store.status.last_sync is not None and env.store.status.mode == "online"
 
 
+def _pages(n: int) -> int:
+    return max(1, math.ceil(n / 500))
+
+
 async def test_list_calls_per_collection_are_minimal(tmp_path):
     async with data_env(tmp_path, deals=1200) as env:
-        by = env.sandbox.counters.by_path
-        assert by["GET /api/v2/deals"] <= math.ceil(1200 / 500) + 1
-        assert by["GET /api/v2/activities"] <= math.ceil(2400 / 500) + 1
+        sb = env.sandbox
+        by = sb.counters.by_path
+        deals = sb.live("deal")
+        pipelines = {d["pipeline_id"] for d in sb.state.deals.values()} | set(sb.state.pipelines)
+        expected = sum(_pages(sum(1 for d in deals if d["status"] == "open" and d["pipeline_id"] == p)) for p in pipelines)
+        expected += _pages(sum(d["status"] == "won" for d in deals)) + _pages(sum(d["status"] == "lost" for d in deals))
+        assert by["GET /api/v2/deals"] == expected
+        acts = sb.live("activity")
+        assert by["GET /api/v2/activities"] == _pages(sum(not a["done"] for a in acts)) + _pages(sum(a["done"] for a in acts))
+        assert by["GET /api/v2/organizations"] <= _pages(len(sb.live("organization"))) + 1  # + the first cards' names
 
 
-async def test_incremental_sync_fetches_only_changes(tmp_path):
+async def test_a_probe_fetches_only_what_changed_by_id(tmp_path):
     async with data_env(tmp_path, deals=600) as env:
         sb = env.sandbox
         sb.advance(5)
         sb.remote_edit("deal", 3, {"title": "Changed elsewhere"})
         sb.remote_edit("person", 4, {"name": "Renamed Person"})
         before = dict(sb.counters.by_path)
+        tokens = sb.counters.tokens
         await env.store.sync_now()
         after = sb.counters.by_path
         calls = {k: after[k] - before.get(k, 0) for k in after if after[k] - before.get(k, 0)}
-        # one page per changing collection (+ deleted deals), nothing else
-        assert calls["GET /api/v2/deals"] == 2
-        assert calls["GET /api/v2/persons"] == 1
-        assert sum(calls.values()) <= 7
-        deals_req = [r for r in sb.requests[-10:] if r[1] == "/api/v2/deals"]
-        assert all("updated_since" in r[2] for r in deals_req)
+        assert calls == {"GET /api/v1/recents": 1, "GET /api/v2/deals": 1, "GET /api/v2/persons": 1}
+        assert sb.counters.tokens - tokens == 20 + 10 + 10
+        deals_req = [r for r in sb.requests[-3:] if r[1] == "/api/v2/deals"]
+        assert deals_req[0][2]["ids"] == "3"
         title = await env.store.read(lambda c: c.execute("SELECT title FROM deals WHERE id=3").fetchone()[0])
         assert title == "Changed elsewhere"
         name = await env.store.read(lambda c: c.execute("SELECT name FROM persons WHERE id=4").fetchone()[0])
         assert name == "Renamed Person"
+
+
+async def test_a_probe_with_nothing_changed_costs_20_tokens_and_reloads_nothing(tmp_path):
+    from tui.store.events import DataChanged
+
+    async with data_env(tmp_path, deals=200) as env:
+        events = []
+        env.store.subscribe(events.append)
+        sb = env.sandbox
+        sb.advance(30)
+        before, tokens = sb.counters.requests, sb.counters.tokens
+        await env.store.sync_now()
+        assert sb.counters.requests - before == 1 and sb.counters.tokens - tokens == 20
+        assert not [e for e in events if isinstance(e, DataChanged)]
+
+
+async def test_own_acknowledged_edits_are_not_fetched_again(tmp_path):
+    async with data_env(tmp_path, deals=100) as env:
+        sb = env.sandbox
+        await env.store.update_entity("deal", 3, {"title": "Mine"})
+        assert await env.store.drain()
+        before = dict(sb.counters.by_path)
+        await env.store.sync_now()
+        after = sb.counters.by_path
+        assert after.get("GET /api/v2/deals", 0) == before.get("GET /api/v2/deals", 0)
+
+
+async def test_r_lists_collections_with_updated_since(tmp_path):
+    async with data_env(tmp_path, deals=200) as env:
+        sb = env.sandbox
+        sb.advance(5)
+        sb.remote_edit("activity", 2, {"subject": "Changed subject"})
+        n = len(sb.requests)
+        await env.store.sync_now(lists=True)
+        listed = [r for r in sb.requests[n:] if r[1] in ("/api/v2/deals", "/api/v2/activities", "/api/v1/notes")]
+        assert listed and all("updated_since" in r[2] for r in listed)
+        subject = await env.store.read(lambda c: c.execute("SELECT subject FROM activities WHERE id=2").fetchone()[0])
+        assert subject == "Changed subject"
 
 
 async def test_deleted_deal_leaves_the_cache_on_incremental_sync(tmp_path):

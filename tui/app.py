@@ -130,6 +130,16 @@ class PipedriveApp(OrderedKeys, App):
         if self.start_store:
             self.store.start()
 
+    def on_app_focus(self) -> None:
+        """The terminal has focus again (focus reporting): refresh now if the data is stale."""
+        if self.store is not None:
+            self.store.set_focus(True)
+
+    def on_app_blur(self) -> None:
+        """Unfocused: refresh rarely (tui/store/schedule.py)."""
+        if self.store is not None:
+            self.store.set_focus(False)
+
     async def on_unmount(self) -> None:
         if self._unsubscribe:
             self._unsubscribe()

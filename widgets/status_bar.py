@@ -39,9 +39,14 @@ def status_text(s: StoreStatus, now=None, width: int = 160) -> Text:
     b = s.budget
     if b is not None and b.daily_remaining is not None and b.daily_limit:
         pct = 100 * b.daily_remaining / b.daily_limit
-        parts.append(Text(f" · API {pct:.0f}% of daily budget left", style="red" if pct < 10 else "grey62"))
-    elif b is not None and b.burst_remaining is not None and b.burst_limit:
-        parts.append(Text(f" · API {b.burst_remaining}/{b.burst_limit} per 2s", style="grey62"))
+        if s.refresh == "manual":
+            parts.append(Text(f" · API {pct:.0f}% of daily budget left: refresh only on r", style="bold red"))
+        elif s.refresh == "low_budget":
+            parts.append(Text(f" · API {pct:.0f}% of daily budget left: refreshing every 5 min", style="yellow"))
+        else:
+            parts.append(Text(f" · API {pct:.0f}% of daily budget left", style="red" if pct < 10 else "grey62"))
+    elif b is not None and b.burst_remaining is not None and b.burst_limit and b.burst_remaining < b.burst_limit / 4:
+        parts.append(Text(f" · API {b.burst_remaining}/{b.burst_limit} per 2s", style="yellow"))
     if s.last_error and s.mode not in ("signed_out", "budget_spent", "blocked"):
         parts.append(Text(f" · {s.last_error}", style="red"))
     text = Text.assemble(*parts)

@@ -16,6 +16,7 @@ class StoreStatus:
     # token budget is used up; blocked: Pipedrive's firewall (403 page). Edits wait meanwhile.
     mode: Literal["online", "offline", "syncing", "signed_out", "budget_spent", "blocked"] = "online"
     resume_at: datetime | None = None     # when a held state is expected to end (budget reset, block)
+    refresh: str = "active"               # the live-refresh schedule's state (tui/store/schedule.py)
     first_sync: bool = False              # true while the cache is being filled the first time
     sync_collection: str | None = None    # what is being fetched now
     sync_done: int = 0                    # items fetched in this sync so far
@@ -29,9 +30,11 @@ class StoreStatus:
 
 @dataclass(frozen=True)
 class DataChanged:
-    """Rows of these tables changed (after an edit, a sync, a rollback)."""
+    """Rows of these tables changed (after an edit, a sync, a rollback). `ids`, when given,
+    says which rows per table (a table mapped to None: too many to list)."""
 
     tables: frozenset[str]
+    ids: dict[str, frozenset[int] | None] | None = None
 
 
 @dataclass(frozen=True)

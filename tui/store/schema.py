@@ -233,10 +233,26 @@ CREATE TABLE IF NOT EXISTS rejections (
 );
 """
 
-SCHEMA_VERSION = 1
+# v2: the first sync is resumable (a cursor and a done flag per listing) and the app counts
+# the tokens it spends per day (the budget guard, `pipedrive-tui status`).
+SCHEMA_V2 = """
+ALTER TABLE sync_state ADD COLUMN cursor TEXT;
+ALTER TABLE sync_state ADD COLUMN complete INTEGER NOT NULL DEFAULT 0;
+UPDATE sync_state SET complete = 1;
+INSERT OR REPLACE INTO meta (key, value) SELECT 'first_sync_done', '1' WHERE EXISTS (SELECT 1 FROM sync_state);
+INSERT OR REPLACE INTO sync_state (collection, high_water, complete)
+    SELECT 'recents', MAX(high_water), 1 FROM sync_state WHERE high_water IS NOT NULL HAVING COUNT(*) > 0;
+CREATE TABLE IF NOT EXISTS token_log (
+    day       TEXT PRIMARY KEY,          -- YYYY-MM-DD (UTC)
+    tokens    INTEGER NOT NULL DEFAULT 0,
+    requests  INTEGER NOT NULL DEFAULT 0
+);
+"""
+
+SCHEMA_VERSION = 2
 
 # MIGRATIONS[n] upgrades a database at version n to n + 1. Version 0 is an empty file.
-MIGRATIONS: dict[int, str] = {0: SCHEMA_V1}
+MIGRATIONS: dict[int, str] = {0: SCHEMA_V1, 1: SCHEMA_V2}
 
 ENTITY_TABLES: dict[str, str] = {
     "deal": "deals",

@@ -9,8 +9,8 @@ CONTRACT (the UI codes against exactly this; keep signatures stable):
     store.clock                       # tui.clock.Clock
     rows = await store.read(fn, *args, **kw)   # fn(conn: sqlite3.Connection, *args, **kw) runs
                                                # on the reader thread; returns plain data
-    await store.sync_now(full=False)
-    store.touch()                     # the user did something: keep live refresh frequent
+    await store.sync_now(full=False)  # first sync, else one probe; full=True re-lists everything
+    store.touch()                     # the user did something (refresh.py: schedule, focus, budget)
     await store.drain(timeout=None)   # push every pending edit now (tests, CLI); True if empty
     await store.me_id()               # the current user's id (users.is_you) or None
     await store.close()
@@ -53,13 +53,11 @@ from tui.store.db import Database, move_aside
 from tui.store.salvage import Salvage, read_outbox, restore
 from tui.store.events import DataChanged, StatusChanged, StoreEvent, StoreStatus
 from tui.store.outbox import Pusher
-from tui.store.sync import Syncer
+from tui.store.refresh import Refreshing
+from tui.store.schedule import RefreshPolicy
 
 T = TypeVar("T")
 
-ACTIVE_INTERVAL = 20.0     # seconds between live refreshes while the user is active
-IDLE_INTERVAL = 120.0      # ... and when idle
-IDLE_AFTER = 180.0         # no touch() for this long = idle
 BLOCKED_PAUSE = 300.0      # a firewall block (403 page): try again after this long
 BUDGET_PROBE = 1800.0      # a spent budget without a known reset: look again after this long
 HELD_MODES = ("signed_out", "budget_spent", "blocked")
@@ -76,9 +74,9 @@ async def wait_event(event: asyncio.Event, timeout: float | None) -> None:
         pass
 
 
-class Store:
+class Store(Refreshing):
     def __init__(self, db: Database, client: PipedriveClient | None, clock: Clock, profile: str,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, policy: RefreshPolicy | None = None) -> None:
         self.db = db
         self.client = client
         self.clock = clock
@@ -90,9 +88,8 @@ class Store:
         self._sync_lock = asyncio.Lock()
         self._sync_wanted = asyncio.Event()
         self._push_wanted = asyncio.Event()
-        self._last_touch = 0.0
         self._me_id: int | None = None
-        self.last_sync_full = False
+        self._init_refresh(policy)
         self._held_until: float | None = None   # loop time a held state ends (inf: until sign-in)
         self._resume = asyncio.Event()
         self.notices: list[str] = []  # one-liners the user must read (shown by the app at start)
@@ -102,10 +99,11 @@ class Store:
 
     @classmethod
     async def open(cls, path: Path | str, client: PipedriveClient | None, *, clock: Clock | None = None,
-                   profile: str = "default", sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> "Store":
+                   profile: str = "default", sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                   policy: RefreshPolicy | None = None) -> "Store":
         db = Database(path)
         await db.open()
-        store = cls(db, client, clock or Clock(), profile, sleep=sleep)
+        store = cls(db, client, clock or Clock(), profile, sleep=sleep, policy=policy)
         if db.recovered_from is not None:
             store._damaged(db.recovered_from, db.salvaged)
         try:
@@ -293,61 +291,6 @@ class Store:
     async def rejections(self, unseen_only: bool = True) -> list[dict[str, Any]]:
         sql = "SELECT * FROM rejections" + (" WHERE seen = 0" if unseen_only else "") + " ORDER BY id"
         return await self.db.read(lambda c: [dict(r) for r in c.execute(sql)])
-
-    # -- sync -------------------------------------------------------------------------------------
-
-    def touch(self) -> None:
-        self._last_touch = asyncio.get_running_loop().time()
-
-    async def sync_now(self, full: bool = False) -> dict[str, int]:
-        if self.client is None:
-            return {}
-        async with self._sync_lock:
-            syncer = Syncer(self.client, self.db, self._progress)
-            first = full or await syncer.is_first()
-            self._update(mode="syncing", first_sync=first, sync_collection=None, sync_done=0, sync_total=None)
-            try:
-                result = await syncer.run(full=full)
-            except ApiError as exc:
-                self._update(first_sync=False, sync_collection=None)
-                if not self._problem(exc):
-                    self._update(mode="offline" if isinstance(exc, NetworkError) else "online", last_error=exc.message)
-                raise
-            except BaseException:
-                self._update(mode="online", first_sync=False, sync_collection=None)
-                raise
-            self.last_sync_full = result.full
-            self._held_until = None
-            self._update(mode="online", first_sync=False, sync_collection=None, last_sync=self.clock.now(),
-                         last_error=None, resume_at=None)
-            self._emit(DataChanged(frozenset({"deals", "persons", "organizations", "activities", "notes", "pipelines",
-                                              "stages", "users", "activity_types", "currencies", "fields"})))
-            return result.counts
-
-    def _progress(self, collection: str, done: int, total: int | None) -> None:
-        self._update(sync_collection=collection, sync_done=done, sync_total=total)
-
-    def request_sync(self) -> None:
-        self._sync_wanted.set()
-
-    async def _sync_loop(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            await self._wait_held()
-            try:
-                await self.sync_now()
-            except ApiError:
-                pass
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # never let the loop die
-                self._update(last_error=f"sync failed: {exc.__class__.__name__}")
-            active = loop.time() - self._last_touch < IDLE_AFTER
-            interval = ACTIVE_INTERVAL if active else IDLE_INTERVAL
-            if self._status.mode == "offline":
-                interval = min(interval, 10.0)
-            self._sync_wanted.clear()
-            await wait_event(self._sync_wanted, interval)
 
     # -- push -------------------------------------------------------------------------------------
 

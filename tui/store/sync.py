@@ -1,21 +1,27 @@
-"""Sync engine: first full sync, then incremental syncs.
+"""Sync engine: a progressive first sync, then cheap change probes.
 
-Strategy
-- First sync pages every collection the board, detail screens and agenda need (v2,
-  limit 500; v1 for users/activity types/currencies/notes), at most 4 requests in flight
-  so we stay well inside the burst window.
-- Later syncs ask v2 lists for `updated_since = high-water mark - 2 s`. The mark is the
-  largest server `update_time` seen in that collection (server time, so client clock skew
-  does not matter); the 2 s overlap catches changes made in the same second as the last
-  one we saw. We chose this over v1 `recents`: v2 lists return the v2 shapes we store,
-  cost 10 tokens a page against 20, and need no second request per item.
-- Deletions: deals are asked for `status=deleted` since the mark as well. v2 lists hide
-  deleted persons/organizations/activities and v1 hides deleted notes, so every
-  RECONCILE_EVERY-th sync re-lists those ids in full and drops rows the server no longer has.
-- Pipelines, stages, users, activity types, currencies and fields have no updated_since and
-  are cheap: refetched every REFRESH_META_EVERY-th sync.
-- Entities with edits waiting in the outbox are not overwritten: the server's version goes
-  to `server_copy` (the conflict/rollback base) and the local edit stays visible.
+First sync: see sync_plan.py (the board after ~60 tokens, resumable page by page).
+
+Live refresh (`refresh`), the probe: one v1 `GET /recents?since_timestamp=…` (20 tokens,
+one request for deals, persons, organizations, activities, notes, pipelines, stages,
+users and activity types) answers "what changed since the last look", deletions included.
+Nothing changed: 20 tokens, no write, no screen reload. Something changed: the changed
+v2 items are fetched by id (`?ids=`, up to 100 per request, 10 tokens; ids the answer
+lacks were deleted or archived), notes are taken from the recents answer itself (notes
+are v1 anyway), a changed pipeline/stage/user list is fetched again. Items whose cached
+`update_time` is already as new (our own edits, acknowledged) are not fetched.
+Why recents: the alternatives cost more per look. A v2 list with `updated_since` and
+`limit=1` is 10 tokens per collection, 40 for the four v2 collections plus 20 for notes,
+so 60 tokens to learn that nothing changed; recents is 20 for all of them.
+
+`lists` (the `r` key): v2 lists with `updated_since` for each collection (+ deleted
+deals) and v1 notes with `updated_since` (since January 2026): about 70 tokens.
+`full` (`sync --full`, a rare reconcile): everything listed again, rows the server no longer
+has dropped. No re-list happens on a timer any more (it was most of the token cost).
+
+Entities with edits waiting in the outbox are not overwritten: the server's version goes
+to `server_copy` (the conflict/rollback base) and the local edit stays visible; an item
+whose delete is queued is not brought back.
 """
 
 from __future__ import annotations
@@ -31,39 +37,68 @@ from typing import Any
 from tui.api.client import PipedriveClient
 from tui.store import ingest
 from tui.store.db import Database
+from tui.store.sync_plan import MAX_IN_FLIGHT, Task, first_sync_done, missing_names, plan, save_progress, task_state
 
 OVERLAP = timedelta(seconds=2)
-RECONCILE_EVERY = 10
-REFRESH_META_EVERY = 5
-MAX_IN_FLIGHT = 4
-
-# collection -> (entity, kind, path, params)
 V2_COLLECTIONS: dict[str, tuple[str, str]] = {
     "deals": ("deal", "/api/v2/deals"),
     "persons": ("person", "/api/v2/persons"),
     "organizations": ("organization", "/api/v2/organizations"),
     "activities": ("activity", "/api/v2/activities"),
 }
-META = {
-    "pipelines": ("pipeline", "/api/v2/pipelines", "v2"),
-    "stages": ("stage", "/api/v2/stages", "v2"),
-    "users": ("user", "users", "v1"),
-    "activity_types": ("activity_type", "activityTypes", "v1"),
-    "currencies": ("currency", "currencies", "v1"),
-}
-FIELDS = {"deal": "/api/v2/dealFields", "person": "/api/v2/personFields", "organization": "/api/v2/organizationFields"}
+RECENT_ITEMS = "deal,person,organization,activity,note,pipeline,stage,user,activityType"
+RECENT_V2 = {"deal": "deals", "person": "persons", "organization": "organizations", "activity": "activities"}
+RECENT_META = {"pipeline": "pipelines", "stage": "stages", "user": "users", "activityType": "activity_types"}
+META_TASKS = {"pipelines": Task("pipelines", "pipeline", "/api/v2/pipelines", meta=True),
+              "stages": Task("stages", "stage", "/api/v2/stages", meta=True),
+              "users": Task("users", "user", "/api/v1/users", version="v1once", meta=True),
+              "activity_types": Task("activity_types", "activity_type", "/api/v1/activityTypes", version="v1once",
+                                     meta=True),
+              "currencies": Task("currencies", "currency", "/api/v1/currencies", version="v1once", meta=True)}
 
 Progress = Callable[[str, int, int | None], None]
+PageHook = Callable[["Changes"], None]
 
 
 @dataclass
-class SyncResult:
+class Changes:
+    """What a sync changed: counts per collection, ids per table (None: too many to list)."""
+
     counts: dict[str, int] = field(default_factory=dict)
+    ids: dict[str, set[int] | None] = field(default_factory=dict)
     full: bool = False
+    first: bool = False
+
+    @property
+    def tables(self) -> frozenset[str]:
+        return frozenset(self.ids)
+
+    def add(self, table: str, ids: list[int] | None, label: str | None = None, count: int | None = None) -> None:
+        n = count if count is not None else len(ids or [])
+        if label:
+            self.counts[label] = self.counts.get(label, 0) + n
+        if not n and ids is not None:
+            return
+        if ids is None or len(ids) > 200:
+            self.ids[table] = None
+        else:
+            known = self.ids.get(table, set())
+            self.ids[table] = None if known is None else known | set(ids)
+
+
+SyncResult = Changes  # the name callers knew
 
 
 def _fmt(dt: datetime) -> str:
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _now() -> str:
+    return _fmt(datetime.now(timezone.utc))
+
+
+def _parse(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def pending_ids(conn: sqlite3.Connection, entity: str) -> set[int]:
@@ -94,142 +129,321 @@ def apply_server_objects(conn: sqlite3.Connection, entity: str, objects: list[di
     return ingest.upsert(conn, entity, free + missing)
 
 
+def _drop_gone(conn: sqlite3.Connection, entity: str, ids: set[int]) -> list[int]:
+    """Remove rows the server no longer has (deleted, archived), unless edits to them wait."""
+    gone = sorted(ids - pending_ids(conn, entity))
+    ingest.delete(conn, entity, gone)
+    return gone
+
+
 def _high_water(conn: sqlite3.Connection, collection: str) -> str | None:
     row = conn.execute("SELECT high_water FROM sync_state WHERE collection = ?", (collection,)).fetchone()
     return row[0] if row else None
 
 
-def _set_state(conn: sqlite3.Connection, collection: str, high: str | None, full: bool, now: str) -> None:
+def _set_mark(conn: sqlite3.Connection, collection: str, mark: str) -> None:
     conn.execute(
-        """INSERT INTO sync_state (collection, high_water, last_full, last_sync) VALUES (?,?,?,?)
-           ON CONFLICT(collection) DO UPDATE SET
-             high_water = COALESCE(MAX(COALESCE(excluded.high_water, ''), COALESCE(sync_state.high_water, '')), sync_state.high_water),
-             last_full = COALESCE(excluded.last_full, sync_state.last_full),
-             last_sync = excluded.last_sync""",
-        (collection, high, now if full else None, now),
-    )
+        """INSERT INTO sync_state (collection, high_water, complete, last_sync) VALUES (?,?,1,?)
+           ON CONFLICT(collection) DO UPDATE SET high_water = MAX(COALESCE(sync_state.high_water, ''), excluded.high_water),
+                                                 last_sync = excluded.last_sync""", (collection, mark, _now()))
 
 
-def _count(conn: sqlite3.Connection, key: str) -> int:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    return int(row[0]) if row else 0
+def newest_update(conn: sqlite3.Connection, table: str | None = None) -> str | None:
+    """The largest server update_time in the cache (server clock: skew does not matter)."""
+    tables = [table] if table else ["deals", "persons", "organizations", "activities", "notes"]
+    found = [conn.execute(f"SELECT MAX(update_time) FROM {t} WHERE id > 0").fetchone()[0] for t in tables]
+    found = [f for f in found if f]
+    return max(found) if found else None
 
 
-def _bump(conn: sqlite3.Connection, key: str) -> int:
-    n = _count(conn, key) + 1
-    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, str(n)))
-    return n
+def _clean_note(note: dict[str, Any]) -> dict[str, Any]:
+    for key in ("deal", "person", "organization", "user", "project", "task", "lead"):
+        note.pop(key, None)
+    return note
+
+
+def store_page(conn: sqlite3.Connection, task: Task, items: list[dict[str, Any]], cursor: str | None,
+               complete: bool) -> list[int]:
+    """One page of a task, and the task's progress, in one transaction. Returns the ids."""
+    if task.entity.startswith("field:"):
+        entity = task.entity.split(":", 1)[1]
+        conn.executemany(
+            "INSERT OR REPLACE INTO fields (entity, field_code, field_name, field_type, is_custom, data) VALUES (?,?,?,?,?,?)",
+            [(entity, f["field_code"], f.get("field_name") or f["field_code"], f.get("field_type"),
+              1 if f.get("is_custom_field") else 0, json.dumps(f, ensure_ascii=False)) for f in items])
+        ids: list[int] = []
+    elif task.meta:
+        key = "code" if task.entity == "currency" else "id"
+        table = {"pipeline": "pipelines", "stage": "stages", "user": "users", "activity_type": "activity_types",
+                 "currency": "currencies"}[task.entity]
+        if complete and cursor is None:
+            keep = {o.get(key) for o in items}
+            existing = {r[0] for r in conn.execute(f"SELECT {key} FROM {table}")}
+            ingest.delete(conn, task.entity, existing - keep)
+        ingest.upsert(conn, task.entity, items)
+        ids = [o["id"] for o in items if isinstance(o.get("id"), int)]
+    else:
+        if task.entity == "note":
+            items = [_clean_note(n) for n in items]
+        apply_server_objects(conn, task.entity, items)
+        ids = [o["id"] for o in items]
+    save_progress(conn, task.key, cursor, complete, _now())
+    return ids
 
 
 class Syncer:
-    def __init__(self, client: PipedriveClient, db: Database, progress: Progress | None = None) -> None:
+    def __init__(self, client: PipedriveClient, db: Database, progress: Progress | None = None,
+                 on_page: PageHook | None = None, focus_pipeline: int | None = None) -> None:
         self.client = client
         self.db = db
         self.progress = progress or (lambda c, d, t: None)
+        self.on_page = on_page or (lambda changes: None)
+        self.focus_pipeline = focus_pipeline
         self._sem = asyncio.Semaphore(MAX_IN_FLIGHT)
 
     async def is_first(self) -> bool:
-        return await self.db.read(lambda c: c.execute("SELECT COUNT(*) FROM sync_state").fetchone()[0] == 0)
+        return not await self.db.read(first_sync_done)
 
-    async def run(self, full: bool = False) -> SyncResult:
-        first = full or await self.is_first()
-        n = await self.db.write(_bump, "sync_count")
-        result = SyncResult(full=first)
-        tasks = []
-        if first or n % REFRESH_META_EVERY == 0:
-            tasks += [self._meta(name, result) for name in META]
-            tasks += [self._fields(entity, result) for entity in FIELDS]
-        reconcile = first or n % RECONCILE_EVERY == 0
-        for name in V2_COLLECTIONS:
-            tasks.append(self._v2(name, result, full=reconcile))
-        tasks.append(self._notes(result, full=reconcile))
+    async def run(self, full: bool = False, lists: bool = False) -> Changes:
+        if await self.is_first():
+            return await self.first()
+        if full:
+            return await self.full()
+        if lists:
+            return await self.lists()
+        return await self.refresh()
+
+    # -- paging ------------------------------------------------------------------------------
+
+    async def _page(self, task: Task, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+        params = dict(task.params)
+        if task.version == "v1once":
+            async with self._sem:
+                return await self.client.list_v1(task.path.removeprefix("/api/v1/"), **params), None
+        if task.version == "v1":
+            params.update(start=int(cursor or 0), limit=500)
+            async with self._sem:
+                env = await self.client.request("GET", task.path, params=params)
+            data = env.get("data") or []
+            more = ((env.get("additional_data") or {}).get("pagination") or {})
+            nxt = more.get("next_start", int(cursor or 0) + len(data)) if more.get("more_items_in_collection") else None
+            return list(data), (str(nxt) if nxt is not None else None)
+        params.update(limit=500)
+        if cursor:
+            params["cursor"] = cursor
+        async with self._sem:
+            env = await self.client.request("GET", task.path, params=params)
+        return list(env.get("data") or []), (env.get("additional_data") or {}).get("next_cursor")
+
+    async def run_task(self, task: Task, changes: Changes, after_page: Callable[[int], Any] | None = None) -> None:
+        cursor, complete = await self.db.read(task_state, task.key)
+        if complete:
+            return
+        page = 0
+        while True:
+            items, nxt = await self._page(task, cursor)
+            ids = await self.db.write(store_page, task, items, nxt, nxt is None)
+            table = "fields" if task.entity.startswith("field:") else ingest.ENTITY_TABLES[task.entity]
+            changes.add(table, ids if ids else None, task.key, len(items))
+            self.progress(task.key, changes.counts.get(task.key, 0), None)
+            page += 1
+            if after_page is not None:
+                await after_page(page)
+            self.on_page(changes)
+            if not nxt:
+                return
+            cursor = nxt
+
+    # -- the first sync ------------------------------------------------------------------------
+
+    async def first(self) -> Changes:
+        changes = Changes(full=True, first=True)
+        phases = plan([], None)
+        await asyncio.gather(*(self.run_task(t, changes) for t in phases[0]))
+        pipelines = await self.db.read(lambda c: [r[0] for r in c.execute(
+            "SELECT id FROM pipelines WHERE is_deleted = 0 ORDER BY order_nr, id")])
+        phases = plan(pipelines, self.focus_pipeline)
+        focus = phases[1][0].params["pipeline_id"] if phases[1] else None
+
+        async def names(page: int) -> None:
+            if page == 1 and focus is not None:
+                await self._names_by_ids(focus, changes)
+
+        for task in phases[1]:
+            await self.run_task(task, changes, after_page=names)
+        for phase in phases[2:]:
+            await asyncio.gather(*(self.run_task(t, changes) for t in phase))
+        await self.db.write(_finish_first)
+        return changes
+
+    async def _names_by_ids(self, pipeline_id: int, changes: Changes) -> None:
+        """Names of the first cards on screen, before the full lists arrive (2 requests)."""
+        orgs, persons = await self.db.read(missing_names, pipeline_id)
+        for entity, resource, ids in (("organization", "organizations", orgs), ("person", "persons", persons)):
+            if ids:
+                items = await self.client.list_v2(resource, ids=ids)
+                await self.db.write(apply_server_objects, entity, items)
+                changes.add(ingest.ENTITY_TABLES[entity], [o["id"] for o in items])
+        self.on_page(changes)
+
+    # -- probes and refreshes --------------------------------------------------------------------
+
+    async def refresh(self) -> Changes:
+        """The cheap probe (module docstring); falls back to `lists` without a mark."""
+        mark = await self.db.read(_high_water, "recents")
+        if not mark:
+            return await self.lists()
+        changes = Changes()
+        since = (_parse(mark) - OVERLAP).strftime("%Y-%m-%d %H:%M:%S")
+        entries: list[dict[str, Any]] = []
+        newest = mark
+        start = 0
+        while True:
+            env = await self.client.request("GET", "/api/v1/recents", params={
+                "since_timestamp": since, "items": RECENT_ITEMS, "start": start, "limit": 500})
+            entries += [e for e in env.get("data") or [] if isinstance(e, dict)]
+            extra = env.get("additional_data") or {}
+            last = ingest.norm_time(extra.get("last_timestamp_on_page"))
+            if last and last > newest:
+                newest = last
+            pagination = extra.get("pagination") or {}
+            if not pagination.get("more_items_in_collection"):
+                break
+            start = pagination.get("next_start", start + 500)
+        if entries:
+            await self._apply_recents(entries, changes)
+        await self.db.write(_set_mark, "recents", newest)
+        return changes
+
+    async def _apply_recents(self, entries: list[dict[str, Any]], changes: Changes) -> None:
+        wanted: dict[str, dict[int, str]] = {}
+        notes: list[dict[str, Any]] = []
+        metas: set[str] = set()
+        for e in entries:
+            kind, data = e.get("item"), e.get("data")
+            if kind in RECENT_V2 and isinstance(e.get("id"), int):
+                wanted.setdefault(kind, {})[e["id"]] = ingest.norm_time((data or {}).get("update_time")) or ""
+            elif kind == "note" and isinstance(data, dict):
+                notes.append(_clean_note(dict(data)))
+            elif kind in RECENT_META:
+                metas.add(RECENT_META[kind])
+        for kind, stamps in wanted.items():
+            table = ingest.ENTITY_TABLES[kind]
+            stale = await self.db.read(_stale_ids, table, stamps)
+            for i in range(0, len(stale), 100):
+                chunk = stale[i:i + 100]
+                items = await self.client.list_v2(RECENT_V2[kind], ids=chunk)
+                got = {o["id"] for o in items}
+
+                def write(conn: sqlite3.Connection, kind: str = kind, items: list = items, chunk: list = chunk,
+                          got: set = got) -> list[int]:
+                    apply_server_objects(conn, kind, items)
+                    return _drop_gone(conn, kind, set(chunk) - got)
+
+                gone = await self.db.write(write)
+                changes.add(table, sorted(got) + gone, table, len(got) + len(gone))
+        if notes:
+            ids = [n["id"] for n in notes]
+            await self.db.write(apply_server_objects, "note", notes)
+            changes.add("notes", ids, "notes")
+        for name in sorted(metas):
+            await self.run_meta(name, changes)
+
+    async def run_meta(self, name: str, changes: Changes) -> None:
+        task = META_TASKS[name]
+        items, _ = await self._page(task, None)
+        ids = await self.db.write(store_page, task, items, None, True)
+        changes.add(name, ids or None, name, len(items))
+
+    async def lists(self) -> Changes:
+        """v2 lists with updated_since per collection, v1 notes likewise (`r`)."""
+        changes = Changes()
+        tasks = [self._since(name, entity, path, changes) for name, (entity, path) in V2_COLLECTIONS.items()]
+        tasks.append(self._notes_since(changes))
+        tasks += [self.run_meta(name, changes) for name in ("pipelines", "stages", "users")]
         await asyncio.gather(*tasks)
-        return result
+        mark = await self.db.read(newest_update)
+        if mark:
+            await self.db.write(_set_mark, "recents", mark)
+        return changes
 
-    async def _paged(self, path: str, params: dict[str, Any], label: str, result: SyncResult) -> list[dict[str, Any]]:
+    async def _since(self, name: str, entity: str, path: str, changes: Changes) -> None:
+        mark = await self.db.read(newest_update, name)
+        params: dict[str, Any] = {}
+        if mark:
+            params["updated_since"] = _fmt(_parse(mark) - OVERLAP)
+        items = await self._all(path, params)
+        if name == "deals" and mark:
+            items += await self._all(path, {**params, "status": "deleted"})
+        if items:
+            await self.db.write(apply_server_objects, entity, items)
+            changes.add(name, [o["id"] for o in items], name)
+
+    async def _notes_since(self, changes: Changes) -> None:
+        mark = await self.db.read(newest_update, "notes")
+        params = {"updated_since": _fmt(_parse(mark) - OVERLAP)} if mark else {}
+        items = [_clean_note(n) for n in await self._all("/api/v1/notes", params)]
+        if items:
+            await self.db.write(apply_server_objects, "note", items)
+            changes.add("notes", [n["id"] for n in items], "notes")
+
+    async def _all(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
-        pager = self.client.pages_v1(path, params) if path.startswith("/api/v1") else self.client.pages_v2(path, params)
+        pages = self.client.pages_v1(path, params) if path.startswith("/api/v1") else self.client.pages_v2(path, params)
         while True:
             async with self._sem:
                 try:
-                    page = await pager.__anext__()
+                    page = await pages.__anext__()
                 except StopAsyncIteration:
                     break
-            items.extend(page)
-            result.counts[label] = result.counts.get(label, 0) + len(page)
-            self.progress(label, result.counts[label], None)
+            items += page
         return items
 
-    async def _meta(self, name: str, result: SyncResult) -> None:
-        entity, path, version = META[name]
-        if version == "v2":
-            items = await self._paged(path, {}, name, result)
-        else:
-            async with self._sem:
-                items = await self.client.list_v1(path)
-            result.counts[name] = len(items)
-            self.progress(name, len(items), len(items))
+    async def full(self) -> Changes:
+        """Everything listed again; rows the server no longer has are dropped (reconcile)."""
+        changes = Changes(full=True)
 
-        def store(conn: sqlite3.Connection) -> None:
-            table = {"pipeline": "pipelines", "stage": "stages", "user": "users", "activity_type": "activity_types",
-                     "currency": "currencies"}[entity]
-            key = "code" if entity == "currency" else "id"
-            keep = {o.get(key) for o in items}
-            existing = {r[0] for r in conn.execute(f"SELECT {key} FROM {table}")}
-            ingest.delete(conn, entity, existing - keep)
-            ingest.upsert(conn, entity, items)
-            _set_state(conn, name, None, True, _fmt(datetime.now(timezone.utc)))
+        async def collection(name: str, entity: str, path: str) -> None:
+            items = await self._all(path, {})
+            if entity == "note":
+                items = [_clean_note(n) for n in items]
+            keep = {o["id"] for o in items}
 
-        await self.db.write(store)
+            def write(conn: sqlite3.Connection) -> None:
+                table = ingest.ENTITY_TABLES[entity]
+                _drop_gone(conn, entity, {r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE id > 0")} - keep)
+                apply_server_objects(conn, entity, items)
 
-    async def _fields(self, entity: str, result: SyncResult) -> None:
-        items = await self._paged(FIELDS[entity], {}, f"{entity}_fields", result)
+            await self.db.write(write)
+            changes.add(name, None, name, len(items))
 
-        def store(conn: sqlite3.Connection) -> None:
-            conn.execute("DELETE FROM fields WHERE entity = ?", (entity,))
-            conn.executemany(
-                "INSERT OR REPLACE INTO fields (entity, field_code, field_name, field_type, is_custom, data) VALUES (?,?,?,?,?,?)",
-                [(entity, f["field_code"], f.get("field_name") or f["field_code"], f.get("field_type"),
-                  1 if f.get("is_custom_field") else 0, json.dumps(f, ensure_ascii=False)) for f in items],
-            )
+        jobs = [collection(name, entity, path) for name, (entity, path) in V2_COLLECTIONS.items()]
+        jobs.append(collection("notes", "note", "/api/v1/notes"))
+        jobs += [self.run_meta(name, changes) for name in META_TASKS]
+        await asyncio.gather(*jobs)
+        for entity in ("deal", "person", "organization"):
+            task = Task(f"fields:{entity}", f"field:{entity}", f"/api/v2/{entity}Fields")
+            await self.db.write(lambda c, k=task.key: c.execute("UPDATE sync_state SET complete = 0, cursor = NULL "
+                                                                "WHERE collection = ?", (k,)))
+            await self.run_task(task, changes)
+        mark = await self.db.read(newest_update)
+        if mark:
+            await self.db.write(_set_mark, "recents", mark)
+        return changes
 
-        await self.db.write(store)
 
-    async def _v2(self, name: str, result: SyncResult, full: bool) -> None:
-        entity, path = V2_COLLECTIONS[name]
-        since = None if full else await self.db.read(_high_water, name)
-        params: dict[str, Any] = {}
-        if since:
-            params["updated_since"] = _fmt(datetime.fromisoformat(since.replace("Z", "+00:00")) - OVERLAP)
-        items = await self._paged(path, params, name, result)
-        deleted: list[dict[str, Any]] = []
-        if name == "deals" and since:
-            deleted = await self._paged(path, {**params, "status": "deleted"}, "deals_deleted", result)
-        await self._store_v2(name, entity, items + deleted, full)
+def _stale_ids(conn: sqlite3.Connection, table: str, stamps: dict[int, str]) -> list[int]:
+    """Ids whose server update_time is newer than the cached one (or not cached)."""
+    out = []
+    for item_id, stamp in stamps.items():
+        row = conn.execute(f"SELECT update_time FROM {table} WHERE id = ?", (item_id,)).fetchone()
+        if row is None or not row[0] or not stamp or stamp > row[0]:
+            out.append(item_id)
+    return sorted(out)
 
-    async def _store_v2(self, name: str, entity: str, items: list[dict[str, Any]], full: bool) -> None:
-        high = max((ingest.norm_time(o.get("update_time")) or "" for o in items), default=None) or None
 
-        def store(conn: sqlite3.Connection) -> None:
-            if full:
-                table = {"deal": "deals", "person": "persons", "organization": "organizations", "activity": "activities",
-                         "note": "notes"}[entity]
-                keep = {o["id"] for o in items}
-                held = pending_ids(conn, entity)
-                gone = {r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE id > 0")} - keep - held
-                ingest.delete(conn, entity, gone)
-            apply_server_objects(conn, entity, items)
-            _set_state(conn, name, high, full, _fmt(datetime.now(timezone.utc)))
-
-        await self.db.write(store)
-
-    async def _notes(self, result: SyncResult, full: bool) -> None:
-        since = None if full else await self.db.read(_high_water, "notes")
-        params: dict[str, Any] = {}
-        if since:
-            params["updated_since"] = _fmt(datetime.fromisoformat(since.replace("Z", "+00:00")) - OVERLAP)
-        items = await self._paged("/api/v1/notes", params, "notes", result)
-        for note in items:  # v1 related objects are derived data; keep the note itself
-            for key in ("deal", "person", "organization", "user", "project", "task"):
-                note.pop(key, None)
-        await self._store_v2("notes", "note", items, full)
+def _finish_first(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('first_sync_done', '1')")
+    mark = newest_update(conn)
+    if mark:
+        _set_mark(conn, "recents", mark)

@@ -1,0 +1,178 @@
+"""The sync side of the Store (a mixin): the progressive first sync, the probe schedule,
+the budget guard and the tokens this app spends per day.
+
+    store.touch()               a key: back from idle with stale data -> probe now
+    store.set_focus(bool)       terminal focus (Textual AppFocus/AppBlur)
+    store.request_sync("lists") `r`: v2 lists with updated_since, whatever the schedule says
+    store.focus_pipeline = id   the pipeline on screen: its open deals come first
+    await store.sync_now()      first sync if needed, else one probe (tests, CLI)
+    await store.tokens_today()  (tokens, requests) this app spent today (UTC), from token_log
+
+A sync that changed nothing emits nothing: no screen reloads. One that did emits
+DataChanged with the tables and, when few, the ids that changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime, timezone
+from typing import Any
+
+from tui.api.errors import ApiError, NetworkError
+from tui.store.events import DataChanged
+from tui.store.schedule import RefreshPolicy, Schedule
+from tui.store.sync import Changes, Syncer
+
+FIRST_SYNC_EMIT = 1.0   # seconds between screen refreshes while the first sync fills the cache
+RETRY_FIRST = 10.0      # seconds before an interrupted first sync resumes (offline, errors)
+KINDS = ("probe", "lists", "full")
+
+
+def log_tokens(conn: Any, day: str, tokens: int, requests: int) -> None:
+    conn.execute("""INSERT INTO token_log (day, tokens, requests) VALUES (?,?,?)
+                    ON CONFLICT(day) DO UPDATE SET tokens = tokens + excluded.tokens,
+                                                   requests = requests + excluded.requests""", (day, tokens, requests))
+
+
+class Refreshing:
+    # set by Store.__init__: client, db, clock, _status, _sync_lock, _sync_wanted, _emit, _update, ...
+    client: Any
+    db: Any
+
+    def _init_refresh(self, policy: RefreshPolicy | None) -> None:
+        self.schedule = Schedule(policy or RefreshPolicy())
+        self.focus_pipeline: int | None = None
+        self._wanted_kind = "none"   # a requested sync kind (KINDS) or "none"
+        self._last_emit = 0.0
+        self._logged = (0, 0)
+        self.last_changes: Changes | None = None
+        self.last_sync_full = False
+
+    # -- what the UI tells the store ----------------------------------------------------------
+
+    def _now(self) -> float:
+        return time.monotonic()
+
+    def budget_left(self) -> float | None:
+        """The fraction of the company's daily token budget left, when Pipedrive says."""
+        budget = getattr(self.client, "budget", None)
+        if budget is None or budget.daily_remaining is None or not budget.daily_limit:
+            return None
+        return budget.daily_remaining / budget.daily_limit
+
+    def touch(self) -> None:
+        if self.schedule.key(self._now(), self.budget_left()):
+            self.request_sync("probe")
+
+    def set_focus(self, focused: bool) -> None:
+        if self.schedule.focus(focused, self._now(), self.budget_left()):
+            self.request_sync("probe")
+        else:
+            self._sync_wanted.set()  # the interval changed: let the loop look again
+
+    def request_sync(self, kind: str = "lists") -> None:
+        current = self._wanted_kind if self._wanted_kind in KINDS else "probe"
+        self._wanted_kind = max(kind, current, key=KINDS.index)
+        self._sync_wanted.set()
+
+    @property
+    def refresh_state(self) -> str:
+        return self.schedule.state(self._now(), self.budget_left())
+
+    # -- syncing ---------------------------------------------------------------------------------
+
+    def _syncer(self) -> Syncer:
+        return Syncer(self.client, self.db, self._progress, self._first_page, self.focus_pipeline)
+
+    async def sync_now(self, full: bool = False, lists: bool = False) -> dict[str, int]:
+        """The first sync if the cache has none yet, else one probe (lists / full on request)."""
+        if self.client is None:
+            return {}
+        async with self._sync_lock:
+            syncer = self._syncer()
+            first = await syncer.is_first()
+            self._update(mode="syncing", first_sync=first, sync_collection=None, sync_done=0, sync_total=None)
+            try:
+                changes = await syncer.run(full=full, lists=lists)
+            except ApiError as exc:
+                self._update(first_sync=False, sync_collection=None)
+                if not self._problem(exc):
+                    self._update(mode="offline" if isinstance(exc, NetworkError) else "online", last_error=exc.message)
+                raise
+            except BaseException:
+                self._update(mode="online", first_sync=False, sync_collection=None)
+                raise
+            finally:
+                await self._log_tokens()
+            self.last_changes = changes
+            self.last_sync_full = changes.full
+            self._held_until = None
+            self.schedule.refreshed(self._now())
+            self._update(mode="online", first_sync=False, sync_collection=None, last_sync=self.clock.now(),
+                         last_error=None, resume_at=None)
+            if changes.tables:
+                self._emit(DataChanged(changes.tables, _frozen(changes.ids)))
+            return changes.counts
+
+    def _progress(self, collection: str, done: int, total: int | None) -> None:
+        self._update(sync_collection=collection, sync_done=done, sync_total=total)
+
+    def _first_page(self, changes: Changes) -> None:
+        """During the first sync: show what arrived, at most once a second (the first page at once)."""
+        if not changes.first:
+            return
+        now = self._now()
+        if self._last_emit and now - self._last_emit < FIRST_SYNC_EMIT:
+            return
+        self._last_emit = now
+        self._emit(DataChanged(changes.tables))
+
+    async def _log_tokens(self) -> None:
+        if self.client is None:
+            return
+        tokens, requests = self.client.tokens_spent, self.client.requests_made
+        delta = (tokens - self._logged[0], requests - self._logged[1])
+        if delta == (0, 0):
+            return
+        self._logged = (tokens, requests)
+        day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+        await self.db.write(log_tokens, day, *delta)
+
+    async def tokens_today(self) -> tuple[int, int]:
+        await self._log_tokens()
+        day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+        row = await self.db.read(lambda c: c.execute("SELECT tokens, requests FROM token_log WHERE day = ?",
+                                                     (day,)).fetchone())
+        return (row[0], row[1]) if row else (0, 0)
+
+    async def _sync_loop(self) -> None:
+        from tui.store.store import wait_event
+
+        while True:
+            await self._wait_held()
+            kind = self._wanted_kind
+            self._wanted_kind = "none"
+            self._sync_wanted.clear()
+            first = await self._syncer().is_first()
+            now = self._now()
+            due = self.schedule.due_at(now, self.budget_left())
+            if first or kind in KINDS or (due is not None and due <= now):
+                try:
+                    await self.sync_now(full=kind == "full", lists=kind == "lists")
+                except ApiError:
+                    pass
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # never let the loop die
+                    self._update(last_error=f"sync failed: {exc.__class__.__name__}")
+                if await self._syncer().is_first() or self._status.mode == "offline":
+                    await wait_event(self._sync_wanted, RETRY_FIRST)
+                continue
+            self._update(refresh=self.refresh_state)
+            wait = None if due is None else max(0.0, due - now)
+            await wait_event(self._sync_wanted, wait)
+
+
+def _frozen(ids: dict[str, set[int] | None]) -> dict[str, frozenset[int] | None]:
+    return {k: (frozenset(v) if v is not None else None) for k, v in ids.items()}
