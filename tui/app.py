@@ -317,7 +317,11 @@ def run_app(runtime: Any) -> int:
     from tui.store.store import Store
 
     async def main() -> int:
-        store = await Store.open(runtime.db_path, runtime.client, clock=runtime.clock, profile=runtime.profile_label)
+        label = runtime.profile_label
+        if runtime.sandbox is None and runtime.auth_mode:
+            label += " · " + {"token": "API token", "oauth": "OAuth", "maton": "Maton"}.get(runtime.auth_mode, runtime.auth_mode)
+        store = await Store.open(runtime.db_path, runtime.client, clock=runtime.clock, profile=label,
+                                 policy=runtime.policy)
         app = PipedriveApp(store, profile_label=runtime.profile_label, keymap=runtime.keymap, notices=runtime.notices,
                            on_login=runtime.save_token)
         try:

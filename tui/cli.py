@@ -106,14 +106,40 @@ async def _status(runtime: Any) -> int:
     print(f"user:      {me.get('name')} <{me.get('email')}>")
     print(f"company:   {me.get('company_name')} ({me.get('company_domain')})")
     print(f"profile:   {runtime.profile_label}")
-    print(f"auth:      {runtime.auth_mode}")
+    print(f"auth:      {runtime.auth_label}")
     print(f"base URL:  {runtime.base_url}")
     daily = (f"{budget.daily_remaining:,} of {budget.daily_limit:,} tokens left today"
              if budget.daily_remaining is not None and budget.daily_limit else "daily budget not reported")
     burst = (f"{budget.burst_remaining}/{budget.burst_limit} requests left in the 2 s window"
              if budget.burst_limit else "burst limit not reported")
     print(f"budget:    {daily}; {burst}")
+    tokens, requests = spent_today(runtime.db_path)
+    print(f"this app:  {tokens:,} tokens in {requests:,} requests today (UTC)")
+    policy = runtime.policy
+    rates = ", ".join(f"{state} {policy.tokens_per_hour(state):,}" for state in ("active", "idle", "unfocused"))
+    print(f"refresh:   every {policy.active:g} s active, {policy.idle:g} s idle, {policy.unfocused:g} s unfocused;"
+          f" projected tokens/hour: {rates}")
     return 0
+
+
+def spent_today(db_path: Any) -> tuple[int, int]:
+    """Tokens and requests this app logged today in the profile's cache (0, 0 without one)."""
+    import sqlite3
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    if not Path(db_path).exists():
+        return 0, 0
+    day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT tokens, requests FROM token_log WHERE day = ?", (day,)).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0, 0
+    return (row[0], row[1]) if row else (0, 0)
 
 
 def _login(args: Any) -> int:

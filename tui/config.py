@@ -11,6 +11,12 @@
     [keys]                           # binding id -> keys (see `?` in the app)
     "board.won" = "W"
 
+    [refresh]                        # seconds between looks for changes (tui/store/schedule.py)
+    active = 55                      # while you press keys
+    idle = 300                       # no key for idle_after seconds
+    unfocused = 1800                 # the terminal is in the background
+    idle_after = 180
+
 Secrets never live in config.toml: `secrets.toml` beside it is created with mode 0600.
 Environment overrides: PIPEDRIVE_API_TOKEN, PIPEDRIVE_COMPANY_DOMAIN, PIPEDRIVE_BASE_URL,
 PIPEDRIVE_ACCESS_TOKEN, MATON_API_KEY, MATON_CONNECTION. PIPEDRIVE_TUI_CONFIG_DIR moves the
@@ -61,6 +67,7 @@ class Config:
     default_profile: str = "default"
     profiles: dict[str, Profile] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
+    refresh: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def load(cls, directory: Path | None = None) -> "Config":
@@ -81,7 +88,7 @@ class Config:
         default = raw.get("default_profile", "default")
         if not isinstance(default, str):
             raise ConfigError(f"{path}: default_profile must be a profile name in quotes")
-        return cls(default_profile=default, profiles=profiles, keys=dict(keys_raw))
+        return cls(default_profile=default, profiles=profiles, keys=dict(keys_raw), refresh=_refresh(path, raw))
 
     def save(self, directory: Path | None = None) -> Path:
         directory = private_dir(directory or config_dir())
@@ -103,6 +110,24 @@ class Config:
 
 class ConfigError(Exception):
     pass
+
+
+REFRESH_KEYS = {"active": (20, 3600), "idle": (60, 86400), "unfocused": (60, 86400), "idle_after": (30, 3600)}
+
+
+def _refresh(path: Path, raw: dict[str, Any]) -> dict[str, float]:
+    table = raw.get("refresh") or {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [refresh] must be a table, e.g. active = 55")
+    out: dict[str, float] = {}
+    for key, value in table.items():
+        if key not in REFRESH_KEYS:
+            raise ConfigError(f"{path}: [refresh] has no setting {key!r} (known: {', '.join(REFRESH_KEYS)})")
+        low, high = REFRESH_KEYS[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise ConfigError(f"{path}: [refresh] {key} must be a number of seconds from {low} to {high}")
+        out[key] = float(value)
+    return out
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -29,6 +29,19 @@ class Runtime:
     auth_mode: str | None = None
     temp_dir: Path | None = None
     notices: list[str] = field(default_factory=list)  # one-liners for the user at start
+    refresh: dict[str, float] = field(default_factory=dict)  # [refresh] of the config file
+
+    @property
+    def auth_label(self) -> str:
+        label = {"token": "personal API token (x-api-token)", "oauth": "OAuth access token (Bearer)",
+                 "maton": "Maton gateway (MATON_API_KEY)"}.get(self.auth_mode or "", self.auth_mode or "none")
+        return label + ("; demo sandbox" if self.sandbox is not None else "")
+
+    @property
+    def policy(self) -> Any:
+        from tui.store.schedule import RefreshPolicy
+
+        return RefreshPolicy(**self.refresh)
 
     def save_token(self, token: str) -> None:
         """Store a token verified inside the app, as `pipedrive-tui login` does (not in demo mode)."""
@@ -61,16 +74,30 @@ def build_runtime(args: Any) -> Runtime:
             directory = temp
         _usable(directory)
         return Runtime(client, "demo", directory, directory / "demo.sqlite3", config.keys, clock, sandbox,
-                       "http://sandbox.local", "token", temp, _secure(directory))
+                       "http://sandbox.local", "token", temp, _secure(directory), config.refresh)
     creds = resolve(config, getattr(args, "profile", None), getattr(args, "base_url", None), directory=config_dir())
+    ambiguity = ambiguous_credentials()
     profile = getattr(args, "profile", None) or config.default_profile
     directory = _usable(data_dir(getattr(args, "data_dir", None)))
-    notices = _secure(directory, config_dir())
+    notices = _secure(directory, config_dir()) + ([ambiguity] if ambiguity else [])
     if creds is None:
-        return Runtime(None, profile, directory, directory / f"{profile}.sqlite3", config.keys, clock, notices=notices)
+        return Runtime(None, profile, directory, directory / f"{profile}.sqlite3", config.keys, clock, notices=notices,
+                       refresh=config.refresh)
     client = PipedriveClient(creds.base_url, creds.auth)
     return Runtime(client, creds.profile, directory, directory / f"{creds.profile}.sqlite3", config.keys, clock,
-                   None, creds.base_url, creds.mode, notices=notices)
+                   None, creds.base_url, creds.mode, notices=notices, refresh=config.refresh)
+
+
+def ambiguous_credentials(env: dict[str, str] | None = None) -> str | None:
+    """Two kinds of credentials in the environment: say which one is used."""
+    import os
+
+    env = dict(os.environ if env is None else env)
+    set_ = [name for name in ("MATON_API_KEY", "PIPEDRIVE_ACCESS_TOKEN", "PIPEDRIVE_API_TOKEN") if env.get(name)]
+    if len(set_) < 2:
+        return None
+    return (f"{' and '.join(set_)} are all set: using {set_[0]} (the first of MATON_API_KEY, PIPEDRIVE_ACCESS_TOKEN, "
+            "PIPEDRIVE_API_TOKEN); unset the others to choose")
 
 
 def _usable(directory: Path) -> Path:

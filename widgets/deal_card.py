@@ -20,6 +20,7 @@ MARKS: dict[ActivityStatus, tuple[str, str, str]] = {
     ActivityStatus.TODAY: ("●", "today", "bold green"),
     ActivityStatus.NONE: ("⚠", "no activity", "yellow"),
     ActivityStatus.LATER: ("›", "later", "grey62"),
+    ActivityStatus.LOADING: ("…", "loading", "grey50"),
 }
 
 

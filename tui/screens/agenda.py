@@ -21,6 +21,7 @@ from tui.screens.forms.activity_form import to_utc
 from tui.store.queries import agenda as q
 from tui.store.queries.board import users as user_rows
 from tui.store.queries.entities import activity_types
+from tui.store.sync_plan import loaded
 from widgets.agenda_list import AgendaList
 from widgets.status_bar import StatusBar
 from widgets.week_view import WeekView
@@ -125,6 +126,8 @@ class AgendaScreen(Screen):
         counts = q.counts(groups)
         title = Text.assemble((" Agenda ", "bold reverse"), "  ", (f"{counts['Overdue']} overdue", "bold red"), " · ",
                               (f"{counts['Today']} today", "bold green"), (f"  · owner: {self.owner_label}", "grey70"))
+        if not await store.read(loaded, "activities"):
+            title.append("  · loading activities from Pipedrive…", style="bold cyan")
         if self.types:
             title.append(f"  · types: {', '.join(sorted(self.types))}", style="grey70")
         if self.text:

@@ -12,7 +12,9 @@ from textual.widgets import Footer, Input, Static
 
 import styles
 from tui.keymap.lists import BINDINGS as LIST_BINDINGS
+from tui.formatting import clean
 from tui.store.queries import entities as q
+from tui.store.sync_plan import loaded
 from widgets.status_bar import StatusBar
 from widgets.virtual_table import Column, VirtualTable
 
@@ -67,7 +69,10 @@ class EntityListScreen(Screen):
         self.table.set_rows(rows, cursor=ids.index(keep) if keep in ids else 0)
         title = Text.assemble((f" {self.TITLE_TEXT} ", "bold reverse"), f"  {len(ids):,} shown  · sort: {self.sort}")
         if self.text:
-            title.append(f"  · filter: {self.text}", style="yellow")
+            title.append("  · filter: ", style="yellow")
+            title.append(clean(self.text), style="yellow")
+        if not await self.store.read(loaded, "names"):
+            title.append("  · loading from Pipedrive…", style="bold cyan")
         self.query_one("#list-title", Static).update(title)
 
     async def fetch(self) -> tuple[list[int], list[list[str | None]]]:  # pragma: no cover - abstract

@@ -17,11 +17,12 @@ class ActivityStatus(str, Enum):
     TODAY = "today"          # green: due today (and not yet past its time)
     NONE = "none"            # yellow warning: no undone activity planned
     LATER = "later"          # grey: planned for a later day
+    LOADING = "loading"      # the open activities are still coming (first sync): not known yet
 
     @property
     def urgency(self) -> int:
         """Sort key of Pipedrive's default card order (lower = first)."""
-        return {"overdue": 0, "today": 1, "later": 2, "none": 3}[self.value]
+        return {"overdue": 0, "today": 1, "later": 2, "loading": 3, "none": 4}[self.value]
 
 
 def activity_due(due_date: str | None, due_time: str | None, tz: tzinfo) -> tuple[date, datetime | None] | None:

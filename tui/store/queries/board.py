@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from tui.store.derived import ActivityStatus, activity_status, rotten_days
+from tui.store.sync_plan import loaded
 
 SORTS = ("urgency", "value", "close_date", "updated")
 SORT_LABELS = {"urgency": "next activity", "value": "value", "close_date": "expected close", "updated": "last update"}
@@ -110,6 +111,8 @@ def deal_cards(conn: sqlite3.Connection, pipeline_id: int, *, now: datetime, sta
         params.append(owner_id)
     needle = (text or "").casefold().strip()
     pending = {r[0] for r in conn.execute("SELECT entity_id FROM outbox WHERE entity = 'deal' AND state = 'pending'")}
+    # during the first sync: say "loading" rather than "no activity" / no name
+    activities_known, names_known = loaded(conn, "activities"), loaded(conn, "names")
     today = now.date()
     today_s, yesterday_s, tomorrow_s = today.isoformat(), (today - timedelta(days=1)).isoformat(), (today + timedelta(days=1)).isoformat()
     rot_cutoff: dict[int, str] = {}  # days_to_rotten -> update_time older than this is rotten
@@ -121,8 +124,11 @@ def deal_cards(conn: sqlite3.Connection, pipeline_id: int, *, now: datetime, sta
          rot_enabled, days, stage_probability, probability_enabled) in cursor:
         if needle and not any(needle in (x or "").casefold() for x in (title, person_name, org_name)):
             continue
+        if not names_known:
+            org_name = org_name or ("…" if org_id else None)
+            person_name = person_name or ("…" if person_id else None)
         if not due:
-            status_mark = ActivityStatus.NONE
+            status_mark = ActivityStatus.NONE if activities_known else ActivityStatus.LOADING
         else:
             day = due[:10]
             hhmm = due[11:]
