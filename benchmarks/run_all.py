@@ -1,4 +1,5 @@
-"""`make bench`: the terminal benchmark (ui_bench.py), which writes benchmarks/RESULTS.md.
+"""`make bench`: the terminal benchmark (ui_bench.py) and the sync benchmark (sync_bench.py);
+each writes its part in benchmarks/results/ and benchmarks/RESULTS.md is assembled from them.
 
     python benchmarks/run_all.py [--quick] [--pilot]
 
@@ -20,6 +21,9 @@ args = [a for a in args if a != "--pilot"]
 status = 0
 print("== ui_bench.py", flush=True)
 status |= subprocess.run([sys.executable, str(here / "ui_bench.py"), *args], check=False).returncode
+print("== sync_bench.py", flush=True)
+quick = ["--quick"] if "--quick" in args or os.environ.get("BENCH_QUICK", "") not in ("", "0") else []
+status |= subprocess.run([sys.executable, str(here / "sync_bench.py"), *quick], check=False).returncode
 if pilot:
     print("== board_bench.py", flush=True)
     status |= subprocess.run([sys.executable, str(here / "board_bench.py")], check=False).returncode

@@ -1,7 +1,7 @@
 """What a user feels in a real terminal: launch, keys and memory of the app in tmux, as
 ratios to a bare Textual app measured in the same run.
 
-    python benchmarks/ui_bench.py            # full run, a few minutes; writes benchmarks/RESULTS.md
+    python benchmarks/ui_bench.py            # full run, a few minutes; writes benchmarks/results/ui.md (-> RESULTS.md)
     python benchmarks/ui_bench.py --quick    # or BENCH_QUICK=1: 5 repetitions, one launch, no 100k
 
 How it measures (term.py): every program runs in its own tmux server at 160x45 under
@@ -44,6 +44,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import ui_steps as st  # noqa: E402
+from results import write_part  # noqa: E402
 from term import Terminal  # noqa: E402
 
 CASES = [("1k deals", 1_000, False), ("10k deals", 10_000, False), ("10k deals in one stage", 10_000, True),
@@ -157,7 +158,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", default=os.environ.get("BENCH_QUICK", "") not in ("", "0"))
     parser.add_argument("--reps", type=int, default=None, help="repetitions per key (20; quick 5)")
     parser.add_argument("--launches", type=int, default=None, help="warm launches per case (3; quick 1)")
-    parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "RESULTS.md"))
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "results" / "ui.md"))
     args = parser.parse_args()
     args.reps = args.reps or (5 if args.quick else 20)
     args.launches = args.launches or (1 if args.quick else 3)
@@ -180,8 +181,8 @@ def main() -> int:
         shutil.rmtree(tmp, ignore_errors=True)
     text = report(bare_first, bare_keys, bare_rss, cases, args, time.perf_counter() - started)
     print(text)
-    Path(args.out).write_text(text, encoding="utf-8")
-    log(f"written to {args.out}")
+    write_part(Path(args.out), text)
+    log(f"written to {args.out}; benchmarks/RESULTS.md assembled")
     return 0
 
 

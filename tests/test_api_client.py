@@ -265,3 +265,23 @@ async def test_an_error_body_echoing_the_token_is_redacted_everywhere():
     for text in (exc.message, exc.error, exc.error_info, repr(exc), str(exc.args), str(exc)):
         assert TOKEN not in (text or "")
     await client.aclose()
+
+
+def test_token_costs_are_the_specs():
+    import json
+    from pathlib import Path
+
+    from tui.api.client import known_cost
+    from tui.api.costs_table import COSTS
+
+    spec = json.loads((Path(__file__).parent / "data" / "openapi_token_costs.json").read_text())
+    assert COSTS == spec  # every entry of the app's table is the spec's x-token-cost
+    for method, path, cost in [("GET", "/api/v1/users/me", 2), ("GET", "/api/v1/users", 20),
+                               ("GET", "/api/v2/deals", 10), ("GET", "/api/v2/deals/42", 1),
+                               ("PATCH", "/api/v2/deals/42", 5), ("POST", "/api/v2/deals", 5),
+                               ("DELETE", "/api/v2/deals/42", 3), ("GET", "/api/v1/recents", 20),
+                               ("GET", "/api/v1/notes", 20), ("PUT", "/api/v1/notes/7", 10),
+                               ("GET", "/api/v2/pipelines", 5), ("GET", "/api/v2/stages", 5),
+                               ("GET", "/api/v2/itemSearch", 20), ("GET", "/api/v1/deals/42/flow", 40),
+                               ("GET", "/api/v2/deals/archived", 20), ("GET", "/v1/currencies", 20)]:
+        assert known_cost(method, path) == cost, (method, path)

@@ -19,9 +19,9 @@ P = RefreshPolicy()
 def test_each_state_has_its_interval():
     s = Schedule(P, last_key=0.0)
     assert s.state(10) == "active" and s.interval("active") == 55
-    assert s.state(181) == "idle" and s.interval("idle") == 300
+    assert s.state(181) == "idle" and s.interval("idle") == 480
     s.focused = False
-    assert s.state(10) == "unfocused" and s.interval("unfocused") == 1800
+    assert s.state(10) == "unfocused" and s.interval("unfocused") == 2400
     assert P.tokens_per_hour("active") <= 1500 and P.tokens_per_hour("idle") <= 300
     assert P.tokens_per_hour("unfocused") <= 60
 
@@ -29,11 +29,11 @@ def test_each_state_has_its_interval():
 def test_budget_thresholds():
     s = Schedule(P, last_key=0.0)
     assert s.state(5, budget_left=0.5) == "active"
-    assert s.state(5, budget_left=0.2) == "low_budget" and s.interval("low_budget") == 300
+    assert s.state(5, budget_left=0.2) == "low_budget" and s.interval("low_budget") == 480
     assert s.state(5, budget_left=0.05) == "manual" and s.interval("manual") is None
     s.refreshed(0)
     assert s.due_at(5, budget_left=0.05) is None  # only r refreshes
-    assert s.due_at(5, budget_left=0.2) == 300
+    assert s.due_at(5, budget_left=0.2) == 480
 
 
 def test_due_times_follow_the_state():
@@ -42,7 +42,7 @@ def test_due_times_follow_the_state():
     s.refreshed(100)
     s.last_key = 100
     assert s.due_at(110) == 155
-    assert s.due_at(400) == 400  # idle since 280: 100 + 300
+    assert s.due_at(400) == 580  # idle since 280: 100 + 480
 
 
 def test_focus_back_or_first_key_after_idle_refreshes_when_stale():
@@ -65,7 +65,7 @@ def test_custom_bounds_come_from_the_config(tmp_path, monkeypatch):
     monkeypatch.setenv("PIPEDRIVE_TUI_CONFIG_DIR", str(tmp_path))
     (tmp_path / "config.toml").write_text("[refresh]\nactive = 90\nunfocused = 3600\n")
     policy = RefreshPolicy(**Config.load().refresh)
-    assert policy.active == 90 and policy.unfocused == 3600 and policy.idle == 300
+    assert policy.active == 90 and policy.unfocused == 3600 and policy.idle == 480
 
 
 def _request_order(sb):

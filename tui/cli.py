@@ -38,7 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     login = sub.add_parser("login", parents=[common], help="store and verify an API token for a profile")
     login.add_argument("--auth-mode", choices=["token", "oauth", "maton"], default="token")
     login.add_argument("--company-domain", help="your company's Pipedrive subdomain, e.g. acme")
-    login.add_argument("--token-stdin", action="store_true", help="read the token from standard input")
+    login.add_argument("--token-stdin", action="store_true", help="read the token(s) from standard input, one per line")
+    login.add_argument("--client-id", help="OAuth: your app's client id; then a refresh token and the client "
+                                           "secret are asked for, and the access token is renewed automatically")
+    login.add_argument("--token-url", help=argparse.SUPPRESS)  # the OAuth token endpoint (tests, a sandbox)
     sub.add_parser("logout", parents=[common], help="forget the stored token of a profile")
     sub.add_parser("status", parents=[common], help="show the user, company, auth mode and rate-limit budget")
     sync = sub.add_parser("sync", parents=[common], help="sync the local cache without opening the app")
@@ -150,20 +153,35 @@ def _login(args: Any) -> int:
 
     config = Config.load()
     name = args.profile or config.default_profile
-    if args.token_stdin:
-        token = sys.stdin.readline().strip()
+    read = (lambda prompt: sys.stdin.readline().strip()) if args.token_stdin else \
+        (lambda prompt: getpass.getpass(prompt).strip())
+    session = None
+    if args.auth_mode == "oauth" and args.client_id:
+        # an OAuth app's refresh token: the access token is renewed from it, hourly, for good
+        refresh = read(f"OAuth refresh token for profile '{name}' (input hidden): ")
+        secret = read("OAuth client secret (input hidden): ")
+        if not refresh or not secret:
+            return fail("a refresh token and the client secret are needed")
+        from tui.api.oauth import TOKEN_URL, OAuthSession
+
+        session = OAuthSession(refresh, args.client_id, secret, token_url=args.token_url or TOKEN_URL)
+        token = ""
     else:
         label = {"token": "API token", "oauth": "OAuth access token", "maton": "Maton API key"}[args.auth_mode]
-        token = getpass.getpass(f"{label} for profile '{name}' (input hidden): ").strip()
-    if not token:
-        return fail("no token given")
-    auth = {"token": Auth.personal, "oauth": Auth.oauth, "maton": Auth.maton}[args.auth_mode](token)
+        token = read(f"{label} for profile '{name}' (input hidden): ")
+        if not token:
+            return fail("no token given")
+    auth = {"token": Auth.personal, "oauth": Auth.oauth, "maton": Auth.maton}[args.auth_mode](token or "pending")
     base = MATON_BASE_URL if args.auth_mode == "maton" and not args.base_url else base_url_for(args.company_domain, args.base_url)
 
     async def verify() -> dict[str, Any]:
-        client = PipedriveClient(base, auth, max_retries=1)
+        client = PipedriveClient(base, auth, max_retries=1, oauth=session)
         try:
-            return await client.me()
+            if session is not None:
+                await client._renew()  # the first access token
+            me = await client.me()
+            me["_token"] = client.auth.secret
+            return me
         finally:
             await client.aclose()
 
@@ -182,8 +200,13 @@ def _login(args: Any) -> int:
     if not config.profiles or name not in config.profiles or config.default_profile not in config.profiles:
         config.default_profile = name
     config.save()
-    path = store_secret(name, token, config_dir())
-    print(f"Logged in as {me.get('name')} ({me.get('company_name')}); token stored in {path} (mode 0600)")
+    extra = None
+    if session is not None:
+        extra = {"refresh_token": session.refresh_token, "client_id": session.client_id,
+                 "client_secret": session.client_secret, "expires_at": session.expires_at}
+    path = store_secret(name, me.pop("_token"), config_dir(), extra)
+    kept = "tokens" if session is not None else "token"
+    print(f"Logged in as {me.get('name')} ({me.get('company_name')}); {kept} stored in {path} (mode 0600)")
     return 0
 
 

@@ -13,8 +13,8 @@
 
     [refresh]                        # seconds between looks for changes (tui/store/schedule.py)
     active = 55                      # while you press keys
-    idle = 300                       # no key for idle_after seconds
-    unfocused = 1800                 # the terminal is in the background
+    idle = 480                       # no key for idle_after seconds
+    unfocused = 2400                 # the terminal is in the background
     idle_after = 180
 
 Secrets never live in config.toml: `secrets.toml` beside it is created with mode 0600.
@@ -159,19 +159,29 @@ def secrets_path(directory: Path | None = None) -> Path:
     return (directory or config_dir()) / "secrets.toml"
 
 
-def load_secret(profile: str, directory: Path | None = None) -> str | None:
+SECRET_KEYS = ("token", "refresh_token", "client_id", "client_secret", "expires_at")
+
+
+def load_secrets(profile: str, directory: Path | None = None) -> dict[str, Any]:
+    """A profile's secrets: token, and for OAuth refresh_token, client_id, client_secret, expires_at."""
     path = secrets_path(directory)
     if not path.exists():
-        return None
+        return {}
     entry = _read_toml(path).get(profile)
     if entry is not None and not isinstance(entry, dict):
         raise ConfigError(f"{path}: [{profile}] must be a table with token = \"...\"")
-    value = (entry or {}).get("token")
+    return {k: v for k, v in (entry or {}).items() if k in SECRET_KEYS and v not in (None, "")}
+
+
+def load_secret(profile: str, directory: Path | None = None) -> str | None:
+    value = load_secrets(profile, directory).get("token")
     return str(value) if value else None
 
 
-def store_secret(profile: str, token: str | None, directory: Path | None = None) -> Path:
-    """Write (or with None remove) a profile's secret; the file is created 0600."""
+def store_secret(profile: str, token: str | None, directory: Path | None = None,
+                 extra: dict[str, Any] | None = None) -> Path:
+    """Write (or with None remove) a profile's secrets; the file is created 0600. `extra`:
+    the OAuth refresh token, client id and secret, expiry."""
     path = secrets_path(directory)
     private_dir(path.parent)
     raw: dict[str, Any] = {}
@@ -180,13 +190,31 @@ def store_secret(profile: str, token: str | None, directory: Path | None = None)
     if token is None:
         raw.pop(profile, None)
     else:
-        raw[profile] = {"token": token}
-    text = "".join(f"[{_key(name)}]\ntoken = {_toml(v['token'])}\n\n" for name, v in raw.items())
+        raw[profile] = {"token": token, **{k: v for k, v in (extra or {}).items() if k in SECRET_KEYS and v is not None}}
+    text = "".join(f"[{_key(name)}]\n" + "".join(f"{k} = {_toml(v[k])}\n" for k in SECRET_KEYS if k in v) + "\n"
+                   for name, v in raw.items())
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
     os.chmod(path, 0o600)
     return path
+
+
+def oauth_session(profile: str, stored: dict[str, Any], directory: Path | None = None) -> Any:
+    """An OAuthSession that renews the access token and stores the new tokens, when the
+    profile has a refresh token and client credentials."""
+    if not all(stored.get(k) for k in ("refresh_token", "client_id", "client_secret")):
+        return None
+    from tui.api.oauth import OAuthSession
+
+    def keep(tokens: dict[str, Any]) -> None:
+        store_secret(profile, tokens["access_token"], directory,
+                     {"refresh_token": tokens.get("refresh_token"), "client_id": stored["client_id"],
+                      "client_secret": stored["client_secret"], "expires_at": tokens.get("expires_at")})
+
+    expires = stored.get("expires_at")
+    return OAuthSession(str(stored["refresh_token"]), str(stored["client_id"]), str(stored["client_secret"]),
+                        float(expires) if expires else None, on_tokens=keep)
 
 
 # -- resolution ---------------------------------------------------------------------------------
@@ -196,6 +224,7 @@ class Credentials:
     profile: str
     auth: Auth
     base_url: str
+    oauth: Any = None  # tui.api.oauth.OAuthSession when the profile can renew its access token
 
     @property
     def mode(self) -> str:
@@ -216,9 +245,10 @@ def resolve(config: Config, profile_name: str | None, base_url: str | None = Non
             conn = env.get("MATON_CONNECTION") or profile.maton_connection
             return Credentials(name, Auth.maton(key, conn), (url or MATON_BASE_URL).rstrip("/"))
     if env.get("PIPEDRIVE_ACCESS_TOKEN") or (profile.auth_mode == "oauth" and not env.get("PIPEDRIVE_API_TOKEN")):
-        token = env.get("PIPEDRIVE_ACCESS_TOKEN") or load_secret(name, directory)
+        stored = load_secrets(name, directory)
+        token = env.get("PIPEDRIVE_ACCESS_TOKEN") or stored.get("token")
         if token:
-            return Credentials(name, Auth.oauth(token), base_url_for(domain, url))
+            return Credentials(name, Auth.oauth(token), base_url_for(domain, url), oauth_session(name, stored, directory))
     token = env.get("PIPEDRIVE_API_TOKEN") or (load_secret(name, directory) if profile.auth_mode == "token" else None)
     if token:
         return Credentials(name, Auth.personal(token), base_url_for(domain, url))

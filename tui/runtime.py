@@ -83,7 +83,7 @@ def build_runtime(args: Any) -> Runtime:
     if creds is None:
         return Runtime(None, profile, directory, directory / f"{profile}.sqlite3", config.keys, clock, notices=notices,
                        refresh=config.refresh)
-    client = PipedriveClient(creds.base_url, creds.auth)
+    client = PipedriveClient(creds.base_url, creds.auth, oauth=creds.oauth)
     return Runtime(client, creds.profile, directory, directory / f"{creds.profile}.sqlite3", config.keys, clock,
                    None, creds.base_url, creds.mode, notices=notices, refresh=config.refresh)
 

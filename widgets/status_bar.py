@@ -42,7 +42,7 @@ def status_text(s: StoreStatus, now=None, width: int = 160) -> Text:
         if s.refresh == "manual":
             parts.append(Text(f" · API {pct:.0f}% of daily budget left: refresh only on r", style="bold red"))
         elif s.refresh == "low_budget":
-            parts.append(Text(f" · API {pct:.0f}% of daily budget left: refreshing every 5 min", style="yellow"))
+            parts.append(Text(f" · API {pct:.0f}% of daily budget left: refreshing every 8 min", style="yellow"))
         else:
             parts.append(Text(f" · API {pct:.0f}% of daily budget left", style="red" if pct < 10 else "grey62"))
     elif b is not None and b.burst_remaining is not None and b.burst_limit and b.burst_remaining < b.burst_limit / 4:

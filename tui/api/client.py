@@ -34,12 +34,15 @@ from tui.api.auth import Auth
 from tui.api.budget import Budget
 from tui.api.errors import (
     ApiError,
+    AuthError,
     Blocked,
     MalformedResponse,
     NetworkError,
     RateLimited,
     error_for_status,
 )
+from tui.api.costs import operation_cost
+from tui.api.oauth import OAuthRefreshFailed, OAuthSession
 from tui.api.ratelimit import Pacer, budget_from_headers, retry_delay
 
 V2 = "/api/v2"
@@ -80,21 +83,9 @@ class RequestLog:
 
 
 def known_cost(method: str, path: str) -> int:
-    """Token cost when the server does not send x-token-cost (reference section 5)."""
-    v1 = not path.startswith(V2)
-    parts = [p for p in path.split("?")[0].split("/") if p]
-    is_item = bool(parts) and parts[-1].isdigit()
-    if "search" in path.lower():
-        return 40 if v1 else 20
-    if method == "GET":
-        if is_item:
-            return 2 if v1 else 1
-        if not v1 and any(p in ("pipelines", "stages") for p in parts):
-            return 5
-        return 20 if v1 else 10
-    if method == "DELETE":
-        return 6 if v1 else 3
-    return 10 if v1 else 5
+    """Token cost of a request from the spec's table (tui/api/costs.py); real Pipedrive sends
+    no x-token-cost header."""
+    return operation_cost(method, path)
 
 
 class PipedriveClient:
@@ -109,9 +100,11 @@ class PipedriveClient:
         timeout: float = 30.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
+        oauth: OAuthSession | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.auth = auth
+        self.oauth = oauth  # renews an OAuth access token before it expires and after a 401
         self._transport = transport
         self._timeout = timeout
         self.max_retries = max_retries
@@ -161,6 +154,10 @@ class PipedriveClient:
         idempotent = method in IDEMPOTENT
         attempt = 0
         budget = self._timeout  # seconds of waiting for answers, over all attempts of this call
+        renewed = False
+        if self.oauth is not None and self.oauth.expiring():
+            await self._renew()
+            renewed = True
         while True:
             attempt += 1
             await self._pacer.wait()
@@ -217,6 +214,10 @@ class PipedriveClient:
                 daily_remaining=self.budget.daily_remaining,
             )
             err.message = self.auth.redact(err.message)
+            if isinstance(err, AuthError) and self.oauth is not None and not renewed:
+                await self._renew()  # an expired access token: renew once, then send again
+                renewed = True
+                continue
             if isinstance(err, RateLimited):
                 delay = min(err.retry_after or 2.0, 60.0)
                 self._pacer.block_for(delay)
@@ -233,6 +234,16 @@ class PipedriveClient:
                     await self._backoff(attempt)
                     continue
             raise err
+
+    async def _renew(self) -> None:
+        assert self.oauth is not None
+        try:
+            tokens = await self.oauth.refresh(self._http)
+        except httpx.TransportError:
+            raise NetworkError("Cannot reach Pipedrive to renew the OAuth session") from None
+        except (OAuthRefreshFailed, ValueError):
+            raise AuthError("The OAuth session could not be renewed: log in again (press L)", status=401) from None
+        self.set_auth(Auth.oauth(tokens["access_token"]))
 
     async def _send(self, method: str, path: str, params: dict[str, Any], body: Any) -> tuple[httpx.Response, bytes]:
         """One exchange, the body read in chunks and cut off at MAX_BODY (a page of 500 deals

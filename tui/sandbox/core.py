@@ -12,6 +12,8 @@ from urllib.parse import parse_qsl
 
 from tui.sandbox import flow, leads, present, v2
 from tui.sandbox.faults import Faults, Injection
+from tui.sandbox.oauth import PATH as OAUTH_PATH
+from tui.sandbox.oauth import OAuthServer
 from tui.sandbox.generator import generate
 from tui.sandbox.limits import GROWTH_BURST, SEARCH_BURST, RateWindow
 from tui.sandbox.router import Counters, Options, Response, dispatch, error_body, match
@@ -64,6 +66,7 @@ class Sandbox:
         self.token = token
         self.oauth_tokens = set(oauth_tokens)
         self.clock = ServerClock(now)
+        self.oauth = OAuthServer(self.clock)
         self.state = state if state is not None else generate(seed, deals, self.clock.now(), extras=demo_extras)
         self.faults = Faults()
         self.faults.configure(seed=seed, latency_ms=latency_ms)
@@ -131,7 +134,8 @@ class Sandbox:
         auth = headers.get("authorization", "")
         if auth.lower().startswith("bearer "):
             bearer = auth[7:].strip()
-            return (bearer, True) if bearer and bearer in self.oauth_tokens else None
+            ok = bool(bearer) and (bearer in self.oauth_tokens or self.oauth.valid(bearer))
+            return (bearer, True) if ok else None
         return None
 
     def authorized(self, headers: dict[str, str]) -> bool:
@@ -154,6 +158,9 @@ class Sandbox:
             if "api_token" in query:
                 # The token belongs in a header; treat a query token as no token at all.
                 query.pop("api_token")
+            if path == OAUTH_PATH and method == "POST":
+                status, payload = self.oauth.handle(headers, body)
+                return self._finish(Response(status, {}, payload))
             caller = self.caller(headers)
             if caller is None:
                 return self._finish(Response(401, {"x-401-by-gw": "true"}, error_body(401, "unauthorized access")))

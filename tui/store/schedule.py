@@ -1,12 +1,16 @@
 """When to look for changes on Pipedrive: often while someone works, rarely otherwise, never
 past the company's budget. Pure (no clock of its own, no I/O): tested with a fake clock.
 
-    state        when                                          every      tokens/hour (probe 20)
-    active       a key in the last `idle_after` s, focused     55 s       ~1,310
-    idle         no key for `idle_after` s                     300 s      240
-    unfocused    the terminal lost focus (focus reporting)     1,800 s    40
-    low_budget   < 25 % of the daily budget left               300 s      240
+    state        when                                          every      tokens/hour
+    active       a key in the last `idle_after` s, focused     55 s       ~1,310 (+10 a changed kind)
+    idle         no key for `idle_after` s                     480 s      150 (+10 a changed kind)
+    unfocused    the terminal lost focus (focus reporting)     2,400 s    30
+    low_budget   < 25 % of the daily budget left               480 s      150
     manual       < 10 % left: only `r` refreshes               -          0
+
+The probe costs 20 tokens; a probe that finds changes adds 10 per kind of item changed (the
+fetch by id), so the idle and unfocused intervals leave room for a change per look within
+300 and 60 tokens an hour (benchmarks/sync_bench.py measures it).
 
 Coming back (focus regained, the first key after idling) refreshes at once when the data is
 older than the active interval. Bounds come from the config file ([refresh]).
@@ -22,8 +26,8 @@ PROBE_TOKENS = 20  # GET /v1/recents (tui/store/sync.py says why this probe)
 @dataclass(frozen=True)
 class RefreshPolicy:
     active: float = 55.0
-    idle: float = 300.0
-    unfocused: float = 1800.0
+    idle: float = 480.0
+    unfocused: float = 2400.0
     idle_after: float = 180.0
     low_budget: float = 0.25
     critical_budget: float = 0.10
