@@ -10,7 +10,7 @@ from typing import Any
 
 from tui.api import Auth, PipedriveClient
 from tui.clock import Clock
-from tui.config import Config, config_dir, data_dir, resolve
+from tui.config import Config, TriageSettings, config_dir, data_dir, resolve
 from tui.private import notice, private_dir, tighten
 
 DEMO_TOKEN = "demo-token"
@@ -29,6 +29,7 @@ class Runtime:
     auth_mode: str | None = None
     temp_dir: Path | None = None
     notices: list[str] = field(default_factory=list)  # one-liners for the user at start
+    triage: TriageSettings = field(default_factory=TriageSettings)  # [triage] of the config file
 
     def save_token(self, token: str) -> None:
         """Store a token verified inside the app, as `pipedrive-tui login` does (not in demo mode)."""
@@ -59,16 +60,17 @@ def build_runtime(args: Any) -> Runtime:
             directory = temp
         _usable(directory)
         return Runtime(client, "demo", directory, directory / "demo.sqlite3", config.keys, clock, sandbox,
-                       "http://sandbox.local", "token", temp, _secure(directory))
+                       "http://sandbox.local", "token", temp, _secure(directory), config.triage)
     creds = resolve(config, getattr(args, "profile", None), getattr(args, "base_url", None), directory=config_dir())
     profile = getattr(args, "profile", None) or config.default_profile
     directory = _usable(data_dir(getattr(args, "data_dir", None)))
     notices = _secure(directory, config_dir())
     if creds is None:
-        return Runtime(None, profile, directory, directory / f"{profile}.sqlite3", config.keys, clock, notices=notices)
+        return Runtime(None, profile, directory, directory / f"{profile}.sqlite3", config.keys, clock, notices=notices,
+                       triage=config.triage)
     client = PipedriveClient(creds.base_url, creds.auth)
     return Runtime(client, creds.profile, directory, directory / f"{creds.profile}.sqlite3", config.keys, clock,
-                   None, creds.base_url, creds.mode, notices=notices)
+                   None, creds.base_url, creds.mode, notices=notices, triage=config.triage)
 
 
 def _usable(directory: Path) -> Path:
