@@ -5,6 +5,7 @@ from tests.conftest import FROZEN_NOW
 from tests.support.env import app_env
 from tests.support.screen import screen_text
 from tests.support.snapshots import assert_snapshot
+from tests.support.typing import burst
 from tests.support.wait import settle
 from tui.sandbox import Sandbox
 from tui.screens.triage import TriageScreen
@@ -95,7 +96,19 @@ async def test_queue_order_counter_and_preview(tmp_path):
         assert "Budget approved, wants [red]pricing[/] by Friday" in text  # the last note, literally
         assert "Call about 7" in text and "Sun 15 Nov 10:00" in text       # the next activity, local time
         assert "Deal 7 [bold]x[/]" in text and "overdue 3d" in text
-        assert "▌" in text
+        # the selection is always visible: a bar and reverse video on the selected row only
+        listing = screen.listing
+        assert listing.has_focus and listing.cursor == 1
+        lines = [listing.render_line(y) for y in range(3)]
+        assert lines[1].text.startswith("▌") and not lines[0].text.startswith("▌")
+        assert all(seg.style.reverse for seg in lines[1] if seg.text.strip())
+        assert not any(seg.style and seg.style.reverse for seg in lines[0])
+        await env.pilot.press("down")
+        assert listing.selected.id == NO_ACTIVITY
+        await env.pilot.press("j", "end")
+        assert listing.selected.id == STUCK
+        await env.pilot.press("home")
+        assert listing.selected.id == OVERDUE
 
 
 async def test_schedule_removes_the_deal_sends_one_create_and_undo_takes_it_back(tmp_path):
@@ -281,3 +294,24 @@ async def test_triage_snapshot(tmp_path):
         await _open(env)
         await _select(env, NOTE)
         assert_snapshot(env.app, "triage_160x45")
+
+
+async def test_a_fast_typist_fixes_in_one_burst_and_nothing_reaches_the_queue_below(tmp_path):
+    """`a`, the date, enter (and `x`, a reason, enter) typed before the prompt opened: every
+    key lands in the prompt, none runs as a key of the queue (o would switch the owner)."""
+    sb = _sandbox()
+    async with app_env(tmp_path, sandbox=sb) as env:
+        screen = await _open(env)
+        await _select(env, NO_ACTIVITY)
+        burst(env.app, "a", "next fri 9:30", ("enter",))
+        await settle(env)
+        await _select(env, LOST)
+        burst(env.app, "x", "Gone to a competitor", ("enter",))
+        await settle(env)
+        assert env.app.screen is screen and screen.owner_label == "me"
+        assert NO_ACTIVITY not in _ids(screen) and LOST not in _ids(screen) and "4 to go" in _title(screen)
+        await env.store.drain()
+        writes = _bodies(sb)
+        assert [(m, p) for m, p, _b in writes] == [("POST", "/api/v2/activities"), ("PATCH", f"/api/v2/deals/{LOST}")]
+        assert (writes[0][2]["due_date"], writes[0][2]["due_time"]) == ("2026-11-27", "08:30")
+        assert writes[1][2] == {"status": "lost", "lost_reason": "Gone to a competitor"}
