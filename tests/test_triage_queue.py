@@ -162,12 +162,15 @@ def test_preview_has_fields_last_note_activities_and_contacts():
 
 def test_fix_helpers():
     conn = _conn()
+    ingest.upsert(conn, "organization", [{"id": 7, "name": "Acme"}])
+    ingest.upsert(conn, "person", [{"id": 8, "name": "Anna"}])
     _deal(conn, 1, stage_id=11, person_id=8, org_id=7)
-    _deal(conn, 2)
+    _deal(conn, 2, person_id=404)  # a deleted person is not linked to the next activity
     assert q.next_stage(conn, 1) == (11, 12, "Proposal")
     assert q.next_stage(conn, 2) is None  # the last stage
     d = q.schedule_defaults(conn, 1)
     assert (d.type, d.subject, d.person_id, d.org_id) == ("call", "Next for 1", 8, 7)
+    assert q.schedule_defaults(conn, 2).person_id is None
     assert q.next_activity_id(conn, 1) == (10, "Next for 1")
     assert q.close_date(conn, 1) == "2026-12-31"
 

@@ -53,7 +53,7 @@ def row_text(row: TriageRow, width: int) -> Text:
     reasons_w = min(REASONS_WIDTH, max(10, room // 3))
     value_w = 10 if room >= 60 else 0
     stage_w = 14 if room >= 84 else 0
-    gaps = 1 + (1 if value_w else 0) + (1 if stage_w else 0)
+    gaps = 2 + (1 if value_w else 0) + (1 if stage_w else 0)  # a space after each cell
     title_w = max(6, room - reasons_w - value_w - stage_w - gaps)
     cells = ((reasons, reasons_w, False), (title, title_w, False),
              (Text(compact_money(row.value, row.currency), style="green"), value_w, True),

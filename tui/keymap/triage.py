@@ -21,7 +21,7 @@ BINDINGS = [
     bind("triage.close_date", "c", "close_date", "Close date"),
     bind("triage.snooze", "z", "snooze", "Snooze"),
     bind("triage.undo", "u", "undo", "Undo"),
-    bind("triage.open", "enter", "open", "Open"),
+    bind("triage.open", "enter", "open", "Open", show=False),
     bind("triage.owner", "o", "owner", "Owner"),
     bind("triage.summary", "S", "summary", "Summary"),
     bind("triage.show_snoozed", "s", "toggle_snoozed", "Show snoozed", show=False),

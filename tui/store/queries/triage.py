@@ -274,8 +274,10 @@ class ScheduleDefaults:
 
 def schedule_defaults(conn: sqlite3.Connection, deal_id: int) -> ScheduleDefaults:
     """The next activity's prefill: type and subject of the deal's last activity (the one
-    due last, done or not), linked to the deal's person and organization."""
-    deal = conn.execute("SELECT person_id, org_id FROM deals WHERE id = ?", (deal_id,)).fetchone()
+    due last, done or not), linked to the deal's person and organization (when they still
+    exist: a deal may point to a deleted person)."""
+    deal = conn.execute("""SELECT p.id, o.id FROM deals d LEFT JOIN persons p ON p.id = d.person_id
+                             LEFT JOIN organizations o ON o.id = d.org_id WHERE d.id = ?""", (deal_id,)).fetchone()
     last = conn.execute("SELECT type, subject FROM activities WHERE deal_id = ? "
                         "ORDER BY due_date DESC, due_time DESC, id DESC LIMIT 1", (deal_id,)).fetchone()
     return ScheduleDefaults(last[0] if last else "call", (last[1] if last else "") or "Follow up", deal_id,
