@@ -141,6 +141,25 @@ async def test_schedule_removes_the_deal_sends_one_create_and_undo_takes_it_back
         assert [(m, p) for m, p, _b in _bodies(sb, 1)] == [("DELETE", f"/api/v2/activities/{created}")]
 
 
+async def test_undo_finds_the_created_activity_after_it_landed_while_another_section_was_shown(tmp_path):
+    sb = _sandbox()
+    async with app_env(tmp_path, sandbox=sb) as env:
+        screen = await _open(env)
+        await _select(env, NO_ACTIVITY)
+        await env.pilot.press("a", "enter")
+        await settle(env)
+        await env.pilot.press("1")  # the board; the create lands meanwhile
+        await settle(env)
+        await env.store.drain()
+        created = next(a["id"] for a in sb.live("activity") if a["deal_id"] == NO_ACTIVITY)
+        await env.pilot.press("6", "u")
+        await settle(env)
+        await env.store.drain()
+        assert NO_ACTIVITY in _ids(screen)
+        assert [(m, p) for m, p, _b in _bodies(sb)] == [("POST", "/api/v2/activities"),
+                                                       ("DELETE", f"/api/v2/activities/{created}")]
+
+
 async def test_undo_before_the_push_sends_nothing(tmp_path):
     sb = _sandbox()
     async with app_env(tmp_path, sandbox=sb) as env:

@@ -29,6 +29,7 @@ from tui.screens.triage_session import Fix, Session, revert
 from tui.store.queries import triage as q
 from tui.store.queries.board import recent_lost_reasons
 from tui.store.queries.board import users as user_rows
+from tui.store.events import Created
 from tui.store.queries.entities import activity_types
 from widgets.status_bar import StatusBar
 from widgets.triage_list import TriageList
@@ -54,6 +55,7 @@ class TriageScreen(Screen):
         self._pin_index: int | None = None   # after a fix: keep this queue position
         self._follow: int | None = None      # after undo / coming back: select this deal
         self._loaded = False
+        self._unsubscribe: Any = lambda: None
 
     def compose(self) -> ComposeResult:
         yield Static(id="triage-title")
@@ -73,7 +75,19 @@ class TriageScreen(Screen):
         return self.query_one(TriageList)
 
     def on_mount(self) -> None:
+        # straight from the store, not via the app's CreatedMessage: that reaches only the
+        # screens of the current section, and a fix's create may land while another is shown
+        self._unsubscribe = self.store.subscribe(self._store_event)
         self.reload()
+
+    def on_unmount(self) -> None:
+        self._unsubscribe()
+
+    def _store_event(self, event: Any) -> None:
+        if isinstance(event, Created):
+            self.session.remap(event.entity, event.local_id, event.server_id)
+            if event.entity == "deal" and self._follow == event.local_id:
+                self._follow = event.server_id
 
     def on_screen_resume(self) -> None:
         if self._loaded:
@@ -82,11 +96,6 @@ class TriageScreen(Screen):
     def on_data_refresh(self, message: Any) -> None:
         if message.tables & WATCHED:
             self.reload()
-
-    def on_created_message(self, event: Any) -> None:
-        self.session.remap(event.entity, event.local_id, event.server_id)
-        if event.entity == "deal" and self._follow == event.local_id:
-            self._follow = event.server_id
 
     # -- data ---------------------------------------------------------------------------------------
 
