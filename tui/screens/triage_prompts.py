@@ -17,7 +17,6 @@ from textual.widgets import Input, Label, Select, Static
 
 import styles
 from tui.dates import describe, parse_date, parse_when
-from tui.formatting import clean
 from tui.keymap.triage import PROMPT_BINDINGS
 from tui.screens.triage_session import LABELS
 
@@ -190,7 +189,3 @@ class SummaryScreen(_Prompt):
 
     def ready_for_keys(self) -> bool:
         return True
-
-
-def deal_label(title: str) -> str:
-    return f"“{clean(title)}”"
