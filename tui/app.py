@@ -17,6 +17,7 @@ from tui.key_order import OrderedKeys
 from tui.keymap import app as app_keys
 from tui.keymap import check_keymap
 from tui.api.errors import ApiError
+from tui.config import TriageSettings
 from tui.store.db import StoreError
 from tui.store.events import ConflictDetected, Created, DataChanged, EditRejected, StatusChanged, StoreEvent, StoreStatus
 
@@ -27,6 +28,7 @@ SECTIONS: dict[str, tuple[str, str, str]] = {
     "people": ("tui.screens.people:PeopleScreen", "People", "Deal, person and organization detail screens"),
     "organizations": ("tui.screens.organizations:OrganizationsScreen", "Organizations",
                       "Deal, person and organization detail screens"),
+    "triage": ("tui.screens.triage:TriageScreen", "Triage to zero", "Triage to zero"),
 }
 
 
@@ -99,8 +101,9 @@ class PipedriveApp(OrderedKeys, App):
 
     def __init__(self, store: Any, *, profile_label: str = "default", keymap: dict[str, str] | None = None,
                  start_store: bool = True, notices: list[str] | None = None,
-                 on_login: Any = None) -> None:
+                 on_login: Any = None, triage: Any = None) -> None:
         super().__init__()
+        self.triage_settings = triage or TriageSettings()  # [triage] of the config file
         self.on_login = on_login  # persists a token verified by the login screen (None in demo mode)
         self.notices = list(notices or [])
         self.store = store
@@ -323,7 +326,7 @@ def run_app(runtime: Any) -> int:
         store = await Store.open(runtime.db_path, runtime.client, clock=runtime.clock, profile=label,
                                  policy=runtime.policy)
         app = PipedriveApp(store, profile_label=runtime.profile_label, keymap=runtime.keymap, notices=runtime.notices,
-                           on_login=runtime.save_token)
+                           on_login=runtime.save_token, triage=runtime.triage)
         try:
             await app.run_async()
         finally:

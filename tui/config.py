@@ -17,6 +17,12 @@
     unfocused = 2400                 # the terminal is in the background
     idle_after = 180
 
+    [triage]                         # the triage section (6)
+    stuck_days = 30                  # a deal longer than this in one stage needs attention (0 = off)
+
+    [triage.pipelines]               # per pipeline id, overrides stuck_days
+    1 = 14
+
 Secrets never live in config.toml: `secrets.toml` beside it is created with mode 0600.
 Environment overrides: PIPEDRIVE_API_TOKEN, PIPEDRIVE_COMPANY_DOMAIN, PIPEDRIVE_BASE_URL,
 PIPEDRIVE_ACCESS_TOKEN, MATON_API_KEY, MATON_CONNECTION. PIPEDRIVE_TUI_CONFIG_DIR moves the
@@ -62,12 +68,54 @@ class Profile:
     maton_connection: str | None = None
 
 
+STUCK_DAYS = 30  # the default of [triage] stuck_days
+
+
+@dataclass
+class TriageSettings:
+    """[triage]: when a deal counts as stuck in its stage (days since it entered it)."""
+
+    stuck_days: int = STUCK_DAYS                             # 0 = never stuck
+    pipelines: dict[int, int] = field(default_factory=dict)  # pipeline id -> days, overrides stuck_days
+
+    def stuck_after(self, pipeline_id: int | None) -> int:
+        return self.pipelines.get(pipeline_id, self.stuck_days) if pipeline_id is not None else self.stuck_days
+
+
+def _days(value: Any, where: str, path: Path) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3650:
+        raise ConfigError(f"{path}: {where} must be a whole number of days from 0 (off) to 3650, e.g. 30")
+    return value
+
+
+def _triage(raw: Any, path: Path) -> TriageSettings:
+    if raw is None:
+        return TriageSettings()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: [triage] must be a table, e.g. [triage] with stuck_days = 30")
+    unknown = sorted(set(raw) - {"stuck_days", "pipelines"})
+    if unknown:
+        raise ConfigError(f"{path}: unknown key in [triage]: {', '.join(unknown)} (known: stuck_days, [triage.pipelines])")
+    settings = TriageSettings()
+    if "stuck_days" in raw:
+        settings.stuck_days = _days(raw["stuck_days"], "[triage] stuck_days", path)
+    pipelines = raw.get("pipelines", {})
+    if not isinstance(pipelines, dict):
+        raise ConfigError(f"{path}: [triage.pipelines] must be a table of pipeline id = days, e.g. 1 = 14")
+    for key, value in pipelines.items():
+        if not str(key).strip().isdigit():
+            raise ConfigError(f"{path}: [triage.pipelines] keys are pipeline ids (numbers), not {key!r}")
+        settings.pipelines[int(key)] = _days(value, f"[triage.pipelines] {key}", path)
+    return settings
+
+
 @dataclass
 class Config:
     default_profile: str = "default"
     profiles: dict[str, Profile] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
     refresh: dict[str, float] = field(default_factory=dict)
+    triage: TriageSettings = field(default_factory=TriageSettings)
 
     @classmethod
     def load(cls, directory: Path | None = None) -> "Config":
@@ -88,7 +136,8 @@ class Config:
         default = raw.get("default_profile", "default")
         if not isinstance(default, str):
             raise ConfigError(f"{path}: default_profile must be a profile name in quotes")
-        return cls(default_profile=default, profiles=profiles, keys=dict(keys_raw), refresh=_refresh(path, raw))
+        return cls(default_profile=default, profiles=profiles, keys=dict(keys_raw), refresh=_refresh(path, raw),
+                   triage=_triage(raw.get("triage"), path))
 
     def save(self, directory: Path | None = None) -> Path:
         directory = private_dir(directory or config_dir())
@@ -103,6 +152,13 @@ class Config:
         if self.keys:
             lines.append("[keys]")
             lines += [f"{_toml(k)} = {_toml(v)}" for k, v in self.keys.items()]
+            lines.append("")
+        if self.refresh:
+            lines += ["[refresh]"] + [f"{k} = {v:g}" for k, v in self.refresh.items()] + [""]
+        if self.triage != TriageSettings():
+            lines += ["[triage]", f"stuck_days = {self.triage.stuck_days}"]
+            if self.triage.pipelines:
+                lines += ["", "[triage.pipelines]"] + [f"{pid} = {days}" for pid, days in sorted(self.triage.pipelines.items())]
         path = private_file(directory / "config.toml")
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path

@@ -123,3 +123,44 @@ def _days_in_month(year: int, month: int) -> int:
     if month == 12:
         return 31
     return (date(year, month + 1, 1) - date(year, month, 1)).days
+
+
+_CLOCK = re.compile(r"^\d{1,2}:\d{2}$|^\d{1,2}(?::\d{2})?\s*[ap]m$")
+WHEN_HINT = "a date with an optional time: tomorrow, +2d, fri 10:00, next fri 9:30, 24.12. 14:00"
+
+
+def parse_when(text: str, today: date) -> tuple[date, str | None]:
+    """A date and an optional time of day in one field: `+2d`, `fri 10:00`, `next fri 9:30`,
+    `24.12. 14:00`, `10:00` (today). Returns (local date, `HH:MM` or None for all day)."""
+    raw = " ".join(text.strip().lower().split())
+    if not raw:
+        raise ValueError("enter a date: " + WHEN_HINT)
+    words = raw.split(" ")
+    clock = None
+    if _CLOCK.match(words[-1]):
+        clock = words.pop()
+    elif len(words) >= 2 and _CLOCK.match(" ".join(words[-2:])):  # "fri 9 am"
+        clock = "".join(words[-2:])
+        words = words[:-2]
+    hhmm = None
+    if clock is not None:
+        hhmm = _twelve_hour(clock) if clock.endswith(("am", "pm")) else parse_time(clock)
+    if not words:
+        if hhmm is None:
+            raise ValueError(f"'{text.strip()}' is not a date: {WHEN_HINT}")
+        return today, hhmm
+    try:
+        day = parse_date(" ".join(words), today)
+    except ValueError:
+        raise ValueError(f"'{text.strip()}' is not a date: {WHEN_HINT}") from None
+    return day, hhmm
+
+
+def _twelve_hour(clock: str) -> str:
+    suffix = clock[-2:]
+    hour_text, _, minute_text = clock[:-2].strip().partition(":")
+    hour, minute = int(hour_text), int(minute_text or 0)
+    if not 1 <= hour <= 12 or minute > 59:
+        raise ValueError(f"'{clock}' is not a time of day")
+    hour = hour % 12 + (12 if suffix == "pm" else 0)
+    return f"{hour:02d}:{minute:02d}"

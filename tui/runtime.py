@@ -10,7 +10,7 @@ from typing import Any
 
 from tui.api import Auth, PipedriveClient
 from tui.clock import Clock
-from tui.config import Config, config_dir, data_dir, resolve
+from tui.config import Config, TriageSettings, config_dir, data_dir, resolve
 from tui.private import notice, private_dir, tighten
 
 DEMO_TOKEN = "demo-token"
@@ -30,6 +30,7 @@ class Runtime:
     temp_dir: Path | None = None
     notices: list[str] = field(default_factory=list)  # one-liners for the user at start
     refresh: dict[str, float] = field(default_factory=dict)  # [refresh] of the config file
+    triage: TriageSettings = field(default_factory=TriageSettings)  # [triage] of the config file
 
     @property
     def auth_label(self) -> str:
@@ -74,7 +75,7 @@ def build_runtime(args: Any) -> Runtime:
             directory = temp
         _usable(directory)
         return Runtime(client, "demo", directory, directory / "demo.sqlite3", config.keys, clock, sandbox,
-                       "http://sandbox.local", "token", temp, _secure(directory), config.refresh)
+                       "http://sandbox.local", "token", temp, _secure(directory), config.refresh, config.triage)
     creds = resolve(config, getattr(args, "profile", None), getattr(args, "base_url", None), directory=config_dir())
     ambiguity = ambiguous_credentials()
     profile = getattr(args, "profile", None) or config.default_profile
@@ -82,10 +83,10 @@ def build_runtime(args: Any) -> Runtime:
     notices = _secure(directory, config_dir()) + ([ambiguity] if ambiguity else [])
     if creds is None:
         return Runtime(None, profile, directory, directory / f"{profile}.sqlite3", config.keys, clock, notices=notices,
-                       refresh=config.refresh)
+                       refresh=config.refresh, triage=config.triage)
     client = PipedriveClient(creds.base_url, creds.auth, oauth=creds.oauth)
     return Runtime(client, creds.profile, directory, directory / f"{creds.profile}.sqlite3", config.keys, clock,
-                   None, creds.base_url, creds.mode, notices=notices, refresh=config.refresh)
+                   None, creds.base_url, creds.mode, notices=notices, refresh=config.refresh, triage=config.triage)
 
 
 def ambiguous_credentials(env: dict[str, str] | None = None) -> str | None:

@@ -117,6 +117,8 @@ def remap(conn: sqlite3.Connection, entity: str, local_id: int, server_id: int) 
                     changed = True
             if changed:
                 conn.execute("UPDATE activities SET data = ? WHERE id = ?", (json.dumps(obj, ensure_ascii=False), aid))
+    if entity == "deal":  # a snooze set on a deal before its create landed
+        conn.execute("UPDATE triage_snoozes SET deal_id = ? WHERE deal_id = ?", (server_id, local_id))
     conn.execute("UPDATE outbox SET entity_id = ? WHERE entity = ? AND entity_id = ?", (server_id, entity, local_id))
     for seq, payload in conn.execute("SELECT seq, payload FROM outbox").fetchall():
         obj = json.loads(payload)

@@ -249,10 +249,20 @@ CREATE TABLE IF NOT EXISTS token_log (
 );
 """
 
-SCHEMA_VERSION = 2
+# v3: deals the user snoozed in the triage section (local only, never sent to Pipedrive):
+# hidden from the triage queue until `until` (the user's local date, YYYY-MM-DD).
+SCHEMA_V3 = """
+CREATE TABLE IF NOT EXISTS triage_snoozes (
+    deal_id     INTEGER PRIMARY KEY,
+    until       TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+"""
+
+SCHEMA_VERSION = 3
 
 # MIGRATIONS[n] upgrades a database at version n to n + 1. Version 0 is an empty file.
-MIGRATIONS: dict[int, str] = {0: SCHEMA_V1, 1: SCHEMA_V2}
+MIGRATIONS: dict[int, str] = {0: SCHEMA_V1, 1: SCHEMA_V2, 2: SCHEMA_V3}
 
 ENTITY_TABLES: dict[str, str] = {
     "deal": "deals",

@@ -25,6 +25,8 @@ return once committed; DataChanged fires; pushed in order in the background):
     await store.delete_entity(entity, entity_id)
     await store.set_activity_done(activity_id, done)
     note_id = await store.create_note(html, deal_id=None, person_id=None, org_id=None)
+    await store.snooze_deal(deal_id, until) / await store.unsnooze_deal(deal_id)
+                                      # triage snoozes: local only, no outbox row
     await store.conflicts() / await store.resolve_conflict(seq, keep="mine" | "theirs")
 
 `entity` is one of: "deal", "person", "organization", "activity", "note"; field names and
@@ -48,7 +50,7 @@ from tui.api.client import PipedriveClient
 from tui.api.auth import Auth
 from tui.api.errors import ApiError, AuthError, Blocked, DailyBudgetExhausted, NetworkError
 from tui.clock import Clock
-from tui.store import edits
+from tui.store import edits, snoozes
 from tui.store.db import Database, move_aside
 from tui.store.salvage import Salvage, read_outbox, restore
 from tui.store.events import DataChanged, StatusChanged, StoreEvent, StoreStatus
@@ -386,6 +388,15 @@ class Store(Refreshing):
 
     async def set_activity_done(self, activity_id: int, done: bool) -> None:
         await self._edit(edits.update, "activity", activity_id, {"done": bool(done)}, tables={"activities", "deals"})
+
+    async def snooze_deal(self, deal_id: int, until: Any) -> str | None:
+        """Hide a deal from the triage queue until `until` (local date). Kept in the cache
+        only (Pipedrive has no snooze): nothing is queued for the server. Returns the
+        snooze date it replaced, if any."""
+        return await self._edit(snoozes.set_snooze, deal_id, until, tables={"triage_snoozes"})
+
+    async def unsnooze_deal(self, deal_id: int) -> bool:
+        return await self._edit(snoozes.clear_snooze, deal_id, tables={"triage_snoozes"})
 
     async def create_note(self, html: str, *, deal_id: int | None = None, person_id: int | None = None,
                           org_id: int | None = None) -> int:
