@@ -327,6 +327,20 @@ class PipedriveClient:
                 return
             query["start"] = pagination.get("next_start", query["start"] + len(data))
 
+    # -- any collection (the store's registry says which path and update method) ---------------
+
+    async def get_item(self, path: str, item_id: int) -> dict[str, Any]:
+        return _item(await self.request("GET", f"{path}/{item_id}"), "GET", f"{path}/{item_id}")
+
+    async def create_item(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        return _item(await self.request("POST", path, json=body), "POST", path)
+
+    async def update_item(self, path: str, item_id: int, body: dict[str, Any], method: str = "PATCH") -> dict[str, Any]:
+        return _item(await self.request(method, f"{path}/{item_id}", json=body), method, f"{path}/{item_id}")
+
+    async def delete_item(self, path: str, item_id: int) -> None:
+        await self.request("DELETE", f"{path}/{item_id}")
+
     # -- v2 resources ---------------------------------------------------------------------
 
     async def list_v2(self, resource: str, **params: Any) -> list[dict[str, Any]]:

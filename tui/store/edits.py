@@ -14,9 +14,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from tui.store import ingest
-from tui.store.schema import ENTITY_TABLES
+from tui.store.registry import EDITABLE, REGISTRY
 
-API_ENTITIES = ("deal", "person", "organization", "activity", "note")
+API_ENTITIES = EDITABLE
 
 
 def utcnow() -> str:
@@ -120,29 +120,12 @@ def update(conn: sqlite3.Connection, entity: str, entity_id: int, changes: dict[
     return enqueue(conn, "update", entity, entity_id, payload, base, base_time)
 
 
-DEFAULTS: dict[str, dict[str, Any]] = {
-    "deal": {"title": "", "value": 0, "currency": None, "status": "open", "pipeline_id": None, "stage_id": None,
-             "owner_id": None, "person_id": None, "org_id": None, "probability": None, "expected_close_date": None,
-             "label_ids": [], "custom_fields": {}, "is_deleted": False},
-    "person": {"name": "", "owner_id": None, "org_id": None, "emails": [], "phones": [], "label_ids": [],
-               "custom_fields": {}, "is_deleted": False},
-    "organization": {"name": "", "owner_id": None, "address": None, "label_ids": [], "custom_fields": {},
-                     "is_deleted": False},
-    "activity": {"subject": "", "type": "task", "owner_id": None, "deal_id": None, "person_id": None, "org_id": None,
-                 "due_date": None, "due_time": None, "duration": None, "done": False, "participants": [],
-                 "note": None, "is_deleted": False},
-    "note": {"content": "", "deal_id": None, "person_id": None, "org_id": None, "user_id": None,
-             "pinned_to_deal_flag": False, "pinned_to_person_flag": False, "pinned_to_organization_flag": False,
-             "active_flag": True},
-}
-
-
 def create(conn: sqlite3.Connection, entity: str, fields: dict[str, Any], me_id: int | None) -> int:
     if entity not in API_ENTITIES:
         raise EditError(f"cannot create {entity}")
     local_id = next_local_id(conn)
     now = _v1now() if entity == "note" else utcnow()
-    obj = {**DEFAULTS[entity], **fields, "id": local_id, "add_time": now, "update_time": now}
+    obj = {**REGISTRY[entity].defaults, **fields, "id": local_id, "add_time": now, "update_time": now}
     if entity in ("deal", "person", "organization", "activity") and obj.get("owner_id") is None:
         obj["owner_id"] = me_id
     if entity == "note":
@@ -191,4 +174,4 @@ def counts(conn: sqlite3.Connection) -> tuple[int, int]:
 
 
 def table_of(entity: str) -> str:
-    return ENTITY_TABLES[entity]
+    return REGISTRY[entity].table

@@ -44,12 +44,21 @@ from tui.store import ingest
 from tui.store.db import Database
 from tui.store.edits import table_of, utcnow
 from tui.store.events import ConflictDetected, Created, EditRejected, StoreEvent
+from tui.store.registry import REGISTRY
 from tui.store.sync import apply_server_objects
 
-RESOURCE = {"deal": "deals", "person": "persons", "organization": "organizations", "activity": "activities"}
-IDENTITY = {"deal": "title", "person": "name", "organization": "name", "activity": "subject", "note": "content"}
-REF_KEYS = {"deal": ("deal_id",), "person": ("person_id",), "organization": ("org_id",)}
 NOTE_FLAGS = ("pinned_to_deal_flag", "pinned_to_person_flag", "pinned_to_organization_flag")
+RELATED = ("deal", "person", "organization", "user", "project", "task", "lead")  # v1 related objects
+
+
+def _ref_keys(entity: str) -> tuple[str, ...]:
+    key = REGISTRY[entity].ref_key
+    return (key,) if key else ()
+
+
+def _tables_with(conn: sqlite3.Connection, column: str) -> list[str]:
+    return [e.table for e in REGISTRY.values() if e.editable
+            and column in {r[1] for r in conn.execute(f"PRAGMA table_info({e.table})")}]
 
 
 def _row(conn: sqlite3.Connection, seq: int) -> sqlite3.Row | None:
@@ -76,8 +85,9 @@ def _others_pending(conn: sqlite3.Connection, entity: str, entity_id: int, seq: 
 
 
 def _clean(entity: str, obj: dict[str, Any]) -> dict[str, Any]:
-    if entity == "note":
-        for key in ("deal", "person", "organization", "user", "project", "task"):
+    """v1 answers carry related objects (derived data): keep the item itself."""
+    if REGISTRY[entity].version == "v1":
+        for key in RELATED:
             obj.pop(key, None)
     return obj
 
@@ -101,12 +111,10 @@ def remap(conn: sqlite3.Connection, entity: str, local_id: int, server_id: int) 
     table = table_of(entity)
     conn.execute(f"DELETE FROM {table} WHERE id = ?", (server_id,))  # a sync may have fetched it already
     conn.execute(f"UPDATE {table} SET id = ?, data = json_set(data, '$.id', ?) WHERE id = ?", (server_id, server_id, local_id))
-    for key in REF_KEYS.get(entity, ()):
-        for tbl in ("deals", "persons", "organizations", "activities", "notes"):
-            cols = {r[1] for r in conn.execute(f"PRAGMA table_info({tbl})")}
-            if key in cols:
-                conn.execute(f"UPDATE {tbl} SET {key} = ?, data = json_set(data, '$.{key}', ?) WHERE {key} = ?",
-                             (server_id, server_id, local_id))
+    for key in _ref_keys(entity):
+        for tbl in _tables_with(conn, key):
+            conn.execute(f"UPDATE {tbl} SET {key} = ?, data = json_set(data, '$.{key}', ?) WHERE {key} = ?",
+                         (server_id, server_id, local_id))
     if entity == "person":
         for aid, data in conn.execute("SELECT id, data FROM activities WHERE data LIKE ?", (f"%{local_id}%",)).fetchall():
             obj = json.loads(data)
@@ -123,7 +131,7 @@ def remap(conn: sqlite3.Connection, entity: str, local_id: int, server_id: int) 
     for seq, payload in conn.execute("SELECT seq, payload FROM outbox").fetchall():
         obj = json.loads(payload)
         changed = False
-        for key in REF_KEYS.get(entity, ()):
+        for key in _ref_keys(entity):
             if obj.get(key) == local_id:
                 obj[key] = server_id
                 changed = True
@@ -155,11 +163,9 @@ def rollback(conn: sqlite3.Connection, row: dict[str, Any], server: dict[str, An
                            (entity, eid)).rowcount
     if row["op"] == "create" or gone:
         ingest.delete(conn, entity, [eid])
-        for key in REF_KEYS.get(entity, ()):
-            for tbl in ("deals", "persons", "activities", "notes"):
-                cols = {r[1] for r in conn.execute(f"PRAGMA table_info({tbl})")}
-                if key in cols:
-                    conn.execute(f"UPDATE {tbl} SET {key} = NULL, data = json_set(data, '$.{key}', NULL) WHERE {key} = ?", (eid,))
+        for key in _ref_keys(entity):
+            for tbl in _tables_with(conn, key):
+                conn.execute(f"UPDATE {tbl} SET {key} = NULL, data = json_set(data, '$.{key}', NULL) WHERE {key} = ?", (eid,))
         # edits queued for things created on top of a refused create cannot succeed either
     else:
         if server is None:
@@ -177,7 +183,8 @@ def describe(conn: sqlite3.Connection, row: dict[str, Any]) -> str:
     entity, payload = row["entity"], json.loads(row["payload"])
     obj = ingest.load(conn, entity, row["entity_id"]) or {}
     srv = conn.execute("SELECT data FROM server_copy WHERE entity=? AND id=?", (entity, row["entity_id"])).fetchone()
-    name = obj.get(IDENTITY[entity]) or (json.loads(srv[0]).get(IDENTITY[entity]) if srv else None) or payload.get(IDENTITY[entity])
+    identity = REGISTRY[entity].identity or "name"
+    name = obj.get(identity) or (json.loads(srv[0]).get(identity) if srv else None) or payload.get(identity)
     label = f"“{name}”" if name and entity != "note" else f"the {entity}"
     if row["op"] == "create":
         return f"creating {label}"
@@ -245,9 +252,7 @@ class Pusher:
         return outcome
 
     async def _get(self, entity: str, eid: int) -> dict[str, Any]:
-        if entity == "note":
-            return _clean("note", await self.client.get_note(eid))
-        return await self.client.get_v2(RESOURCE[entity], eid)
+        return _clean(entity, await self.client.get_item(REGISTRY[entity].path or "", eid))
 
     async def _push(self, row: dict[str, Any]) -> str:
         entity, eid, op = row["entity"], row["entity_id"], row["op"]
@@ -256,10 +261,7 @@ class Pusher:
             return await self._create(row, payload)
         if op == "delete":
             try:
-                if entity == "note":
-                    await self.client.delete_note(eid)
-                else:
-                    await self.client.delete_v2(RESOURCE[entity], eid)
+                await self.client.delete_item(REGISTRY[entity].path or "", eid)
             except NotFound:
                 pass  # already gone (e.g. an earlier attempt's response was lost)
             await self.db.write(ack_write, row, None)
@@ -274,10 +276,9 @@ class Pusher:
                 self.emit(ConflictDetected(row["seq"], entity, eid, {k: tuple(v) for k, v in clash.items()}))
                 self.emit_changed(entity)
                 return "conflict"
-        if entity == "note":
-            server = _clean("note", await self.client.update_note(eid, _note_body(payload)))
-        else:
-            server = await self.client.update_v2(RESOURCE[entity], eid, payload)
+        spec = REGISTRY[entity]
+        server = _clean(entity, await self.client.update_item(spec.path or "", eid, _body(entity, payload),
+                                                              spec.update_method))
         await self.db.write(ack_write, row, server)
         self.emit_changed(entity)
         return "pushed"
@@ -307,10 +308,7 @@ class Pusher:
                 "WHERE seq=?", (utcnow(), row["seq"])).rowcount)
             if not marked:
                 return "pushed"  # the new item was deleted before it was sent: nothing to create
-            if entity == "note":
-                server = _clean("note", await self.client.create_note(_note_body(payload)))
-            else:
-                server = await self.client.create_v2(RESOURCE[entity], payload)
+            server = _clean(entity, await self.client.create_item(REGISTRY[entity].path or "", _body(entity, payload)))
         await self.db.write(ack_create, row, server)
         self.emit(Created(entity, row["entity_id"], int(server["id"])))
         self.emit_changed(entity, "deals", "persons", "organizations", "activities", "notes")
@@ -324,14 +322,15 @@ class Pusher:
     async def _newer_than(self, entity: str, floor: int, payload: dict[str, Any]) -> list[dict[str, Any]]:
         """Items of this type with an id above `floor`, newest first (at most ADOPT_SCAN)."""
         found: list[dict[str, Any]] = []
-        if entity == "note":
+        spec = REGISTRY[entity]
+        if spec.version == "v1":
             params: dict[str, Any] = {"sort": "id DESC"}
             for key in ("deal_id", "person_id", "org_id"):
                 if payload.get(key):
                     params[key] = payload[key]
-            pages = self.client.pages_v1("/api/v1/notes", params)
+            pages = self.client.pages_v1(spec.path or "", params)
         else:
-            pages = self.client.pages_v2(f"/api/v2/{RESOURCE[entity]}", {"sort_by": "id", "sort_direction": "desc"})
+            pages = self.client.pages_v2(spec.path or "", {"sort_by": "id", "sort_direction": "desc"})
         async for page in pages:
             newer = [_clean(entity, item) for item in page if item.get("id", 0) > floor]
             found += newer
@@ -360,7 +359,7 @@ class Pusher:
     def emit_changed(self, *tables: str) -> None:
         from tui.store.events import DataChanged
 
-        names = {table_of(t) if t in RESOURCE or t == "note" else t for t in tables}
+        names = {table_of(t) if t in REGISTRY else t for t in tables}
         self.emit(DataChanged(frozenset(names)))
 
 
@@ -420,8 +419,8 @@ def adoptable(entity: str, candidates: list[dict[str, Any]], payload: dict[str, 
     for cand in ordered:
         if _matches(cand, payload):
             return cand
-    identity = IDENTITY[entity]
-    if entity == "note" or identity not in payload or len(payload) < 2:
+    identity = REGISTRY[entity].identity
+    if entity == "note" or identity is None or identity not in payload or len(payload) < 2:
         return None
     renamed = [c for c in ordered if _matches(c, payload, skip=(identity,))
                and (ingest.norm_time(c.get("update_time")) or "") > (ingest.norm_time(c.get("add_time")) or "")]
@@ -431,9 +430,11 @@ def adoptable(entity: str, candidates: list[dict[str, Any]], payload: dict[str, 
 _TIME = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
 
 
-def _note_body(payload: dict[str, Any]) -> dict[str, Any]:
+def _body(entity: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """The request body: v1 notes take their flags as 0/1."""
     body = dict(payload)
-    for key in NOTE_FLAGS:
-        if key in body:
-            body[key] = 1 if body[key] else 0
+    if entity == "note":
+        for key in NOTE_FLAGS:
+            if key in body:
+                body[key] = 1 if body[key] else 0
     return body

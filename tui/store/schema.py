@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from tui.store.registry import TABLES
+
 SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
@@ -264,18 +266,7 @@ SCHEMA_VERSION = 3
 # MIGRATIONS[n] upgrades a database at version n to n + 1. Version 0 is an empty file.
 MIGRATIONS: dict[int, str] = {0: SCHEMA_V1, 1: SCHEMA_V2, 2: SCHEMA_V3}
 
-ENTITY_TABLES: dict[str, str] = {
-    "deal": "deals",
-    "person": "persons",
-    "organization": "organizations",
-    "activity": "activities",
-    "note": "notes",
-    "pipeline": "pipelines",
-    "stage": "stages",
-    "user": "users",
-    "activity_type": "activity_types",
-    "currency": "currencies",
-}
+ENTITY_TABLES: dict[str, str] = TABLES  # entity -> table, from the registry (tui/store/registry.py)
 
 
 def migrate(conn: sqlite3.Connection) -> int:

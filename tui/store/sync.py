@@ -37,17 +37,13 @@ from typing import Any
 from tui.api.client import PipedriveClient
 from tui.store import ingest
 from tui.store.db import Database
+from tui.store.registry import EDITABLE, ENTITIES, table_of
 from tui.store.sync_plan import MAX_IN_FLIGHT, Task, first_sync_done, missing_names, plan, save_progress, task_state
 
 OVERLAP = timedelta(seconds=2)
-V2_COLLECTIONS: dict[str, tuple[str, str]] = {
-    "deals": ("deal", "/api/v2/deals"),
-    "persons": ("person", "/api/v2/persons"),
-    "organizations": ("organization", "/api/v2/organizations"),
-    "activities": ("activity", "/api/v2/activities"),
-}
+V2_COLLECTIONS: dict[str, tuple[str, str]] = {e.table: (e.name, e.path or "") for e in ENTITIES if e.synced}
 RECENT_ITEMS = "deal,person,organization,activity,note,pipeline,stage,user,activityType"
-RECENT_V2 = {"deal": "deals", "person": "persons", "organization": "organizations", "activity": "activities"}
+RECENT_V2 = {e.name: e.resource for e in ENTITIES if e.synced}
 RECENT_META = {"pipeline": "pipelines", "stage": "stages", "user": "users", "activityType": "activity_types"}
 META_TASKS = {"pipelines": Task("pipelines", "pipeline", "/api/v2/pipelines", meta=True),
               "stages": Task("stages", "stage", "/api/v2/stages", meta=True),
@@ -108,7 +104,7 @@ def pending_ids(conn: sqlite3.Connection, entity: str) -> set[int]:
 
 def apply_server_objects(conn: sqlite3.Connection, entity: str, objects: list[dict[str, Any]]) -> int:
     """Upsert what the server sent, except entities with local edits pending."""
-    held = pending_ids(conn, entity) if entity in ("deal", "person", "organization", "activity", "note") else set()
+    held = pending_ids(conn, entity) if entity in EDITABLE else set()
     deleting = {r[0] for r in conn.execute(
         "SELECT entity_id FROM outbox WHERE entity = ? AND op = 'delete' AND state IN ('pending','conflict')",
         (entity,))} if held else set()
@@ -243,7 +239,7 @@ class Syncer:
         while True:
             items, nxt = await self._page(task, cursor)
             ids = await self.db.write(store_page, task, items, nxt, nxt is None)
-            table = "fields" if task.entity.startswith("field:") else ingest.ENTITY_TABLES[task.entity]
+            table = "fields" if task.entity.startswith("field:") else table_of(task.entity)
             changes.add(table, ids if ids else None, task.key, len(items))
             self.progress(task.key, changes.counts.get(task.key, 0), None)
             page += 1
@@ -283,7 +279,7 @@ class Syncer:
             if ids:
                 items = await self.client.list_v2(resource, ids=ids)
                 await self.db.write(apply_server_objects, entity, items)
-                changes.add(ingest.ENTITY_TABLES[entity], [o["id"] for o in items])
+                changes.add(table_of(entity), [o["id"] for o in items])
         self.on_page(changes)
 
     # -- probes and refreshes --------------------------------------------------------------------
@@ -328,7 +324,7 @@ class Syncer:
             elif kind in RECENT_META:
                 metas.add(RECENT_META[kind])
         for kind, stamps in wanted.items():
-            table = ingest.ENTITY_TABLES[kind]
+            table = table_of(kind)
             stale = await self.db.read(_stale_ids, table, stamps)
             for i in range(0, len(stale), 100):
                 chunk = stale[i:i + 100]
@@ -410,7 +406,7 @@ class Syncer:
             keep = {o["id"] for o in items}
 
             def write(conn: sqlite3.Connection) -> None:
-                table = ingest.ENTITY_TABLES[entity]
+                table = table_of(entity)
                 _drop_gone(conn, entity, {r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE id > 0")} - keep)
                 apply_server_objects(conn, entity, items)
 

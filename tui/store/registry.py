@@ -1,0 +1,128 @@
+"""One home for the Pipedrive contract of every entity the cache holds.
+
+Each entry says where the entity lives on the API (version, path, how it is updated), where
+it lives in the cache (table, key, the columns screens filter and sort by), its pydantic
+model (what a page is validated against before ingest), and, for entities edited through
+the outbox, the defaults of an optimistic create and the field that identifies a create
+whose answer was lost. sync.py, ingest.py, edits.py and outbox.py all read it.
+
+Adding an entity: one entry here, one model in tui/models.py, one query module in
+tui/store/queries/ (and a table in schema.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui import models
+from tui.store.rows import address_text, flag, norm_time, primary_contact, primary_participant
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    table: str
+    columns: Callable[[dict[str, Any]], Row]   # the cache row (without `data`) of a server object
+    model: type[models.PDModel]
+    path: str | None = None                    # the API collection, e.g. /api/v2/deals
+    key: str = "id"
+    update_method: str = "PATCH"               # v1 notes are PUT
+    editable: bool = False                     # changed through the outbox
+    identity: str | None = None                # compared to find a create whose answer was lost
+    ref_key: str | None = None                 # how other rows point at it (deal_id, ...)
+    defaults: dict[str, Any] = field(default_factory=dict)   # an optimistic create starts from these
+    synced: bool = False                       # listed with updated_since (v2) by the sync
+
+    @property
+    def version(self) -> str:
+        return "v1" if self.path and self.path.startswith("/api/v1") else "v2"
+
+    @property
+    def resource(self) -> str:
+        return (self.path or "").rsplit("/", 1)[-1]
+
+
+ENTITIES: tuple[Entity, ...] = (
+    Entity("user", "users", lambda o: {
+        "id": o["id"], "name": o.get("name") or "", "email": o.get("email"), "is_you": flag(o.get("is_you")),
+        "active": flag(o.get("active_flag", True))}, models.User, "/api/v1/users"),
+    Entity("currency", "currencies", lambda o: {
+        "code": o["code"], "name": o.get("name"), "symbol": o.get("symbol"),
+        "decimal_points": o.get("decimal_points") if o.get("decimal_points") is not None else 2,
+        "active": flag(o.get("active_flag", True))}, models.Currency, "/api/v1/currencies", key="code"),
+    Entity("activity_type", "activity_types", lambda o: {
+        "id": o["id"], "key_string": o["key_string"], "name": o.get("name") or o["key_string"],
+        "icon_key": o.get("icon_key"), "active": flag(o.get("active_flag", True)), "order_nr": o.get("order_nr") or 0},
+        models.ActivityType, "/api/v1/activityTypes"),
+    Entity("pipeline", "pipelines", lambda o: {
+        "id": o["id"], "name": o.get("name") or "", "order_nr": o.get("order_nr") or 0,
+        "probability_enabled": flag(o.get("is_deal_probability_enabled")), "is_deleted": flag(o.get("is_deleted"))},
+        models.Pipeline, "/api/v2/pipelines"),
+    Entity("stage", "stages", lambda o: {
+        "id": o["id"], "pipeline_id": o["pipeline_id"], "name": o.get("name") or "", "order_nr": o.get("order_nr") or 0,
+        "deal_probability": o.get("deal_probability"), "rot_enabled": flag(o.get("is_deal_rot_enabled")),
+        "days_to_rotten": o.get("days_to_rotten"), "is_deleted": flag(o.get("is_deleted"))},
+        models.Stage, "/api/v2/stages"),
+    Entity("organization", "organizations", lambda o: {
+        "id": o["id"], "name": o.get("name") or "", "owner_id": o.get("owner_id"), "address": address_text(o),
+        "add_time": norm_time(o.get("add_time")), "update_time": norm_time(o.get("update_time"))},
+        models.Organization, "/api/v2/organizations", editable=True, identity="name", ref_key="org_id", synced=True,
+        defaults={"name": "", "owner_id": None, "address": None, "label_ids": [], "custom_fields": {},
+                  "is_deleted": False}),
+    Entity("person", "persons", lambda o: {
+        "id": o["id"], "name": o.get("name") or "", "org_id": o.get("org_id"), "owner_id": o.get("owner_id"),
+        "primary_email": primary_contact(o.get("emails")), "primary_phone": primary_contact(o.get("phones")),
+        "add_time": norm_time(o.get("add_time")), "update_time": norm_time(o.get("update_time"))},
+        models.Person, "/api/v2/persons", editable=True, identity="name", ref_key="person_id", synced=True,
+        defaults={"name": "", "owner_id": None, "org_id": None, "emails": [], "phones": [], "label_ids": [],
+                  "custom_fields": {}, "is_deleted": False}),
+    Entity("deal", "deals", lambda o: {
+        "id": o["id"], "title": o.get("title") or "", "value": o.get("value") or 0, "currency": o.get("currency"),
+        "status": o.get("status") or "open", "pipeline_id": o.get("pipeline_id"), "stage_id": o.get("stage_id"),
+        "owner_id": o.get("owner_id"), "person_id": o.get("person_id"), "org_id": o.get("org_id"),
+        "probability": o.get("probability"), "expected_close_date": o.get("expected_close_date"),
+        "add_time": norm_time(o.get("add_time")), "update_time": norm_time(o.get("update_time")),
+        "stage_change_time": norm_time(o.get("stage_change_time")), "won_time": norm_time(o.get("won_time")),
+        "lost_time": norm_time(o.get("lost_time")), "close_time": norm_time(o.get("close_time")),
+        "lost_reason": o.get("lost_reason")},
+        models.Deal, "/api/v2/deals", editable=True, identity="title", ref_key="deal_id", synced=True,
+        defaults={"title": "", "value": 0, "currency": None, "status": "open", "pipeline_id": None, "stage_id": None,
+                  "owner_id": None, "person_id": None, "org_id": None, "probability": None,
+                  "expected_close_date": None, "label_ids": [], "custom_fields": {}, "is_deleted": False}),
+    Entity("activity", "activities", lambda o: {
+        "id": o["id"], "subject": o.get("subject") or "", "type": o.get("type") or "task", "owner_id": o.get("owner_id"),
+        "deal_id": o.get("deal_id"), "person_id": primary_participant(o), "org_id": o.get("org_id"),
+        "due_date": o.get("due_date"), "due_time": o.get("due_time") or None, "duration": o.get("duration") or None,
+        "done": flag(o.get("done")), "marked_as_done_time": norm_time(o.get("marked_as_done_time")),
+        "add_time": norm_time(o.get("add_time")), "update_time": norm_time(o.get("update_time"))},
+        models.Activity, "/api/v2/activities", editable=True, identity="subject", synced=True,
+        defaults={"subject": "", "type": "task", "owner_id": None, "deal_id": None, "person_id": None,
+                  "org_id": None, "due_date": None, "due_time": None, "duration": None, "done": False,
+                  "participants": [], "note": None, "is_deleted": False}),
+    Entity("note", "notes", lambda o: {
+        "id": o["id"], "content": o.get("content") or "", "deal_id": o.get("deal_id"), "person_id": o.get("person_id"),
+        "org_id": o.get("org_id"), "user_id": o.get("user_id"), "pinned_deal": flag(o.get("pinned_to_deal_flag")),
+        "pinned_person": flag(o.get("pinned_to_person_flag")), "pinned_org": flag(o.get("pinned_to_organization_flag")),
+        "add_time": norm_time(o.get("add_time")), "update_time": norm_time(o.get("update_time"))},
+        models.Note, "/api/v1/notes", update_method="PUT", editable=True, identity="content",
+        defaults={"content": "", "deal_id": None, "person_id": None, "org_id": None, "user_id": None,
+                  "pinned_to_deal_flag": False, "pinned_to_person_flag": False,
+                  "pinned_to_organization_flag": False, "active_flag": True}),
+)
+
+REGISTRY: dict[str, Entity] = {e.name: e for e in ENTITIES}
+EDITABLE: tuple[str, ...] = tuple(e.name for e in ENTITIES if e.editable)
+TABLES: dict[str, str] = {e.name: e.table for e in ENTITIES}
+REF_KEYS: dict[str, str] = {e.name: e.ref_key for e in ENTITIES if e.ref_key}
+
+
+def entity(name: str) -> Entity:
+    return REGISTRY[name]
+
+
+def table_of(name: str) -> str:
+    return REGISTRY[name].table

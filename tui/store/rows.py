@@ -1,0 +1,61 @@
+"""Small conversions from server values to cache columns (used by the registry's mappers)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+
+def norm_time(value: Any) -> str | None:
+    """RFC 3339 or v1 `YYYY-MM-DD HH:MM:SS` (UTC) -> `YYYY-MM-DDTHH:MM:SSZ` (UTC)."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    try:
+        if "T" not in text and len(text) >= 19:
+            dt = datetime.strptime(text[:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
+        else:
+            dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if dt.tzinfo is None:
+                dt = dt.replace(tzinfo=timezone.utc)
+    except ValueError:
+        return text
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def flag(value: Any) -> int:
+    """Booleans as 0/1 (v1 sends 0/1 or "0"/"1", v2 true/false)."""
+    if isinstance(value, str):
+        return 1 if value.strip().lower() in {"1", "true"} else 0
+    return 1 if value else 0
+
+
+def primary_contact(values: Any) -> str | None:
+    """The primary e-mail or phone of a person (else the first)."""
+    if not isinstance(values, list):
+        return None
+    first = None
+    for item in values:
+        if not isinstance(item, dict):
+            continue
+        val = item.get("value")
+        if not val:
+            continue
+        if item.get("primary"):
+            return str(val)
+        first = first or str(val)
+    return first
+
+
+def primary_participant(obj: dict[str, Any]) -> Any:
+    for p in obj.get("participants") or []:
+        if isinstance(p, dict) and p.get("primary") and p.get("person_id") is not None:
+            return p["person_id"]
+    return obj.get("person_id")
+
+
+def address_text(obj: dict[str, Any]) -> str | None:
+    addr = obj.get("address")
+    if isinstance(addr, dict):
+        return addr.get("value")
+    return addr if isinstance(addr, str) else None
