@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from tui.api.errors import ApiError, NetworkError
+from tui.store import boundary
 from tui.store.events import DataChanged
 from tui.store.schedule import RefreshPolicy, Schedule
 from tui.store.sync import Changes, Syncer
@@ -109,8 +110,9 @@ class Refreshing:
             self.last_sync_full = changes.full
             self._held_until = None
             self.schedule.refreshed(self._now())
+            problems = await self.db.read(boundary.summary)
             self._update(mode="online", first_sync=False, sync_collection=None, last_sync=self.clock.now(),
-                         last_error=None, resume_at=None)
+                         last_error=problems, resume_at=None)
             if changes.tables:
                 self._emit(DataChanged(changes.tables, _frozen(changes.ids)))
             return changes.counts

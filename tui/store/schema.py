@@ -261,10 +261,22 @@ CREATE TABLE IF NOT EXISTS triage_snoozes (
 );
 """
 
-SCHEMA_VERSION = 3
+# v4: items from the API that did not validate against the models (tui/store/boundary.py).
+SCHEMA_V4 = """
+CREATE TABLE IF NOT EXISTS sync_problems (
+    entity     TEXT NOT NULL,
+    entity_id  TEXT NOT NULL,
+    field      TEXT NOT NULL,
+    message    TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    PRIMARY KEY (entity, entity_id)
+);
+"""
+
+SCHEMA_VERSION = 4
 
 # MIGRATIONS[n] upgrades a database at version n to n + 1. Version 0 is an empty file.
-MIGRATIONS: dict[int, str] = {0: SCHEMA_V1, 1: SCHEMA_V2, 2: SCHEMA_V3}
+MIGRATIONS: dict[int, str] = {0: SCHEMA_V1, 1: SCHEMA_V2, 2: SCHEMA_V3, 3: SCHEMA_V4}
 
 ENTITY_TABLES: dict[str, str] = TABLES  # entity -> table, from the registry (tui/store/registry.py)
 

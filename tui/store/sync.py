@@ -36,8 +36,9 @@ from typing import Any
 
 from tui.api.client import PipedriveClient
 from tui.store import ingest
+from tui.store.boundary import check_and_record
 from tui.store.db import Database
-from tui.store.registry import EDITABLE, ENTITIES, table_of
+from tui.store.registry import EDITABLE, ENTITIES, REGISTRY, table_of
 from tui.store.sync_plan import MAX_IN_FLIGHT, Task, first_sync_done, missing_names, plan, save_progress, task_state
 
 OVERLAP = timedelta(seconds=2)
@@ -103,7 +104,9 @@ def pending_ids(conn: sqlite3.Connection, entity: str) -> set[int]:
 
 
 def apply_server_objects(conn: sqlite3.Connection, entity: str, objects: list[dict[str, Any]]) -> int:
-    """Upsert what the server sent, except entities with local edits pending."""
+    """Upsert what the server sent (checked against the models: tui/store/boundary.py),
+    except entities with local edits pending."""
+    objects = check_and_record(conn, entity, objects)
     held = pending_ids(conn, entity) if entity in EDITABLE else set()
     deleting = {r[0] for r in conn.execute(
         "SELECT entity_id FROM outbox WHERE entity = ? AND op = 'delete' AND state IN ('pending','conflict')",
@@ -169,13 +172,12 @@ def store_page(conn: sqlite3.Connection, task: Task, items: list[dict[str, Any]]
               1 if f.get("is_custom_field") else 0, json.dumps(f, ensure_ascii=False)) for f in items])
         ids: list[int] = []
     elif task.meta:
-        key = "code" if task.entity == "currency" else "id"
-        table = {"pipeline": "pipelines", "stage": "stages", "user": "users", "activity_type": "activity_types",
-                 "currency": "currencies"}[task.entity]
-        if complete and cursor is None:
-            keep = {o.get(key) for o in items}
-            existing = {r[0] for r in conn.execute(f"SELECT {key} FROM {table}")}
+        spec = REGISTRY[task.entity]
+        if complete and cursor is None:  # the whole list: what it lacks is gone (invalid items stay)
+            keep = {o.get(spec.key) for o in items if isinstance(o, dict)}
+            existing = {r[0] for r in conn.execute(f"SELECT {spec.key} FROM {spec.table}")}
             ingest.delete(conn, task.entity, existing - keep)
+        items = check_and_record(conn, task.entity, items)
         ingest.upsert(conn, task.entity, items)
         ids = [o["id"] for o in items if isinstance(o.get("id"), int)]
     else:
