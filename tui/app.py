@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 from typing import Any
 
 from textual import events
 from textual.app import App, SystemCommand
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -18,42 +16,10 @@ from tui.keymap import app as app_keys
 from tui.keymap import check_keymap
 from tui.api.errors import ApiError
 from tui.config import TriageSettings
+from tui.messages import CreatedMessage, DataRefresh, StoreEventMessage
+from tui.sections import MODES, SECTIONS
 from tui.store.db import StoreError
 from tui.store.events import ConflictDetected, Created, DataChanged, EditRejected, StatusChanged, StoreEvent, StoreStatus
-
-SECTIONS: dict[str, tuple[str, str, str]] = {
-    # mode -> (module:class, title, issue that builds it)
-    "board": ("tui.screens.board:BoardScreen", "Pipeline board", "App shell and the pipeline kanban board"),
-    "agenda": ("tui.screens.agenda:AgendaScreen", "Activity agenda", "Activity agenda"),
-    "people": ("tui.screens.people:PeopleScreen", "People", "Deal, person and organization detail screens"),
-    "organizations": ("tui.screens.organizations:OrganizationsScreen", "Organizations",
-                      "Deal, person and organization detail screens"),
-    "triage": ("tui.screens.triage:TriageScreen", "Triage to zero", "Triage to zero"),
-}
-
-
-def _load(target: str) -> type[Screen] | None:
-    module, _, name = target.partition(":")
-    try:
-        return getattr(importlib.import_module(module), name)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
-
-
-def _section_factory(mode: str):
-    def make() -> Screen:
-        target, title, issue = SECTIONS[mode]
-        cls = _load(target)
-        if cls is None:
-            from tui.screens.coming import ComingScreen
-
-            return ComingScreen(title, issue)
-        return cls()
-
-    return make
-
 
 FORM_FIELDS = {"title", "value", "currency", "owner_id", "person_id", "org_id", "expected_close_date",
                "probability", "name", "emails", "phones", "address"}
@@ -68,33 +34,11 @@ def rejected_field(event: EditRejected) -> str | None:
     return fields[0] if len(fields) == 1 else None
 
 
-class StoreEventMessage(Message):
-    def __init__(self, event: StoreEvent) -> None:
-        super().__init__()
-        self.event = event
-
-
-class DataRefresh(Message):
-    """Posted to the screens of the current stack when cached data changed."""
-
-    def __init__(self, tables: frozenset[str]) -> None:
-        super().__init__()
-        self.tables = tables
-
-
-class CreatedMessage(Message):
-    """Posted to the screens when a local (negative) id became the server's."""
-
-    def __init__(self, entity: str, local_id: int, server_id: int) -> None:
-        super().__init__()
-        self.entity, self.local_id, self.server_id = entity, local_id, server_id
-
-
 class PipedriveApp(OrderedKeys, App):
     TITLE = "pipedrive-tui"
     CSS_PATH = styles.path("app.tcss")
     BINDINGS = app_keys.BINDINGS
-    MODES = {mode: _section_factory(mode) for mode in SECTIONS}
+    MODES = MODES
     ENABLE_COMMAND_PALETTE = True
 
     store_status: reactive[StoreStatus] = reactive(StoreStatus, always_update=True)
@@ -205,7 +149,7 @@ class PipedriveApp(OrderedKeys, App):
                         "press ! to choose", title="Conflict", severity="warning", timeout=10, markup=False)
         elif isinstance(event, DataChanged):
             for screen in self.screen_stack:
-                screen.post_message(DataRefresh(event.tables))
+                screen.post_message(DataRefresh(event.tables, event.ids))
         elif isinstance(event, Created):
             for screen in self.screen_stack:
                 screen.post_message(CreatedMessage(event.entity, event.local_id, event.server_id))
@@ -226,7 +170,7 @@ class PipedriveApp(OrderedKeys, App):
     # -- navigation --------------------------------------------------------------------------------
 
     def action_section(self, name: str) -> None:
-        if name in SECTIONS and self.current_mode != name:
+        if name in MODES and self.current_mode != name:
             self.switch_mode(name)
 
     def action_sync(self) -> None:
@@ -281,32 +225,25 @@ class PipedriveApp(OrderedKeys, App):
         self.push_screen(HelpScreen(title, rows))
 
     def open_deal(self, deal_id: int) -> None:
-        cls = _load("tui.screens.deal:DealScreen")
-        if cls is None:
-            from tui.screens.deal_panel import DealPanel
+        from tui.screens.deal import DealScreen
 
-            self.push_screen(DealPanel(deal_id))
-        else:
-            self.push_screen(cls(deal_id))
+        self.push_screen(DealScreen(deal_id))
 
     def open_person(self, person_id: int) -> None:
-        cls = _load("tui.screens.person:PersonScreen")
-        if cls is not None:
-            self.push_screen(cls(person_id))
-        else:
-            self.notify("The person screen is not built yet", timeout=3)
+        from tui.screens.person import PersonScreen
+
+        self.push_screen(PersonScreen(person_id))
 
     def open_organization(self, org_id: int) -> None:
-        cls = _load("tui.screens.organization:OrganizationScreen")
-        if cls is not None:
-            self.push_screen(cls(org_id))
-        else:
-            self.notify("The organization screen is not built yet", timeout=3)
+        from tui.screens.organization import OrganizationScreen
+
+        self.push_screen(OrganizationScreen(org_id))
 
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)
-        for mode, (_target, title, _issue) in SECTIONS.items():
-            yield SystemCommand(f"Go to {title}", f"Switch to the {title.lower()}", lambda m=mode: self.action_section(m))
+        for section in SECTIONS:
+            yield SystemCommand(f"Go to {section.title}", f"Switch to the {section.title.lower()}",
+                                lambda m=section.mode: self.action_section(m))
         yield SystemCommand("Sync now", "Fetch changes from Pipedrive and push pending edits", self.store.request_sync)
         yield SystemCommand("Resolve conflicts", "Edits held because someone else changed the same field (!)",
                             self.action_conflicts)

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 import styles
+from tui.screens.base import AppScreen
 from tui.formatting import clean
 from tui.keymap import agenda as agenda_keys
 from tui.screens.dialogs import ChoiceScreen, ConfirmScreen
@@ -23,6 +24,7 @@ from tui.store.queries.board import users as user_rows
 from tui.store.queries.entities import activity_types
 from tui.store.sync_plan import loaded
 from widgets.agenda_list import AgendaList
+from widgets.filter_bar import FilterBar
 from widgets.status_bar import StatusBar
 from widgets.week_view import WeekView
 
@@ -53,7 +55,7 @@ class TypeFilterScreen(ChoiceScreen):
             event.stop()
 
 
-class AgendaScreen(Screen):
+class AgendaScreen(AppScreen):
     CSS_PATH = styles.path("agenda.tcss")
     BINDINGS = agenda_keys.MOVE_BINDINGS + agenda_keys.BINDINGS
     AUTO_FOCUS = "AgendaList"
@@ -73,15 +75,12 @@ class AgendaScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="agenda-title")
-        yield Input(placeholder="filter by subject, deal, person or organization (escape clears)", id="agenda-filter")
+        yield FilterBar("filter by subject, deal, person or organization (escape clears)", id="agenda-filter")
         yield AgendaList(id="agenda-list")
         yield WeekView(id="week-view")
         yield StatusBar()
         yield Footer()
 
-    @property
-    def store(self) -> Any:
-        return self.app.store  # type: ignore[attr-defined]
 
     @property
     def listing(self) -> AgendaList:
@@ -97,7 +96,6 @@ class AgendaScreen(Screen):
         return self.week.selected if self.week_mode else self.listing.selected
 
     def on_mount(self) -> None:
-        self.query_one("#agenda-filter").display = False
         self.query_one(WeekView).display = False
         self.reload()
 
@@ -214,25 +212,20 @@ class AgendaScreen(Screen):
         self.reload()
 
     def action_filter(self) -> None:
-        box = self.query_one("#agenda-filter", Input)
-        box.display = True
-        box.focus()
+        self.query_one(FilterBar).open()
 
-    @on(Input.Changed, "#agenda-filter")
-    def filter_changed(self, event: Input.Changed) -> None:
+    def on_filter_bar_text_changed(self, event: FilterBar.TextChanged) -> None:
         self.text = event.value
+        self._to_top = True
         self.reload()
 
-    @on(Input.Submitted, "#agenda-filter")
-    def filter_done(self, event: Input.Submitted) -> None:
+    def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
         self.listing.focus()
 
     def on_key(self, event: Any) -> None:
-        box = self.query_one("#agenda-filter", Input)
-        if event.key == "escape" and box.display:
-            box.value = ""
-            box.display = False
-            self.listing.focus()
+        bar = self.query_one(FilterBar)
+        if event.key == "escape" and bar.active:
+            bar.clear()
             event.stop()
 
     # -- actions --------------------------------------------------------------------------------------
@@ -286,11 +279,11 @@ class AgendaScreen(Screen):
         if row is None:
             return
         if row.deal_id is not None:
-            self.app.open_deal(row.deal_id)  # type: ignore[attr-defined]
+            self.nav.open_deal(row.deal_id)
         elif row.person_id is not None:
-            self.app.open_person(row.person_id)  # type: ignore[attr-defined]
+            self.nav.open_person(row.person_id)
         elif row.org_id is not None:
-            self.app.open_organization(row.org_id)  # type: ignore[attr-defined]
+            self.nav.open_organization(row.org_id)
         else:
             self.notify("This activity is not linked to a deal, person or organization", timeout=3)
 

@@ -15,10 +15,12 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 import styles
+from tui.screens.base import AppScreen
 from tui.formatting import clean, compact_money, fit_join
 from tui.keymap import board as board_keys
 from tui.screens.dialogs import ChoiceScreen, LostReasonScreen
 from tui.store.queries import board as q
+from widgets.filter_bar import FilterBar
 from widgets.kanban_column import KanbanColumn
 from widgets.status_bar import StatusBar
 
@@ -79,7 +81,7 @@ class Undo:
     status: str | None = None
 
 
-class BoardScreen(Screen):
+class BoardScreen(AppScreen):
     CSS_PATH = styles.path("board.tcss")
     BINDINGS = board_keys.BINDINGS
     AUTO_FOCUS = ""  # keys go to the board, not to the (hidden) filter input
@@ -108,7 +110,7 @@ class BoardScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="board-title")
-        yield Input(placeholder="filter deals by title, person or organization (escape clears)", id="board-filter")
+        yield FilterBar("filter deals by title, person or organization (escape clears)", id="board-filter")
         yield HorizontalScroll(id="board-columns", can_focus=False)
         with Horizontal(id="drop-zones"):
             yield DropZone("✔ Won  (drop here)", "won")
@@ -117,7 +119,6 @@ class BoardScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#board-filter", Input).display = False
         self.query_one("#drop-zones").display = False
         self.reload()
 
@@ -131,9 +132,6 @@ class BoardScreen(Screen):
 
     # -- data ---------------------------------------------------------------------------------------
 
-    @property
-    def store(self) -> Any:
-        return self.app.store  # type: ignore[attr-defined]
 
     @work(exclusive=True, group="board-reload", exit_on_error=False)
     async def reload(self, back: bool = False) -> None:
@@ -302,7 +300,7 @@ class BoardScreen(Screen):
     def action_open(self) -> None:
         if self.selected:
             self._return_to = self.selected.id
-            self.app.open_deal(self.selected.id)  # type: ignore[attr-defined]
+            self.nav.open_deal(self.selected.id)
 
     def action_note(self) -> None:
         if self.selected:
@@ -369,27 +367,19 @@ class BoardScreen(Screen):
         self.reload()
 
     def action_filter(self) -> None:
-        box = self.query_one("#board-filter", Input)
-        box.display = True
-        box.focus()
+        self.query_one(FilterBar).open()
 
-    @on(Input.Changed, "#board-filter")
-    def filter_changed(self, event: Input.Changed) -> None:
+    def on_filter_bar_text_changed(self, event: FilterBar.TextChanged) -> None:
         self.text_filter = event.value
         self.reload()
 
-    @on(Input.Submitted, "#board-filter")
-    def filter_done(self, event: Input.Submitted) -> None:
-        if not event.value:
-            event.input.display = False
+    def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
         self.set_focus(None)
 
     def on_key(self, event: Any) -> None:
-        box = self.query_one("#board-filter", Input)
-        if event.key == "escape" and box.display:
-            box.value = ""
-            box.display = False
-            self.set_focus(None)
+        bar = self.query_one(FilterBar)
+        if event.key == "escape" and bar.active:  # the filter is kept but not focused: escape clears it
+            bar.clear()
             event.stop()
 
     # -- mouse ------------------------------------------------------------------------------------------------

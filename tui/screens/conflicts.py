@@ -19,6 +19,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 import styles
+from tui.screens.base import AppModal
 from tui.formatting import clean
 from tui.keymap import app as app_keys
 from tui.notes_html import html_to_text
@@ -36,7 +37,7 @@ def shown(value: Any) -> str:
     return clean(html_to_text(text) if "<" in text else text)
 
 
-class ConflictScreen(ModalScreen[None]):
+class ConflictScreen(AppModal[None]):
     CSS_PATH = styles.path("dialogs.tcss")
     BINDINGS = app_keys.CONFLICT_BINDINGS
     AUTO_FOCUS = "#conflict-list"
@@ -60,7 +61,7 @@ class ConflictScreen(ModalScreen[None]):
 
     @work(exclusive=True, group="conflicts", exit_on_error=False)
     async def reload(self) -> None:
-        self.conflicts = await self.app.store.read(held)  # type: ignore[attr-defined]
+        self.conflicts = await self.store.read(held)
         options = self.query_one("#conflict-list", OptionList)
         keep = options.highlighted or 0
         options.clear_options()
@@ -95,7 +96,7 @@ class ConflictScreen(ModalScreen[None]):
         conflict = self.current
         if conflict is None:
             return
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.store
         await store.resolve_conflict(conflict.seq, keep=which)
         self.notify("Your value will be sent" if which == "mine" else "Kept their value", timeout=3)
         self.reload()
@@ -104,11 +105,11 @@ class ConflictScreen(ModalScreen[None]):
         conflict = self.current
         if conflict is None:
             return
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.store
         await store.resolve_conflict(conflict.seq, keep="theirs")
         mine = {k: v[0] for k, v in conflict.fields.items()}
         self.reload()
-        await self.app.open_form_with(conflict.entity, conflict.entity_id, mine)  # type: ignore[attr-defined]
+        await self.nav.open_form_with(conflict.entity, conflict.entity_id, mine)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -14,11 +14,12 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 import styles
+from tui.screens.base import AppScreen
 from tui.formatting import clean
 from tui.keymap import detail as detail_keys
 from tui.notes_html import html_to_text, summary
 from tui.store.derived import activity_due
-from tui.store.queries.entities import ActivityRow, NoteRow, Ref
+from tui.store.queries.entities import ActivityRow, NoteRow, Ref, activity_done
 from widgets.status_bar import StatusBar
 
 TYPE_MARK = {"call": "☎", "meeting": "◎", "task": "✓", "deadline": "⚑", "email": "✉", "lunch": "☕"}
@@ -63,7 +64,7 @@ class Section(OptionList):
         return self.targets[self.highlighted]
 
 
-class DetailScreen(Screen):
+class DetailScreen(AppScreen):
     CSS_PATH = styles.path("detail.tcss")
     BINDINGS = detail_keys.BINDINGS
     ENTITY = "deal"
@@ -94,9 +95,6 @@ class DetailScreen(Screen):
     def compose_top(self) -> ComposeResult:
         yield from ()
 
-    @property
-    def store(self) -> Any:
-        return self.app.store  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self.reload()
@@ -163,11 +161,11 @@ class DetailScreen(Screen):
             return
         kind, target_id = target
         if kind == "deal":
-            self.app.open_deal(target_id)  # type: ignore[attr-defined]
+            self.nav.open_deal(target_id)
         elif kind == "person":
-            self.app.open_person(target_id)  # type: ignore[attr-defined]
+            self.nav.open_person(target_id)
         elif kind == "organization":
-            self.app.open_organization(target_id)  # type: ignore[attr-defined]
+            self.nav.open_organization(target_id)
         elif kind == "note":
             self.edit_note(target_id)
         elif kind == "activity":
@@ -302,16 +300,16 @@ class DetailScreen(Screen):
         target = self.query_one("#section-activities", Section).target if self.query("#section-activities") else None
         if target is None:
             return
-        done = await self.store.read(lambda c: c.execute("SELECT done FROM activities WHERE id=?", (target[1],)).fetchone())
+        done = await self.store.read(activity_done, target[1])
         if done is not None:
-            await self.store.set_activity_done(target[1], not done[0])
+            await self.store.set_activity_done(target[1], not done)
 
     def action_open_person(self) -> None:
         person = getattr(self.detail, "person", None)
         if person:
-            self.app.open_person(person.id)  # type: ignore[attr-defined]
+            self.nav.open_person(person.id)
 
     def action_open_organization(self) -> None:
         org = getattr(self.detail, "org", None)
         if org:
-            self.app.open_organization(org.id)  # type: ignore[attr-defined]
+            self.nav.open_organization(org.id)

@@ -11,16 +11,18 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 import styles
+from tui.screens.base import AppScreen
 from tui.keymap.lists import BINDINGS as LIST_BINDINGS
 from tui.formatting import clean
 from tui.store.queries import entities as q
 from tui.store.sync_plan import loaded
+from widgets.filter_bar import FilterBar
 from widgets.status_bar import StatusBar
 from widgets.virtual_table import Column, VirtualTable
 
 
 
-class EntityListScreen(Screen):
+class EntityListScreen(AppScreen):
     CSS_PATH = styles.path("lists.tcss")
     BINDINGS = LIST_BINDINGS
     TITLE_TEXT = ""
@@ -35,21 +37,17 @@ class EntityListScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="list-title")
-        yield Input(placeholder="filter (escape clears)", id="list-filter")
+        yield FilterBar("filter (escape clears)", id="list-filter")
         yield VirtualTable(self.COLUMNS, id="list-table")
         yield StatusBar()
         yield Footer()
 
-    @property
-    def store(self) -> Any:
-        return self.app.store  # type: ignore[attr-defined]
 
     @property
     def table(self) -> VirtualTable:
         return self.query_one(VirtualTable)
 
     def on_mount(self) -> None:
-        self.query_one("#list-filter").display = False
         self.table.focus()
         self.reload()
 
@@ -79,25 +77,19 @@ class EntityListScreen(Screen):
         raise NotImplementedError
 
     def action_filter(self) -> None:
-        box = self.query_one("#list-filter", Input)
-        box.display = True
-        box.focus()
+        self.query_one(FilterBar).open()
 
-    @on(Input.Changed, "#list-filter")
-    def filter_changed(self, event: Input.Changed) -> None:
+    def on_filter_bar_text_changed(self, event: FilterBar.TextChanged) -> None:
         self.text = event.value
         self.reload()
 
-    @on(Input.Submitted, "#list-filter")
-    def filter_done(self, event: Input.Submitted) -> None:
+    def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
         self.table.focus()
 
     def on_key(self, event: Any) -> None:
-        box = self.query_one("#list-filter", Input)
-        if event.key == "escape" and box.display:
-            box.value = ""
-            box.display = False
-            self.table.focus()
+        bar = self.query_one(FilterBar)
+        if event.key == "escape" and bar.active:
+            bar.clear()
             event.stop()
 
     def action_sort(self) -> None:

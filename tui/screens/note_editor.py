@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 import styles
+from tui.screens.base import AppModal
 from tui.formatting import clean
 from tui.keymap import notes as note_keys
 from tui.notes_html import has_formatting, html_to_text, text_to_html
@@ -31,7 +32,7 @@ class NoteText(TextArea):
     BINDINGS = note_keys.EDITOR_BINDINGS
 
 
-class NoteEditorScreen(ModalScreen[int | None]):
+class NoteEditorScreen(AppModal[int | None]):
     CSS_PATH = styles.path("dialogs.tcss")
     BINDINGS = note_keys.BINDINGS
     AUTO_FOCUS = "#note-text"
@@ -65,7 +66,7 @@ class NoteEditorScreen(ModalScreen[int | None]):
 
     async def on_mount(self) -> None:
         if self.note_id is None:
-            target = await self.app.store.read(target_name, self.deal_id, self.person_id, self.org_id)  # type: ignore[attr-defined]
+            target = await self.store.read(target_name, self.deal_id, self.person_id, self.org_id)
             self.query_one("#note-title", Label).update(Text(f"New note on {clean(target) if target else 'this item'}"))
 
     @property
@@ -92,7 +93,7 @@ class NoteEditorScreen(ModalScreen[int | None]):
         await self._store(text)
 
     async def _store(self, text: str) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.store
         html = text_to_html(text)
         if self.note_id is None:
             new_id = await store.create_note(html, deal_id=self.deal_id, person_id=self.person_id, org_id=self.org_id)

@@ -20,7 +20,7 @@ class OrganizationsScreen(EntityListScreen):
         return [r.id for r in rows], [[r.name, r.address, str(r.people), str(r.open_deals), r.owner] for r in rows]
 
     def open(self, entity_id: int) -> None:
-        self.app.open_organization(entity_id)  # type: ignore[attr-defined]
+        self.nav.open_organization(entity_id)
 
     async def action_create(self) -> None:
         from tui.screens.forms.entity_forms import OrganizationForm

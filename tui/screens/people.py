@@ -19,7 +19,7 @@ class PeopleScreen(EntityListScreen):
         return [r.id for r in rows], [[r.name, r.org_name, r.email, r.phone, r.owner] for r in rows]
 
     def open(self, entity_id: int) -> None:
-        self.app.open_person(entity_id)  # type: ignore[attr-defined]
+        self.nav.open_person(entity_id)
 
     async def action_create(self) -> None:
         from tui.screens.forms.entity_forms import PersonForm

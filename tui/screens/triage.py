@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 import styles
+from tui.screens.base import AppScreen
 from tui.formatting import clean
 from tui.keymap import triage as triage_keys
 from tui.screens.dialogs import ChoiceScreen, LostReasonScreen
@@ -38,7 +39,7 @@ from widgets.triage_preview import TriagePreview
 WATCHED = {"deals", "activities", "notes", "stages", "pipelines", "persons", "organizations", "users", "triage_snoozes"}
 
 
-class TriageScreen(Screen):
+class TriageScreen(AppScreen):
     CSS_PATH = styles.path("triage.tcss")
     BINDINGS = triage_keys.MOVE_BINDINGS + triage_keys.BINDINGS
     AUTO_FOCUS = "TriageList"
@@ -66,9 +67,6 @@ class TriageScreen(Screen):
         yield StatusBar()
         yield Footer()
 
-    @property
-    def store(self) -> Any:
-        return self.app.store  # type: ignore[attr-defined]
 
     @property
     def listing(self) -> TriageList:
@@ -122,7 +120,7 @@ class TriageScreen(Screen):
 
     async def _read_queue(self) -> q.TriageQueue:
         store = self.store
-        settings = self.app.triage_settings  # type: ignore[attr-defined]
+        settings = self.nav.triage_settings
         return await store.read(q.queue, now=store.clock.now(), owner_id=self.owner_id,
                                 stuck_days=settings.stuck_days, stuck_by_pipeline=settings.pipelines)
 
@@ -344,7 +342,7 @@ class TriageScreen(Screen):
             return
         self._pin_index = self.listing.cursor  # if the deal leaves the queue meanwhile: the same place
         self._follow = row.id
-        self.app.open_deal(row.id)  # type: ignore[attr-defined]
+        self.nav.open_deal(row.id)
 
     # -- views ----------------------------------------------------------------------------------------
 

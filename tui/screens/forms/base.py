@@ -11,12 +11,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 import styles
+from tui.screens.base import AppModal
 from tui.keymap import forms as form_keys
 from widgets.entity_picker import EntityPicker
 from widgets.form_field import FormField
 
 
-class FormScreen(ModalScreen[int | None]):
+class FormScreen(AppModal[int | None]):
     """Subclasses build `fields()` and implement `collect()` -> (changes, errors) and `save(changes)`."""
 
     CSS_PATH = styles.path("forms.tcss")
@@ -47,9 +48,6 @@ class FormScreen(ModalScreen[int | None]):
         raise NotImplementedError
         yield
 
-    @property
-    def store(self) -> Any:
-        return self.app.store  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self._initial = self.snapshot()

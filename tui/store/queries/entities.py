@@ -286,3 +286,8 @@ def target_name(conn: sqlite3.Connection, deal_id: int | None, person_id: int | 
             if name:
                 return name
     return None
+
+
+def activity_done(conn: sqlite3.Connection, activity_id: int) -> bool | None:
+    row = conn.execute("SELECT done FROM activities WHERE id = ?", (activity_id,)).fetchone()
+    return None if row is None else bool(row[0])
