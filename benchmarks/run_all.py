@@ -6,7 +6,7 @@ each writes its part in benchmarks/results/ and benchmarks/RESULTS.md is assembl
 --quick (or BENCH_QUICK=1) is passed on to ui_bench.py: fewer repetitions, no 100k case.
 --pilot (or BENCH_PILOT=1) also runs board_bench.py, the in-process Pilot benchmark (useful
 when profiling the board without a terminal; Pilot adds ~60 ms per key, so its key times
-are not what a user feels, see DESIGN.md section 6).
+are not what a user feels).
 """
 
 import os

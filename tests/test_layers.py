@@ -1,4 +1,4 @@
-"""DESIGN.md section 1: nothing below the UI imports textual; widgets never call HTTP."""
+"""The layers of ARCHITECTURE.md: nothing below the UI imports textual; widgets never call HTTP."""
 
 import ast
 from pathlib import Path
@@ -37,4 +37,40 @@ def test_widgets_do_not_use_http():
         for f in _files([ROOT / "widgets"])
         if {"httpx"} & _imports(f) or "tui.api" in f.read_text(encoding="utf-8")
     ]
+    assert offenders == []
+
+
+def _full_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_widgets_never_import_screens_or_the_app():
+    offenders = [str(f.relative_to(ROOT)) for f in _files([ROOT / "widgets"])
+                 if any(n.startswith(("tui.screens", "tui.app", "tui.sections")) for n in _full_imports(f))]
+    assert offenders == []
+
+
+def test_the_keymap_imports_only_textual_bindings():
+    for f in _files([ROOT / "tui" / "keymap"]):
+        textual = {n for n in _full_imports(f) if n.startswith("textual")}
+        assert textual <= {"textual.binding"}, f
+
+
+def test_sql_lives_in_the_store():
+    offenders = [str(f.relative_to(ROOT)) for f in _files([ROOT / "widgets", ROOT / "tui" / "screens"])
+                 if ".execute(" in f.read_text(encoding="utf-8")]
+    assert offenders == []
+
+
+def test_no_import_runs_back_up():
+    """The store, client, models and sandbox never import the UI layers."""
+    ui = ("tui.screens", "tui.app", "tui.sections", "tui.messages", "tui.key_order", "widgets", "tui.keymap")
+    offenders = [str(f.relative_to(ROOT)) for f in _files(CORE) if any(n.startswith(ui) for n in _full_imports(f))]
     assert offenders == []

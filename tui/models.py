@@ -6,7 +6,7 @@ pipelines and stages; v1 for notes, users, activity types and currencies.
 Policy: tolerant of nulls and of unknown extra fields (they are kept, so nothing the
 server sends is lost when an object is stored and re-read); strict about the few fields
 the app relies on (ids, and the names/titles it shows). v1 booleans arrive as 0/1 and
-are coerced to bool. No textual import here (DESIGN.md section 1).
+are coerced to bool. No textual import here (ARCHITECTURE.md, layers).
 """
 
 from __future__ import annotations

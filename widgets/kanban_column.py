@@ -1,4 +1,4 @@
-"""A virtual stage column: a ScrollView with the line API (DESIGN.md section 6).
+"""A virtual stage column: a ScrollView with the line API (one widget per card does not scale).
 
 Never one widget per card: `render_line` draws the visible lines from cached strips
 (keyed by deal id, line, width, selection), so 100,000 cards cost what the visible ones do.

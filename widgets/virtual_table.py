@@ -1,5 +1,5 @@
 """A virtual table: line API, one line per row, header line, cursor; instant at 50,000 rows
-(DataTable measures every row on load, DESIGN.md section 6).
+(DataTable measures every row on load: 10,000 rows take seconds).
 
 Columns get a width by what they hold: each has a minimum, an ideal width and a priority
 (0 = most useful). When the terminal is too narrow the least useful columns are dropped

@@ -1,4 +1,4 @@
-"""SVG screenshot snapshots, compared by us (DESIGN.md section 6: "decide once").
+"""SVG screenshot snapshots, compared by us (not pytest-textual-snapshot, whose syrupy pin holds pytest < 9).
 
 We compare `app.export_screenshot()` with tests/snapshots/<name>.svg instead of using
 pytest-textual-snapshot, whose syrupy pin would hold pytest below 9. Set
