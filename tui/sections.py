@@ -1,31 +1,34 @@
-"""The app's sections (Textual modes): key, title and screen, in the order of their keys."""
+"""The app's sections (Textual modes): key, title and screen, in the order of their keys.
+
+Screens are imported when their section is first opened (the board at start): start-up
+pays only for what it shows."""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.screen import Screen
-
-from tui.screens.agenda import AgendaScreen
-from tui.screens.board import BoardScreen
-from tui.screens.organizations import OrganizationsScreen
-from tui.screens.people import PeopleScreen
-from tui.screens.triage import TriageScreen
 
 
 @dataclass(frozen=True)
 class Section:
     mode: str
     title: str
-    screen: type[Screen]
+    screen: str          # "module:Class" under tui.screens
+
+    def make(self) -> Screen:
+        module, _, name = self.screen.partition(":")
+        return getattr(importlib.import_module(f"tui.screens.{module}"), name)()
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("board", "Pipeline board", BoardScreen),
-    Section("agenda", "Activity agenda", AgendaScreen),
-    Section("people", "People", PeopleScreen),
-    Section("organizations", "Organizations", OrganizationsScreen),
-    Section("triage", "Triage to zero", TriageScreen),
+    Section("board", "Pipeline board", "board:BoardScreen"),
+    Section("agenda", "Activity agenda", "agenda:AgendaScreen"),
+    Section("people", "People", "people:PeopleScreen"),
+    Section("organizations", "Organizations", "organizations:OrganizationsScreen"),
+    Section("triage", "Triage to zero", "triage:TriageScreen"),
 )
 
-MODES: dict[str, type[Screen]] = {s.mode: s.screen for s in SECTIONS}
+MODES: dict[str, Callable[[], Screen]] = {s.mode: s.make for s in SECTIONS}

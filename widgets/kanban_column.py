@@ -1,7 +1,10 @@
 """A virtual stage column: a ScrollView with the line API (one widget per card does not scale).
 
-Never one widget per card: `render_line` draws the visible lines from cached strips
-(keyed by deal id, line, width, selection), so 100,000 cards cost what the visible ones do.
+Never one widget per card, and never every card in memory: the column knows how many
+cards its stage has (`total`) and holds them in blocks of BLOCK, fetched by the screen when
+a block comes into view (`need_block` asks; `put_block` answers). `render_line` draws the
+visible lines from cached strips (keyed by deal id, line, width, selection), so a stage of
+100,000 cards costs what the visible ones do.
 Mouse: press selects; press-move-release past a small threshold is a drag (the screen
 hit-tests the drop target); two releases on the same card within 0.4 s open it.
 """
@@ -11,7 +14,6 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -24,6 +26,7 @@ from tui.store.queries.board import CurrencyRow, DealCard
 from widgets.deal_card import CARD_HEIGHT, card_lines
 
 DRAG_THRESHOLD = 2  # cells of movement before a press becomes a drag
+BLOCK = 64          # cards fetched at a time
 DOUBLE_CLICK = 0.4  # seconds
 
 
@@ -60,10 +63,21 @@ class KanbanColumn(ScrollView, can_focus=False):
             self.screen_offset = screen_offset
             self.cancelled = cancelled
 
+    class NeedBlock(Message):
+        """A block of cards came into view and is not loaded: the screen fetches it."""
+
+        def __init__(self, column: "KanbanColumn", block: int) -> None:
+            super().__init__()
+            self.column = column
+            self.block = block
+
     def __init__(self, stage_id: int, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.stage_id = stage_id
-        self.cards: list[DealCard] = []
+        self.total = 0
+        self.blocks: dict[int, list[DealCard]] = {}
+        self._asked: set[int] = set()
+        self.generation = 0  # bumps on reset: a late block of an older query is dropped
         self.cursor: int = 0
         self.active = False
         self.currencies: dict[str, CurrencyRow] = {}
@@ -74,24 +88,59 @@ class KanbanColumn(ScrollView, can_focus=False):
 
     # -- data ---------------------------------------------------------------------------------
 
-    def set_cards(self, cards: list[DealCard], currencies: dict[str, CurrencyRow], keep_id: int | None = None) -> None:
-        self.cards = cards
+    def reset(self, total: int, blocks: dict[int, list[DealCard]], currencies: dict[str, CurrencyRow],
+              cursor: int | None = None) -> None:
+        """New contents: how many cards, the blocks already fetched, where the cursor is."""
+        self.total = total
+        self.blocks = dict(blocks)
+        self._asked = set(blocks)
+        self.generation += 1
         self.currencies = currencies
         self._cache.clear()
-        if keep_id is not None:
-            for i, c in enumerate(cards):
-                if c.id == keep_id:
-                    self.cursor = i
-                    break
-        self.cursor = max(0, min(self.cursor, len(cards) - 1))
-        self.virtual_size = Size(self.size.width, len(cards) * CARD_HEIGHT)
+        if cursor is not None:
+            self.cursor = cursor
+        self.cursor = max(0, min(self.cursor, total - 1))
+        self.virtual_size = Size(self.size.width, total * CARD_HEIGHT)
         self.refresh()
+
+    def put_block(self, block: int, cards: list[DealCard], generation: int) -> None:
+        if generation != self.generation:
+            return
+        self.blocks[block] = cards
+        self.refresh()
+
+    def card_at(self, index: int) -> DealCard | None:
+        if not 0 <= index < self.total:
+            return None
+        block, offset = divmod(index, BLOCK)
+        cards = self.blocks.get(block)
+        if cards is None:
+            if block not in self._asked:
+                self._asked.add(block)
+                self.post_message(self.NeedBlock(self, block))
+            return None
+        return cards[offset] if offset < len(cards) else None
+
+    @property
+    def cards(self) -> list[DealCard]:
+        """The cards loaded so far, in order (all of them for a small stage)."""
+        return [card for block in sorted(self.blocks) for card in self.blocks[block]]
+
+    def index_of(self, deal_id: int) -> int | None:
+        for block, cards in self.blocks.items():
+            for i, card in enumerate(cards):
+                if card.id == deal_id:
+                    return block * BLOCK + i
+        return None
+
+    def visible_blocks(self) -> list[int]:
+        top = int(self.scroll_offset.y) // CARD_HEIGHT
+        bottom = (int(self.scroll_offset.y) + max(self.size.height, 1)) // CARD_HEIGHT
+        return sorted({i // BLOCK for i in (top, bottom, self.cursor) if 0 <= i < max(self.total, 1)})
 
     @property
     def selected(self) -> DealCard | None:
-        if not self.cards:
-            return None
-        return self.cards[self.cursor]
+        return self.card_at(self.cursor)
 
     def set_active(self, active: bool) -> None:
         if active != self.active:
@@ -99,9 +148,9 @@ class KanbanColumn(ScrollView, can_focus=False):
             self.refresh()
 
     def move_cursor(self, index: int) -> None:
-        if not self.cards:
+        if not self.total:
             return
-        self.cursor = max(0, min(index, len(self.cards) - 1))
+        self.cursor = max(0, min(index, self.total - 1))
         self.scroll_to_region(Region(0, self.cursor * CARD_HEIGHT, max(1, self.size.width), CARD_HEIGHT), animate=False)
         self.refresh()
 
@@ -113,19 +162,21 @@ class KanbanColumn(ScrollView, can_focus=False):
 
     def on_resize(self, event: events.Resize) -> None:
         self._cache.clear()
-        self.virtual_size = Size(event.size.width, len(self.cards) * CARD_HEIGHT)
+        self.virtual_size = Size(event.size.width, self.total * CARD_HEIGHT)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         absolute = y + int(self.scroll_offset.y)
         index, line = divmod(absolute, CARD_HEIGHT)
-        if not self.cards:
+        if not self.total:
             if y == 1:
                 return self._strip(Text("  no deals", style="grey50"), width)
             return Strip.blank(width)
-        if index >= len(self.cards):
+        if index >= self.total:
             return Strip.blank(width)
-        card = self.cards[index]
+        card = self.card_at(index)
+        if card is None:  # its block is on the way
+            return self._strip(Text("  …", style="grey50"), width) if line == 0 else Strip.blank(width)
         selected = self.active and index == self.cursor
         key = (card.id, line, width, selected)
         strip = self._cache.get(key)
@@ -146,7 +197,7 @@ class KanbanColumn(ScrollView, can_focus=False):
 
     def _index_at(self, y: int) -> int | None:
         index = (y + int(self.scroll_offset.y)) // CARD_HEIGHT
-        return index if 0 <= index < len(self.cards) else None
+        return index if 0 <= index < self.total else None
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         if event.button != 1:
@@ -189,5 +240,3 @@ class KanbanColumn(ScrollView, can_focus=False):
                 self._last_release = (index, now)
         event.stop()
 
-
-__all__ = ["KanbanColumn", "Segment"]

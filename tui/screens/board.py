@@ -21,7 +21,7 @@ from tui.keymap import board as board_keys
 from tui.screens.dialogs import ChoiceScreen, LostReasonScreen
 from tui.store.queries import board as q
 from widgets.filter_bar import FilterBar
-from widgets.kanban_column import KanbanColumn
+from widgets.kanban_column import BLOCK, KanbanColumn
 from widgets.status_bar import StatusBar
 
 
@@ -105,6 +105,8 @@ class BoardScreen(AppScreen):
         self._loaded = False
         self._follow: int | None = None  # deal id the cursor should land on after the next reload
         self._return_to: int | None = None  # the deal opened from here: the cursor is on it on return
+        self._dirty = False  # data changed while another screen was on top
+        self._counts: dict[int, int] = {}
 
     # -- layout -----------------------------------------------------------------------------------
 
@@ -123,18 +125,33 @@ class BoardScreen(AppScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        if self._loaded:
+        if not self._loaded:
+            return
+        if self._dirty or self._return_to is not None:
+            self._dirty = False
             self.reload(back=True)
 
     def on_data_refresh(self, message: Any) -> None:
-        if message.tables & {"deals", "activities", "stages", "pipelines", "persons", "organizations", "users"}:
+        if not message.tables & {"deals", "activities", "stages", "pipelines", "persons", "organizations", "users"}:
+            return
+        if not self.is_current:
+            self._dirty = True  # a deal screen is on top: reload once when it closes
+            return
+        ids = (message.ids or {}).get("deals")
+        if message.tables == {"deals"} and ids:
+            self.reload_deals(sorted(ids))
+        else:
             self.reload()
+
+    def query_spec(self) -> q.BoardQuery:
+        assert self.pipeline_id is not None
+        return q.BoardQuery(self.pipeline_id, self.status_filter, self.owner_filter, self.text_filter, self.sort)
 
     # -- data ---------------------------------------------------------------------------------------
 
-
     @work(exclusive=True, group="board-reload", exit_on_error=False)
     async def reload(self, back: bool = False) -> None:
+        """The board from the cache: per-stage counts and totals, and the cards in view."""
         store = self.store
         # while a deal screen was open the board reloaded (a won deal left it, the cursor went
         # to its neighbour); coming back, the cursor is on the deal that was opened again
@@ -148,32 +165,63 @@ class BoardScreen(AppScreen):
             return
         if self.pipeline_id not in {p.id for p in self.pipelines}:
             self.pipeline_id = self.pipelines[0].id
+            self.store.focus_pipeline = self.pipeline_id
         stages = await store.read(q.stages, self.pipeline_id)
         self.currencies = await store.read(q.currencies)
-        cards = await store.read(q.deal_cards, self.pipeline_id, now=store.clock.now(), status=self.status_filter,
-                                 owner_id=self.owner_filter, text=self.text_filter, sort=self.sort)
         if [s.id for s in stages] != [s.id for s in self.stages]:
             await self._build_columns(stages)
-        by_stage: dict[int, list[q.DealCard]] = {s.id: [] for s in stages}
-        for card in cards:
-            if card.stage_id in by_stage:
-                by_stage[card.stage_id].append(card)
-        summaries = q.summarize(cards)
-        pipeline = next(p for p in self.pipelines if p.id == self.pipeline_id)
-        for column in self.columns:
-            column.cards.set_cards(by_stage[column.stage.id], self.currencies, keep_id=keep)
-            column.show_summary(summaries.get(column.stage.id), self.currencies, pipeline.probability_enabled)
-        if keep is not None:
-            for i, column in enumerate(self.columns):
-                index = next((n for n, c in enumerate(column.cards.cards) if c.id == keep), None)
-                if index is not None:
-                    self.col = i
-                    self._follow = None
-                    self.call_after_refresh(column.cards.move_cursor, index)
-                    break
-        self._focus_column(self.col)
-        self._show_title(pipeline, len(cards))
+        wants = {c.stage.id: set(c.cards.visible_blocks()) for c in self.columns}
+        window = await store.read(q.board_window, self.query_spec(), now=store.clock.now(), wants=wants,
+                                  follow=keep, block=BLOCK)
+        self._apply(window, keep)
         self._loaded = True
+
+    @work(exclusive=True, group="board-reload", exit_on_error=False)
+    async def reload_deals(self, deal_ids: list[int]) -> None:
+        """Some deals changed (a move, a won, a colleague's edit): only their stages reload,
+        before and after the change; the other columns keep what they show."""
+        store = self.store
+        before = {c.stage.id for c in self.columns for d in deal_ids if c.cards.index_of(d) is not None}
+        after = {sid for sid in (await store.read(q.stages_of, deal_ids)).values() if sid is not None}
+        only = sorted((before | after) & {c.stage.id for c in self.columns})
+        if not only:
+            return
+        keep = self._follow or (self.selected.id if self.selected else None)
+        wants = {c.stage.id: set(c.cards.visible_blocks()) for c in self.columns if c.stage.id in only}
+        window = await store.read(q.board_window, self.query_spec(), now=store.clock.now(), wants=wants,
+                                  follow=keep, block=BLOCK, only=only)
+        self._apply(window, keep, only=set(only))
+
+    def _apply(self, window: q.BoardWindow, keep: int | None, only: set[int] | None = None) -> None:
+        pipeline = next(p for p in self.pipelines if p.id == self.pipeline_id)
+        follow = window.follow
+        for i, column in enumerate(self.columns):
+            sid = column.stage.id
+            if only is not None and sid not in only:
+                continue
+            summary = window.summaries.get(sid)
+            cursor = follow[1] if follow and follow[0] == sid else None
+            column.cards.reset(summary.count if summary else 0, window.blocks.get(sid, {}), self.currencies, cursor)
+            column.show_summary(summary, self.currencies, pipeline.probability_enabled)
+            self._counts[sid] = summary.count if summary else 0
+        if follow is not None:
+            self.col = next((i for i, c in enumerate(self.columns) if c.stage.id == follow[0]), self.col)
+            self._follow = None
+            column = self.columns[self.col].cards
+            self.call_after_refresh(column.move_cursor, follow[1])
+        self._focus_column(self.col)
+        self._show_title(pipeline, sum(self._counts.get(c.stage.id, 0) for c in self.columns))
+
+    @work(group="board-blocks", exit_on_error=False)
+    async def fetch_block(self, column: KanbanColumn, block: int) -> None:
+        generation = column.generation
+        cards = await self.store.read(q.stage_cards, self.query_spec(), column.stage_id, now=self.store.clock.now(),
+                                      offset=block * BLOCK, limit=BLOCK)
+        column.put_block(block, cards, generation)
+
+    def on_kanban_column_need_block(self, message: KanbanColumn.NeedBlock) -> None:
+        if self.pipeline_id is not None:
+            self.fetch_block(message.column, message.block)
 
     async def _build_columns(self, stages: list[q.StageRow]) -> None:
         container = self.query_one("#board-columns", HorizontalScroll)
@@ -233,7 +281,7 @@ class BoardScreen(AppScreen):
 
     def action_card_edge(self, edge: str) -> None:
         if self.column:
-            self.column.cards.move_cursor(0 if edge == "top" else len(self.column.cards.cards) - 1)
+            self.column.cards.move_cursor(0 if edge == "top" else self.column.cards.total - 1)
 
     def action_card_page(self, delta: int) -> None:
         if self.column:
@@ -333,6 +381,7 @@ class BoardScreen(AppScreen):
         def chosen(pid: int | None) -> None:
             if pid is not None and pid != self.pipeline_id:
                 self.pipeline_id = pid
+                self.store.focus_pipeline = pid
                 self.col = 0
                 self.reload()
 
@@ -429,10 +478,9 @@ class BoardScreen(AppScreen):
         self._drag_target = None
         self.query_one("#drop-zones").display = False
         source = self._column_of(event.column)
-        cards = event.column.cards
-        if not 0 <= event.index < len(cards):
+        card = event.column.card_at(event.index)
+        if card is None:
             return
-        card = cards[event.index]
         if card.status != "open":
             return
         if isinstance(target, StageColumn):

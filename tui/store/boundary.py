@@ -15,20 +15,25 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
-
 from tui.store.registry import REGISTRY
 
 
 @lru_cache(maxsize=None)
-def _adapter(entity: str) -> TypeAdapter[Any]:
-    return TypeAdapter(list[REGISTRY[entity].model])  # type: ignore[name-defined]
+def _adapter(entity: str) -> Any:
+    """A TypeAdapter over a page of the entity's model (pydantic imported on first use)."""
+    from pydantic import TypeAdapter
+
+    from tui import models
+
+    return TypeAdapter(list[getattr(models, REGISTRY[entity].model)])  # type: ignore[misc]
 
 
 def checked(entity: str, items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple[Any, str, str]]]:
     """(valid items, problems as (id, field, message)); the items are returned as given."""
     if not items or entity not in REGISTRY:
         return items, []
+    from pydantic import ValidationError
+
     try:
         _adapter(entity).validate_python(items)
         return items, []

@@ -53,9 +53,12 @@ def upsert(conn: sqlite3.Connection, entity: str, objects: Iterable[dict[str, An
         row = columns(entity, obj)
         rows.append(row)
         if sql is None:
+            # an upsert, not INSERT OR REPLACE: columns the cache derives (deals.next_due,
+            # kept by triggers) survive, and UPDATE triggers see the old row
             cols = ",".join(row)
             marks = ",".join(f":{c}" for c in row)
-            sql = f"INSERT OR REPLACE INTO {table} ({cols}) VALUES ({marks})"
+            sets = ",".join(f"{c}=excluded.{c}" for c in row if c != key)
+            sql = f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT({key}) DO UPDATE SET {sets}"
     if rows and sql:
         conn.executemany(sql, rows)
     if deleted:

@@ -280,7 +280,7 @@ class Pusher:
         server = _clean(entity, await self.client.update_item(spec.path or "", eid, _body(entity, payload),
                                                               spec.update_method))
         await self.db.write(ack_write, row, server)
-        self.emit_changed(entity)
+        self.emit_changed(entity, ids={table_of(entity): frozenset({eid})})
         return "pushed"
 
     @staticmethod
@@ -356,11 +356,11 @@ class Pusher:
         self.emit(EditRejected(entity, eid, row["op"], reason, tuple(sorted(json.loads(row["payload"])))))
         self.emit_changed(entity, "deals", "persons", "organizations", "activities", "notes")
 
-    def emit_changed(self, *tables: str) -> None:
+    def emit_changed(self, *tables: str, ids: dict[str, frozenset[int] | None] | None = None) -> None:
         from tui.store.events import DataChanged
 
         names = {table_of(t) if t in REGISTRY else t for t in tables}
-        self.emit(DataChanged(frozenset(names)))
+        self.emit(DataChanged(frozenset(names), ids))
 
 
 ADOPT_SCAN = 2000  # items looked at to find a create whose answer was lost (4 pages, 40 tokens)

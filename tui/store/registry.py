@@ -2,7 +2,8 @@
 
 Each entry says where the entity lives on the API (version, path, how it is updated), where
 it lives in the cache (table, key, the columns screens filter and sort by), its pydantic
-model (what a page is validated against before ingest), and, for entities edited through
+model (what a page is validated against before ingest; named, imported only when needed:
+pydantic costs ~110 ms of start-up), and, for entities edited through
 the outbox, the defaults of an optimistic create and the field that identifies a create
 whose answer was lost. sync.py, ingest.py, edits.py and outbox.py all read it.
 
@@ -16,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui import models
 from tui.store.rows import address_text, flag, norm_time, primary_contact, primary_participant
 
 Row = dict[str, Any]
@@ -27,7 +27,7 @@ class Entity:
     name: str
     table: str
     columns: Callable[[dict[str, Any]], Row]   # the cache row (without `data`) of a server object
-    model: type[models.PDModel]
+    model: str                                 # the pydantic model's name in tui/models.py (loaded lazily)
     path: str | None = None                    # the API collection, e.g. /api/v2/deals
     key: str = "id"
     update_method: str = "PATCH"               # v1 notes are PUT
@@ -49,35 +49,35 @@ class Entity:
 ENTITIES: tuple[Entity, ...] = (
     Entity("user", "users", lambda o: {
         "id": o["id"], "name": o.get("name") or "", "email": o.get("email"), "is_you": flag(o.get("is_you")),
-        "active": flag(o.get("active_flag", True))}, models.User, "/api/v1/users"),
+        "active": flag(o.get("active_flag", True))}, "User", "/api/v1/users"),
     Entity("currency", "currencies", lambda o: {
         "code": o["code"], "name": o.get("name"), "symbol": o.get("symbol"),
         "decimal_points": o.get("decimal_points") if o.get("decimal_points") is not None else 2,
-        "active": flag(o.get("active_flag", True))}, models.Currency, "/api/v1/currencies", key="code"),
+        "active": flag(o.get("active_flag", True))}, "Currency", "/api/v1/currencies", key="code"),
     Entity("activity_type", "activity_types", lambda o: {
         "id": o["id"], "key_string": o["key_string"], "name": o.get("name") or o["key_string"],
         "icon_key": o.get("icon_key"), "active": flag(o.get("active_flag", True)), "order_nr": o.get("order_nr") or 0},
-        models.ActivityType, "/api/v1/activityTypes"),
+        "ActivityType", "/api/v1/activityTypes"),
     Entity("pipeline", "pipelines", lambda o: {
         "id": o["id"], "name": o.get("name") or "", "order_nr": o.get("order_nr") or 0,
         "probability_enabled": flag(o.get("is_deal_probability_enabled")), "is_deleted": flag(o.get("is_deleted"))},
-        models.Pipeline, "/api/v2/pipelines"),
+        "Pipeline", "/api/v2/pipelines"),
     Entity("stage", "stages", lambda o: {
         "id": o["id"], "pipeline_id": o["pipeline_id"], "name": o.get("name") or "", "order_nr": o.get("order_nr") or 0,
         "deal_probability": o.get("deal_probability"), "rot_enabled": flag(o.get("is_deal_rot_enabled")),
         "days_to_rotten": o.get("days_to_rotten"), "is_deleted": flag(o.get("is_deleted"))},
-        models.Stage, "/api/v2/stages"),
+        "Stage", "/api/v2/stages"),
     Entity("organization", "organizations", lambda o: {
         "id": o["id"], "name": o.get("name") or "", "owner_id": o.get("owner_id"), "address": address_text(o),
         "add_time": norm_time(o.get("add_time")), "update_time": norm_time(o.get("update_time"))},
-        models.Organization, "/api/v2/organizations", editable=True, identity="name", ref_key="org_id", synced=True,
+        "Organization", "/api/v2/organizations", editable=True, identity="name", ref_key="org_id", synced=True,
         defaults={"name": "", "owner_id": None, "address": None, "label_ids": [], "custom_fields": {},
                   "is_deleted": False}),
     Entity("person", "persons", lambda o: {
         "id": o["id"], "name": o.get("name") or "", "org_id": o.get("org_id"), "owner_id": o.get("owner_id"),
         "primary_email": primary_contact(o.get("emails")), "primary_phone": primary_contact(o.get("phones")),
         "add_time": norm_time(o.get("add_time")), "update_time": norm_time(o.get("update_time"))},
-        models.Person, "/api/v2/persons", editable=True, identity="name", ref_key="person_id", synced=True,
+        "Person", "/api/v2/persons", editable=True, identity="name", ref_key="person_id", synced=True,
         defaults={"name": "", "owner_id": None, "org_id": None, "emails": [], "phones": [], "label_ids": [],
                   "custom_fields": {}, "is_deleted": False}),
     Entity("deal", "deals", lambda o: {
@@ -89,7 +89,7 @@ ENTITIES: tuple[Entity, ...] = (
         "stage_change_time": norm_time(o.get("stage_change_time")), "won_time": norm_time(o.get("won_time")),
         "lost_time": norm_time(o.get("lost_time")), "close_time": norm_time(o.get("close_time")),
         "lost_reason": o.get("lost_reason")},
-        models.Deal, "/api/v2/deals", editable=True, identity="title", ref_key="deal_id", synced=True,
+        "Deal", "/api/v2/deals", editable=True, identity="title", ref_key="deal_id", synced=True,
         defaults={"title": "", "value": 0, "currency": None, "status": "open", "pipeline_id": None, "stage_id": None,
                   "owner_id": None, "person_id": None, "org_id": None, "probability": None,
                   "expected_close_date": None, "label_ids": [], "custom_fields": {}, "is_deleted": False}),
@@ -99,7 +99,7 @@ ENTITIES: tuple[Entity, ...] = (
         "due_date": o.get("due_date"), "due_time": o.get("due_time") or None, "duration": o.get("duration") or None,
         "done": flag(o.get("done")), "marked_as_done_time": norm_time(o.get("marked_as_done_time")),
         "add_time": norm_time(o.get("add_time")), "update_time": norm_time(o.get("update_time"))},
-        models.Activity, "/api/v2/activities", editable=True, identity="subject", synced=True,
+        "Activity", "/api/v2/activities", editable=True, identity="subject", synced=True,
         defaults={"subject": "", "type": "task", "owner_id": None, "deal_id": None, "person_id": None,
                   "org_id": None, "due_date": None, "due_time": None, "duration": None, "done": False,
                   "participants": [], "note": None, "is_deleted": False}),
@@ -108,7 +108,7 @@ ENTITIES: tuple[Entity, ...] = (
         "org_id": o.get("org_id"), "user_id": o.get("user_id"), "pinned_deal": flag(o.get("pinned_to_deal_flag")),
         "pinned_person": flag(o.get("pinned_to_person_flag")), "pinned_org": flag(o.get("pinned_to_organization_flag")),
         "add_time": norm_time(o.get("add_time")), "update_time": norm_time(o.get("update_time"))},
-        models.Note, "/api/v1/notes", update_method="PUT", editable=True, identity="content",
+        "Note", "/api/v1/notes", update_method="PUT", editable=True, identity="content",
         defaults={"content": "", "deal_id": None, "person_id": None, "org_id": None, "user_id": None,
                   "pinned_to_deal_flag": False, "pinned_to_person_flag": False,
                   "pinned_to_organization_flag": False, "active_flag": True}),

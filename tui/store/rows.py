@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str | None) -> str:
+    """Case- and accent-insensitive form of a text: "Müller" and "MULLER" both fold to
+    "muller". Registered as the SQL function fold() on every cache connection."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
 
 
 def norm_time(value: Any) -> str | None:

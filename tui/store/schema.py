@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlite3
 
 from tui.store.registry import TABLES
+from tui.store.rows import fold
 
 SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -273,10 +274,41 @@ CREATE TABLE IF NOT EXISTS sync_problems (
 );
 """
 
-SCHEMA_VERSION = 4
+# v5: each deal's next undone activity kept in `next_due` by triggers (the board sorts and
+# windows its columns by it without a subquery per deal; DealCard's activity mark reads it).
+# `next_due` is "YYYY-MM-DD HH:MM" (the UTC date and time Pipedrive stores) or "YYYY-MM-DD "
+# for an all-day activity; `next_due_key` sorts a day's timed activities before its all-day
+# ones (a passed time today is overdue, an all-day one only due today) and deals without one
+# last: Pipedrive's urgency order (overdue, today, later, none).
+NEXT_DUE = """(SELECT MIN(a.due_date || ' ' || COALESCE(substr(a.due_time, 1, 5), ''))
+                 FROM activities a WHERE a.deal_id = {deal} AND a.done = 0 AND a.due_date IS NOT NULL)"""
+SCHEMA_V5 = f"""
+ALTER TABLE deals ADD COLUMN next_due TEXT;
+ALTER TABLE deals ADD COLUMN next_due_key TEXT GENERATED ALWAYS AS (CASE WHEN next_due IS NULL THEN '~'
+    WHEN length(next_due) = 11 THEN next_due || '~' ELSE next_due END) VIRTUAL;
+UPDATE deals SET next_due = {NEXT_DUE.format(deal="deals.id")};
+CREATE INDEX IF NOT EXISTS deals_column ON deals(pipeline_id, status, stage_id, next_due_key, add_time DESC, id);
+CREATE INDEX IF NOT EXISTS deals_summary ON deals(pipeline_id, status, stage_id, owner_id, currency, value, probability);
+CREATE TRIGGER IF NOT EXISTS deals_next_due_new AFTER INSERT ON deals BEGIN
+    UPDATE deals SET next_due = {NEXT_DUE.format(deal="NEW.id")} WHERE id = NEW.id;
+END;
+CREATE TRIGGER IF NOT EXISTS activities_next_due_add AFTER INSERT ON activities WHEN NEW.deal_id IS NOT NULL BEGIN
+    UPDATE deals SET next_due = {NEXT_DUE.format(deal="NEW.deal_id")} WHERE id = NEW.deal_id;
+END;
+CREATE TRIGGER IF NOT EXISTS activities_next_due_del AFTER DELETE ON activities WHEN OLD.deal_id IS NOT NULL BEGIN
+    UPDATE deals SET next_due = {NEXT_DUE.format(deal="OLD.deal_id")} WHERE id = OLD.deal_id;
+END;
+CREATE TRIGGER IF NOT EXISTS activities_next_due_upd AFTER UPDATE OF deal_id, done, due_date, due_time ON activities
+BEGIN
+    UPDATE deals SET next_due = {NEXT_DUE.format(deal="OLD.deal_id")} WHERE id = OLD.deal_id;
+    UPDATE deals SET next_due = {NEXT_DUE.format(deal="NEW.deal_id")} WHERE id = NEW.deal_id;
+END;
+"""
+
+SCHEMA_VERSION = 5
 
 # MIGRATIONS[n] upgrades a database at version n to n + 1. Version 0 is an empty file.
-MIGRATIONS: dict[int, str] = {0: SCHEMA_V1, 1: SCHEMA_V2, 2: SCHEMA_V3, 3: SCHEMA_V4}
+MIGRATIONS: dict[int, str] = {0: SCHEMA_V1, 1: SCHEMA_V2, 2: SCHEMA_V3, 3: SCHEMA_V4, 4: SCHEMA_V5}
 
 ENTITY_TABLES: dict[str, str] = TABLES  # entity -> table, from the registry (tui/store/registry.py)
 
@@ -309,6 +341,7 @@ def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
     else:
         conn = sqlite3.connect(path, check_same_thread=False)
     conn.row_factory = sqlite3.Row
+    conn.create_function("fold", 1, fold, deterministic=True)
     if not readonly:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")

@@ -357,14 +357,16 @@ class Store(Refreshing):
 
     # -- edits --------------------------------------------------------------------------------------
 
-    async def _edit(self, fn: Callable[..., T], *args: Any, tables: set[str]) -> T:
+    async def _edit(self, fn: Callable[..., T], *args: Any, tables: set[str],
+                    ids: dict[str, frozenset[int] | None] | None = None) -> T:
         result = await self.db.write(fn, *args)
         await self._refresh_counts()
-        self._emit(DataChanged(frozenset(tables)))
+        self._emit(DataChanged(frozenset(tables), ids))
         return result
 
     async def move_deal(self, deal_id: int, stage_id: int) -> None:
-        await self._edit(edits.update, "deal", deal_id, {"stage_id": stage_id}, tables={"deals"})
+        await self._edit(edits.update, "deal", deal_id, {"stage_id": stage_id}, tables={"deals"},
+                         ids={"deals": frozenset({deal_id})})
 
     async def set_deal_status(self, deal_id: int, status: str, lost_reason: str | None = None) -> None:
         if status not in ("open", "won", "lost"):
@@ -374,10 +376,11 @@ class Store(Refreshing):
         changes: dict[str, Any] = {"status": status}
         if status == "lost":
             changes["lost_reason"] = lost_reason.strip() if lost_reason else None
-        await self._edit(edits.update, "deal", deal_id, changes, tables={"deals"})
+        await self._edit(edits.update, "deal", deal_id, changes, tables={"deals"}, ids={"deals": frozenset({deal_id})})
 
     async def update_entity(self, entity: str, entity_id: int, changes: dict[str, Any]) -> None:
-        await self._edit(edits.update, entity, entity_id, changes, tables={edits.table_of(entity)})
+        table = edits.table_of(entity)
+        await self._edit(edits.update, entity, entity_id, changes, tables={table}, ids={table: frozenset({entity_id})})
 
     async def create_entity(self, entity: str, fields: dict[str, Any]) -> int:
         me = await self.me_id()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
+from tui.store.rows import fold
 from tui.store.derived import ActivityStatus, activity_status, rotten_days
 from tui.store.sync_plan import loaded
 
@@ -87,9 +89,7 @@ class CurrencyRow:
 _CARDS = """
 SELECT d.id, d.title, d.value, d.currency, d.stage_id, d.pipeline_id, d.status, d.owner_id, d.person_id, d.org_id,
        d.probability, d.expected_close_date, d.add_time, d.update_time, d.lost_reason,
-       p.name AS person_name, o.name AS org_name, u.name AS owner_name,
-       (SELECT MIN(a.due_date || ' ' || COALESCE(substr(a.due_time, 1, 5), ''))
-          FROM activities a WHERE a.deal_id = d.id AND a.done = 0) AS next_due,
+       p.name AS person_name, o.name AS org_name, u.name AS owner_name, d.next_due,
        s.rot_enabled, s.days_to_rotten, s.deal_probability AS stage_probability,
        pl.probability_enabled
   FROM deals d
@@ -98,64 +98,191 @@ SELECT d.id, d.title, d.value, d.currency, d.stage_id, d.pipeline_id, d.status, 
   LEFT JOIN users u ON u.id = d.owner_id
   LEFT JOIN stages s ON s.id = d.stage_id
   LEFT JOIN pipelines pl ON pl.id = d.pipeline_id
- WHERE d.pipeline_id = ? AND d.status = ?
 """
 
+# A column's order in SQL (the deals_column index serves the default one): Pipedrive's
+# next-activity urgency is the order of the next due date (overdue < today < later < none).
+ORDER = {
+    "urgency": "d.next_due_key, d.add_time DESC, d.id",
+    "close_date": "COALESCE(d.expected_close_date, '9999-99-99'), d.add_time DESC, d.id",
+    "updated": "d.update_time DESC, d.id",
+}
 
-def deal_cards(conn: sqlite3.Connection, pipeline_id: int, *, now: datetime, status: str = "open",
-               owner_id: int | None = None, text: str | None = None, sort: str = "urgency") -> list[DealCard]:
-    sql = _CARDS
-    params: list[object] = [pipeline_id, status]
-    if owner_id is not None:
-        sql += " AND d.owner_id = ?"
-        params.append(owner_id)
-    needle = (text or "").casefold().strip()
-    pending = {r[0] for r in conn.execute("SELECT entity_id FROM outbox WHERE entity = 'deal' AND state = 'pending'")}
-    # during the first sync: say "loading" rather than "no activity" / no name
-    activities_known, names_known = loaded(conn, "activities"), loaded(conn, "names")
-    today = now.date()
-    today_s, yesterday_s, tomorrow_s = today.isoformat(), (today - timedelta(days=1)).isoformat(), (today + timedelta(days=1)).isoformat()
-    rot_cutoff: dict[int, str] = {}  # days_to_rotten -> update_time older than this is rotten
-    cards: list[DealCard] = []
-    cursor = conn.execute(sql, params)
-    cursor.row_factory = None  # plain tuples: this loop runs for every deal of the pipeline
-    for (did, title, value, currency, stage_id, pipeline_id, status, owner_id, person_id, org_id, probability,
+
+@dataclass(frozen=True)
+class BoardQuery:
+    """What the board shows: a pipeline's deals of one status, maybe one owner's, maybe
+    matching a text (title, person or organization; case- and accent-folded)."""
+
+    pipeline_id: int
+    status: str = "open"
+    owner_id: int | None = None
+    text: str = ""
+    sort: str = "urgency"
+
+    def where(self, alias_joins: bool) -> tuple[str, list[object]]:
+        sql = " WHERE d.pipeline_id = ? AND d.status = ?"
+        params: list[object] = [self.pipeline_id, self.status]
+        if self.owner_id is not None:
+            sql += " AND d.owner_id = ?"
+            params.append(self.owner_id)
+        needle = fold(self.text)
+        if needle:
+            like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            if alias_joins:
+                sql += (" AND (fold(d.title) LIKE ? ESCAPE '\\' OR fold(p.name) LIKE ? ESCAPE '\\'"
+                        " OR fold(o.name) LIKE ? ESCAPE '\\')")
+                params += [like, like, like]
+            else:
+                sql += (" AND (fold(d.title) LIKE ? ESCAPE '\\'"
+                        " OR fold((SELECT name FROM persons WHERE id = d.person_id)) LIKE ? ESCAPE '\\'"
+                        " OR fold((SELECT name FROM organizations WHERE id = d.org_id)) LIKE ? ESCAPE '\\')")
+                params += [like, like, like]
+        return sql, params
+
+
+class _Facts:
+    """The derived facts of a card (activity mark, rotting, weighted value) for one `now`."""
+
+    def __init__(self, conn: sqlite3.Connection, now: datetime) -> None:
+        self.now = now
+        today = now.date()
+        self.today, self.yesterday, self.tomorrow = (today.isoformat(), (today - timedelta(days=1)).isoformat(),
+                                                     (today + timedelta(days=1)).isoformat())
+        self.pending = {r[0] for r in conn.execute(
+            "SELECT entity_id FROM outbox WHERE entity = 'deal' AND state = 'pending'")}
+        # during the first sync: say "loading" rather than "no activity" / no name
+        self.activities_known, self.names_known = loaded(conn, "activities"), loaded(conn, "names")
+        self.rot_cutoff: dict[int, str] = {}
+
+    def card(self, row: tuple[Any, ...]) -> DealCard:
+        (did, title, value, currency, stage_id, pipeline_id, status, owner_id, person_id, org_id, probability,
          close_date, add_time, update_time, lost_reason, person_name, org_name, owner_name, due,
-         rot_enabled, days, stage_probability, probability_enabled) in cursor:
-        if needle and not any(needle in (x or "").casefold() for x in (title, person_name, org_name)):
-            continue
-        if not names_known:
+         rot_enabled, days, stage_probability, probability_enabled) = row
+        if not self.names_known:
             org_name = org_name or ("…" if org_id else None)
             person_name = person_name or ("…" if person_id else None)
         if not due:
-            status_mark = ActivityStatus.NONE if activities_known else ActivityStatus.LOADING
+            mark = ActivityStatus.NONE if self.activities_known else ActivityStatus.LOADING
         else:
-            day = due[:10]
-            hhmm = due[11:]
+            day, hhmm = due[:10], due[11:].strip()
             # only activities near today can change local day through the UTC due time
-            if hhmm and yesterday_s <= day <= tomorrow_s:
-                status_mark = activity_status(day, hhmm, now)
-            elif day < today_s:
-                status_mark = ActivityStatus.OVERDUE
-            elif day > today_s:
-                status_mark = ActivityStatus.LATER
+            if hhmm and self.yesterday <= day <= self.tomorrow:
+                mark = activity_status(day, hhmm, self.now)
+            elif day < self.today:
+                mark = ActivityStatus.OVERDUE
+            elif day > self.today:
+                mark = ActivityStatus.LATER
             else:
-                status_mark = ActivityStatus.TODAY
+                mark = ActivityStatus.TODAY
         rot = False
         if rot_enabled and days is not None and status == "open" and update_time:
-            cutoff = rot_cutoff.get(days)
+            cutoff = self.rot_cutoff.get(days)
             if cutoff is None:
-                cutoff = rot_cutoff[days] = (now - timedelta(days=days)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+                cutoff = self.rot_cutoff[days] = (self.now - timedelta(days=days)).astimezone(timezone.utc).strftime(
+                    "%Y-%m-%dT%H:%M:%SZ")
             rot = update_time < cutoff
         if probability_enabled and (probability is not None or stage_probability is not None):
             weighted = (value or 0.0) * float(probability if probability is not None else stage_probability) / 100.0
         else:
             weighted = float(value or 0.0)
-        cards.append(DealCard(
-            did, title, value or 0.0, currency, stage_id, pipeline_id, status, owner_id, owner_name, person_id,
-            person_name, org_id, org_name, close_date, add_time, update_time, lost_reason, due, status_mark, rot,
-            rotten_days(days, update_time, now) if rot else 0, weighted, did in pending,
-        ))
+        return DealCard(did, title, value or 0.0, currency, stage_id, pipeline_id, status, owner_id, owner_name,
+                        person_id, person_name, org_id, org_name, close_date, add_time, update_time, lost_reason, due,
+                        mark, rot, rotten_days(days, update_time, self.now) if rot else 0, weighted, did in self.pending)
+
+
+def _order(conn: sqlite3.Connection, query: BoardQuery) -> str:
+    if query.sort != "value":
+        return ORDER.get(query.sort, ORDER["urgency"])
+    # amounts in different currencies are not comparable (Pipedrive's API gives no rates):
+    # the pipeline's most used currency first, each by value
+    ranked = [r[0] for r in conn.execute(
+        "SELECT currency FROM deals WHERE pipeline_id = ? AND status = ? GROUP BY currency ORDER BY COUNT(*) DESC, "
+        "currency", (query.pipeline_id, query.status))]
+    rank = " ".join(f"WHEN {_quote(c)} THEN {i}" for i, c in enumerate(ranked) if c is not None)
+    return f"CASE d.currency {rank} ELSE {len(ranked)} END, d.value DESC, d.id" if rank else "d.value DESC, d.id"
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def stage_cards(conn: sqlite3.Connection, query: BoardQuery, stage_id: int, *, now: datetime, offset: int = 0,
+                limit: int = 64) -> list[DealCard]:
+    """The cards of one stage from `offset`, in the board's order (the window on screen)."""
+    where, params = query.where(alias_joins=True)
+    sql = f"{_CARDS}{where} AND d.stage_id = ? ORDER BY {_order(conn, query)} LIMIT ? OFFSET ?"
+    cursor = conn.execute(sql, [*params, stage_id, limit, offset])
+    cursor.row_factory = None
+    facts = _Facts(conn, now)
+    return [facts.card(row) for row in cursor]
+
+
+def stage_summaries(conn: sqlite3.Connection, query: BoardQuery,
+                    stage_ids: list[int] | None = None) -> dict[int, StageSummary]:
+    """Per stage: count, total and weighted total per currency (not converted), in SQL.
+    Without a text filter this reads only the deals_summary index (no table, no joins); the
+    stage's probability is applied per group in Python."""
+    where, params = query.where(alias_joins=False)
+    sql = f"""SELECT d.stage_id, d.currency, COUNT(*), SUM(d.value),
+                     SUM(CASE WHEN d.probability IS NOT NULL THEN d.value * d.probability / 100.0 END),
+                     SUM(CASE WHEN d.probability IS NULL THEN d.value END)
+                FROM deals d {where}"""
+    if stage_ids is not None:
+        sql += f" AND d.stage_id IN ({','.join('?' * len(stage_ids))})"
+        params = [*params, *stage_ids]
+    sql += " GROUP BY d.stage_id, d.currency"
+    pipeline = conn.execute("SELECT probability_enabled FROM pipelines WHERE id = ?", (query.pipeline_id,)).fetchone()
+    enabled = bool(pipeline and pipeline[0])
+    stage_prob = {r[0]: r[1] for r in conn.execute("SELECT id, deal_probability FROM stages WHERE pipeline_id = ?",
+                                                   (query.pipeline_id,))}
+    out: dict[int, StageSummary] = {}
+    for stage_id, currency, count, total, with_prob, without_prob in conn.execute(sql, params):
+        if stage_id is None:
+            continue
+        summary = out.setdefault(stage_id, StageSummary())
+        cur = currency or "?"
+        total = total or 0.0
+        if enabled:
+            prob = stage_prob.get(stage_id)
+            weighted = (with_prob or 0.0) + ((without_prob or 0.0) * prob / 100.0 if prob is not None else
+                                             (without_prob or 0.0))
+        else:
+            weighted = total
+        summary.count += count
+        summary.totals[cur] = summary.totals.get(cur, 0.0) + total
+        summary.weighted[cur] = summary.weighted.get(cur, 0.0) + weighted
+        summary.counts[cur] = summary.counts.get(cur, 0) + count
+    return out
+
+
+def card_position(conn: sqlite3.Connection, query: BoardQuery, deal_id: int) -> tuple[int, int] | None:
+    """(stage id, index in its column) of a deal on this board, or None if not shown."""
+    where, params = query.where(alias_joins=True)
+    row = conn.execute(f"SELECT d.stage_id FROM deals d LEFT JOIN persons p ON p.id = d.person_id "
+                       f"LEFT JOIN organizations o ON o.id = d.org_id {where} AND d.id = ?", [*params, deal_id]).fetchone()
+    if row is None or row[0] is None:
+        return None
+    stage_id = row[0]
+    ids = conn.execute(f"SELECT d.id FROM deals d LEFT JOIN persons p ON p.id = d.person_id LEFT JOIN organizations o "
+                       f"ON o.id = d.org_id {where} AND d.stage_id = ? ORDER BY {_order(conn, query)}",
+                       [*params, stage_id])
+    ids.row_factory = None
+    for index, (found,) in enumerate(ids):
+        if found == deal_id:
+            return stage_id, index
+    return None
+
+
+def deal_cards(conn: sqlite3.Connection, pipeline_id: int, *, now: datetime, status: str = "open",
+               owner_id: int | None = None, text: str | None = None, sort: str = "urgency") -> list[DealCard]:
+    """Every card of a pipeline (tests, small boards); the board itself reads windows."""
+    query = BoardQuery(pipeline_id, status, owner_id, text or "", sort)
+    where, params = query.where(alias_joins=True)
+    cursor = conn.execute(f"{_CARDS}{where} ORDER BY d.stage_id, {_order(conn, query)}", params)
+    cursor.row_factory = None
+    facts = _Facts(conn, now)
+    cards = [facts.card(row) for row in cursor]
     sort_cards(cards, sort)
     return cards
 
@@ -236,3 +363,33 @@ def stage_choices(conn: sqlite3.Connection) -> list[tuple[str, int]]:
     return [(f"{r[0]} › {r[1]}", r[2]) for r in conn.execute(
         """SELECT p.name, s.name, s.id FROM stages s JOIN pipelines p ON p.id = s.pipeline_id
             WHERE s.is_deleted = 0 AND p.is_deleted = 0 ORDER BY p.order_nr, p.id, s.order_nr, s.id""")]
+
+
+@dataclass
+class BoardWindow:
+    """What a board (re)load needs in one read: per-stage summaries, where a followed deal is,
+    and the blocks of cards in view."""
+
+    summaries: dict[int, StageSummary]
+    follow: tuple[int, int] | None                    # (stage id, index) of the followed deal
+    blocks: dict[int, dict[int, list[DealCard]]]      # stage id -> block number -> cards
+
+
+def board_window(conn: sqlite3.Connection, query: BoardQuery, *, now: datetime, wants: dict[int, set[int]],
+                 follow: int | None = None, block: int = 64, only: list[int] | None = None) -> BoardWindow:
+    """`wants`: the blocks each stage shows; `only`: reload just these stages (one deal moved)."""
+    summaries = stage_summaries(conn, query, only)
+    position = card_position(conn, query, follow) if follow is not None else None
+    wants = {sid: set(bs) for sid, bs in wants.items()}
+    if position is not None:
+        wants.setdefault(position[0], set()).add(position[1] // block)
+    blocks = {sid: {b: stage_cards(conn, query, sid, now=now, offset=b * block, limit=block) for b in sorted(bs)}
+              for sid, bs in wants.items() if only is None or sid in only}
+    return BoardWindow(summaries, position, blocks)
+
+
+def stages_of(conn: sqlite3.Connection, deal_ids: list[int]) -> dict[int, int | None]:
+    """The stage each of these deals is in now (None: gone from the cache)."""
+    found = {r[0]: r[1] for r in conn.execute(
+        f"SELECT id, stage_id FROM deals WHERE id IN ({','.join('?' * len(deal_ids))})", deal_ids)}
+    return {i: found.get(i) for i in deal_ids}
