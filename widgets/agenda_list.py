@@ -3,6 +3,7 @@ stay instant). Type marks carry a symbol per type so they survive NO_COLOR."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -29,7 +30,50 @@ def type_mark(type_key: str) -> str:
 class Line:
     header: str | None = None
     count: int = 0
-    row: AgendaRow | None = None
+    row: AgendaRow | None = None   # None on a row line: still being read (a far "Later" row)
+
+
+TAIL_BLOCK = 200
+
+
+class Lines:
+    """The list's lines: the groups' lines as read, then the far "Later" rows (only counted
+    until they come into view: `need(block)` asks for them), then what follows "Later"."""
+
+    def __init__(self, head: list[Line], tail_total: int = 0, after: list[Line] | None = None,
+                 need: Callable[[int], None] | None = None) -> None:
+        self.head, self.tail_total, self.after = head, tail_total, after or []
+        self.tail: dict[int, list[AgendaRow]] = {}
+        self._asked: set[int] = set()
+        self.need = need or (lambda block: None)
+
+    def __len__(self) -> int:
+        return len(self.head) + self.tail_total + len(self.after)
+
+    def __getitem__(self, i: int) -> Line:
+        if i < 0:
+            i += len(self)
+        if i < len(self.head):
+            return self.head[i]
+        j = i - len(self.head)
+        if j < self.tail_total:
+            block, offset = divmod(j, TAIL_BLOCK)
+            rows = self.tail.get(block)
+            if rows is None:
+                if block not in self._asked:
+                    self._asked.add(block)
+                    self.need(block)
+                return Line()
+            return Line(row=rows[offset]) if offset < len(rows) else Line()
+        return self.after[j - self.tail_total]
+
+    def loaded(self) -> list[tuple[int, Line]]:
+        out = list(enumerate(self.head))
+        for block, rows in self.tail.items():
+            out += [(len(self.head) + block * TAIL_BLOCK + k, Line(row=r)) for k, r in enumerate(rows)]
+        base = len(self.head) + self.tail_total
+        out += [(base + k, line) for k, line in enumerate(self.after)]
+        return out
 
 
 def row_text(row: AgendaRow, width: int) -> Text:
@@ -67,22 +111,41 @@ class AgendaList(ScrollView, can_focus=True):
             super().__init__()
             self.row = row
 
+    class NeedLater(Message):
+        """Far "Later" rows came into view: the screen reads this block of them."""
+
+        def __init__(self, block: int, generation: int) -> None:
+            super().__init__()
+            self.block = block
+            self.generation = generation
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.lines: list[Line] = []
+        self.lines: Lines = Lines([])
         self.cursor = 0
+        self.generation = 0
 
-    def set_groups(self, groups: list[AgendaGroup], keep_id: int | None = None) -> None:
-        self.lines = []
+    def set_groups(self, groups: list[AgendaGroup], keep_id: int | None = None, later_more: int = 0) -> None:
+        """The groups as read; `later_more` far "Later" rows follow the Later group's rows."""
+        self.generation += 1
+        generation = self.generation
+        head: list[Line] = []
+        after: list[Line] = []
+        target_list = head
         for g in groups:
-            self.lines.append(Line(header=g.name, count=g.count))
-            self.lines += [Line(row=r) for r in g.rows]
+            count = g.count + (later_more if g.name == "Later" else 0)
+            target_list.append(Line(header=g.name, count=count))
+            target_list += [Line(row=r) for r in g.rows]
+            if g.name == "Later":
+                target_list = after
+        self.lines = Lines(head, later_more, after,
+                           lambda block: self.post_message(self.NeedLater(block, generation)))
         target = None
         if keep_id is not None:
-            target = next((i for i, line in enumerate(self.lines) if line.row and line.row.id == keep_id), None)
+            target = next((i for i, line in self.lines.loaded() if line.row and line.row.id == keep_id), None)
         if target is None:
             target = min(self.cursor, len(self.lines) - 1)
-            if target >= 0 and self.lines[target].row is None:
+            if target >= 0 and self.lines[target].header is not None:
                 target = self._next_row(target, 1)
         self.cursor = max(0, target or 0)
         self.virtual_size = Size(self.size.width, len(self.lines))
@@ -95,10 +158,15 @@ class AgendaList(ScrollView, can_focus=True):
             return self.lines[self.cursor].row
         return None
 
+    def put_later(self, block: int, rows: list[AgendaRow], generation: int) -> None:
+        if generation == self.generation:
+            self.lines.tail[block] = rows
+            self.refresh()
+
     def _next_row(self, start: int, step: int) -> int | None:
         i = start
         while 0 <= i < len(self.lines):
-            if self.lines[i].row is not None:
+            if self.lines[i].header is None:
                 return i
             i += step
         return None
@@ -146,8 +214,10 @@ class AgendaList(ScrollView, can_focus=True):
             text = Text.assemble((f" {line.header} ", GROUP_STYLE.get(line.header, "bold")), (f" {line.count}", "grey62"))
             text.truncate(width, overflow="ellipsis", pad=True)
             text.stylize("underline")
+        elif line.row is None:
+            text = Text("  …", style="grey50")  # a far "Later" row on its way
         else:
-            text = row_text(line.row, max(1, width - 1))  # type: ignore[arg-type]
+            text = row_text(line.row, max(1, width - 1))
             if index == self.cursor:
                 text = Text.assemble(("▌", "bold dodger_blue1"), text)
                 text.stylize("reverse" if self.has_focus else "bold on grey23")
@@ -157,11 +227,12 @@ class AgendaList(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         index = event.y + int(self.scroll_offset.y)
-        if 0 <= index < len(self.lines) and self.lines[index].row is not None:
+        if 0 <= index < len(self.lines) and self.lines[index].header is None:
             self.cursor = index
             self.refresh()
-            if event.chain >= 2:
-                self.post_message(self.Selected(self.lines[index].row))  # type: ignore[arg-type]
+            row = self.lines[index].row
+            if event.chain >= 2 and row is not None:
+                self.post_message(self.Selected(row))
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.lines))

@@ -6,6 +6,9 @@ Columns get a width by what they hold: each has a minimum, an ideal width and a 
 first; spare width grows columns toward their ideal width (most useful first) and what is
 left goes to the flexible ones. The selected row is always visible: reversed while the
 table has focus, bold on a dim background otherwise, with a ▌ bar either way (NO_COLOR too).
+
+Rows come in blocks of BLOCK: the table knows how many there are (`total`) and asks for a
+block when it comes into view (NeedBlock); `set_rows` gives it every row at once instead.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.formatting import clean
+
+BLOCK = 200  # rows fetched at a time
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,12 @@ class VirtualTable(ScrollView, can_focus=True):
     ]
     DEFAULT_CSS = "VirtualTable { height: 1fr; overflow-x: hidden; }"
 
+    class NeedBlock(Message):
+        def __init__(self, table: "VirtualTable", block: int) -> None:
+            super().__init__()
+            self.table = table
+            self.block = block
+
     class RowSelected(Message):
         def __init__(self, table: "VirtualTable", index: int) -> None:
             super().__init__()
@@ -78,15 +89,47 @@ class VirtualTable(ScrollView, can_focus=True):
     def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.columns = list(columns)
-        self.rows: list[Sequence[str | None]] = []
+        self.total = 0
+        self.blocks: dict[int, list[Sequence[str | None]]] = {}
+        self._asked: set[int] = set()
+        self.generation = 0
         self.cursor = 0
 
     def set_rows(self, rows: list[Sequence[str | None]], cursor: int | None = None) -> None:
-        self.rows = rows
-        self.cursor = max(0, min(self.cursor if cursor is None else cursor, len(rows) - 1))
-        self.virtual_size = Size(self.inner_width, len(rows) + 1)
+        """Every row at once (small lists)."""
+        self.reset(len(rows), {i // BLOCK: rows[i:i + BLOCK] for i in range(0, len(rows), BLOCK)}, cursor)
+
+    def reset(self, total: int, blocks: dict[int, list[Sequence[str | None]]], cursor: int | None = None) -> None:
+        self.total = total
+        self.blocks = dict(blocks)
+        self._asked = set(blocks)
+        self.generation += 1
+        self.cursor = max(0, min(self.cursor if cursor is None else cursor, total - 1))
+        self.virtual_size = Size(self.inner_width, total + 1)
         self.refresh()
         self.call_after_refresh(self._scroll_to_cursor)
+
+    def put_block(self, block: int, rows: list[Sequence[str | None]], generation: int) -> None:
+        if generation == self.generation:
+            self.blocks[block] = rows
+            self.refresh()
+
+    def row(self, index: int) -> Sequence[str | None] | None:
+        if not 0 <= index < self.total:
+            return None
+        block, offset = divmod(index, BLOCK)
+        rows = self.blocks.get(block)
+        if rows is None:
+            if block not in self._asked:
+                self._asked.add(block)
+                self.post_message(self.NeedBlock(self, block))
+            return None
+        return rows[offset] if offset < len(rows) else None
+
+    @property
+    def rows(self) -> list[Sequence[str | None]]:
+        """The rows loaded so far, in order."""
+        return [r for b in sorted(self.blocks) for r in self.blocks[b]]
 
     @property
     def inner_width(self) -> int:
@@ -120,13 +163,16 @@ class VirtualTable(ScrollView, can_focus=True):
             header.stylize("bold underline")
             return self._strip(header, Style(underline=True))
         index = y - 1 + int(self.scroll_offset.y)
-        if index >= len(self.rows):
-            if not self.rows and y == 1:
+        if index >= self.total:
+            if not self.total and y == 1:
                 return self._strip(Text("  nothing matches", style="grey50"), Style())
             return Strip.blank(self.inner_width)
+        row = self.row(index)
+        if row is None:
+            return self._strip(Text("  …", style="grey50"), Style())
         if index != self.cursor:
-            return self._strip(self._line(self.rows[index], widths), Style())
-        line = self._line(self.rows[index], widths, bar="▌ ")
+            return self._strip(self._line(row, widths), Style())
+        line = self._line(row, widths, bar="▌ ")
         style = "reverse" if self.has_focus else "bold on grey23"
         line.stylize(style)
         return self._strip(line, Style.parse(style))
@@ -138,12 +184,12 @@ class VirtualTable(ScrollView, can_focus=True):
         self.move_to(self.cursor + delta * max(1, self.size.height - 2))
 
     def action_edge(self, end: int) -> None:
-        self.move_to(len(self.rows) - 1 if end else 0)
+        self.move_to(self.total - 1 if end else 0)
 
     def move_to(self, index: int) -> None:
-        if not self.rows:
+        if not self.total:
             return
-        self.cursor = max(0, min(index, len(self.rows) - 1))
+        self.cursor = max(0, min(index, self.total - 1))
         self._scroll_to_cursor()
         self.refresh()
 
@@ -152,12 +198,12 @@ class VirtualTable(ScrollView, can_focus=True):
         self.scroll_to_region(Region(0, self.cursor, 1, 2), animate=False, immediate=True)
 
     def action_select(self) -> None:
-        if self.rows:
+        if self.total:
             self.post_message(self.RowSelected(self, self.cursor))
 
     def on_click(self, event: events.Click) -> None:
         index = event.y - 1 + int(self.scroll_offset.y)
-        if 0 <= index < len(self.rows) and event.y > 0:
+        if 0 <= index < self.total and event.y > 0:
             self.move_to(index)
             if event.chain >= 2:
                 self.action_select()
@@ -169,4 +215,4 @@ class VirtualTable(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.inner_width, len(self.rows) + 1)
+        self.virtual_size = Size(self.inner_width, self.total + 1)

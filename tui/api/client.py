@@ -111,25 +111,32 @@ class PipedriveClient:
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._on_request = on_request
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url,
-            transport=transport,
-            timeout=httpx.Timeout(timeout),
-            headers={"Accept": "application/json", "Accept-Encoding": "gzip, deflate", "User-Agent": "pipedrive-tui",
-                     **auth.headers()},
-            follow_redirects=False,
-        )
+        self._http_client: httpx.AsyncClient | None = None  # made on first use (TLS setup costs ~50 ms)
         self._pacer = Pacer(sleep)
         self.budget = Budget()
         self.requests_made = 0
         self.tokens_spent = 0
 
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        if self._http_client is None:
+            self._http_client = httpx.AsyncClient(
+                base_url=self.base_url,
+                transport=self._transport,
+                timeout=httpx.Timeout(self._timeout),
+                headers={"Accept": "application/json", "Accept-Encoding": "gzip, deflate", "User-Agent": "pipedrive-tui",
+                         **self.auth.headers()},
+                follow_redirects=False,
+            )
+        return self._http_client
+
     def set_auth(self, auth: Auth) -> None:
         """Send later requests with other credentials (a new token after a 401)."""
-        for name in self.auth.headers():
-            self._http.headers.pop(name, None)
+        if self._http_client is not None:
+            for name in self.auth.headers():
+                self._http_client.headers.pop(name, None)
+            self._http_client.headers.update(auth.headers())
         self.auth = auth
-        self._http.headers.update(auth.headers())
 
     def with_auth(self, auth: Auth) -> "PipedriveClient":
         """A separate client to the same place with other credentials (to check them first)."""
@@ -291,7 +298,8 @@ class PipedriveClient:
         await self._sleep(delay * (0.5 + self._rng.random()))
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._http_client is not None:
+            await self._http_client.aclose()
 
     async def __aenter__(self) -> "PipedriveClient":
         return self

@@ -23,7 +23,7 @@ from tui.store.queries import agenda as q
 from tui.store.queries.board import users as user_rows
 from tui.store.queries.entities import activity_types
 from tui.store.sync_plan import loaded
-from widgets.agenda_list import AgendaList
+from widgets.agenda_list import TAIL_BLOCK, AgendaList
 from widgets.filter_bar import FilterBar
 from widgets.status_bar import StatusBar
 from widgets.week_view import WeekView
@@ -72,6 +72,7 @@ class AgendaScreen(AppScreen):
         self.week_start: date | None = None
         self._owner_set = False
         self._to_top = False  # a filter changed: start at the first row
+        self._tail: q.LaterTail | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="agenda-title")
@@ -118,9 +119,11 @@ class AgendaScreen(AppScreen):
             keep, self._to_top = None, False
             self.listing.cursor = 0
             self.week.cursor = 0
-        groups = await store.read(q.agenda, now=now, tz=tz, owner_id=self.owner_id, types=self.types,
-                                  show="all" if self.show_done else "undone", text=self.text)
-        self.listing.set_groups(groups, keep_id=keep)
+        view = await store.read(q.agenda_view, now=now, tz=tz, owner_id=self.owner_id, types=self.types,
+                                show="all" if self.show_done else "undone", text=self.text)
+        self._tail = view.tail
+        groups = view.groups
+        self.listing.set_groups(groups, keep_id=keep, later_more=view.later_more)
         counts = q.counts(groups)
         title = Text.assemble((" Agenda ", "bold reverse"), "  ", (f"{counts['Overdue']} overdue", "bold red"), " · ",
                               (f"{counts['Today']} today", "bold green"), (f"  · owner: {self.owner_label}", "grey70"))
@@ -139,6 +142,17 @@ class AgendaScreen(AppScreen):
             self.week.show(days, now.date(), keep_id=week_keep)
             title.append(f"  · week of {start:%d %b %Y}  ([ ] to move)", style="grey70")
         self.query_one("#agenda-title", Static).update(title)
+
+    @work(group="agenda-later", exit_on_error=False)
+    async def fetch_later(self, block: int, generation: int) -> None:
+        clock = self.store.clock
+        rows = await self.store.read(q.later_rows, self._tail, now=clock.now(), tz=clock.zone,
+                                     offset=block * TAIL_BLOCK, limit=TAIL_BLOCK)
+        self.listing.put_later(block, rows, generation)
+
+    def on_agenda_list_need_later(self, message: AgendaList.NeedLater) -> None:
+        if self._tail is not None:
+            self.fetch_later(message.block, message.generation)
 
     @staticmethod
     def _monday(day: date) -> date:

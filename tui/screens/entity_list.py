@@ -18,7 +18,7 @@ from tui.store.queries import entities as q
 from tui.store.sync_plan import loaded
 from widgets.filter_bar import FilterBar
 from widgets.status_bar import StatusBar
-from widgets.virtual_table import Column, VirtualTable
+from widgets.virtual_table import BLOCK, Column, VirtualTable
 
 
 
@@ -33,7 +33,7 @@ class EntityListScreen(AppScreen):
         super().__init__()
         self.sort = self.SORTS[0]
         self.text = ""
-        self.ids: list[int] = []
+        self.ids: dict[int, int] = {}  # row index -> id, for the rows loaded
 
     def compose(self) -> ComposeResult:
         yield Static(id="list-title")
@@ -59,13 +59,15 @@ class EntityListScreen(AppScreen):
 
     @work(exclusive=True, group="list-reload", exit_on_error=False)
     async def reload(self) -> None:
-        ids, rows = await self.fetch()
-        keep = self.ids[self.table.cursor] if self.ids and self.table.cursor < len(self.ids) else None
-        self.ids = ids
-        # the selection stays on the same item when it is still listed, else the first row;
-        # either way it is scrolled into view
-        self.table.set_rows(rows, cursor=ids.index(keep) if keep in ids else 0)
-        title = Text.assemble((f" {self.TITLE_TEXT} ", "bold reverse"), f"  {len(ids):,} shown  · sort: {self.sort}")
+        """The count and the rows in view; the selection stays on the same item when it is
+        still listed (scrolled into view), else the first row."""
+        keep = self.row_id(self.table.cursor)
+        total, index, first = await self.store.read(self._window, self.text, self.sort, keep)
+        self.ids = {}
+        start = (index // BLOCK) * BLOCK if index is not None else 0
+        self._put(start // BLOCK, first)
+        self.table.reset(total, {start // BLOCK: [row for _id, row in first]}, cursor=index if index is not None else 0)
+        title = Text.assemble((f" {self.TITLE_TEXT} ", "bold reverse"), f"  {total:,} shown  · sort: {self.sort}")
         if self.text:
             title.append("  · filter: ", style="yellow")
             title.append(clean(self.text), style="yellow")
@@ -73,7 +75,38 @@ class EntityListScreen(AppScreen):
             title.append("  · loading from Pipedrive…", style="bold cyan")
         self.query_one("#list-title", Static).update(title)
 
-    async def fetch(self) -> tuple[list[int], list[list[str | None]]]:  # pragma: no cover - abstract
+    def _window(self, conn: Any, text: str, sort: str, keep: int | None) -> tuple[int, int | None, list[tuple[int, list[str | None]]]]:
+        total = self.count(conn, text)
+        index = self.index(conn, text, sort, keep) if keep is not None else None
+        start = (index // BLOCK) * BLOCK if index is not None else 0
+        return total, index, self.page(conn, text, sort, start, BLOCK)
+
+    def _put(self, block: int, rows: list[tuple[int, list[str | None]]]) -> None:
+        for i, (entity_id, _row) in enumerate(rows):
+            self.ids[block * BLOCK + i] = entity_id
+
+    def row_id(self, index: int) -> int | None:
+        return self.ids.get(index)
+
+    @work(group="list-blocks", exit_on_error=False)
+    async def fetch_block(self, block: int) -> None:
+        generation = self.table.generation
+        rows = await self.store.read(self.page, self.text, self.sort, block * BLOCK, BLOCK)
+        if generation == self.table.generation:
+            self._put(block, rows)
+            self.table.put_block(block, [row for _id, row in rows], generation)
+
+    def on_virtual_table_need_block(self, message: VirtualTable.NeedBlock) -> None:
+        self.fetch_block(message.block)
+
+    # subclasses: the list's queries (run on the reader thread)
+    def count(self, conn: Any, text: str) -> int:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def page(self, conn: Any, text: str, sort: str, offset: int, limit: int) -> list[tuple[int, list[str | None]]]:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def index(self, conn: Any, text: str, sort: str, entity_id: int) -> int | None:  # pragma: no cover
         raise NotImplementedError
 
     def action_filter(self) -> None:
@@ -98,7 +131,9 @@ class EntityListScreen(AppScreen):
 
     @on(VirtualTable.RowSelected)
     def open_row(self, event: VirtualTable.RowSelected) -> None:
-        self.open(self.ids[event.index])
+        entity_id = self.row_id(event.index)
+        if entity_id is not None:
+            self.open(entity_id)
 
     def open(self, entity_id: int) -> None:  # pragma: no cover - abstract
         raise NotImplementedError

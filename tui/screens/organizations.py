@@ -15,9 +15,15 @@ class OrganizationsScreen(EntityListScreen):
                Column("People", 6, 6, 3, align="right"), Column("Open deals", 10, 10, 2, align="right"),
                Column("Owner", 8, 16, 4)]
 
-    async def fetch(self):
-        rows = await self.store.read(q.organization_rows, self.text, self.sort)
-        return [r.id for r in rows], [[r.name, r.address, str(r.people), str(r.open_deals), r.owner] for r in rows]
+    def count(self, conn, text):
+        return q.organization_count(conn, text)
+
+    def page(self, conn, text, sort, offset, limit):
+        return [(r.id, [r.name, r.address, str(r.people), str(r.open_deals), r.owner])
+                for r in q.organization_page(conn, text, sort, offset, limit)]
+
+    def index(self, conn, text, sort, entity_id):
+        return q.organization_index(conn, text, sort, entity_id)
 
     def open(self, entity_id: int) -> None:
         self.nav.open_organization(entity_id)

@@ -14,9 +14,15 @@ class PeopleScreen(EntityListScreen):
     COLUMNS = [Column("Name", 18, 30, 0, flex=True), Column("Organization", 14, 28, 2, flex=True),
                Column("E-mail", 22, 32, 1), Column("Phone", 14, 17, 3), Column("Owner", 10, 16, 4)]
 
-    async def fetch(self):
-        rows = await self.store.read(q.person_rows, self.text, self.sort)
-        return [r.id for r in rows], [[r.name, r.org_name, r.email, r.phone, r.owner] for r in rows]
+    def count(self, conn, text):
+        return q.person_count(conn, text)
+
+    def page(self, conn, text, sort, offset, limit):
+        return [(r.id, [r.name, r.org_name, r.email, r.phone, r.owner])
+                for r in q.person_page(conn, text, sort, offset, limit)]
+
+    def index(self, conn, text, sort, entity_id):
+        return q.person_index(conn, text, sort, entity_id)
 
     def open(self, entity_id: int) -> None:
         self.nav.open_person(entity_id)

@@ -314,7 +314,9 @@ ENTITY_TABLES: dict[str, str] = TABLES  # entity -> table, from the registry (tu
 
 
 def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the database to SCHEMA_VERSION. Returns the version found before."""
+    """Bring the database to SCHEMA_VERSION (and register the SQL functions the queries use).
+    Returns the version found before."""
+    conn.create_function("fold", 1, fold, deterministic=True)
     (found,) = conn.execute("PRAGMA user_version").fetchone()
     if found > SCHEMA_VERSION:
         raise RuntimeError(

@@ -63,6 +63,7 @@ T = TypeVar("T")
 BLOCKED_PAUSE = 300.0      # a firewall block (403 page): try again after this long
 BUDGET_PROBE = 1800.0      # a spent budget without a known reset: look again after this long
 HELD_MODES = ("signed_out", "budget_spent", "blocked")
+PUSH_SETTLE = 0.3          # seconds between an edit and its push
 
 
 async def wait_event(event: asyncio.Event, timeout: float | None) -> None:
@@ -311,6 +312,10 @@ class Store(Refreshing):
                 await self._refresh_counts()
                 self._push_wanted.clear()
                 await wait_event(self._push_wanted, 30)
+                if self._push_wanted.is_set():
+                    # a moment for more edits (a burst of moves goes out together, and the push
+                    # never competes with the repaint of the key that made it)
+                    await asyncio.sleep(PUSH_SETTLE)
             elif outcome == "held":
                 await self._refresh_counts()
             elif outcome == "retry":

@@ -207,32 +207,83 @@ def _like(text: str | None) -> str | None:
     return "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def person_rows(conn: sqlite3.Connection, text: str | None = None, sort: str = "name") -> list[PersonListRow]:
-    sql = """SELECT p.id, p.name, o.name AS org_name, p.primary_email, p.primary_phone, u.name AS owner, p.update_time
-               FROM persons p LEFT JOIN organizations o ON o.id = p.org_id LEFT JOIN users u ON u.id = p.owner_id"""
-    args: list[Any] = []
+_PERSON_FROM = """FROM persons p LEFT JOIN organizations o ON o.id = p.org_id LEFT JOIN users u ON u.id = p.owner_id"""
+_ORG_FROM = "FROM organizations o LEFT JOIN users u ON u.id = o.owner_id"
+
+
+def _person_where(text: str | None) -> tuple[str, list[Any]]:
     like = _like(text)
-    if like:
-        sql += """ WHERE p.name LIKE ? ESCAPE '\\' OR o.name LIKE ? ESCAPE '\\' OR p.primary_email LIKE ? ESCAPE '\\'
-                   OR p.primary_phone LIKE ? ESCAPE '\\'"""
-        args = [like] * 4
-    sql += f" ORDER BY {PERSON_SORTS.get(sort, PERSON_SORTS['name'])}"
-    return [PersonListRow(*r) for r in conn.execute(sql, args)]
+    if not like:
+        return "", []
+    return (""" WHERE p.name LIKE ? ESCAPE '\\' OR o.name LIKE ? ESCAPE '\\' OR p.primary_email LIKE ? ESCAPE '\\'
+                OR p.primary_phone LIKE ? ESCAPE '\\'""", [like] * 4)
+
+
+def _org_where(text: str | None) -> tuple[str, list[Any]]:
+    like = _like(text)
+    if not like:
+        return "", []
+    return " WHERE o.name LIKE ? ESCAPE '\\' OR o.address LIKE ? ESCAPE '\\'", [like, like]
+
+
+def person_count(conn: sqlite3.Connection, text: str | None = None) -> int:
+    where, args = _person_where(text)
+    if not where:
+        return int(conn.execute("SELECT COUNT(*) FROM persons").fetchone()[0])
+    return int(conn.execute(f"SELECT COUNT(*) {_PERSON_FROM}{where}", args).fetchone()[0])
+
+
+def person_page(conn: sqlite3.Connection, text: str | None = None, sort: str = "name", offset: int = 0,
+                limit: int = 200) -> list[PersonListRow]:
+    """One window of the people list (the list reads the rows in view, never all of them)."""
+    where, args = _person_where(text)
+    sql = f"""SELECT p.id, p.name, o.name AS org_name, p.primary_email, p.primary_phone, u.name AS owner, p.update_time
+              {_PERSON_FROM}{where} ORDER BY {PERSON_SORTS.get(sort, PERSON_SORTS['name'])}, p.id LIMIT ? OFFSET ?"""
+    return [PersonListRow(*r) for r in conn.execute(sql, [*args, limit, offset])]
+
+
+def person_index(conn: sqlite3.Connection, text: str | None, sort: str, person_id: int) -> int | None:
+    where, args = _person_where(text)
+    cursor = conn.execute(f"SELECT p.id {_PERSON_FROM}{where} ORDER BY {PERSON_SORTS.get(sort, PERSON_SORTS['name'])}, p.id",
+                          args)
+    cursor.row_factory = None
+    return next((i for i, (pid,) in enumerate(cursor) if pid == person_id), None)
+
+
+def person_rows(conn: sqlite3.Connection, text: str | None = None, sort: str = "name") -> list[PersonListRow]:
+    return person_page(conn, text, sort, 0, -1)
+
+
+_ORG_COLUMNS = """o.id, o.name, o.address,
+                  (SELECT COUNT(*) FROM persons p WHERE p.org_id = o.id) AS people,
+                  (SELECT COUNT(*) FROM deals d WHERE d.org_id = o.id AND d.status = 'open') AS open_deals,
+                  u.name AS owner, o.update_time"""
+
+
+def organization_count(conn: sqlite3.Connection, text: str | None = None) -> int:
+    where, args = _org_where(text)
+    return int(conn.execute(f"SELECT COUNT(*) {_ORG_FROM}{where}", args).fetchone()[0])
+
+
+def organization_page(conn: sqlite3.Connection, text: str | None = None, sort: str = "name", offset: int = 0,
+                      limit: int = 200) -> list[OrgListRow]:
+    where, args = _org_where(text)
+    sql = f"SELECT {_ORG_COLUMNS} {_ORG_FROM}{where} ORDER BY {ORG_SORTS.get(sort, ORG_SORTS['name'])}, o.id LIMIT ? OFFSET ?"
+    return [OrgListRow(*r) for r in conn.execute(sql, [*args, limit, offset])]
+
+
+def organization_index(conn: sqlite3.Connection, text: str | None, sort: str, org_id: int) -> int | None:
+    where, args = _org_where(text)
+    order = ORG_SORTS.get(sort, ORG_SORTS["name"])
+    columns = "o.id" if "open_deals" not in order else (
+        "o.id, (SELECT COUNT(*) FROM deals d WHERE d.org_id = o.id AND d.status = 'open') AS open_deals")
+    cursor = conn.execute(f"SELECT {columns} {_ORG_FROM}{where} ORDER BY {order}, o.id", args)
+    cursor.row_factory = None
+    return next((i for i, row in enumerate(cursor) if row[0] == org_id), None)
 
 
 def organization_rows(conn: sqlite3.Connection, text: str | None = None, sort: str = "name") -> list[OrgListRow]:
-    sql = """SELECT o.id, o.name, o.address,
-                    (SELECT COUNT(*) FROM persons p WHERE p.org_id = o.id) AS people,
-                    (SELECT COUNT(*) FROM deals d WHERE d.org_id = o.id AND d.status = 'open') AS open_deals,
-                    u.name AS owner, o.update_time
-               FROM organizations o LEFT JOIN users u ON u.id = o.owner_id"""
-    args: list[Any] = []
-    like = _like(text)
-    if like:
-        sql += " WHERE o.name LIKE ? ESCAPE '\\' OR o.address LIKE ? ESCAPE '\\'"
-        args = [like, like]
-    sql += f" ORDER BY {ORG_SORTS.get(sort, ORG_SORTS['name'])}"
-    return [OrgListRow(*r) for r in conn.execute(sql, args)]
+    return organization_page(conn, text, sort, 0, -1)
 
 
 def search(conn: sqlite3.Connection, kind: str, text: str, limit: int = 8) -> list[Ref]:
