@@ -46,10 +46,17 @@ def status_line(card: DealCard, width: int) -> Text:
     return text
 
 
-def card_lines(card: DealCard, width: int, *, selected: bool, currencies: dict[str, CurrencyRow]) -> list[Text]:
-    """CARD_HEIGHT lines, each exactly `width` cells (server text never parsed as markup)."""
+def card_lines(card: DealCard, width: int, *, selected: bool, currencies: dict[str, CurrencyRow],
+               marked: bool = False) -> list[Text]:
+    """CARD_HEIGHT lines, each exactly `width` cells (server text never parsed as markup).
+    A marked card (bulk actions) starts its title with ☑ and has a yellow bar."""
     inner = max(4, width - 2)
-    bar = Text("▌" if selected else " ", style="bold dodger_blue1" if selected else "")
+    if selected:
+        bar = Text("▌", style="bold dodger_blue1")
+    elif marked:
+        bar = Text("▌", style="bold yellow")
+    else:
+        bar = Text(" ")
     base = "on grey19" if selected else ""
 
     def line(body: Text) -> Text:
@@ -61,6 +68,8 @@ def card_lines(card: DealCard, width: int, *, selected: bool, currencies: dict[s
     title = Text(clean(card.title), style="bold red" if card.rotten else "bold")
     if card.rotten:
         title = Text.assemble(("✖ ", "bold red"), title)
+    if marked:
+        title = Text.assemble(("☑ ", "bold yellow"), title)
     sub = Text(clean(card.org_name or card.person_name or "—"), style="grey70")
     cur = currencies.get(card.currency or "")
     value = Text(money(card.value, card.currency, cur.decimal_points if cur else None, cur.symbol if cur else None),

@@ -42,6 +42,14 @@ class KanbanColumn(ScrollView, can_focus=False):
             self.column = column
             self.index = index
 
+    class CardMarked(Message):
+        """ctrl+click: mark or unmark the card for a bulk action."""
+
+        def __init__(self, column: "KanbanColumn", index: int) -> None:
+            super().__init__()
+            self.column = column
+            self.index = index
+
     class CardOpened(Message):
         def __init__(self, column: "KanbanColumn", index: int) -> None:
             super().__init__()
@@ -79,9 +87,10 @@ class KanbanColumn(ScrollView, can_focus=False):
         self._asked: set[int] = set()
         self.generation = 0  # bumps on reset: a late block of an older query is dropped
         self.cursor: int = 0
+        self.marked: set[int] = set()  # the board's marked deal ids (shared), for bulk actions
         self.active = False
         self.currencies: dict[str, CurrencyRow] = {}
-        self._cache: OrderedDict[tuple[int, int, int, bool], Strip] = OrderedDict()
+        self._cache: OrderedDict[tuple[int, int, int, bool, bool], Strip] = OrderedDict()
         self._press: tuple[int, Offset] | None = None
         self._dragging = False
         self._last_release: tuple[int, float] | None = None
@@ -178,12 +187,13 @@ class KanbanColumn(ScrollView, can_focus=False):
         if card is None:  # its block is on the way
             return self._strip(Text("  …", style="grey50"), width) if line == 0 else Strip.blank(width)
         selected = self.active and index == self.cursor
-        key = (card.id, line, width, selected)
+        marked = card.id in self.marked
+        key = (card.id, line, width, selected, marked)
         strip = self._cache.get(key)
         if strip is None:
-            lines = card_lines(card, width, selected=selected, currencies=self.currencies)
+            lines = card_lines(card, width, selected=selected, currencies=self.currencies, marked=marked)
             for i, text in enumerate(lines):
-                self._cache[(card.id, i, width, selected)] = self._strip(text, width)
+                self._cache[(card.id, i, width, selected, marked)] = self._strip(text, width)
             strip = self._cache[key]
             while len(self._cache) > 2000:
                 self._cache.popitem(last=False)
@@ -204,6 +214,10 @@ class KanbanColumn(ScrollView, can_focus=False):
             return
         index = self._index_at(event.y)
         if index is None:
+            return
+        if event.ctrl:
+            self.post_message(self.CardMarked(self, index))
+            event.stop()
             return
         self._press = (index, event.screen_offset)
         self._dragging = False

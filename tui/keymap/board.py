@@ -24,4 +24,9 @@ BINDINGS = [
     bind("board.status", "s", "status_filter", "Status"),
     bind("board.sort", "S", "sort", "Sort", show=False),
     bind("board.filter", "slash", "filter", "Filter"),
+    bind("board.mark", "space", "mark(0)", "Mark", show=False),
+    bind("board.mark_down", "shift+down", "mark(1)", "Mark and down", show=False),
+    bind("board.mark_up", "shift+up", "mark(-1)", "Mark and up", show=False),
+    bind("board.mark_column", "asterisk", "mark_column", "Mark column", show=False),
+    bind("board.bulk", "b", "bulk", "Bulk", show=False),
 ]

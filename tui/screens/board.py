@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input, Static
 
 import styles
 from tui.screens.base import AppScreen
+from tui.screens.board_bulk import Batch, BulkActions
 from tui.formatting import clean, compact_money, fit_join
 from tui.keymap import board as board_keys
 from tui.screens.dialogs import ChoiceScreen, LostReasonScreen
@@ -81,7 +82,7 @@ class Undo:
     status: str | None = None
 
 
-class BoardScreen(AppScreen):
+class BoardScreen(BulkActions, AppScreen):
     CSS_PATH = styles.path("board.tcss")
     BINDINGS = board_keys.BINDINGS
     AUTO_FOCUS = ""  # keys go to the board, not to the (hidden) filter input
@@ -99,7 +100,7 @@ class BoardScreen(AppScreen):
         self.owner_label = "everyone"
         self.text_filter = ""
         self.sort = "urgency"
-        self.undo_stack: list[Undo] = []
+        self.undo_stack: list[Undo | Batch] = []
         self.currencies: dict[str, q.CurrencyRow] = {}
         self._drag_target: Widget | None = None
         self._loaded = False
@@ -107,6 +108,7 @@ class BoardScreen(AppScreen):
         self._return_to: int | None = None  # the deal opened from here: the cursor is on it on return
         self._dirty = False  # data changed while another screen was on top
         self._counts: dict[int, int] = {}
+        self.marked: set[int] = set()  # deal ids marked for a bulk action (board_bulk.py)
 
     # -- layout -----------------------------------------------------------------------------------
 
@@ -229,6 +231,7 @@ class BoardScreen(AppScreen):
         self.stages = stages
         self.columns = [StageColumn(s) for s in stages]
         await container.mount_all(self.columns)
+        self._share_marks()
         self.col = min(self.col, max(0, len(self.columns) - 1))
         self._size_columns()
 
@@ -291,6 +294,9 @@ class BoardScreen(AppScreen):
     # -- edits ---------------------------------------------------------------------------------------------
 
     async def action_move(self, delta: int) -> None:
+        if self.marked:
+            await self.bulk_move(delta)
+            return
         card = self.selected
         if card is None or card.status != "open":
             self.app.bell()
@@ -309,6 +315,9 @@ class BoardScreen(AppScreen):
         await self.store.move_deal(card.id, stage.id)  # the card moves on screen: no toast needed
 
     async def action_won(self) -> None:
+        if self.marked:
+            await self.bulk_status("won")
+            return
         card = self.selected
         if card is None or card.status != "open":
             self.app.bell()
@@ -318,6 +327,9 @@ class BoardScreen(AppScreen):
         self.notify(f"“{clean(card.title)}” won 🎉", timeout=2, markup=False)
 
     async def action_lost(self, card: q.DealCard | None = None) -> None:
+        if card is None and self.marked:
+            await self.bulk_lost()
+            return
         card = card or self.selected
         if card is None or card.status != "open":
             self.app.bell()
@@ -337,6 +349,9 @@ class BoardScreen(AppScreen):
             self.notify("Nothing to undo", timeout=2)
             return
         last = self.undo_stack.pop()
+        if isinstance(last, Batch):
+            await self.undo_batch(last)
+            return
         self._follow = last.deal_id
         if last.kind == "move" and last.stage_id is not None:
             await self.store.move_deal(last.deal_id, last.stage_id)
@@ -429,6 +444,14 @@ class BoardScreen(AppScreen):
         if event.key == "escape" and bar.active:  # the filter is kept but not focused: escape clears it
             bar.clear()
             event.stop()
+        elif event.key == "escape" and self.clear_marks():
+            event.stop()
+
+    def on_kanban_column_card_marked(self, event: KanbanColumn.CardMarked) -> None:
+        card = event.column.card_at(event.index)
+        if card is not None:
+            self.marked.symmetric_difference_update({card.id})
+            self._repaint_marks()
 
     # -- mouse ------------------------------------------------------------------------------------------------
 

@@ -369,6 +369,30 @@ class Store(Refreshing):
         self._emit(DataChanged(frozenset(tables), ids))
         return result
 
+    async def apply_batch(self, changes: list[tuple[str, str, int, dict[str, Any]]]) -> list[str | None]:
+        """Many edits in one transaction, one DataChanged (bulk actions): each change is
+        ("update" | "delete", entity, id, fields); each becomes its own outbox row, pushed and
+        refused one by one like any edit. Returns, per change, None or why it was not applied."""
+        def run(conn: Any) -> list[str | None]:
+            out: list[str | None] = []
+            for op, entity, entity_id, fields in changes:
+                try:
+                    if op == "delete":
+                        edits.delete(conn, entity, entity_id)
+                    else:
+                        edits.update(conn, entity, entity_id, fields)
+                    out.append(None)
+                except edits.EditError as exc:
+                    out.append(str(exc))
+            return out
+
+        tables = {edits.table_of(entity) for _op, entity, _id, _f in changes}
+        ids: dict[str, frozenset[int] | None] = {}
+        for _op, entity, entity_id, _f in changes:
+            table = edits.table_of(entity)
+            ids[table] = (ids.get(table) or frozenset()) | {entity_id}
+        return await self._edit(run, tables=tables, ids=ids)
+
     async def move_deal(self, deal_id: int, stage_id: int) -> None:
         await self._edit(edits.update, "deal", deal_id, {"stage_id": stage_id}, tables={"deals"},
                          ids={"deals": frozenset({deal_id})})

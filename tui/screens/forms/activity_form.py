@@ -39,6 +39,7 @@ class ActivityForm(FormScreen):
         self.clock = clock
         self.prefill = prefill or {}
         self.title_text: str | None = None  # e.g. "Schedule the next activity"
+        self.template_for: list[dict[str, Any]] | None = None  # bulk: one activity per deal
 
     @classmethod
     async def load(cls, store: Any, activity_id: int | None = None, prefill: dict[str, Any] | None = None) -> "ActivityForm":
@@ -105,6 +106,22 @@ class ActivityForm(FormScreen):
             out["note"] = note if note == self.data.get("note") else (note.strip() or None)
         return out, {}
 
+    async def _create_for_each(self, fields: dict[str, Any]) -> int | None:
+        """The same activity for each deal of a bulk action, linked to the deal, its person and
+        organization."""
+        made = 0
+        for deal in self.template_for or []:
+            one = {k: v for k, v in fields.items() if k not in ("deal_id", "org_id", "participants")}
+            one["deal_id"] = deal["id"]
+            if deal.get("org_id"):
+                one["org_id"] = deal["org_id"]
+            if deal.get("person_id"):
+                one["participants"] = [{"person_id": deal["person_id"], "primary": True}]
+            await self.store.create_entity("activity", one)
+            made += 1
+        self.notify(f"“{clean(fields.get('subject'))}” planned for {made} deals", timeout=3, markup=False)
+        return None
+
     def snapshot(self) -> dict[str, Any]:
         snap = super().snapshot()
         if self.query("#done"):
@@ -117,6 +134,8 @@ class ActivityForm(FormScreen):
             fields = {k: val for k, val in changes.items() if val not in (None, [])}
             if not fields.get("done"):
                 fields.pop("done", None)
+            if self.template_for:
+                return await self._create_for_each(fields)
             new_id = await self.store.create_entity("activity", fields)
             self.notify(f"Activity “{clean(changes['subject'])}” planned", timeout=2, markup=False)
             return new_id

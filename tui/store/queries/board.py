@@ -393,3 +393,23 @@ def stages_of(conn: sqlite3.Connection, deal_ids: list[int]) -> dict[int, int | 
     found = {r[0]: r[1] for r in conn.execute(
         f"SELECT id, stage_id FROM deals WHERE id IN ({','.join('?' * len(deal_ids))})", deal_ids)}
     return {i: found.get(i) for i in deal_ids}
+
+
+def stage_deal_ids(conn: sqlite3.Connection, query: BoardQuery, stage_id: int) -> list[int]:
+    """Every deal id of a column as the board shows it (marking a whole column)."""
+    where, params = query.where(alias_joins=True)
+    cursor = conn.execute(f"SELECT d.id FROM deals d LEFT JOIN persons p ON p.id = d.person_id LEFT JOIN organizations o "
+                          f"ON o.id = d.org_id {where} AND d.stage_id = ?", [*params, stage_id])
+    cursor.row_factory = None
+    return [r[0] for r in cursor]
+
+
+def deals_brief(conn: sqlite3.Connection, deal_ids: list[int]) -> list[dict[str, Any]]:
+    """id, title, status, stage, owner, person and organization of these deals (bulk actions)."""
+    out: list[dict[str, Any]] = []
+    for i in range(0, len(deal_ids), 500):
+        chunk = deal_ids[i:i + 500]
+        out += [dict(r) for r in conn.execute(
+            f"SELECT id, title, status, stage_id, pipeline_id, owner_id, person_id, org_id FROM deals "
+            f"WHERE id IN ({','.join('?' * len(chunk))})", chunk)]
+    return out
