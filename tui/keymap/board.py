@@ -24,4 +24,5 @@ BINDINGS = [
     bind("board.status", "s", "status_filter", "Status"),
     bind("board.sort", "S", "sort", "Sort", show=False),
     bind("board.filter", "slash", "filter", "Filter"),
+    bind("board.views", "v", "views", "Views", show=False),  # in ? help; the lead places it in the footer
 ]

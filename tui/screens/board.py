@@ -105,6 +105,7 @@ class BoardScreen(AppScreen):
         self._loaded = False
         self._follow: int | None = None  # deal id the cursor should land on after the next reload
         self._return_to: int | None = None  # the deal opened from here: the cursor is on it on return
+        self.view: Any = None  # a saved filter shown (tui/screens/views.py): its where/params narrow the cards
 
     # -- layout -----------------------------------------------------------------------------------
 
@@ -150,8 +151,11 @@ class BoardScreen(AppScreen):
             self.pipeline_id = self.pipelines[0].id
         stages = await store.read(q.stages, self.pipeline_id)
         self.currencies = await store.read(q.currencies)
-        cards = await store.read(q.deal_cards, self.pipeline_id, now=store.clock.now(), status=self.status_filter,
-                                 owner_id=self.owner_filter, text=self.text_filter, sort=self.sort)
+        view = self.view
+        cards = await store.read(q.deal_cards, self.pipeline_id, now=store.clock.now(),
+                                 status=None if view else self.status_filter, owner_id=self.owner_filter,
+                                 text=self.text_filter, sort=self.sort, where=view.where if view else None,
+                                 params=view.params if view else ())
         if [s.id for s in stages] != [s.id for s in self.stages]:
             await self._build_columns(stages)
         by_stage: dict[int, list[q.DealCard]] = {s.id: [] for s in stages}
@@ -197,7 +201,10 @@ class BoardScreen(AppScreen):
         self._size_columns()
 
     def _show_title(self, pipeline: q.PipelineRow, count: int) -> None:
-        title = Text.assemble((f" {clean(pipeline.name)} ", "bold reverse"), f"  {count} {self.status_filter} deals")
+        title = Text.assemble((f" {clean(pipeline.name)} ", "bold reverse"),
+                              f"  {count} {'' if self.view else self.status_filter + ' '}deals")
+        if self.view:
+            title.append(f"  · view: {clean(self.view.name)}", style="bold cyan")
         title.append(f"  · owner: {self.owner_label}", style="grey70")
         title.append(f"  · sort: {q.SORT_LABELS[self.sort]}", style="grey70")
         if self.text_filter:
@@ -368,6 +375,21 @@ class BoardScreen(AppScreen):
 
     def action_filter(self) -> None:
         self.query_one(FilterBar).open()
+
+    def action_views(self) -> None:
+        from tui.screens.views import NO_VIEW, ViewsScreen
+
+        def chosen(view: Any) -> None:
+            if view is not None:
+                self.apply_view(None if view == NO_VIEW else view)
+
+        self.app.push_screen(ViewsScreen(self.view.id if self.view else None), chosen)
+
+    def apply_view(self, view: Any) -> None:
+        """Show only the deals of a saved filter (a View of tui/store/queries/filters.py), of
+        every status; None shows the board's own filters again."""
+        self.view = view
+        self.reload()
 
     def on_filter_bar_text_changed(self, event: FilterBar.TextChanged) -> None:
         self.text_filter = event.value

@@ -98,17 +98,26 @@ SELECT d.id, d.title, d.value, d.currency, d.stage_id, d.pipeline_id, d.status, 
   LEFT JOIN users u ON u.id = d.owner_id
   LEFT JOIN stages s ON s.id = d.stage_id
   LEFT JOIN pipelines pl ON pl.id = d.pipeline_id
- WHERE d.pipeline_id = ? AND d.status = ?
+ WHERE d.pipeline_id = ?
 """
 
 
-def deal_cards(conn: sqlite3.Connection, pipeline_id: int, *, now: datetime, status: str = "open",
-               owner_id: int | None = None, text: str | None = None, sort: str = "urgency") -> list[DealCard]:
+def deal_cards(conn: sqlite3.Connection, pipeline_id: int, *, now: datetime, status: str | None = "open",
+               owner_id: int | None = None, text: str | None = None, sort: str = "urgency",
+               where: str | None = None, params: tuple[object, ...] = ()) -> list[DealCard]:
+    """`status` None: every status. `where`/`params`: an extra SQL condition over deals d, e.g.
+    a saved filter's (tui/store/queries/filters.py View.where)."""
     sql = _CARDS
-    params: list[object] = [pipeline_id, status]
+    args: list[object] = [pipeline_id]
+    if status is not None:
+        sql += " AND d.status = ?"
+        args.append(status)
+    if where:
+        sql += f" AND ({where})"
+        args += list(params)
     if owner_id is not None:
         sql += " AND d.owner_id = ?"
-        params.append(owner_id)
+        args.append(owner_id)
     needle = (text or "").casefold().strip()
     pending = {r[0] for r in conn.execute("SELECT entity_id FROM outbox WHERE entity = 'deal' AND state = 'pending'")}
     # during the first sync: say "loading" rather than "no activity" / no name
@@ -117,7 +126,7 @@ def deal_cards(conn: sqlite3.Connection, pipeline_id: int, *, now: datetime, sta
     today_s, yesterday_s, tomorrow_s = today.isoformat(), (today - timedelta(days=1)).isoformat(), (today + timedelta(days=1)).isoformat()
     rot_cutoff: dict[int, str] = {}  # days_to_rotten -> update_time older than this is rotten
     cards: list[DealCard] = []
-    cursor = conn.execute(sql, params)
+    cursor = conn.execute(sql, args)
     cursor.row_factory = None  # plain tuples: this loop runs for every deal of the pipeline
     for (did, title, value, currency, stage_id, pipeline_id, status, owner_id, person_id, org_id, probability,
          close_date, add_time, update_time, lost_reason, person_name, org_name, owner_name, due,
