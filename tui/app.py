@@ -16,10 +16,11 @@ from tui.keymap import app as app_keys
 from tui.keymap import check_keymap
 from tui.api.errors import ApiError
 from tui.config import TriageSettings
-from tui.messages import CreatedMessage, DataRefresh, StoreEventMessage
+from tui.messages import ConvertedMessage, CreatedMessage, DataRefresh, StoreEventMessage
 from tui.sections import MODES, SECTIONS
 from tui.store.db import StoreError
-from tui.store.events import ConflictDetected, Created, DataChanged, EditRejected, StatusChanged, StoreEvent, StoreStatus
+from tui.store.events import (ConflictDetected, Converted, Created, DataChanged, EditRejected, StatusChanged, StoreEvent,
+                              StoreStatus)
 
 FORM_FIELDS = {"title", "value", "currency", "owner_id", "person_id", "org_id", "expected_close_date",
                "probability", "name", "emails", "phones", "address"}
@@ -153,6 +154,11 @@ class PipedriveApp(OrderedKeys, App):
         elif isinstance(event, Created):
             for screen in self.screen_stack:
                 screen.post_message(CreatedMessage(event.entity, event.local_id, event.server_id))
+        elif isinstance(event, Converted):
+            dropped = f" ({event.dropped} change(s) still queued for the lead were dropped)" if event.dropped else ""
+            self.notify(f"The lead is now a deal{dropped}", title="Converted", timeout=5, markup=False)
+            for screen in self.screen_stack:
+                screen.post_message(ConvertedMessage(event.lead_id, event.deal_id))
 
     async def _reopen_form(self, event: EditRejected) -> None:
         """A refused field edit reopens its form with Pipedrive's reason next to the field."""
@@ -228,6 +234,11 @@ class PipedriveApp(OrderedKeys, App):
         from tui.screens.deal import DealScreen
 
         self.push_screen(DealScreen(deal_id))
+
+    def open_lead(self, lead_id: str) -> None:
+        from tui.screens.lead import LeadScreen
+
+        self.push_screen(LeadScreen(lead_id))
 
     def open_person(self, person_id: int) -> None:
         from tui.screens.person import PersonScreen

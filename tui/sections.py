@@ -8,6 +8,7 @@ from textual.screen import Screen
 
 from tui.screens.agenda import AgendaScreen
 from tui.screens.board import BoardScreen
+from tui.screens.leads import LeadsScreen
 from tui.screens.organizations import OrganizationsScreen
 from tui.screens.people import PeopleScreen
 from tui.screens.triage import TriageScreen
@@ -25,6 +26,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("agenda", "Activity agenda", AgendaScreen),
     Section("people", "People", PeopleScreen),
     Section("organizations", "Organizations", OrganizationsScreen),
+    Section("leads", "Leads inbox", LeadsScreen),
     Section("triage", "Triage to zero", TriageScreen),
 )
 

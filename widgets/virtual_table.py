@@ -6,6 +6,8 @@ Columns get a width by what they hold: each has a minimum, an ideal width and a 
 first; spare width grows columns toward their ideal width (most useful first) and what is
 left goes to the flexible ones. The selected row is always visible: reversed while the
 table has focus, bold on a dim background otherwise, with a ▌ bar either way (NO_COLOR too).
+A cell is a string (server text: cleaned here) or a rich Text its screen built from cleaned
+text (e.g. coloured labels).
 """
 
 from __future__ import annotations
@@ -78,10 +80,10 @@ class VirtualTable(ScrollView, can_focus=True):
     def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.columns = list(columns)
-        self.rows: list[Sequence[str | None]] = []
+        self.rows: list[Sequence[str | Text | None]] = []
         self.cursor = 0
 
-    def set_rows(self, rows: list[Sequence[str | None]], cursor: int | None = None) -> None:
+    def set_rows(self, rows: list[Sequence[str | Text | None]], cursor: int | None = None) -> None:
         self.rows = rows
         self.cursor = max(0, min(self.cursor if cursor is None else cursor, len(rows) - 1))
         self.virtual_size = Size(self.inner_width, len(rows) + 1)
@@ -95,12 +97,15 @@ class VirtualTable(ScrollView, can_focus=True):
     def widths(self) -> list[int]:
         return layout(self.columns, self.inner_width)
 
-    def _line(self, cells: Sequence[str | None], widths: list[int], bar: str = "  ") -> Text:
+    def _line(self, cells: Sequence[str | Text | None], widths: list[int], bar: str = "  ") -> Text:
         text = Text(bar, no_wrap=True)
         for value, width, column in zip(cells, widths, self.columns):
             if not width:
                 continue
-            cell = Text(clean(value) if value is not None else "—")
+            if isinstance(value, Text):
+                cell = value.copy()
+            else:
+                cell = Text(clean(value) if value is not None else "—")
             if column.align == "right":
                 cell.truncate(width, overflow="ellipsis")
                 cell = Text(" " * (width - cell.cell_len)) + cell
