@@ -16,6 +16,7 @@ from tui.keymap import app as app_keys
 from tui.keymap import check_keymap
 from tui.api.errors import ApiError
 from tui.config import TriageSettings
+from tui.no_color import safe_filters
 from tui.messages import ConvertedMessage, CreatedMessage, DataRefresh, StoreEventMessage
 from tui.sections import MODES, SECTIONS
 from tui.store.db import StoreError
@@ -48,6 +49,7 @@ class PipedriveApp(OrderedKeys, App):
                  start_store: bool = True, notices: list[str] | None = None,
                  on_login: Any = None, triage: Any = None) -> None:
         super().__init__()
+        self._filters = safe_filters(self._filters)  # NO_COLOR (tui/no_color.py)
         self.triage_settings = triage or TriageSettings()  # [triage] of the config file
         self.on_login = on_login  # persists a token verified by the login screen (None in demo mode)
         self.notices = list(notices or [])
