@@ -14,7 +14,8 @@
             leaves the cache, notes/activities still queued for the lead go to the deal, and
             a `Converted(lead_id, deal_id)` event tells the screens.
 
-A lost answer (timeout, dropped connection, a crash after sending): the row has `sent_at`
+A request that certainly did not arrive (no connection) clears `sent_at` again. A lost
+answer (timeout, dropped connection, a crash after sending): the row has `sent_at`
 but no conversion id, so the next attempt never posts blindly. It asks whether the lead
 still exists (GET, 2 tokens): gone -> the conversion happened: the deal is the one whose
 `source_lead_id` is the lead (v2 deals newest first down to the saved largest id, 10 tokens
@@ -31,7 +32,7 @@ import sqlite3
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from tui.api.errors import MalformedResponse, NotFound, ValidationError
+from tui.api.errors import ApiError, MalformedResponse, NotFound, ValidationError
 from tui.store import ingest
 from tui.store.edits import EditError, enqueue, utcnow
 from tui.store.events import Converted
@@ -76,6 +77,10 @@ def converted_to(conn: sqlite3.Connection, lead_id: str) -> int | None:
 def _mark_sent(conn: sqlite3.Connection, seq: int) -> int:
     return conn.execute("UPDATE outbox SET sent_at = ?, known_max_id = COALESCE(known_max_id, "
                         "(SELECT MAX(id) FROM deals WHERE id > 0)) WHERE seq = ?", (utcnow(), seq)).rowcount
+
+
+def _unsent(conn: sqlite3.Connection, seq: int) -> None:
+    conn.execute("UPDATE outbox SET sent_at = NULL WHERE seq = ?", (seq,))
 
 
 def _record(conn: sqlite3.Connection, seq: int, conversion_id: str | None) -> None:
@@ -126,7 +131,12 @@ async def push(pusher: "Pusher", row: dict[str, Any]) -> str:
     if not await pusher.db.write(_mark_sent, row["seq"]):
         return "pushed"  # the row is gone
     lead_id = row["entity_id"]
-    env = await pusher.client.request("POST", f"/api/v2/leads/{lead_id}/convert/deal", json=json.loads(row["payload"]))
+    try:
+        env = await pusher.client.request("POST", f"/api/v2/leads/{lead_id}/convert/deal", json=json.loads(row["payload"]))
+    except ApiError as exc:
+        if not exc.uncertain:  # certainly not applied (no connection, refused): nothing to reconcile
+            await pusher.db.write(_unsent, row["seq"])
+        raise
     conversion_id = (env.get("data") or {}).get("conversion_id")
     if not isinstance(conversion_id, str) or not conversion_id:
         raise MalformedResponse("Pipedrive's answer to the conversion has no conversion id", uncertain=True)
