@@ -133,3 +133,33 @@ async def test_lead_screen_keys_change_the_lead(tmp_path):
         server = sb.state.leads[lead["id"]]
         assert server["label_ids"] == [cold] and server["is_archived"] is True
         assert any(n.get("lead_id") == lead["id"] for n in sb.state.notes.values())
+
+
+async def test_a_lead_edit_that_meets_a_colleagues_is_held_and_resolved(tmp_path):
+    from tui.screens.conflicts import ConflictScreen
+    from tui.screens.forms.lead_form import LeadForm
+
+    async with app_env(tmp_path, deals=60) as env:
+        store, sb = env.store, env.sandbox
+        lead = _lead(sb)
+        await store.update_entity("lead", lead["id"], {"title": "Mine"})
+        sb.advance(5)
+        sb.remote_edit("lead", lead["id"], {"title": "Theirs"})
+        await store.drain()
+        assert store.status.conflicts == 1 and sb.state.leads[lead["id"]]["title"] == "Theirs"
+        await settle(env)
+        await env.pilot.press("exclamation_mark")
+        await settle(env)
+        assert isinstance(env.app.screen, ConflictScreen)
+        await env.pilot.press("e")  # theirs, then the lead's form with my values
+        await settle(env)
+        form = env.app.screen
+        assert isinstance(form, LeadForm)
+        assert form.field("title").input.value == "Mine"
+        await form.apply_values({"value": {"amount": 900, "currency": "EUR"}})  # a lead's value: two fields
+        assert form.field("value").input.value == "900" and form.field("currency").input.value == "EUR"
+        await env.pilot.press("ctrl+s")
+        await settle(env)
+        assert await store.drain()
+        assert sb.state.leads[lead["id"]]["title"] == "Mine" and sb.state.leads[lead["id"]]["value"]["amount"] == 900
+        assert store.status.conflicts == 0

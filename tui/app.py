@@ -211,8 +211,11 @@ class PipedriveApp(OrderedKeys, App):
             return
         from tui.screens.forms import activity_form, entity_forms
 
+        from tui.screens.forms.lead_form import LeadForm
+
         cls = {"deal": entity_forms.DealForm, "person": entity_forms.PersonForm,
-               "organization": entity_forms.OrganizationForm, "activity": activity_form.ActivityForm}[entity]
+               "organization": entity_forms.OrganizationForm, "activity": activity_form.ActivityForm,
+               "lead": LeadForm}[entity]
         form = await cls.load(self.store, entity_id)
         await self.push_screen(form)
         await form.apply_values(values)

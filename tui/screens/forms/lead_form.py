@@ -51,6 +51,14 @@ class LeadForm(FormScreen):
         yield FormField("expected_close_date", "Expected close date", d.get("expected_close_date") or "",
                         hint="YYYY-MM-DD, 24.12., +3d, next fri", preview=date_preview(self.today))
 
+    async def apply_values(self, values: dict[str, Any]) -> None:
+        """A lead's value is {amount, currency}: two fields of the form."""
+        values = dict(values)
+        if "value" in values:
+            value = values.pop("value") or {}
+            values.update(value=value.get("amount"), currency=value.get("currency"))
+        await super().apply_values(values)
+
     async def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
         errors: dict[str, str] = {}
         out: dict[str, Any] = {}
