@@ -163,3 +163,21 @@ async def test_a_lead_edit_that_meets_a_colleagues_is_held_and_resolved(tmp_path
         assert await store.drain()
         assert sb.state.leads[lead["id"]]["title"] == "Mine" and sb.state.leads[lead["id"]]["value"]["amount"] == 900
         assert store.status.conflicts == 0
+
+
+async def test_leads_are_watched_while_the_inbox_or_a_lead_is_in_view(tmp_path):
+    async with app_env(tmp_path, deals=60) as env:
+        watch = env.store.leads_watch
+        assert not watch.shown
+        await env.pilot.press("5")
+        await settle(env)
+        assert watch.shown
+        await env.pilot.press("enter")  # a lead over the inbox
+        await settle(env)
+        assert watch.shown
+        await env.pilot.press("escape")
+        await settle(env)
+        assert watch.shown and len(watch.watchers) == 1
+        await env.pilot.press("1")
+        await settle(env)
+        assert not watch.shown

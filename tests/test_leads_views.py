@@ -158,3 +158,22 @@ async def test_v_on_the_board_shows_a_view(tmp_path):
         await settle(env)
         assert board.view is None
         await store.drain()
+
+
+async def test_the_picker_fetches_the_filters_a_cache_from_before_views_lacks(tmp_path):
+    from tui.store.views import FILTERS_KEY
+
+    async with app_env(tmp_path, deals=60) as env:
+        store = env.store
+
+        def forget(conn) -> None:
+            conn.execute("DELETE FROM filters")
+            conn.execute("DELETE FROM sync_state WHERE collection = ?", (FILTERS_KEY,))
+
+        await store.db.write(forget)
+        await env.pilot.press("v")
+        await settle(env)
+        picker = env.app.screen
+        assert isinstance(picker, ViewsScreen)
+        assert [v.name for v in picker.views] == sorted(
+            (f["name"] for f in env.sandbox.state.filters.values() if f["type"] == "deals"), key=str.casefold)

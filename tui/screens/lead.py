@@ -34,18 +34,21 @@ class LeadScreen(DetailScreen):
         self.converted_deal: int | None = None
 
     def on_mount(self) -> None:
-        self.store.watch_leads(True)
+        self.store.watch_leads(True, id(self))
         super().on_mount()
 
     def on_screen_resume(self) -> None:
-        self.store.watch_leads(True)
+        self.store.watch_leads(True, id(self))
         if self.converted_deal is not None:
             self._to_deal(self.converted_deal)
             return
         super().on_screen_resume()
 
     def on_screen_suspend(self) -> None:
-        self.store.watch_leads(False)
+        self.store.watch_leads(False, id(self))
+
+    def on_unmount(self) -> None:
+        self.store.watch_leads(False, id(self))
 
     async def load(self) -> LeadDetail | None:
         detail = await self.store.read(lead_detail, self.entity_id)

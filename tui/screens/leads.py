@@ -91,15 +91,18 @@ class LeadsScreen(AppScreen):
 
     def on_mount(self) -> None:
         self.table.focus()
-        self.store.watch_leads(True)
+        self.store.watch_leads(True, id(self))
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.store.watch_leads(True)
+        self.store.watch_leads(True, id(self))
         self.reload()
 
     def on_screen_suspend(self) -> None:
-        self.store.watch_leads(False)
+        self.store.watch_leads(False, id(self))
+
+    def on_unmount(self) -> None:
+        self.store.watch_leads(False, id(self))
 
     def on_data_refresh(self, message: Any) -> None:
         if message.tables & {"leads", "lead_labels", "activities", "persons", "organizations", "users"}:

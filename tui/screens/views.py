@@ -24,6 +24,8 @@ from tui.formatting import clean
 from tui.keymap import views as view_keys
 from tui.screens.base import AppModal
 from tui.store.queries.filters import View, views
+from tui.store.sync_plan import task_state
+from tui.store.views import FILTERS_KEY
 
 NO_VIEW = "all"   # dismissed with this: show every deal again
 
@@ -74,6 +76,14 @@ class ViewsScreen(AppModal[Any]):
     async def load(self) -> None:
         today = self.store.clock.now().astimezone(timezone.utc).date()  # relative dates: the server's day
         self.views = await self.store.read(views, today)
+        if not self.views and not (await self.store.read(task_state, FILTERS_KEY))[1] and self.store.client is not None:
+            self.query_one("#views-detail", Static).update(Text("Fetching your saved filters from Pipedrive…", style="cyan"))
+            try:
+                await self.store.load_filters()
+            except ApiError as exc:
+                self.notify(f"The saved filters could not be fetched: {exc.message}", severity="warning", timeout=5,
+                            markup=False)
+            self.views = await self.store.read(views, today)
         options = self.query_one(OptionList)
         keep = options.highlighted
         options.clear_options()

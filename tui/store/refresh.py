@@ -94,13 +94,27 @@ class Refreshing:
 
     # -- leads and views ---------------------------------------------------------------------------
 
-    def watch_leads(self, shown: bool) -> None:
-        """The leads section came into view (or left it). Coming into view probes at once when
-        the leads were never listed in this session or the data is stale."""
+    def watch_leads(self, shown: bool, who: Any = None) -> None:
+        """A screen showing leads (`who`) came into view or left it; leads are looked at while
+        any is in view (screens suspend and resume in any order). Coming into view probes at
+        once when the leads were never listed in this session or the data is stale."""
         was = self.leads_watch.shown
-        self.leads_watch.shown = shown
+        if shown:
+            self.leads_watch.watchers.add(who)
+        else:
+            self.leads_watch.watchers.discard(who)
         if shown and not was and (self.leads_watch.last_reconcile is None or self.schedule.stale(self._now())):
             self.request_sync("probe")
+
+    async def load_filters(self) -> None:
+        """The saved deal filters now (a cache from before views had none)."""
+        from tui.store.views import sync_filters
+
+        async def job(changes: Changes) -> None:
+            ids, _ = await sync_filters(self.client, self.db)
+            changes.add("filters", ids, "filters")
+
+        await self._extra(job)
 
     async def _extra(self, job: Any) -> Any:
         """Run one extra fetch under the sync lock; its changes reach the screens like a sync's."""

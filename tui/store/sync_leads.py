@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -63,10 +63,15 @@ def replace_listed(conn: sqlite3.Connection, items: list[dict[str, Any]], archiv
 
 @dataclass
 class LeadWatch:
-    """Kept by the Store: is the leads section shown, when were the open leads last listed."""
+    """Kept by the Store: which screens showing leads are in view (the leads section, a lead),
+    and when the open leads were last listed in full."""
 
-    shown: bool = False
+    watchers: set[Any] = field(default_factory=set)
     last_reconcile: float | None = None   # time.monotonic() of the last full listing
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.watchers)
 
 
 class LeadSync:
