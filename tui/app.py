@@ -16,10 +16,12 @@ from tui.keymap import app as app_keys
 from tui.keymap import check_keymap
 from tui.api.errors import ApiError
 from tui.config import TriageSettings
-from tui.messages import CreatedMessage, DataRefresh, StoreEventMessage
+from tui.no_color import safe_filters
+from tui.messages import ConvertedMessage, CreatedMessage, DataRefresh, StoreEventMessage
 from tui.sections import MODES, SECTIONS
 from tui.store.db import StoreError
-from tui.store.events import ConflictDetected, Created, DataChanged, EditRejected, StatusChanged, StoreEvent, StoreStatus
+from tui.store.events import (ConflictDetected, Converted, Created, DataChanged, EditRejected, StatusChanged, StoreEvent,
+                              StoreStatus)
 
 FORM_FIELDS = {"title", "value", "currency", "owner_id", "person_id", "org_id", "expected_close_date",
                "probability", "name", "emails", "phones", "address"}
@@ -47,6 +49,7 @@ class PipedriveApp(OrderedKeys, App):
                  start_store: bool = True, notices: list[str] | None = None,
                  on_login: Any = None, triage: Any = None) -> None:
         super().__init__()
+        self._filters = safe_filters(self._filters)  # NO_COLOR (tui/no_color.py)
         self.triage_settings = triage or TriageSettings()  # [triage] of the config file
         self.on_login = on_login  # persists a token verified by the login screen (None in demo mode)
         self.notices = list(notices or [])
@@ -153,6 +156,11 @@ class PipedriveApp(OrderedKeys, App):
         elif isinstance(event, Created):
             for screen in self.screen_stack:
                 screen.post_message(CreatedMessage(event.entity, event.local_id, event.server_id))
+        elif isinstance(event, Converted):
+            dropped = f" ({event.dropped} change(s) still queued for the lead were dropped)" if event.dropped else ""
+            self.notify(f"The lead is now a deal{dropped}", title="Converted", timeout=5, markup=False)
+            for screen in self.screen_stack:
+                screen.post_message(ConvertedMessage(event.lead_id, event.deal_id))
 
     async def _reopen_form(self, event: EditRejected) -> None:
         """A refused field edit reopens its form with Pipedrive's reason next to the field."""
@@ -203,8 +211,11 @@ class PipedriveApp(OrderedKeys, App):
             return
         from tui.screens.forms import activity_form, entity_forms
 
+        from tui.screens.forms.lead_form import LeadForm
+
         cls = {"deal": entity_forms.DealForm, "person": entity_forms.PersonForm,
-               "organization": entity_forms.OrganizationForm, "activity": activity_form.ActivityForm}[entity]
+               "organization": entity_forms.OrganizationForm, "activity": activity_form.ActivityForm,
+               "lead": LeadForm}[entity]
         form = await cls.load(self.store, entity_id)
         await self.push_screen(form)
         await form.apply_values(values)
@@ -228,6 +239,11 @@ class PipedriveApp(OrderedKeys, App):
         from tui.screens.deal import DealScreen
 
         self.push_screen(DealScreen(deal_id))
+
+    def open_lead(self, lead_id: str) -> None:
+        from tui.screens.lead import LeadScreen
+
+        self.push_screen(LeadScreen(lead_id))
 
     def open_person(self, person_id: int) -> None:
         from tui.screens.person import PersonScreen

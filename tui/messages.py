@@ -31,3 +31,11 @@ class CreatedMessage(Message):
     def __init__(self, entity: str, local_id: int, server_id: int) -> None:
         super().__init__()
         self.entity, self.local_id, self.server_id = entity, local_id, server_id
+
+
+class ConvertedMessage(Message):
+    """Posted to the screens when Pipedrive converted a lead into a deal."""
+
+    def __init__(self, lead_id: str, deal_id: int) -> None:
+        super().__init__()
+        self.lead_id, self.deal_id = lead_id, deal_id

@@ -304,6 +304,7 @@ class Note(PDModel):
     pinned_to_deal_flag: bool = False
     pinned_to_person_flag: bool = False
     pinned_to_organization_flag: bool = False
+    pinned_to_lead_flag: bool = False
 
     @field_validator("content", mode="before")
     @classmethod
@@ -315,6 +316,7 @@ class Note(PDModel):
         "pinned_to_deal_flag",
         "pinned_to_person_flag",
         "pinned_to_organization_flag",
+        "pinned_to_lead_flag",
         mode="before",
     )
     @classmethod
@@ -371,6 +373,111 @@ class Currency(PDModel):
         return _flag(v)
 
 
+class LeadValue(PDModel):
+    """A lead's value: {amount, currency} (v1 leads)."""
+
+    amount: float | None = None
+    currency: str | None = None
+
+
+class Lead(PDModel):
+    """v1 lead. Its id is a UUID string (not an integer like every other entity's)."""
+
+    id: str
+    title: str
+    owner_id: int | None = None
+    creator_id: int | None = None
+    label_ids: list[str] = Field(default_factory=list)
+    person_id: int | None = None
+    organization_id: int | None = None
+    source_name: str | None = None
+    origin: str | None = None
+    is_archived: bool = False
+    was_seen: bool = False
+    value: LeadValue | None = None
+    expected_close_date: str | None = None
+    next_activity_id: int | None = None
+    add_time: str | None = None
+    update_time: str | None = None
+    visible_to: str | None = None
+
+    @field_validator("label_ids", mode="before")
+    @classmethod
+    def _labels(cls, v: Any) -> list[str]:
+        return [] if v is None else v
+
+    @field_validator("is_archived", "was_seen", mode="before")
+    @classmethod
+    def _flags(cls, v: Any) -> bool:
+        return _flag(v)
+
+    @field_validator("visible_to", mode="before")
+    @classmethod
+    def _visible(cls, v: Any) -> Any:
+        return None if v is None else str(v)
+
+
+class LeadLabel(PDModel):
+    id: str
+    name: str
+    color: str | None = None
+    add_time: str | None = None
+    update_time: str | None = None
+
+
+class FilterCondition(PDModel):
+    object: str
+    field_id: str
+    operator: str
+    value: Any = None
+    extra_value: Any = None
+    field_code: str | None = None
+
+    @field_validator("field_id", mode="before")
+    @classmethod
+    def _field_id(cls, v: Any) -> str:
+        return str(v)
+
+
+class FilterGroup(PDModel):
+    glue: str = "and"
+    conditions: list[FilterCondition] = Field(default_factory=list)
+
+    @field_validator("conditions", mode="before")
+    @classmethod
+    def _conditions(cls, v: Any) -> list[Any]:
+        return [] if v is None else v
+
+
+class FilterConditions(PDModel):
+    glue: str = "and"
+    conditions: list[FilterGroup] = Field(default_factory=list)
+
+
+class Filter(PDModel):
+    """v1 saved filter; `conditions` only from GET /filters/{id}."""
+
+    id: int
+    name: str
+    type: str
+    active_flag: bool = True
+    user_id: int | None = None
+    visible_to: str | None = None
+    add_time: str | None = None
+    update_time: str | None = None
+    conditions: FilterConditions | None = None
+
+    @field_validator("active_flag", mode="before")
+    @classmethod
+    def _flags(cls, v: Any) -> bool:
+        return _flag(v)
+
+    @field_validator("visible_to", mode="before")
+    @classmethod
+    def _visible(cls, v: Any) -> Any:
+        return None if v is None else str(v)
+
+
 __all__ = [
     "Activity",
     "ActivityType",
@@ -378,6 +485,9 @@ __all__ = [
     "ContactValue",
     "Currency",
     "Deal",
+    "Filter",
+    "Lead",
+    "LeadLabel",
     "Note",
     "Organization",
     "Participant",

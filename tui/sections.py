@@ -28,6 +28,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("agenda", "Activity agenda", "agenda:AgendaScreen"),
     Section("people", "People", "people:PeopleScreen"),
     Section("organizations", "Organizations", "organizations:OrganizationsScreen"),
+    Section("leads", "Leads inbox", "leads:LeadsScreen"),
     Section("triage", "Triage to zero", "triage:TriageScreen"),
 )
 

@@ -9,6 +9,8 @@ table has focus, bold on a dim background otherwise, with a ▌ bar either way (
 
 Rows come in blocks of BLOCK: the table knows how many there are (`total`) and asks for a
 block when it comes into view (NeedBlock); `set_rows` gives it every row at once instead.
+A cell is a string (server text: cleaned here) or a rich Text its screen built from cleaned
+text (e.g. coloured labels).
 """
 
 from __future__ import annotations
@@ -138,12 +140,15 @@ class VirtualTable(ScrollView, can_focus=True):
     def widths(self) -> list[int]:
         return layout(self.columns, self.inner_width)
 
-    def _line(self, cells: Sequence[str | None], widths: list[int], bar: str = "  ") -> Text:
+    def _line(self, cells: Sequence[str | Text | None], widths: list[int], bar: str = "  ") -> Text:
         text = Text(bar, no_wrap=True)
         for value, width, column in zip(cells, widths, self.columns):
             if not width:
                 continue
-            cell = Text(clean(value) if value is not None else "—")
+            if isinstance(value, Text):
+                cell = value.copy()
+            else:
+                cell = Text(clean(value) if value is not None else "—")
             if column.align == "right":
                 cell.truncate(width, overflow="ellipsis")
                 cell = Text(" " * (width - cell.cell_len)) + cell

@@ -7,6 +7,7 @@ BINDINGS = [
     bind("app.agenda", "2", "section('agenda')", "Agenda"),
     bind("app.people", "3", "section('people')", "People"),
     bind("app.organizations", "4", "section('organizations')", "Orgs"),
+    bind("app.leads", "5", "section('leads')", "Leads", show=False),  # in the palette and ? help
     bind("app.triage", "6", "section('triage')", "Triage", show=False),  # in the palette and ? help
     bind("app.help", "question_mark", "help", "Help"),
     bind("app.palette", "ctrl+p", "command_palette", "Commands", show=False),

@@ -29,4 +29,5 @@ BINDINGS = [
     bind("board.mark_up", "shift+up", "mark(-1)", "Mark and up", show=False),
     bind("board.mark_column", "asterisk", "mark_column", "Mark column", show=False),
     bind("board.bulk", "b", "bulk", "Bulk", show=False),
+    bind("board.views", "v", "views", "Views", show=False),  # in ? help; the lead places it in the footer
 ]

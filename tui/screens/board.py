@@ -109,6 +109,7 @@ class BoardScreen(BulkActions, AppScreen):
         self._dirty = False  # data changed while another screen was on top
         self._counts: dict[int, int] = {}
         self.marked: set[int] = set()  # deal ids marked for a bulk action (board_bulk.py)
+        self.view: Any = None  # a saved filter shown (tui/screens/views.py): its where/params narrow the cards
 
     # -- layout -----------------------------------------------------------------------------------
 
@@ -147,7 +148,9 @@ class BoardScreen(BulkActions, AppScreen):
 
     def query_spec(self) -> q.BoardQuery:
         assert self.pipeline_id is not None
-        return q.BoardQuery(self.pipeline_id, self.status_filter, self.owner_filter, self.text_filter, self.sort)
+        view = self.view
+        return q.BoardQuery(self.pipeline_id, None if view else self.status_filter, self.owner_filter, self.text_filter,
+                            self.sort, view.where if view else None, tuple(view.params) if view else ())
 
     # -- data ---------------------------------------------------------------------------------------
 
@@ -248,7 +251,10 @@ class BoardScreen(BulkActions, AppScreen):
         self._size_columns()
 
     def _show_title(self, pipeline: q.PipelineRow, count: int) -> None:
-        title = Text.assemble((f" {clean(pipeline.name)} ", "bold reverse"), f"  {count} {self.status_filter} deals")
+        title = Text.assemble((f" {clean(pipeline.name)} ", "bold reverse"),
+                              f"  {count} {'' if self.view else self.status_filter + ' '}deals")
+        if self.view:
+            title.append(f"  · view: {clean(self.view.name)}", style="bold cyan")
         title.append(f"  · owner: {self.owner_label}", style="grey70")
         title.append(f"  · sort: {q.SORT_LABELS[self.sort]}", style="grey70")
         if self.text_filter:
@@ -431,6 +437,21 @@ class BoardScreen(BulkActions, AppScreen):
 
     def action_filter(self) -> None:
         self.query_one(FilterBar).open()
+
+    def action_views(self) -> None:
+        from tui.screens.views import NO_VIEW, ViewsScreen
+
+        def chosen(view: Any) -> None:
+            if view is not None:
+                self.apply_view(None if view == NO_VIEW else view)
+
+        self.app.push_screen(ViewsScreen(self.view.id if self.view else None), chosen)
+
+    def apply_view(self, view: Any) -> None:
+        """Show only the deals of a saved filter (a View of tui/store/queries/filters.py), of
+        every status; None shows the board's own filters again."""
+        self.view = view
+        self.reload()
 
     def on_filter_bar_text_changed(self, event: FilterBar.TextChanged) -> None:
         self.text_filter = event.value

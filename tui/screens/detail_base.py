@@ -109,7 +109,7 @@ class DetailScreen(AppScreen):
     async def reload(self) -> None:
         detail = await self.load()
         if detail is None:
-            self.query_one("#detail-header", Static).update(Text(f"This {self.ENTITY} no longer exists.", style="bold red"))
+            self.query_one("#detail-header", Static).update(self.missing_text())
             self.detail = None
             return
         self.detail = detail
@@ -123,6 +123,9 @@ class DetailScreen(AppScreen):
 
     async def load(self) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def missing_text(self) -> Text:
+        return Text(f"This {self.ENTITY} no longer exists.", style="bold red")
 
     def show(self, detail: Any) -> None:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -39,9 +39,10 @@ class NoteEditorScreen(AppModal[int | None]):
     HELP_TITLE = "Note editor"
 
     def __init__(self, *, deal_id: int | None = None, person_id: int | None = None, org_id: int | None = None,
-                 note_id: int | None = None, html: str = "") -> None:
+                 note_id: int | None = None, html: str = "", lead_id: str | None = None) -> None:
         super().__init__()
         self.deal_id, self.person_id, self.org_id, self.note_id = deal_id, person_id, org_id, note_id
+        self.lead_id = lead_id
         self.original_html = html
         self.original = html_to_text(html) if html else ""
 
@@ -66,7 +67,7 @@ class NoteEditorScreen(AppModal[int | None]):
 
     async def on_mount(self) -> None:
         if self.note_id is None:
-            target = await self.store.read(target_name, self.deal_id, self.person_id, self.org_id)
+            target = await self.store.read(target_name, self.deal_id, self.person_id, self.org_id, self.lead_id)
             self.query_one("#note-title", Label).update(Text(f"New note on {clean(target) if target else 'this item'}"))
 
     @property
@@ -96,7 +97,8 @@ class NoteEditorScreen(AppModal[int | None]):
         store = self.store
         html = text_to_html(text)
         if self.note_id is None:
-            new_id = await store.create_note(html, deal_id=self.deal_id, person_id=self.person_id, org_id=self.org_id)
+            new_id = await store.create_note(html, deal_id=self.deal_id, person_id=self.person_id, org_id=self.org_id,
+                                             lead_id=self.lead_id)
             self.notify("Note saved", timeout=2)
             self.dismiss(new_id)
         else:

@@ -34,8 +34,13 @@ def next_local_id(conn: sqlite3.Connection) -> int:
     return current
 
 
-def save_server_copy(conn: sqlite3.Connection, entity: str, entity_id: int, obj: dict[str, Any]) -> None:
-    if entity_id < 0:
+def is_local(entity_id: Any) -> bool:
+    """A local id of a create not yet acknowledged (negative); a lead's UUID never is."""
+    return isinstance(entity_id, int) and entity_id < 0
+
+
+def save_server_copy(conn: sqlite3.Connection, entity: str, entity_id: Any, obj: dict[str, Any]) -> None:
+    if is_local(entity_id):
         return
     conn.execute("INSERT OR IGNORE INTO server_copy (entity, id, data) VALUES (?,?,?)",
                  (entity, entity_id, json.dumps(obj, ensure_ascii=False)))
@@ -121,7 +126,7 @@ def update(conn: sqlite3.Connection, entity: str, entity_id: int, changes: dict[
 
 
 def create(conn: sqlite3.Connection, entity: str, fields: dict[str, Any], me_id: int | None) -> int:
-    if entity not in API_ENTITIES:
+    if entity not in API_ENTITIES or entity == "lead":  # leads arrive from Pipedrive (no local UUIDs)
         raise EditError(f"cannot create {entity}")
     local_id = next_local_id(conn)
     now = _v1now() if entity == "note" else utcnow()
@@ -148,7 +153,7 @@ def delete(conn: sqlite3.Connection, entity: str, entity_id: int) -> None:
     if entity not in API_ENTITIES:
         raise EditError(f"cannot delete {entity}")
     obj = _load(conn, entity, entity_id)
-    if entity_id < 0:
+    if is_local(entity_id):
         create = conn.execute("SELECT sent_at FROM outbox WHERE entity = ? AND entity_id = ? AND op = 'create'",
                               (entity, entity_id)).fetchone()
         if create is None or create[0] is None:

@@ -70,4 +70,14 @@ class Created:
     server_id: int
 
 
-StoreEvent = DataChanged | StatusChanged | EditRejected | ConflictDetected | Created
+@dataclass(frozen=True)
+class Converted:
+    """Pipedrive converted a lead into this deal (its notes and activities moved with it and
+    are in the cache); `dropped` edits still queued for the lead had nothing to apply to."""
+
+    lead_id: str
+    deal_id: int
+    dropped: int = 0
+
+
+StoreEvent = DataChanged | StatusChanged | EditRejected | ConflictDetected | Created | Converted

@@ -47,7 +47,7 @@ from tui.store.events import ConflictDetected, Created, EditRejected, StoreEvent
 from tui.store.registry import REGISTRY
 from tui.store.sync import apply_server_objects
 
-NOTE_FLAGS = ("pinned_to_deal_flag", "pinned_to_person_flag", "pinned_to_organization_flag")
+NOTE_FLAGS = ("pinned_to_deal_flag", "pinned_to_person_flag", "pinned_to_organization_flag", "pinned_to_lead_flag")
 RELATED = ("deal", "person", "organization", "user", "project", "task", "lead")  # v1 related objects
 
 
@@ -188,6 +188,8 @@ def describe(conn: sqlite3.Connection, row: dict[str, Any]) -> str:
     label = f"“{name}”" if name and entity != "note" else f"the {entity}"
     if row["op"] == "create":
         return f"creating {label}"
+    if row["op"] == "convert":
+        return f"converting {label} into a deal"
     if row["op"] == "delete":
         return f"deleting {label}"
     if entity == "deal" and "stage_id" in payload:
@@ -215,13 +217,15 @@ class Pusher:
         self.attempts: dict[int, int] = {}
         self.wake = asyncio.Event()
         self._lock = asyncio.Lock()
+        self.wait = 1.0  # after 'waiting' (a lead conversion running): seconds until the next step
 
     def backoff(self, seq: int) -> float:
         n = self.attempts.get(seq, 0)
         return min(30.0, 0.5 * (2 ** max(0, n - 1))) * (0.5 + self.rng.random())
 
     async def push_next(self) -> str:
-        """Push the head row. Returns 'empty', 'pushed', 'conflict', 'rejected', 'retry', or
+        """Push the head row. Returns 'empty', 'pushed', 'conflict', 'rejected', 'retry',
+        'waiting' (a lead conversion runs on Pipedrive: look again after `self.wait` s), or
         'held' (signed out, budget spent, blocked by the firewall: the row waits, untouched)."""
         async with self._lock:
             return await self._push_head()
@@ -259,6 +263,10 @@ class Pusher:
         payload = json.loads(row["payload"])
         if op == "create":
             return await self._create(row, payload)
+        if op == "convert":
+            from tui.store import conversion
+
+            return await conversion.push(self, row)
         if op == "delete":
             try:
                 await self.client.delete_item(REGISTRY[entity].path or "", eid)
@@ -325,7 +333,7 @@ class Pusher:
         spec = REGISTRY[entity]
         if spec.version == "v1":
             params: dict[str, Any] = {"sort": "id DESC"}
-            for key in ("deal_id", "person_id", "org_id"):
+            for key in ("deal_id", "person_id", "org_id", "lead_id"):
                 if payload.get(key):
                     params[key] = payload[key]
             pages = self.client.pages_v1(spec.path or "", params)

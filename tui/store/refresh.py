@@ -5,6 +5,9 @@ the budget guard and the tokens this app spends per day.
     store.set_focus(bool)       terminal focus (Textual AppFocus/AppBlur)
     store.request_sync("lists") `r`: v2 lists with updated_since, whatever the schedule says
     store.focus_pipeline = id   the pipeline on screen: its open deals come first
+    store.watch_leads(bool)     the leads section is shown: probes look at leads too (sync_leads.py)
+    await store.load_archived_leads()   the archived leads (40 tokens per 500), on request
+    await store.view_results(filter_id) a server-side view's deals (tui/store/views.py)
     await store.sync_now()      first sync if needed, else one probe (tests, CLI)
     await store.tokens_today()  (tokens, requests) this app spent today (UTC), from token_log
 
@@ -24,6 +27,8 @@ from tui.store import boundary
 from tui.store.events import DataChanged
 from tui.store.schedule import RefreshPolicy, Schedule
 from tui.store.sync import Changes, Syncer
+from tui.store.sync_leads import LeadSync, LeadWatch
+from tui.store.views import RESULTS_MAX_AGE, fetch_results, results_age
 
 FIRST_SYNC_EMIT = 1.0   # seconds between screen refreshes while the first sync fills the cache
 RETRY_FIRST = 10.0      # seconds before an interrupted first sync resumes (offline, errors)
@@ -44,6 +49,7 @@ class Refreshing:
     def _init_refresh(self, policy: RefreshPolicy | None) -> None:
         self.schedule = Schedule(policy or RefreshPolicy())
         self.focus_pipeline: int | None = None
+        self.leads_watch = LeadWatch()
         self._wanted_kind = "none"   # a requested sync kind (KINDS) or "none"
         self._last_emit = 0.0
         self._logged = (0, 0)
@@ -84,7 +90,68 @@ class Refreshing:
     # -- syncing ---------------------------------------------------------------------------------
 
     def _syncer(self) -> Syncer:
-        return Syncer(self.client, self.db, self._progress, self._first_page, self.focus_pipeline)
+        return Syncer(self.client, self.db, self._progress, self._first_page, self.focus_pipeline, self.leads_watch)
+
+    # -- leads and views ---------------------------------------------------------------------------
+
+    def watch_leads(self, shown: bool, who: Any = None) -> None:
+        """A screen showing leads (`who`) came into view or left it; leads are looked at while
+        any is in view (screens suspend and resume in any order). Coming into view probes at
+        once when the leads were never listed in this session or the data is stale."""
+        was = self.leads_watch.shown
+        if shown:
+            self.leads_watch.watchers.add(who)
+        else:
+            self.leads_watch.watchers.discard(who)
+        if shown and not was and (self.leads_watch.last_reconcile is None or self.schedule.stale(self._now())):
+            self.request_sync("probe")
+
+    async def load_filters(self) -> None:
+        """The saved deal filters now (a cache from before views had none)."""
+        from tui.store.views import sync_filters
+
+        async def job(changes: Changes) -> None:
+            ids, _ = await sync_filters(self.client, self.db)
+            changes.add("filters", ids, "filters")
+
+        await self._extra(job)
+
+    async def _extra(self, job: Any) -> Any:
+        """Run one extra fetch under the sync lock; its changes reach the screens like a sync's."""
+        if self.client is None:
+            return None
+        async with self._sync_lock:
+            changes = Changes()
+            try:
+                result = await job(changes)
+            except ApiError as exc:
+                if not self._problem(exc):
+                    self._update(last_error=exc.message)
+                raise
+            finally:
+                await self._log_tokens()
+            if changes.tables:
+                self._emit(DataChanged(changes.tables, _frozen(changes.ids)))
+            return result
+
+    async def load_archived_leads(self) -> int:
+        """The archived leads (listed only when the user shows them). Returns how many."""
+        return await self._extra(lambda changes: LeadSync(self._syncer(), self.leads_watch).archived(changes))
+
+    async def view_results(self, filter_id: int, force: bool = False) -> int | None:
+        """A server-side view's deals (v2 /deals?filter_id=), fetched when older than
+        RESULTS_MAX_AGE or forced; None when they were fresh enough."""
+        age = await self.db.read(results_age, filter_id)
+        if not force and age is not None and age < RESULTS_MAX_AGE:
+            return None
+
+        async def job(changes: Changes) -> int:
+            count = await fetch_results(self.client, self.db, filter_id)
+            changes.add("filter_results", [filter_id], "filter_results")
+            changes.add("deals", None, count=count)
+            return count
+
+        return await self._extra(job)
 
     async def sync_now(self, full: bool = False, lists: bool = False) -> dict[str, int]:
         """The first sync if the cache has none yet, else one probe (lists / full on request)."""

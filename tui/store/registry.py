@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.store.rows import address_text, flag, norm_time, primary_contact, primary_participant
+from tui.store.rows import address_text, flag, lead_columns, norm_time, primary_contact, primary_participant
 
 Row = dict[str, Any]
 
@@ -96,7 +96,8 @@ ENTITIES: tuple[Entity, ...] = (
     Entity("activity", "activities", lambda o: {
         "id": o["id"], "subject": o.get("subject") or "", "type": o.get("type") or "task", "owner_id": o.get("owner_id"),
         "deal_id": o.get("deal_id"), "person_id": primary_participant(o), "org_id": o.get("org_id"),
-        "due_date": o.get("due_date"), "due_time": o.get("due_time") or None, "duration": o.get("duration") or None,
+        "lead_id": o.get("lead_id"), "due_date": o.get("due_date"), "due_time": o.get("due_time") or None,
+        "duration": o.get("duration") or None,
         "done": flag(o.get("done")), "marked_as_done_time": norm_time(o.get("marked_as_done_time")),
         "add_time": norm_time(o.get("add_time")), "update_time": norm_time(o.get("update_time"))},
         "Activity", "/api/v2/activities", editable=True, identity="subject", synced=True,
@@ -105,13 +106,22 @@ ENTITIES: tuple[Entity, ...] = (
                   "participants": [], "note": None, "is_deleted": False}),
     Entity("note", "notes", lambda o: {
         "id": o["id"], "content": o.get("content") or "", "deal_id": o.get("deal_id"), "person_id": o.get("person_id"),
-        "org_id": o.get("org_id"), "user_id": o.get("user_id"), "pinned_deal": flag(o.get("pinned_to_deal_flag")),
+        "org_id": o.get("org_id"), "lead_id": o.get("lead_id"), "user_id": o.get("user_id"),
+        "pinned_deal": flag(o.get("pinned_to_deal_flag")), "pinned_lead": flag(o.get("pinned_to_lead_flag")),
         "pinned_person": flag(o.get("pinned_to_person_flag")), "pinned_org": flag(o.get("pinned_to_organization_flag")),
         "add_time": norm_time(o.get("add_time")), "update_time": norm_time(o.get("update_time"))},
         "Note", "/api/v1/notes", update_method="PUT", editable=True, identity="content",
         defaults={"content": "", "deal_id": None, "person_id": None, "org_id": None, "user_id": None,
                   "pinned_to_deal_flag": False, "pinned_to_person_flag": False,
                   "pinned_to_organization_flag": False, "active_flag": True}),
+    # Leads: v1, keyed by a UUID string (a TEXT key; see tui/store/leads.py for why and how)
+    Entity("lead", "leads", lead_columns, "Lead", "/api/v1/leads", editable=True, identity="title",
+           ref_key="lead_id"),
+    Entity("lead_label", "lead_labels", lambda o: {
+        "id": o["id"], "name": o.get("name") or "", "color": o.get("color")}, "LeadLabel", "/api/v1/leadLabels"),
+    Entity("filter", "filters", lambda o: {
+        "id": o["id"], "name": o.get("name") or "", "type": o.get("type") or "", "user_id": o.get("user_id"),
+        "update_time": norm_time(o.get("update_time"))}, "Filter", "/api/v1/filters"),
 )
 
 REGISTRY: dict[str, Entity] = {e.name: e for e in ENTITIES}

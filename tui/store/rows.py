@@ -71,3 +71,16 @@ def address_text(obj: dict[str, Any]) -> str | None:
     if isinstance(addr, dict):
         return addr.get("value")
     return addr if isinstance(addr, str) else None
+
+
+def lead_columns(o: dict[str, Any]) -> dict[str, Any]:
+    """The cache row of a v1 lead (value is {amount, currency}; labels a JSON list of UUIDs)."""
+    import json
+
+    value = o.get("value") if isinstance(o.get("value"), dict) else {}
+    return {"id": o["id"], "title": o.get("title") or "", "owner_id": o.get("owner_id"), "person_id": o.get("person_id"),
+            "org_id": o.get("organization_id"), "value": value.get("amount"), "currency": value.get("currency"),
+            "expected_close_date": o.get("expected_close_date"), "source_name": o.get("source_name"),
+            "label_ids": json.dumps(o.get("label_ids") or []), "is_archived": flag(o.get("is_archived")),
+            "was_seen": flag(o.get("was_seen")), "add_time": norm_time(o.get("add_time")),
+            "update_time": norm_time(o.get("update_time"))}

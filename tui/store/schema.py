@@ -206,15 +206,17 @@ CREATE TABLE IF NOT EXISTS server_copy (
 -- Durable queue of local edits, pushed in `seq` order by the store's background pusher.
 CREATE TABLE IF NOT EXISTS outbox (
     seq          INTEGER PRIMARY KEY AUTOINCREMENT,
-    op           TEXT NOT NULL,       -- create | update | delete
-    entity       TEXT NOT NULL,       -- deal | person | organization | activity | note
-    entity_id    INTEGER NOT NULL,    -- local (negative) id for creates until acknowledged
+    op           TEXT NOT NULL,       -- create | update | delete | convert (a lead into a deal, v5)
+    entity       TEXT NOT NULL,       -- deal | person | organization | activity | note | lead (v5)
+    entity_id    INTEGER NOT NULL,    -- local (negative) id for creates until acknowledged;
+                                      -- a lead's UUID as TEXT (SQLite keeps a non-numeric text as is)
     payload      TEXT NOT NULL,       -- JSON: only the changed fields (update), the body (create)
     base         TEXT,                -- JSON: the changed fields' values before the edit (conflict check)
     base_update_time TEXT,            -- the entity's update_time when the edit was made
-    idempotency_key TEXT,             -- creates: marker used to find a create whose response was lost
-    sent_at      TEXT,                -- set (durably) before a create is sent: a later attempt reconciles first
-    known_max_id INTEGER,             -- largest server id of that entity type in the cache at the first send
+    idempotency_key TEXT,             -- creates: marker used to find a create whose response was lost;
+                                      -- convert: Pipedrive's conversion id, written before the first poll
+    sent_at      TEXT,                -- set (durably) before a create/convert is sent: a later attempt reconciles first
+    known_max_id INTEGER,             -- largest server id of that entity type (convert: of deals) at the first send
     force        INTEGER NOT NULL DEFAULT 0,  -- 1: the user chose "keep mine" on a conflict: skip the check
     created_at   TEXT NOT NULL,
     attempts     INTEGER NOT NULL DEFAULT 0,
@@ -305,10 +307,82 @@ BEGIN
 END;
 """
 
-SCHEMA_VERSION = 5
+# v6: leads (v1, UUID ids: a TEXT key), their labels, notes and activities on leads, saved
+# filters (the board's views) with the deals a server-side filter selected, and the
+# conversions of leads into deals (tui/store/leads.py, tui/store/conversion.py).
+SCHEMA_V6 = """
+CREATE TABLE IF NOT EXISTS leads (
+    id                   TEXT PRIMARY KEY,   -- Pipedrive's UUID
+    title                TEXT NOT NULL,
+    owner_id             INTEGER,
+    person_id            INTEGER,
+    org_id               INTEGER,            -- the API's organization_id
+    value                REAL,               -- value.amount
+    currency             TEXT,
+    expected_close_date  TEXT,
+    source_name          TEXT,
+    label_ids            TEXT NOT NULL DEFAULT '[]',  -- JSON list of label UUIDs
+    is_archived          INTEGER NOT NULL DEFAULT 0,
+    was_seen             INTEGER NOT NULL DEFAULT 0,
+    add_time             TEXT,
+    update_time          TEXT,
+    data                 TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS leads_inbox ON leads(is_archived, add_time);
+CREATE INDEX IF NOT EXISTS leads_owner ON leads(owner_id);
+
+CREATE TABLE IF NOT EXISTS lead_labels (
+    id     TEXT PRIMARY KEY,
+    name   TEXT NOT NULL,
+    color  TEXT,
+    data   TEXT NOT NULL
+);
+
+ALTER TABLE notes ADD COLUMN lead_id TEXT;
+ALTER TABLE notes ADD COLUMN pinned_lead INTEGER NOT NULL DEFAULT 0;
+UPDATE notes SET lead_id = json_extract(data, '$.lead_id'),
+                 pinned_lead = COALESCE(json_extract(data, '$.pinned_to_lead_flag'), 0) = 1;
+CREATE INDEX IF NOT EXISTS notes_lead ON notes(lead_id) WHERE lead_id IS NOT NULL;
+ALTER TABLE activities ADD COLUMN lead_id TEXT;
+UPDATE activities SET lead_id = json_extract(data, '$.lead_id');
+CREATE INDEX IF NOT EXISTS activities_lead ON activities(lead_id, done) WHERE lead_id IS NOT NULL;
+
+-- Saved filters (v1 /filters): `data` holds the conditions (GET /filters/{id}).
+CREATE TABLE IF NOT EXISTS filters (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL,
+    type         TEXT NOT NULL,
+    user_id      INTEGER,
+    update_time  TEXT,
+    data         TEXT NOT NULL
+);
+
+-- The deals a filter selected on the server (v2 /deals?filter_id=), for filters whose
+-- conditions the cache cannot evaluate; `filter_runs` says when each was fetched.
+CREATE TABLE IF NOT EXISTS filter_results (
+    filter_id  INTEGER NOT NULL,
+    deal_id    INTEGER NOT NULL,
+    PRIMARY KEY (filter_id, deal_id)
+);
+CREATE TABLE IF NOT EXISTS filter_runs (
+    filter_id   INTEGER PRIMARY KEY,
+    fetched_at  TEXT NOT NULL,
+    count       INTEGER NOT NULL
+);
+
+-- Leads converted into deals (the outbox's `convert` rows, once Pipedrive finished them).
+CREATE TABLE IF NOT EXISTS lead_conversions (
+    lead_id     TEXT PRIMARY KEY,
+    deal_id     INTEGER NOT NULL,
+    title       TEXT,
+    at          TEXT NOT NULL
+);
+"""
+
+SCHEMA_VERSION = 6
 
 # MIGRATIONS[n] upgrades a database at version n to n + 1. Version 0 is an empty file.
-MIGRATIONS: dict[int, str] = {0: SCHEMA_V1, 1: SCHEMA_V2, 2: SCHEMA_V3, 3: SCHEMA_V4, 4: SCHEMA_V5}
+MIGRATIONS: dict[int, str] = {0: SCHEMA_V1, 1: SCHEMA_V2, 2: SCHEMA_V3, 3: SCHEMA_V4, 4: SCHEMA_V5, 5: SCHEMA_V6}
 
 ENTITY_TABLES: dict[str, str] = TABLES  # entity -> table, from the registry (tui/store/registry.py)
 

@@ -24,13 +24,16 @@ return once committed; DataChanged fires; pushed in order in the background):
     new_id = await store.create_entity(entity, fields)       # negative local id until pushed
     await store.delete_entity(entity, entity_id)
     await store.set_activity_done(activity_id, done)
-    note_id = await store.create_note(html, deal_id=None, person_id=None, org_id=None)
+    note_id = await store.create_note(html, deal_id=None, person_id=None, org_id=None, lead_id=None)
+    await store.convert_lead(lead_id, stage_id)    # queued; Converted(lead_id, deal_id) when done
+                                                   # (tui/store/conversion.py: exactly once)
     await store.snooze_deal(deal_id, until) / await store.unsnooze_deal(deal_id)
                                       # triage snoozes: local only, no outbox row
     await store.conflicts() / await store.resolve_conflict(seq, keep="mine" | "theirs")
 
-`entity` is one of: "deal", "person", "organization", "activity", "note"; field names and
-value shapes are the Pipedrive API's (v2 for the first four, v1 for notes), e.g.
+`entity` is one of: "deal", "person", "organization", "activity", "note", "lead"; field names
+and value shapes are the Pipedrive API's (v2 for the first four, v1 for notes and leads; a
+lead's id is its UUID string and leads are not created here), e.g.
 update_entity("person", 7, {"phones": [{"value": "+49 30 1", "primary": True, "label": "work"}]})
 update_entity("note", 3, {"content": "<p>x</p>", "pinned_to_deal_flag": True}).
 """
@@ -50,7 +53,7 @@ from tui.api.client import PipedriveClient
 from tui.api.auth import Auth
 from tui.api.errors import ApiError, AuthError, Blocked, DailyBudgetExhausted, NetworkError
 from tui.clock import Clock
-from tui.store import edits, snoozes
+from tui.store import conversion, edits, snoozes
 from tui.store.db import Database, move_aside
 from tui.store.salvage import Salvage, read_outbox, restore
 from tui.store.events import DataChanged, StatusChanged, StoreEvent, StoreStatus
@@ -318,6 +321,9 @@ class Store(Refreshing):
                     await asyncio.sleep(PUSH_SETTLE)
             elif outcome == "held":
                 await self._refresh_counts()
+            elif outcome == "waiting":  # a lead conversion runs on Pipedrive: look again soon
+                await self._refresh_counts()
+                await self._sleep(self.pusher.wait)
             elif outcome == "retry":
                 row = await self.db.read(lambda c: c.execute("SELECT seq FROM outbox WHERE state='pending' ORDER BY seq LIMIT 1").fetchone())
                 delay = self.pusher.backoff(row[0]) if row else 1.0
@@ -336,6 +342,8 @@ class Store(Refreshing):
                 outcome = await self.pusher.push_next()
                 if outcome in ("empty", "held"):
                     break
+                if outcome == "waiting":
+                    await self._sleep(self.pusher.wait)
                 if outcome == "retry":
                     row = await self.db.read(lambda c: c.execute("SELECT seq FROM outbox WHERE state='pending' ORDER BY seq LIMIT 1").fetchone())
                     await self._sleep(self.pusher.backoff(row[0]) if row else 0.5)
@@ -431,13 +439,18 @@ class Store(Refreshing):
         return await self._edit(snoozes.clear_snooze, deal_id, tables={"triage_snoozes"})
 
     async def create_note(self, html: str, *, deal_id: int | None = None, person_id: int | None = None,
-                          org_id: int | None = None) -> int:
+                          org_id: int | None = None, lead_id: str | None = None) -> int:
         if not html.strip():
             raise ValueError("a note needs some text")
-        if not (deal_id or person_id or org_id):
-            raise ValueError("a note belongs to a deal, a person or an organization")
-        fields = {"content": html, **{k: v for k, v in (("deal_id", deal_id), ("person_id", person_id), ("org_id", org_id)) if v}}
+        if not (deal_id or person_id or org_id or lead_id):
+            raise ValueError("a note belongs to a deal, a person, an organization or a lead")
+        links = (("deal_id", deal_id), ("person_id", person_id), ("org_id", org_id), ("lead_id", lead_id))
+        fields = {"content": html, **{k: v for k, v in links if v}}
         return await self.create_entity("note", fields)
+
+    async def convert_lead(self, lead_id: str, stage_id: int) -> None:
+        """Queue the lead's conversion into a deal in this stage (tui/store/conversion.py)."""
+        await self._edit(conversion.queue, lead_id, stage_id, tables={"leads"})
 
 
 __all__ = ["Store", "datetime", "timezone", "random"]

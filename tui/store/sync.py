@@ -39,11 +39,13 @@ from tui.store import ingest
 from tui.store.boundary import check_and_record
 from tui.store.db import Database
 from tui.store.registry import EDITABLE, ENTITIES, REGISTRY, table_of
+from tui.store.sync_leads import LeadSync, LeadWatch
 from tui.store.sync_plan import MAX_IN_FLIGHT, Task, first_sync_done, missing_names, plan, save_progress, task_state
+from tui.store.views import FILTERS_KEY, sync_filters
 
 OVERLAP = timedelta(seconds=2)
 V2_COLLECTIONS: dict[str, tuple[str, str]] = {e.table: (e.name, e.path or "") for e in ENTITIES if e.synced}
-RECENT_ITEMS = "deal,person,organization,activity,note,pipeline,stage,user,activityType"
+RECENT_ITEMS = "deal,person,organization,activity,note,pipeline,stage,user,activityType,filter"
 RECENT_V2 = {e.name: e.resource for e in ENTITIES if e.synced}
 RECENT_META = {"pipeline": "pipelines", "stage": "stages", "user": "users", "activityType": "activity_types"}
 META_TASKS = {"pipelines": Task("pipelines", "pipeline", "/api/v2/pipelines", meta=True),
@@ -191,9 +193,11 @@ def store_page(conn: sqlite3.Connection, task: Task, items: list[dict[str, Any]]
 
 class Syncer:
     def __init__(self, client: PipedriveClient, db: Database, progress: Progress | None = None,
-                 on_page: PageHook | None = None, focus_pipeline: int | None = None) -> None:
+                 on_page: PageHook | None = None, focus_pipeline: int | None = None,
+                 leads: LeadWatch | None = None) -> None:
         self.client = client
         self.db = db
+        self.leads = leads or LeadWatch()
         self.progress = progress or (lambda c, d, t: None)
         self.on_page = on_page or (lambda changes: None)
         self.focus_pipeline = focus_pipeline
@@ -271,8 +275,15 @@ class Syncer:
             await self.run_task(task, changes, after_page=names)
         for phase in phases[2:]:
             await asyncio.gather(*(self.run_task(t, changes) for t in phase))
+        if not (await self.db.read(task_state, FILTERS_KEY))[1]:
+            await self.filters(changes)
         await self.db.write(_finish_first)
         return changes
+
+    async def filters(self, changes: Changes) -> None:
+        """The saved deal filters (tui/store/views.py)."""
+        ids, _fetched = await sync_filters(self.client, self.db)
+        changes.add("filters", ids, "filters")
 
     async def _names_by_ids(self, pipeline_id: int, changes: Changes) -> None:
         """Names of the first cards on screen, before the full lists arrive (2 requests)."""
@@ -311,6 +322,8 @@ class Syncer:
         if entries:
             await self._apply_recents(entries, changes)
         await self.db.write(_set_mark, "recents", newest)
+        if self.leads.shown:
+            await LeadSync(self, self.leads).probe(changes)
         return changes
 
     async def _apply_recents(self, entries: list[dict[str, Any]], changes: Changes) -> None:
@@ -325,6 +338,8 @@ class Syncer:
                 notes.append(_clean_note(dict(data)))
             elif kind in RECENT_META:
                 metas.add(RECENT_META[kind])
+            elif kind == "filter":
+                metas.add("filters")
         for kind, stamps in wanted.items():
             table = table_of(kind)
             stale = await self.db.read(_stale_ids, table, stamps)
@@ -345,7 +360,10 @@ class Syncer:
             await self.db.write(apply_server_objects, "note", notes)
             changes.add("notes", ids, "notes")
         for name in sorted(metas):
-            await self.run_meta(name, changes)
+            if name == "filters":
+                await self.filters(changes)
+            else:
+                await self.run_meta(name, changes)
 
     async def run_meta(self, name: str, changes: Changes) -> None:
         task = META_TASKS[name]
@@ -359,6 +377,9 @@ class Syncer:
         tasks = [self._since(name, entity, path, changes) for name, (entity, path) in V2_COLLECTIONS.items()]
         tasks.append(self._notes_since(changes))
         tasks += [self.run_meta(name, changes) for name in ("pipelines", "stages", "users")]
+        tasks.append(self.filters(changes))
+        if self.leads.shown:
+            tasks.append(LeadSync(self, self.leads).probe(changes, reconcile=True))
         await asyncio.gather(*tasks)
         mark = await self.db.read(newest_update)
         if mark:
@@ -418,6 +439,7 @@ class Syncer:
         jobs = [collection(name, entity, path) for name, (entity, path) in V2_COLLECTIONS.items()]
         jobs.append(collection("notes", "note", "/api/v1/notes"))
         jobs += [self.run_meta(name, changes) for name in META_TASKS]
+        jobs += [self.filters(changes), LeadSync(self, self.leads).reconcile(changes)]
         await asyncio.gather(*jobs)
         for entity in ("deal", "person", "organization"):
             task = Task(f"fields:{entity}", f"field:{entity}", f"/api/v2/{entity}Fields")

@@ -10,7 +10,8 @@ resumes where it stopped (a finished task is never fetched again).
              names          organizations and persons of the first cards    (by ids, <=100 each)
     phase 2  due marks      open activities; organizations, persons (all)
     phase 3  the rest       other pipelines' open deals, won, lost, done activities,
-                            notes, activity types, field definitions
+                            notes, activity types, field definitions, lead labels, leads;
+                            then the saved deal filters (tui/store/views.py)
 
 The board paints after the first page of phase 1 (about 60 tokens after login); screens
 read `loaded(conn, what)` to say "loading…" instead of showing a fact that is not known
@@ -34,6 +35,10 @@ class Task:
     params: dict[str, Any] = field(default_factory=dict)
     version: str = "v2"           # v2 cursor paging, v1 offset paging, "v1once" one unpaged call
     meta: bool = False            # replaces the whole table (pipelines, stages, users, ...)
+
+
+LEADS_TASK = Task("leads", "lead", "/api/v1/leads", version="v1")
+LABELS_TASK = Task("lead_labels", "lead_label", "/api/v1/leadLabels", version="v1once", meta=True)
 
 
 def plan(pipelines: list[int], focus: int | None) -> list[list[Task]]:
@@ -62,6 +67,8 @@ def plan(pipelines: list[int], focus: int | None) -> list[list[Task]]:
         Task("fields:deal", "field:deal", "/api/v2/dealFields"),
         Task("fields:person", "field:person", "/api/v2/personFields"),
         Task("fields:organization", "field:organization", "/api/v2/organizationFields"),
+        LABELS_TASK,
+        LEADS_TASK,
     ]
     return [phase0, phase1, phase2, phase3]
 

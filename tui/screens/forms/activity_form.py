@@ -132,6 +132,8 @@ class ActivityForm(FormScreen):
     async def save(self, changes: dict[str, Any]) -> int | None:
         if self.activity_id is None:
             fields = {k: val for k, val in changes.items() if val not in (None, [])}
+            if self.prefill.get("lead_id"):  # an activity planned on a lead (the form has no lead field)
+                fields["lead_id"] = self.prefill["lead_id"]
             if not fields.get("done"):
                 fields.pop("done", None)
             if self.template_for:

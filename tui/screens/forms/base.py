@@ -78,7 +78,8 @@ class FormScreen(AppModal[int | None]):
         from tui import validation as v
         from tui.store.queries.entities import label_of
 
-        kinds = {"owner_id": "user", "person_id": "person", "org_id": "organization", "deal_id": "deal"}
+        kinds = {"owner_id": "user", "person_id": "person", "org_id": "organization", "deal_id": "deal",
+                 "organization_id": "organization"}
         for name, value in values.items():
             if not self.query(f"#field-{name}"):
                 continue

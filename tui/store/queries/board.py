@@ -115,14 +115,22 @@ class BoardQuery:
     matching a text (title, person or organization; case- and accent-folded)."""
 
     pipeline_id: int
-    status: str = "open"
+    status: str | None = "open"          # None: every status (a saved view may say so)
     owner_id: int | None = None
     text: str = ""
     sort: str = "urgency"
+    extra: str | None = None             # a saved view's condition over deals d (queries/filters.py)
+    extra_params: tuple[object, ...] = ()
 
     def where(self, alias_joins: bool) -> tuple[str, list[object]]:
-        sql = " WHERE d.pipeline_id = ? AND d.status = ?"
-        params: list[object] = [self.pipeline_id, self.status]
+        sql = " WHERE d.pipeline_id = ?"
+        params: list[object] = [self.pipeline_id]
+        if self.status is not None:
+            sql += " AND d.status = ?"
+            params.append(self.status)
+        if self.extra:
+            sql += f" AND ({self.extra})"
+            params += list(self.extra_params)
         if self.owner_id is not None:
             sql += " AND d.owner_id = ?"
             params.append(self.owner_id)
@@ -197,8 +205,8 @@ def _order(conn: sqlite3.Connection, query: BoardQuery) -> str:
     # amounts in different currencies are not comparable (Pipedrive's API gives no rates):
     # the pipeline's most used currency first, each by value
     ranked = [r[0] for r in conn.execute(
-        "SELECT currency FROM deals WHERE pipeline_id = ? AND status = ? GROUP BY currency ORDER BY COUNT(*) DESC, "
-        "currency", (query.pipeline_id, query.status))]
+        "SELECT currency FROM deals WHERE pipeline_id = ? AND status = COALESCE(?, status) GROUP BY currency "
+        "ORDER BY COUNT(*) DESC, currency", (query.pipeline_id, query.status))]
     rank = " ".join(f"WHEN {_quote(c)} THEN {i}" for i, c in enumerate(ranked) if c is not None)
     return f"CASE d.currency {rank} ELSE {len(ranked)} END, d.value DESC, d.id" if rank else "d.value DESC, d.id"
 
@@ -274,10 +282,11 @@ def card_position(conn: sqlite3.Connection, query: BoardQuery, deal_id: int) -> 
     return None
 
 
-def deal_cards(conn: sqlite3.Connection, pipeline_id: int, *, now: datetime, status: str = "open",
-               owner_id: int | None = None, text: str | None = None, sort: str = "urgency") -> list[DealCard]:
+def deal_cards(conn: sqlite3.Connection, pipeline_id: int, *, now: datetime, status: str | None = "open",
+               owner_id: int | None = None, text: str | None = None, sort: str = "urgency",
+               where: str | None = None, params: tuple[object, ...] = ()) -> list[DealCard]:
     """Every card of a pipeline (tests, small boards); the board itself reads windows."""
-    query = BoardQuery(pipeline_id, status, owner_id, text or "", sort)
+    query = BoardQuery(pipeline_id, status, owner_id, text or "", sort, where, tuple(params))
     where, params = query.where(alias_joins=True)
     cursor = conn.execute(f"{_CARDS}{where} ORDER BY d.stage_id, {_order(conn, query)}", params)
     cursor.row_factory = None

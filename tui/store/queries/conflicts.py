@@ -9,7 +9,7 @@ from typing import Any
 
 from tui.store import ingest
 
-NAME = {"deal": "title", "person": "name", "organization": "name", "activity": "subject", "note": "content"}
+NAME = {"deal": "title", "person": "name", "organization": "name", "activity": "subject", "note": "content", "lead": "title"}
 
 
 @dataclass

@@ -104,14 +104,14 @@ def _one(conn: sqlite3.Connection, sql: str, *args: Any) -> Any:
     return row[0] if row else None
 
 
-def _activities(conn: sqlite3.Connection, column: str, value: int) -> list[ActivityRow]:
+def _activities(conn: sqlite3.Connection, column: str, value: int | str) -> list[ActivityRow]:
     return [ActivityRow(r["id"], r["subject"], r["type"], r["due_date"], r["due_time"], bool(r["done"]), r["deal_id"],
                         r["person_id"], r["org_id"])
             for r in conn.execute(f"SELECT * FROM activities WHERE {column} = ? ORDER BY done, due_date, due_time", (value,))]
 
 
-def notes_for(conn: sqlite3.Connection, column: str, value: int) -> list[NoteRow]:
-    pin = {"deal_id": "pinned_deal", "person_id": "pinned_person", "org_id": "pinned_org"}[column]
+def notes_for(conn: sqlite3.Connection, column: str, value: int | str) -> list[NoteRow]:
+    pin = {"deal_id": "pinned_deal", "person_id": "pinned_person", "org_id": "pinned_org", "lead_id": "pinned_lead"}[column]
     return [NoteRow(r["id"], r["content"], r["add_time"], bool(r[pin]), r["author"])
             for r in conn.execute(
                 f"""SELECT n.*, u.name AS author FROM notes n LEFT JOIN users u ON u.id = n.user_id
@@ -329,8 +329,11 @@ def note_content(conn: sqlite3.Connection, note_id: int) -> str | None:
     return _one(conn, "SELECT content FROM notes WHERE id = ?", note_id)
 
 
-def target_name(conn: sqlite3.Connection, deal_id: int | None, person_id: int | None, org_id: int | None) -> str | None:
+def target_name(conn: sqlite3.Connection, deal_id: int | None, person_id: int | None, org_id: int | None,
+                lead_id: str | None = None) -> str | None:
     """The title or name of what a new note goes on."""
+    if lead_id is not None:
+        return _one(conn, "SELECT title FROM leads WHERE id = ?", lead_id)
     for kind, key in (("deal", deal_id), ("person", person_id), ("organization", org_id)):
         if key is not None:
             name = label_of(conn, kind, key)
