@@ -11,3 +11,14 @@ if os.environ.get("NO_COLOR") == "":
 
 # "Today" for every test and snapshot that depends on the date.
 FROZEN_NOW = datetime(2026, 11, 18, 9, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _instant_debounce(monkeypatch):
+    """Debounced inputs answer at once in tests (tests wait on messages, not on time)."""
+    from tests.support.wait import no_debounce
+
+    no_debounce(monkeypatch)

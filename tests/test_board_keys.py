@@ -1,6 +1,7 @@
 """Pilot tests of the board: keys change what the sandbox holds."""
 
 from tests.support.env import app_env
+from tests.support.wait import settle as wait_settle
 from tui.screens.board import BoardScreen
 
 
@@ -10,10 +11,10 @@ def board(env) -> BoardScreen:
     return screen
 
 
-async def settle(env, t: float = 0.2):
-    await env.pilot.pause(t)
-    await env.app.workers.wait_for_complete()
-    await env.pilot.pause(0.05)
+async def settle(env, t: float = 0.0):
+    """Kept for the tests that import it: waits on workers and messages, not on time
+    (tests/support/wait.py); `t` is ignored."""
+    await wait_settle(env)
 
 
 async def test_navigation_keys_move_the_cursor(tmp_path):

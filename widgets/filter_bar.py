@@ -56,6 +56,9 @@ class FilterBar(Input):
         event.stop()
         if self._timer is not None:
             self._timer.stop()
+        if DEBOUNCE <= 0:
+            self._flush()
+            return
         self._timer = self.set_timer(DEBOUNCE, self._flush)
 
     def _flush(self) -> None:

@@ -13,3 +13,10 @@ async def settle(env, rounds: int = 4) -> None:
         await pilot.pause()
         await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def no_debounce(monkeypatch) -> None:
+    """Debounced inputs answer at once in tests (no timer to wait for)."""
+    import widgets.filter_bar
+
+    monkeypatch.setattr(widgets.filter_bar, "DEBOUNCE", 0.0)
