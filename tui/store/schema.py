@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from tui.store import search_index
 from tui.store.registry import TABLES
 
 SCHEMA_V1 = """
@@ -273,16 +274,21 @@ CREATE TABLE IF NOT EXISTS sync_problems (
 );
 """
 
-SCHEMA_VERSION = 4
+# v5: the global search index (FTS5, trigram) over deals, persons and organizations, kept
+# current by triggers; see tui/store/search_index.py.
+SCHEMA_V5 = search_index.SCHEMA_V5
+
+SCHEMA_VERSION = 5
 
 # MIGRATIONS[n] upgrades a database at version n to n + 1. Version 0 is an empty file.
-MIGRATIONS: dict[int, str] = {0: SCHEMA_V1, 1: SCHEMA_V2, 2: SCHEMA_V3, 3: SCHEMA_V4}
+MIGRATIONS: dict[int, str] = {0: SCHEMA_V1, 1: SCHEMA_V2, 2: SCHEMA_V3, 3: SCHEMA_V4, 4: SCHEMA_V5}
 
 ENTITY_TABLES: dict[str, str] = TABLES  # entity -> table, from the registry (tui/store/registry.py)
 
 
 def migrate(conn: sqlite3.Connection) -> int:
     """Bring the database to SCHEMA_VERSION. Returns the version found before."""
+    search_index.register(conn)  # the search triggers call these (a plain sqlite3.connect lacks them)
     (found,) = conn.execute("PRAGMA user_version").fetchone()
     if found > SCHEMA_VERSION:
         raise RuntimeError(
@@ -309,6 +315,7 @@ def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
     else:
         conn = sqlite3.connect(path, check_same_thread=False)
     conn.row_factory = sqlite3.Row
+    search_index.register(conn)
     if not readonly:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
