@@ -209,6 +209,14 @@ class PipedriveApp(OrderedKeys, App):
         await self.push_screen(form)
         await form.apply_values(values)
 
+    def action_search(self, text: str = "") -> None:
+        from tui.screens.search import SearchScreen
+
+        if isinstance(self.screen, SearchScreen):
+            self.screen.box.focus()
+            return
+        self.push_screen(SearchScreen(text))
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 

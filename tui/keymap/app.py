@@ -8,6 +8,7 @@ BINDINGS = [
     bind("app.people", "3", "section('people')", "People"),
     bind("app.organizations", "4", "section('organizations')", "Orgs"),
     bind("app.triage", "6", "section('triage')", "Triage", show=False),  # in the palette and ? help
+    bind("app.search", "g", "search", "Search"),
     bind("app.help", "question_mark", "help", "Help"),
     bind("app.palette", "ctrl+p", "command_palette", "Commands", show=False),
     bind("app.quit", "q", "quit", "Quit"),

@@ -185,3 +185,14 @@ def _details(conn: sqlite3.Connection, kind: str, ranked: list[tuple[int, int]])
         else:
             hits.append(Hit(kind, ref, r[1], match, address=r[2]))
     return hits
+
+
+def hits_by_ids(conn: sqlite3.Connection, found: dict[str, list[int]]) -> list[Hit]:
+    """Hits for ids another search found (Pipedrive's), in its order, grouped by kind;
+    ids the cache does not hold are left out."""
+    hits: list[Hit] = []
+    for kind in KINDS:
+        ids = found.get(kind) or []
+        if ids:
+            hits += _details(conn, kind, [(i, ELSEWHERE) for i in ids])
+    return hits

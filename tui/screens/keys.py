@@ -1,0 +1,25 @@
+"""The keys a screen's bindings have now (after the user's [keys] remapping), by binding id:
+what help, the command palette and hint lines show."""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+
+
+def keys_by_id(screen: Screen) -> dict[str, str]:
+    """binding id -> its keys as shown to the user ("ctrl+r", "↑/k"), for every binding active
+    on `screen` (its widgets', its own and the app's)."""
+    found: dict[str, list[str]] = {}
+    app = screen.app
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if binding.id:
+            shown = app.get_key_display(binding)
+            keys = found.setdefault(binding.id, [])
+            if shown not in keys:
+                keys.append(shown)
+    return {binding_id: "/".join(keys) for binding_id, keys in found.items()}
+
+
+def key_of(screen: Screen, binding_id: str, default: str = "") -> str:
+    return keys_by_id(screen).get(binding_id, default)
