@@ -13,7 +13,7 @@ from textual.screen import Screen
 import styles
 from tui.key_order import OrderedKeys
 from tui.keymap import app as app_keys
-from tui.keymap import check_keymap
+from tui import key_check
 from tui.api.errors import ApiError
 from tui.config import TriageSettings
 from tui.messages import CreatedMessage, DataRefresh, StoreEventMessage
@@ -64,9 +64,11 @@ class PipedriveApp(OrderedKeys, App):
         for line in getattr(self.store, "notices", []):
             self.notify(line, title="Cache repaired", severity="warning", timeout=30, markup=False)
         if self.user_keymap:
-            unknown = check_keymap(self.user_keymap)
-            if unknown:
-                self.notify(f"Unknown binding ids in [keys]: {', '.join(unknown)}", severity="warning", timeout=8, markup=False)
+            unknown = key_check.unknown_ids(self.user_keymap)
+            problems = key_check.problems(self.user_keymap)
+            if problems:  # one notice for all of them
+                self.notify("\n".join(problems) + "\n(`pipedrive-tui config check` shows the lines)",
+                            title="Keys in the config file", severity="warning", timeout=15, markup=False)
             self.set_keymap({k: v for k, v in self.user_keymap.items() if k not in unknown})
         if self.store.client is None:
             from tui.screens.first_run import FirstRunScreen
@@ -218,19 +220,11 @@ class PipedriveApp(OrderedKeys, App):
         self.push_screen(SearchScreen(text))
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from tui.screens.help import HelpScreen, help_sections
 
-        screen = self.screen
-        rows = []
-        seen = set()
-        for key, active in screen.active_bindings.items():
-            binding = active.binding
-            if not binding.description or (binding.id, binding.action) in seen:
-                continue
-            seen.add((binding.id, binding.action))
-            rows.append((self.get_key_display(binding), binding.description, binding.id or ""))
-        title = getattr(screen, "HELP_TITLE", None) or screen.__class__.__name__.removesuffix("Screen")
-        self.push_screen(HelpScreen(title, rows))
+        sections, plumbing = help_sections(self.screen)
+        title = getattr(self.screen, "HELP_TITLE", None) or self.screen.__class__.__name__.removesuffix("Screen")
+        self.push_screen(HelpScreen(title, sections, plumbing))
 
     def open_deal(self, deal_id: int) -> None:
         from tui.screens.deal import DealScreen
