@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from textual import events
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -17,7 +17,8 @@ from tui import key_check
 from tui.api.errors import ApiError
 from tui.config import TriageSettings
 from tui.messages import CreatedMessage, DataRefresh, StoreEventMessage
-from tui.sections import MODES, SECTIONS
+from tui.screens import palette
+from tui.sections import MODES
 from tui.store.db import StoreError
 from tui.store.events import ConflictDetected, Created, DataChanged, EditRejected, StatusChanged, StoreEvent, StoreStatus
 
@@ -40,6 +41,7 @@ class PipedriveApp(OrderedKeys, App):
     BINDINGS = app_keys.BINDINGS
     MODES = MODES
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {palette.DataCommands, palette.ActionCommands}
 
     store_status: reactive[StoreStatus] = reactive(StoreStatus, always_update=True)
 
@@ -242,16 +244,9 @@ class PipedriveApp(OrderedKeys, App):
         self.push_screen(OrganizationScreen(org_id))
 
     def get_system_commands(self, screen: Screen):
+        """Textual's own (theme, screenshot, quit …); the app's commands come from
+        tui/screens/palette.py (COMMANDS), with their keys."""
         yield from super().get_system_commands(screen)
-        for section in SECTIONS:
-            yield SystemCommand(f"Go to {section.title}", f"Switch to the {section.title.lower()}",
-                                lambda m=section.mode: self.action_section(m))
-        yield SystemCommand("Sync now", "Fetch changes from Pipedrive and push pending edits", self.store.request_sync)
-        yield SystemCommand("Resolve conflicts", "Edits held because someone else changed the same field (!)",
-                            self.action_conflicts)
-        yield SystemCommand("Log in again", "Enter a new API token (after Pipedrive refused the stored one)",
-                            self.action_login)
-        yield SystemCommand("Keys of this screen", "List the keys and their binding ids", self.action_help)
 
 
 def run_app(runtime: Any) -> int:

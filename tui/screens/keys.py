@@ -3,7 +3,11 @@ what help, the command palette and hint lines show."""
 
 from __future__ import annotations
 
+from textual.app import App
+from textual.binding import Binding
 from textual.screen import Screen
+
+from tui.key_check import normalize
 
 
 def keys_by_id(screen: Screen) -> dict[str, str]:
@@ -23,3 +27,9 @@ def keys_by_id(screen: Screen) -> dict[str, str]:
 
 def key_of(screen: Screen, binding_id: str, default: str = "") -> str:
     return keys_by_id(screen).get(binding_id, default)
+
+
+def display_keys(app: App, binding: Binding, remapped: str | None = None) -> str:
+    """A binding's keys as shown ("ctrl+r" -> "^r"), or the keys a [keys] entry gives it."""
+    keys = [normalize(k) for k in (remapped or binding.key).split(",") if k.strip()]
+    return "/".join(app.get_key_display(binding.with_key(k)) for k in keys)
