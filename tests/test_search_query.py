@@ -167,3 +167,17 @@ def test_queries_that_are_not_fts_syntax_are_just_text(conn):
     for query in ['"', 'a"b', "NOT", "ren*", "(", "name:ren", "^", "  "]:
         search(conn, query)  # no exception
     assert _ids(search(conn, "Warren &"), "deal") == [7]
+
+
+def test_past_the_cap_old_exact_matches_are_kept_and_counts_say_more(conn, monkeypatch):
+    from tui.store.queries import search as module
+
+    with conn:
+        ingest.upsert(conn, "deal", [_deal(100 + i, f"Warren renewal {i}") for i in range(6)])  # newer ids
+    monkeypatch.setattr(module, "CAP", 2)
+    results = search(conn, "ren")
+    # the newest 2 matches are "Warren renewal …"; the exact "Ren" deals, older, still come first
+    assert [(h.id, h.match) for h in results.of("deal")][:2] == [(4, EXACT), (5, EXACT)]
+    assert results.totals["deal"] == 12 and "deal" not in results.more  # counted by the index
+    short = search(conn, "re")  # a scan: it stops at the cap
+    assert short.totals["deal"] == 2 and "deal" in short.more

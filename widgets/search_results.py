@@ -32,6 +32,7 @@ class Group:
     label: str
     rows: Sequence[Row]
     total: int | None = None  # matches in all (when more than shown)
+    more: bool = False        # the total is a lower bound ("200+")
 
 
 class SearchResults(ScrollView, can_focus=False):
@@ -122,8 +123,8 @@ class SearchResults(ScrollView, can_focus=False):
         if isinstance(line, Group):
             text = Text(f" {line.label}", style="bold")
             shown = sum(1 for _ in line.rows)
-            if line.total is not None and line.total > shown:
-                text.append(f"  {shown} of {line.total:,}", style="grey62")
+            if line.total is not None and (line.total > shown or line.more):
+                text.append(f"  {shown} of {line.total:,}{'+' if line.more else ''}", style="grey62")
             elif shown:
                 text.append(f"  {shown}", style="grey62")
             return self._strip(text, width, Style(underline=True))

@@ -170,7 +170,7 @@ class SearchScreen(AppScreen):
             for kind, label in LABELS.items():
                 hits = results.of(kind)
                 listed |= {(h.kind, h.id) for h in hits}
-                groups.append(Group(label, [row_of(h) for h in hits], results.totals.get(kind)))
+                groups.append(Group(label, [row_of(h) for h in hits], results.totals.get(kind), kind in results.more))
         extra = [h for h in self.remote_hits if (h.kind, h.id) not in listed]
         groups.append(Group("From Pipedrive", [row_of(h, kind_label=True) for h in extra]))
         keep = self.listing.selected.key if self.listing.selected else None
@@ -197,7 +197,7 @@ class SearchScreen(AppScreen):
             if self.remote.stored:
                 status.append(f" · {self.remote.stored} new in the cache", style="cyan")
         elif self.results is not None and not self.results.empty:
-            shown = ", ".join(f"{n:,} {KIND_WORD[k] if n == 1 else PLURAL[k]}"
+            shown = ", ".join(f"{n:,}{'+' if k in self.results.more else ''} {KIND_WORD[k] if n == 1 else PLURAL[k]}"
                               for k, n in self.results.totals.items() if n)
             status.append(f"In the cache: {shown}", style="green")
             status.append(f" · {remote_key} also searches Pipedrive", style="grey62")

@@ -50,6 +50,7 @@ class Results:
     query: str
     hits: list[Hit] = field(default_factory=list)        # grouped in KINDS order, best first
     totals: dict[str, int] = field(default_factory=dict)  # matches per type before the limit
+    more: set[str] = field(default_factory=set)            # types with more matches than totals says
 
     def of(self, kind: str) -> list[Hit]:
         return [h for h in self.hits if h.kind == kind]
@@ -89,37 +90,41 @@ _CLASS = """CASE WHEN name = :q THEN 0 WHEN substr(name, 1, length(:q)) = :q THE
                  WHEN instr(' ' || name, ' ' || :q) > 0 THEN 2 ELSE 3 END"""
 
 
-def _candidates(conn: sqlite3.Connection, p: Plan, kind: str, total: int | None) -> list[tuple[int, int, int, str]]:
-    """(id, match class, open, touched) of the best candidates of one kind. When more rows
-    match than CAP (`total`), the newest CAP are joined by the newest CAP whose name starts
-    with the query and those where a word of the name does, so an old exact match is kept."""
+def _candidates(conn: sqlite3.Connection, p: Plan, kind: str, total: int | None) -> tuple[list[Candidate], bool]:
+    """The best candidates of one kind, and whether more match than were looked at. The newest
+    CAP matches are read; when more rows match (`total`, or the cap was reached) the newest CAP
+    whose name starts with the query and those where a word of the name does are added, so an
+    old exact match is not missed."""
     lo, hi = rowid_range(kind)
-    found: dict[int, tuple[int, int, int, str]] = {}
     args: dict[str, Any] = {"q": p.folded, "lo": lo, "hi": hi, "cap": CAP}
+    args.update({f"w{i}": w for i, w in enumerate(p.filters)})
     if p.match is None:  # only short words: scan the names (the trigram index needs 3 characters)
         where = " AND ".join(f"instr(c2, :w{i}) > 0" for i in range(len(p.filters)))
-        args.update({f"w{i}": w for i, w in enumerate(p.filters)})
         # the FTS5 content table (documented shadow table: c0.. are the columns): a plain scan
         # of it is about three times faster than one through the virtual table
-        sql = f"""SELECT id, {_CLASS.replace('name', 'c2')}, c5, c6 FROM search_index_content
-                   WHERE id > :lo AND id < :hi AND {where} ORDER BY id DESC LIMIT :cap"""
-        statements = [sql]
-    else:
-        filters = "".join(f" AND instr(name || ' ' || body || ' ' || phone, :w{i}) > 0" for i in range(len(p.filters)))
-        args.update({f"w{i}": w for i, w in enumerate(p.filters)})
-        expressions = [p.match]
-        if not p.phone and (total or 0) > CAP:
-            expressions += [f"name : ^{_quote(p.folded)}", f"name : {_quote(' ' + p.folded)}"]
-        statements = []
-        for n, expression in enumerate(expressions):
-            args[f"m{n}"] = expression
-            statements.append(f"""SELECT rowid, {_CLASS}, open, touched FROM search_index
-                                   WHERE search_index MATCH :m{n} AND rowid > :lo AND rowid < :hi{filters}
-                                   ORDER BY rowid DESC LIMIT :cap""")
-    for sql in statements:
-        for rid, match, is_open, touched in conn.execute(sql, args):
-            if rid not in found or match < found[rid][1]:
-                found[rid] = (rid - lo - SPAN // 2, match, is_open or 0, touched or "")
+        rows = conn.execute(f"""SELECT id, {_CLASS.replace('name', 'c2')}, c5, c6 FROM search_index_content
+                                 WHERE id > :lo AND id < :hi AND {where} ORDER BY id DESC LIMIT :cap""", args).fetchall()
+        return _ranked(rows, lo, {}), len(rows) >= CAP
+    filters = "".join(f" AND instr(name || ' ' || body || ' ' || phone, :w{i}) > 0" for i in range(len(p.filters)))
+    sql = f"""SELECT rowid, {_CLASS}, open, touched FROM search_index
+               WHERE search_index MATCH :m AND rowid > :lo AND rowid < :hi{filters} ORDER BY rowid DESC LIMIT :cap"""
+    rows = conn.execute(sql, {**args, "m": p.match}).fetchall()
+    more = len(rows) >= CAP if total is None else total > CAP
+    found: dict[int, Candidate] = {}
+    _ranked(rows, lo, found)
+    if more and not p.phone:
+        for expression in (f"name : ^{_quote(p.folded)}", f"name : {_quote(' ' + p.folded)}"):
+            _ranked(conn.execute(sql, {**args, "m": expression}).fetchall(), lo, found)
+    return sorted(found.values(), key=lambda c: (c[1], -c[2], _desc(c[3]), -c[0])), more
+
+
+Candidate = tuple[int, int, int, str]  # id, match class, open, touched
+
+
+def _ranked(rows: list[Any], lo: int, found: dict[int, Candidate]) -> list[Candidate]:
+    for rid, match, is_open, touched in rows:
+        if rid not in found or match < found[rid][1]:
+            found[rid] = (rid - lo - SPAN // 2, match, is_open or 0, touched or "")
     return sorted(found.values(), key=lambda c: (c[1], -c[2], _desc(c[3]), -c[0]))
 
 
@@ -128,31 +133,35 @@ def _desc(text: str) -> tuple[int, ...]:
 
 
 def _totals(conn: sqlite3.Connection, p: Plan) -> dict[str, int]:
-    """How many rows of each kind match (rowids only: the index alone answers)."""
-    if p.match is None:
+    """How many rows of each kind match: rowids only, so the index alone answers (a query with
+    short words, which need the text, is not counted)."""
+    if p.match is None or p.filters:
         return {}
-    filters = "".join(f" AND instr(name || ' ' || body || ' ' || phone, ?) > 0" for _ in p.filters)
     codes = {code: kind for kind, code in KIND_CODES.items()}
     rows = conn.execute(f"SELECT (rowid + {SPAN // 2}) / {SPAN}, count(*) FROM search_index "
-                        f"WHERE search_index MATCH ?{filters} GROUP BY 1", (p.match, *p.filters))
+                        "WHERE search_index MATCH ? GROUP BY 1", (p.match,))
     return {codes[code]: n for code, n in rows if code in codes}
 
 
 def search(conn: sqlite3.Connection, text: str, limit: int = 8, kinds: tuple[str, ...] = KINDS) -> Results:
     """The best `limit` hits of each kind for `text`, with what a list shows beside them.
-    Totals are exact for words of 3+ characters; a scan for shorter ones counts what it saw."""
+    Totals are exact for words of 3+ characters; otherwise they count the candidates looked
+    at, and `more` says which kinds have more than that."""
     p = plan(text)
     results = Results(text)
     if p is None:
         return results
     try:
-        results.totals = _totals(conn, p)
+        counted = _totals(conn, p)
         for kind in kinds:
-            if p.match is not None and kind not in results.totals:
-                continue
-            ranked = _candidates(conn, p, kind, results.totals.get(kind))
+            if counted or (p.match is not None and not p.filters):
+                if kind not in counted:
+                    continue
+            ranked, more = _candidates(conn, p, kind, counted.get(kind))
             if ranked:
-                results.totals.setdefault(kind, len(ranked))
+                results.totals[kind] = counted.get(kind, len(ranked))
+                if more and kind not in counted:
+                    results.more.add(kind)
                 results.hits += _details(conn, kind, [(c[0], c[1]) for c in ranked[:limit]])
     except sqlite3.OperationalError:  # an FTS5 syntax corner the quoting missed: no hits, not a crash
         return Results(text)
