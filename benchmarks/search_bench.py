@@ -123,7 +123,7 @@ def terminal_times(path: Path, typed: list[str]) -> tuple[list[float], float]:
                         times.append(done * 1000)
                     previous = want
                     term.quiet(0.05)
-                term.press("ctrl+u", until=lambda s: "Type to search the cache" in s)
+                term.press("C-u", until=lambda s: "Type to search the cache" in s)
             term.send("escape")
             quit_app(term)
         with Terminal(160, 45) as term:

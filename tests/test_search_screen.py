@@ -68,6 +68,11 @@ async def test_arrows_and_tab_move_through_the_groups(tmp_path):
         assert search.listing.selected.key[0] == "organization"
         await env.pilot.press("shift+tab", "shift+tab")
         assert search.listing.selected.key[0] == "deal"
+        await env.pilot.press("down", "down")
+        await env.pilot.press(" ")  # a new query: the selection goes back to its best hit
+        await settle(env)
+        keys = [line.key for line in search.listing.lines if hasattr(line, "key")]
+        assert search.text == "gmbh " and search.listing.selected.key == keys[0]
 
 
 async def test_pipedrive_is_asked_once_after_the_debounce_and_its_hits_are_cached(tmp_path):

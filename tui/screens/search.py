@@ -67,6 +67,7 @@ class SearchScreen(AppScreen):
         self.remote_hits: list[Hit] = []
         self.asking: str | None = None             # the query Pipedrive is being asked for
         self._timer: Timer | None = None
+        self._shown_query: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text.assemble((" Search ", "bold reverse"), "  deals · people · organizations"), id="search-title")
@@ -173,7 +174,10 @@ class SearchScreen(AppScreen):
                 groups.append(Group(label, [row_of(h) for h in hits], results.totals.get(kind), kind in results.more))
         extra = [h for h in self.remote_hits if (h.kind, h.id) not in listed]
         groups.append(Group("From Pipedrive", [row_of(h, kind_label=True) for h in extra]))
-        keep = self.listing.selected.key if self.listing.selected else None
+        # the same query again (the data changed): the selection stays; a new query starts at the top
+        same = self._shown_query == self.text
+        self._shown_query = self.text
+        keep = self.listing.selected.key if self.listing.selected and same else None
         self.listing.empty_text = "" if not self.text.strip() else f"Nothing in the cache matches “{clean(self.text)}”."
         self.listing.set_groups(groups, keep=keep)
         self._show_status()
