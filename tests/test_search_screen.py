@@ -113,3 +113,16 @@ async def test_search_screen_snapshot(tmp_path):
         await _open_search(env, "ren")
         await settle(env)
         assert_snapshot(env.app, "search_160x45")
+
+
+async def test_what_pipedrive_matched_elsewhere_is_listed_under_from_pipedrive(tmp_path):
+    async with app_env(tmp_path) as env:
+        deal_id = await env.store.read(lambda c: c.execute("SELECT id FROM deals ORDER BY id LIMIT 1").fetchone()[0])
+        await env.client.create_note({"content": "<p>Wants a xylophone demo</p>", "deal_id": deal_id})
+        _board, search = await _open_search(env, "xylophone")  # in a note: the cache does not index notes
+        await until(env, lambda: search.remote is not None)
+        await settle(env)
+        assert search.results.empty and [(h.kind, h.id) for h in search.remote_hits] == [("deal", deal_id)]
+        groups = [line.label for line in search.listing.lines if hasattr(line, "label")]
+        assert groups == ["From Pipedrive"] and search.listing.selected.key == ("deal", deal_id)
+        assert "From Pipedrive" in screen_text(env.app)
