@@ -46,9 +46,12 @@ async def test_revoked_token_is_a_signed_out_state_and_login_in_the_app_resumes(
 
 
 async def test_login_command_is_in_the_palette(tmp_path):
+    from tui.screens.palette import ActionCommands
+
     async with app_env(tmp_path) as env:
-        titles = [c.title for c in env.app.get_system_commands(env.app.screen)]
-        assert "Log in again" in titles
+        provider = ActionCommands(env.app.screen)
+        await provider.startup()
+        assert ("Log in again", "L · app.login") in [(t, h) for t, h, _run in provider._commands()]
 
 
 async def test_spent_daily_budget_is_shown_and_edits_wait(tmp_path):

@@ -303,9 +303,12 @@ async def test_empty_queue_shows_the_summary_and_keys_are_remappable(tmp_path):
 
 
 async def test_palette_lists_the_section(tmp_path):
+    from tui.screens.palette import ActionCommands
+
     async with app_env(tmp_path, sandbox=_sandbox()) as env:
-        titles = [c.title for c in env.app.get_system_commands(env.app.screen)]
-        assert "Go to Triage to zero" in titles
+        provider = ActionCommands(env.app.screen)
+        await provider.startup()
+        assert ("Go to Triage to zero", "6 · app.triage") in [(t, h) for t, h, _run in provider._commands()]
 
 
 async def test_triage_snapshot(tmp_path):

@@ -6,18 +6,19 @@ import asyncio
 from typing import Any
 
 from textual import events
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.reactive import reactive
 from textual.screen import Screen
 
 import styles
 from tui.key_order import OrderedKeys
 from tui.keymap import app as app_keys
-from tui.keymap import check_keymap
+from tui import key_check
 from tui.api.errors import ApiError
 from tui.config import TriageSettings
 from tui.no_color import safe_filters
 from tui.messages import ConvertedMessage, CreatedMessage, DataRefresh, StoreEventMessage
+from tui.screens import palette
 from tui.sections import MODES, SECTIONS
 from tui.store.db import StoreError
 from tui.store.events import (ConflictDetected, Converted, Created, DataChanged, EditRejected, StatusChanged, StoreEvent,
@@ -42,6 +43,7 @@ class PipedriveApp(OrderedKeys, App):
     BINDINGS = app_keys.BINDINGS
     MODES = MODES
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {palette.DataCommands, palette.ActionCommands}
 
     store_status: reactive[StoreStatus] = reactive(StoreStatus, always_update=True)
 
@@ -67,9 +69,11 @@ class PipedriveApp(OrderedKeys, App):
         for line in getattr(self.store, "notices", []):
             self.notify(line, title="Cache repaired", severity="warning", timeout=30, markup=False)
         if self.user_keymap:
-            unknown = check_keymap(self.user_keymap)
-            if unknown:
-                self.notify(f"Unknown binding ids in [keys]: {', '.join(unknown)}", severity="warning", timeout=8, markup=False)
+            unknown = key_check.unknown_ids(self.user_keymap)
+            problems = key_check.problems(self.user_keymap)
+            if problems:  # one notice for all of them
+                self.notify("\n".join(problems) + "\n(`pipedrive-tui config check` shows the lines)",
+                            title="Keys in the config file", severity="warning", timeout=15, markup=False)
             self.set_keymap({k: v for k, v in self.user_keymap.items() if k not in unknown})
         if self.store.client is None:
             from tui.screens.first_run import FirstRunScreen
@@ -220,20 +224,20 @@ class PipedriveApp(OrderedKeys, App):
         await self.push_screen(form)
         await form.apply_values(values)
 
-    def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+    def action_search(self, text: str = "") -> None:
+        from tui.screens.search import SearchScreen
 
-        screen = self.screen
-        rows = []
-        seen = set()
-        for key, active in screen.active_bindings.items():
-            binding = active.binding
-            if not binding.description or (binding.id, binding.action) in seen:
-                continue
-            seen.add((binding.id, binding.action))
-            rows.append((self.get_key_display(binding), binding.description, binding.id or ""))
-        title = getattr(screen, "HELP_TITLE", None) or screen.__class__.__name__.removesuffix("Screen")
-        self.push_screen(HelpScreen(title, rows))
+        if isinstance(self.screen, SearchScreen):
+            self.screen.box.focus()
+            return
+        self.push_screen(SearchScreen(text))
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen, help_sections
+
+        sections, plumbing = help_sections(self.screen)
+        title = getattr(self.screen, "HELP_TITLE", None) or self.screen.__class__.__name__.removesuffix("Screen")
+        self.push_screen(HelpScreen(title, sections, plumbing))
 
     def open_deal(self, deal_id: int) -> None:
         from tui.screens.deal import DealScreen
@@ -256,16 +260,9 @@ class PipedriveApp(OrderedKeys, App):
         self.push_screen(OrganizationScreen(org_id))
 
     def get_system_commands(self, screen: Screen):
+        """Textual's own (theme, screenshot, quit …); the app's commands come from
+        tui/screens/palette.py (COMMANDS), with their keys."""
         yield from super().get_system_commands(screen)
-        for section in SECTIONS:
-            yield SystemCommand(f"Go to {section.title}", f"Switch to the {section.title.lower()}",
-                                lambda m=section.mode: self.action_section(m))
-        yield SystemCommand("Sync now", "Fetch changes from Pipedrive and push pending edits", self.store.request_sync)
-        yield SystemCommand("Resolve conflicts", "Edits held because someone else changed the same field (!)",
-                            self.action_conflicts)
-        yield SystemCommand("Log in again", "Enter a new API token (after Pipedrive refused the stored one)",
-                            self.action_login)
-        yield SystemCommand("Keys of this screen", "List the keys and their binding ids", self.action_help)
 
 
 def run_app(runtime: Any) -> int:

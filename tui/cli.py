@@ -1,4 +1,4 @@
-"""Command line: `pipedrive-tui [options] [login|logout|status|sync|sandbox]`.
+"""Command line: `pipedrive-tui [options] [login|logout|status|sync|config|sandbox]`.
 
 Errors are one line on stderr, never a traceback, never the token.
 """
@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("status", parents=[common], help="show the user, company, auth mode and rate-limit budget")
     sync = sub.add_parser("sync", parents=[common], help="sync the local cache without opening the app")
     sync.add_argument("--full", action="store_true", help="fetch everything again")
+    config = sub.add_parser("config", help="`config path` prints where the config file is; `config check` "
+                                           "lists what is wrong in it (exit 1 if anything)")
+    config.add_argument("action", choices=["path", "check"])
     sub.add_parser("sandbox", help="run the local Pipedrive-compatible sandbox server", add_help=False)
     return parser
 
@@ -71,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
             return _login(args)
         if args.command == "logout":
             return _logout(args)
+        if args.command == "config":
+            return _config(args.action)
         from tui.runtime import build_runtime
 
         runtime = build_runtime(args)
@@ -207,6 +212,27 @@ def _login(args: Any) -> int:
     path = store_secret(name, me.pop("_token"), config_dir(), extra)
     kept = "tokens" if session is not None else "token"
     print(f"Logged in as {me.get('name')} ({me.get('company_name')}); {kept} stored in {path} (mode 0600)")
+    return 0
+
+
+def _config(action: str) -> int:
+    from tui.config import config_dir
+    from tui.config_check import check
+
+    path = config_dir() / "config.toml"
+    if action == "path":
+        print(path)
+        return 0
+    if not path.exists():
+        print(f"{path}: no config file (the defaults apply)")
+        return 0
+    problems = check(path)
+    for problem in problems:
+        print(problem.format(path))
+    if problems:
+        print(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in {path}", file=sys.stderr)
+        return 1
+    print(f"{path}: OK")
     return 0
 
 

@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.formatting import clean
+from tui.keymap.lists import TABLE_BINDINGS
 
 BLOCK = 200  # rows fetched at a time
 
@@ -65,15 +65,7 @@ def layout(columns: Sequence[Column], width: int) -> list[int]:
 
 class VirtualTable(ScrollView, can_focus=True):
     ALLOW_SELECT = False
-    BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "edge(0)", "Top", show=False),
-        Binding("end", "edge(1)", "Bottom", show=False),
-        Binding("enter", "select", "Open", show=False),
-    ]
+    BINDINGS = TABLE_BINDINGS
     DEFAULT_CSS = "VirtualTable { height: 1fr; overflow-x: hidden; }"
 
     class NeedBlock(Message):

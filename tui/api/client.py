@@ -43,7 +43,7 @@ from tui.api.errors import (
 )
 from tui.api.costs import operation_cost
 from tui.api.oauth import OAuthRefreshFailed, OAuthSession
-from tui.api.ratelimit import Pacer, budget_from_headers, retry_delay
+from tui.api.ratelimit import BURST_WINDOW, SEARCH_BURST, Pacer, Window, budget_from_headers, retry_delay
 
 V2 = "/api/v2"
 V1 = "/api/v1"
@@ -113,6 +113,7 @@ class PipedriveClient:
         self._on_request = on_request
         self._http_client: httpx.AsyncClient | None = None  # made on first use (TLS setup costs ~50 ms)
         self._pacer = Pacer(sleep)
+        self._search_window = Window(SEARCH_BURST, BURST_WINDOW, sleep)  # /itemSearch, /deals/search, ...
         self.budget = Budget()
         self.requests_made = 0
         self.tokens_spent = 0
@@ -167,6 +168,8 @@ class PipedriveClient:
             renewed = True
         while True:
             attempt += 1
+            if path.endswith(("/search", "/itemSearch")):
+                await self._search_window.wait()
             await self._pacer.wait()
             started = time.monotonic()
             try:

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from tui.api.budget import Budget
 
 BURST_WINDOW = 2.0  # seconds (Pipedrive's rolling window)
+SEARCH_BURST = 10   # requests per window on the search endpoints, on every plan
 
 
 def _int(headers: Mapping[str, str], name: str) -> int | None:
@@ -81,3 +82,22 @@ class Pacer:
 
     def block_for(self, seconds: float) -> None:
         self._blocked_until = max(self._blocked_until, time.monotonic() + seconds)
+
+
+class Window:
+    """At most `limit` calls per `seconds`, kept locally: the search endpoints' own burst
+    limit (10 per 2 s), which a fast typist or a script could otherwise reach."""
+
+    def __init__(self, limit: int, seconds: float = BURST_WINDOW,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.seconds = limit, seconds
+        self._sleep, self._clock = sleep, clock
+        self._sent: list[float] = []
+
+    async def wait(self) -> None:
+        now = self._clock()
+        self._sent = [t for t in self._sent if now - t < self.seconds]
+        if len(self._sent) >= self.limit:
+            await self._sleep(self.seconds - (now - self._sent[-self.limit]))
+        self._sent.append(self._clock())

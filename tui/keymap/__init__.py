@@ -1,9 +1,11 @@
 """All key bindings, in one place, each with an id so `[keys]` in the config can remap it.
 
-Each area module (app, board, detail, lists, forms, notes, agenda) defines `BINDINGS` (and
-maybe more lists named `*_BINDINGS`, e.g. for a widget); screens
-import them from here. `all_binding_ids()` is what the config's `[keys]` table is checked
-against, and the help screen (`?`) lists the active ones with their descriptions.
+Each area module (app, board, detail, lists, forms, notes, agenda, triage, search, dialogs)
+defines `BINDINGS` and maybe more lists named `*_BINDINGS` (a widget's, a dialog's); screens
+and widgets import them from here and never make a Binding themselves (tests/test_keymap.py
+walks every class's BINDINGS). `all_binding_ids()` is what the config's `[keys]` table is
+checked against (tui/key_check.py, which also knows which lists are active together, to
+find clashes), and the help screen (`?`) lists the active ones with their descriptions.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ def bind(binding_id: str, keys: str, action: str, description: str, *, show: boo
 
 
 def all_bindings() -> dict[str, Binding]:
+    """Every binding by id, in the order of the modules and of each list."""
     found: dict[str, Binding] = {}
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
@@ -34,8 +37,3 @@ def all_bindings() -> dict[str, Binding]:
 def all_binding_ids() -> set[str]:
     return set(all_bindings())
 
-
-def check_keymap(keymap: dict[str, str]) -> list[str]:
-    """Binding ids in a user keymap that no screen defines."""
-    known = all_binding_ids()
-    return sorted(k for k in keymap if k not in known)

@@ -9,6 +9,7 @@ BINDINGS = [
     bind("app.organizations", "4", "section('organizations')", "Orgs"),
     bind("app.leads", "5", "section('leads')", "Leads", show=False),  # in the palette and ? help
     bind("app.triage", "6", "section('triage')", "Triage", show=False),  # in the palette and ? help
+    bind("app.search", "g", "search", "Search", show=False),  # in ? help and the palette
     bind("app.help", "question_mark", "help", "Help"),
     bind("app.palette", "ctrl+p", "command_palette", "Commands", show=False),
     bind("app.quit", "q", "quit", "Quit"),
@@ -26,4 +27,12 @@ CONFLICT_BINDINGS = [
 
 LOGIN_BINDINGS = [
     bind("login.cancel", "escape", "cancel", "Cancel"),
+]
+
+FIRST_RUN_BINDINGS = [
+    bind("first_run.quit", "q,escape", "app.quit", "Quit"),
+]
+
+HELP_BINDINGS = [
+    bind("help.close", "escape,question_mark,q", "dismiss", "Close"),
 ]

@@ -2,6 +2,17 @@
 
 from tui.keymap import bind
 
+# On the list widget itself (widgets/virtual_table.py): they win over a scroll view's own keys.
+TABLE_BINDINGS = [
+    bind("table.up", "up,k", "cursor(-1)", "Up", show=False),
+    bind("table.down", "down,j", "cursor(1)", "Down", show=False),
+    bind("table.page_up", "pageup", "page(-1)", "Page up", show=False),
+    bind("table.page_down", "pagedown", "page(1)", "Page down", show=False),
+    bind("table.top", "home", "edge(0)", "Top", show=False),
+    bind("table.bottom", "end", "edge(1)", "Bottom", show=False),
+    bind("table.open", "enter", "select", "Open", show=False),
+]
+
 BINDINGS = [
     bind("lists.filter", "slash", "filter", "Filter"),
     bind("lists.sort", "s", "sort", "Sort"),

@@ -30,3 +30,11 @@ BINDINGS = [
 PROMPT_BINDINGS = [
     bind("triage.prompt_cancel", "escape", "cancel", "Cancel"),
 ]
+
+SCHEDULE_BINDINGS = PROMPT_BINDINGS + [
+    bind("triage.prompt_save", "ctrl+s", "save", "Save", show=False),
+]
+
+SUMMARY_BINDINGS = PROMPT_BINDINGS + [
+    bind("triage.summary_close", "enter,S,q", "cancel", "Close", show=False),
+]

@@ -397,15 +397,22 @@ class BoardScreen(BulkActions, AppScreen):
 
     # -- filters ---------------------------------------------------------------------------------------------
 
-    def action_pipeline(self) -> None:
-        def chosen(pid: int | None) -> None:
-            if pid is not None and pid != self.pipeline_id:
-                self.pipeline_id = pid
-                self.store.focus_pipeline = pid
-                self.col = 0
-                self.reload()
+    def show_pipeline(self, pid: int | None) -> None:
+        """Show this pipeline (the `p` choice, the command palette)."""
+        if pid is not None and pid != self.pipeline_id:
+            self.pipeline_id = pid
+            self.store.focus_pipeline = pid
+            self.col = 0
+            self.reload()
 
-        self.app.push_screen(ChoiceScreen("Pipeline", [(p.name, p.id) for p in self.pipelines], current=self.pipeline_id), chosen)
+    def show_owner(self, label: str, user_id: int | None) -> None:
+        """Show the deals of this owner (None: everyone)."""
+        self.owner_label, self.owner_filter = label, user_id
+        self.reload()
+
+    def action_pipeline(self) -> None:
+        choices = [(p.name, p.id) for p in self.pipelines]
+        self.app.push_screen(ChoiceScreen("Pipeline", choices, current=self.pipeline_id), self.show_pipeline)
 
     async def action_owner(self) -> None:
         users = await self.store.read(q.users)
@@ -415,8 +422,7 @@ class BoardScreen(BulkActions, AppScreen):
 
         def chosen(value: tuple[str, int | None] | None) -> None:
             if value is not None:
-                self.owner_label, self.owner_filter = value
-                self.reload()
+                self.show_owner(*value)
 
         self.app.push_screen(ChoiceScreen("Show deals of", options, current=(self.owner_label, self.owner_filter)),
                              chosen)

@@ -7,7 +7,6 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
@@ -15,6 +14,7 @@ from textual.widgets.option_list import Option
 
 import styles
 from tui.formatting import clean
+from tui.keymap.dialogs import CHOICE_BINDINGS, CONFIRM_BINDINGS, LOST_REASON_BINDINGS
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -22,7 +22,7 @@ class ConfirmScreen(ModalScreen[bool]):
     enter) confirms; escape or n cancels."""
 
     CSS_PATH = styles.path("dialogs.tcss")
-    BINDINGS = [Binding("escape,n", "answer(False)", "No"), Binding("y", "answer(True)", "Yes")]
+    BINDINGS = CONFIRM_BINDINGS
 
     def __init__(self, message: str, *, yes: str = "Yes", no: str = "Cancel") -> None:
         super().__init__()
@@ -50,7 +50,7 @@ class ChoiceScreen(ModalScreen[Any]):
     """Pick one option; returns its value, or None on escape."""
 
     CSS_PATH = styles.path("dialogs.tcss")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = CHOICE_BINDINGS
 
     def __init__(self, title: str, options: list[tuple[str, Any]], *, current: Any = None) -> None:
         super().__init__()
@@ -85,7 +85,7 @@ class LostReasonScreen(ModalScreen[str | None]):
     """Why was the deal lost? Type a reason or pick a recent one. Required."""
 
     CSS_PATH = styles.path("dialogs.tcss")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = LOST_REASON_BINDINGS
 
     def __init__(self, deal_title: str, recent: list[str]) -> None:
         super().__init__()

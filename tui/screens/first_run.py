@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
+
+from tui.keymap.app import FIRST_RUN_BINDINGS
 
 MESSAGE = """Welcome to pipedrive-tui
 
@@ -26,7 +27,7 @@ Press q to quit."""
 
 class FirstRunScreen(Screen):
     DEFAULT_CSS = "FirstRunScreen { align: center middle; } FirstRunScreen Static { width: 96; border: round $accent; padding: 1 2; }"
-    BINDINGS = [Binding("q,escape", "app.quit", "Quit")]
+    BINDINGS = FIRST_RUN_BINDINGS
 
     def compose(self) -> ComposeResult:
         yield Static(Text(MESSAGE))

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
@@ -15,6 +14,7 @@ from textual.widgets.option_list import Option
 
 import styles
 from tui.dates import next_monday, parse_date
+from tui.keymap.dialogs import RESCHEDULE_BINDINGS
 
 
 def choices(current: date, today: date) -> list[tuple[str, date]]:
@@ -32,7 +32,7 @@ class RescheduleScreen(ModalScreen[date | None]):
 
     CSS_PATH = styles.path("dialogs.tcss")
     DEFAULT_CSS = "RescheduleScreen { align: center middle; }"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = RESCHEDULE_BINDINGS
 
     def __init__(self, subject: str, current: date, today: date) -> None:
         super().__init__()

@@ -10,14 +10,13 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 import styles
 from tui.dates import describe, parse_date, parse_when
-from tui.keymap.triage import PROMPT_BINDINGS
+from tui.keymap.triage import PROMPT_BINDINGS, SCHEDULE_BINDINGS, SUMMARY_BINDINGS
 from tui.screens.triage_session import LABELS
 
 
@@ -44,7 +43,7 @@ class _Prompt(ModalScreen[Any]):
 class ScheduleScreen(_Prompt):
     """Type, subject and when (`+2d`, `fri 10:00`) of the next activity; enter saves."""
 
-    BINDINGS = _Prompt.BINDINGS + [Binding("ctrl+s", "save", "Save", show=False)]
+    BINDINGS = SCHEDULE_BINDINGS
 
     def __init__(self, title: str, types: list[tuple[str, str]], *, type_key: str, subject: str, when: str,
                  today: date) -> None:
@@ -175,7 +174,7 @@ def summary_text(tally: dict[str, int], *, left: int, snoozed: int) -> Text:
 
 
 class SummaryScreen(_Prompt):
-    BINDINGS = _Prompt.BINDINGS + [Binding("enter,S,q", "cancel", "Close", show=False)]
+    BINDINGS = SUMMARY_BINDINGS
 
     def __init__(self, text: Text) -> None:
         super().__init__()

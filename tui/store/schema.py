@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from tui.store import search_index
 from tui.store.registry import TABLES
 from tui.store.rows import fold
 
@@ -379,10 +380,15 @@ CREATE TABLE IF NOT EXISTS lead_conversions (
 );
 """
 
-SCHEMA_VERSION = 6
+# v7: the global search index (FTS5, trigram) over deals, persons and organizations, kept
+# current by triggers; see tui/store/search_index.py.
+SCHEMA_V7 = search_index.SCHEMA
+
+SCHEMA_VERSION = 7
 
 # MIGRATIONS[n] upgrades a database at version n to n + 1. Version 0 is an empty file.
-MIGRATIONS: dict[int, str] = {0: SCHEMA_V1, 1: SCHEMA_V2, 2: SCHEMA_V3, 3: SCHEMA_V4, 4: SCHEMA_V5, 5: SCHEMA_V6}
+MIGRATIONS: dict[int, str] = {0: SCHEMA_V1, 1: SCHEMA_V2, 2: SCHEMA_V3, 3: SCHEMA_V4, 4: SCHEMA_V5, 5: SCHEMA_V6,
+                              6: SCHEMA_V7}
 
 ENTITY_TABLES: dict[str, str] = TABLES  # entity -> table, from the registry (tui/store/registry.py)
 
@@ -391,6 +397,7 @@ def migrate(conn: sqlite3.Connection) -> int:
     """Bring the database to SCHEMA_VERSION (and register the SQL functions the queries use).
     Returns the version found before."""
     conn.create_function("fold", 1, fold, deterministic=True)
+    search_index.register(conn)
     (found,) = conn.execute("PRAGMA user_version").fetchone()
     if found > SCHEMA_VERSION:
         raise RuntimeError(
@@ -418,6 +425,7 @@ def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
         conn = sqlite3.connect(path, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.create_function("fold", 1, fold, deterministic=True)
+    search_index.register(conn)
     if not readonly:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")

@@ -31,6 +31,10 @@ return once committed; DataChanged fires; pushed in order in the background):
                                       # triage snoozes: local only, no outbox row
     await store.conflicts() / await store.resolve_conflict(seq, keep="mine" | "theirs")
 
+Search: `await store.read(queries.search.search, text)` over the cache; for what it lacks,
+`await store.search_pipedrive(text)` -> RemoteResult (one request per query, hits stored
+in the cache; tui/store/remote_search.py).
+
 `entity` is one of: "deal", "person", "organization", "activity", "note", "lead"; field names
 and value shapes are the Pipedrive API's (v2 for the first four, v1 for notes and leads; a
 lead's id is its UUID string and leads are not created here), e.g.
@@ -59,6 +63,7 @@ from tui.store.salvage import Salvage, read_outbox, restore
 from tui.store.events import DataChanged, StatusChanged, StoreEvent, StoreStatus
 from tui.store.outbox import Pusher
 from tui.store.refresh import Refreshing
+from tui.store.remote_search import RemoteResult, RemoteSearch
 from tui.store.schedule import RefreshPolicy
 
 T = TypeVar("T")
@@ -100,6 +105,7 @@ class Store(Refreshing):
         self._resume = asyncio.Event()
         self.notices: list[str] = []  # one-liners the user must read (shown by the app at start)
         self.pusher = Pusher(client, db, self._emit, self._set_online, sleep=sleep, on_problem=self._problem) if client else None
+        self.remote = RemoteSearch(client, lambda: self.db, self._emit, self._search_failed) if client else None
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -290,6 +296,18 @@ class Store(Refreshing):
             self._me_id = await self.db.read(
                 lambda c: (lambda r: r[0] if r else None)(c.execute("SELECT id FROM users WHERE is_you = 1").fetchone()))
         return self._me_id
+
+    async def search_pipedrive(self, term: str) -> RemoteResult:
+        """Pipedrive's search for `term`; what it finds is stored in the cache (DataChanged)."""
+        if self.remote is None:
+            return RemoteResult(term, error="not connected to Pipedrive")
+        if self.held:
+            return RemoteResult(term, error=self._status.last_error or "Pipedrive is not reachable now")
+        return await self.remote.search(term)
+
+    def _search_failed(self, exc: ApiError) -> None:
+        if not self._problem(exc) and isinstance(exc, NetworkError):
+            self._set_online(False, exc.message)
 
     async def conflicts(self) -> list[dict[str, Any]]:
         return await self.db.read(lambda c: [dict(r) for r in c.execute("SELECT * FROM outbox WHERE state='conflict' ORDER BY seq")])

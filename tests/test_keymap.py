@@ -1,0 +1,139 @@
+"""One registry of binding ids (tui/keymap): every Binding in the code has a registered id,
+remapped keys work and show in help, clashes and unknown ids are reported once."""
+
+import ast
+import importlib
+import inspect
+import pkgutil
+from pathlib import Path
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+
+import tui
+import widgets
+from tests.support.env import app_env
+from tests.support.wait import settle
+from tui import key_check
+from tui.keymap import all_binding_ids, all_bindings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _our_modules():
+    for package in (tui, widgets):
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            if ".sandbox" in info.name or info.name.endswith("__main__"):
+                continue
+            yield importlib.import_module(info.name)
+
+
+def _classes_with_bindings():
+    seen = set()
+    for module in _our_modules():
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls in seen or not cls.__module__.startswith(("tui.", "widgets.")) or not issubclass(cls, DOMNode):
+                continue
+            seen.add(cls)
+            if "BINDINGS" in cls.__dict__:
+                yield cls
+
+
+def test_every_binding_in_the_code_has_a_registered_id():
+    known = all_binding_ids()
+    classes = list(_classes_with_bindings())
+    names = {c.__name__ for c in classes}
+    assert {"PipedriveApp", "BoardScreen", "VirtualTable", "AgendaList", "ConfirmScreen", "HelpScreen",
+            "SearchScreen", "FormScreen", "NoteEditorScreen", "SummaryScreen"} <= names
+    problems = []
+    for cls in classes:
+        for binding in cls.__dict__["BINDINGS"]:
+            if not isinstance(binding, Binding):
+                problems.append(f"{cls.__qualname__}: {binding!r} is not a Binding with an id")
+            elif binding.id not in known:
+                problems.append(f"{cls.__qualname__}: {binding.key} -> {binding.action} has no registered id ({binding.id})")
+    assert problems == []
+
+
+def test_bindings_are_made_only_in_the_keymap():
+    """No Binding(...) outside tui/keymap, where `bind(id, ...)` makes them."""
+    offenders = []
+    for path in [*(ROOT / "tui").rglob("*.py"), *(ROOT / "widgets").rglob("*.py")]:
+        if "keymap" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Binding":
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_ids_are_unique_and_every_list_has_a_context():
+    defined: dict[str, Binding] = {}
+    lists = []
+    for info in pkgutil.iter_modules(importlib.import_module("tui.keymap").__path__):
+        module = importlib.import_module(f"tui.keymap.{info.name}")
+        for name in dir(module):
+            if name.endswith("BINDINGS"):
+                lists.append(f"{info.name}:{name}")
+                for b in getattr(module, name):
+                    assert b.id, (name, b)
+                    assert defined.setdefault(b.id, b) is b, f"{b.id} is defined twice"
+    placed = {key_check.EVERYWHERE, *(ref for refs in key_check.CONTEXTS.values() for ref in refs)}
+    assert sorted(set(lists) - placed) == []
+    assert len(all_bindings()) == len(defined)
+
+
+def test_the_default_keys_have_no_clashes_and_a_remap_can_make_one():
+    assert key_check.problems({}) == []
+    assert key_check.problems({"board.won": "W", "app.search": "slash"}) != []  # / filters on the board
+    problems = key_check.problems({"board.won": "r", "no.such": "x", "form.save": "ctrl+o"})
+    assert problems[0] == "unknown binding id in [keys]: no.such (press ? in the app for the ids)"
+    assert problems[1:] == ["key clash: r is both app.sync and board.won (in the pipeline board)"]
+    assert key_check.problems({"help.close": "q", "board.won": "?"})[0].startswith(
+        "key clash: question_mark is both app.help and board.won")
+
+
+async def test_one_notice_at_start_for_unknown_ids_and_clashes(tmp_path):
+    async with app_env(tmp_path, keymap={"board.won": "r", "no.such": "x"}) as env:
+        notices = [n for n in env.app._notifications if n.title == "Keys in the config file"]
+        assert len(notices) == 1
+        assert "no.such" in notices[0].message and "r is both app.sync and board.won" in notices[0].message
+
+
+async def test_a_remapped_form_save_works_in_a_form(tmp_path):
+    from tui.screens.forms.entity_forms import DealForm
+
+    async with app_env(tmp_path, keymap={"form.save": "ctrl+o"}) as env:
+        await settle(env)
+        deal_id = env.app.screen.selected.id
+        form = await DealForm.load(env.store, deal_id)
+        await env.app.push_screen(form)
+        await settle(env)
+        form.field("title").input.value = "Renamed by ctrl+o"
+        await env.pilot.press("ctrl+s")  # the old key does nothing now
+        await settle(env)
+        assert env.app.screen is form
+        await env.pilot.press("ctrl+o")
+        await settle(env)
+        assert env.app.screen is not form
+        title = await env.store.read(lambda c: c.execute("SELECT title FROM deals WHERE id=?", (deal_id,)).fetchone()[0])
+        assert title == "Renamed by ctrl+o"
+
+
+async def test_help_shows_the_keys_as_remapped(tmp_path):
+    from tui.screens.help import HelpScreen
+
+    async with app_env(tmp_path, keymap={"board.won": "W", "app.search": "ctrl+f"}) as env:
+        await settle(env)
+        await env.pilot.press("question_mark")
+        await settle(env)
+        help_screen = env.app.screen
+        assert isinstance(help_screen, HelpScreen)
+        rows = {binding_id: key for key, _description, binding_id in help_screen.rows}
+        assert rows["board.won"] == "W" and rows["app.search"] == "^f"
+        names = [name for name, _rows in help_screen.sections]
+        assert names == ["Pipeline board", "Moving around", "Everywhere"]  # the screen's own first
+        own = [binding_id for _key, _d, binding_id in help_screen.sections[0][1]]
+        assert own[:3] == ["board.next_stage", "board.won", "board.lost"]  # the footer's, in order
+        assert all(not b.startswith("app.") for b in own)
+        assert help_screen.plumbing and "Scroll Up" not in [d for _k, d, _b in help_screen.rows]
