@@ -35,15 +35,16 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from tui.api.client import PipedriveClient
-from tui.store import ingest
+from tui.store import deal_lines, ingest
 from tui.store.boundary import check_and_record
 from tui.store.db import Database
 from tui.store.registry import EDITABLE, ENTITIES, REGISTRY, table_of
-from tui.store.sync_plan import MAX_IN_FLIGHT, Task, first_sync_done, missing_names, plan, save_progress, task_state
+from tui.store.sync_plan import (FIELD_TASKS, MAX_IN_FLIGHT, Task, first_sync_done, missing_names, plan, save_progress,
+                                 task_state)
 
 OVERLAP = timedelta(seconds=2)
 V2_COLLECTIONS: dict[str, tuple[str, str]] = {e.table: (e.name, e.path or "") for e in ENTITIES if e.synced}
-RECENT_ITEMS = "deal,person,organization,activity,note,pipeline,stage,user,activityType"
+RECENT_ITEMS = "deal,person,organization,activity,note,pipeline,stage,user,activityType,product"
 RECENT_V2 = {e.name: e.resource for e in ENTITIES if e.synced}
 RECENT_META = {"pipeline": "pipelines", "stage": "stages", "user": "users", "activityType": "activity_types"}
 META_TASKS = {"pipelines": Task("pipelines", "pipeline", "/api/v2/pipelines", meta=True),
@@ -125,7 +126,11 @@ def apply_server_objects(conn: sqlite3.Connection, entity: str, objects: list[di
                         (entity, obj["id"])):
                     merged.update(json.loads(payload))
                 missing.append(merged)
-    return ingest.upsert(conn, entity, free + missing)
+    count = ingest.upsert(conn, entity, free + missing)
+    if entity == "deal":  # line edits not yet acknowledged: the deal's value stays the local estimate
+        for deal_id in deal_lines.pending_parents(conn) & {o.get("id") for o in free}:
+            deal_lines.recompute(conn, deal_id)
+    return count
 
 
 def _drop_gone(conn: sqlite3.Connection, entity: str, ids: set[int]) -> list[int]:
@@ -359,6 +364,7 @@ class Syncer:
         tasks = [self._since(name, entity, path, changes) for name, (entity, path) in V2_COLLECTIONS.items()]
         tasks.append(self._notes_since(changes))
         tasks += [self.run_meta(name, changes) for name in ("pipelines", "stages", "users")]
+        tasks += [self._archived_since(changes), self.refresh_fields(changes)]
         await asyncio.gather(*tasks)
         mark = await self.db.read(newest_update)
         if mark:
@@ -376,6 +382,25 @@ class Syncer:
         if items:
             await self.db.write(apply_server_objects, entity, items)
             changes.add(name, [o["id"] for o in items], name)
+
+    async def _archived_since(self, changes: Changes) -> None:
+        """Deals archived since the last look leave the cache (the lists above no longer carry
+        them): GET /deals/archived with updated_since, 20 tokens per 500."""
+        mark = await self.db.read(newest_update, "deals")
+        if not mark:
+            return
+        items = await self._all("/api/v2/deals/archived", {"updated_since": _fmt(_parse(mark) - OVERLAP)})
+        if items:
+            gone = await self.db.write(_drop_gone, "deal", {o["id"] for o in items})
+            changes.add("deals", gone, "deals")
+
+    async def refresh_fields(self, changes: Changes) -> None:
+        """The field definitions again (dealFields with the stages where a field is important or
+        required), each list replacing the cached one: 3 x 10 tokens."""
+        for task in FIELD_TASKS:
+            items = await self._all(task.path, dict(task.params))
+            await self.db.write(_replace_fields, task, items)
+        changes.add("fields", None, "fields", 0)
 
     async def _notes_since(self, changes: Changes) -> None:
         mark = await self.db.read(newest_update, "notes")
@@ -419,15 +444,17 @@ class Syncer:
         jobs.append(collection("notes", "note", "/api/v1/notes"))
         jobs += [self.run_meta(name, changes) for name in META_TASKS]
         await asyncio.gather(*jobs)
-        for entity in ("deal", "person", "organization"):
-            task = Task(f"fields:{entity}", f"field:{entity}", f"/api/v2/{entity}Fields")
-            await self.db.write(lambda c, k=task.key: c.execute("UPDATE sync_state SET complete = 0, cursor = NULL "
-                                                                "WHERE collection = ?", (k,)))
-            await self.run_task(task, changes)
+        await self.refresh_fields(changes)
         mark = await self.db.read(newest_update)
         if mark:
             await self.db.write(_set_mark, "recents", mark)
         return changes
+
+
+def _replace_fields(conn: sqlite3.Connection, task: Task, items: list[dict[str, Any]]) -> None:
+    entity = task.entity.split(":", 1)[1]
+    conn.execute("DELETE FROM fields WHERE entity = ?", (entity,))
+    store_page(conn, task, items, None, True)
 
 
 def _stale_ids(conn: sqlite3.Connection, table: str, stamps: dict[int, str]) -> list[int]:
