@@ -10,6 +10,7 @@ from tui.screens.agenda import AgendaScreen
 from tui.screens.board import BoardScreen
 from tui.screens.organizations import OrganizationsScreen
 from tui.screens.people import PeopleScreen
+from tui.screens.products import ArchivedDealsScreen, ProductsScreen
 from tui.screens.triage import TriageScreen
 
 
@@ -26,6 +27,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("people", "People", PeopleScreen),
     Section("organizations", "Organizations", OrganizationsScreen),
     Section("triage", "Triage to zero", TriageScreen),
+    Section("products", "Products", ProductsScreen),
+    Section("archived", "Archived deals", ArchivedDealsScreen),
 )
 
 MODES: dict[str, type[Screen]] = {s.mode: s.screen for s in SECTIONS}

@@ -1,4 +1,6 @@
-"""Deal detail: fields, stage progress bar (move with < > or a click), people, activities, notes."""
+"""Deal detail: fields, stage progress bar (move with < > or a click), people, products (+ add,
+enter edit, delete remove), custom fields (enter edits one in place), activities, notes,
+history (h)."""
 
 from __future__ import annotations
 
@@ -11,20 +13,26 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from tui.formatting import clean, money
+from tui.screens.deal_products import DealProductsMixin
 from tui.screens.detail_base import DetailScreen
 from tui.store.queries.entities import DealDetail, deal_detail
 from widgets.stage_progress import StageProgress
 
 
-class DealScreen(DetailScreen):
+class DealScreen(DealProductsMixin, DetailScreen):
     ENTITY = "deal"
     NOTE_KEY = "deal_id"
     PIN_FLAG = "pinned_to_deal_flag"
-    SECTIONS = (("links", "Person and organization"), ("activities", "Activities"))
+    SECTIONS = (("links", "Person and organization"), ("products", "Products"), ("custom", "Custom fields"),
+                ("activities", "Activities"))
     HELP_TITLE = "Deal"
 
     def compose_top(self) -> ComposeResult:
         yield StageProgress(id="stage-progress")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.fetch_products()
 
     async def load(self) -> DealDetail | None:
         return await self.store.read(deal_detail, self.entity_id, self.store.clock.now())
@@ -38,6 +46,7 @@ class DealScreen(DetailScreen):
         badge = {"open": ("OPEN", "bold green"), "won": ("WON", "bold reverse green"), "lost": ("LOST", "bold reverse red")}[status]
         header = Text.assemble((clean(deal.get("title")), "bold"), "  ", (f" {badge[0]} ", badge[1]), "  ",
                                (money(deal.get("value"), deal.get("currency")), "green"),
+                               (self.value_note(d), "grey62"),
                                ("  ·  pipeline ", "grey62"), clean(d.pipeline_name))
         self.query_one("#detail-header", Static).update(header)
         self.query_one(StageProgress).show(d.stages, deal.get("stage_id"), d.days_in_stage)
@@ -54,7 +63,9 @@ class DealScreen(DetailScreen):
             rows.append(("Lost reason", clean(deal.get("lost_reason")) or "—"))
         if status != "open":
             rows.append(("Closed", (deal.get("close_time") or "")[:10] or "—"))
-        rows += [(clean(name), clean(value)) for name, value in d.custom]
+        asks = [r for r in d.custom if r.flags]
+        if asks:
+            rows.append(("Stage asks for", ", ".join(clean(r.fd.name) + (" (missing)" if r.missing else "") for r in asks)))
         for key, value in rows:
             table.add_row(Text(key), Text(value))
         self.query_one("#detail-facts", Static).update(table)
@@ -64,6 +75,8 @@ class DealScreen(DetailScreen):
         if d.org:
             links.append((Text.assemble(("Organization  ", "grey62"), (clean(d.org.label), "underline"), ("   (O)", "grey50")), ("organization", d.org.id)))
         self.query_one("#section-links").fill(links, "No person or organization linked")
+        self.fill_products(d)
+        self.fill_custom(d.custom)
         self.fill_activities(d.activities)
 
     # -- deal actions ------------------------------------------------------------------------------

@@ -138,6 +138,39 @@ class DetailScreen(AppScreen):
         self.query_one("#section-activities", Section).fill(
             [(activity_text(a, self.store.clock.zone), ("activity", a.id)) for a in activities], "No activities: press a to plan one")
 
+    def fill_custom(self, rows: list[Any]) -> None:
+        """The custom fields section: every field by name, its value by label or name, what the
+        deal's stage asks of it; enter (or e) edits one in place."""
+        self.custom_rows = rows
+        if getattr(self, "fields_asked", False) is False and any(r.fd.type == "unknown" for r in rows):
+            self.fields_asked = True  # a key the cached definitions lack: fetch them again (30 tokens)
+            self.app.run_worker(self.store.refresh_fields(), exit_on_error=False)
+        filled = sum(r.value not in (None, "", []) for r in rows)
+        missing = sum(r.missing for r in rows)
+        detail = f"{filled} set" + (f", {missing} required missing" if missing else "")
+        self.set_title("custom", "Custom fields", len(rows), detail if rows else "")
+        lines = []
+        for index, r in enumerate(rows):
+            text = Text.assemble((clean(r.fd.name)[:26].ljust(27), "grey62"),
+                                 (r.shown, "grey50" if r.shown == "—" else ""))
+            for flag in r.flags:
+                text.append(f"  ● {flag}", style="bold red" if r.missing else "yellow")
+            if not r.fd.editable:
+                text.append(f"  ({r.fd.type}, read-only)", style="grey50")
+            lines.append((text, ("custom", index)))
+        self.query_one("#section-custom", Section).fill(lines, "No custom fields defined in Pipedrive")
+
+    def edit_custom(self, index: int) -> None:
+        rows = getattr(self, "custom_rows", [])
+        if not 0 <= index < len(rows):
+            return
+        from tui.screens.custom_field_editor import CustomFieldEditor
+
+        async def run() -> None:
+            self.app.push_screen(await CustomFieldEditor.load(self.store, self.ENTITY, self.entity_id, rows[index].fd.code))
+
+        self.app.run_worker(run(), exit_on_error=False)
+
     def fill_deals(self, deals: list[Ref]) -> None:
         by_status = {s: sum(d.extra == s for d in deals) for s in ("open", "won", "lost")}
         detail = ", ".join(f"{n} {s}" for s, n in by_status.items() if n)
@@ -154,9 +187,10 @@ class DetailScreen(AppScreen):
 
     @on(OptionList.OptionSelected)
     def open_target(self, event: OptionList.OptionSelected) -> None:
-        if not isinstance(event.option_list, Section):
-            return
-        target = event.option_list.target
+        if isinstance(event.option_list, Section):
+            self.activate(event.option_list.target)
+
+    def activate(self, target: tuple[str, int] | None) -> None:
         if target is None:
             return
         kind, target_id = target
@@ -170,6 +204,13 @@ class DetailScreen(AppScreen):
             self.edit_note(target_id)
         elif kind == "activity":
             self.open_activity(target_id)
+        elif kind == "custom":
+            self.edit_custom(target_id)
+        else:
+            self.open_other(kind, target_id)
+
+    def open_other(self, kind: str, target_id: int) -> None:
+        """Targets of a screen's own sections (the deal's products)."""
 
     @on(OptionList.OptionHighlighted, "#section-notes")
     def preview_note(self, event: Any = None) -> None:
@@ -264,6 +305,11 @@ class DetailScreen(AppScreen):
             if target:
                 self.edit_note(target[1])
                 return
+        if self.focused_section() in ("custom", "products"):
+            target = self.focused.target  # type: ignore[union-attr]
+            if target:
+                self.activate(target)
+                return
         self.app.push_screen(await self.entity_form())
 
     async def entity_form(self) -> Screen:  # pragma: no cover - abstract
@@ -281,6 +327,14 @@ class DetailScreen(AppScreen):
 
     def action_reopen(self) -> None:
         self.app.bell()
+
+    def action_add_product(self) -> None:
+        self.app.bell()
+
+    def action_history(self) -> None:
+        from tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.ENTITY, self.entity_id, self.entity_name()))
 
     # -- activities -----------------------------------------------------------------------------
 

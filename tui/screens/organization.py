@@ -15,7 +15,7 @@ class OrganizationScreen(DetailScreen):
     ENTITY = "organization"
     NOTE_KEY = "org_id"
     PIN_FLAG = "pinned_to_organization_flag"
-    SECTIONS = (("people", "People"), ("deals", "Deals"), ("activities", "Activities"))
+    SECTIONS = (("people", "People"), ("deals", "Deals"), ("custom", "Custom fields"), ("activities", "Activities"))
     HELP_TITLE = "Organization"
 
     async def load(self) -> OrgDetail | None:
@@ -33,13 +33,12 @@ class OrganizationScreen(DetailScreen):
         table.add_row(Text("Address"), Text(clean((org.get("address") or {}).get("value")) or "—"))
         table.add_row(Text("Owner"), Text(clean(d.owner) or "—"))
         table.add_row(Text("People"), Text(str(len(d.people))))
-        for name, value in d.custom:
-            table.add_row(Text(clean(name)), Text(clean(value)))
         self.query_one("#detail-facts", Static).update(table)
         self.set_title("people", "People", len(d.people))
         self.query_one("#section-people").fill(
             [(Text.assemble(clean(p.label), (f"  {clean(p.extra)}", "grey62")), ("person", p.id)) for p in d.people], "No people")
         self.fill_deals(d.deals)
+        self.fill_custom(d.custom)
         self.fill_activities(d.activities)
 
     async def entity_form(self):

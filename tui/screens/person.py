@@ -23,7 +23,7 @@ class PersonScreen(DetailScreen):
     ENTITY = "person"
     NOTE_KEY = "person_id"
     PIN_FLAG = "pinned_to_person_flag"
-    SECTIONS = (("links", "Organization"), ("deals", "Deals"), ("activities", "Activities"))
+    SECTIONS = (("links", "Organization"), ("deals", "Deals"), ("custom", "Custom fields"), ("activities", "Activities"))
     HELP_TITLE = "Person"
 
     async def load(self) -> PersonDetail | None:
@@ -45,13 +45,12 @@ class PersonScreen(DetailScreen):
         table.add_row(Text("E-mail"), contact_lines(p.get("emails") or []))
         table.add_row(Text("Phone"), contact_lines(p.get("phones") or []))
         table.add_row(Text("Owner"), Text(clean(d.owner) or "—"))
-        for name, value in d.custom:
-            table.add_row(Text(clean(name)), Text(clean(value)))
         self.query_one("#detail-facts", Static).update(table)
         links = [(Text.assemble(("Organization  ", "grey62"), (clean(d.org.label), "underline"), ("   (O)", "grey50")),
                   ("organization", d.org.id))] if d.org else []
         self.query_one("#section-links").fill(links, "No organization")
         self.fill_deals(d.deals)
+        self.fill_custom(d.custom)
         self.fill_activities(d.activities)
 
     async def entity_form(self):

@@ -1,0 +1,136 @@
+"""The product catalogue and the archived deals: list sections reached from the palette
+(ctrl+p: "Go to Products", "Go to Archived deals"), with a live filter (/).
+
+Products are synced with the rest of the cache. Archived deals are not in the cache's deal
+lists (Pipedrive leaves them out of /deals and refuses edits to them): this section fetches
+them from /api/v2/deals/archived when it is first shown (20 tokens per 500, then cached; R
+fetches again) and shows them read-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Label, Static
+
+import styles
+from tui.api.errors import ApiError
+from tui.custom_values import display
+from tui.formatting import clean, money
+from tui.keymap import catalog as catalog_keys
+from tui.screens.base import AppModal
+from tui.screens.entity_list import EntityListScreen
+from tui.store.queries import products as pq
+from widgets.virtual_table import Column
+
+
+class ProductsScreen(EntityListScreen):
+    TITLE_TEXT = "Products"
+    HELP_TITLE = "Products"
+    SORTS = ("name",)
+    COLUMNS = [Column("Name", 18, 32, 0, flex=True), Column("Code", 8, 10, 2), Column("Unit", 7, 9, 3),
+               Column("Prices", 16, 40, 1, flex=True), Column("Tax", 5, 6, 4)]
+
+    async def fetch(self):
+        rows = await self.store.read(pq.products, self.text)
+        self.rows = {r.id: r for r in rows}
+        return [r.id for r in rows], [[r.name + ("" if r.linkable else " (not for deals)"), r.code, r.unit,
+                                       "  ".join(money(p, c) for c, p in r.prices.items()), f"{r.tax:g}%"]
+                                      for r in rows]
+
+    def open(self, entity_id: int) -> None:
+        row = getattr(self, "rows", {}).get(entity_id)
+        if row is not None:
+            prices = ", ".join(money(p, c) for c, p in row.prices.items()) or "no price"
+            self.notify(f"{clean(row.name)}: {prices}; tax {row.tax:g}%. Add it to a deal with + on the deal.",
+                        timeout=4, markup=False)
+
+    def action_create(self) -> None:
+        self.notify("Products are created in Pipedrive; this list shows the catalogue", timeout=3)
+
+
+class ArchivedDealsScreen(EntityListScreen):
+    TITLE_TEXT = "Archived deals (read-only)"
+    HELP_TITLE = "Archived deals"
+    SORTS = ("archived",)
+    BINDINGS = catalog_keys.ARCHIVED_BINDINGS
+    COLUMNS = [Column("Title", 18, 40, 0, flex=True), Column("Value", 10, 14, 1), Column("Status", 6, 6, 2),
+               Column("Stage", 10, 18, 3), Column("Organization", 12, 24, 4, flex=True), Column("Archived", 10, 10, 5)]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.fetch_archived(False)
+
+    @work(exclusive=True, group="archived", exit_on_error=False)
+    async def fetch_archived(self, refresh: bool) -> None:
+        try:
+            if await self.store.archived_deals(refresh=refresh):
+                self.reload()
+        except ApiError as exc:
+            self.notify(f"Archived deals not fetched: {exc.message}", severity="warning", timeout=4, markup=False)
+
+    def action_refetch(self) -> None:
+        self.fetch_archived(True)
+
+    async def fetch(self):
+        rows = await self.store.read(pq.archived, self.text)
+        return [r.id for r in rows], [[r.title, money(r.value, r.currency), r.status, r.stage, r.org,
+                                       (r.archive_time or "")[:10]] for r in rows]
+
+    def open(self, entity_id: int) -> None:
+        self.app.run_worker(self._open(entity_id), exit_on_error=False)
+
+    async def _open(self, entity_id: int) -> None:
+        deal = await self.store.read(pq.archived_deal, entity_id)
+        if deal is not None:
+            self.app.push_screen(await ArchivedDealView.load(self.store, deal))
+
+    def action_create(self) -> None:
+        self.app.bell()
+
+
+class ArchivedDealView(AppModal[None]):
+    """An archived deal's facts and custom fields; Pipedrive refuses edits to it, so no keys edit."""
+
+    CSS_PATH = styles.path("forms.tcss")
+    BINDINGS = catalog_keys.VIEW_BINDINGS
+    DEFAULT_CSS = "ArchivedDealView { align: center middle; }"
+
+    def __init__(self, deal: dict[str, Any], lines: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.deal, self.lines = deal, lines
+
+    @classmethod
+    async def load(cls, store: Any, deal: dict[str, Any]) -> "ArchivedDealView":
+        from tui.store.queries.custom import field_defs, names
+        from tui.store.queries.entities import label_of
+
+        def read(conn: Any) -> list[tuple[str, str]]:
+            lookup = names(conn)
+            out = [("Status", deal.get("status") or "open"), ("Value", money(deal.get("value"), deal.get("currency"))),
+                   ("Stage", (conn.execute("SELECT name FROM stages WHERE id = ?", (deal.get("stage_id"),)).fetchone()
+                              or ["—"])[0]),
+                   ("Owner", label_of(conn, "user", deal.get("owner_id")) or "—"),
+                   ("Person", label_of(conn, "person", deal.get("person_id")) or "—"),
+                   ("Organization", label_of(conn, "organization", deal.get("org_id")) or "—"),
+                   ("Archived", (deal.get("archive_time") or "")[:16].replace("T", " ") or "—")]
+            values = deal.get("custom_fields") or {}
+            out += [(fd.name, display(fd, values.get(fd.code), lookup)) for fd in field_defs(conn, "deal")
+                    if values.get(fd.code) not in (None, "", [])]
+            return out
+
+        return cls(deal, await store.read(read))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(Text(f"{clean(self.deal.get('title'))}  · archived, read-only", style="bold"), classes="form-title")
+            with VerticalScroll(classes="form-body"):
+                for key, value in self.lines:
+                    yield Static(Text.assemble((clean(key)[:26].ljust(27), "grey62"), clean(value)))
+            yield Label("Archived deals cannot be edited (unarchive it in Pipedrive) · escape closes", classes="form-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
