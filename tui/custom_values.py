@@ -265,7 +265,11 @@ def parse(fd: FieldDef, given: dict[str, Any], *, today: date, zone: str, curren
             return None, f"The end ({until[:5]}) is not after the start ({start[:5]})"
         return {"value": start, "until": until, "timezone_name": zone_name}, None
     if kind == "address":
+        if len(text.strip()) > 255:
+            return None, f"{fd.name} takes at most 255 characters ({len(text.strip())} now)"
         return ({"value": text.strip()} if text.strip() else None), None
+    if given.get("unpicked"):  # text typed in the picker but no match chosen from its list
+        return None, f"Pick a match from the list (↓ then enter), or empty the field to clear {fd.name}"
     choice = given.get("choice")  # user, people, org: an id from the picker
     return (int(choice) if choice is not None else None), None
 

@@ -42,6 +42,7 @@ class CustomFieldEditor(AppModal[bool]):
     CSS_PATH = styles.path("forms.tcss")
     BINDINGS = form_keys.BINDINGS
     DEFAULT_CSS = """
+    CustomFieldEditor { align: center middle; background: $background 60%; }
     CustomFieldEditor .form { height: auto; max-height: 90%; }
     CustomFieldEditor .form-body { height: auto; max-height: 24; }
     CustomFieldEditor OptionList, CustomFieldEditor SelectionList { height: auto; max-height: 12; }
@@ -162,6 +163,8 @@ class CustomFieldEditor(AppModal[bool]):
             out["choice"] = self.fd.options[index - 1][0] if index else None
         for picker in self.query(EntityPicker):
             out["choice"] = picker.value
+            typed = picker.input.value.strip()
+            out["unpicked"] = bool(typed) and typed != clean(picker.value_label)
         if self.query("#choices"):
             out["choices"] = list(self.query_one("#choices", SelectionList).selected)
         return out
