@@ -87,7 +87,8 @@ class DealProductsMixin:
                 return
             found = await self.store.read(product, product_id)  # type: ignore[attr-defined]
             if found is not None:
-                self.app.push_screen(LineForm(self.entity_id, None, found, currency))  # type: ignore[attr-defined]
+                method = self.detail.lines[0].tax_method if self.detail and self.detail.lines else "exclusive"
+                self.app.push_screen(LineForm(self.entity_id, None, found, currency, method))  # type: ignore[attr-defined]
 
         self.app.push_screen(ProductPicker(currency), picked)  # type: ignore[attr-defined]
 
@@ -184,14 +185,15 @@ class ProductPicker(AppModal[int | None]):
 class LineForm(FormScreen):
     """A product on a deal: quantity, price, discount (%) and tax (%); only changed fields are sent."""
 
-    def __init__(self, deal_id: int, line: LineRow | None, item: ProductRow | None, currency: str | None) -> None:
+    def __init__(self, deal_id: int, line: LineRow | None, item: ProductRow | None, currency: str | None,
+                 tax_method: str = "exclusive") -> None:
         super().__init__()
         self.deal_id, self.line, self.item, self.currency = deal_id, line, item, currency
         price, code = item.price_in(currency) if item else (line.item_price if line else 0.0, currency)
         self.price_note = f"no {currency} price; its {code} price" if item and code != currency else ""
         self.start = {"quantity": line.quantity if line else 1.0, "item_price": price,
                       "discount": line.discount if line else 0.0, "tax": line.tax if line else (item.tax if item else 0.0)}
-        self.tax_method = line.tax_method if line else "exclusive"
+        self.tax_method = line.tax_method if line else tax_method  # one per deal: its other products' method
 
     def form_title(self) -> str:
         name = self.line.name if self.line else (self.item.name if self.item else "")
@@ -212,14 +214,18 @@ class LineForm(FormScreen):
     def show_sum(self, event: Any = None) -> None:
         values, errors = self.read()
         text = "" if errors else f"= {money(line_sum({**values, 'tax_method': self.tax_method}), self.currency)}"
-        if not errors and self.line is None and self.tax_method == "exclusive":
-            text += "  (tax added on top unless the deal's other products say otherwise)"
+        if not errors:
+            text += {"exclusive": "  (tax added on top)", "inclusive": "  (prices include the tax)",
+                     "none": "  (no tax)"}.get(self.tax_method, "")
         self.query_one("#line-sum", Static).update(Text(text, style="bold green"))
 
     def read(self) -> tuple[dict[str, Any], dict[str, str]]:
         errors: dict[str, str] = {}
         out: dict[str, Any] = {}
-        checks = {"quantity": v.number(self.field("quantity").value, "Quantity", minimum=0.0001, maximum=1e9),
+        quantity = v.number(self.field("quantity").value, "Quantity")
+        if quantity[0] is not None and quantity[0] <= 0:
+            quantity = (None, "Quantity must be more than 0")
+        checks = {"quantity": quantity,
                   "item_price": v.number(self.field("item_price").value, "Price", minimum=0, maximum=1e12),
                   "discount": v.number(self.field("discount").value, "Discount", minimum=0, maximum=100),
                   "tax": v.number(self.field("tax").value, "Tax", minimum=0, maximum=100)}
