@@ -108,3 +108,23 @@ async def test_opening_deals_never_fetches_history(tmp_path):
             await env.pilot.press("escape")
             await settle(env)
         assert _history_requests(sb) == []
+
+
+async def test_person_and_organization_history_show_their_notes_and_activities(tmp_path):
+    sb = rich_sandbox()
+    async with app_env(tmp_path, sandbox=sb, size=(140, 40)) as env:
+        person = next(p for p in sb.live("person") if any(n.get("person_id") == p["id"] for n in sb.state.notes.values()))
+        await open_screen(env, "person", person["id"])
+        assert _history_requests(sb) == []
+        await env.pilot.press("h")
+        await settle(env)
+        assert _history_requests(sb) == [f"/api/v1/persons/{person['id']}/flow"]
+        assert "note" in {e.kind for e in env.app.screen.events}
+        await env.pilot.press("escape")
+        await settle(env)
+        org = next(o for o in sb.live("organization") if any(a.get("org_id") == o["id"] for a in sb.state.activities.values()))
+        await open_screen(env, "organization", org["id"])
+        await env.pilot.press("h")
+        await settle(env)
+        assert _history_requests(sb)[-1] == f"/api/v1/organizations/{org['id']}/flow"
+        assert "activity" in {e.kind for e in env.app.screen.events}
