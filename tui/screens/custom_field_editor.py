@@ -62,7 +62,7 @@ class CustomFieldEditor(AppModal[bool]):
 
     @classmethod
     async def load(cls, store: Any, entity: str, entity_id: int, code: str) -> "CustomFieldEditor":
-        from tui.store.queries.custom import autocomplete, field_def
+        from tui.store.queries.custom import autocomplete, field_def, my_defaults
         from tui.store.queries.entities import currency_codes, entity_data, label_of
 
         data = await store.read(entity_data, entity, entity_id) or {}
@@ -72,12 +72,11 @@ class CustomFieldEditor(AppModal[bool]):
         ref = cv.inputs(fd, value).get("choice") if kind else None
         label = await store.read(label_of, kind, ref) if kind and ref is not None else ""
         suggestions = await store.read(autocomplete, entity, code) if fd.type == "varchar_auto" else []
-        me = await store.read(lambda c: c.execute("SELECT json_extract(data, '$.default_currency'), "
-                                                  "json_extract(data, '$.timezone_name') FROM users WHERE is_you = 1").fetchone())
-        zone = getattr(store.clock.zone, "key", None) or (me[1] if me and me[1] else None) or "UTC"
+        currency, my_zone = await store.read(my_defaults)
+        zone = getattr(store.clock.zone, "key", None) or my_zone or "UTC"
         return cls(entity, entity_id, fd, value, today=store.clock.today(), zone=zone,
                    currencies=await store.read(currency_codes), ref_label=label, suggestions=suggestions,
-                   default_currency=data.get("currency") or (me[0] if me else None))
+                   default_currency=data.get("currency") or currency)
 
     def compose(self) -> ComposeResult:
         fd, start = self.fd, self.start

@@ -18,7 +18,6 @@ from textual.widgets import Label, Static
 
 import styles
 from tui.api.errors import ApiError
-from tui.custom_values import display
 from tui.formatting import clean, money
 from tui.keymap import catalog as catalog_keys
 from tui.screens.base import AppModal
@@ -105,24 +104,7 @@ class ArchivedDealView(AppModal[None]):
 
     @classmethod
     async def load(cls, store: Any, deal: dict[str, Any]) -> "ArchivedDealView":
-        from tui.store.queries.custom import field_defs, names
-        from tui.store.queries.entities import label_of
-
-        def read(conn: Any) -> list[tuple[str, str]]:
-            lookup = names(conn)
-            out = [("Status", deal.get("status") or "open"), ("Value", money(deal.get("value"), deal.get("currency"))),
-                   ("Stage", (conn.execute("SELECT name FROM stages WHERE id = ?", (deal.get("stage_id"),)).fetchone()
-                              or ["—"])[0]),
-                   ("Owner", label_of(conn, "user", deal.get("owner_id")) or "—"),
-                   ("Person", label_of(conn, "person", deal.get("person_id")) or "—"),
-                   ("Organization", label_of(conn, "organization", deal.get("org_id")) or "—"),
-                   ("Archived", (deal.get("archive_time") or "")[:16].replace("T", " ") or "—")]
-            values = deal.get("custom_fields") or {}
-            out += [(fd.name, display(fd, values.get(fd.code), lookup)) for fd in field_defs(conn, "deal")
-                    if values.get(fd.code) not in (None, "", [])]
-            return out
-
-        return cls(deal, await store.read(read))
+        return cls(deal, await store.read(pq.archived_facts, deal))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):

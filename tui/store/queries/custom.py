@@ -81,3 +81,10 @@ def autocomplete(conn: sqlite3.Connection, entity: str, code: str, limit: int = 
 
 def ref_kind(fd: FieldDef) -> str | None:
     return REF_KINDS.get(fd.type)
+
+
+def my_defaults(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
+    """The current user's default currency and time zone name (new monetary and time values)."""
+    row = conn.execute("SELECT json_extract(data, '$.default_currency'), json_extract(data, '$.timezone_name') "
+                       "FROM users WHERE is_you = 1").fetchone()
+    return (row[0], row[1]) if row else (None, None)

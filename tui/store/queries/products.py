@@ -132,3 +132,23 @@ def archived_deal(conn: sqlite3.Connection, deal_id: int) -> dict[str, Any] | No
 def archived_fetched(conn: sqlite3.Connection) -> str | None:
     row = conn.execute("SELECT at FROM fetch_marks WHERE kind = 'archived_deals' AND key = 0").fetchone()
     return row[0] if row else None
+
+
+def archived_facts(conn: sqlite3.Connection, deal: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the read-only view of an archived deal shows: its facts and its set custom fields."""
+    from tui.custom_values import display
+    from tui.formatting import money
+    from tui.store.queries.custom import field_defs, names
+    from tui.store.queries.entities import label_of
+
+    stage = conn.execute("SELECT name FROM stages WHERE id = ?", (deal.get("stage_id"),)).fetchone()
+    out = [("Status", deal.get("status") or "open"), ("Value", money(deal.get("value"), deal.get("currency"))),
+           ("Stage", stage[0] if stage else "—"), ("Owner", label_of(conn, "user", deal.get("owner_id")) or "—"),
+           ("Person", label_of(conn, "person", deal.get("person_id")) or "—"),
+           ("Organization", label_of(conn, "organization", deal.get("org_id")) or "—"),
+           ("Archived", (deal.get("archive_time") or "")[:16].replace("T", " ") or "—")]
+    values = deal.get("custom_fields") or {}
+    lookup = names(conn)
+    out += [(fd.name, display(fd, values.get(fd.code), lookup)) for fd in field_defs(conn, "deal")
+            if values.get(fd.code) not in (None, "", [])]
+    return out
