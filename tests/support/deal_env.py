@@ -37,8 +37,10 @@ async def show_row(env: Any, screen: Any, code: str) -> None:
     index = next(i for i, r in enumerate(screen.custom_rows) if r.fd.code == code)
     section = screen.query_one("#section-custom")
     section.focus()
-    await settle(env)
-    await env.pilot.press("home", *(["down"] * index))
+    await env.pilot.pause()
+    section.highlighted = index
+    await env.pilot.pause()
+    section.scroll_to_highlight()
     await settle(env)
 
 
@@ -76,8 +78,7 @@ async def fill(env: Any, editor: CustomFieldEditor, given: dict[str, Any]) -> No
         elif name == "pick":  # type into the picker, pick the first match
             picker = editor.query_one(EntityPicker)
             picker.input.focus()
-            picker.input.value = ""
-            await env.pilot.press(*value)
+            picker.input.value = value  # as typed: the picker searches the cache on each change
             await settle(env)
             await env.pilot.press("down", "enter")
         await settle(env)
