@@ -19,7 +19,6 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, OptionList, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-import styles
 from tui import custom_values as cv
 from tui.formatting import clean
 from tui.keymap import forms as form_keys
@@ -39,12 +38,15 @@ def _date_preview(today: date):
 
 
 class CustomFieldEditor(AppModal[bool]):
-    CSS_PATH = styles.path("forms.tcss")
     BINDINGS = form_keys.BINDINGS
     DEFAULT_CSS = """
     CustomFieldEditor { align: center middle; background: $background 60%; }
-    CustomFieldEditor .form { height: auto; max-height: 90%; }
-    CustomFieldEditor .form-body { height: auto; max-height: 24; }
+    CustomFieldEditor .cf-form { width: 80; max-width: 95%; height: auto; max-height: 90%; border: round $accent;
+                                 background: $panel; padding: 0 1; }
+    CustomFieldEditor .cf-title { text-style: bold; margin: 1 0; }
+    CustomFieldEditor .cf-body { height: auto; max-height: 26; }
+    CustomFieldEditor .cf-error { color: $error; height: auto; }
+    CustomFieldEditor .cf-hint { color: $text-muted; }
     CustomFieldEditor OptionList, CustomFieldEditor SelectionList { height: auto; max-height: 12; }
     CustomFieldEditor TextArea { height: 8; }
     """
@@ -80,17 +82,17 @@ class CustomFieldEditor(AppModal[bool]):
 
     def compose(self) -> ComposeResult:
         fd, start = self.fd, self.start
-        with Vertical(classes="form"):
-            yield Label(Text(f"{clean(fd.name)}  ·  {fd.type}", style="bold"), classes="form-title")
-            with VerticalScroll(classes="form-body"):
+        with Vertical(classes="cf-form"):
+            yield Label(Text(f"{clean(fd.name)}  ·  {fd.type}", style="bold"), classes="cf-title")
+            with VerticalScroll(classes="cf-body"):
                 yield from self._inputs(fd, start)
-            yield Static("", id="form-error", classes="form-error")
+            yield Static("", id="form-error", classes="cf-error")
             hint = "ctrl+s save · escape cancel" if fd.editable else "escape close"
             if fd.type == "enum":
                 hint = "enter choose · " + hint
             elif fd.type == "set":
                 hint = "space toggle · " + hint
-            yield Label(hint, classes="form-hint")
+            yield Label(hint, classes="cf-hint")
 
     def _inputs(self, fd: cv.FieldDef, start: dict[str, Any]) -> ComposeResult:
         kind = fd.type
@@ -170,7 +172,8 @@ class CustomFieldEditor(AppModal[bool]):
 
     def show_error(self, message: str) -> None:
         fields = list(self.query(FormField))
-        target = next((f for f in fields if f.field_name == "until"), None) if message.startswith("End") else None
+        wanted = "until" if message.startswith("End") else ("currency" if "currency" in message.lower() else None)
+        target = next((f for f in fields if f.field_name == wanted), None)
         target = target or (fields[0] if fields else None)
         if target is not None:
             target.set_error(message)

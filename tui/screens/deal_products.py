@@ -36,9 +36,9 @@ def line_text(line: LineRow) -> Text:
     tax = f"+{_num(line.tax)}% tax" if line.tax and line.tax_method == "exclusive" else \
         (f"{_num(line.tax)}% incl." if line.tax and line.tax_method == "inclusive" else "")
     text = Text.assemble((clean(line.name)[:30].ljust(31), "" if line.enabled else "grey50 strike"),
-                         (f"{_num(line.quantity):>6} × ", "grey70"), money(line.item_price, line.currency).rjust(11),
+                         (f"{_num(line.quantity):>6} × ", "grey70"), money(line.item_price, line.currency).rjust(14),
                          (f"  {disc:<8}", "yellow"), (f"{tax:<13}", "grey62"),
-                         ("= ", "grey62"), (money(line.sum, line.currency).rjust(11), "green"))
+                         ("= ", "grey62"), (money(line.sum, line.currency).rjust(15), "green"))
     if line.pending:
         text.append("  saving…", style="cyan")
     return text

@@ -58,11 +58,11 @@ class HistoryScreen(AppScreen):
         self.load(False)
 
     def show_header(self) -> None:
-        counts = {k: sum(e.kind == k for e in self.events) for k in KINDS[1:]}
+        counts = {k: sum(e.kind == k for e in self.events) for k in KINDS[1:] if k != "status"}
         header = Text.assemble(("History of ", "grey62"), (clean(self.name_text), "bold"), ("  ·  showing ", "grey62"),
                                (KIND_NAMES[self.kind], "bold cyan"))
         if self.events:
-            header.append("  ·  " + ", ".join(f"{n} {KIND_NAMES[k]}" for k, n in counts.items() if n), style="grey62")
+            header.append("  ·  " + ", ".join(f"{KIND_NAMES[k]} {n}" for k, n in counts.items() if n), style="grey62")
         self.query_one("#detail-header", Static).update(header)
 
     @work(exclusive=True, group="history", exit_on_error=False)
@@ -99,6 +99,8 @@ class HistoryScreen(AppScreen):
 
     def event_text(self, e: Event) -> Text:
         mark, style = MARKS.get(e.kind, ("•", ""))
+        if e.kind == "activity" and not e.title.startswith("Activity done"):
+            mark, style = "☐", "grey70"
         when = e.when.astimezone(self.store.clock.zone).strftime("%Y-%m-%d %H:%M") if e.when else "????-??-?? ??:??"
         text = Text.assemble((when, "grey62"), "  ", (f"{mark} ", style), (clean(e.title), "bold" if e.kind != "field" else ""))
         if e.detail:
