@@ -15,7 +15,11 @@ Why recents: the alternatives cost more per look. A v2 list with `updated_since`
 so 60 tokens to learn that nothing changed; recents is 20 for all of them.
 
 `lists` (the `r` key): v2 lists with `updated_since` for each collection (+ deleted
-deals) and v1 notes with `updated_since` (since January 2026): about 70 tokens.
+deals, + deals archived since: they leave the cache) and v1 notes with `updated_since`
+(since January 2026), the metadata and the field definitions again: about 130 tokens.
+Archived deals: the lists and the fetch by ids leave them out, so a deal archived elsewhere
+is dropped by the probe (its id is missing from the answer) and by `lists`; an answer that
+carries one (`is_archived`) removes it too (ingest.is_deleted).
 `full` (`sync --full`, a rare reconcile): everything listed again, rows the server no longer
 has dropped. No re-list happens on a timer any more (it was most of the token cost).
 
