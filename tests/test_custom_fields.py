@@ -180,3 +180,24 @@ async def test_fields_important_or_required_in_the_stage_are_flagged(tmp_path):
         assert flags["PO number"] == ["required to mark won"]
         text = screen_text(env.app)
         assert "Decision date (missing)" in text and "required in this stage" in text
+
+
+async def test_conflicts_are_checked_per_custom_field(tmp_path):
+    from tests.support.store_env import data_env
+
+    sb = rich_sandbox()
+    po, region = code_of(sb, "deal", "PO number"), code_of(sb, "deal", "Region")
+    async with data_env(tmp_path, sandbox=sb) as env:
+        # someone else changed another custom field meanwhile: not a conflict, both kept
+        await env.store.set_custom_field("deal", DEAL_ID, po, "PO-1")
+        sb.remote_edit("deal", DEAL_ID, {"custom_fields": {**sb.state.deals[DEAL_ID]["custom_fields"], region: "APAC"}})
+        await env.store.drain()
+        assert sb.state.deals[DEAL_ID]["custom_fields"][po] == "PO-1"
+        assert sb.state.deals[DEAL_ID]["custom_fields"][region] == "APAC"
+        # the same field: held as a conflict, nothing overwritten
+        await env.store.set_custom_field("deal", DEAL_ID, po, "PO-2")
+        sb.remote_edit("deal", DEAL_ID, {"custom_fields": {**sb.state.deals[DEAL_ID]["custom_fields"], po: "PO-THEIRS"}})
+        await env.store.drain()
+        conflicts = await env.store.conflicts()
+        assert len(conflicts) == 1 and f"custom_fields.{po}" in conflicts[0]["last_error"]
+        assert sb.state.deals[DEAL_ID]["custom_fields"][po] == "PO-THEIRS"

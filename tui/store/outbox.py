@@ -40,7 +40,7 @@ from typing import Any
 
 from tui.api.client import PipedriveClient
 from tui.api.errors import ApiError, AuthError, Blocked, DailyBudgetExhausted, NetworkError, NotFound
-from tui.store import deal_lines, ingest
+from tui.store import ingest, parents
 from tui.store.db import Database
 from tui.store.edits import table_of, utcnow
 from tui.store.events import ConflictDetected, Created, EditRejected, StoreEvent
@@ -252,24 +252,12 @@ class Pusher:
         return outcome
 
     async def _get(self, entity: str, eid: int, parent_id: int | None = None) -> dict[str, Any]:
-        spec = REGISTRY[entity]
-        if not spec.single_get:  # no GET of one item: list the parent's (deal products: 10 tokens)
-            for item in await self.client.list_v2(spec.path_for(parent_id).removeprefix("/api/v2/")):
-                if item.get("id") == eid:
-                    return item
-            raise NotFound(f"{entity} {eid} is gone", status=404)
-        return _clean(entity, await self.client.get_item(spec.path or "", eid))
+        if not REGISTRY[entity].single_get:  # no GET of one item: the parent's list (deal products)
+            return await parents.get_child(self.client, entity, eid, parent_id)
+        return _clean(entity, await self.client.get_item(REGISTRY[entity].path or "", eid))
 
     async def _refresh_parent(self, row: dict[str, Any]) -> None:
-        """A deal's value follows its products: after a line's write, read the server's deal (1 token)."""
-        if row["entity"] != "deal_product" or not row.get("parent_id"):
-            return
-        try:
-            deal = await self._get("deal", row["parent_id"])
-        except ApiError:
-            await self.db.write(deal_lines.recompute, row["parent_id"])
-            return
-        await self.db.write(apply_server_objects, "deal", [deal])
+        await parents.refresh_parent(self, row)
 
     async def _push(self, row: dict[str, Any]) -> str:
         entity, eid, op = row["entity"], row["entity_id"], row["op"]
@@ -316,7 +304,8 @@ class Pusher:
             if key == "custom_fields":  # each custom field is a field of its own
                 old, now = base.get(key) or {}, remote.get(key) or {}
                 for code, value in (mine or {}).items():
-                    if not _same_custom(now.get(code), old.get(code)) and not _same_custom(now.get(code), value):
+                    if not parents.same_custom(now.get(code), old.get(code)) and \
+                            not parents.same_custom(now.get(code), value):
                         clash[f"custom_fields.{code}"] = [value, now.get(code)]
                 continue
             if not _same(theirs, base.get(key)) and not _same(theirs, mine):
@@ -408,16 +397,6 @@ def _norm(value: Any) -> Any:
         if all("value" in v for v in value):
             return sorted((str(v.get("value")), bool(v.get("primary"))) for v in value)
     return value
-
-
-def _same_custom(a: Any, b: Any) -> bool:
-    """Custom field values: objects compare by their parts (a time's zone id is the server's)."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        keys = (set(a) | set(b)) - {"timezone_id", "formatted_address"}
-        return all(_same(a.get(k), b.get(k)) for k in keys if a.get(k) is not None or b.get(k) is not None)
-    if isinstance(a, list) and isinstance(b, list):
-        return sorted(map(str, a)) == sorted(map(str, b))
-    return _same(a, b)
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -39,12 +39,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from tui.api.client import PipedriveClient
-from tui.store import deal_lines, ingest
+from tui.store import deal_lines, ingest, sync_extras
 from tui.store.boundary import check_and_record
 from tui.store.db import Database
 from tui.store.registry import EDITABLE, ENTITIES, REGISTRY, table_of
-from tui.store.sync_plan import (FIELD_TASKS, MAX_IN_FLIGHT, Task, first_sync_done, missing_names, plan, save_progress,
-                                 task_state)
+from tui.store.sync_plan import MAX_IN_FLIGHT, Task, first_sync_done, missing_names, plan, save_progress, task_state
 
 OVERLAP = timedelta(seconds=2)
 V2_COLLECTIONS: dict[str, tuple[str, str]] = {e.table: (e.name, e.path or "") for e in ENTITIES if e.synced}
@@ -388,23 +387,10 @@ class Syncer:
             changes.add(name, [o["id"] for o in items], name)
 
     async def _archived_since(self, changes: Changes) -> None:
-        """Deals archived since the last look leave the cache (the lists above no longer carry
-        them): GET /deals/archived with updated_since, 20 tokens per 500."""
-        mark = await self.db.read(newest_update, "deals")
-        if not mark:
-            return
-        items = await self._all("/api/v2/deals/archived", {"updated_since": _fmt(_parse(mark) - OVERLAP)})
-        if items:
-            gone = await self.db.write(_drop_gone, "deal", {o["id"] for o in items})
-            changes.add("deals", gone, "deals")
+        await sync_extras.archived_since(self, changes)
 
     async def refresh_fields(self, changes: Changes) -> None:
-        """The field definitions again (dealFields with the stages where a field is important or
-        required), each list replacing the cached one: 3 x 10 tokens."""
-        for task in FIELD_TASKS:
-            items = await self._all(task.path, dict(task.params))
-            await self.db.write(_replace_fields, task, items)
-        changes.add("fields", None, "fields", 0)
+        await sync_extras.refresh_fields(self, changes)
 
     async def _notes_since(self, changes: Changes) -> None:
         mark = await self.db.read(newest_update, "notes")
@@ -453,12 +439,6 @@ class Syncer:
         if mark:
             await self.db.write(_set_mark, "recents", mark)
         return changes
-
-
-def _replace_fields(conn: sqlite3.Connection, task: Task, items: list[dict[str, Any]]) -> None:
-    entity = task.entity.split(":", 1)[1]
-    conn.execute("DELETE FROM fields WHERE entity = ?", (entity,))
-    store_page(conn, task, items, None, True)
 
 
 def _stale_ids(conn: sqlite3.Connection, table: str, stamps: dict[int, str]) -> list[int]:
