@@ -44,7 +44,7 @@ def test_config_check_reports_a_bad_file_with_line_numbers(config_dir, capsys):
     path = config_dir / "config.toml"
     assert code == 1
     assert lines == [
-        f"{path}:2: unknown setting 'colour' (known: default_profile, keys, profiles, refresh, triage)",
+        f"{path}:2: unknown setting 'colour' (known: default_profile, keys, profiles, refresh, theme, triage)",
         f"{path}:5: unknown auth_mode 'tokenn' in [profiles.work] (use token, oauth, maton)",
         f"{path}:7: unknown key 'defualt_pipeline' in [profiles.work] (did you mean default_pipeline?) "
         "(known: auth_mode, base_url, company_domain, default_pipeline, maton_connection)",

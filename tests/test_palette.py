@@ -79,3 +79,16 @@ async def test_the_palette_lists_the_screen_actions_with_their_remapped_keys(tmp
         await _choose(env, "Won")  # runs the board's action on the selected card
         await env.store.drain()
         assert any(r[0] == "PATCH" and r[1].startswith("/api/v2/deals/") for r in env.sandbox.writes())
+
+
+async def test_sections_without_a_key_are_in_the_palette_and_open(tmp_path):
+    from tui.screens.palette import ActionCommands
+
+    async with app_env(tmp_path, size=(120, 35)) as env:
+        provider = ActionCommands(env.app.screen)
+        await provider.startup()
+        commands = {title: run for title, _help, run in provider._commands()}
+        assert "Go to Products" in commands and "Go to Archived deals" in commands
+        await commands["Go to Products"]()
+        await env.pilot.pause()
+        assert env.app.current_mode == "products"

@@ -9,6 +9,7 @@ from textual import events
 from textual.app import App
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widgets import OptionList, Static
 
 import styles
 from tui.key_order import OrderedKeys
@@ -19,6 +20,7 @@ from tui.config import TriageSettings
 from tui.no_color import safe_filters
 from tui.messages import ConvertedMessage, CreatedMessage, DataRefresh, StoreEventMessage
 from tui.screens import palette
+from widgets import tones
 from tui.sections import MODES, SECTIONS
 from tui.store.db import StoreError
 from tui.store.events import (ConflictDetected, Converted, Created, DataChanged, EditRejected, StatusChanged, StoreEvent,
@@ -37,6 +39,18 @@ def rejected_field(event: EditRejected) -> str | None:
     return fields[0] if len(fields) == 1 else None
 
 
+def restyle(widget: Any) -> None:
+    """Drop what a widget cached with the old theme's tones and repaint it."""
+    if isinstance(widget, Static):
+        widget.update(widget.content, layout=False)
+    elif isinstance(widget, OptionList):
+        widget._clear_caches()
+    clear = getattr(widget, "clear_render_cache", None)
+    if clear is not None:
+        clear()
+    widget.refresh()
+
+
 class PipedriveApp(OrderedKeys, App):
     TITLE = "pipedrive-tui"
     CSS_PATH = styles.path("app.tcss")
@@ -49,7 +63,8 @@ class PipedriveApp(OrderedKeys, App):
 
     def __init__(self, store: Any, *, profile_label: str = "default", keymap: dict[str, str] | None = None,
                  start_store: bool = True, notices: list[str] | None = None,
-                 on_login: Any = None, triage: Any = None) -> None:
+                 on_login: Any = None, triage: Any = None, theme: str | None = None,
+                 on_theme: Any = None) -> None:
         super().__init__()
         self._filters = safe_filters(self._filters)  # NO_COLOR (tui/no_color.py)
         self.triage_settings = triage or TriageSettings()  # [triage] of the config file
@@ -60,8 +75,42 @@ class PipedriveApp(OrderedKeys, App):
         self.user_keymap = dict(keymap or {})
         self.start_store = start_store
         self._unsubscribe = None
+        self.on_theme = on_theme  # remembers a theme chosen in the app (the config file's `theme`)
+        if theme and theme != self.theme:
+            if theme in self.available_themes:
+                self.theme = theme
+            else:
+                self.notices.append(f"Unknown theme {theme!r} in the config file; using {self.theme} "
+                                    "(ctrl+p, Theme, lists them)")
+        self._saved_theme = self.theme
+
+    # -- themes --------------------------------------------------------------------------------------
+
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's theme variables, and the tones (widgets/tones.py) of rich Text built in
+        Python taken from them, so every colour follows the theme."""
+        variables = super().get_css_variables()
+        if getattr(self, "_tones_pushed", False):
+            self.console.pop_theme()
+        self.console.push_theme(tones.rich_theme(variables))
+        self._tones_pushed = True
+        return variables
+
+    def _theme_changed(self, theme: Any) -> None:
+        """Repaint what was drawn with the old tones, and remember the choice."""
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                for widget in screen.walk_children(with_self=False):
+                    restyle(widget)
+        if self.on_theme is not None and theme.name != self._saved_theme:
+            self._saved_theme = theme.name
+            try:
+                self.on_theme(theme.name)
+            except OSError as exc:
+                self.notify(f"The theme is not remembered: {exc}", severity="warning", timeout=8, markup=False)
 
     def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.store_status = self.store.status
         self._unsubscribe = self.store.subscribe(lambda event: self.post_message(StoreEventMessage(event)))
         for line in self.notices:
@@ -276,7 +325,8 @@ def run_app(runtime: Any) -> int:
         store = await Store.open(runtime.db_path, runtime.client, clock=runtime.clock, profile=label,
                                  policy=runtime.policy)
         app = PipedriveApp(store, profile_label=runtime.profile_label, keymap=runtime.keymap, notices=runtime.notices,
-                           on_login=runtime.save_token, triage=runtime.triage)
+                           on_login=runtime.save_token, triage=runtime.triage, theme=runtime.theme,
+                           on_theme=runtime.save_theme)
         try:
             await app.run_async()
         finally:

@@ -116,6 +116,7 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     refresh: dict[str, float] = field(default_factory=dict)
     triage: TriageSettings = field(default_factory=TriageSettings)
+    theme: str | None = None  # a Textual theme name, remembered when chosen in the app
 
     @classmethod
     def load(cls, directory: Path | None = None) -> "Config":
@@ -136,12 +137,16 @@ class Config:
         default = raw.get("default_profile", "default")
         if not isinstance(default, str):
             raise ConfigError(f"{path}: default_profile must be a profile name in quotes")
+        theme = raw.get("theme")
+        if theme is not None and not isinstance(theme, str):
+            raise ConfigError(f"{path}: theme must be a theme name in quotes, e.g. theme = \"textual-light\"")
         return cls(default_profile=default, profiles=profiles, keys=dict(keys_raw), refresh=_refresh(path, raw),
-                   triage=_triage(raw.get("triage"), path))
+                   triage=_triage(raw.get("triage"), path), theme=theme)
 
     def save(self, directory: Path | None = None) -> Path:
         directory = private_dir(directory or config_dir())
-        lines = [f"default_profile = {_toml(self.default_profile)}", ""]
+        lines = [f"default_profile = {_toml(self.default_profile)}"]
+        lines += [f"theme = {_toml(self.theme)}", ""] if self.theme else [""]
         for name, p in self.profiles.items():
             lines.append(f"[profiles.{_key(name)}]")
             for key in ("auth_mode", "base_url", "company_domain", "default_pipeline", "maton_connection"):
@@ -162,6 +167,22 @@ class Config:
         path = private_file(directory / "config.toml")
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
+
+
+def remember_theme(name: str, directory: Path | None = None) -> Path:
+    """Set the top-level `theme` of config.toml, leaving every other line (comments too) as it is."""
+    directory = private_dir(directory or config_dir())
+    path = private_file(directory / "config.toml")
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    setting = f"theme = {_toml(name)}"
+    first_table = next((i for i, line in enumerate(lines) if line.lstrip().startswith("[")), len(lines))
+    at = next((i for i, line in enumerate(lines[:first_table]) if line.split("=")[0].strip() == "theme"), None)
+    if at is not None:
+        lines[at] = setting
+    else:
+        lines[:0] = [setting, ""] if lines and lines[0].lstrip().startswith("[") else [setting]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 class ConfigError(Exception):

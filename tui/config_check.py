@@ -18,7 +18,7 @@ from typing import Any
 
 from tui.config import REFRESH_KEYS, Config, ConfigError, Profile
 
-TOP = {"default_profile", "profiles", "keys", "refresh", "triage"}
+TOP = {"default_profile", "profiles", "keys", "refresh", "triage", "theme"}
 PROFILE_KEYS = [f for f in Profile.__dataclass_fields__ if f != "name"]
 AUTH_MODES = ("token", "oauth", "maton")
 TRIAGE_KEYS = {"stuck_days", "pipelines"}
@@ -109,6 +109,13 @@ def check_text(text: str, path: Path) -> list[Problem]:
         if key not in REFRESH_KEYS:
             problems.append(Problem(at.get(("refresh", key)), f"unknown key {key!r} in [refresh]{_unknown(key, REFRESH_KEYS)}"
                                     f" (known: {', '.join(REFRESH_KEYS)})"))
+    theme = raw.get("theme")
+    if theme is not None:
+        from textual.theme import BUILTIN_THEMES
+
+        if theme not in BUILTIN_THEMES:
+            problems.append(Problem(at.get(("theme",)), f"unknown theme {theme!r}{_unknown(str(theme), BUILTIN_THEMES)}"
+                                                        f" (known: {', '.join(sorted(BUILTIN_THEMES))})"))
     problems += _keys(raw.get("keys"), at)
     if not problems and path.name == "config.toml":
         problems += _values(path, at)

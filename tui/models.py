@@ -358,6 +358,61 @@ class User(PDModel):
         return (parts[0][0] + parts[-1][0]).upper()
 
 
+class Product(PDModel):
+    """v2 product of the catalogue: one price per currency in `prices`."""
+
+    id: int
+    name: str
+    code: str | None = None
+    unit: str | None = None
+    tax: float | None = 0
+    description: str | None = None
+    is_deleted: bool = False
+    is_linkable: bool = True
+    owner_id: int | None = None
+    add_time: str | None = None
+    update_time: str | None = None
+    prices: list[dict[str, Any]] = Field(default_factory=list)
+    custom_fields: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("prices", mode="before")
+    @classmethod
+    def _prices(cls, v: Any) -> list[Any]:
+        return [] if v is None else v
+
+    @field_validator("custom_fields", mode="before")
+    @classmethod
+    def _custom(cls, v: Any) -> dict[str, Any]:
+        return {} if v is None else v
+
+
+class DealProduct(PDModel):
+    """v2 product attached to a deal (GET /deals/{id}/products): its `sum` is Pipedrive's."""
+
+    id: int
+    deal_id: int
+    product_id: int
+    name: str = ""
+    quantity: float = 1
+    item_price: float = 0
+    discount: float = 0
+    discount_type: str = "percentage"
+    tax: float = 0
+    tax_method: str | None = None
+    is_enabled: bool = True
+    sum: float = 0
+    currency: str | None = None
+    order_nr: int | None = None
+    comments: str | None = None
+    add_time: str | None = None
+    update_time: str | None = None
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, v: Any) -> str:
+        return "" if v is None else str(v)
+
+
 class Currency(PDModel):
     id: int | None = None
     code: str
@@ -485,6 +540,7 @@ __all__ = [
     "ContactValue",
     "Currency",
     "Deal",
+    "DealProduct",
     "Filter",
     "Lead",
     "LeadLabel",
@@ -494,6 +550,7 @@ __all__ = [
     "Person",
     "Pipeline",
     "PDModel",
+    "Product",
     "Stage",
     "User",
 ]

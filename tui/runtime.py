@@ -31,6 +31,7 @@ class Runtime:
     notices: list[str] = field(default_factory=list)  # one-liners for the user at start
     refresh: dict[str, float] = field(default_factory=dict)  # [refresh] of the config file
     triage: TriageSettings = field(default_factory=TriageSettings)  # [triage] of the config file
+    theme: str | None = None  # `theme` of the config file
 
     @property
     def auth_label(self) -> str:
@@ -51,12 +52,31 @@ class Runtime:
 
             store_secret(self.profile_label, token, config_dir())
 
+    def save_theme(self, name: str) -> None:
+        """A theme chosen in the app (ctrl+p, Theme) is the theme of the next start, demo included."""
+        from tui.config import remember_theme
+
+        remember_theme(name, config_dir())
+
     def cleanup(self) -> None:
         if self.temp_dir is not None:
             shutil.rmtree(self.temp_dir, ignore_errors=True)
 
 
 def build_runtime(args: Any) -> Runtime:
+    runtime = _build_runtime(args)
+    runtime.theme = _config_theme()
+    return runtime
+
+
+def _config_theme() -> str | None:
+    try:
+        return Config.load().theme
+    except Exception:  # a broken config file is reported where it is loaded for the rest
+        return None
+
+
+def _build_runtime(args: Any) -> Runtime:
     clock = Clock.from_env()
     config = Config.load()
     if getattr(args, "demo", False):

@@ -30,6 +30,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("organizations", "Organizations", "organizations:OrganizationsScreen"),
     Section("leads", "Leads inbox", "leads:LeadsScreen"),
     Section("triage", "Triage to zero", "triage:TriageScreen"),
+    Section("products", "Products", "products:ProductsScreen"),
+    Section("archived", "Archived deals", "products:ArchivedDealsScreen"),
 )
 
 MODES: dict[str, Callable[[], Screen]] = {s.mode: s.make for s in SECTIONS}

@@ -17,9 +17,10 @@ from textual.strip import Strip
 from tui.formatting import clean
 from tui.keymap.agenda import MOVE_BINDINGS
 from tui.store.queries.agenda import AgendaGroup, AgendaRow
+from widgets import tones
 
 TYPE_MARKS = {"call": "☎", "meeting": "◎", "task": "✓", "deadline": "⚑", "email": "✉", "lunch": "☕"}
-GROUP_STYLE = {"Overdue": "bold red", "Today": "bold green", "Tomorrow": "bold", "Done recently": "grey62"}
+GROUP_STYLE = {"Overdue": tones.ERROR_B, "Today": tones.SUCCESS_B, "Tomorrow": "bold", "Done recently": tones.MUTED}
 
 
 def type_mark(type_key: str) -> str:
@@ -83,18 +84,18 @@ def row_text(row: AgendaRow, width: int) -> Text:
     links = " · ".join(clean(x) for x in (row.deal, row.person, row.org) if x)
     day = row.day.strftime("%a %d %b") if row.day else "no date"
     text = Text.assemble(
-        ("☑ " if row.done else "☐ ", "green" if row.done else ""),
-        (f"{type_mark(row.type)} ", "cyan"),
-        (f"{day:<11}", "grey70"),
-        (f"{when:<16}", "grey70"),
+        ("☑ " if row.done else "☐ ", tones.SUCCESS if row.done else ""),
+        (f"{type_mark(row.type)} ", tones.INFO),
+        (f"{day:<11}", tones.MUTED),
+        (f"{when:<16}", tones.MUTED),
         (clean(row.subject), "bold" if not row.done else ""),
     )
     if row.late:
-        text.append(f"  {row.late}", style="red")
+        text.append(f"  {row.late}", style=tones.ERROR)
     if links:
-        text.append(f"  {links}", style="grey62")
+        text.append(f"  {links}", style=tones.MUTED)
     if row.owner:
-        text.append(f"  @{clean(row.owner)}", style="grey50")
+        text.append(f"  @{clean(row.owner)}", style=tones.FAINT)
     if row.done:
         text.stylize("dim strike")
     text.truncate(width, overflow="ellipsis", pad=True)
@@ -211,16 +212,16 @@ class AgendaList(ScrollView, can_focus=True):
             return Strip.blank(width)
         line = self.lines[index]
         if line.header is not None:
-            text = Text.assemble((f" {line.header} ", GROUP_STYLE.get(line.header, "bold")), (f" {line.count}", "grey62"))
+            text = Text.assemble((f" {line.header} ", GROUP_STYLE.get(line.header, "bold")), (f" {line.count}", tones.MUTED))
             text.truncate(width, overflow="ellipsis", pad=True)
             text.stylize("underline")
         elif line.row is None:
-            text = Text("  …", style="grey50")  # a far "Later" row on its way
+            text = Text("  …", style=tones.FAINT)  # a far "Later" row on its way
         else:
             text = row_text(line.row, max(1, width - 1))
             if index == self.cursor:
-                text = Text.assemble(("▌", "bold dodger_blue1"), text)
-                text.stylize("reverse" if self.has_focus else "bold on grey23")
+                text = Text.assemble(("▌", tones.CURSOR), text)
+                text.stylize("reverse" if self.has_focus else tones.ROW)
             else:
                 text = Text.assemble(" ", text)
         return Strip(list(text.render(self.app.console))).adjust_cell_length(width, Style())

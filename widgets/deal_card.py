@@ -12,15 +12,16 @@ from rich.text import Text
 from tui.formatting import clean, initials, money
 from tui.store.derived import ActivityStatus
 from tui.store.queries.board import CurrencyRow, DealCard
+from widgets import tones
 
 CARD_HEIGHT = 5  # 4 lines of content + 1 gap
 
 MARKS: dict[ActivityStatus, tuple[str, str, str]] = {
-    ActivityStatus.OVERDUE: ("!", "overdue", "bold red"),
-    ActivityStatus.TODAY: ("●", "today", "bold green"),
-    ActivityStatus.NONE: ("⚠", "no activity", "yellow"),
-    ActivityStatus.LATER: ("›", "later", "grey62"),
-    ActivityStatus.LOADING: ("…", "loading", "grey50"),
+    ActivityStatus.OVERDUE: ("!", "overdue", tones.ERROR_B),
+    ActivityStatus.TODAY: ("●", "today", tones.SUCCESS_B),
+    ActivityStatus.NONE: ("⚠", "no activity", tones.WARNING),
+    ActivityStatus.LATER: ("›", "later", tones.MUTED),
+    ActivityStatus.LOADING: ("…", "loading", tones.FAINT),
 }
 
 
@@ -40,7 +41,7 @@ def status_line(card: DealCard, width: int) -> Text:
     variants = [(due, f"  rotting {days}d"), ("", f"  rotting {days}d"), ("", f" rot {days}d")] if card.rotten \
         else [(due, ""), ("", "")]
     for date_part, rot_part in variants:
-        text = Text.assemble((f"{symbol} {word}", style), (date_part, "grey62"), (rot_part, "bold red"))
+        text = Text.assemble((f"{symbol} {word}", style), (date_part, tones.MUTED), (rot_part, tones.ERROR_B))
         if text.cell_len <= width:
             return text
     return text
@@ -52,12 +53,12 @@ def card_lines(card: DealCard, width: int, *, selected: bool, currencies: dict[s
     A marked card (bulk actions) starts its title with ☑ and has a yellow bar."""
     inner = max(4, width - 2)
     if selected:
-        bar = Text("▌", style="bold dodger_blue1")
+        bar = Text("▌", style=tones.CURSOR)
     elif marked:
-        bar = Text("▌", style="bold yellow")
+        bar = Text("▌", style=tones.WARNING_B)
     else:
         bar = Text(" ")
-    base = "on grey19" if selected else ""
+    base = tones.SELECTED if selected else ""
 
     def line(body: Text) -> Text:
         body.truncate(inner, overflow="ellipsis", pad=True)
@@ -65,23 +66,23 @@ def card_lines(card: DealCard, width: int, *, selected: bool, currencies: dict[s
         out.stylize(base)
         return out
 
-    title = Text(clean(card.title), style="bold red" if card.rotten else "bold")
+    title = Text(clean(card.title), style=tones.ERROR_B if card.rotten else "bold")
     if card.rotten:
-        title = Text.assemble(("✖ ", "bold red"), title)
+        title = Text.assemble(("✖ ", tones.ERROR_B), title)
     if marked:
-        title = Text.assemble(("☑ ", "bold yellow"), title)
-    sub = Text(clean(card.org_name or card.person_name or "—"), style="grey70")
+        title = Text.assemble(("☑ ", tones.WARNING_B), title)
+    sub = Text(clean(card.org_name or card.person_name or "—"), style=tones.MUTED)
     cur = currencies.get(card.currency or "")
     value = Text(money(card.value, card.currency, cur.decimal_points if cur else None, cur.symbol if cur else None),
-                 style="green")
+                 style=tones.SUCCESS)
     owner = initials(card.owner_name)
     tail = ("⟳ " if card.pending else "") + owner
     gap = max(1, inner - value.cell_len - len(tail))
-    value_line = Text.assemble(value, " " * gap, (tail, "grey70"))
+    value_line = Text.assemble(value, " " * gap, (tail, tones.MUTED))
     status = status_line(card, inner)
     if card.status == "lost" and card.lost_reason:
-        status = Text(f"✖ lost: {clean(card.lost_reason)}", style="red")
+        status = Text(f"✖ lost: {clean(card.lost_reason)}", style=tones.ERROR)
     elif card.status == "won":
-        status = Text("✔ won", style="bold green")
+        status = Text("✔ won", style=tones.SUCCESS_B)
     blank = Text(" " * (inner + 2))
     return [line(title), line(sub), line(value_line), line(status), blank]

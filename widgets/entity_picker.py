@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.formatting import clean
+from widgets import tones
 
 Search = Callable[[str], Awaitable[list[Any]]]
 
@@ -68,7 +69,7 @@ class EntityPicker(Vertical):
             return
         self._results = await self.search(text)
         options.clear_options()
-        options.add_options([Option(Text.assemble(clean(r.label), ("  " + clean(r.extra) if r.extra else "", "grey62")))
+        options.add_options([Option(Text.assemble(clean(r.label), ("  " + clean(r.extra) if r.extra else "", tones.MUTED)))
                              for r in self._results])
         options.set_class(bool(self._results), "-open")
         self.set_error(None if self._results else f"No match for '{text}' in the cache")

@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from tui.store.queries.board import CurrencyRow, DealCard
 from widgets.deal_card import CARD_HEIGHT, card_lines
+from widgets import tones
 
 DRAG_THRESHOLD = 2  # cells of movement before a press becomes a drag
 BLOCK = 64          # cards fetched at a time
@@ -169,6 +170,10 @@ class KanbanColumn(ScrollView, can_focus=False):
 
     # -- rendering -------------------------------------------------------------------------------
 
+    def clear_render_cache(self) -> None:
+        """The theme changed: the cached strips hold the old tones."""
+        self._cache.clear()
+
     def on_resize(self, event: events.Resize) -> None:
         self._cache.clear()
         self.virtual_size = Size(event.size.width, self.total * CARD_HEIGHT)
@@ -179,13 +184,13 @@ class KanbanColumn(ScrollView, can_focus=False):
         index, line = divmod(absolute, CARD_HEIGHT)
         if not self.total:
             if y == 1:
-                return self._strip(Text("  no deals", style="grey50"), width)
+                return self._strip(Text("  no deals", style=tones.FAINT), width)
             return Strip.blank(width)
         if index >= self.total:
             return Strip.blank(width)
         card = self.card_at(index)
         if card is None:  # its block is on the way
-            return self._strip(Text("  …", style="grey50"), width) if line == 0 else Strip.blank(width)
+            return self._strip(Text("  …", style=tones.FAINT), width) if line == 0 else Strip.blank(width)
         selected = self.active and index == self.cursor
         marked = card.id in self.marked
         key = (card.id, line, width, selected, marked)

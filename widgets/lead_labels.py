@@ -1,5 +1,7 @@
 """Lead labels as text: the label's colour (Pipedrive's colour names) on a bullet and its name,
-so a label reads the same without colour (NO_COLOR, monochrome terminals)."""
+so a label reads the same without colour (NO_COLOR, monochrome terminals). The colour is data
+(the label's own), so only the bullet wears it; the name is in the theme's text colour, which
+reads on light and dark themes alike."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ COLOURS = {"blue": "dodger_blue1", "brown": "dark_orange3", "dark-gray": "grey50
 
 def label_text(name: str, colour: str | None) -> Text:
     style = COLOURS.get(colour or "", "")
-    return Text.assemble(("●", style), " ", (clean(name), style))
+    return Text.assemble(("●", style), " ", clean(name))
 
 
 def label_chips(labels: Sequence[tuple[str, str | None]], sep: str = " ") -> Text:

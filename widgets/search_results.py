@@ -16,6 +16,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.formatting import clean
+from widgets import tones
 
 
 @dataclass(frozen=True)
@@ -117,16 +118,16 @@ class SearchResults(ScrollView, can_focus=False):
         index = y + int(self.scroll_offset.y)
         if index >= len(self.lines):
             if not self.lines and y == 0 and self.empty_text:
-                return self._strip(Text("  " + self.empty_text, style="grey62"), width)
+                return self._strip(Text("  " + self.empty_text, style=tones.MUTED), width)
             return Strip.blank(width)
         line = self.lines[index]
         if isinstance(line, Group):
             text = Text(f" {line.label}", style="bold")
             shown = sum(1 for _ in line.rows)
             if line.total is not None and (line.total > shown or line.more):
-                text.append(f"  {shown} of {line.total:,}{'+' if line.more else ''}", style="grey62")
+                text.append(f"  {shown} of {line.total:,}{'+' if line.more else ''}", style=tones.MUTED)
             elif shown:
-                text.append(f"  {shown}", style="grey62")
+                text.append(f"  {shown}", style=tones.MUTED)
             return self._strip(text, width, Style(underline=True))
         selected = index == self.cursor
         text = self._row(line, width, "▌ " if selected else "  ")
@@ -140,9 +141,9 @@ class SearchResults(ScrollView, can_focus=False):
         first = min(max(24, room * 2 // 5), 60)
         second = min(max(20, room * 2 // 7), 48)
         text = Text(bar, no_wrap=True)
-        for value, size, style in ((row.title, first, "grey50" if row.dim else "bold"),
-                                   (row.context, second, "grey62" if row.dim else "cyan"),
-                                   (row.more, max(0, room - first - second - 2), "grey62")):
+        for value, size, style in ((row.title, first, tones.FAINT if row.dim else "bold"),
+                                   (row.context, second, tones.MUTED if row.dim else tones.INFO),
+                                   (row.more, max(0, room - first - second - 2), tones.MUTED)):
             if size <= 0:
                 continue
             cell = Text(clean(value), style=style)

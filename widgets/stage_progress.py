@@ -8,6 +8,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from tui.formatting import clean
+from widgets import tones
 
 
 class StageProgress(Widget):
@@ -43,12 +44,12 @@ class StageProgress(Widget):
             mark = "◆ " if i == index else ("● " if i < index else "○ ")
             chunk = Text(mark + label)
             chunk.truncate(cell - 1, overflow="ellipsis", pad=True)
-            style = "bold reverse green" if i == index else ("green" if i < index else "grey62")
+            style = tones.SUCCESS_CHIP if i == index else (tones.SUCCESS if i < index else tones.MUTED)
             chunk.stylize(style)
             start = text.cell_len
             text.append_text(chunk)
             self._spans.append((start, text.cell_len, sid))
-            text.append("▸" if i < len(self.stages) - 1 else "", style="grey50")
+            text.append("▸" if i < len(self.stages) - 1 else "", style=tones.FAINT)
         return text
 
     def on_click(self, event: events.Click) -> None:

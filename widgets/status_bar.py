@@ -8,6 +8,7 @@ from textual.widgets import Static
 
 from tui.formatting import ago
 from tui.store.events import StoreStatus
+from widgets import tones
 
 
 def status_text(s: StoreStatus, now=None, width: int = 160) -> Text:
@@ -18,37 +19,37 @@ def status_text(s: StoreStatus, now=None, width: int = 160) -> Text:
         if s.first_sync:
             filled = min(10, s.sync_done // 100) if not s.sync_total else int(10 * s.sync_done / max(1, s.sync_total))
             what += " [" + "█" * filled + "░" * (10 - filled) + "]"
-        parts.append(Text(f" ⟳ {label}{what}", style="bold cyan"))
+        parts.append(Text(f" ⟳ {label}{what}", style=tones.INFO_B))
     elif s.mode == "offline":
-        parts.append(Text(" ✖ offline", style="bold red"))
+        parts.append(Text(" ✖ offline", style=tones.ERROR_B))
     elif s.mode == "signed_out":
-        parts.append(Text(" ✖ signed out: press L to log in again", style="bold red"))
+        parts.append(Text(" ✖ signed out: press L to log in again", style=tones.ERROR_B))
     elif s.mode == "budget_spent":
         until = f" until {s.resume_at:%H:%M}" if s.resume_at else " until the server's midnight"
-        parts.append(Text(f" ✖ daily API budget spent: edits wait{until}", style="bold red"))
+        parts.append(Text(f" ✖ daily API budget spent: edits wait{until}", style=tones.ERROR_B))
     elif s.mode == "blocked":
         until = f" until {s.resume_at:%H:%M}" if s.resume_at else ""
-        parts.append(Text(f" ✖ blocked by Pipedrive's firewall: paused{until}", style="bold red"))
+        parts.append(Text(f" ✖ blocked by Pipedrive's firewall: paused{until}", style=tones.ERROR_B))
     else:
-        parts.append(Text(" ● online", style="green"))
+        parts.append(Text(" ● online", style=tones.SUCCESS))
     if s.pending:
-        parts.append(Text(f" · {s.pending} pending", style="yellow"))
+        parts.append(Text(f" · {s.pending} pending", style=tones.WARNING))
     if s.conflicts:
-        parts.append(Text(f" · {s.conflicts} conflict{'s' if s.conflicts > 1 else ''}: press !", style="bold red"))
-    parts.append(Text(f" · synced {ago(s.last_sync, now)}" if s.last_sync else " · not synced yet", style="grey62"))
+        parts.append(Text(f" · {s.conflicts} conflict{'s' if s.conflicts > 1 else ''}: press !", style=tones.ERROR_B))
+    parts.append(Text(f" · synced {ago(s.last_sync, now)}" if s.last_sync else " · not synced yet", style=tones.MUTED))
     b = s.budget
     if b is not None and b.daily_remaining is not None and b.daily_limit:
         pct = 100 * b.daily_remaining / b.daily_limit
         if s.refresh == "manual":
-            parts.append(Text(f" · API {pct:.0f}% of daily budget left: refresh only on r", style="bold red"))
+            parts.append(Text(f" · API {pct:.0f}% of daily budget left: refresh only on r", style=tones.ERROR_B))
         elif s.refresh == "low_budget":
-            parts.append(Text(f" · API {pct:.0f}% of daily budget left: refreshing every 8 min", style="yellow"))
+            parts.append(Text(f" · API {pct:.0f}% of daily budget left: refreshing every 8 min", style=tones.WARNING))
         else:
-            parts.append(Text(f" · API {pct:.0f}% of daily budget left", style="red" if pct < 10 else "grey62"))
+            parts.append(Text(f" · API {pct:.0f}% of daily budget left", style=tones.ERROR if pct < 10 else tones.MUTED))
     elif b is not None and b.burst_remaining is not None and b.burst_limit and b.burst_remaining < b.burst_limit / 4:
-        parts.append(Text(f" · API {b.burst_remaining}/{b.burst_limit} per 2s", style="yellow"))
+        parts.append(Text(f" · API {b.burst_remaining}/{b.burst_limit} per 2s", style=tones.WARNING))
     if s.last_error and s.mode not in ("signed_out", "budget_spent", "blocked"):
-        parts.append(Text(f" · {s.last_error}", style="red"))
+        parts.append(Text(f" · {s.last_error}", style=tones.ERROR))
     text = Text.assemble(*parts)
     text.truncate(width, overflow="ellipsis")
     return text

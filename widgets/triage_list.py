@@ -18,10 +18,11 @@ from textual.strip import Strip
 from tui.formatting import clean, compact_money
 from tui.keymap.triage import MOVE_BINDINGS
 from tui.store.queries.triage import CLOSE_PASSED, NO_ACTIVITY, OVERDUE, ROTTING, STUCK, TriageRow
+from widgets import tones
 
-MARKS = {OVERDUE: ("●", "bold red"), NO_ACTIVITY: ("▲", "bold yellow"), ROTTING: ("◆", "dark_orange"),
-         CLOSE_PASSED: ("◆", "magenta"), STUCK: ("◆", "cyan")}
-REASON_STYLE = {OVERDUE: "red", NO_ACTIVITY: "yellow", ROTTING: "dark_orange", CLOSE_PASSED: "magenta", STUCK: "cyan"}
+MARKS = {OVERDUE: ("●", tones.ERROR_B), NO_ACTIVITY: ("▲", tones.WARNING_B), ROTTING: ("◆", tones.ERROR),
+         CLOSE_PASSED: ("◆", tones.SPECIAL), STUCK: ("◆", tones.INFO)}
+REASON_STYLE = {OVERDUE: tones.ERROR, NO_ACTIVITY: tones.WARNING, ROTTING: tones.ERROR, CLOSE_PASSED: tones.SPECIAL, STUCK: tones.INFO}
 REASONS_WIDTH = 30
 
 
@@ -29,7 +30,7 @@ def reasons_text(row: TriageRow, *, short: bool = True, sep: str = " · ") -> Te
     text = Text()
     for i, reason in enumerate(row.reasons):
         if i:
-            text.append(sep, style="grey50")
+            text.append(sep, style=tones.FAINT)
         text.append(reason.short if short else reason.text, style=REASON_STYLE.get(reason.kind, ""))
     return text
 
@@ -38,9 +39,9 @@ def row_text(row: TriageRow, width: int) -> Text:
     """mark, reasons, title (with the organization or person unless the title names it),
     value, stage: fitted to `width` cells; the title takes what the others leave."""
     if row.snoozed_until:
-        mark = Text("z ", style="grey50")
+        mark = Text("z ", style=tones.FAINT)
         until = date.fromisoformat(row.snoozed_until)
-        reasons = Text(f"snoozed until {until:%a %d %b}", style="grey62")
+        reasons = Text(f"snoozed until {until:%a %d %b}", style=tones.MUTED)
     else:
         symbol, style = MARKS.get(row.reasons[0].kind if row.reasons else "", ("·", ""))
         mark = Text(f"{symbol} ", style=style)
@@ -48,7 +49,7 @@ def row_text(row: TriageRow, width: int) -> Text:
     title = Text(clean(row.title), style="bold")
     who = clean(row.org or row.person or "")
     if who and who.casefold() not in title.plain.casefold():
-        title.append(f" · {who}", style="grey62")
+        title.append(f" · {who}", style=tones.MUTED)
     room = width - 2  # the mark
     reasons_w = min(REASONS_WIDTH, max(10, room // 3))
     value_w = 10 if room >= 60 else 0
@@ -56,8 +57,8 @@ def row_text(row: TriageRow, width: int) -> Text:
     gaps = 2 + (1 if value_w else 0) + (1 if stage_w else 0)  # a space after each cell
     title_w = max(6, room - reasons_w - value_w - stage_w - gaps)
     cells = ((reasons, reasons_w, False), (title, title_w, False),
-             (Text(compact_money(row.value, row.currency), style="green"), value_w, True),
-             (Text(clean(row.stage or ""), style="grey62"), stage_w, False))
+             (Text(compact_money(row.value, row.currency), style=tones.SUCCESS), value_w, True),
+             (Text(clean(row.stage or ""), style=tones.MUTED), stage_w, False))
     out = Text(no_wrap=True)
     out.append_text(mark)
     for cell, cell_w, right in cells:
@@ -102,7 +103,7 @@ class TriageList(ScrollView, can_focus=True):
         self.rows: list[TriageRow] = []
         self.cursor = 0
         self._announced: object = ()  # the deal id last announced by Highlighted
-        self.empty_text = Text("Nothing to triage: every deal has a next step ✓", style="bold green")
+        self.empty_text = Text("Nothing to triage: every deal has a next step ✓", style=tones.SUCCESS_B)
 
     def set_rows(self, rows: list[TriageRow], *, keep_id: int | None = None, index: int | None = None) -> None:
         """New rows; the selection goes to `keep_id` if it is still there, else stays at
@@ -161,8 +162,8 @@ class TriageList(ScrollView, can_focus=True):
             return Strip.blank(width)
         text = row_text(self.rows[index], max(1, width - 1))
         if index == self.cursor:
-            text = Text.assemble(("▌", "bold dodger_blue1"), text)
-            text.stylize("reverse" if self.has_focus else "bold on grey23")
+            text = Text.assemble(("▌", tones.CURSOR), text)
+            text.stylize("reverse" if self.has_focus else tones.ROW)
         else:
             text = Text.assemble(" ", text)
         return Strip(list(text.render(self.app.console))).adjust_cell_length(width, Style())

@@ -16,6 +16,7 @@ from tui.notes_html import html_to_text
 from tui.store.queries.triage import ActivityLine, DealPreview, TriageRow
 from widgets.agenda_list import type_mark
 from widgets.triage_list import reasons_text
+from widgets import tones
 
 NOTE_LINES = 8
 
@@ -31,10 +32,10 @@ def _when(a: ActivityLine, today: date) -> str:
 
 def _activity(a: ActivityLine | None, today: date, empty: str) -> Text:
     if a is None:
-        return Text(empty, style="grey50")
+        return Text(empty, style=tones.FAINT)
     late = a.day is not None and not a.done and a.day < today
-    return Text.assemble((f"{type_mark(a.type)} ", "cyan"), clean(a.subject) or "(no subject)",
-                         ("  ·  ", "grey50"), (_when(a, today), "bold red" if late else "grey70"))
+    return Text.assemble((f"{type_mark(a.type)} ", tones.INFO), clean(a.subject) or "(no subject)",
+                         ("  ·  ", tones.FAINT), (_when(a, today), tones.ERROR_B if late else tones.MUTED))
 
 
 def note_lines(content: str, limit: int = NOTE_LINES) -> Text:
@@ -42,22 +43,22 @@ def note_lines(content: str, limit: int = NOTE_LINES) -> Text:
     lines = [line for line in lines if line]
     text = Text("\n".join(lines[:limit]))
     if len(lines) > limit:
-        text.append(f"\n… {len(lines) - limit} more lines (enter opens the deal)", style="grey50")
+        text.append(f"\n… {len(lines) - limit} more lines (enter opens the deal)", style=tones.FAINT)
     return text
 
 
 def render_preview(p: DealPreview, row: TriageRow | None, today: date) -> Group:
     title = Text(clean(p.title), style="bold")
-    title.append(f"  {money(p.value, p.currency)}", style="green")
+    title.append(f"  {money(p.value, p.currency)}", style=tones.SUCCESS)
     parts: list = [title]
     if row is not None:
-        why = Text("Why: ", style="grey62")
+        why = Text("Why: ", style=tones.MUTED)
         why.append_text(reasons_text(row, short=False, sep="; "))
         if row.snoozed_until:
-            why.append(f"  (snoozed until {date.fromisoformat(row.snoozed_until):%a %d %b})", style="grey62")
+            why.append(f"  (snoozed until {date.fromisoformat(row.snoozed_until):%a %d %b})", style=tones.MUTED)
         parts.append(why)
     table = Table(box=None, show_header=False, padding=(0, 1), expand=False)
-    table.add_column(style="grey62", no_wrap=True)
+    table.add_column(style=tones.MUTED, no_wrap=True)
     table.add_column(overflow="fold")
     stage = clean(p.stage) or "—"
     if p.stage_position:
@@ -85,12 +86,12 @@ def render_preview(p: DealPreview, row: TriageRow | None, today: date) -> Group:
               Text("Last activity", style="bold underline"), _activity(p.last_activity, today, "none done yet"),
               Text(""), Text("Last note", style="bold underline")]
     if p.last_note is not None:
-        meta = Text((p.last_note_time or "")[:10], style="grey62")
+        meta = Text((p.last_note_time or "")[:10], style=tones.MUTED)
         if p.last_note_author:
-            meta.append(f" · {clean(p.last_note_author)}", style="grey62")
+            meta.append(f" · {clean(p.last_note_author)}", style=tones.MUTED)
         parts += [meta, note_lines(p.last_note)]
     else:
-        parts.append(Text("no notes", style="grey50"))
+        parts.append(Text("no notes", style=tones.FAINT))
     return Group(*parts)
 
 
@@ -99,7 +100,7 @@ class TriagePreview(Static):
 
     def show(self, preview: DealPreview | None, row: TriageRow | None, today: date) -> None:
         if preview is None:
-            self.update(Text("This deal is no longer in the cache.", style="grey50"))
+            self.update(Text("This deal is no longer in the cache.", style=tones.FAINT))
             return
         self.update(render_preview(preview, row, today))
 

@@ -28,6 +28,7 @@ from textual.strip import Strip
 
 from tui.formatting import clean
 from tui.keymap.lists import TABLE_BINDINGS
+from widgets import tones
 
 BLOCK = 200  # rows fetched at a time
 
@@ -162,17 +163,17 @@ class VirtualTable(ScrollView, can_focus=True):
         index = y - 1 + int(self.scroll_offset.y)
         if index >= self.total:
             if not self.total and y == 1:
-                return self._strip(Text("  nothing matches", style="grey50"), Style())
+                return self._strip(Text("  nothing matches", style=tones.FAINT), Style())
             return Strip.blank(self.inner_width)
         row = self.row(index)
         if row is None:
-            return self._strip(Text("  …", style="grey50"), Style())
+            return self._strip(Text("  …", style=tones.FAINT), Style())
         if index != self.cursor:
             return self._strip(self._line(row, widths), Style())
         line = self._line(row, widths, bar="▌ ")
-        style = "reverse" if self.has_focus else "bold on grey23"
+        style = "reverse" if self.has_focus else tones.ROW
         line.stylize(style)
-        return self._strip(line, Style.parse(style))
+        return self._strip(line, self.app.console.get_style(style))
 
     def action_cursor(self, delta: int) -> None:
         self.move_to(self.cursor + delta)

@@ -13,16 +13,17 @@ from textual.widgets import Static
 from tui.formatting import clean
 from tui.store.queries.agenda import AgendaRow
 from widgets.agenda_list import type_mark
+from widgets import tones
 
 
 def day_text(day: date, rows: list[AgendaRow], today: date, width: int, selected: int | None = None) -> Text:
     head = Text(day.strftime("%a %d %b") + ("  today" if day == today else ""),
-                style="bold reverse green" if day == today else "bold")
+                style=tones.SUCCESS_CHIP if day == today else "bold")
     lines = [head]
     for i, r in enumerate(rows):
         mark = "▌" if i == selected else " "
-        line = Text.assemble((mark, "bold dodger_blue1"), (f"{r.time or 'all day':<8}", "grey70"),
-                             (type_mark(r.type) + " ", "cyan"), clean(r.subject))
+        line = Text.assemble((mark, tones.CURSOR), (f"{r.time or 'all day':<8}", tones.MUTED),
+                             (type_mark(r.type) + " ", tones.INFO), clean(r.subject))
         if r.done:
             line.stylize("dim strike")
         line.truncate(max(8, width), overflow="ellipsis", pad=i == selected)
@@ -30,7 +31,7 @@ def day_text(day: date, rows: list[AgendaRow], today: date, width: int, selected
             line.stylize("reverse")
         lines.append(line)
     if not rows:
-        lines.append(Text(" —", style="grey50"))
+        lines.append(Text(" —", style=tones.FAINT))
     return Text("\n").join(lines)
 
 

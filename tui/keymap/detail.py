@@ -17,4 +17,6 @@ BINDINGS = [
     bind("detail.won", "w", "won", "Won", show=False),
     bind("detail.lost", "x", "lost", "Lost", show=False),
     bind("detail.reopen", "R", "reopen", "Reopen", show=False),
+    bind("detail.history", "h", "history", "History"),
+    bind("detail.add_product", "plus", "add_product", "Add product", show=False),
 ]

@@ -100,6 +100,12 @@ def field_schema(entity: str) -> list[Obj]:
         out.append(make_field(fid, fcode, name, kind, options=options))
     for n, (name, kind, options) in enumerate(custom):
         out.append(make_field(first_id + n, code(entity, name), name, kind, options=options))
+    if entity == "deal":  # important / required in stages of the Sales pipeline (stage ids 1-6)
+        named = {f["field_name"]: f for f in out}
+        named["Budget"]["_important"] = [3, 4, 5, 6]
+        named["Competitors"]["_important"] = [4, 5]
+        named["Decision date"]["_required"] = {"stages": [5, 6]}
+        named["PO number"]["_required"] = {"stages": [], "statuses": {"1": ["won"]}}
     for f in out:
         for o in f["options"] or []:  # the spec's option keys (color, add_time, update_time: nullable)
             o.setdefault("color", None)

@@ -82,8 +82,10 @@ def by_id(st: State, entity: str) -> dict[int, Obj]:
 UI = {"ui_visibility": lambda f: {"add_visible_flag": True, "details_visible_flag": True,
                                   "projects_detail_visible_flag": False,
                                   "show_in_pipelines": {"show_in_all": True, "pipeline_ids": []}},
-      "important_fields": lambda f: {"enabled": False, "stage_ids": []},
-      "required_fields": lambda f: {"enabled": f["field_code"] == "title", "stage_ids": [], "statuses": {}}}
+      "important_fields": lambda f: {"enabled": bool(f.get("_important")), "stage_ids": list(f.get("_important") or [])},
+      "required_fields": lambda f: {"enabled": f["field_code"] == "title" or bool(f.get("_required")),
+                                    "stage_ids": list((f.get("_required") or {}).get("stages") or []),
+                                    "statuses": dict((f.get("_required") or {}).get("statuses") or {})}}
 
 
 def field_out(f: Obj, include: set[str]) -> Obj:

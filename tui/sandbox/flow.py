@@ -172,3 +172,24 @@ def flow(st: State, deal_id: int, q: dict[str, str]) -> tuple[list[Obj], Obj, Ob
             "owner_id": o.get("owner_id"), "address": (o.get("address") or {}).get("value"), "active_flag": not o.get("is_deleted"),
             "cc_email": f"{st.company.get('company_domain')}+org{o['id']}@pipedrivemail.com"}}
     return chunk, {"pagination": pagination}, related
+
+
+def party_flow(st: State, entity: str, item_id: int, q: dict[str, str]) -> tuple[list[Obj], Obj, Obj]:
+    """GET /persons/{id}/flow and /organizations/{id}/flow: the activities and notes of the
+    person or organization, newest first (the sandbox records no person/organization changes)."""
+    coll, key, what = ((st.persons, "person_id", "Person") if entity == "person"
+                       else (st.organizations, "org_id", "Organization"))
+    obj = coll.get(item_id)
+    if obj is None or obj.get("is_deleted"):
+        raise v.not_found(what)
+    feed: list[tuple[str, int, Obj]] = []
+    for a in st.activities.values():
+        if a.get(key) == item_id and not a.get("is_deleted"):
+            stamp = to_v1(a.get("marked_as_done_time") if a.get("done") else a.get("add_time")) or ""
+            feed.append((stamp, a["id"], {"object": "activity", "timestamp": stamp, "data": v1shapes.activity(st, a)}))
+    for n in st.notes.values():
+        if n.get(key) == item_id and n.get("active_flag"):
+            feed.append((n["add_time"], n["id"], {"object": "note", "timestamp": n["add_time"], "data": v1.note_out(st, n)}))
+    feed.sort(key=lambda f: (f[0], f[1]), reverse=True)
+    chunk, pagination = paging.v1_page([f[2] for f in feed], q)
+    return chunk, {"pagination": pagination}, {}

@@ -33,6 +33,7 @@ def add(st: State, seed: int, now: datetime, *, extras: bool) -> None:
         _deal_products(st)
         _custom_values(st, rng, now)
         _lead_notes_and_activities(st, rng, now)
+        _archive_some(st, now)
 
 
 def _products(st: State, when: datetime) -> None:
@@ -199,3 +200,10 @@ def _lead_notes_and_activities(st: State, rng: random.Random, now: datetime) -> 
             "location": None, "participants": [{"person_id": person_id, "primary": True}] if person_id else [],
             "public_description": None, "priority": None, "note": None, "conference_meeting_client": None,
             "conference_meeting_url": None, "conference_meeting_id": None}
+
+
+def _archive_some(st: State, now: datetime) -> None:
+    """A few closed deals were archived a while ago (they leave /deals for /deals/archived)."""
+    for deal in st.deals.values():
+        if deal["id"] % 15 == 0 and deal["status"] in ("won", "lost"):
+            deal.update(is_archived=True, archive_time=_ts(now - timedelta(days=deal["id"] % 40 + 1)))

@@ -51,6 +51,10 @@ def table() -> Table:
     add("GET", "/api/v1/recents", lambda c: recents.recents(c.st, c.query), 20, "since_timestamp items start limit")
     add("GET", "/api/v1/deals/{id}/flow", lambda c: flow.flow(c.st, c.id(), c.query), 40, "start limit all_changes items")
     add("GET", "/api/v1/deals/{id}/changelog", lambda c: flow.changelog(c.st, c.id(), c.query), 20, "cursor limit")
+    add("GET", "/api/v1/persons/{id}/flow", lambda c: flow.party_flow(c.st, "person", c.id(), c.query), 40,
+        "start limit all_changes items")
+    add("GET", "/api/v1/organizations/{id}/flow", lambda c: flow.party_flow(c.st, "organization", c.id(), c.query), 40,
+        "start limit all_changes items")
     # leads
     add("GET", "/api/v1/leads/archived", lambda c: leads.list_leads(c.st, c.query, _today(c), True), 40, LEAD_LIST)
     add("GET", "/api/v1/leads", lambda c: leads.list_leads(c.st, c.query, _today(c), False), 20,

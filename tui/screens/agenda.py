@@ -27,6 +27,7 @@ from widgets.agenda_list import TAIL_BLOCK, AgendaList
 from widgets.filter_bar import FilterBar
 from widgets.status_bar import StatusBar
 from widgets.week_view import WeekView
+from widgets import tones
 
 
 class TypeFilterScreen(ChoiceScreen):
@@ -125,22 +126,22 @@ class AgendaScreen(AppScreen):
         groups = view.groups
         self.listing.set_groups(groups, keep_id=keep, later_more=view.later_more)
         counts = q.counts(groups)
-        title = Text.assemble((" Agenda ", "bold reverse"), "  ", (f"{counts['Overdue']} overdue", "bold red"), " · ",
-                              (f"{counts['Today']} today", "bold green"), (f"  · owner: {self.owner_label}", "grey70"))
+        title = Text.assemble((" Agenda ", "bold reverse"), "  ", (f"{counts['Overdue']} overdue", tones.ERROR_B), " · ",
+                              (f"{counts['Today']} today", tones.SUCCESS_B), (f"  · owner: {self.owner_label}", tones.MUTED))
         if not await store.read(loaded, "activities"):
-            title.append("  · loading activities from Pipedrive…", style="bold cyan")
+            title.append("  · loading activities from Pipedrive…", style=tones.INFO_B)
         if self.types:
-            title.append(f"  · types: {', '.join(sorted(self.types))}", style="grey70")
+            title.append(f"  · types: {', '.join(sorted(self.types))}", style=tones.MUTED)
         if self.text:
-            title.append("  · filter: ", style="grey70")
-            title.append(clean(self.text), style="yellow")
+            title.append("  · filter: ", style=tones.MUTED)
+            title.append(clean(self.text), style=tones.WARNING)
         if self.week_mode:
             start = self.week_start or self._monday(now.date())
             days = await store.read(q.week, week_start=start, now=now, tz=tz, owner_id=self.owner_id, types=self.types,
                                     text=self.text)
             week_keep = self.week.selected.id if self.week.selected else None
             self.week.show(days, now.date(), keep_id=week_keep)
-            title.append(f"  · week of {start:%d %b %Y}  ([ ] to move)", style="grey70")
+            title.append(f"  · week of {start:%d %b %Y}  ([ ] to move)", style=tones.MUTED)
         self.query_one("#agenda-title", Static).update(title)
 
     @work(group="agenda-later", exit_on_error=False)

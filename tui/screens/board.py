@@ -24,6 +24,7 @@ from tui.store.queries import board as q
 from widgets.filter_bar import FilterBar
 from widgets.kanban_column import BLOCK, KanbanColumn
 from widgets.status_bar import StatusBar
+from widgets import tones
 
 
 MIN_COLUMN = 26  # cells: title, value and owner stay readable
@@ -52,12 +53,12 @@ class StageColumn(Vertical):
             return fit_join(parts, room)  # every currency counted: what does not fit shows as +N
 
         title = Text(clean(self.stage.name), style="bold")
-        line2 = Text(f"{count} deal{'s' if count != 1 else ''}", style="grey70")
+        line2 = Text(f"{count} deal{'s' if count != 1 else ''}", style=tones.MUTED)
         if summary and summary.totals:
-            line2.append(f" · {fmt(summary.totals, width - line2.cell_len - 3)}", style="green")
+            line2.append(f" · {fmt(summary.totals, width - line2.cell_len - 3)}", style=tones.SUCCESS)
         line3 = Text("")
         if weighted_on and summary and summary.weighted:
-            line3 = Text(f"≈ {fmt(summary.weighted, width - 2)}", style="grey62")
+            line3 = Text(f"≈ {fmt(summary.weighted, width - 2)}", style=tones.MUTED)
         for line in (title, line2, line3):
             line.truncate(width, overflow="ellipsis")
             line.no_wrap = True
@@ -166,7 +167,7 @@ class BoardScreen(BulkActions, AppScreen):
         keep = self._follow or returning or (self.selected.id if self.selected else None)
         self.pipelines = await store.read(q.pipelines)
         if not self.pipelines:
-            self.query_one("#board-title", Static).update(Text("No pipelines yet: waiting for the first sync…", style="grey62"))
+            self.query_one("#board-title", Static).update(Text("No pipelines yet: waiting for the first sync…", style=tones.MUTED))
             return
         if self.pipeline_id not in {p.id for p in self.pipelines}:
             self.pipeline_id = self.pipelines[0].id
@@ -254,12 +255,12 @@ class BoardScreen(BulkActions, AppScreen):
         title = Text.assemble((f" {clean(pipeline.name)} ", "bold reverse"),
                               f"  {count} {'' if self.view else self.status_filter + ' '}deals")
         if self.view:
-            title.append(f"  · view: {clean(self.view.name)}", style="bold cyan")
-        title.append(f"  · owner: {self.owner_label}", style="grey70")
-        title.append(f"  · sort: {q.SORT_LABELS[self.sort]}", style="grey70")
+            title.append(f"  · view: {clean(self.view.name)}", style=tones.INFO_B)
+        title.append(f"  · owner: {self.owner_label}", style=tones.MUTED)
+        title.append(f"  · sort: {q.SORT_LABELS[self.sort]}", style=tones.MUTED)
         if self.text_filter:
-            title.append("  · filter: ", style="grey70")
-            title.append(clean(self.text_filter), style="bold yellow")
+            title.append("  · filter: ", style=tones.MUTED)
+            title.append(clean(self.text_filter), style=tones.WARNING_B)
         self.query_one("#board-title", Static).update(title)
 
     # -- selection -------------------------------------------------------------------------------------

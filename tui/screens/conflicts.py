@@ -24,6 +24,7 @@ from tui.formatting import clean
 from tui.keymap import app as app_keys
 from tui.notes_html import html_to_text
 from tui.store.queries.conflicts import Conflict, held
+from widgets import tones
 
 
 def shown(value: Any) -> str:
@@ -66,10 +67,10 @@ class ConflictScreen(AppModal[None]):
         keep = options.highlighted or 0
         options.clear_options()
         if not self.conflicts:
-            options.add_option(Option(Text("No conflicts left.", style="grey62"), disabled=True))
+            options.add_option(Option(Text("No conflicts left.", style=tones.MUTED), disabled=True))
             self.query_one("#conflict-fields", Static).update("")
             return
-        options.add_options([Option(Text.assemble((f"{c.entity:<13}", "grey62"), clean(c.name)[:60]))
+        options.add_options([Option(Text.assemble((f"{c.entity:<13}", tones.MUTED), clean(c.name)[:60]))
                              for c in self.conflicts])
         options.highlighted = min(keep, len(self.conflicts) - 1)
         self.show(self.conflicts[options.highlighted])
@@ -80,7 +81,7 @@ class ConflictScreen(AppModal[None]):
 
     def show(self, conflict: Conflict) -> None:
         table = Table(box=None, padding=(0, 2), expand=True)
-        table.add_column("Field", style="grey62", no_wrap=True)
+        table.add_column("Field", style=tones.MUTED, no_wrap=True)
         table.add_column("Mine", style="bold")
         table.add_column("Theirs (now on Pipedrive)")
         for name, (mine, theirs) in conflict.fields.items():

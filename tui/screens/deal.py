@@ -1,4 +1,6 @@
-"""Deal detail: fields, stage progress bar (move with < > or a click), people, activities, notes."""
+"""Deal detail: fields, stage progress bar (move with < > or a click), people, products (+ add,
+enter edit, delete remove), custom fields (enter edits one in place), activities, notes,
+history (h)."""
 
 from __future__ import annotations
 
@@ -11,20 +13,27 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from tui.formatting import clean, money
+from tui.screens.deal_products import DealProductsMixin
 from tui.screens.detail_base import DetailScreen
 from tui.store.queries.entities import DealDetail, deal_detail
 from widgets.stage_progress import StageProgress
+from widgets import tones
 
 
-class DealScreen(DetailScreen):
+class DealScreen(DealProductsMixin, DetailScreen):
     ENTITY = "deal"
     NOTE_KEY = "deal_id"
     PIN_FLAG = "pinned_to_deal_flag"
-    SECTIONS = (("links", "Person and organization"), ("activities", "Activities"))
+    SECTIONS = (("links", "Person and organization"), ("products", "Products"), ("custom", "Custom fields"),
+                ("activities", "Activities"))
     HELP_TITLE = "Deal"
 
     def compose_top(self) -> ComposeResult:
         yield StageProgress(id="stage-progress")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.fetch_products()
 
     async def load(self) -> DealDetail | None:
         return await self.store.read(deal_detail, self.entity_id, self.store.clock.now())
@@ -35,14 +44,15 @@ class DealScreen(DetailScreen):
     def show(self, d: DealDetail) -> None:
         deal = d.deal
         status = deal.get("status", "open")
-        badge = {"open": ("OPEN", "bold green"), "won": ("WON", "bold reverse green"), "lost": ("LOST", "bold reverse red")}[status]
+        badge = {"open": ("OPEN", tones.SUCCESS_B), "won": ("WON", tones.SUCCESS_CHIP), "lost": ("LOST", tones.ERROR_CHIP)}[status]
         header = Text.assemble((clean(deal.get("title")), "bold"), "  ", (f" {badge[0]} ", badge[1]), "  ",
-                               (money(deal.get("value"), deal.get("currency")), "green"),
-                               ("  ·  pipeline ", "grey62"), clean(d.pipeline_name))
+                               (money(deal.get("value"), deal.get("currency")), tones.SUCCESS),
+                               (self.value_note(d), tones.MUTED),
+                               ("  ·  pipeline ", tones.MUTED), clean(d.pipeline_name))
         self.query_one("#detail-header", Static).update(header)
         self.query_one(StageProgress).show(d.stages, deal.get("stage_id"), d.days_in_stage)
         table = Table(box=None, show_header=False, padding=(0, 2))
-        table.add_column(style="grey62", no_wrap=True)
+        table.add_column(style=tones.MUTED, no_wrap=True)
         table.add_column()
         rows: list[tuple[str, str]] = [
             ("Owner", clean(d.owner) or "—"),
@@ -54,16 +64,20 @@ class DealScreen(DetailScreen):
             rows.append(("Lost reason", clean(deal.get("lost_reason")) or "—"))
         if status != "open":
             rows.append(("Closed", (deal.get("close_time") or "")[:10] or "—"))
-        rows += [(clean(name), clean(value)) for name, value in d.custom]
+        asks = [r for r in d.custom if r.flags]
+        if asks:
+            rows.append(("Stage asks for", ", ".join(clean(r.fd.name) + (" (missing)" if r.missing else "") for r in asks)))
         for key, value in rows:
             table.add_row(Text(key), Text(value))
         self.query_one("#detail-facts", Static).update(table)
         links = []
         if d.person:
-            links.append((Text.assemble(("Person        ", "grey62"), (clean(d.person.label), "underline"), ("   (P)", "grey50")), ("person", d.person.id)))
+            links.append((Text.assemble(("Person        ", tones.MUTED), (clean(d.person.label), "underline"), ("   (P)", tones.FAINT)), ("person", d.person.id)))
         if d.org:
-            links.append((Text.assemble(("Organization  ", "grey62"), (clean(d.org.label), "underline"), ("   (O)", "grey50")), ("organization", d.org.id)))
+            links.append((Text.assemble(("Organization  ", tones.MUTED), (clean(d.org.label), "underline"), ("   (O)", tones.FAINT)), ("organization", d.org.id)))
         self.query_one("#section-links").fill(links, "No person or organization linked")
+        self.fill_products(d)
+        self.fill_custom(d.custom)
         self.fill_activities(d.activities)
 
     # -- deal actions ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from tui.notes_html import html_to_text, summary
 from tui.store.derived import activity_due
 from tui.store.queries.entities import ActivityRow, NoteRow, Ref, activity_done
 from widgets.status_bar import StatusBar
+from widgets import tones
 
 TYPE_MARK = {"call": "☎", "meeting": "◎", "task": "✓", "deadline": "⚑", "email": "✉", "lunch": "☕"}
 
@@ -30,8 +31,8 @@ def activity_text(a: ActivityRow, tz: Any) -> Text:
     due = activity_due(a.due_date, a.due_time, tz)
     when = "" if due is None else due[0].isoformat() + (due[1].strftime(" %H:%M") if due[1] else " all day")
     mark = "☑" if a.done else "☐"
-    text = Text.assemble((f"{mark} ", "green" if a.done else ""), (f"{TYPE_MARK.get(a.type, '•')} ", "cyan"),
-                         (when.ljust(19), "grey70"), clean(a.subject))
+    text = Text.assemble((f"{mark} ", tones.SUCCESS if a.done else ""), (f"{TYPE_MARK.get(a.type, '•')} ", tones.INFO),
+                         (when.ljust(19), tones.MUTED), clean(a.subject))
     if a.done:
         text.stylize("dim strike")
     return text
@@ -55,7 +56,7 @@ class Section(OptionList):
             self.add_options([Option(text) for text, _t in rows])
             self.highlighted = min(keep or 0, len(rows) - 1)
         else:
-            self.add_option(Option(Text(empty, style="grey50"), disabled=True))
+            self.add_option(Option(Text(empty, style=tones.FAINT), disabled=True))
 
     @property
     def target(self) -> tuple[str, int] | None:
@@ -117,7 +118,7 @@ class DetailScreen(AppScreen):
         self.show(detail)
         self.set_title("notes", "Notes", len(self.notes), f"{sum(n.pinned for n in self.notes)} pinned" if any(n.pinned for n in self.notes) else "")
         self.query_one("#section-notes", Section).fill(
-            [(Text.assemble(("📌 " if n.pinned else "   "), ((n.add_time or "")[:10] + "  ", "grey62"),
+            [(Text.assemble(("📌 " if n.pinned else "   "), ((n.add_time or "")[:10] + "  ", tones.MUTED),
                             summary(n.content, 70)), ("note", n.id)) for n in self.notes], "No notes yet: press n")
         self.preview_note()
 
@@ -125,7 +126,7 @@ class DetailScreen(AppScreen):
         raise NotImplementedError
 
     def missing_text(self) -> Text:
-        return Text(f"This {self.ENTITY} no longer exists.", style="bold red")
+        return Text(f"This {self.ENTITY} no longer exists.", style=tones.ERROR_B)
 
     def show(self, detail: Any) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -141,6 +142,39 @@ class DetailScreen(AppScreen):
         self.query_one("#section-activities", Section).fill(
             [(activity_text(a, self.store.clock.zone), ("activity", a.id)) for a in activities], "No activities: press a to plan one")
 
+    def fill_custom(self, rows: list[Any]) -> None:
+        """The custom fields section: every field by name, its value by label or name, what the
+        deal's stage asks of it; enter (or e) edits one in place."""
+        self.custom_rows = rows
+        if getattr(self, "fields_asked", False) is False and any(r.fd.type == "unknown" for r in rows):
+            self.fields_asked = True  # a key the cached definitions lack: fetch them again (30 tokens)
+            self.app.run_worker(self.store.refresh_fields(), exit_on_error=False)
+        filled = sum(r.value not in (None, "", []) for r in rows)
+        missing = sum(r.missing for r in rows)
+        detail = f"{filled} set" + (f", {missing} required missing" if missing else "")
+        self.set_title("custom", "Custom fields", len(rows), detail if rows else "")
+        lines = []
+        for index, r in enumerate(rows):
+            text = Text.assemble((clean(r.fd.name)[:26].ljust(27), tones.MUTED),
+                                 (r.shown, tones.FAINT if r.shown == "—" else ""))
+            for flag in r.flags:
+                text.append(f"  ● {flag}", style=tones.ERROR_B if r.missing else tones.WARNING)
+            if not r.fd.editable:
+                text.append(f"  ({r.fd.type}, read-only)", style=tones.FAINT)
+            lines.append((text, ("custom", index)))
+        self.query_one("#section-custom", Section).fill(lines, "No custom fields defined in Pipedrive")
+
+    def edit_custom(self, index: int) -> None:
+        rows = getattr(self, "custom_rows", [])
+        if not 0 <= index < len(rows):
+            return
+        from tui.screens.custom_field_editor import CustomFieldEditor
+
+        async def run() -> None:
+            self.app.push_screen(await CustomFieldEditor.load(self.store, self.ENTITY, self.entity_id, rows[index].fd.code))
+
+        self.app.run_worker(run(), exit_on_error=False)
+
     def fill_deals(self, deals: list[Ref]) -> None:
         by_status = {s: sum(d.extra == s for d in deals) for s in ("open", "won", "lost")}
         detail = ", ".join(f"{n} {s}" for s, n in by_status.items() if n)
@@ -149,7 +183,7 @@ class DetailScreen(AppScreen):
 
     @staticmethod
     def deal_rows(deals: list[Ref]) -> list[tuple[Text, tuple[str, int]]]:
-        marks = {"open": ("●", "green"), "won": ("✔", "bold green"), "lost": ("✖", "red")}
+        marks = {"open": ("●", tones.SUCCESS), "won": ("✔", tones.SUCCESS_B), "lost": ("✖", tones.ERROR)}
         return [(Text.assemble((f"{marks.get(d.extra, ('•', ''))[0]} {d.extra:<5} ", marks.get(d.extra, ("", ""))[1]),
                                clean(d.label)), ("deal", d.id)) for d in deals]
 
@@ -157,9 +191,10 @@ class DetailScreen(AppScreen):
 
     @on(OptionList.OptionSelected)
     def open_target(self, event: OptionList.OptionSelected) -> None:
-        if not isinstance(event.option_list, Section):
-            return
-        target = event.option_list.target
+        if isinstance(event.option_list, Section):
+            self.activate(event.option_list.target)
+
+    def activate(self, target: tuple[str, int] | None) -> None:
         if target is None:
             return
         kind, target_id = target
@@ -173,6 +208,13 @@ class DetailScreen(AppScreen):
             self.edit_note(target_id)
         elif kind == "activity":
             self.open_activity(target_id)
+        elif kind == "custom":
+            self.edit_custom(target_id)
+        else:
+            self.open_other(kind, target_id)
+
+    def open_other(self, kind: str, target_id: int) -> None:
+        """Targets of a screen's own sections (the deal's products)."""
 
     @on(OptionList.OptionHighlighted, "#section-notes")
     def preview_note(self, event: Any = None) -> None:
@@ -185,7 +227,7 @@ class DetailScreen(AppScreen):
             preview.update("")
             return
         head = Text(f"{(note.add_time or '')[:16].replace('T', ' ')} · {clean(note.author) or 'unknown'}"
-                    + (" · pinned" if note.pinned else ""), style="grey62")
+                    + (" · pinned" if note.pinned else ""), style=tones.MUTED)
         preview.update(Text("\n").join([head, Text(html_to_text(note.content))]))
 
     def action_back(self) -> None:
@@ -267,6 +309,11 @@ class DetailScreen(AppScreen):
             if target:
                 self.edit_note(target[1])
                 return
+        if self.focused_section() in ("custom", "products"):
+            target = self.focused.target  # type: ignore[union-attr]
+            if target:
+                self.activate(target)
+                return
         self.app.push_screen(await self.entity_form())
 
     async def entity_form(self) -> Screen:  # pragma: no cover - abstract
@@ -284,6 +331,14 @@ class DetailScreen(AppScreen):
 
     def action_reopen(self) -> None:
         self.app.bell()
+
+    def action_add_product(self) -> None:
+        self.app.bell()
+
+    def action_history(self) -> None:
+        from tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.ENTITY, self.entity_id, self.entity_name()))
 
     # -- activities -----------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from tui.store.sync_plan import loaded
 from widgets.filter_bar import FilterBar
 from widgets.status_bar import StatusBar
 from widgets.virtual_table import BLOCK, Column, VirtualTable
+from widgets import tones
 
 
 
@@ -69,10 +70,10 @@ class EntityListScreen(AppScreen):
         self.table.reset(total, {start // BLOCK: [row for _id, row in first]}, cursor=index if index is not None else 0)
         title = Text.assemble((f" {self.TITLE_TEXT} ", "bold reverse"), f"  {total:,} shown  · sort: {self.sort}")
         if self.text:
-            title.append("  · filter: ", style="yellow")
-            title.append(clean(self.text), style="yellow")
+            title.append("  · filter: ", style=tones.WARNING)
+            title.append(clean(self.text), style=tones.WARNING)
         if not await self.store.read(loaded, "names"):
-            title.append("  · loading from Pipedrive…", style="bold cyan")
+            title.append("  · loading from Pipedrive…", style=tones.INFO_B)
         self.query_one("#list-title", Static).update(title)
 
     def _window(self, conn: Any, text: str, sort: str, keep: int | None) -> tuple[int, int | None, list[tuple[int, list[str | None]]]]:
@@ -137,3 +138,21 @@ class EntityListScreen(AppScreen):
 
     def open(self, entity_id: int) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+class WholeListScreen(EntityListScreen):
+    """A list read whole on each page request (the product catalogue, archived deals: hundreds
+    of rows, not the hundred thousands the people and organization lists window over)."""
+
+    def rows(self, conn: Any, text: str, sort: str) -> list[tuple[int, list[str | None]]]:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def count(self, conn: Any, text: str) -> int:
+        return len(self.rows(conn, text, self.sort))
+
+    def page(self, conn: Any, text: str, sort: str, offset: int, limit: int) -> list[tuple[int, list[str | None]]]:
+        return self.rows(conn, text, sort)[offset:offset + limit]
+
+    def index(self, conn: Any, text: str, sort: str, entity_id: int) -> int | None:
+        ids = [row_id for row_id, _row in self.rows(conn, text, sort)]
+        return ids.index(entity_id) if entity_id in ids else None

@@ -17,6 +17,7 @@ from textual.widgets import Static
 import styles
 from tui.keymap import all_bindings
 from tui.keymap.app import HELP_BINDINGS
+from widgets import tones
 
 Row = tuple[str, str, str]  # keys, description, binding id
 MOVES = ("up", "down", "left", "right", "top", "bottom", "page_up", "page_down")
@@ -81,9 +82,9 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Static(Text(f"{self.title_text}: keys", style="bold"))
             table = Table(box=None, expand=True, show_header=False, padding=(0, 1))
-            table.add_column("Key", style="bold cyan", no_wrap=True, ratio=2)
+            table.add_column("Key", style=tones.INFO_B, no_wrap=True, ratio=2)
             table.add_column("Action", ratio=4)
-            table.add_column("Binding id", style="grey50", no_wrap=True, ratio=3)
+            table.add_column("Binding id", style=tones.FAINT, no_wrap=True, ratio=3)
             for n, (name, rows) in enumerate(self.sections):
                 if n:
                     table.add_row("", "", "")
@@ -94,9 +95,9 @@ class HelpScreen(ModalScreen[None]):
             if self.plumbing:
                 yield Static(Text(f"\nAlso the scroll views' and text boxes' own keys ({len(self.plumbing)}): "
                                   + ", ".join(self.plumbing[:6]) + (" …" if len(self.plumbing) > 6 else ""),
-                                  style="grey50"))
+                                  style=tones.FAINT))
             yield Static(Text("Remap any key in the config file's [keys] table by its binding id "
-                              "(`pipedrive-tui config path`). escape closes.", style="grey62"))
+                              "(`pipedrive-tui config path`). escape closes.", style=tones.MUTED))
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

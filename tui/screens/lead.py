@@ -19,6 +19,7 @@ from tui.keymap import leads as lead_keys
 from tui.screens.detail_base import DetailScreen
 from tui.store.queries.leads import LeadDetail, lead_detail, lead_outcome
 from widgets.lead_labels import label_chips, label_text
+from widgets import tones
 
 
 class LeadScreen(DetailScreen):
@@ -60,7 +61,7 @@ class LeadScreen(DetailScreen):
 
     def missing_text(self) -> Text:
         if self.converted_deal is not None:
-            return Text("This lead is now a deal.", style="bold green")
+            return Text("This lead is now a deal.", style=tones.SUCCESS_B)
         return super().missing_text()
 
     def _to_deal(self, deal_id: int) -> None:
@@ -82,17 +83,17 @@ class LeadScreen(DetailScreen):
         header = Text.assemble((clean(lead.get("title")), "bold"), "  ", (" LEAD ", "bold reverse"))
         if lead.get("is_archived"):
             header.append("  ")
-            header.append(" ARCHIVED ", style="bold reverse yellow")
+            header.append(" ARCHIVED ", style=tones.WARNING_CHIP)
         if value.get("amount") is not None:
             header.append("  ")
-            header.append(money(value.get("amount"), value.get("currency")), style="green")
+            header.append(money(value.get("amount"), value.get("currency")), style=tones.SUCCESS)
         if d.converting:
-            header.append("  ⇒ converting into a deal… (waiting for Pipedrive)", style="bold cyan")
+            header.append("  ⇒ converting into a deal… (waiting for Pipedrive)", style=tones.INFO_B)
         elif d.pending:
-            header.append("  ↻ changes waiting to be sent", style="grey62")
+            header.append("  ↻ changes waiting to be sent", style=tones.MUTED)
         self.query_one("#detail-header", Static).update(header)
         table = Table(box=None, show_header=False, padding=(0, 2))
-        table.add_column(style="grey62", no_wrap=True)
+        table.add_column(style=tones.MUTED, no_wrap=True)
         table.add_column()
         labels = label_chips([(name, colour) for _id, name, colour in d.labels]) if d.labels else Text("— (l adds)")
         rows: list[tuple[str, Text]] = [
@@ -108,11 +109,11 @@ class LeadScreen(DetailScreen):
         self.query_one("#detail-facts", Static).update(table)
         links = []
         if d.person:
-            links.append((Text.assemble(("Person        ", "grey62"), (clean(d.person.label), "underline"),
-                                        ("   (P)", "grey50")), ("person", d.person.id)))
+            links.append((Text.assemble(("Person        ", tones.MUTED), (clean(d.person.label), "underline"),
+                                        ("   (P)", tones.FAINT)), ("person", d.person.id)))
         if d.org:
-            links.append((Text.assemble(("Organization  ", "grey62"), (clean(d.org.label), "underline"),
-                                        ("   (O)", "grey50")), ("organization", d.org.id)))
+            links.append((Text.assemble(("Organization  ", tones.MUTED), (clean(d.org.label), "underline"),
+                                        ("   (O)", tones.FAINT)), ("organization", d.org.id)))
         self.query_one("#section-links").fill(links, "No person or organization linked")
         self.fill_activities(d.activities)
 

@@ -28,6 +28,7 @@ from widgets.filter_bar import FilterBar
 from widgets.lead_labels import label_chips
 from widgets.status_bar import StatusBar
 from widgets.virtual_table import Column, VirtualTable
+from widgets import tones
 
 COLUMNS = [Column("Lead", 20, 32, 0, flex=True), Column("Organization / person", 14, 24, 1, flex=True),
            Column("Value", 10, 12, 3, align="right"), Column("Labels", 8, 14, 2), Column("Owner", 10, 12, 5),
@@ -42,16 +43,16 @@ def next_activity(row: q.LeadRow, tz: Any, today: Any) -> Text | None:
         return None
     day, at = due
     when = day.isoformat() + (at.strftime(" %H:%M") if at else "")
-    style = "red" if day < today else ("yellow" if day == today else "")
+    style = tones.ERROR if day < today else (tones.WARNING if day == today else "")
     return Text.assemble((when, style), " ", clean(row.next_subject))
 
 
 def lead_cells(row: q.LeadRow, tz: Any, today: Any) -> list[str | Text | None]:
     title = Text(clean(row.title))
     if row.converting:
-        title.append("  ⇒ converting…", style="bold cyan")
+        title.append("  ⇒ converting…", style=tones.INFO_B)
     elif row.pending:
-        title.append("  ↻", style="grey62")
+        title.append("  ↻", style=tones.MUTED)
     who = row.org or row.person
     if row.org and row.person:
         who = f"{row.org} · {row.person}"
@@ -125,10 +126,10 @@ class LeadsScreen(AppScreen):
         name = "Leads archive" if self.filter.archived else "Leads inbox"
         title = Text.assemble((f" {name} ", "bold reverse"), f"  {len(self.rows):,} shown  · sort: {q.SORT_LABELS[self.sort]}")
         for part in self.filter.describe(labels, owners):
-            title.append(f"  · {part}", style="yellow")
+            title.append(f"  · {part}", style=tones.WARNING)
         if self.filter.text:
-            title.append("  · filter: ", style="yellow")
-            title.append(clean(self.filter.text), style="yellow")
+            title.append("  · filter: ", style=tones.WARNING)
+            title.append(clean(self.filter.text), style=tones.WARNING)
         self.query_one("#list-title", Static).update(title)
 
     def _set(self, **changes: Any) -> None:

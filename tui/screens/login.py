@@ -22,6 +22,7 @@ from tui.api.auth import Auth
 from tui.api.errors import ApiError, AuthError
 from tui.formatting import clean
 from tui.keymap import app as app_keys
+from widgets import tones
 
 LABELS = {"token": "Personal API token", "oauth": "OAuth access token", "maton": "Maton API key"}
 
@@ -60,7 +61,7 @@ class LoginScreen(ModalScreen[bool]):
             return
         current = self.store.client.auth
         auth = Auth.maton(token, current.connection) if self.mode == "maton" else Auth(self.mode, token)
-        error.update(Text("Checking with Pipedrive…", style="grey62"))
+        error.update(Text("Checking with Pipedrive…", style=tones.MUTED))
         try:
             me = await self.store.verify_auth(auth)
         except AuthError:

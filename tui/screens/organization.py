@@ -9,13 +9,14 @@ from textual.widgets import Static
 from tui.formatting import clean
 from tui.screens.detail_base import DetailScreen
 from tui.store.queries.entities import OrgDetail, organization_detail
+from widgets import tones
 
 
 class OrganizationScreen(DetailScreen):
     ENTITY = "organization"
     NOTE_KEY = "org_id"
     PIN_FLAG = "pinned_to_organization_flag"
-    SECTIONS = (("people", "People"), ("deals", "Deals"), ("activities", "Activities"))
+    SECTIONS = (("people", "People"), ("deals", "Deals"), ("custom", "Custom fields"), ("activities", "Activities"))
     HELP_TITLE = "Organization"
 
     async def load(self) -> OrgDetail | None:
@@ -28,18 +29,17 @@ class OrganizationScreen(DetailScreen):
         org = d.org
         self.query_one("#detail-header", Static).update(Text.assemble(("🏢 ", ""), (clean(org.get("name")), "bold")))
         table = Table(box=None, show_header=False, padding=(0, 2))
-        table.add_column(style="grey62", no_wrap=True)
+        table.add_column(style=tones.MUTED, no_wrap=True)
         table.add_column()
         table.add_row(Text("Address"), Text(clean((org.get("address") or {}).get("value")) or "—"))
         table.add_row(Text("Owner"), Text(clean(d.owner) or "—"))
         table.add_row(Text("People"), Text(str(len(d.people))))
-        for name, value in d.custom:
-            table.add_row(Text(clean(name)), Text(clean(value)))
         self.query_one("#detail-facts", Static).update(table)
         self.set_title("people", "People", len(d.people))
         self.query_one("#section-people").fill(
-            [(Text.assemble(clean(p.label), (f"  {clean(p.extra)}", "grey62")), ("person", p.id)) for p in d.people], "No people")
+            [(Text.assemble(clean(p.label), (f"  {clean(p.extra)}", tones.MUTED)), ("person", p.id)) for p in d.people], "No people")
         self.fill_deals(d.deals)
+        self.fill_custom(d.custom)
         self.fill_activities(d.activities)
 
     async def entity_form(self):

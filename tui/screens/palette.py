@@ -4,7 +4,8 @@
 as the search screen (tui/store/queries/search.py).
 `ActionCommands`: every action of the screen the palette was opened on and every global one,
 each with its key as the user's [keys] table has it; plus what has no single key: each
-pipeline, each owner filter of the board, the agenda's week view.
+pipeline, each owner filter of the board, the agenda's week view, the sections without a
+number key (products, archived deals).
 Server text is shown as plain Content, never as markup.
 """
 
@@ -19,6 +20,7 @@ from textual.content import Content
 from textual.markup import escape
 
 from tui.formatting import clean, money
+from tui.keymap.app import BINDINGS as APP_BINDINGS
 from tui.screens.help import MOVES
 from tui.screens.keys import display_keys, keys_by_id
 from tui.sections import SECTIONS
@@ -116,7 +118,14 @@ class ActionCommands(Provider):
         out += [(f"Show deals of: {clean(label)}", f"{key('board.owner', BOARD)} on the board · board.owner",
                  partial(self._board, "show_owner", label, uid)) for label, uid in self._owners]
         out.append(("Agenda: week view", f"{key('agenda.week', AGENDA)} in the agenda · agenda.week", self._week))
+        keyed = {b.action for b in APP_BINDINGS}
+        out += [(f"Go to {s.title}", "no key: here, in the palette", partial(self._section, s.mode))
+                for s in SECTIONS if f"section('{s.mode}')" not in keyed]
         return out
+
+    async def _section(self, mode: str) -> None:
+        app: Any = self.app
+        app.action_section(mode)
 
     async def startup(self) -> None:
         app: Any = self.app

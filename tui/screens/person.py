@@ -9,13 +9,14 @@ from textual.widgets import Static
 from tui.formatting import clean
 from tui.screens.detail_base import DetailScreen
 from tui.store.queries.entities import PersonDetail, person_detail
+from widgets import tones
 
 
 def contact_lines(values: list[dict]) -> Text:
     lines = []
     for c in sorted(values or [], key=lambda c: not c.get("primary")):
-        lines.append(Text.assemble(clean(c.get("value")), (f"  {clean(c.get('label')) or 'work'}", "grey62"),
-                                   ("  ★ primary" if c.get("primary") else "", "yellow")))
+        lines.append(Text.assemble(clean(c.get("value")), (f"  {clean(c.get('label')) or 'work'}", tones.MUTED),
+                                   ("  ★ primary" if c.get("primary") else "", tones.WARNING)))
     return Text("\n").join(lines) if lines else Text("—")
 
 
@@ -23,7 +24,7 @@ class PersonScreen(DetailScreen):
     ENTITY = "person"
     NOTE_KEY = "person_id"
     PIN_FLAG = "pinned_to_person_flag"
-    SECTIONS = (("links", "Organization"), ("deals", "Deals"), ("activities", "Activities"))
+    SECTIONS = (("links", "Organization"), ("deals", "Deals"), ("custom", "Custom fields"), ("activities", "Activities"))
     HELP_TITLE = "Person"
 
     async def load(self) -> PersonDetail | None:
@@ -36,22 +37,21 @@ class PersonScreen(DetailScreen):
         p = d.person
         header = Text.assemble(("👤 ", ""), (clean(p.get("name")), "bold"))
         if d.org:
-            header.append("  ·  ", style="grey62")
+            header.append("  ·  ", style=tones.MUTED)
             header.append(clean(d.org.label))
         self.query_one("#detail-header", Static).update(header)
         table = Table(box=None, show_header=False, padding=(0, 2))
-        table.add_column(style="grey62", no_wrap=True)
+        table.add_column(style=tones.MUTED, no_wrap=True)
         table.add_column()
         table.add_row(Text("E-mail"), contact_lines(p.get("emails") or []))
         table.add_row(Text("Phone"), contact_lines(p.get("phones") or []))
         table.add_row(Text("Owner"), Text(clean(d.owner) or "—"))
-        for name, value in d.custom:
-            table.add_row(Text(clean(name)), Text(clean(value)))
         self.query_one("#detail-facts", Static).update(table)
-        links = [(Text.assemble(("Organization  ", "grey62"), (clean(d.org.label), "underline"), ("   (O)", "grey50")),
+        links = [(Text.assemble(("Organization  ", tones.MUTED), (clean(d.org.label), "underline"), ("   (O)", tones.FAINT)),
                   ("organization", d.org.id))] if d.org else []
         self.query_one("#section-links").fill(links, "No organization")
         self.fill_deals(d.deals)
+        self.fill_custom(d.custom)
         self.fill_activities(d.activities)
 
     async def entity_form(self):

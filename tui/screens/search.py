@@ -29,6 +29,7 @@ from tui.store.remote_search import RemoteResult
 from tui.store.search_index import fold
 from widgets.search_results import Group, Row, SearchResults
 from widgets.status_bar import StatusBar
+from widgets import tones
 
 LABELS = {"deal": "Deals", "person": "People", "organization": "Organizations"}
 KIND_WORD = {"deal": "deal", "person": "person", "organization": "organization"}
@@ -188,27 +189,27 @@ class SearchScreen(AppScreen):
         status = Text()
         if not text:
             status.append("Type to search the cache: names, titles, e-mail addresses, phone numbers, organizations. ",
-                          style="grey62")
-            status.append(f"{remote_key}: Pipedrive's own search", style="grey62")
+                          style=tones.MUTED)
+            status.append(f"{remote_key}: Pipedrive's own search", style=tones.MUTED)
         elif self.asking == self.text:
-            status.append("Asking Pipedrive…", style="bold cyan")
+            status.append("Asking Pipedrive…", style=tones.INFO_B)
         elif self.remote is not None and self.remote.error:
-            status.append(f"Pipedrive: {self.remote.error}", style="bold red")
-            status.append(" · showing the cache only", style="grey62")
+            status.append(f"Pipedrive: {self.remote.error}", style=tones.ERROR_B)
+            status.append(" · showing the cache only", style=tones.MUTED)
         elif self.remote is not None:
             found = self.remote.count
-            status.append(f"Pipedrive found {found}" if found else "Pipedrive found nothing either", style="bold cyan")
+            status.append(f"Pipedrive found {found}" if found else "Pipedrive found nothing either", style=tones.INFO_B)
             if self.remote.stored:
-                status.append(f" · {self.remote.stored} new in the cache", style="cyan")
+                status.append(f" · {self.remote.stored} new in the cache", style=tones.INFO)
         elif self.results is not None and not self.results.empty:
             shown = ", ".join(f"{n:,}{'+' if k in self.results.more else ''} {KIND_WORD[k] if n == 1 else PLURAL[k]}"
                               for k, n in self.results.totals.items() if n)
-            status.append(f"In the cache: {shown}", style="green")
-            status.append(f" · {remote_key} also searches Pipedrive", style="grey62")
+            status.append(f"In the cache: {shown}", style=tones.SUCCESS)
+            status.append(f" · {remote_key} also searches Pipedrive", style=tones.MUTED)
         elif self.results is not None:
-            status.append("Nothing in the cache", style="yellow")
+            status.append("Nothing in the cache", style=tones.WARNING)
             status.append(" · asking Pipedrive in a moment" if len(" ".join(fold(text).split())) >= 2
-                          else f" · {remote_key}: search Pipedrive", style="grey62")
+                          else f" · {remote_key}: search Pipedrive", style=tones.MUTED)
         self.query_one("#search-status", Static).update(status)
 
     # -- keys -------------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from tui.store.queries.entities import activity_types
 from widgets.status_bar import StatusBar
 from widgets.triage_list import TriageList
 from widgets.triage_preview import TriagePreview
+from widgets import tones
 
 WATCHED = {"deals", "activities", "notes", "stages", "pipelines", "persons", "organizations", "users", "triage_snoozes"}
 
@@ -127,12 +128,12 @@ class TriageScreen(AppScreen):
     def _show_title(self) -> None:
         left = len(self.queue.rows)
         title = Text.assemble((" Triage to zero ", "bold reverse"), "  ")
-        title.append(f"{left} to go" if left else "0 to go ✓", style="bold red" if left else "bold green")
+        title.append(f"{left} to go" if left else "0 to go ✓", style=tones.ERROR_B if left else tones.SUCCESS_B)
         title.append(f"  · {len(self.session)} fixed", style="bold")
-        title.append(f"  · {len(self.queue.snoozed)} snoozed", style="grey70")
-        title.append(f"  · owner: {self.owner_label}", style="grey70")
+        title.append(f"  · {len(self.queue.snoozed)} snoozed", style=tones.MUTED)
+        title.append(f"  · owner: {self.owner_label}", style=tones.MUTED)
         if self.show_snoozed:
-            title.append("  · showing snoozed (s hides)", style="grey70")
+            title.append("  · showing snoozed (s hides)", style=tones.MUTED)
         self.query_one("#triage-title", Static).update(title)
 
     def _summary(self) -> Text:

@@ -18,6 +18,7 @@ import styles
 from tui.dates import describe, parse_date, parse_when
 from tui.keymap.triage import PROMPT_BINDINGS, SCHEDULE_BINDINGS, SUMMARY_BINDINGS
 from tui.screens.triage_session import LABELS
+from widgets import tones
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class ScheduleScreen(_Prompt):
     def _preview(self, value: str) -> None:
         try:
             day, hhmm = parse_when(value, self.today)
-            shown = Text(f"→ {describe(day, self.today)}" + (f" at {hhmm}" if hhmm else ", all day"), style="grey62")
+            shown = Text(f"→ {describe(day, self.today)}" + (f" at {hhmm}" if hhmm else ", all day"), style=tones.MUTED)
         except ValueError:
             shown = Text("")
         self.query_one("#when-preview", Static).update(shown)
@@ -135,7 +136,7 @@ class DatePromptScreen(_Prompt):
 
     def _preview(self, value: str) -> None:
         try:
-            shown = Text(f"→ {describe(parse_date(value, self.today), self.today)}", style="grey62")
+            shown = Text(f"→ {describe(parse_date(value, self.today), self.today)}", style=tones.MUTED)
         except ValueError:
             shown = Text("")
         self.query_one("#date-preview", Static).update(shown)
@@ -159,7 +160,7 @@ def summary_text(tally: dict[str, int], *, left: int, snoozed: int) -> Text:
     fixed = sum(tally.values())
     text = Text()
     if left == 0:
-        text.append("Triage to zero: nothing left to fix ✓\n\n", style="bold green")
+        text.append("Triage to zero: nothing left to fix ✓\n\n", style=tones.SUCCESS_B)
     else:
         text.append(f"{left} to go\n\n", style="bold")
     text.append(f"Fixed this session: {fixed}\n", style="bold")
@@ -167,9 +168,9 @@ def summary_text(tally: dict[str, int], *, left: int, snoozed: int) -> Text:
         if count:
             text.append(f"  {count:>4}  {LABELS[kind]}\n")
     if not fixed:
-        text.append("  none yet\n", style="grey62")
-    text.append(f"\nSnoozed: {snoozed}", style="bold" if snoozed else "grey62")
-    text.append("  (s shows them)\n" if snoozed else "\n", style="grey62")
+        text.append("  none yet\n", style=tones.MUTED)
+    text.append(f"\nSnoozed: {snoozed}", style="bold" if snoozed else tones.MUTED)
+    text.append("  (s shows them)\n" if snoozed else "\n", style=tones.MUTED)
     return text
 
 

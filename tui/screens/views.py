@@ -26,29 +26,30 @@ from tui.screens.base import AppModal
 from tui.store.queries.filters import View, views
 from tui.store.sync_plan import task_state
 from tui.store.views import FILTERS_KEY
+from widgets import tones
 
 NO_VIEW = "all"   # dismissed with this: show every deal again
 
 
 def view_line(view: View) -> Text:
-    where = ("Pipedrive", "cyan") if view.server else ("cache", "green")
+    where = ("Pipedrive", tones.INFO) if view.server else ("cache", tones.SUCCESS)
     line = Text.assemble((clean(view.name), "bold"), "  ", (f"[{where[0]}]", where[1]))
     if view.server:
         line.append(f"  {view.count} deals, fetched {view.fetched_at[11:16]} UTC" if view.fetched_at else "  not fetched yet",
-                    style="grey62")
+                    style=tones.MUTED)
     return line
 
 
 def conditions_text(view: View) -> Text:
     if not view.conditions:
-        return Text("No conditions: every deal.", style="grey62")
+        return Text("No conditions: every deal.", style=tones.MUTED)
     lines = []
     for c in view.conditions:
-        mark = ("✓ cache     ", "green") if c.translated else ("☁ Pipedrive ", "cyan")
+        mark = ("✓ cache     ", tones.SUCCESS) if c.translated else ("☁ Pipedrive ", tones.INFO)
         lines.append(Text.assemble(mark, clean(c.describe())))
     note = ("Evaluated here from the cache." if not view.server else
             "Some conditions only Pipedrive can evaluate: the view shows the deals Pipedrive selected.")
-    return Text("\n").join([*lines, Text(note, style="grey62")])
+    return Text("\n").join([*lines, Text(note, style=tones.MUTED)])
 
 
 class ViewsScreen(AppModal[Any]):
@@ -77,7 +78,7 @@ class ViewsScreen(AppModal[Any]):
         today = self.store.clock.now().astimezone(timezone.utc).date()  # relative dates: the server's day
         self.views = await self.store.read(views, today)
         if not self.views and not (await self.store.read(task_state, FILTERS_KEY))[1] and self.store.client is not None:
-            self.query_one("#views-detail", Static).update(Text("Fetching your saved filters from Pipedrive…", style="cyan"))
+            self.query_one("#views-detail", Static).update(Text("Fetching your saved filters from Pipedrive…", style=tones.INFO))
             try:
                 await self.store.load_filters()
             except ApiError as exc:
@@ -90,7 +91,7 @@ class ViewsScreen(AppModal[Any]):
         options.add_option(Option(Text("All deals (no view)", style="italic"), id=NO_VIEW))
         options.add_options([Option(view_line(v), id=str(v.id)) for v in self.views])
         if not self.views:
-            options.add_option(Option(Text("No saved deal filters in Pipedrive (or not synced yet)", style="grey50"),
+            options.add_option(Option(Text("No saved deal filters in Pipedrive (or not synced yet)", style=tones.FAINT),
                                       disabled=True))
         ids = [None] + [v.id for v in self.views]
         options.highlighted = keep if keep is not None else (ids.index(self.current) if self.current in ids else 0)
@@ -107,7 +108,7 @@ class ViewsScreen(AppModal[Any]):
         view = self._view(option.id if option else None)
         detail = self.query_one("#views-detail", Static)
         detail.update(conditions_text(view) if view else Text("Every deal of the pipeline, with the board's own filters.",
-                                                                style="grey62"))
+                                                                style=tones.MUTED))
 
     @on(OptionList.OptionSelected)
     async def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -124,11 +125,11 @@ class ViewsScreen(AppModal[Any]):
         self.dismiss(fresh)
 
     async def _fetch(self, view: View, force: bool) -> bool:
-        self.query_one("#views-detail", Static).update(Text(f"Asking Pipedrive for “{clean(view.name)}”…", style="cyan"))
+        self.query_one("#views-detail", Static).update(Text(f"Asking Pipedrive for “{clean(view.name)}”…", style=tones.INFO))
         try:
             await self.store.view_results(view.id, force=force)
         except ApiError as exc:
-            self.query_one("#views-detail", Static).update(Text(f"Pipedrive did not answer: {exc.message}", style="red"))
+            self.query_one("#views-detail", Static).update(Text(f"Pipedrive did not answer: {exc.message}", style=tones.ERROR))
             return False
         return True
 

@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any
 
-from tui.store import ingest
+from tui.store import deal_lines, ingest
 from tui.store.registry import EDITABLE, REGISTRY
 
 API_ENTITIES = EDITABLE
@@ -47,13 +47,14 @@ def save_server_copy(conn: sqlite3.Connection, entity: str, entity_id: Any, obj:
 
 
 def enqueue(conn: sqlite3.Connection, op: str, entity: str, entity_id: int, payload: dict[str, Any],
-            base: dict[str, Any] | None = None, base_update_time: str | None = None) -> int:
+            base: dict[str, Any] | None = None, base_update_time: str | None = None, parent_id: int | None = None) -> int:
     cur = conn.execute(
-        """INSERT INTO outbox (op, entity, entity_id, payload, base, base_update_time, idempotency_key, created_at)
-           VALUES (?,?,?,?,?,?,?,?)""",
+        """INSERT INTO outbox (op, entity, entity_id, payload, base, base_update_time, idempotency_key, created_at,
+                               parent_id)
+           VALUES (?,?,?,?,?,?,?,?,?)""",
         (op, entity, entity_id, json.dumps(payload, ensure_ascii=False),
          json.dumps(base, ensure_ascii=False) if base is not None else None, base_update_time,
-         uuid.uuid4().hex if op == "create" else None, utcnow()),
+         uuid.uuid4().hex if op == "create" else None, utcnow(), parent_id),
     )
     return int(cur.lastrowid or 0)
 
@@ -97,7 +98,16 @@ def _derive(conn: sqlite3.Connection, entity: str, obj: dict[str, Any], changes:
             derived["marked_as_done_time"] = utcnow()
         elif changes.get("done") is False:
             derived["marked_as_done_time"] = None
+    if entity == "deal_product":
+        derived["sum"] = deal_lines.line_sum({**obj, **changes})
     return derived
+
+
+def _custom_changes(obj: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any] | None:
+    """The custom fields that change (each key of `custom_fields` is a field of its own)."""
+    current = obj.get("custom_fields") or {}
+    diff = {code: val for code, val in (changes.get("custom_fields") or {}).items() if current.get(code) != val}
+    return diff or None
 
 
 def update(conn: sqlite3.Connection, entity: str, entity_id: int, changes: dict[str, Any]) -> int | None:
@@ -105,7 +115,13 @@ def update(conn: sqlite3.Connection, entity: str, entity_id: int, changes: dict[
     if entity not in API_ENTITIES:
         raise EditError(f"cannot edit {entity}")
     obj = _load(conn, entity, entity_id)
-    payload = {k: val for k, val in changes.items() if obj.get(k) != val}
+    payload = {k: val for k, val in changes.items() if obj.get(k) != val and k != "custom_fields"}
+    custom = _custom_changes(obj, changes)
+    if custom:
+        payload["custom_fields"] = custom
+    parent_key = REGISTRY[entity].parent_key
+    if parent_key:
+        payload.pop(parent_key, None)  # an item stays with its parent
     if entity == "deal" and payload.get("status") == "lost" and "lost_reason" in changes:
         payload["lost_reason"] = changes["lost_reason"]
     if entity == "deal" and "pipeline_id" in payload and "stage_id" in changes:
@@ -120,17 +136,32 @@ def update(conn: sqlite3.Connection, entity: str, entity_id: int, changes: dict[
     save_server_copy(conn, entity, entity_id, obj)
     base = {k: obj.get(k) for k in payload}
     new = {**obj, **_derive(conn, entity, obj, payload)}
+    if custom:
+        base["custom_fields"] = {code: (obj.get("custom_fields") or {}).get(code) for code in custom}
+        new["custom_fields"] = {**(obj.get("custom_fields") or {}), **custom}
     ingest.upsert(conn, entity, [new])
+    parent = obj.get(parent_key) if parent_key else None
+    if entity == "deal_product":
+        deal_lines.recompute(conn, parent)
     base_time = ingest.norm_time(obj.get("update_time"))
-    return enqueue(conn, "update", entity, entity_id, payload, base, base_time)
+    return enqueue(conn, "update", entity, entity_id, payload, base, base_time, parent)
 
 
 def create(conn: sqlite3.Connection, entity: str, fields: dict[str, Any], me_id: int | None) -> int:
     if entity not in API_ENTITIES or entity == "lead":  # leads arrive from Pipedrive (no local UUIDs)
         raise EditError(f"cannot create {entity}")
+    parent_key = REGISTRY[entity].parent_key
+    parent = fields.get(parent_key) if parent_key else None
+    if parent_key:
+        if parent is None or parent < 0:
+            raise EditError(f"the {parent_key.removesuffix('_id')} is not saved in Pipedrive yet")
+        fields = {k: val for k, val in fields.items() if k != parent_key}  # the parent is in the path
     local_id = next_local_id(conn)
     now = _v1now() if entity == "note" else utcnow()
     obj = {**REGISTRY[entity].defaults, **fields, "id": local_id, "add_time": now, "update_time": now}
+    if entity == "deal_product":
+        obj = {**REGISTRY[entity].defaults, **deal_lines.new_line(conn, parent, fields), "id": local_id,
+               "add_time": now, "update_time": now}
     if entity in ("deal", "person", "organization", "activity") and obj.get("owner_id") is None:
         obj["owner_id"] = me_id
     if entity == "note":
@@ -145,7 +176,9 @@ def create(conn: sqlite3.Connection, entity: str, fields: dict[str, Any], me_id:
             obj["currency"] = (row[0] if row else None) or "EUR"
     obj.update(_derive(conn, entity, {}, fields) if entity == "activity" else {})
     ingest.upsert(conn, entity, [obj])
-    enqueue(conn, "create", entity, local_id, fields)
+    if entity == "deal_product":
+        deal_lines.recompute(conn, parent)
+    enqueue(conn, "create", entity, local_id, fields, parent_id=parent)
     return local_id
 
 
@@ -153,6 +186,8 @@ def delete(conn: sqlite3.Connection, entity: str, entity_id: int) -> None:
     if entity not in API_ENTITIES:
         raise EditError(f"cannot delete {entity}")
     obj = _load(conn, entity, entity_id)
+    parent_key = REGISTRY[entity].parent_key
+    parent = obj.get(parent_key) if parent_key else None
     if is_local(entity_id):
         create = conn.execute("SELECT sent_at FROM outbox WHERE entity = ? AND entity_id = ? AND op = 'create'",
                               (entity, entity_id)).fetchone()
@@ -160,16 +195,24 @@ def delete(conn: sqlite3.Connection, entity: str, entity_id: int) -> None:
             # never sent: drop the create and everything queued for it
             conn.execute("DELETE FROM outbox WHERE entity = ? AND entity_id = ?", (entity, entity_id))
             ingest.delete(conn, entity, [entity_id])
+            _after_delete(conn, entity, parent)
             return
         # the create may have reached the server (sent, answer pending or lost): keep it and
         # delete the item after it; the delete row gets the server id when the create lands
         conn.execute("DELETE FROM outbox WHERE entity = ? AND entity_id = ? AND op = 'update'", (entity, entity_id))
         ingest.delete(conn, entity, [entity_id])
-        enqueue(conn, "delete", entity, entity_id, {}, None, None)
+        _after_delete(conn, entity, parent)
+        enqueue(conn, "delete", entity, entity_id, {}, None, None, parent)
         return
     save_server_copy(conn, entity, entity_id, obj)
     ingest.delete(conn, entity, [entity_id])
-    enqueue(conn, "delete", entity, entity_id, {}, None, ingest.norm_time(obj.get("update_time")))
+    _after_delete(conn, entity, parent)
+    enqueue(conn, "delete", entity, entity_id, {}, None, ingest.norm_time(obj.get("update_time")), parent)
+
+
+def _after_delete(conn: sqlite3.Connection, entity: str, parent: int | None) -> None:
+    if entity == "deal_product":
+        deal_lines.recompute(conn, parent)
 
 
 def counts(conn: sqlite3.Connection) -> tuple[int, int]:

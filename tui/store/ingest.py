@@ -32,8 +32,8 @@ def columns(entity: str, obj: dict[str, Any]) -> Row:
 def is_deleted(entity: str, obj: dict[str, Any]) -> bool:
     if obj.get("is_deleted") is True:
         return True
-    if entity == "deal" and obj.get("status") == "deleted":
-        return True
+    if entity == "deal" and (obj.get("status") == "deleted" or obj.get("is_archived") is True):
+        return True  # archived deals leave the lists and cannot be edited: not in the deals table
     if entity == "note" and "active_flag" in obj and not _b(obj.get("active_flag")):
         return True
     return False

@@ -40,7 +40,7 @@ from typing import Any
 
 from tui.api.client import PipedriveClient
 from tui.api.errors import ApiError, AuthError, Blocked, DailyBudgetExhausted, NetworkError, NotFound
-from tui.store import ingest
+from tui.store import ingest, parents
 from tui.store.db import Database
 from tui.store.edits import table_of, utcnow
 from tui.store.events import ConflictDetected, Created, EditRejected, StoreEvent
@@ -255,8 +255,13 @@ class Pusher:
         self.on_online(True, None)
         return outcome
 
-    async def _get(self, entity: str, eid: int) -> dict[str, Any]:
+    async def _get(self, entity: str, eid: int, parent_id: int | None = None) -> dict[str, Any]:
+        if not REGISTRY[entity].single_get:  # no GET of one item: the parent's list (deal products)
+            return await parents.get_child(self.client, entity, eid, parent_id)
         return _clean(entity, await self.client.get_item(REGISTRY[entity].path or "", eid))
+
+    async def _refresh_parent(self, row: dict[str, Any]) -> None:
+        await parents.refresh_parent(self, row)
 
     async def _push(self, row: dict[str, Any]) -> str:
         entity, eid, op = row["entity"], row["entity_id"], row["op"]
@@ -267,15 +272,18 @@ class Pusher:
             from tui.store import conversion
 
             return await conversion.push(self, row)
+        spec = REGISTRY[entity]
+        path = spec.path_for(row.get("parent_id"))
         if op == "delete":
             try:
-                await self.client.delete_item(REGISTRY[entity].path or "", eid)
+                await self.client.delete_item(path, eid)
             except NotFound:
                 pass  # already gone (e.g. an earlier attempt's response was lost)
             await self.db.write(ack_write, row, None)
-            self.emit_changed(entity)
+            await self._refresh_parent(row)
+            self.emit_changed(entity, *(("deals",) if spec.parent_key else ()))
             return "pushed"
-        if not row["force"]:
+        if not row["force"] and spec.single_get:
             remote = await self._get(entity, eid)
             clash = self._conflict(row, payload, remote)
             if clash:
@@ -284,11 +292,13 @@ class Pusher:
                 self.emit(ConflictDetected(row["seq"], entity, eid, {k: tuple(v) for k, v in clash.items()}))
                 self.emit_changed(entity)
                 return "conflict"
-        spec = REGISTRY[entity]
-        server = _clean(entity, await self.client.update_item(spec.path or "", eid, _body(entity, payload),
-                                                              spec.update_method))
+        server = _clean(entity, await self.client.update_item(path, eid, _body(entity, payload), spec.update_method))
         await self.db.write(ack_write, row, server)
-        self.emit_changed(entity, ids={table_of(entity): frozenset({eid})})
+        await self._refresh_parent(row)
+        if spec.parent_key:  # the parent's value follows its items
+            self.emit_changed(entity, "deals")
+        else:
+            self.emit_changed(entity, ids={table_of(entity): frozenset({eid})})
         return "pushed"
 
     @staticmethod
@@ -301,6 +311,13 @@ class Pusher:
         for key, mine in payload.items():
             theirs = remote.get(key)
             if key == "lost_reason":
+                continue
+            if key == "custom_fields":  # each custom field is a field of its own
+                old, now = base.get(key) or {}, remote.get(key) or {}
+                for code, value in (mine or {}).items():
+                    if not parents.same_custom(now.get(code), old.get(code)) and \
+                            not parents.same_custom(now.get(code), value):
+                        clash[f"custom_fields.{code}"] = [value, now.get(code)]
                 continue
             if not _same(theirs, base.get(key)) and not _same(theirs, mine):
                 clash[key] = [mine, theirs]
@@ -316,18 +333,21 @@ class Pusher:
                 "WHERE seq=?", (utcnow(), row["seq"])).rowcount)
             if not marked:
                 return "pushed"  # the new item was deleted before it was sent: nothing to create
-            server = _clean(entity, await self.client.create_item(REGISTRY[entity].path or "", _body(entity, payload)))
+            server = _clean(entity, await self.client.create_item(REGISTRY[entity].path_for(row.get("parent_id")),
+                                                                  _body(entity, payload)))
         await self.db.write(ack_create, row, server)
+        await self._refresh_parent(row)
         self.emit(Created(entity, row["entity_id"], int(server["id"])))
         self.emit_changed(entity, "deals", "persons", "organizations", "activities", "notes")
         return "pushed"
 
     async def _find_created(self, row: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any] | None:
         floor = row["known_max_id"] or 0
-        candidates = await self._newer_than(row["entity"], floor, payload)
+        candidates = await self._newer_than(row["entity"], floor, payload, row.get("parent_id"))
         return adoptable(row["entity"], candidates, payload)
 
-    async def _newer_than(self, entity: str, floor: int, payload: dict[str, Any]) -> list[dict[str, Any]]:
+    async def _newer_than(self, entity: str, floor: int, payload: dict[str, Any],
+                          parent_id: int | None = None) -> list[dict[str, Any]]:
         """Items of this type with an id above `floor`, newest first (at most ADOPT_SCAN)."""
         found: list[dict[str, Any]] = []
         spec = REGISTRY[entity]
@@ -338,7 +358,7 @@ class Pusher:
                     params[key] = payload[key]
             pages = self.client.pages_v1(spec.path or "", params)
         else:
-            pages = self.client.pages_v2(spec.path or "", {"sort_by": "id", "sort_direction": "desc"})
+            pages = self.client.pages_v2(spec.path_for(parent_id), {"sort_by": "id", "sort_direction": "desc"})
         async for page in pages:
             newer = [_clean(entity, item) for item in page if item.get("id", 0) > floor]
             found += newer
@@ -352,7 +372,7 @@ class Pusher:
         server, gone = None, False
         if row["op"] != "create":
             try:
-                server = await self._get(entity, eid)
+                server = await self._get(entity, eid, row.get("parent_id"))
             except NotFound:
                 gone = True
             except ApiError:
@@ -361,6 +381,7 @@ class Pusher:
         dropped = await self.db.write(rollback, row, server, gone, reason)
         if dropped > 1:
             reason += f" ({dropped - 1} later edit(s) to it were discarded)"
+        await self._refresh_parent(row)
         self.emit(EditRejected(entity, eid, row["op"], reason, tuple(sorted(json.loads(row["payload"])))))
         self.emit_changed(entity, "deals", "persons", "organizations", "activities", "notes")
 

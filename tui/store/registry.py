@@ -36,6 +36,8 @@ class Entity:
     ref_key: str | None = None                 # how other rows point at it (deal_id, ...)
     defaults: dict[str, Any] = field(default_factory=dict)   # an optimistic create starts from these
     synced: bool = False                       # listed with updated_since (v2) by the sync
+    parent_key: str | None = None              # items under a parent's path (/deals/{deal_id}/products)
+    single_get: bool = True                    # GET {path}/{id} exists (the conflict check reads it)
 
     @property
     def version(self) -> str:
@@ -44,6 +46,11 @@ class Entity:
     @property
     def resource(self) -> str:
         return (self.path or "").rsplit("/", 1)[-1]
+
+    def path_for(self, parent_id: Any = None) -> str:
+        """The collection's path; items of a parent get its id filled in."""
+        path = self.path or ""
+        return path.format(**{self.parent_key: parent_id}) if self.parent_key else path
 
 
 ENTITIES: tuple[Entity, ...] = (
@@ -104,6 +111,20 @@ ENTITIES: tuple[Entity, ...] = (
         defaults={"subject": "", "type": "task", "owner_id": None, "deal_id": None, "person_id": None,
                   "org_id": None, "due_date": None, "due_time": None, "duration": None, "done": False,
                   "participants": [], "note": None, "is_deleted": False}),
+    Entity("product", "products", lambda o: {
+        "id": o["id"], "name": o.get("name") or "", "code": o.get("code") or None, "unit": o.get("unit") or None,
+        "tax": o.get("tax") or 0, "linkable": flag(o.get("is_linkable", True)),
+        "add_time": norm_time(o.get("add_time")), "update_time": norm_time(o.get("update_time"))},
+        "Product", "/api/v2/products", synced=True),
+    Entity("deal_product", "deal_products", lambda o: {
+        "id": o["id"], "deal_id": o.get("deal_id"), "product_id": o.get("product_id"), "name": o.get("name") or "",
+        "quantity": o.get("quantity") or 0, "item_price": o.get("item_price") or 0, "discount": o.get("discount") or 0,
+        "tax": o.get("tax") or 0, "sum": o.get("sum") or 0, "enabled": flag(o.get("is_enabled", True)),
+        "order_nr": o.get("order_nr") or 0, "update_time": norm_time(o.get("update_time"))},
+        "DealProduct", "/api/v2/deals/{deal_id}/products", editable=True, identity="name",
+        parent_key="deal_id", single_get=False,
+        defaults={"name": "", "quantity": 1, "item_price": 0, "discount": 0, "discount_type": "percentage", "tax": 0,
+                  "is_enabled": True, "sum": 0, "comments": ""}),
     Entity("note", "notes", lambda o: {
         "id": o["id"], "content": o.get("content") or "", "deal_id": o.get("deal_id"), "person_id": o.get("person_id"),
         "org_id": o.get("org_id"), "lead_id": o.get("lead_id"), "user_id": o.get("user_id"),

@@ -384,11 +384,74 @@ CREATE TABLE IF NOT EXISTS lead_conversions (
 # current by triggers; see tui/store/search_index.py.
 SCHEMA_V7 = search_index.SCHEMA
 
-SCHEMA_VERSION = 7
+# v8: the whole deal. The product catalogue (v2 /products, synced) and the products on deals
+# (v2 /deals/{id}/products, fetched when a deal is opened; edited through the outbox, whose
+# rows now name the parent of such items); deal/person/organization history (v1 flow, fetched
+# when opened) and archived deals (v2 /deals/archived, fetched when shown), both cached;
+# fetch_marks: what was fetched on demand for which version (update_time) of its parent.
+SCHEMA_V8 = """
+CREATE TABLE IF NOT EXISTS products (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL,
+    code         TEXT,
+    unit         TEXT,
+    tax          REAL NOT NULL DEFAULT 0,
+    linkable     INTEGER NOT NULL DEFAULT 1,
+    add_time     TEXT,
+    update_time  TEXT,
+    data         TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS products_name ON products(name COLLATE NOCASE);
+
+CREATE TABLE IF NOT EXISTS deal_products (
+    id           INTEGER PRIMARY KEY,
+    deal_id      INTEGER,
+    product_id   INTEGER,
+    name         TEXT NOT NULL DEFAULT '',
+    quantity     REAL NOT NULL DEFAULT 0,
+    item_price   REAL NOT NULL DEFAULT 0,
+    discount     REAL NOT NULL DEFAULT 0,
+    tax          REAL NOT NULL DEFAULT 0,
+    sum          REAL NOT NULL DEFAULT 0,
+    enabled      INTEGER NOT NULL DEFAULT 1,
+    order_nr     INTEGER NOT NULL DEFAULT 0,
+    update_time  TEXT,
+    data         TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deal_products_deal ON deal_products(deal_id, order_nr);
+
+ALTER TABLE outbox ADD COLUMN parent_id INTEGER;
+
+CREATE TABLE IF NOT EXISTS history (
+    entity      TEXT NOT NULL,
+    entity_id   INTEGER NOT NULL,
+    mark        TEXT,             -- the entity's update_time when fetched
+    fetched_at  TEXT NOT NULL,
+    items       TEXT NOT NULL,    -- JSON: the flow items as Pipedrive sent them
+    PRIMARY KEY (entity, entity_id)
+);
+
+CREATE TABLE IF NOT EXISTS archived_deals (
+    id            INTEGER PRIMARY KEY,
+    title         TEXT NOT NULL,
+    archive_time  TEXT,
+    data          TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS fetch_marks (
+    kind   TEXT NOT NULL,
+    key    INTEGER NOT NULL,
+    mark   TEXT,
+    at     TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+);
+"""
+
+SCHEMA_VERSION = 8
 
 # MIGRATIONS[n] upgrades a database at version n to n + 1. Version 0 is an empty file.
 MIGRATIONS: dict[int, str] = {0: SCHEMA_V1, 1: SCHEMA_V2, 2: SCHEMA_V3, 3: SCHEMA_V4, 4: SCHEMA_V5, 5: SCHEMA_V6,
-                              6: SCHEMA_V7}
+                              6: SCHEMA_V7, 7: SCHEMA_V8}
 
 ENTITY_TABLES: dict[str, str] = TABLES  # entity -> table, from the registry (tui/store/registry.py)
 

@@ -35,7 +35,9 @@ Search: `await store.read(queries.search.search, text)` over the cache; for what
 `await store.search_pipedrive(text)` -> RemoteResult (one request per query, hits stored
 in the cache; tui/store/remote_search.py).
 
-`entity` is one of: "deal", "person", "organization", "activity", "note", "lead"; field names
+Custom fields, products on deals, history, archived deals: tui/store/deal_extras.py.
+
+`entity` is one of: "deal", "person", "organization", "activity", "note", "lead", "deal_product"; field names
 and value shapes are the Pipedrive API's (v2 for the first four, v1 for notes and leads; a
 lead's id is its UUID string and leads are not created here), e.g.
 update_entity("person", 7, {"phones": [{"value": "+49 30 1", "primary": True, "label": "work"}]})
@@ -59,6 +61,7 @@ from tui.api.errors import ApiError, AuthError, Blocked, DailyBudgetExhausted, N
 from tui.clock import Clock
 from tui.store import conversion, edits, snoozes
 from tui.store.db import Database, move_aside
+from tui.store.deal_extras import DealExtras
 from tui.store.salvage import Salvage, read_outbox, restore
 from tui.store.events import DataChanged, StatusChanged, StoreEvent, StoreStatus
 from tui.store.outbox import Pusher
@@ -85,7 +88,7 @@ async def wait_event(event: asyncio.Event, timeout: float | None) -> None:
         pass
 
 
-class Store(Refreshing):
+class Store(DealExtras, Refreshing):
     def __init__(self, db: Database, client: PipedriveClient | None, clock: Clock, profile: str,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, policy: RefreshPolicy | None = None) -> None:
         self.db = db
@@ -380,7 +383,7 @@ class Store(Refreshing):
             await self.db.write(lambda c: c.execute("UPDATE outbox SET state='pending', force=1, last_error=NULL WHERE seq=?", (seq,)))
         else:
             assert self.pusher is not None
-            server = await self.pusher._get(row["entity"], row["entity_id"])
+            server = await self.pusher._get(row["entity"], row["entity_id"], row.get("parent_id"))
             from tui.store.outbox import ack_write
 
             await self.db.write(ack_write, row, server)

@@ -15,7 +15,11 @@ Why recents: the alternatives cost more per look. A v2 list with `updated_since`
 so 60 tokens to learn that nothing changed; recents is 20 for all of them.
 
 `lists` (the `r` key): v2 lists with `updated_since` for each collection (+ deleted
-deals) and v1 notes with `updated_since` (since January 2026): about 70 tokens.
+deals, + deals archived since: they leave the cache) and v1 notes with `updated_since`
+(since January 2026), the metadata and the field definitions again: about 130 tokens.
+Archived deals: the lists and the fetch by ids leave them out, so a deal archived elsewhere
+is dropped by the probe (its id is missing from the answer) and by `lists`; an answer that
+carries one (`is_archived`) removes it too (ingest.is_deleted).
 `full` (`sync --full`, a rare reconcile): everything listed again, rows the server no longer
 has dropped. No re-list happens on a timer any more (it was most of the token cost).
 
@@ -35,7 +39,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from tui.api.client import PipedriveClient
-from tui.store import ingest
+from tui.store import deal_lines, ingest, sync_extras
 from tui.store.boundary import check_and_record
 from tui.store.db import Database
 from tui.store.registry import EDITABLE, ENTITIES, REGISTRY, table_of
@@ -45,7 +49,7 @@ from tui.store.views import FILTERS_KEY, sync_filters
 
 OVERLAP = timedelta(seconds=2)
 V2_COLLECTIONS: dict[str, tuple[str, str]] = {e.table: (e.name, e.path or "") for e in ENTITIES if e.synced}
-RECENT_ITEMS = "deal,person,organization,activity,note,pipeline,stage,user,activityType,filter"
+RECENT_ITEMS = "deal,person,organization,activity,note,pipeline,stage,user,activityType,filter,product"
 RECENT_V2 = {e.name: e.resource for e in ENTITIES if e.synced}
 RECENT_META = {"pipeline": "pipelines", "stage": "stages", "user": "users", "activityType": "activity_types"}
 META_TASKS = {"pipelines": Task("pipelines", "pipeline", "/api/v2/pipelines", meta=True),
@@ -127,7 +131,11 @@ def apply_server_objects(conn: sqlite3.Connection, entity: str, objects: list[di
                         (entity, obj["id"])):
                     merged.update(json.loads(payload))
                 missing.append(merged)
-    return ingest.upsert(conn, entity, free + missing)
+    count = ingest.upsert(conn, entity, free + missing)
+    if entity == "deal":  # line edits not yet acknowledged: the deal's value stays the local estimate
+        for deal_id in deal_lines.pending_parents(conn) & {o.get("id") for o in free}:
+            deal_lines.recompute(conn, deal_id)
+    return count
 
 
 def _drop_gone(conn: sqlite3.Connection, entity: str, ids: set[int]) -> list[int]:
@@ -380,6 +388,7 @@ class Syncer:
         tasks.append(self.filters(changes))
         if self.leads.shown:
             tasks.append(LeadSync(self, self.leads).probe(changes, reconcile=True))
+        tasks += [self._archived_since(changes), self.refresh_fields(changes)]
         await asyncio.gather(*tasks)
         mark = await self.db.read(newest_update)
         if mark:
@@ -397,6 +406,12 @@ class Syncer:
         if items:
             await self.db.write(apply_server_objects, entity, items)
             changes.add(name, [o["id"] for o in items], name)
+
+    async def _archived_since(self, changes: Changes) -> None:
+        await sync_extras.archived_since(self, changes)
+
+    async def refresh_fields(self, changes: Changes) -> None:
+        await sync_extras.refresh_fields(self, changes)
 
     async def _notes_since(self, changes: Changes) -> None:
         mark = await self.db.read(newest_update, "notes")
@@ -441,11 +456,7 @@ class Syncer:
         jobs += [self.run_meta(name, changes) for name in META_TASKS]
         jobs += [self.filters(changes), LeadSync(self, self.leads).reconcile(changes)]
         await asyncio.gather(*jobs)
-        for entity in ("deal", "person", "organization"):
-            task = Task(f"fields:{entity}", f"field:{entity}", f"/api/v2/{entity}Fields")
-            await self.db.write(lambda c, k=task.key: c.execute("UPDATE sync_state SET complete = 0, cursor = NULL "
-                                                                "WHERE collection = ?", (k,)))
-            await self.run_task(task, changes)
+        await self.refresh_fields(changes)
         mark = await self.db.read(newest_update)
         if mark:
             await self.db.write(_set_mark, "recents", mark)

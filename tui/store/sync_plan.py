@@ -10,7 +10,7 @@ resumes where it stopped (a finished task is never fetched again).
              names          organizations and persons of the first cards    (by ids, <=100 each)
     phase 2  due marks      open activities; organizations, persons (all)
     phase 3  the rest       other pipelines' open deals, won, lost, done activities,
-                            notes, activity types, field definitions, lead labels, leads;
+                            notes, activity types, field definitions, lead labels, leads, products;
                             then the saved deal filters (tui/store/views.py)
 
 The board paints after the first page of phase 1 (about 60 tokens after login); screens
@@ -64,13 +64,20 @@ def plan(pipelines: list[int], focus: int | None) -> list[list[Task]]:
         Task("activities:done", "activity", "/api/v2/activities", {"done": True}),
         Task("notes", "note", "/api/v1/notes", version="v1"),
         Task("activity_types", "activity_type", "/api/v1/activityTypes", version="v1once", meta=True),
-        Task("fields:deal", "field:deal", "/api/v2/dealFields"),
-        Task("fields:person", "field:person", "/api/v2/personFields"),
-        Task("fields:organization", "field:organization", "/api/v2/organizationFields"),
+        *FIELD_TASKS,
         LABELS_TASK,
         LEADS_TASK,
+        Task("products", "product", "/api/v2/products"),
     ]
     return [phase0, phase1, phase2, phase3]
+
+
+# field definitions: the deal fields with the stages where each is important or required
+FIELD_TASKS = (
+    Task("fields:deal", "field:deal", "/api/v2/dealFields", {"include_fields": "important_fields,required_fields"}),
+    Task("fields:person", "field:person", "/api/v2/personFields"),
+    Task("fields:organization", "field:organization", "/api/v2/organizationFields"),
+)
 
 
 # -- progress kept in sync_state ----------------------------------------------------------------

@@ -50,9 +50,10 @@ class DealDetail:
     org: Ref | None
     owner: str | None
     days_in_stage: int | None
-    custom: list[tuple[str, str]]
+    custom: list[Any]   # queries.custom.CustomRow
     activities: list[ActivityRow]
     notes: list[NoteRow]
+    lines: list[Any] = field(default_factory=list)   # queries.products.LineRow
 
 
 @dataclass
@@ -63,7 +64,7 @@ class PersonDetail:
     deals: list[Ref]
     activities: list[ActivityRow]
     notes: list[NoteRow]
-    custom: list[tuple[str, str]] = field(default_factory=list)
+    custom: list[Any] = field(default_factory=list)   # queries.custom.CustomRow
 
 
 @dataclass
@@ -74,7 +75,7 @@ class OrgDetail:
     deals: list[Ref]
     activities: list[ActivityRow]
     notes: list[NoteRow]
-    custom: list[tuple[str, str]] = field(default_factory=list)
+    custom: list[Any] = field(default_factory=list)   # queries.custom.CustomRow
 
 
 @dataclass(slots=True)
@@ -118,22 +119,10 @@ def notes_for(conn: sqlite3.Connection, column: str, value: int | str) -> list[N
                      WHERE n.{column} = ? ORDER BY n.{pin} DESC, n.add_time DESC, n.id DESC""", (value,))]
 
 
-def _custom(conn: sqlite3.Connection, entity: str, values: dict[str, Any]) -> list[tuple[str, str]]:
-    out = []
-    for r in conn.execute("SELECT field_code, field_name, data FROM fields WHERE entity = ? AND is_custom = 1 ORDER BY field_name",
-                          (entity,)):
-        value = values.get(r["field_code"])
-        if value is None:
-            continue
-        options = {o.get("id"): o.get("label") for o in (json.loads(r["data"]).get("options") or [])}
-        if isinstance(value, list):
-            shown = ", ".join(str(options.get(v, v)) for v in value)
-        elif isinstance(value, dict):
-            shown = " ".join(str(v) for v in value.values() if v is not None)
-        else:
-            shown = str(options.get(value, value))
-        out.append((r["field_name"], shown))
-    return out
+def _custom(conn: sqlite3.Connection, entity: str, obj: dict[str, Any]) -> list[Any]:
+    from tui.store.queries.custom import custom_rows
+
+    return custom_rows(conn, entity, obj)
 
 
 def _user(conn: sqlite3.Connection, user_id: int | None) -> str | None:
@@ -159,8 +148,14 @@ def deal_detail(conn: sqlite3.Connection, deal_id: int, now: datetime) -> DealDe
     changed = parse_utc(deal.get("stage_change_time") or deal.get("add_time"))
     days = int((now - changed).total_seconds() // 86400) if changed else None
     return DealDetail(deal, pipe[0] if pipe else "?", bool(pipe[1]) if pipe else False, stages, person, org,
-                      _user(conn, deal.get("owner_id")), days, _custom(conn, "deal", deal.get("custom_fields") or {}),
-                      _activities(conn, "deal_id", deal_id), notes_for(conn, "deal_id", deal_id))
+                      _user(conn, deal.get("owner_id")), days, _custom(conn, "deal", deal),
+                      _activities(conn, "deal_id", deal_id), notes_for(conn, "deal_id", deal_id), _lines(conn, deal_id))
+
+
+def _lines(conn: sqlite3.Connection, deal_id: int) -> list[Any]:
+    from tui.store.queries.products import deal_lines
+
+    return deal_lines(conn, deal_id)
 
 
 def _deal_refs(conn: sqlite3.Connection, column: str, value: int) -> list[Ref]:
@@ -180,7 +175,7 @@ def person_detail(conn: sqlite3.Connection, person_id: int) -> PersonDetail | No
         org = Ref(person["org_id"], name) if name is not None else None
     return PersonDetail(person, org, _user(conn, person.get("owner_id")), _deal_refs(conn, "person_id", person_id),
                         _activities(conn, "person_id", person_id), notes_for(conn, "person_id", person_id),
-                        _custom(conn, "person", person.get("custom_fields") or {}))
+                        _custom(conn, "person", person))
 
 
 def organization_detail(conn: sqlite3.Connection, org_id: int) -> OrgDetail | None:
@@ -192,7 +187,7 @@ def organization_detail(conn: sqlite3.Connection, org_id: int) -> OrgDetail | No
               for r in conn.execute("SELECT id, name, primary_email FROM persons WHERE org_id = ? ORDER BY name", (org_id,))]
     return OrgDetail(org, _user(conn, org.get("owner_id")), people, _deal_refs(conn, "org_id", org_id),
                      _activities(conn, "org_id", org_id), notes_for(conn, "org_id", org_id),
-                     _custom(conn, "organization", org.get("custom_fields") or {}))
+                     _custom(conn, "organization", org))
 
 
 PERSON_SORTS = {"name": "p.name COLLATE NOCASE", "organization": "o.name COLLATE NOCASE, p.name COLLATE NOCASE",
