@@ -1,6 +1,6 @@
 # Two commands on a fresh machine with only python3:
 #   make demo   -> creates .venv, installs, runs the app on the built-in demo sandbox
-#   make test   -> creates .venv, installs with test extras, runs the test suite
+#   make test   -> creates .venv, installs with test extras, lints (ruff), runs the test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -18,6 +18,7 @@ demo: $(BIN)/.installed
 	$(BIN)/pipedrive-tui --demo
 
 test: $(BIN)/.installed
+	$(BIN)/ruff check tui widgets styles tests benchmarks
 	TEXTUAL_ANIMATION=none $(BIN)/python -m pytest -q
 
 bench: $(BIN)/.installed

@@ -128,7 +128,8 @@ def report(bare_first: st.Samples, bare_keys: dict[str, st.KeyResult], bare_rss:
         "there (cursor on another card or column, the deal screen's header, `filter: a` in the board title, the moved "
         "deal selected in its new column, the agenda/people title with counts). *Lost* = not shown within 3 s.", "",
         "## Launch on a warm cache", "",
-        "| case | first card (median) | × bare | synced (median) | peak RSS MB | × bare | empty cache: first card / synced | empty cache: peak RSS MB |",
+        "| case | first card (median) | × bare | synced (median) | peak RSS MB | × bare "
+        "| empty cache: first card / synced | empty cache: peak RSS MB |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
         f"| bare Textual app (one line) | {ms(bare_first.median)} | 1.0× | — | {bare_rss / 1024:.0f} | 1.0× | — | — |",
     ]

@@ -1,4 +1,3 @@
-import json
 import random
 
 from tests.support.random_edits import audit, random_edits

@@ -1,4 +1,3 @@
-import json
 import math
 
 from tests.support.store_env import data_env

@@ -21,10 +21,9 @@ from tui.no_color import safe_filters
 from tui.messages import ConvertedMessage, CreatedMessage, DataRefresh, StoreEventMessage
 from tui.screens import palette
 from widgets import tones
-from tui.sections import MODES, SECTIONS
+from tui.sections import MODES
 from tui.store.db import StoreError
-from tui.store.events import (ConflictDetected, Converted, Created, DataChanged, EditRejected, StatusChanged, StoreEvent,
-                              StoreStatus)
+from tui.store.events import (ConflictDetected, Converted, Created, DataChanged, EditRejected, StatusChanged, StoreStatus)
 
 FORM_FIELDS = {"title", "value", "currency", "owner_id", "person_id", "org_id", "expected_close_date",
                "probability", "name", "emails", "phones", "address"}

@@ -28,7 +28,7 @@ def money(value: float | None, currency: str | None, decimals: int | None = None
 def compact_money(value: float, currency: str | None, symbol: str | None = None) -> str:
     """Short totals for column headers: €1.2M, $350k."""
     v = float(value or 0)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):  # noqa: B007 (used after the break)
         if abs(v) >= limit:
             num = f"{v / limit:.1f}".rstrip("0").rstrip(".")
             break

@@ -45,7 +45,7 @@ async def random_edits(store: Any, rng: random.Random, count: int, tag: str = ""
         kind = rng.randrange(13)
         d = rng.choice(deals)
         if kind == 0:
-            pipeline = await read(lambda c: c.execute("SELECT pipeline_id FROM deals WHERE id=?", (d,)).fetchone()[0])
+            pipeline = await read(lambda c, d=d: c.execute("SELECT pipeline_id FROM deals WHERE id=?", (d,)).fetchone()[0])
             stage = rng.choice([s for s, p in stages.items() if p == pipeline])
             await store.move_deal(d, stage)
             meant("deal", d, {"stage_id": stage})

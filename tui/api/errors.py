@@ -59,7 +59,8 @@ class ValidationError(ApiError):
     def field(self) -> str | None:
         """The field a 400 names, when its text names one (best effort)."""
         text = f"{self.error or ''} {self.error_info or ''}"
-        m = re.search(r"\b([a-z_]+(?:_id|_date|_time|title|name|value|currency|probability|status|emails|phones|subject|type|due_date|due_time|duration|content))\b", text)
+        m = re.search(r"\b([a-z_]+(?:_id|_date|_time|title|name|value|currency|probability|status|emails|phones|subject"
+                      r"|type|due_date|due_time|duration|content))\b", text)
         return m.group(1) if m else None
 
 

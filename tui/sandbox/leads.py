@@ -190,7 +190,7 @@ def delete_label(st: State, label_id: str) -> Obj:
 # -- conversion -------------------------------------------------------------------------------------
 
 def convert(st: State, lead_id: str, body: Any, now: str) -> Obj:
-    lead = live_lead(st, lead_id)
+    live_lead(st, lead_id)  # 404 for a missing or deleted lead
     body = body or {}
     if not isinstance(body, dict):
         raise v.bad("Request body must be a JSON object")

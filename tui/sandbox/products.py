@@ -75,7 +75,8 @@ def _check_product(st: State, body: dict[str, Any], current: Obj | None) -> dict
     _billing(body, current)
     clean = {k: val for k, val in body.items() if k not in ("prices", "custom_fields", "category")}
     if "category" in body:
-        clean["category"] = None if body["category"] is None else str(int(body["category"]) if float(body["category"]).is_integer() else body["category"])
+        category = body["category"]
+        clean["category"] = None if category is None else str(int(category) if float(category).is_integer() else category)
     if "name" in clean:
         clean["name"] = clean["name"].strip()
     return clean
@@ -247,7 +248,7 @@ def update_line(st: State, deal_id: int, line_id: int, body: dict[str, Any], now
 
 def delete_line(st: State, deal_id: int, line_id: int, now: str, user_id: int) -> Obj:
     deal = _live_deal(st, deal_id)
-    dp = _line(st, deal_id, line_id)
+    _line(st, deal_id, line_id)  # 404 for a line not on this deal
     del st.deal_products[line_id]
     remaining = of_deal(st, deal_id)
     if remaining:

@@ -33,7 +33,8 @@ def _search(types: list[str]) -> Any:
 
 
 def _item_search(c: Ctx) -> tuple[Any, Any]:
-    types = [t.strip() for t in (c.query.get("item_types") or "deal,person,organization,product,lead,file,mail_attachment,project").split(",") if t.strip()]
+    wanted = c.query.get("item_types") or "deal,person,organization,product,lead,file,mail_attachment,project"
+    types = [t.strip() for t in wanted.split(",") if t.strip()]
     items, related = searching.search_items(c.st, c.query, types, endpoint="itemSearch")
     chunk, extra = paging.offset(items, c.query, maximum=100)
     data: dict[str, Any] = {"items": chunk}
@@ -110,7 +111,8 @@ def table() -> Table:
     # activities
     add("GET", "/api/v2/activities", lambda c: _page(c, "activity", activities.list_activities(c.st, c.query, c.now)), 10,
         f"filter_id ids owner_id deal_id lead_id person_id org_id done updated_since updated_until {LIST} include_fields")
-    add("POST", "/api/v2/activities", lambda c: _entity(c, "activity", activities.create_activity(c.st, c.json(), c.now, c.opts.hms_times)), 5)
+    add("POST", "/api/v2/activities",
+        lambda c: _entity(c, "activity", activities.create_activity(c.st, c.json(), c.now, c.opts.hms_times)), 5)
     add("GET", "/api/v2/activities/{id}",
         lambda c: _entity(c, "activity", v2.get_live(c.st.activities, c.id(), "Activity")), 1, "include_fields")
     add("PATCH", "/api/v2/activities/{id}",

@@ -72,9 +72,11 @@ class DealScreen(DealProductsMixin, DetailScreen):
         self.query_one("#detail-facts", Static).update(table)
         links = []
         if d.person:
-            links.append((Text.assemble(("Person        ", tones.MUTED), (clean(d.person.label), "underline"), ("   (P)", tones.FAINT)), ("person", d.person.id)))
+            links.append((Text.assemble(("Person        ", tones.MUTED), (clean(d.person.label), "underline"),
+                                        ("   (P)", tones.FAINT)), ("person", d.person.id)))
         if d.org:
-            links.append((Text.assemble(("Organization  ", tones.MUTED), (clean(d.org.label), "underline"), ("   (O)", tones.FAINT)), ("organization", d.org.id)))
+            links.append((Text.assemble(("Organization  ", tones.MUTED), (clean(d.org.label), "underline"),
+                                        ("   (O)", tones.FAINT)), ("organization", d.org.id)))
         self.query_one("#section-links").fill(links, "No person or organization linked")
         self.fill_products(d)
         self.fill_custom(d.custom)

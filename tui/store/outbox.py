@@ -237,15 +237,17 @@ class Pusher:
         try:
             outcome = await self._push(row)
         except (DailyBudgetExhausted, AuthError, Blocked) as exc:
-            await self.db.write(lambda c: c.execute("UPDATE outbox SET last_error=? WHERE seq=?", (exc.message, row["seq"])))
+            message = exc.message
+            await self.db.write(lambda c: c.execute("UPDATE outbox SET last_error=? WHERE seq=?", (message, row["seq"])))
             if not self.on_problem(exc):
                 self.on_online(True, exc.message)
             return "held"
         except ApiError as exc:
             if exc.transient:
                 self.attempts[row["seq"]] = self.attempts.get(row["seq"], 0) + 1
+                message = exc.message
                 await self.db.write(lambda c: c.execute("UPDATE outbox SET attempts=attempts+1, last_error=? WHERE seq=?",
-                                                        (exc.message, row["seq"])))
+                                                        (message, row["seq"])))
                 self.on_online(not isinstance(exc, NetworkError), exc.message)
                 return "retry"
             await self._reject(row, exc)

@@ -346,7 +346,7 @@ class Store(DealExtras, Refreshing):
                 await self._refresh_counts()
                 await self._sleep(self.pusher.wait)
             elif outcome == "retry":
-                row = await self.db.read(lambda c: c.execute("SELECT seq FROM outbox WHERE state='pending' ORDER BY seq LIMIT 1").fetchone())
+                row = await self.db.read(_first_pending)
                 delay = self.pusher.backoff(row[0]) if row else 1.0
                 await self._refresh_counts()
                 await self._sleep(delay)
@@ -366,7 +366,7 @@ class Store(DealExtras, Refreshing):
                 if outcome == "waiting":
                     await self._sleep(self.pusher.wait)
                 if outcome == "retry":
-                    row = await self.db.read(lambda c: c.execute("SELECT seq FROM outbox WHERE state='pending' ORDER BY seq LIMIT 1").fetchone())
+                    row = await self.db.read(_first_pending)
                     await self._sleep(self.pusher.backoff(row[0]) if row else 0.5)
             await self._refresh_counts()
             return self._status.pending == 0
@@ -376,7 +376,7 @@ class Store(DealExtras, Refreshing):
         return await asyncio.wait_for(run(), timeout)
 
     async def resolve_conflict(self, seq: int, keep: str = "mine") -> None:
-        row = await self.db.read(lambda c: (lambda r: dict(r) if r else None)(c.execute("SELECT * FROM outbox WHERE seq=?", (seq,)).fetchone()))
+        row = await self.db.read(lambda c: _as_dict(c.execute("SELECT * FROM outbox WHERE seq=?", (seq,)).fetchone()))
         if row is None:
             return
         if keep == "mine":
@@ -475,3 +475,11 @@ class Store(DealExtras, Refreshing):
 
 
 __all__ = ["Store", "datetime", "timezone", "random"]
+
+
+def _first_pending(c: Any) -> Any:
+    return c.execute("SELECT seq FROM outbox WHERE state='pending' ORDER BY seq LIMIT 1").fetchone()
+
+
+def _as_dict(row: Any) -> dict[str, Any] | None:
+    return dict(row) if row else None

@@ -73,7 +73,8 @@ class ActivityForm(FormScreen):
         yield FormField("duration", "Duration", (d.get("duration") or "")[:5], placeholder="30, 1h or HH:MM")
         yield EntityPicker("deal_id", "Deal", self.searcher("deal"), value=d.get("deal_id"), value_label=self.labels["deal_id"])
         yield EntityPicker("person_id", "Person", self.searcher("person"), value=d.get("person_id"), value_label=self.labels["person_id"])
-        yield EntityPicker("org_id", "Organization", self.searcher("organization"), value=d.get("org_id"), value_label=self.labels["org_id"])
+        yield EntityPicker("org_id", "Organization", self.searcher("organization"), value=d.get("org_id"),
+                           value_label=self.labels["org_id"])
         yield FormField("note", "Note", d.get("note") or "")
         yield Checkbox("Done", bool(d.get("done")), id="done")
 

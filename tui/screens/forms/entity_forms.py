@@ -65,7 +65,8 @@ class DealForm(FormScreen):
         yield FormField("currency", "Currency", d.get("currency") or "", placeholder="EUR")
         yield EntityPicker("owner_id", "Owner", self.searcher("user"), value=d.get("owner_id"), value_label=self.labels["owner_id"])
         yield EntityPicker("person_id", "Person", self.searcher("person"), value=d.get("person_id"), value_label=self.labels["person_id"])
-        yield EntityPicker("org_id", "Organization", self.searcher("organization"), value=d.get("org_id"), value_label=self.labels["org_id"])
+        yield EntityPicker("org_id", "Organization", self.searcher("organization"), value=d.get("org_id"),
+                           value_label=self.labels["org_id"])
         yield FormField("expected_close_date", "Expected close date", d.get("expected_close_date") or "",
                         hint="YYYY-MM-DD, 24.12., +3d, next fri", preview=date_preview(self.today))
         yield FormField("probability", "Probability %", _num(d.get("probability")), placeholder="0-100")
@@ -139,7 +140,8 @@ class PersonForm(FormScreen):
         yield FormField("name", "Name *", d.get("name") or "")
         yield FormField("emails", "E-mails", v.format_contacts(d.get("emails")), hint="a@b.com (work), c@d.org (home); first is primary")
         yield FormField("phones", "Phones", v.format_contacts(d.get("phones")), hint="+49 30 1234 (work), …; first is primary")
-        yield EntityPicker("org_id", "Organization", self.searcher("organization"), value=d.get("org_id"), value_label=self.labels["org_id"])
+        yield EntityPicker("org_id", "Organization", self.searcher("organization"), value=d.get("org_id"),
+                           value_label=self.labels["org_id"])
         yield EntityPicker("owner_id", "Owner", self.searcher("user"), value=d.get("owner_id"), value_label=self.labels["owner_id"])
 
     async def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
