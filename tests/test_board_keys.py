@@ -150,3 +150,25 @@ async def test_owner_filter_me(tmp_path):
         me = await env.store.me_id()
         owners = {c.owner_id for col in b.columns for c in col.cards.cards}
         assert owners == {me}
+
+
+async def test_keys_typed_right_after_a_move_act_on_the_moved_deal(tmp_path, monkeypatch):
+    """`>` `>` `<` typed before the board has reloaded (held here): each key acts on the moved
+    deal, not on the card under the cursor of the column it is moving to."""
+    async with app_env(tmp_path) as env:
+        b, sb = board(env), env.sandbox
+        await settle(env)
+        card = b.selected
+        stages = [s.id for s in b.stages]
+        before = {d: sb.state.deals[d]["stage_id"] for d in sb.state.deals}
+        monkeypatch.setattr(BoardScreen, "reload_deals", lambda self, ids: None)  # the reload is on its way
+        monkeypatch.setattr(BoardScreen, "reload", lambda self, back=False: None)
+        await env.pilot.press("greater_than_sign", "greater_than_sign", "less_than_sign")
+        monkeypatch.undo()
+        b.reload()
+        await settle(env)
+        await env.store.drain()
+        assert sb.state.deals[card.id]["stage_id"] == stages[1]
+        assert b.selected.id == card.id and b.col == 1
+        moved = {d for d in sb.state.deals if sb.state.deals[d]["stage_id"] != before[d]}
+        assert moved == {card.id}  # nobody else moved

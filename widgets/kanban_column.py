@@ -110,8 +110,22 @@ class KanbanColumn(ScrollView, can_focus=False):
         if cursor is not None:
             self.cursor = cursor
         self.cursor = max(0, min(self.cursor, total - 1))
-        self.virtual_size = Size(self.size.width, total * CARD_HEIGHT)
+        self._resize_virtual(Size(self.size.width, total * CARD_HEIGHT))
         self.refresh()
+
+    def _resize_virtual(self, size: Size) -> None:
+        """A card more or less (a move, a filter key) changes the virtual height. Setting
+        `virtual_size` runs a layout pass of the whole screen (about 60 ms at 160x45 here); when
+        the scrollbar stays as it is (shown before and after), only the scrollbar is updated,
+        as ScrollView does for its own scroll updates."""
+        if size == self.virtual_size:
+            return
+        height = self.size.height
+        if height and self.virtual_size.height > height and size.height > height and self.show_vertical_scrollbar:
+            self.set_reactive(KanbanColumn.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
 
     def put_block(self, block: int, cards: list[DealCard], generation: int) -> None:
         if generation != self.generation:

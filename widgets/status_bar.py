@@ -66,4 +66,5 @@ class StatusBar(Static):
         if status is None:
             return
         clock = getattr(getattr(self.app, "store", None), "clock", None)
-        self.update(status_text(status, clock.now() if clock else None, max(20, self.size.width or 160)))
+        text = status_text(status, clock.now() if clock else None, max(20, self.size.width or 160))
+        self.update(text, layout=False)  # one line of fixed height: no layout pass, which repaints the whole screen

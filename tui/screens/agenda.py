@@ -9,8 +9,7 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Footer, Input, SelectionList, Static
+from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 import styles
@@ -28,6 +27,7 @@ from widgets.filter_bar import FilterBar
 from widgets.status_bar import StatusBar
 from widgets.week_view import WeekView
 from widgets import tones
+from widgets.key_bar import KeyBar
 
 
 class TypeFilterScreen(ChoiceScreen):
@@ -81,7 +81,7 @@ class AgendaScreen(AppScreen):
         yield AgendaList(id="agenda-list")
         yield WeekView(id="week-view")
         yield StatusBar()
-        yield Footer()
+        yield KeyBar()
 
 
     @property

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rich.text import Text
@@ -10,9 +10,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, HorizontalScroll, Vertical
 from textual.geometry import Offset
-from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Static
 
 import styles
 from tui.screens.base import AppScreen
@@ -25,6 +24,7 @@ from widgets.filter_bar import FilterBar
 from widgets.kanban_column import BLOCK, KanbanColumn
 from widgets.status_bar import StatusBar
 from widgets import tones
+from widgets.key_bar import KeyBar
 
 
 MIN_COLUMN = 26  # cells: title, value and owner stay readable
@@ -66,7 +66,7 @@ class StageColumn(Vertical):
         header = Text("\n").join([title, line2, line3])
         header.no_wrap = True
         header.overflow = "ellipsis"
-        self.header.update(header)
+        self.header.update(header, layout=False)  # fixed height: no layout pass (a whole-screen repaint)
 
 
 class DropZone(Static):
@@ -106,6 +106,7 @@ class BoardScreen(BulkActions, AppScreen):
         self._drag_target: Widget | None = None
         self._loaded = False
         self._follow: int | None = None  # deal id the cursor should land on after the next reload
+        self._moving: q.DealCard | None = None  # a deal just moved, selected until its column reloads
         self._return_to: int | None = None  # the deal opened from here: the cursor is on it on return
         self._dirty = False  # data changed while another screen was on top
         self._counts: dict[int, int] = {}
@@ -122,7 +123,7 @@ class BoardScreen(BulkActions, AppScreen):
             yield DropZone("✔ Won  (drop here)", "won")
             yield DropZone("✖ Lost  (drop here)", "lost")
         yield StatusBar()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#drop-zones").display = False
@@ -131,9 +132,14 @@ class BoardScreen(BulkActions, AppScreen):
     def on_screen_resume(self) -> None:
         if not self._loaded:
             return
-        if self._dirty or self._return_to is not None:
+        selected = self.selected.id if self.selected else None
+        if self._dirty or (self._return_to is not None and selected != self._return_to):
+            # something changed while a deal screen was on top, or the board reloaded beneath it
+            # (a won deal left it, the cursor went to its neighbour): back on the opened deal
             self._dirty = False
             self.reload(back=True)
+        else:  # nothing did: the columns and their cached strips are as they were, cursor included
+            self._return_to = None
 
     def on_data_refresh(self, message: Any) -> None:
         if not message.tables & {"deals", "activities", "stages", "pipelines", "persons", "organizations", "users"}:
@@ -201,7 +207,7 @@ class BoardScreen(BulkActions, AppScreen):
     def _apply(self, window: q.BoardWindow, keep: int | None, only: set[int] | None = None) -> None:
         pipeline = next(p for p in self.pipelines if p.id == self.pipeline_id)
         follow = window.follow
-        for i, column in enumerate(self.columns):
+        for column in self.columns:
             sid = column.stage.id
             if only is not None and sid not in only:
                 continue
@@ -213,8 +219,11 @@ class BoardScreen(BulkActions, AppScreen):
         if follow is not None:
             self.col = next((i for i, c in enumerate(self.columns) if c.stage.id == follow[0]), self.col)
             self._follow = None
+            self._moving = None
             column = self.columns[self.col].cards
             self.call_after_refresh(column.move_cursor, follow[1])
+        if self._follow is None:
+            self._moving = None
         self._focus_column(self.col)
         self._show_title(pipeline, sum(self._counts.get(c.stage.id, 0) for c in self.columns))
 
@@ -261,7 +270,7 @@ class BoardScreen(BulkActions, AppScreen):
         if self.text_filter:
             title.append("  · filter: ", style=tones.MUTED)
             title.append(clean(self.text_filter), style=tones.WARNING_B)
-        self.query_one("#board-title", Static).update(title)
+        self.query_one("#board-title", Static).update(title, layout=False)  # one line, fixed height
 
     # -- selection -------------------------------------------------------------------------------------
 
@@ -271,6 +280,10 @@ class BoardScreen(BulkActions, AppScreen):
 
     @property
     def selected(self) -> q.DealCard | None:
+        """The card under the cursor; right after a move, the moved deal (keys typed before its
+        new column has reloaded act on it, not on whatever card that column's cursor was on)."""
+        if self._moving is not None:
+            return self._moving
         return self.column.cards.selected if self.column else None
 
     def _focus_column(self, index: int) -> None:
@@ -279,7 +292,9 @@ class BoardScreen(BulkActions, AppScreen):
         self.col = max(0, min(index, len(self.columns) - 1))
         for i, column in enumerate(self.columns):
             column.cards.set_active(i == self.col)
-            column.set_class(i == self.col, "-active")
+            # on the header, not the column: a class change restyles the column's scrollbars too,
+            # which costs a layout pass of the whole screen
+            column.header.set_class(i == self.col, "-active")
         self.query_one("#board-columns", HorizontalScroll).scroll_to_widget(self.columns[self.col], animate=False)
 
     def action_column(self, delta: int) -> None:
@@ -318,6 +333,7 @@ class BoardScreen(BulkActions, AppScreen):
         stage = self.stages[target]
         self.undo_stack.append(Undo(card.id, "move", stage_id=card.stage_id))
         self._follow = card.id
+        self._moving = replace(card, stage_id=stage.id)
         self.col = target
         await self.store.move_deal(card.id, stage.id)  # the card moves on screen: no toast needed
 

@@ -7,19 +7,18 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Static
 
 import styles
 from tui.screens.base import AppScreen
 from tui.keymap.lists import BINDINGS as LIST_BINDINGS
 from tui.formatting import clean
-from tui.store.queries import entities as q
 from tui.store.sync_plan import loaded
 from widgets.filter_bar import FilterBar
 from widgets.status_bar import StatusBar
 from widgets.virtual_table import BLOCK, Column, VirtualTable
 from widgets import tones
+from widgets.key_bar import KeyBar
 
 
 
@@ -41,7 +40,7 @@ class EntityListScreen(AppScreen):
         yield FilterBar("filter (escape clears)", id="list-filter")
         yield VirtualTable(self.COLUMNS, id="list-table")
         yield StatusBar()
-        yield Footer()
+        yield KeyBar()
 
 
     @property

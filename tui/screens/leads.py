@@ -13,7 +13,7 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 import styles
 from tui.api.errors import ApiError
@@ -29,6 +29,7 @@ from widgets.lead_labels import label_chips
 from widgets.status_bar import StatusBar
 from widgets.virtual_table import Column, VirtualTable
 from widgets import tones
+from widgets.key_bar import KeyBar
 
 COLUMNS = [Column("Lead", 20, 32, 0, flex=True), Column("Organization / person", 14, 24, 1, flex=True),
            Column("Value", 10, 12, 3, align="right"), Column("Labels", 8, 14, 2), Column("Owner", 10, 12, 5),
@@ -79,7 +80,7 @@ class LeadsScreen(AppScreen):
         yield FilterBar("filter leads by title, person or organization (escape clears)", id="list-filter")
         yield VirtualTable(COLUMNS, id="list-table")
         yield StatusBar()
-        yield Footer()
+        yield KeyBar()
 
     @property
     def table(self) -> VirtualTable:

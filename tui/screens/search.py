@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 import styles
 from tui.formatting import clean, money
@@ -30,6 +30,7 @@ from tui.store.search_index import fold
 from widgets.search_results import Group, Row, SearchResults
 from widgets.status_bar import StatusBar
 from widgets import tones
+from widgets.key_bar import KeyBar
 
 LABELS = {"deal": "Deals", "person": "People", "organization": "Organizations"}
 KIND_WORD = {"deal": "deal", "person": "person", "organization": "organization"}
@@ -76,7 +77,7 @@ class SearchScreen(AppScreen):
         yield Static(id="search-status")
         yield SearchResults(id="search-results")
         yield StatusBar()
-        yield Footer()
+        yield KeyBar()
 
     @property
     def box(self) -> Input:

@@ -16,8 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 import styles
 from tui.screens.base import AppScreen
@@ -36,6 +35,7 @@ from widgets.status_bar import StatusBar
 from widgets.triage_list import TriageList
 from widgets.triage_preview import TriagePreview
 from widgets import tones
+from widgets.key_bar import KeyBar
 
 WATCHED = {"deals", "activities", "notes", "stages", "pipelines", "persons", "organizations", "users", "triage_snoozes"}
 
@@ -66,7 +66,7 @@ class TriageScreen(AppScreen):
             with VerticalScroll(id="triage-side", can_focus=False):
                 yield TriagePreview(id="triage-preview")
         yield StatusBar()
-        yield Footer()
+        yield KeyBar()
 
 
     @property
