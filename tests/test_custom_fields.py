@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.deal_env import code_of, fill, open_editor, open_screen, rich_sandbox, save, show_row
+from tui.screens.custom_field_editor import CustomFieldEditor
 from tests.support.env import app_env
 from tests.support.screen import screen_text
 from tests.support.wait import settle
@@ -201,3 +202,23 @@ async def test_conflicts_are_checked_per_custom_field(tmp_path):
         conflicts = await env.store.conflicts()
         assert len(conflicts) == 1 and f"custom_fields.{po}" in conflicts[0]["last_error"]
         assert sb.state.deals[DEAL_ID]["custom_fields"][po] == "PO-THEIRS"
+
+
+async def test_j_and_k_move_in_a_section_and_enter_opens_the_row_under_the_cursor(tmp_path):
+    """Vim keys work in the deal screen's sections as in every other list: j j enter edits the
+    third custom field, k goes back up."""
+    sb = rich_sandbox()
+    async with app_env(tmp_path, sandbox=sb, size=(140, 60)) as env:
+        screen = await open_screen(env, "deal", 1)
+        section = screen.query_one("#section-custom")
+        section.focus()
+        await env.pilot.pause()
+        section.highlighted = 0
+        await env.pilot.press("j", "j", "j", "k")
+        await settle(env)
+        assert section.highlighted == 2
+        await env.pilot.press("enter")
+        await settle(env)
+        editor = env.app.screen
+        assert isinstance(editor, CustomFieldEditor)
+        assert editor.fd.code == screen.custom_rows[2].fd.code

@@ -74,3 +74,9 @@ def test_no_import_runs_back_up():
     ui = ("tui.screens", "tui.app", "tui.sections", "tui.messages", "tui.key_order", "widgets", "tui.keymap")
     offenders = [str(f.relative_to(ROOT)) for f in _files(CORE) if any(n.startswith(ui) for n in _full_imports(f))]
     assert offenders == []
+
+
+def test_screen_styles_live_in_styles():
+    """DEFAULT_CSS is for reusable widgets (widgets/); a screen's styles are in styles/*.tcss."""
+    offenders = [str(f.relative_to(ROOT)) for f in _files([ROOT / "tui"]) if "DEFAULT_CSS" in f.read_text(encoding="utf-8")]
+    assert offenders == []

@@ -23,7 +23,7 @@ CONTEXTS: dict[str, tuple[str, ...]] = {
     "the agenda": ("agenda:BINDINGS", "agenda:MOVE_BINDINGS"),
     "the people and organization lists": ("lists:BINDINGS", "lists:TABLE_BINDINGS"),
     "triage": ("triage:BINDINGS", "triage:MOVE_BINDINGS"),
-    "the detail screens": ("detail:BINDINGS",),
+    "the detail screens": ("detail:BINDINGS", "detail:SECTION_BINDINGS"),
     "the leads inbox": ("leads:LIST_BINDINGS", "lists:TABLE_BINDINGS"),
     "a lead": ("leads:LEAD_BINDINGS",),
     "the saved views picker": ("views:BINDINGS",),

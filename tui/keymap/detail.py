@@ -20,3 +20,9 @@ BINDINGS = [
     bind("detail.history", "h", "history", "History"),
     bind("detail.add_product", "plus", "add_product", "Add product", show=False),
 ]
+
+# inside a section (products, custom fields, activities, notes …): vim keys beside the arrows
+SECTION_BINDINGS = [
+    bind("detail.down", "j", "cursor_down", "Down", show=False),
+    bind("detail.up", "k", "cursor_up", "Up", show=False),
+]

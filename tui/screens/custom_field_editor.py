@@ -19,6 +19,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, OptionList, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+import styles
+
 from tui import custom_values as cv
 from tui.formatting import clean
 from tui.keymap import forms as form_keys
@@ -39,18 +41,8 @@ def _date_preview(today: date):
 
 
 class CustomFieldEditor(AppModal[bool]):
+    CSS_PATH = styles.path("forms.tcss")
     BINDINGS = form_keys.BINDINGS
-    DEFAULT_CSS = """
-    CustomFieldEditor { align: center middle; background: $background 60%; }
-    CustomFieldEditor .cf-form { width: 80; max-width: 95%; height: auto; max-height: 90%; border: round $accent;
-                                 background: $panel; padding: 0 1; }
-    CustomFieldEditor .cf-title { text-style: bold; margin: 1 0; }
-    CustomFieldEditor .cf-body { height: auto; max-height: 26; }
-    CustomFieldEditor .cf-error { color: $error; height: auto; }
-    CustomFieldEditor .cf-hint { color: $text-muted; }
-    CustomFieldEditor OptionList, CustomFieldEditor SelectionList { height: auto; max-height: 12; }
-    CustomFieldEditor TextArea { height: 8; }
-    """
 
     def __init__(self, entity: str, entity_id: int, fd: cv.FieldDef, value: Any, *, today: date, zone: str,
                  currencies: set[str], default_currency: str | None, ref_label: str = "",

@@ -116,12 +116,6 @@ class ProductPicker(AppModal[int | None]):
 
     CSS_PATH = styles.path("dialogs.tcss")
     BINDINGS = catalog_keys.PICKER_BINDINGS
-    DEFAULT_CSS = """
-    ProductPicker { align: center middle; }
-    ProductPicker > Vertical { width: 90; max-width: 95%; height: auto; max-height: 80%; border: round $accent;
-                              background: $panel; padding: 0 1; }
-    ProductPicker OptionList { height: auto; max-height: 16; }
-    """
 
     def __init__(self, currency: str | None) -> None:
         super().__init__()

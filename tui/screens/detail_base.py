@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 import styles
@@ -22,6 +22,7 @@ from tui.store.derived import activity_due
 from tui.store.queries.entities import ActivityRow, NoteRow, Ref, activity_done
 from widgets.status_bar import StatusBar
 from widgets import tones
+from widgets.key_bar import KeyBar
 
 TYPE_MARK = {"call": "☎", "meeting": "◎", "task": "✓", "deadline": "⚑", "email": "✉", "lunch": "☕"}
 
@@ -41,7 +42,7 @@ def activity_text(a: ActivityRow, tz: Any) -> Text:
 class Section(OptionList):
     """An OptionList whose options map to (kind, id) actions kept beside it, never parsed from ids."""
 
-    DEFAULT_CSS = "Section { height: auto; max-height: 12; border: none; padding: 0; }"
+    BINDINGS = detail_keys.SECTION_BINDINGS
 
     def __init__(self, name: str) -> None:
         super().__init__(id=f"section-{name}")
@@ -91,7 +92,7 @@ class DetailScreen(AppScreen):
             yield Section("notes")
             yield Static(id="note-preview")
         yield StatusBar()
-        yield Footer()
+        yield KeyBar()
 
     def compose_top(self) -> ComposeResult:
         yield from ()
@@ -116,7 +117,8 @@ class DetailScreen(AppScreen):
         self.detail = detail
         self.notes = detail.notes
         self.show(detail)
-        self.set_title("notes", "Notes", len(self.notes), f"{sum(n.pinned for n in self.notes)} pinned" if any(n.pinned for n in self.notes) else "")
+        pinned = sum(n.pinned for n in self.notes)
+        self.set_title("notes", "Notes", len(self.notes), f"{pinned} pinned" if pinned else "")
         self.query_one("#section-notes", Section).fill(
             [(Text.assemble(("📌 " if n.pinned else "   "), ((n.add_time or "")[:10] + "  ", tones.MUTED),
                             summary(n.content, 70)), ("note", n.id)) for n in self.notes], "No notes yet: press n")

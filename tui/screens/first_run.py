@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
+import styles
+
 from tui.keymap.app import FIRST_RUN_BINDINGS
 
 MESSAGE = """Welcome to pipedrive-tui
@@ -26,7 +28,7 @@ Press q to quit."""
 
 
 class FirstRunScreen(Screen):
-    DEFAULT_CSS = "FirstRunScreen { align: center middle; } FirstRunScreen Static { width: 96; border: round $accent; padding: 1 2; }"
+    CSS_PATH = styles.path("dialogs.tcss")
     BINDINGS = FIRST_RUN_BINDINGS
 
     def compose(self) -> ComposeResult:

@@ -64,8 +64,6 @@ def help_sections(screen: Screen) -> tuple[list[tuple[str, list[Row]]], list[str
 
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = styles.path("dialogs.tcss")
-    DEFAULT_CSS = """HelpScreen { align: center middle; }
-    HelpScreen VerticalScroll { width: 76; max-height: 85%; border: round $accent; background: $panel; padding: 0 1; }"""
     BINDINGS = HELP_BINDINGS
 
     def __init__(self, title: str, sections: list[tuple[str, list[Row]]], plumbing: list[str] | None = None) -> None:

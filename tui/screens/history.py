@@ -11,7 +11,7 @@ from typing import Any
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 import styles
@@ -23,6 +23,7 @@ from tui.store.history import FLOW_COST
 from tui.store.queries.history import KINDS, Event, cached_timeline
 from widgets.status_bar import StatusBar
 from widgets import tones
+from widgets.key_bar import KeyBar
 
 MARKS = {"created": ("✚", tones.SUCCESS), "stage": ("➜", tones.INFO), "field": ("✎", tones.WARNING), "status": ("★", tones.SPECIAL_B),
          "note": ("✉", tones.INFO), "activity": ("☑", tones.SUCCESS)}
@@ -34,10 +35,6 @@ class HistoryScreen(AppScreen):
     CSS_PATH = styles.path("detail.tcss")
     BINDINGS = history_keys.BINDINGS
     HELP_TITLE = "History"
-    DEFAULT_CSS = """
-    HistoryScreen #history-list { height: 1fr; border: none; }
-    HistoryScreen #history-state { height: auto; padding: 0 1; color: $text-muted; }
-    """
 
     def __init__(self, entity: str, entity_id: int, name: str) -> None:
         super().__init__()
@@ -51,7 +48,7 @@ class HistoryScreen(AppScreen):
         yield Static(id="history-state")
         yield OptionList(id="history-list")
         yield StatusBar()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show_header()

@@ -95,8 +95,6 @@ class ArchivedDealView(AppModal[None]):
 
     CSS_PATH = styles.path("forms.tcss")
     BINDINGS = catalog_keys.VIEW_BINDINGS
-    DEFAULT_CSS = "ArchivedDealView { align: center middle; }"
-
     def __init__(self, deal: dict[str, Any], lines: list[tuple[str, str]]) -> None:
         super().__init__()
         self.deal, self.lines = deal, lines

@@ -31,7 +31,6 @@ class RescheduleScreen(ModalScreen[date | None]):
     """Returns the new local date; the time of day is kept by the caller."""
 
     CSS_PATH = styles.path("dialogs.tcss")
-    DEFAULT_CSS = "RescheduleScreen { align: center middle; }"
     BINDINGS = RESCHEDULE_BINDINGS
 
     def __init__(self, subject: str, current: date, today: date) -> None:
