@@ -19,7 +19,7 @@ demo: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check tui widgets styles tests benchmarks
-	TEXTUAL_ANIMATION=none $(BIN)/python -m pytest -q
+	TEXTUAL_ANIMATION=none $(BIN)/python -m pytest -q -n 4
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/run_all.py
