@@ -38,12 +38,20 @@ class StageColumn(Vertical):
         self.stage = stage
         self.header = Static(classes="stage-header")
         self.cards = KanbanColumn(stage.id)
+        self._shown: tuple[Any, ...] | None = None  # what show_summary was last given
 
     def compose(self) -> ComposeResult:
         yield self.header
         yield self.cards
 
+    def on_resize(self) -> None:
+        """The totals are fitted to the width: fit them again (the first summary may come
+        before the column has its width, and the terminal can be resized)."""
+        if self._shown is not None:
+            self.show_summary(*self._shown)
+
     def show_summary(self, summary: q.StageSummary | None, currencies: dict[str, q.CurrencyRow], weighted_on: bool) -> None:
+        self._shown = (summary, currencies, weighted_on)
         width = max(8, (self.size.width or 30) - 2)
         count = summary.count if summary else 0
 
