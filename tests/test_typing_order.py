@@ -104,3 +104,21 @@ async def test_keys_typed_right_after_n_go_into_the_new_note(tmp_path):
         assert env.app.screen is board
         await env.store.drain()
         assert [n["content"] for n in _notes_of(env.sandbox, deal_id)] == ["<p>quick 1</p>"]
+
+
+async def test_keys_typed_right_after_a_on_a_deal_land_in_the_new_activity(tmp_path):
+    """`a` on a deal screen loads the activity form in a worker; "Fast" typed right after it
+    used to reach the deal screen (and was lost) before the form was there."""
+    from tui.screens.deal import DealScreen
+
+    async with app_env(tmp_path) as env:
+        board = env.app.screen
+        await settle(env)
+        env.app.open_deal(board.selected.id)
+        await settle(env)
+        assert isinstance(env.app.screen, DealScreen)
+        burst(env.app, "a", "Fast", ("tab", "tab"), "XY")
+        await settle(env)
+        form = env.app.screen
+        assert isinstance(form, ActivityForm)
+        assert form.field("subject").value == "Fast"

@@ -50,6 +50,8 @@ class OrderedKeys:
     _key_since: float = 0.0
     _key_timer: Timer | None = None
     _screen_wait_since: float | None = None
+    _hold_from: object = None  # the screen an action is replacing with one it is still loading
+    _hold_since: float = 0.0
 
     @property
     def _key_backlog(self) -> deque[events.Event]:
@@ -65,7 +67,18 @@ class OrderedKeys:
             return
         await super().on_event(event)  # type: ignore[misc]
 
+    def hold_keys_for_screen(self) -> None:
+        """An action opens a screen that a worker is still loading (a form reads the cache
+        first): keys typed meanwhile wait for that screen (at most SCREEN_WAIT) instead of
+        running on the screen below, where "Fast" typed after `a` used to be lost."""
+        self._hold_from = self.screen  # type: ignore[attr-defined]
+        self._hold_since = time.monotonic()
+
     def _screen_ready(self) -> bool:
+        if self._hold_from is not None:
+            if self.screen is self._hold_from and time.monotonic() - self._hold_since < SCREEN_WAIT:  # type: ignore[attr-defined]
+                return False
+            self._hold_from = None
         check = getattr(self.screen, "ready_for_keys", None)  # type: ignore[attr-defined]
         return check is None or bool(check())
 

@@ -175,6 +175,7 @@ class DetailScreen(AppScreen):
         async def run() -> None:
             self.app.push_screen(await CustomFieldEditor.load(self.store, self.ENTITY, self.entity_id, rows[index].fd.code))
 
+        self.app.hold_keys_for_screen()  # keys typed meanwhile go to the editor
         self.app.run_worker(run(), exit_on_error=False)
 
     def fill_deals(self, deals: list[Ref]) -> None:
@@ -252,6 +253,7 @@ class DetailScreen(AppScreen):
         async def run() -> None:
             self.app.push_screen(await NoteEditorScreen.edit(self.store, note_id))
 
+        self.app.hold_keys_for_screen()  # keys typed meanwhile go to the editor
         self.app.run_worker(run(), exit_on_error=False)
 
     async def action_pin(self) -> None:
@@ -345,9 +347,11 @@ class DetailScreen(AppScreen):
     # -- activities -----------------------------------------------------------------------------
 
     def action_activity(self) -> None:
+        self.app.hold_keys_for_screen()  # keys typed meanwhile go to the form
         self.app.run_worker(self._activity_form(None), exit_on_error=False)
 
     def open_activity(self, activity_id: int) -> None:
+        self.app.hold_keys_for_screen()
         self.app.run_worker(self._activity_form(activity_id), exit_on_error=False)
 
     async def _activity_form(self, activity_id: int | None) -> None:

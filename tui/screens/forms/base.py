@@ -31,14 +31,16 @@ class FormScreen(AppModal[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
             yield Label(Text(self.form_title()), classes="form-title")
-            with VerticalScroll(classes="form-body"):
+            # not focusable: tab goes from field to field, and keys typed before the first
+            # field has focus wait for it instead of landing on the scroll area ("Fast" -> "ast")
+            with VerticalScroll(classes="form-body", can_focus=False):
                 yield from self.fields()
             yield Static("", id="form-error", classes="form-error")
             yield Label("ctrl+s save · escape cancel · tab next field", classes="form-hint")
 
     def ready_for_keys(self) -> bool:
         """Keys typed right after the key that opened the form wait for its first field."""
-        return self.focused is not None
+        return self.focused is not None and not self.focused.has_class("form-body")
 
     def form_title(self) -> str:
         return self.TITLE
