@@ -1,0 +1,102 @@
+"""The board's windows (tui/store/queries/board.py): read block by block, the columns show the
+same cards in the same order as the whole-pipeline query, for every sort, status, owner and
+text; the text filter (search index, once per text) matches accents, case, CJK, and a deal's
+person and organization names as a reference fold of the three names does."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import FROZEN_NOW
+from tests.support.store_env import data_env
+from tui.sandbox import Sandbox
+from tui.store.queries import board as q
+from tui.store.search_index import fold
+
+NAMES = {1: "Müller GmbH – Ersatzteile", 2: "MULLER & SONS – spare parts", 3: "日本語の取引 – 東京",
+         4: "Łódź Logistics – pilot", 5: "Crème brûlée Café – catering"}
+
+
+def crafted() -> Sandbox:
+    sb = Sandbox(seed=3, deals=160, token="t0k3n-for-tests", now=FROZEN_NOW)
+    for deal_id, title in NAMES.items():
+        sb.state.deals[deal_id]["title"] = title
+    person = next(iter(sb.state.persons.values()))
+    person["name"] = "Renée Ångström"
+    org = next(iter(sb.state.organizations.values()))
+    org["name"] = "Søren & Co."
+    return sb
+
+
+def window_cards(conn, query: q.BoardQuery, block: int = 8) -> dict[int, list[int]]:
+    """Every stage read the way the board reads it: its count, then block after block."""
+    first = q.board_window(conn, query, now=FROZEN_NOW, wants={}, block=block)
+    out: dict[int, list[int]] = {}
+    for sid, summary in first.summaries.items():
+        blocks = -(-summary.count // block)
+        window = q.board_window(conn, query, now=FROZEN_NOW, wants={sid: set(range(blocks))}, block=block)
+        out[sid] = [c.id for b in sorted(window.blocks[sid]) for c in window.blocks[sid][b]]
+        assert len(out[sid]) == summary.count
+    return {sid: ids for sid, ids in out.items() if ids}
+
+
+def whole_cards(conn, query: q.BoardQuery) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for c in q.deal_cards(conn, query.pipeline_id, now=FROZEN_NOW, status=query.status, owner_id=query.owner_id,
+                          text=query.text, sort=query.sort):
+        out.setdefault(c.stage_id, []).append(c.id)
+    return out
+
+
+@pytest.mark.parametrize("sort", ["urgency", "value", "close_date", "updated"])
+@pytest.mark.parametrize("status", ["open", "won", None])
+async def test_windows_show_the_cards_of_the_whole_query_in_its_order(tmp_path, sort, status):
+    async with data_env(tmp_path, sandbox=crafted()) as env:
+        def check(conn):
+            for pipeline_id in (1, 2):
+                for owner in (None, 1):
+                    query = q.BoardQuery(pipeline_id, status, owner, "", sort)
+                    windows, whole = window_cards(conn, query), whole_cards(conn, query)
+                    assert set(windows) == set(whole)
+                    for sid in whole:
+                        if sort == "urgency":  # SQL order is the board's: same cards, same order
+                            assert windows[sid] == whole[sid], (sid, sort)
+                        else:
+                            assert sorted(windows[sid]) == sorted(whole[sid])
+        await env.store.read(check)
+
+
+@pytest.mark.parametrize("text", ["müller", "MULLER", "muller", "日本", "東京", "lodz", "ŁÓDŹ", "creme brulee",
+                                  "renee", "ÅNGSTRÖM", "soren", "sØren &", "a", "zz-nothing"])
+async def test_the_text_filter_matches_title_person_and_organization_like_a_fold(tmp_path, text):
+    async with data_env(tmp_path, sandbox=crafted()) as env:
+        def check(conn):
+            needle = fold(text).strip()
+            rows = conn.execute("""SELECT d.id, d.title, p.name, o.name FROM deals d
+                                     LEFT JOIN persons p ON p.id = d.person_id
+                                     LEFT JOIN organizations o ON o.id = d.org_id
+                                    WHERE d.pipeline_id = 1 AND d.status = 'open'""").fetchall()
+            expected = {r[0] for r in rows if any(needle in fold(v) for v in r[1:] if v)}
+            query = q.BoardQuery(1, "open", None, text, "urgency")
+            shown = {i for ids in window_cards(conn, query).values() for i in ids}
+            assert shown == expected
+            summaries = q.stage_summaries(conn, query)
+            assert sum(s.count for s in summaries.values()) == len(expected)
+            return len(expected)
+        found = await env.store.read(check)
+        if text in ("müller", "MULLER", "muller"):
+            assert found >= 2   # "Müller GmbH" and "MULLER & SONS", if both are in pipeline 1's open deals
+        if text == "zz-nothing":
+            assert found == 0
+
+
+async def test_the_text_filter_follows_an_edit_made_after_it_was_read(tmp_path):
+    """The matching ids are kept per text and cache version: a renamed deal is found at once."""
+    async with data_env(tmp_path, sandbox=crafted()) as env:
+        query = q.BoardQuery(1, "open", None, "quetzal", "urgency")
+        before = await env.store.read(lambda c: window_cards(c, query))
+        deal_id = await env.store.read(lambda c: c.execute(
+            "SELECT id FROM deals WHERE pipeline_id = 1 AND status = 'open' LIMIT 1").fetchone()[0])
+        await env.store.update_entity("deal", deal_id, {"title": "Quetzal cacao import"})
+        after = await env.store.read(lambda c: window_cards(c, query))
+        assert before == {} and [i for ids in after.values() for i in ids] == [deal_id]
