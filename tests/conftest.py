@@ -22,3 +22,10 @@ def _instant_debounce(monkeypatch):
     from tests.support.wait import no_debounce
 
     no_debounce(monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def _private_config_dir(monkeypatch, tmp_path_factory):
+    """Never read or write the user's own config directory (views.toml, config.toml): each
+    test gets an empty one unless it sets PIPEDRIVE_TUI_CONFIG_DIR itself."""
+    monkeypatch.setenv("PIPEDRIVE_TUI_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))

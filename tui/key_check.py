@@ -27,6 +27,7 @@ CONTEXTS: dict[str, tuple[str, ...]] = {
     "the leads inbox": ("leads:LIST_BINDINGS", "lists:TABLE_BINDINGS"),
     "a lead": ("leads:LEAD_BINDINGS",),
     "the saved views picker": ("views:BINDINGS",),
+    "the view name prompt": ("views:NAME_BINDINGS",),
     "the products list": ("catalog:PRODUCT_BINDINGS", "lists:TABLE_BINDINGS"),
     "the archived deals": ("catalog:ARCHIVED_BINDINGS", "lists:TABLE_BINDINGS"),
     "an archived deal": ("catalog:VIEW_BINDINGS",),

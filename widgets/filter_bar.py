@@ -44,6 +44,12 @@ class FilterBar(Input):
         self.display = True
         self.focus()
 
+    def show_text(self, text: str) -> None:
+        """Put a text in (a view of the board's filters): shown when not empty, no TextChanged."""
+        self._sent = text
+        self.value = text
+        self.display = bool(text)
+
     def clear(self) -> None:
         """Empty and hide; the screen gets TextChanged("") at once and Closed."""
         self.value = ""

@@ -4,5 +4,12 @@ from tui.keymap import bind
 
 BINDINGS = [
     bind("views.refresh", "R", "refresh", "Fetch again"),
+    bind("views.pin", "p", "pin", "Pin to F1-F9"),
+    bind("views.save", "s", "save", "Keep board filters"),
+    bind("views.delete", "delete", "delete", "Remove yours"),
     bind("views.cancel", "escape", "cancel", "Cancel"),
+]
+
+NAME_BINDINGS = [
+    bind("views.name_cancel", "escape", "cancel", "Cancel"),
 ]

@@ -17,6 +17,8 @@ import styles
 from tui.screens.base import AppScreen
 from tui.screens.board_bulk import Batch, BulkActions
 from tui.formatting import clean, compact_money, fit_join
+from tui import local_views
+from tui.api.errors import ApiError
 from tui.keymap import board as board_keys
 from tui.screens.dialogs import ChoiceScreen, LostReasonScreen
 from tui.store.queries import board as q
@@ -120,6 +122,7 @@ class BoardScreen(BulkActions, AppScreen):
         self._counts: dict[int, int] = {}
         self.marked: set[int] = set()  # deal ids marked for a bulk action (board_bulk.py)
         self.view: Any = None  # a saved filter shown (tui/screens/views.py): its where/params narrow the cards
+        self.local_view: str | None = None  # the name of a view of yours last applied (F-key or v)
 
     # -- layout -----------------------------------------------------------------------------------
 
@@ -273,6 +276,8 @@ class BoardScreen(BulkActions, AppScreen):
                               f"  {count} {'' if self.view else self.status_filter + ' '}deals")
         if self.view:
             title.append(f"  · view: {clean(self.view.name)}", style=tones.INFO_B)
+        elif self.local_view:
+            title.append(f"  · view: {clean(self.local_view)} (yours)", style=tones.SPECIAL_B)
         title.append(f"  · owner: {self.owner_label}", style=tones.MUTED)
         title.append(f"  · sort: {q.SORT_LABELS[self.sort]}", style=tones.MUTED)
         if self.text_filter:
@@ -433,6 +438,7 @@ class BoardScreen(BulkActions, AppScreen):
     def show_owner(self, label: str, user_id: int | None) -> None:
         """Show the deals of this owner (None: everyone)."""
         self.owner_label, self.owner_filter = label, user_id
+        self.local_view = None  # the board's filters are no longer that view's
         self.reload()
 
     def action_pipeline(self) -> None:
@@ -456,6 +462,7 @@ class BoardScreen(BulkActions, AppScreen):
         def chosen(value: str | None) -> None:
             if value:
                 self.status_filter = value
+                self.local_view = None
                 self.reload()
 
         self.app.push_screen(ChoiceScreen("Status", [("Open", "open"), ("Won", "won"), ("Lost", "lost")],
@@ -463,6 +470,7 @@ class BoardScreen(BulkActions, AppScreen):
 
     def action_sort(self) -> None:
         self.sort = q.SORTS[(q.SORTS.index(self.sort) + 1) % len(q.SORTS)]
+        self.local_view = None
         self.notify(f"Sorted by {q.SORT_LABELS[self.sort]}", timeout=2)
         self.reload()
 
@@ -476,16 +484,77 @@ class BoardScreen(BulkActions, AppScreen):
             if view is not None:
                 self.apply_view(None if view == NO_VIEW else view)
 
-        self.app.push_screen(ViewsScreen(self.view.id if self.view else None), chosen)
+        current = self.view.id if self.view else self.local_view
+        self.app.push_screen(ViewsScreen(current, self.board_filters()), chosen)
+
+    def board_filters(self) -> local_views.LocalView:
+        """The board's own filters now, as a view of yours would keep them."""
+        owner = {"everyone": "everyone", "me": "me"}.get(self.owner_label, str(self.owner_filter or "everyone"))
+        return local_views.LocalView("", self.status_filter, owner if self.owner_filter is not None else "everyone",
+                                     self.text_filter, self.sort)
 
     def apply_view(self, view: Any) -> None:
         """Show only the deals of a saved filter (a View of tui/store/queries/filters.py), of
-        every status; None shows the board's own filters again."""
+        every status; a LocalView sets the board's own filters; None shows them again."""
+        if isinstance(view, local_views.LocalView):
+            self.run_worker(self._apply_local(view), exit_on_error=False)
+            return
         self.view = view
+        self.local_view = None
         self.reload()
+
+    async def _apply_local(self, view: local_views.LocalView) -> None:
+        if view.owner == "me":
+            owner: tuple[str, int | None] = ("me", await self.store.me_id())
+        elif view.owner.isdigit():
+            users = {u.id: u.name for u in await self.store.read(q.users)}
+            owner = (users.get(int(view.owner), f"user {view.owner}"), int(view.owner))
+        else:
+            owner = ("everyone", None)
+        self.view, self.local_view = None, view.name
+        self.status_filter, self.sort, self.text_filter = view.status, view.sort, view.text
+        self.owner_label, self.owner_filter = owner
+        self.query_one(FilterBar).show_text(view.text)
+        self.reload()
+
+    async def action_pinned(self, number: int) -> None:
+        """F1-F9: the view pinned to that key in the view picker (v, then p)."""
+        from datetime import timezone
+
+        from tui.store.queries.filters import views
+
+        prefs = local_views.load()
+        pinned = prefs.pins.get(f"f{number}")
+        if pinned is None:
+            self.notify(f"Nothing is pinned to F{number}: press v, pick a view and press p", timeout=3)
+            return
+        if pinned.startswith(local_views.LOCAL):
+            local = prefs.local.get(pinned[len(local_views.LOCAL):])
+            if local is None:
+                self.notify(f"F{number} names a view of yours that is gone: {pinned}", severity="warning", timeout=4,
+                            markup=False)
+                return
+            self.apply_view(local)
+            return
+        today = self.store.clock.now().astimezone(timezone.utc).date()
+        view = next((v for v in await self.store.read(views, today) if v.name == pinned), None)
+        if view is None:
+            self.notify(f"F{number}: no saved Pipedrive filter is named “{pinned}” (any more)", severity="warning",
+                        timeout=4, markup=False)
+            return
+        if view.server:
+            try:
+                await self.store.view_results(view.id, force=False)
+            except ApiError as exc:
+                self.notify(f"Pipedrive did not answer for “{pinned}”: {exc.message}", severity="warning", timeout=4,
+                            markup=False)
+                return
+            view = next((v for v in await self.store.read(views, today) if v.id == view.id), view)
+        self.apply_view(view)
 
     def on_filter_bar_text_changed(self, event: FilterBar.TextChanged) -> None:
         self.text_filter = event.value
+        self.local_view = None
         self.reload()
 
     def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
