@@ -83,8 +83,8 @@ class ViewsScreen(AppModal[Any]):
             yield Label("Views: your saved Pipedrive deal filters, and your own", classes="dialog-title")
             yield OptionList(id="views-list")
             yield Static(id="views-detail")
-            yield Label("enter show · p pin to F1-F9 · s keep the board's filters as a view · delete remove yours · "
-                        "R fetch again · escape cancel", classes="dialog-hint")
+            yield Label("enter show · p pin to F1-F9 · s keep the board's filters · delete remove yours · "
+                        "R refetch · esc cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
