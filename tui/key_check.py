@@ -21,7 +21,7 @@ from tui.keymap import all_binding_ids
 CONTEXTS: dict[str, tuple[str, ...]] = {
     "the pipeline board": ("board:BINDINGS",),
     "the agenda": ("agenda:BINDINGS", "agenda:MOVE_BINDINGS"),
-    "the people and organization lists": ("lists:BINDINGS", "lists:TABLE_BINDINGS"),
+    "the people and organization lists": ("lists:BINDINGS", "lists:TABLE_BINDINGS", "lists:BULK_BINDINGS"),
     "triage": ("triage:BINDINGS", "triage:MOVE_BINDINGS"),
     "the detail screens": ("detail:BINDINGS", "detail:SECTION_BINDINGS"),
     "the leads inbox": ("leads:LIST_BINDINGS", "lists:TABLE_BINDINGS"),

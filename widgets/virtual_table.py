@@ -15,7 +15,7 @@ text (e.g. coloured labels).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -85,6 +85,7 @@ class VirtualTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.columns = list(columns)
         self.total = 0
+        self.marked_at: Callable[[int], bool] | None = None  # is row i marked (bulk actions): ☑ beside it
         self.blocks: dict[int, list[Sequence[str | None]]] = {}
         self._asked: set[int] = set()
         self.generation = 0
@@ -168,9 +169,10 @@ class VirtualTable(ScrollView, can_focus=True):
         row = self.row(index)
         if row is None:
             return self._strip(Text("  …", style=tones.FAINT), Style())
+        marked = self.marked_at is not None and self.marked_at(index)
         if index != self.cursor:
-            return self._strip(self._line(row, widths), Style())
-        line = self._line(row, widths, bar="▌ ")
+            return self._strip(self._line(row, widths, bar=" ☑" if marked else "  "), Style())
+        line = self._line(row, widths, bar="▌☑" if marked else "▌ ")
         style = "reverse" if self.has_focus else tones.ROW
         line.stylize(style)
         return self._strip(line, self.app.console.get_style(style))

@@ -18,3 +18,13 @@ BINDINGS = [
     bind("lists.sort", "s", "sort", "Sort"),
     bind("lists.create", "c", "create", "New"),
 ]
+
+# people and organizations (tui/screens/list_bulk.py)
+BULK_BINDINGS = [
+    bind("lists.mark", "space", "mark(0)", "Mark", show=False),
+    bind("lists.mark_down", "shift+down", "mark(1)", "Mark down", show=False),
+    bind("lists.mark_up", "shift+up", "mark(-1)", "Mark up", show=False),
+    bind("lists.mark_all", "asterisk", "mark_all", "Mark all shown", show=False),
+    bind("lists.bulk", "b", "bulk", "Bulk", show=False),
+    bind("lists.undo", "u", "undo", "Undo", show=False),
+]

@@ -34,6 +34,8 @@ class EntityListScreen(AppScreen):
         self.sort = self.SORTS[0]
         self.text = ""
         self.ids: dict[int, int] = {}  # row index -> id, for the rows loaded
+        if hasattr(self, "_init_bulk"):  # people and organizations: marks (tui/screens/list_bulk.py)
+            self._init_bulk()
 
     def compose(self) -> ComposeResult:
         yield Static(id="list-title")
@@ -48,6 +50,8 @@ class EntityListScreen(AppScreen):
         return self.query_one(VirtualTable)
 
     def on_mount(self) -> None:
+        if hasattr(self, "is_marked"):
+            self.table.marked_at = self.is_marked
         self.table.focus()
         self.reload()
 
@@ -123,6 +127,8 @@ class EntityListScreen(AppScreen):
         bar = self.query_one(FilterBar)
         if event.key == "escape" and bar.active:
             bar.clear()
+            event.stop()
+        elif event.key == "escape" and getattr(self, "clear_marks", lambda: False)():
             event.stop()
 
     def action_sort(self) -> None:

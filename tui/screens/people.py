@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from tui.keymap.lists import BINDINGS as LIST_BINDINGS, BULK_BINDINGS
 from tui.screens.entity_list import EntityListScreen
+from tui.screens.list_bulk import ListBulk
 from tui.store.queries import entities as q
 from widgets.virtual_table import Column
 
 
-class PeopleScreen(EntityListScreen):
+class PeopleScreen(ListBulk, EntityListScreen):
+    BINDINGS = [*LIST_BINDINGS, *BULK_BINDINGS]
+    ENTITY = "person"
+    PLURAL = "people"
     TITLE_TEXT = "People"
     HELP_TITLE = "People"
     SORTS = ("name", "organization", "updated")

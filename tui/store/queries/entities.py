@@ -340,3 +340,26 @@ def target_name(conn: sqlite3.Connection, deal_id: int | None, person_id: int | 
 def activity_done(conn: sqlite3.Connection, activity_id: int) -> bool | None:
     row = conn.execute("SELECT done FROM activities WHERE id = ?", (activity_id,)).fetchone()
     return None if row is None else bool(row[0])
+
+
+def person_ids(conn: sqlite3.Connection, text: str | None = None) -> list[int]:
+    """Every person the list shows with this filter (bulk: mark all)."""
+    where, args = _person_where(text)
+    return [r[0] for r in conn.execute(f"SELECT p.id {_PERSON_FROM}{where}", args)]
+
+
+def organization_ids(conn: sqlite3.Connection, text: str | None = None) -> list[int]:
+    where, args = _org_where(text)
+    return [r[0] for r in conn.execute(f"SELECT o.id {_ORG_FROM}{where}", args)]
+
+
+def owners_of(conn: sqlite3.Connection, table: str, ids: list[int]) -> dict[int, int | None]:
+    """id -> owner_id of persons or organizations (bulk: what an undo puts back)."""
+    if table not in ("persons", "organizations"):
+        raise ValueError(table)
+    out: dict[int, int | None] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows = conn.execute(f"SELECT id, owner_id FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+        out.update({r[0]: r[1] for r in rows})
+    return out
