@@ -1,6 +1,6 @@
 # Two commands on a fresh machine with only python3:
 #   make demo   -> creates .venv, installs, runs the app on the built-in demo sandbox
-#   make test   -> creates .venv, installs with test extras, lints (ruff), runs the test suite
+#   make test   -> creates .venv, installs with test extras, lints (ruff), type-checks (mypy), runs the test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -19,6 +19,7 @@ demo: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check tui widgets styles tests benchmarks
+	$(BIN)/mypy --strict tui/api tui/store
 	TEXTUAL_ANIMATION=none $(BIN)/python -m pytest -q -n 4
 
 bench: $(BIN)/.installed

@@ -179,7 +179,7 @@ class PipedriveClient:
                 budget -= time.monotonic() - started
                 self._log(method, path, None, 0, started, attempt)
                 reached = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
-                err = NetworkError(
+                err: ApiError = NetworkError(
                     self.auth.redact(_network_message(exc)),
                     method=method,
                     path=path,
@@ -439,7 +439,7 @@ def _param(value: Any) -> Any:
     return value
 
 
-def _network_message(exc: httpx.TransportError) -> str:
+def _network_message(exc: httpx.TransportError | TimeoutError) -> str:
     if isinstance(exc, httpx.TimeoutException):
         return "Pipedrive did not answer in time (timeout)"
     if isinstance(exc, httpx.ConnectError):

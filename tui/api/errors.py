@@ -163,7 +163,8 @@ def error_for_status(
     error, info = parse_error_body(body, content_type)
     where = f"{method} {path}"
     detail = f": {error}" if error else ""
-    kw = dict(status=status, error=error, error_info=info, method=method, path=path, retry_after=retry_after)
+    kw: dict[str, Any] = dict(status=status, error=error, error_info=info, method=method, path=path,
+                              retry_after=retry_after)
     pipedrive = is_pipedrive_answer(body, content_type)
     if status == 403 and not pipedrive:
         return Blocked("Pipedrive's firewall blocked this computer for now (403 page"

@@ -49,7 +49,7 @@ class OAuthSession:
             if response.status_code != 200:
                 raise OAuthRefreshFailed(f"Pipedrive refused to renew the OAuth access token ({response.status_code}): "
                                          "log in again")
-            tokens = response.json()
+            tokens: dict[str, Any] = response.json()
             self.refresh_token = tokens.get("refresh_token") or self.refresh_token
             if tokens.get("expires_in"):
                 self.expires_at = time.time() + float(tokens["expires_in"])

@@ -25,7 +25,7 @@ def _adapter(entity: str) -> Any:
 
     from tui import models
 
-    return TypeAdapter(list[getattr(models, REGISTRY[entity].model)])  # type: ignore[misc]
+    return TypeAdapter(list[getattr(models, REGISTRY[entity].model)])  # type: ignore[misc,arg-type]
 
 
 def checked(entity: str, items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple[Any, str, str]]]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.store import deal_lines, history
 from tui.store.events import DataChanged
@@ -35,16 +35,21 @@ def _store_archived(conn: sqlite3.Connection, items: list[dict[str, Any]]) -> No
     deal_lines.set_mark(conn, "archived_deals", 0, None)
 
 
+if TYPE_CHECKING:
+    from tui.store.db import Database
+
+
 class DealExtras:
     # set by Store: client, db, _edit, _emit, _update, create_entity, update_entity, delete_entity
     client: Any
-    db: Any
+    db: Database
 
     async def set_custom_field(self, entity: str, entity_id: int, code: str, value: Any) -> None:
         await self.update_entity(entity, entity_id, {"custom_fields": {code: value}})  # type: ignore[attr-defined]
 
     async def add_deal_product(self, deal_id: int, fields: dict[str, Any]) -> int:
-        return await self.create_entity("deal_product", {**fields, "deal_id": deal_id})  # type: ignore[attr-defined]
+        line_id: int = await self.create_entity("deal_product", {**fields, "deal_id": deal_id})  # type: ignore[attr-defined]
+        return line_id
 
     async def update_deal_product(self, line_id: int, changes: dict[str, Any]) -> None:
         await self._edit_line("update", line_id, changes)

@@ -40,8 +40,8 @@ def activity_due(due_date: str | None, due_time: str | None, tz: tzinfo) -> tupl
     if not due_time:
         return d, None
     try:
-        parts = [int(p) for p in due_time.split(":")[:3]]
-        t = time(*parts)
+        hour, minute, second = ([int(p) for p in due_time.split(":")[:3]] + [0, 0])[:3]
+        t = time(hour, minute, second)
     except (ValueError, TypeError):
         return d, None
     local = datetime.combine(d, t, tzinfo=timezone.utc).astimezone(tz)

@@ -46,7 +46,7 @@ def save_server_copy(conn: sqlite3.Connection, entity: str, entity_id: Any, obj:
                  (entity, entity_id, json.dumps(obj, ensure_ascii=False)))
 
 
-def enqueue(conn: sqlite3.Connection, op: str, entity: str, entity_id: int, payload: dict[str, Any],
+def enqueue(conn: sqlite3.Connection, op: str, entity: str, entity_id: int | str, payload: dict[str, Any],
             base: dict[str, Any] | None = None, base_update_time: str | None = None, parent_id: int | None = None) -> int:
     cur = conn.execute(
         """INSERT INTO outbox (op, entity, entity_id, payload, base, base_update_time, idempotency_key, created_at,
@@ -160,6 +160,7 @@ def create(conn: sqlite3.Connection, entity: str, fields: dict[str, Any], me_id:
     now = _v1now() if entity == "note" else utcnow()
     obj = {**REGISTRY[entity].defaults, **fields, "id": local_id, "add_time": now, "update_time": now}
     if entity == "deal_product":
+        assert parent is not None  # a line's parent deal was checked above
         obj = {**REGISTRY[entity].defaults, **deal_lines.new_line(conn, parent, fields), "id": local_id,
                "add_time": now, "update_time": now}
     if entity in ("deal", "person", "organization", "activity") and obj.get("owner_id") is None:

@@ -62,7 +62,8 @@ def _tables_with(conn: sqlite3.Connection, column: str) -> list[str]:
 
 
 def _row(conn: sqlite3.Connection, seq: int) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM outbox WHERE seq = ?", (seq,)).fetchone()
+    row: sqlite3.Row | None = conn.execute("SELECT * FROM outbox WHERE seq = ?", (seq,)).fetchone()
+    return row
 
 
 def next_row(conn: sqlite3.Connection) -> dict[str, Any] | None:
@@ -221,7 +222,7 @@ class Pusher:
 
     def backoff(self, seq: int) -> float:
         n = self.attempts.get(seq, 0)
-        return min(30.0, 0.5 * (2 ** max(0, n - 1))) * (0.5 + self.rng.random())
+        return float(min(30.0, 0.5 * (2 ** max(0, n - 1))) * (0.5 + self.rng.random()))
 
     async def push_next(self) -> str:
         """Push the head row. Returns 'empty', 'pushed', 'conflict', 'rejected', 'retry',
@@ -418,7 +419,7 @@ def _same(a: Any, b: Any) -> bool:
         return float(a) == float(b)
     if isinstance(a, str) and isinstance(b, str) and _TIME.match(a) and _TIME.match(b):
         return a[:5] == b[:5]  # times: "09:30" == "09:30:00"
-    return a == b
+    return bool(a == b)
 
 
 def _loose(value: Any) -> Any:

@@ -17,7 +17,8 @@ from tui.store.registry import REGISTRY
 async def get_child(client: Any, entity: str, eid: int, parent_id: int | None) -> dict[str, Any]:
     for item in await client.list_v2(REGISTRY[entity].path_for(parent_id).removeprefix("/api/v2/")):
         if item.get("id") == eid:
-            return item
+            found: dict[str, Any] = item
+            return found
     raise NotFound(f"{entity} {eid} is gone", status=404)
 
 

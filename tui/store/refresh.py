@@ -20,9 +20,15 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.api.errors import ApiError, NetworkError
+
+if TYPE_CHECKING:
+    from tui.api.client import PipedriveClient
+    from tui.clock import Clock
+    from tui.store.db import Database
+    from tui.store.events import StoreEvent, StoreStatus
 from tui.store import boundary
 from tui.store.events import DataChanged
 from tui.store.schedule import RefreshPolicy, Schedule
@@ -42,9 +48,20 @@ def log_tokens(conn: Any, day: str, tokens: int, requests: int) -> None:
 
 
 class Refreshing:
-    # set by Store.__init__: client, db, clock, _status, _sync_lock, _sync_wanted, _emit, _update, ...
-    client: Any
-    db: Any
+    # set by Store.__init__ (declared here for the type checker)
+    client: PipedriveClient | None
+    db: Database
+    clock: Clock
+    _status: StoreStatus
+    _sync_lock: asyncio.Lock
+    _sync_wanted: asyncio.Event
+    _held_until: float | None
+
+    if TYPE_CHECKING:  # Store's own methods, used by the refresh loop
+        def _emit(self, event: StoreEvent) -> None: ...
+        def _update(self, **changes: Any) -> None: ...
+        def _problem(self, exc: ApiError) -> bool: ...
+        async def _wait_held(self) -> None: ...
 
     def _init_refresh(self, policy: RefreshPolicy | None) -> None:
         self.schedule = Schedule(policy or RefreshPolicy())
@@ -66,7 +83,7 @@ class Refreshing:
         budget = getattr(self.client, "budget", None)
         if budget is None or budget.daily_remaining is None or not budget.daily_limit:
             return None
-        return budget.daily_remaining / budget.daily_limit
+        return float(budget.daily_remaining) / float(budget.daily_limit)
 
     def touch(self) -> None:
         if self.schedule.key(self._now(), self.budget_left()):
@@ -90,6 +107,7 @@ class Refreshing:
     # -- syncing ---------------------------------------------------------------------------------
 
     def _syncer(self) -> Syncer:
+        assert self.client is not None  # no syncing without an account (first run)
         return Syncer(self.client, self.db, self._progress, self._first_page, self.focus_pipeline, self.leads_watch)
 
     # -- leads and views ---------------------------------------------------------------------------
@@ -111,6 +129,7 @@ class Refreshing:
         from tui.store.views import sync_filters
 
         async def job(changes: Changes) -> None:
+            assert self.client is not None
             ids, _ = await sync_filters(self.client, self.db)
             changes.add("filters", ids, "filters")
 
@@ -136,7 +155,8 @@ class Refreshing:
 
     async def load_archived_leads(self) -> int:
         """The archived leads (listed only when the user shows them). Returns how many."""
-        return await self._extra(lambda changes: LeadSync(self._syncer(), self.leads_watch).archived(changes))
+        count: int = await self._extra(lambda changes: LeadSync(self._syncer(), self.leads_watch).archived(changes))
+        return count
 
     async def view_results(self, filter_id: int, force: bool = False) -> int | None:
         """A server-side view's deals (v2 /deals?filter_id=), fetched when older than
@@ -146,12 +166,14 @@ class Refreshing:
             return None
 
         async def job(changes: Changes) -> int:
+            assert self.client is not None
             count = await fetch_results(self.client, self.db, filter_id)
             changes.add("filter_results", [filter_id], "filter_results")
             changes.add("deals", None, count=count)
             return count
 
-        return await self._extra(job)
+        count: int | None = await self._extra(job)
+        return count
 
     async def sync_now(self, full: bool = False, lists: bool = False) -> dict[str, int]:
         """The first sync if the cache has none yet, else one probe (lists / full on request)."""

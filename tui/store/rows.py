@@ -77,7 +77,7 @@ def lead_columns(o: dict[str, Any]) -> dict[str, Any]:
     """The cache row of a v1 lead (value is {amount, currency}; labels a JSON list of UUIDs)."""
     import json
 
-    value = o.get("value") if isinstance(o.get("value"), dict) else {}
+    value: dict[str, Any] = o["value"] if isinstance(o.get("value"), dict) else {}
     return {"id": o["id"], "title": o.get("title") or "", "owner_id": o.get("owner_id"), "person_id": o.get("person_id"),
             "org_id": o.get("organization_id"), "value": value.get("amount"), "currency": value.get("currency"),
             "expected_close_date": o.get("expected_close_date"), "source_name": o.get("source_name"),

@@ -473,7 +473,7 @@ def migrate(conn: sqlite3.Connection) -> int:
             conn.executescript(MIGRATIONS[version])
             version += 1
             conn.execute(f"PRAGMA user_version = {version}")
-    return found
+    return int(found)
 
 
 def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:

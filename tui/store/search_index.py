@@ -57,7 +57,7 @@ def fold(text: Any) -> str:
         return ""
     text = str(text)
     if text.isascii():
-        return text.lower()
+        return str(text.lower())
     decomposed = unicodedata.normalize("NFKD", text)
     kept = "".join(c for c in decomposed if c in _KEEP_MARKS or not unicodedata.combining(c))
     return unicodedata.normalize("NFC", kept).casefold().translate(_LETTERS)

@@ -271,7 +271,8 @@ class Store(DealExtras, Refreshing):
             raise RuntimeError("no client")
         probe = self.client.with_auth(auth)
         try:
-            return await probe.me()
+            me: dict[str, Any] = await probe.me()
+            return me
         finally:
             await probe.aclose()
 
@@ -355,19 +356,20 @@ class Store(DealExtras, Refreshing):
 
     async def drain(self, timeout: float | None = None, max_steps: int = 100_000) -> bool:
         """Push pending rows now (in the caller's task). True when nothing pending is left."""
-        if self.pusher is None:
+        pusher = self.pusher
+        if pusher is None:
             return False
 
         async def run() -> bool:
             for _ in range(max_steps):
-                outcome = await self.pusher.push_next()
+                outcome = await pusher.push_next()
                 if outcome in ("empty", "held"):
                     break
                 if outcome == "waiting":
-                    await self._sleep(self.pusher.wait)
+                    await self._sleep(pusher.wait)
                 if outcome == "retry":
                     row = await self.db.read(_first_pending)
-                    await self._sleep(self.pusher.backoff(row[0]) if row else 0.5)
+                    await self._sleep(pusher.backoff(row[0]) if row else 0.5)
             await self._refresh_counts()
             return self._status.pending == 0
 

@@ -356,8 +356,8 @@ class Syncer:
                 items = await self.client.list_v2(RECENT_V2[kind], ids=chunk)
                 got = {o["id"] for o in items}
 
-                def write(conn: sqlite3.Connection, kind: str = kind, items: list = items, chunk: list = chunk,
-                          got: set = got) -> list[int]:
+                def write(conn: sqlite3.Connection, kind: str = kind, items: list[Any] = items, chunk: list[Any] = chunk,
+                          got: set[Any] = got) -> list[int]:
                     apply_server_objects(conn, kind, items)
                     return _drop_gone(conn, kind, set(chunk) - got)
 

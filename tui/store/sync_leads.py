@@ -35,7 +35,8 @@ RECONCILE = 1800.0   # seconds between full listings of the open leads while the
 
 
 def newest_lead(conn: sqlite3.Connection) -> str | None:
-    return conn.execute("SELECT MAX(update_time) FROM leads").fetchone()[0]
+    latest: str | None = conn.execute("SELECT MAX(update_time) FROM leads").fetchone()[0]
+    return latest
 
 
 def _since(mark: str) -> str:

@@ -320,8 +320,8 @@ def deal_cards(conn: sqlite3.Connection, pipeline_id: int, *, now: datetime, sta
                where: str | None = None, params: tuple[object, ...] = ()) -> list[DealCard]:
     """Every card of a pipeline (tests, small boards); the board itself reads windows."""
     query = BoardQuery(pipeline_id, status, owner_id, text or "", sort, where, tuple(params))
-    where, params = query.where(alias_joins=True, conn=conn)
-    cursor = conn.execute(f"{_CARDS}{where} ORDER BY d.stage_id, {_order(conn, query)}", params)
+    sql, args = query.where(alias_joins=True, conn=conn)
+    cursor = conn.execute(f"{_CARDS}{sql} ORDER BY d.stage_id, {_order(conn, query)}", args)
     cursor.row_factory = None
     facts = _Facts(conn, now)
     cards = [facts.card(row) for row in cursor]

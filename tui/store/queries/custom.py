@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from tui.custom_values import REF_KINDS, FieldDef, display, from_row
@@ -24,7 +25,7 @@ class CustomRow:
         return self.value in (None, "", []) and any(f.startswith("required") for f in self.flags)
 
 
-def names(conn: sqlite3.Connection):
+def names(conn: sqlite3.Connection) -> Callable[[str, int], str | None]:
     def lookup(kind: str, item_id: int) -> str | None:
         table, column = TABLES[kind]
         row = conn.execute(f"SELECT {column} FROM {table} WHERE id = ?", (item_id,)).fetchone()

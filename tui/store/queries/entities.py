@@ -321,14 +321,16 @@ def entity_data(conn: sqlite3.Connection, entity: str, entity_id: int) -> dict[s
 
 
 def note_content(conn: sqlite3.Connection, note_id: int) -> str | None:
-    return _one(conn, "SELECT content FROM notes WHERE id = ?", note_id)
+    content: str | None = _one(conn, "SELECT content FROM notes WHERE id = ?", note_id)
+    return content
 
 
 def target_name(conn: sqlite3.Connection, deal_id: int | None, person_id: int | None, org_id: int | None,
                 lead_id: str | None = None) -> str | None:
     """The title or name of what a new note goes on."""
     if lead_id is not None:
-        return _one(conn, "SELECT title FROM leads WHERE id = ?", lead_id)
+        title: str | None = _one(conn, "SELECT title FROM leads WHERE id = ?", lead_id)
+        return title
     for kind, key in (("deal", deal_id), ("person", person_id), ("organization", org_id)):
         if key is not None:
             name = label_of(conn, kind, key)

@@ -69,7 +69,8 @@ class _Names:
     def ref(self, kind: str, item_id: Any) -> str:
         if item_id in (None, ""):
             return "—"
-        name = self.lookup(kind, _int(item_id)) if _int(item_id) is not None else None
+        number = _int(item_id)
+        name = self.lookup(kind, number) if number is not None else None
         return clean(name) if name else f"#{item_id}"
 
     def user(self, user_id: Any) -> str:

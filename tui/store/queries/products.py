@@ -94,7 +94,8 @@ def product(conn: sqlite3.Connection, product_id: int) -> ProductRow | None:
 
 
 def deals_with_product(conn: sqlite3.Connection, product_id: int) -> int:
-    return conn.execute("SELECT COUNT(DISTINCT deal_id) FROM deal_products WHERE product_id = ?", (product_id,)).fetchone()[0]
+    return int(conn.execute("SELECT COUNT(DISTINCT deal_id) FROM deal_products WHERE product_id = ?",
+                            (product_id,)).fetchone()[0])
 
 
 @dataclass(slots=True)

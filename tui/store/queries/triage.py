@@ -22,6 +22,7 @@ triage_snoozes, local only) are left out until their date, and counted.
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
@@ -141,7 +142,7 @@ def queue(conn: sqlite3.Connection, *, now: datetime, owner_id: int | None = Non
                                      "AND op = 'update' AND state IN ('pending', 'conflict') GROUP BY entity_id"):
         edited[eid] = created
     out = TriageQueue()
-    keys: dict[int, tuple] = {}
+    keys: dict[int, tuple[Any, ...]] = {}
     cursor = conn.execute(sql, args)
     cursor.row_factory = None  # plain tuples: this loop runs for every open deal
     for (did, title, value, currency, pipeline_id, stage_id, stage, owner, person, org, close, add_time, update_time,
@@ -172,7 +173,7 @@ def queue(conn: sqlite3.Connection, *, now: datetime, owner_id: int | None = Non
                         next_due, tuple(reasons), until if until and until > today_s else None, did in edited)
         first = reasons[0]
         if first.kind == OVERDUE:
-            key: tuple = (0, next_due, did)
+            key: tuple[Any, ...] = (0, next_due, did)
         elif first.kind == NO_ACTIVITY:
             key = (1, touched, did)
         else:
