@@ -54,7 +54,7 @@ class PipedriveApp(OrderedKeys, App):
     TITLE = "pipedrive-tui"
     CSS_PATH = styles.path("app.tcss")
     BINDINGS = app_keys.BINDINGS
-    MODES = MODES
+    MODES = MODES  # type: ignore[assignment]  # a dict of screen factories is one of Textual's forms
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {palette.DataCommands, palette.ActionCommands}
 
@@ -156,7 +156,7 @@ class PipedriveApp(OrderedKeys, App):
 
     # -- errors ------------------------------------------------------------------------------------
 
-    async def run_action(self, action: Any, default_namespace: Any = None) -> bool:
+    async def run_action(self, action: Any, default_namespace: Any = None) -> bool:  # type: ignore[override]
         """Every key and command runs here: a cache problem (disk full, read-only) raised by
         an action is one clear line and the app stays open."""
         try:
@@ -221,8 +221,8 @@ class PipedriveApp(OrderedKeys, App):
             return
         from tui.screens.forms import entity_forms
 
-        cls = {"deal": entity_forms.DealForm, "person": entity_forms.PersonForm,
-               "organization": entity_forms.OrganizationForm}[event.entity]
+        cls: Any = {"deal": entity_forms.DealForm, "person": entity_forms.PersonForm,
+                    "organization": entity_forms.OrganizationForm}[event.entity]
         form = await cls.load(self.store, event.entity_id)
         form.server_errors = {field: event.reason}
         self.push_screen(form)
@@ -259,15 +259,17 @@ class PipedriveApp(OrderedKeys, App):
             if "content" in values:
                 from tui.notes_html import html_to_text
 
-                editor.query_one("#note-text").load_text(html_to_text(str(values["content"])))
+                from textual.widgets import TextArea
+
+                editor.query_one("#note-text", TextArea).load_text(html_to_text(str(values["content"])))
             return
         from tui.screens.forms import activity_form, entity_forms
 
         from tui.screens.forms.lead_form import LeadForm
 
-        cls = {"deal": entity_forms.DealForm, "person": entity_forms.PersonForm,
-               "organization": entity_forms.OrganizationForm, "activity": activity_form.ActivityForm,
-               "lead": LeadForm}[entity]
+        cls: Any = {"deal": entity_forms.DealForm, "person": entity_forms.PersonForm,
+                    "organization": entity_forms.OrganizationForm, "activity": activity_form.ActivityForm,
+                    "lead": LeadForm}[entity]
         form = await cls.load(self.store, entity_id)
         await self.push_screen(form)
         await form.apply_values(values)

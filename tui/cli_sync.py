@@ -36,7 +36,7 @@ async def _run(runtime: Any, full: bool) -> int:
         if not (isinstance(event, StatusChanged) and event.status.sync_collection):
             return
         s = event.status
-        counts[s.sync_collection] = s.sync_done
+        counts[s.sync_collection] = s.sync_done  # type: ignore[index]  # checked just above
         if tty:
             width = shutil.get_terminal_size((100, 20)).columns - 1
             parts = " · ".join(f"{name} {n:,}" for name, n in counts.items())

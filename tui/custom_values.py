@@ -105,7 +105,7 @@ def display(fd: FieldDef, value: Any, names: Names) -> str:
     if kind in REF_KINDS:
         ref = value.get("value", value.get("id")) if isinstance(value, dict) else value
         try:
-            name = names(REF_KINDS[kind], int(ref))
+            name = names(REF_KINDS[kind], int(ref))  # type: ignore[arg-type]  # None -> TypeError
         except (TypeError, ValueError):
             name = None
         return clean(name) if name else f"#{ref} (not in the cache)"

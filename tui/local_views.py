@@ -98,10 +98,10 @@ def load(directory: Path | None = None) -> ViewPrefs:
 
 
 def _local(name: str, values: dict[str, Any]) -> LocalView:
-    status = values.get("status") if values.get("status") in STATUSES else "open"
-    sort = values.get("sort") if values.get("sort") in SORTS else "urgency"
+    status = str(values["status"]) if values.get("status") in STATUSES else "open"
+    sort = str(values["sort"]) if values.get("sort") in SORTS else "urgency"
     owner = str(values.get("owner", "everyone")).strip() or "everyone"
-    text = values.get("text") if isinstance(values.get("text"), str) else ""
+    text = str(values["text"]) if isinstance(values.get("text"), str) else ""
     return LocalView(name, status, owner, text, sort)
 
 

@@ -38,7 +38,7 @@ _FORMATTING = re.compile(r"<(b|strong|i|em|u|s|strike|del|a|ul|ol|li|h[1-6]|tabl
 
 def has_formatting(content: str | None) -> bool:
     """True when note HTML holds formatting the plain-text editor cannot keep."""
-    return bool(content) and _FORMATTING.search(content) is not None
+    return content is not None and _FORMATTING.search(content) is not None
 
 
 def text_to_html(text: str) -> str:

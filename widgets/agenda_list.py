@@ -42,7 +42,7 @@ class Lines:
     until they come into view: `need(block)` asks for them), then what follows "Later"."""
 
     def __init__(self, head: list[Line], tail_total: int = 0, after: list[Line] | None = None,
-                 need: Callable[[int], None] | None = None) -> None:
+                 need: Callable[[int], object] | None = None) -> None:
         self.head, self.tail_total, self.after = head, tail_total, after or []
         self.tail: dict[int, list[AgendaRow]] = {}
         self._asked: set[int] = set()

@@ -13,7 +13,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
+
+# what Textual's BINDINGS class attributes are declared as (a list of these)
+Bindings = list[BindingType]
 
 
 def bind(binding_id: str, keys: str, action: str, description: str, *, show: bool = True, priority: bool = False) -> Binding:

@@ -1,10 +1,10 @@
 """Activity agenda keys."""
 
-from tui.keymap import bind
+from tui.keymap import Bindings, bind
 
 # The selection keys: on the list widget itself (so they win over a scroll view's own
 # up/down/home/end, which only scrolled) and on the screen (the week view has no focus).
-MOVE_BINDINGS = [
+MOVE_BINDINGS: Bindings = [
     bind("agenda.up", "up,k", "cursor(-1)", "Up", show=False),
     bind("agenda.down", "down,j", "cursor(1)", "Down", show=False),
     bind("agenda.page_up", "pageup", "page(-1)", "Page up", show=False),
@@ -13,7 +13,7 @@ MOVE_BINDINGS = [
     bind("agenda.bottom", "end", "edge(1)", "Last", show=False),
 ]
 
-BINDINGS = [
+BINDINGS: Bindings = [
     bind("agenda.done", "d,space", "done", "Done"),
     bind("agenda.reschedule", "s", "reschedule", "Reschedule"),
     bind("agenda.open", "enter", "open", "Open"),

@@ -1,8 +1,8 @@
 """App-wide keys."""
 
-from tui.keymap import bind
+from tui.keymap import Bindings, bind
 
-BINDINGS = [
+BINDINGS: Bindings = [
     bind("app.board", "1", "section('board')", "Board"),
     bind("app.agenda", "2", "section('agenda')", "Agenda"),
     bind("app.people", "3", "section('people')", "People"),
@@ -18,21 +18,21 @@ BINDINGS = [
     bind("app.conflicts", "exclamation_mark", "conflicts", "Conflicts", show=False),
 ]
 
-CONFLICT_BINDINGS = [
+CONFLICT_BINDINGS: Bindings = [
     bind("conflicts.mine", "m", "keep('mine')", "Keep mine"),
     bind("conflicts.theirs", "t", "keep('theirs')", "Keep theirs"),
     bind("conflicts.edit", "e", "edit", "Edit"),
     bind("conflicts.close", "escape", "close", "Close"),
 ]
 
-LOGIN_BINDINGS = [
+LOGIN_BINDINGS: Bindings = [
     bind("login.cancel", "escape", "cancel", "Cancel"),
 ]
 
-FIRST_RUN_BINDINGS = [
+FIRST_RUN_BINDINGS: Bindings = [
     bind("first_run.quit", "q,escape", "app.quit", "Quit"),
 ]
 
-HELP_BINDINGS = [
+HELP_BINDINGS: Bindings = [
     bind("help.close", "escape,question_mark,q", "dismiss", "Close"),
 ]

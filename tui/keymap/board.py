@@ -1,8 +1,8 @@
 """Pipeline board keys."""
 
-from tui.keymap import bind
+from tui.keymap import Bindings, bind
 
-BINDINGS = [
+BINDINGS: Bindings = [
     bind("board.left", "left,h", "column(-1)", "Prev stage", show=False),
     bind("board.right", "right,l", "column(1)", "Next stage", show=False),
     bind("board.up", "up,k", "card(-1)", "Up", show=False),

@@ -2,10 +2,12 @@
 picker. Neither list creates anything here (products are made in Pipedrive; archived deals are
 read-only), so both drop the lists' `c`."""
 
-from tui.keymap import bind
+from textual.binding import Binding
+
+from tui.keymap import Bindings, bind
 from tui.keymap import lists
 
-PRODUCT_BINDINGS = [b for b in lists.BINDINGS if b.id != "lists.create"]
-ARCHIVED_BINDINGS = PRODUCT_BINDINGS + [bind("archived.refetch", "R", "refetch", "Fetch again")]
-VIEW_BINDINGS = [bind("archived.close", "escape", "close", "Close")]
-PICKER_BINDINGS = [bind("picker.cancel", "escape", "cancel", "Cancel")]
+PRODUCT_BINDINGS: Bindings = [b for b in lists.BINDINGS if not (isinstance(b, Binding) and b.id == "lists.create")]
+ARCHIVED_BINDINGS: Bindings = PRODUCT_BINDINGS + [bind("archived.refetch", "R", "refetch", "Fetch again")]
+VIEW_BINDINGS: Bindings = [bind("archived.close", "escape", "close", "Close")]
+PICKER_BINDINGS: Bindings = [bind("picker.cancel", "escape", "cancel", "Cancel")]

@@ -1,8 +1,8 @@
 """Keys of the deal, person and organization screens."""
 
-from tui.keymap import bind
+from tui.keymap import Bindings, bind
 
-BINDINGS = [
+BINDINGS: Bindings = [
     bind("detail.back", "escape", "back", "Back"),
     bind("detail.edit", "e", "edit", "Edit"),
     bind("detail.note", "n", "note", "Note"),
@@ -22,7 +22,7 @@ BINDINGS = [
 ]
 
 # inside a section (products, custom fields, activities, notes …): vim keys beside the arrows
-SECTION_BINDINGS = [
+SECTION_BINDINGS: Bindings = [
     bind("detail.down", "j", "cursor_down", "Down", show=False),
     bind("detail.up", "k", "cursor_up", "Up", show=False),
 ]

@@ -6,9 +6,9 @@ ctrl+s would be saved cut short. As ordinary bindings they bubble up from the fo
 field after every key typed before them.
 """
 
-from tui.keymap import bind
+from tui.keymap import Bindings, bind
 
-BINDINGS = [
+BINDINGS: Bindings = [
     bind("form.save", "ctrl+s", "save", "Save"),
     bind("form.cancel", "escape", "cancel", "Cancel"),
 ]

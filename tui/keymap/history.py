@@ -1,8 +1,8 @@
 """Keys of the history (timeline) screen."""
 
-from tui.keymap import bind
+from tui.keymap import Bindings, bind
 
-BINDINGS = [
+BINDINGS: Bindings = [
     bind("history.back", "escape", "back", "Back"),
     bind("history.kind", "f", "kind(1)", "Filter kind"),
     bind("history.kind_back", "F", "kind(-1)", "Previous kind", show=False),

@@ -1,8 +1,8 @@
 """Keys of the leads section (5) and of a lead's screen."""
 
-from tui.keymap import bind
+from tui.keymap import Bindings, bind
 
-LIST_BINDINGS = [
+LIST_BINDINGS: Bindings = [
     bind("leads.filter", "slash", "filter", "Filter"),
     bind("leads.label", "l", "label_filter", "Label"),
     bind("leads.owner", "o", "owner_filter", "Owner"),
@@ -13,7 +13,7 @@ LIST_BINDINGS = [
     bind("leads.convert", "C", "convert", "Convert", show=False),
 ]
 
-LEAD_BINDINGS = [
+LEAD_BINDINGS: Bindings = [
     bind("lead.labels", "l", "labels", "Labels"),
     bind("lead.archive", "A", "archive", "Archive"),
     bind("lead.convert", "C", "convert", "Convert to deal"),

@@ -1,9 +1,9 @@
 """Keys of the people and organization lists."""
 
-from tui.keymap import bind
+from tui.keymap import Bindings, bind
 
 # On the list widget itself (widgets/virtual_table.py): they win over a scroll view's own keys.
-TABLE_BINDINGS = [
+TABLE_BINDINGS: Bindings = [
     bind("table.up", "up,k", "cursor(-1)", "Up", show=False),
     bind("table.down", "down,j", "cursor(1)", "Down", show=False),
     bind("table.page_up", "pageup", "page(-1)", "Page up", show=False),
@@ -13,14 +13,14 @@ TABLE_BINDINGS = [
     bind("table.open", "enter", "select", "Open", show=False),
 ]
 
-BINDINGS = [
+BINDINGS: Bindings = [
     bind("lists.filter", "slash", "filter", "Filter"),
     bind("lists.sort", "s", "sort", "Sort"),
     bind("lists.create", "c", "create", "New"),
 ]
 
 # people and organizations (tui/screens/list_bulk.py)
-BULK_BINDINGS = [
+BULK_BINDINGS: Bindings = [
     bind("lists.mark", "space", "mark(0)", "Mark", show=False),
     bind("lists.mark_down", "shift+down", "mark(1)", "Mark down", show=False),
     bind("lists.mark_up", "shift+up", "mark(-1)", "Mark up", show=False),

@@ -4,13 +4,13 @@
 line"; a binding of the focused widget wins over the screen's), so it too runs in order.
 """
 
-from tui.keymap import bind
+from tui.keymap import Bindings, bind
 
-BINDINGS = [
+BINDINGS: Bindings = [
     bind("note.save", "ctrl+s", "save", "Save"),
     bind("note.cancel", "escape", "cancel", "Cancel"),
 ]
 
-EDITOR_BINDINGS = [
+EDITOR_BINDINGS: Bindings = [
     bind("note.editor", "ctrl+e", "screen.external", "$EDITOR"),
 ]

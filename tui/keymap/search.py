@@ -1,9 +1,9 @@
 """Keys of the global search screen (`g`). Its text box keeps the focus, so letters are
 typed; the keys here are the ones a text box does not use."""
 
-from tui.keymap import bind
+from tui.keymap import Bindings, bind
 
-BINDINGS = [
+BINDINGS: Bindings = [
     bind("search.up", "up", "move(-1)", "Up", show=False),
     bind("search.down", "down", "move(1)", "Down", show=False),
     bind("search.page_up", "pageup", "page(-1)", "Page up", show=False),

@@ -1,10 +1,10 @@
 """Keys of the triage section (6): one key per fix, on the selected deal."""
 
-from tui.keymap import bind
+from tui.keymap import Bindings, bind
 
 # On the queue widget itself (they win over a scroll view's own up/down, which only scrolled)
 # and on the screen.
-MOVE_BINDINGS = [
+MOVE_BINDINGS: Bindings = [
     bind("triage.up", "up,k", "cursor(-1)", "Up", show=False),
     bind("triage.down", "down,j", "cursor(1)", "Down", show=False),
     bind("triage.page_up", "pageup", "page(-1)", "Page up", show=False),
@@ -13,7 +13,7 @@ MOVE_BINDINGS = [
     bind("triage.bottom", "end", "edge(1)", "Last", show=False),
 ]
 
-BINDINGS = [
+BINDINGS: Bindings = [
     bind("triage.schedule", "a", "schedule", "Schedule"),
     bind("triage.done", "d", "done_next", "Done+next"),
     bind("triage.advance", "greater_than_sign", "advance", "Advance"),
@@ -27,14 +27,14 @@ BINDINGS = [
     bind("triage.show_snoozed", "s", "toggle_snoozed", "Show snoozed", show=False),
 ]
 
-PROMPT_BINDINGS = [
+PROMPT_BINDINGS: Bindings = [
     bind("triage.prompt_cancel", "escape", "cancel", "Cancel"),
 ]
 
-SCHEDULE_BINDINGS = PROMPT_BINDINGS + [
+SCHEDULE_BINDINGS: Bindings = PROMPT_BINDINGS + [
     bind("triage.prompt_save", "ctrl+s", "save", "Save", show=False),
 ]
 
-SUMMARY_BINDINGS = PROMPT_BINDINGS + [
+SUMMARY_BINDINGS: Bindings = PROMPT_BINDINGS + [
     bind("triage.summary_close", "enter,S,q", "cancel", "Close", show=False),
 ]

@@ -1,8 +1,8 @@
 """Keys of the saved-filter view picker (board `v`)."""
 
-from tui.keymap import bind
+from tui.keymap import Bindings, bind
 
-BINDINGS = [
+BINDINGS: Bindings = [
     bind("views.refresh", "R", "refresh", "Fetch again"),
     bind("views.pin", "p", "pin", "Pin to F1-F9"),
     bind("views.save", "s", "save", "Keep board filters"),
@@ -10,6 +10,6 @@ BINDINGS = [
     bind("views.cancel", "escape", "cancel", "Cancel"),
 ]
 
-NAME_BINDINGS = [
+NAME_BINDINGS: Bindings = [
     bind("views.name_cancel", "escape", "cancel", "Cancel"),
 ]

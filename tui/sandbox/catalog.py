@@ -96,9 +96,9 @@ def field_schema(entity: str) -> list[Obj]:
               "person": [(9510, LANGUAGE_CODE, "Preferred language", "varchar", None)],
               "organization": [(4010, SEGMENT_CODE, "Segment", "enum", _opts((21, "SMB"), (22, "Mid-market"), (23, "Enterprise")))],
               "product": []}[entity]
-    for fid, fcode, name, kind, options in firsts:
+    for fid, fcode, name, kind, options in firsts:  # type: ignore[attr-defined]
         out.append(make_field(fid, fcode, name, kind, options=options))
-    for n, (name, kind, options) in enumerate(custom):
+    for n, (name, kind, options) in enumerate(custom):  # type: ignore[arg-type]
         out.append(make_field(first_id + n, code(entity, name), name, kind, options=options))
     if entity == "deal":  # important / required in stages of the Sales pipeline (stage ids 1-6)
         named = {f["field_name"]: f for f in out}

@@ -184,7 +184,7 @@ class Sandbox:
             except (KeyError, ValueError, TypeError) as exc:
                 return self._finish(Response(400, rl_headers, error_body(400, f"Bad request: {exc}")))
             self.counters.tokens += cost
-            self.counters.by_path[tpl] = self.counters.by_path.get(tpl, 0) + 1
+            self.counters.by_path[tpl] = self.counters.by_path.get(tpl, 0) + 1  # type: ignore[index,arg-type]
             envelope: dict[str, Any] = {"success": True, "data": data, "additional_data": extra}
             if related is not None:
                 envelope["related_objects"] = related

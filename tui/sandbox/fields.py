@@ -127,13 +127,13 @@ def present_custom(st: State, entity: str, stored: dict[str, Any] | None, q: dic
     labels = bool_param(q, "include_option_labels")
     out: dict[str, Any] = {}
     for f in keys:
-        val = copy.deepcopy(stored.get(f["field_code"]))
+        val: Any = copy.deepcopy(stored.get(f["field_code"]))
         if labels and val is not None and f["field_type"] in ("enum", "set"):
-            names = {o["id"]: o["label"] for o in f.get("options") or []}
+            option_labels = {o["id"]: o["label"] for o in f.get("options") or []}
             if f["field_type"] == "enum":
-                val = {"id": val, "label": names.get(val)}
+                val = {"id": val, "label": option_labels.get(val)}
             else:
-                val = [{"id": i, "label": names.get(i)} for i in val]
+                val = [{"id": i, "label": option_labels.get(i)} for i in val]
         out[f["field_code"]] = val
     return out
 
@@ -266,7 +266,7 @@ def check_value(st: State, f: Obj, value: Any) -> Any:
             raise _fail(code, f"Expected integer id, received {type(value).__name__}")
         coll, what = {"user": (st.users, "User"), "people": (st.persons, "Person"),
                       "org": (st.organizations, "Organization")}[kind]
-        obj = coll.get(value)
+        obj = coll.get(value)  # type: ignore[assignment]
         if obj is None or obj.get("is_deleted"):
             raise _fail(code, f"{what} with id {value} not found")
         return value

@@ -126,8 +126,10 @@ def _test(cond: Obj, f: Obj, have: Any, today: date) -> bool:
         return {"=": inside, "!=": not inside, "<": lo is not None and d < lo, ">": hi is not None and d > hi,
                 "<=": hi is None or d <= hi, ">=": lo is None or d >= lo}[op]
     if kind in NUMERIC or (isinstance(have, (int, float)) and not isinstance(have, bool) and op in ("<", ">", "<=", ">=")):
+        a: Any
+        b: Any
         try:
-            a, b = float(have), float(want)
+            a, b = float(have), float(want)  # type: ignore[arg-type]  # None: TypeError, no match
         except (TypeError, ValueError):
             return False
     else:
@@ -250,7 +252,7 @@ def check_conditions(st: State, conditions: Any, ftype: str) -> Obj:
             items.append({"object": c["object"], "field_id": str(c["field_id"]), "operator": c["operator"],
                           "value": None if c.get("value") is None else str(c["value"]),
                           "extra_value": c.get("extra_value"), "json_value_flag": False, "field_code": f["field_code"]})
-        clean["conditions"].append({"glue": g["glue"], "conditions": items})
+        clean["conditions"].append({"glue": g["glue"], "conditions": items})  # type: ignore[attr-defined]
     if total > 16:
         raise v.bad("A maximum of 16 conditions is allowed per filter")
     return clean

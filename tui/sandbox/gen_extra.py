@@ -99,7 +99,7 @@ def _leads(st: State, rng: random.Random, now: datetime) -> None:
         lid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         person_id = rng.randint(1, n_persons) if n % 5 else None
         org_id = st.persons[person_id]["org_id"] if person_id else rng.randint(1, n_orgs)
-        who = st.organizations[org_id]["name"] if org_id else st.persons[person_id]["name"]
+        who = st.organizations[org_id]["name"] if org_id else st.persons[person_id]["name"]  # type: ignore[index]
         add = now - timedelta(days=rng.randint(0, 90), seconds=rng.randint(0, 86399))
         upd = add + (now - add) * rng.random()
         amount = rng.randrange(1000, 40000, 500) if rng.random() < 0.6 else None

@@ -188,7 +188,7 @@ def generate(seed: int = 7, deals: int = 300, now: datetime | None = None, *, ex
         if org_id is None and did % 2:
             org_id = rng.randint(1, n_orgs)
         org_name = st.organizations[org_id]["name"] if org_id else None
-        title = f"{org_name or st.persons[person_id]['name']} – {rng.choice(DEAL_A)}"
+        title = f"{org_name or st.persons[person_id]['name']} – {rng.choice(DEAL_A)}"  # type: ignore[index]
         if did % 37 == 0:
             title += " " + rng.choice(EMOJI)
         r = rng.random()
@@ -209,7 +209,8 @@ def generate(seed: int = 7, deals: int = 300, now: datetime | None = None, *, ex
             "status": status, "probability": rng.choice([None, None, None, 25, 50, 75]),
             "add_time": rfc3339(add), "update_time": rfc3339(upd), "stage_change_time": rfc3339(add + (upd - add) / 2),
             "close_time": close, "won_time": close if status == "won" else None, "lost_time": close if status == "lost" else None,
-            "local_won_date": close[:10] if status == "won" else None, "local_lost_date": close[:10] if status == "lost" else None,
+            "local_won_date": close[:10] if status == "won" else None,  # type: ignore[index]
+            "local_lost_date": close[:10] if status == "lost" else None,  # type: ignore[index]
             "local_close_date": close[:10] if close else None,
             "expected_close_date": (today + timedelta(days=rng.randint(-20, 120))).isoformat() if rng.random() < 0.85 else None,
             "lost_reason": rng.choice(LOST) if status == "lost" else None, "is_archived": False, "archive_time": None,

@@ -91,16 +91,16 @@ def _computed(st: State, entity: str, items: list[Obj], names: list[str]) -> dic
     deals: dict[int, list[Obj]] = defaultdict(list)
     if any("activit" in n for n in names):
         for a in st.activities.values():
-            if not a.get("is_deleted") and a.get(key) in ids:
-                acts[a[key]].append(a)
+            if not a.get("is_deleted") and a.get(key) in ids:  # type: ignore[arg-type,index]
+                acts[a[key]].append(a)  # type: ignore[arg-type,index]
     if "notes_count" in names:
         for n in st.notes.values():
-            if n.get("active_flag") and n.get(key) in ids:
-                notes[n[key]] += 1
+            if n.get("active_flag") and n.get(key) in ids:  # type: ignore[arg-type,index]
+                notes[n[key]] += 1  # type: ignore[arg-type,index]
     if entity != "deal" and any("deals_count" in n for n in names):
         for d in st.deals.values():
-            if not d.get("is_deleted") and d.get(key) in ids:
-                deals[d[key]].append(d)
+            if not d.get("is_deleted") and d.get(key) in ids:  # type: ignore[arg-type,index]
+                deals[d[key]].append(d)  # type: ignore[arg-type,index]
     domain = st.company.get("company_domain") or "demo"
 
     def nxt(i: Obj) -> int | None:

@@ -189,7 +189,7 @@ def _check_line(st: State, body: dict[str, Any], current: Obj | None) -> None:
         if not product.get("is_linkable"):
             raise v.bad(f"Product with id {body['product_id']} cannot be added to deals (is_linkable is false)")
     discount_type = body.get("discount_type", (current or {}).get("discount_type", "percentage"))
-    discount = body.get("discount", (current or {}).get("discount", 0))
+    discount: Any = body.get("discount", (current or {}).get("discount", 0))
     if discount_type == "percentage" and not 0 <= discount <= 100:
         raise v.bad("Validation failed: discount: a percentage discount must be between 0 and 100")
     if discount < 0:

@@ -16,7 +16,7 @@ from typing import Any
 from tui.sandbox import validate as v
 from tui.sandbox.state import State
 
-Handler = Callable[["Ctx"], tuple[Any, Any]]
+Handler = Callable[["Ctx"], tuple[Any, ...]]  # (data, additional data[, related objects])
 
 PARTS = {"{id}": r"(\d+)", "{uuid}": r"([^/]+)", "{code}": r"([^/]+)", "{id2}": r"(\d+)"}
 

@@ -8,6 +8,8 @@ exact match, 0.8 for a prefix, 0.5 inside; results are ordered by score, then ty
 
 from __future__ import annotations
 
+from collections.abc import Sequence, Set as AbstractSet
+
 from collections import defaultdict
 from typing import Any
 
@@ -99,7 +101,7 @@ def _ref(coll: dict[Any, Obj], key: Any, extra: tuple[str, ...] = ()) -> Obj | N
     return ref
 
 
-def deal_item(st: State, d: Obj, includes: set[str] = frozenset(), custom: list[str] = (), notes: list[str] = (),
+def deal_item(st: State, d: Obj, includes: AbstractSet[str] = frozenset(), custom: Sequence[str] = (), notes: Sequence[str] = (),
               org_address: bool = True) -> Obj:
     stage = st.stages.get(d.get("stage_id") or -1)
     item = {"id": d["id"], "type": "deal", "title": d["title"], "value": d["value"], "currency": d["currency"],
@@ -198,7 +200,7 @@ def search_items(st: State, q: Query, types: list[str], *, endpoint: str | None 
     return items, related
 
 
-def lead_item(st: State, lead: Obj, includes: set[str] = frozenset(), notes: list[str] = ()) -> Obj:
+def lead_item(st: State, lead: Obj, includes: AbstractSet[str] = frozenset(), notes: Sequence[str] = ()) -> Obj:
     person = st.persons.get(lead.get("person_id") or -1)
     value = lead.get("value") or {}
     item = {"id": lead["id"], "type": "lead", "title": lead["title"], "owner": {"id": lead["owner_id"]},

@@ -90,7 +90,7 @@ def _contacts(values: list[Obj]) -> list[Obj]:
 def person(st: State, p: Obj) -> Obj:
     out = {
         "id": p["id"], "company_id": st.company.get("company_id"), "active_flag": not p.get("is_deleted"),
-        "phone": _contacts(p.get("phones")), "email": _contacts(p.get("emails")),
+        "phone": _contacts(p.get("phones") or []), "email": _contacts(p.get("emails") or []),
         "first_char": (p.get("name") or " ")[0].lower(), "add_time": to_v1(p.get("add_time")),
         "update_time": to_v1(p.get("update_time")), "visible_to": str(p.get("visible_to")), "picture_id": None,
         "label": None, "label_ids": list(p.get("label_ids") or []), "org_name": _name(st.organizations, p.get("org_id")),

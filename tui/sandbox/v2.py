@@ -247,7 +247,7 @@ def apply_deal(st: State, deal: Obj, body: dict[str, Any], now: str) -> None:
         for key, val in times.items():
             deal[key] = val
             local = {"won_time": "local_won_date", "lost_time": "local_lost_date", "close_time": "local_close_date"}[key]
-            deal[local] = val[:10]
+            deal[local] = val[:10]  # type: ignore[index]
     deal["update_time"] = now
 
 
@@ -271,7 +271,7 @@ def create_deal(st: State, body: dict[str, Any], now: str, actor: int | None = N
     first_pass = {k: val for k, val in body.items() if k not in ("status", "won_time", "lost_time", "close_time")}
     apply_deal(st, deal, first_pass, now)
     if status != "open":
-        second = {"status": status, **{k: body[k] for k in ("won_time", "lost_time", "close_time") if k in body}}
+        second: dict[str, Any] = {"status": status, **{k: body[k] for k in ("won_time", "lost_time", "close_time") if k in body}}
         if status == "lost":
             second["lost_reason"] = body.get("lost_reason")
         apply_deal(st, deal, second, now)

@@ -36,7 +36,7 @@ class TypeFilterScreen(ChoiceScreen):
     def __init__(self, types: list[tuple[str, str]], chosen: set[str] | None) -> None:
         super().__init__("Activity types (space toggles, enter applies)", [])
         self.types = types
-        self.chosen = chosen
+        self.enabled_types = chosen  # not `chosen`: that is ChoiceScreen's handler
 
     def compose(self) -> ComposeResult:
         from textual.containers import Vertical
@@ -44,7 +44,8 @@ class TypeFilterScreen(ChoiceScreen):
 
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield SelectionList(*[Selection(name, key, self.chosen is None or key in self.chosen) for key, name in self.types])
+            yield SelectionList(*[Selection(name, key, self.enabled_types is None or key in self.enabled_types)
+                                  for key, name in self.types])
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()

@@ -231,8 +231,8 @@ class BoardScreen(BulkActions, AppScreen):
             self.col = next((i for i, c in enumerate(self.columns) if c.stage.id == follow[0]), self.col)
             self._follow = None
             self._moving = None
-            column = self.columns[self.col].cards
-            self.call_after_refresh(column.move_cursor, follow[1])
+            cards = self.columns[self.col].cards
+            self.call_after_refresh(cards.move_cursor, follow[1])
         if self._follow is None:
             self._moving = None
         self._focus_column(self.col)

@@ -193,7 +193,7 @@ class BulkActions:
 
     async def _bulk_delete(self) -> None:
         deals = await self._marked_deals()
-        changes = [("delete", "deal", d["id"], {}) for d in deals]
+        changes: list[tuple[str, str, int, dict[str, Any]]] = [("delete", "deal", d["id"], {}) for d in deals]
         self._confirm(f"Delete {len(deals)} deals from Pipedrive?\nThis affects everyone in your company.",
                       f"Delete {len(deals)}", lambda: self._apply_bulk(changes, {}, "Deleted"))
 

@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from tui.formatting import clean, money
 from tui.screens.deal_products import DealProductsMixin
-from tui.screens.detail_base import DetailScreen
+from tui.screens.detail_base import DetailScreen, Section
 from tui.store.queries.entities import DealDetail, deal_detail
 from widgets.stage_progress import StageProgress
 from widgets import tones
@@ -77,7 +77,7 @@ class DealScreen(DealProductsMixin, DetailScreen):
         if d.org:
             links.append((Text.assemble(("Organization  ", tones.MUTED), (clean(d.org.label), "underline"),
                                         ("   (O)", tones.FAINT)), ("organization", d.org.id)))
-        self.query_one("#section-links").fill(links, "No person or organization linked")
+        self.query_one("#section-links", Section).fill(links, "No person or organization linked")
         self.fill_products(d)
         self.fill_custom(d.custom)
         self.fill_activities(d.activities)

@@ -245,7 +245,7 @@ class DetailScreen(AppScreen):
     def action_note(self) -> None:
         from tui.screens.note_editor import NoteEditorScreen
 
-        self.app.push_screen(NoteEditorScreen(**{self.NOTE_KEY: self.entity_id}))
+        self.app.push_screen(NoteEditorScreen(**{self.NOTE_KEY: self.entity_id}))  # type: ignore[arg-type]
 
     def edit_note(self, note_id: int) -> None:
         from tui.screens.note_editor import NoteEditorScreen
@@ -272,10 +272,11 @@ class DetailScreen(AppScreen):
             target = self.query_one("#section-notes", Section).target
             if target is None:
                 return
+            note_id = target[1]
 
             async def drop_note(yes: bool | None) -> None:
                 if yes:
-                    await self.store.delete_entity("note", target[1])
+                    await self.store.delete_entity("note", note_id)
                     self.notify("Note deleted", timeout=2)
 
             self.app.push_screen(ConfirmScreen("Delete this note from Pipedrive?", yes="Delete note"), drop_note)
@@ -324,16 +325,16 @@ class DetailScreen(AppScreen):
         raise NotImplementedError
 
     # deal-only keys do nothing elsewhere
-    def action_move(self, delta: int) -> None:
+    def action_move(self, delta: int) -> Any:  # the deal screen's are coroutines
         self.app.bell()
 
-    def action_won(self) -> None:
+    def action_won(self) -> Any:  # the deal screen's are coroutines
         self.app.bell()
 
-    def action_lost(self) -> None:
+    def action_lost(self) -> Any:  # the deal screen's are coroutines
         self.app.bell()
 
-    def action_reopen(self) -> None:
+    def action_reopen(self) -> Any:  # the deal screen's are coroutines
         self.app.bell()
 
     def action_add_product(self) -> None:

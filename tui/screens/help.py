@@ -7,6 +7,8 @@ keys (Scroll Up, Page Left, Delete character left …) are folded into one line 
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -27,7 +29,7 @@ def help_sections(screen: Screen) -> tuple[list[tuple[str, list[Row]]], list[str
     """(sections of rows, the folded plumbing's descriptions) for `screen`'s active keys."""
     app = screen.app
     keys: dict[str, list[str]] = {}
-    first: dict[str, object] = {}
+    first: dict[str, Any] = {}
     plumbing: list[str] = []
     for active in screen.active_bindings.values():
         binding = active.binding

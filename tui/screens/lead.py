@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from tui.formatting import clean, money
 from tui.keymap import leads as lead_keys
-from tui.screens.detail_base import DetailScreen
+from tui.screens.detail_base import DetailScreen, Section
 from tui.store.queries.leads import LeadDetail, lead_detail, lead_outcome
 from widgets.lead_labels import label_chips, label_text
 from widgets import tones
@@ -114,7 +114,7 @@ class LeadScreen(DetailScreen):
         if d.org:
             links.append((Text.assemble(("Organization  ", tones.MUTED), (clean(d.org.label), "underline"),
                                         ("   (O)", tones.FAINT)), ("organization", d.org.id)))
-        self.query_one("#section-links").fill(links, "No person or organization linked")
+        self.query_one("#section-links", Section).fill(links, "No person or organization linked")
         self.fill_activities(d.activities)
 
     # -- changes --------------------------------------------------------------------------------

@@ -117,7 +117,7 @@ class LeadsScreen(AppScreen):
         self.rows = rows
         ids = [r.id for r in rows]
         clock = self.store.clock
-        self.table.set_rows([lead_cells(r, clock.zone, clock.today()) for r in rows],
+        self.table.set_rows([lead_cells(r, clock.zone, clock.today()) for r in rows],  # type: ignore[misc]
                             cursor=ids.index(keep) if keep in ids else 0)
         await self._show_title()
 

@@ -116,7 +116,7 @@ class ListBulk:
                                           [(u.name, u.id) for u in users]), chosen)
 
     def _bulk_delete(self) -> None:
-        changes = [("delete", self.ENTITY, i, {}) for i in sorted(self.marked)]
+        changes: list[tuple[str, str, int, dict[str, Any]]] = [("delete", self.ENTITY, i, {}) for i in sorted(self.marked)]
         self._confirm(f"Delete {len(changes)} {self.PLURAL} from Pipedrive?\nThis affects everyone in your company.",
                       f"Delete {len(changes)}", lambda: self._apply(changes, {}, "Deleted"))
 

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.formatting import clean
-from tui.screens.detail_base import DetailScreen
+from tui.screens.detail_base import DetailScreen, Section
 from tui.store.queries.entities import OrgDetail, organization_detail
 from widgets import tones
 
@@ -36,7 +36,7 @@ class OrganizationScreen(DetailScreen):
         table.add_row(Text("People"), Text(str(len(d.people))))
         self.query_one("#detail-facts", Static).update(table)
         self.set_title("people", "People", len(d.people))
-        self.query_one("#section-people").fill(
+        self.query_one("#section-people", Section).fill(
             [(Text.assemble(clean(p.label), (f"  {clean(p.extra)}", tones.MUTED)), ("person", p.id)) for p in d.people], "No people")
         self.fill_deals(d.deals)
         self.fill_custom(d.custom)

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
@@ -113,12 +114,13 @@ class ActionCommands(Provider):
             binding = next(b for b in bindings if b.id == binding_id)
             return display_keys(self.app, binding, getattr(self.app, "user_keymap", {}).get(binding_id))
 
-        out = [(f"Pipeline: {clean(name)}", f"{key('board.pipeline', BOARD)} on the board · board.pipeline",
+        out: list[tuple[str, str, Callable[[], Any]]] = [
+            (f"Pipeline: {clean(name)}", f"{key('board.pipeline', BOARD)} on the board · board.pipeline",
                 partial(self._board, "show_pipeline", pid)) for pid, name in self._pipelines]
         out += [(f"Show deals of: {clean(label)}", f"{key('board.owner', BOARD)} on the board · board.owner",
                  partial(self._board, "show_owner", label, uid)) for label, uid in self._owners]
         out.append(("Agenda: week view", f"{key('agenda.week', AGENDA)} in the agenda · agenda.week", self._week))
-        keyed = {b.action for b in APP_BINDINGS}
+        keyed = {b.action for b in APP_BINDINGS if isinstance(b, Binding)}
         out += [(f"Go to {s.title}", "no key: here, in the palette", partial(self._section, s.mode))
                 for s in SECTIONS if f"section('{s.mode}')" not in keyed]
         return out

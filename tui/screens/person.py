@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.formatting import clean
-from tui.screens.detail_base import DetailScreen
+from tui.screens.detail_base import DetailScreen, Section
 from tui.store.queries.entities import PersonDetail, person_detail
 from widgets import tones
 
@@ -49,7 +49,7 @@ class PersonScreen(DetailScreen):
         self.query_one("#detail-facts", Static).update(table)
         links = [(Text.assemble(("Organization  ", tones.MUTED), (clean(d.org.label), "underline"), ("   (O)", tones.FAINT)),
                   ("organization", d.org.id))] if d.org else []
-        self.query_one("#section-links").fill(links, "No organization")
+        self.query_one("#section-links", Section).fill(links, "No organization")
         self.fill_deals(d.deals)
         self.fill_custom(d.custom)
         self.fill_activities(d.activities)

@@ -119,7 +119,8 @@ class SearchScreen(AppScreen):
         text = self.text
         if not await self._read(text):
             return
-        if self.results.empty and self.remote is None and self.asking != text and len(" ".join(fold(text).split())) >= 2:
+        nothing = self.results is not None and self.results.empty
+        if nothing and self.remote is None and self.asking != text and len(" ".join(fold(text).split())) >= 2:
             self._timer = self.set_timer(self.REMOTE_DEBOUNCE, self._remote_due)
 
     async def _read(self, text: str) -> bool:
@@ -239,6 +240,8 @@ class SearchScreen(AppScreen):
         row = self.listing.selected
         if row is None:
             return
+        kind: str
+        entity_id: int
         kind, entity_id = row.key  # type: ignore[misc]
         {"deal": self.nav.open_deal, "person": self.nav.open_person,
          "organization": self.nav.open_organization}[kind](entity_id)
