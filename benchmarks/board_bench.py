@@ -48,14 +48,23 @@ def build_cache(deals: int, one_stage: bool) -> Path:
     conn = schema.connect(str(path))
     schema.migrate(conn)
     with conn:
-        for entity, items in (("user", state.users.values()), ("currency", state.currencies.values()),
-                              ("activity_type", state.activity_types.values()), ("pipeline", state.pipelines.values()),
-                              ("stage", state.stages.values()), ("organization", state.organizations.values()),
-                              ("person", state.persons.values()), ("deal", state.deals.values()),
-                              ("activity", state.activities.values()), ("note", state.notes.values())):
+        for entity, items in (
+            ("user", state.users.values()),
+            ("currency", state.currencies.values()),
+            ("activity_type", state.activity_types.values()),
+            ("pipeline", state.pipelines.values()),
+            ("stage", state.stages.values()),
+            ("organization", state.organizations.values()),
+            ("person", state.persons.values()),
+            ("deal", state.deals.values()),
+            ("activity", state.activities.values()),
+            ("note", state.notes.values()),
+        ):
             ingest.upsert(conn, entity, list(items))
-        conn.execute("INSERT OR REPLACE INTO sync_state (collection, high_water, last_sync) VALUES ('deals', ?, ?)",
-                     ("2026-11-18T09:30:00Z", "2026-11-18T09:30:00Z"))
+        conn.execute(
+            "INSERT OR REPLACE INTO sync_state (collection, high_water, last_sync) VALUES ('deals', ?, ?)",
+            ("2026-11-18T09:30:00Z", "2026-11-18T09:30:00Z"),
+        )
     conn.close()
     print(f"  built warm cache with {deals:,} deals in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     return path
@@ -120,8 +129,10 @@ async def main() -> None:
     for n, one, path in paths:
         first, per_key, shown = await board_times(path, args.keys)
         label = f"{n:,} deals" + (" in one stage" if one else "")
-        print(f"board, {label:<26} ({shown:,} cards shown): first paint {first * 1000:.0f} ms "
-              f"= {first / bare_first:.1f}x bare; per key {per_key * 1000:.1f} ms = {per_key / bare_key:.1f}x bare")
+        print(
+            f"board, {label:<26} ({shown:,} cards shown): first paint {first * 1000:.0f} ms "
+            f"= {first / bare_first:.1f}x bare; per key {per_key * 1000:.1f} ms = {per_key / bare_key:.1f}x bare"
+        )
 
 
 if __name__ == "__main__":

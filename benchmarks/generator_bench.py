@@ -25,8 +25,10 @@ def main() -> None:
         state = generate(7, deals, NOW)
         took = time.perf_counter() - started
         base = base or took / deals
-        print(f"{deals:>7,} deals: {len(state.persons):,} people, {len(state.activities):,} activities, "
-              f"{len(state.notes):,} notes in {took:.1f} s ({took / deals / base:.2f}x the per-deal time at 1k)")
+        print(
+            f"{deals:>7,} deals: {len(state.persons):,} people, {len(state.activities):,} activities, "
+            f"{len(state.notes):,} notes in {took:.1f} s ({took / deals / base:.2f}x the per-deal time at 1k)"
+        )
     assert len(state.persons) == 50_000 and len(state.activities) == 200_000
 
 

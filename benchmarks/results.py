@@ -21,6 +21,9 @@ def combine() -> Path:
     names += sorted(p.name for p in parts.glob("*.md") if p.name not in ORDER)
     body = "\n".join((parts / n).read_text(encoding="utf-8") for n in names)
     out = HERE / "RESULTS.md"
-    out.write_text(f"# Benchmark results\n\nAssembled {datetime.now():%Y-%m-%d %H:%M} from benchmarks/results/ "
-                   f"({', '.join(names)}); each part says when and how it was measured.\n\n{body}", encoding="utf-8")
+    out.write_text(
+        f"# Benchmark results\n\nAssembled {datetime.now():%Y-%m-%d %H:%M} from benchmarks/results/ "
+        f"({', '.join(names)}); each part says when and how it was measured.\n\n{body}",
+        encoding="utf-8",
+    )
     return out

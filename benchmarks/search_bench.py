@@ -103,8 +103,10 @@ def terminal_times(path: Path, typed: list[str]) -> tuple[list[float], float]:
     conn = sqlite3.connect(data / "default.sqlite3")
     with conn:  # a warm cache: only the cheap change probe at start
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('first_sync_done', '1')")
-        conn.execute("INSERT OR REPLACE INTO sync_state (collection, high_water, complete, last_sync) "
-                     "VALUES ('recents', '2026-11-18T09:30:00Z', 1, '2026-11-18T09:30:00Z')")
+        conn.execute(
+            "INSERT OR REPLACE INTO sync_state (collection, high_water, complete, last_sync) "
+            "VALUES ('recents', '2026-11-18T09:30:00Z', 1, '2026-11-18T09:30:00Z')"
+        )
     conn.close()
     reader = schema.connect(str(data / "default.sqlite3"), readonly=True)
     times: list[float] = []
@@ -156,8 +158,7 @@ def main() -> None:
         typed = [text for text, _t in results]
         times, bare = terminal_times(path, typed)
         print(f"in the terminal, key -> the hits of the new prefix on screen ({len(times)} keystrokes): {summary(times)}")
-        print(f"  bare Textual app, key -> echo: median {bare:.1f} ms; search median = "
-              f"{statistics.median(times) / bare:.1f}x bare")
+        print(f"  bare Textual app, key -> echo: median {bare:.1f} ms; search median = {statistics.median(times) / bare:.1f}x bare")
 
 
 if __name__ == "__main__":

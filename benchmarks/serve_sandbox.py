@@ -26,8 +26,17 @@ def one_stage(sb: Sandbox) -> None:
     pipeline = min(sb.state.pipelines)
     stage = min(s["id"] for s in sb.state.stages.values() if s["pipeline_id"] == pipeline)
     for deal in sb.state.deals.values():
-        deal.update(pipeline_id=pipeline, stage_id=stage, status="open", close_time=None, won_time=None,
-                    lost_time=None, local_won_date=None, local_lost_date=None, lost_reason=None)
+        deal.update(
+            pipeline_id=pipeline,
+            stage_id=stage,
+            status="open",
+            close_time=None,
+            won_time=None,
+            lost_time=None,
+            local_won_date=None,
+            local_lost_date=None,
+            lost_reason=None,
+        )
 
 
 def main() -> int:

@@ -58,11 +58,12 @@ async def cold_start(deals: int, latency_ms: float = 250.0) -> dict[str, float]:
             """What a user would see, looked at every 20 ms on the reader thread."""
             while True:
                 if "first card" not in marks and await store.read(
-                        lambda c: c.execute("SELECT 1 FROM deals WHERE status = 'open' LIMIT 1").fetchone()):
+                    lambda c: c.execute("SELECT 1 FROM deals WHERE status = 'open' LIMIT 1").fetchone()
+                ):
                     seen("first card")
                 if "agenda usable" not in marks and await store.read(
-                        lambda c: c.execute("SELECT 1 FROM sync_state WHERE collection = 'activities:open' "
-                                            "AND complete = 1").fetchone()):
+                    lambda c: c.execute("SELECT 1 FROM sync_state WHERE collection = 'activities:open' AND complete = 1").fetchone()
+                ):
                     seen("agenda usable")
                 await asyncio.sleep(0.02)
 
@@ -74,8 +75,13 @@ async def cold_start(deals: int, latency_ms: float = 250.0) -> dict[str, float]:
         tokens.setdefault("agenda usable", tokens["synced"])
         await store.close()
     await client.aclose()
-    return {"deals": deals, "generated": generated, "requests": sb.counters.requests,
-            **{f"{k} s": v for k, v in marks.items()}, **{f"{k} tokens": tokens[k] for k in marks}}
+    return {
+        "deals": deals,
+        "generated": generated,
+        "requests": sb.counters.requests,
+        **{f"{k} s": v for k, v in marks.items()},
+        **{f"{k} tokens": tokens[k] for k in marks},
+    }
 
 
 async def hour(state: str, deals: int = 2000, change_every: float = 300.0, step: float = 5.0) -> dict[str, float]:
@@ -108,15 +114,19 @@ async def hour(state: str, deals: int = 2000, change_every: float = 300.0, step:
                 await store.sync_now()
                 schedule.refreshed(t)
                 for when, deal_id, title in list(pending):
-                    shown = await store.read(lambda c, i=deal_id: c.execute("SELECT title FROM deals WHERE id=?",
-                                                                            (i,)).fetchone()[0])
+                    shown = await store.read(lambda c, i=deal_id: c.execute("SELECT title FROM deals WHERE id=?", (i,)).fetchone()[0])
                     if shown == title:
                         delays.append(t - when)
                         pending.remove((when, deal_id, title))
         await store.close()
     await client.aclose()
-    return {"state": state, "requests/h": sb.counters.requests - requests, "tokens/h": sb.counters.tokens - tokens,
-            "changes": n, "worst delay s": max(delays) if delays else float("nan")}
+    return {
+        "state": state,
+        "requests/h": sb.counters.requests - requests,
+        "tokens/h": sb.counters.tokens - tokens,
+        "changes": n,
+        "worst delay s": max(delays) if delays else float("nan"),
+    }
 
 
 async def realtime(seconds: float, deals: int = 2000) -> dict[str, float]:
@@ -135,8 +145,11 @@ async def realtime(seconds: float, deals: int = 2000) -> dict[str, float]:
         await store.close()
     await client.aclose()
     scale = 3600 / elapsed
-    return {"seconds": round(elapsed), "requests/h": round((sb.counters.requests - requests) * scale),
-            "tokens/h": round((sb.counters.tokens - tokens) * scale)}
+    return {
+        "seconds": round(elapsed),
+        "requests/h": round((sb.counters.requests - requests) * scale),
+        "tokens/h": round((sb.counters.tokens - tokens) * scale),
+    }
 
 
 def table(rows: list[dict], columns: list[str]) -> list[str]:
@@ -165,13 +178,23 @@ async def main() -> int:
     for state in ("active", "idle", "unfocused"):
         print(f"one simulated hour, {state} ...", flush=True)
         hours.append(await hour(state))
-    lines = ["## Sync: first login and live refresh (benchmarks/sync_bench.py)", "",
-             "Cold start, empty cache, 250 ms latency, burst limit 40 / 2 s (targets: first card <= 3 s and "
-             "<= 250 tokens at 10k, <= 5 s at 100k):", ""]
-    lines += table(cold, ["deals", "first card s", "first card tokens", "agenda usable s", "agenda usable tokens",
-                          "synced s", "synced tokens", "requests"])
-    lines += ["", "Live refresh, 2,000 deals, a remote change every 5 min, one simulated hour per state (targets: "
-              "active <= 1,500 tokens/h with changes shown within 60 s, idle <= 300, unfocused <= 60):", ""]
+    lines = [
+        "## Sync: first login and live refresh (benchmarks/sync_bench.py)",
+        "",
+        "Cold start, empty cache, 250 ms latency, burst limit 40 / 2 s (targets: first card <= 3 s and "
+        "<= 250 tokens at 10k, <= 5 s at 100k):",
+        "",
+    ]
+    lines += table(
+        cold,
+        ["deals", "first card s", "first card tokens", "agenda usable s", "agenda usable tokens", "synced s", "synced tokens", "requests"],
+    )
+    lines += [
+        "",
+        "Live refresh, 2,000 deals, a remote change every 5 min, one simulated hour per state (targets: "
+        "active <= 1,500 tokens/h with changes shown within 60 s, idle <= 300, unfocused <= 60):",
+        "",
+    ]
     lines += table(hours, ["state", "requests/h", "tokens/h", "changes", "worst delay s"])
     if args.realtime:
         print(f"real loop for {args.realtime:.0f} s ...", flush=True)

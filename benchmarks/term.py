@@ -29,8 +29,7 @@ from pathlib import Path
 
 Predicate = Callable[[str], bool]
 POLL = float(os.environ.get("BENCH_POLL_MS", "2")) / 1000  # seconds between screen reads
-BASE_ENV = {"TERM": "tmux-256color", "COLORTERM": "truecolor", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-            "TEXTUAL_ANIMATION": "none"}
+BASE_ENV = {"TERM": "tmux-256color", "COLORTERM": "truecolor", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TEXTUAL_ANIMATION": "none"}
 
 
 class TermTimeout(Exception):
@@ -58,11 +57,18 @@ class Terminal:
         self.close()
 
     def _tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-S", self.socket, "-f", "/dev/null", *args], env=self._tmux_env,
-                              check=True, capture_output=True, text=True).stdout
+        return subprocess.run(
+            ["tmux", "-S", self.socket, "-f", "/dev/null", *args], env=self._tmux_env, check=True, capture_output=True, text=True
+        ).stdout
 
-    def launch(self, argv: list[str], env: dict[str, str] | None = None, cwd: str | Path | None = None,
-               until: Predicate | None = None, timeout: float = 120.0) -> float:
+    def launch(
+        self,
+        argv: list[str],
+        env: dict[str, str] | None = None,
+        cwd: str | Path | None = None,
+        until: Predicate | None = None,
+        timeout: float = 120.0,
+    ) -> float:
         """Start `argv` in a fresh session; seconds until `until(screen)` holds (0 if no predicate)."""
         if self._ctl is not None:
             raise RuntimeError("one program per Terminal")
@@ -72,9 +78,16 @@ class Terminal:
         command = f"{cd}exec env -i {assigns} {shlex.join(argv)}"
         # a control client in its own session (so it never resizes ours) serves all later commands
         self._ctl = subprocess.Popen(
-            ["tmux", "-S", self.socket, "-f", "/dev/null", "-u", "-C", "new-session", "-s", "ctl", "-x", "80", "-y", "24",
-             "cat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=self._tmux_env,
-            text=True, encoding="utf-8", errors="replace", bufsize=1)
+            ["tmux", "-S", self.socket, "-f", "/dev/null", "-u", "-C", "new-session", "-s", "ctl", "-x", "80", "-y", "24", "cat"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=self._tmux_env,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            bufsize=1,
+        )
         self._read_block("new-session -s ctl")  # the command on tmux's own command line answers first
         self.command("refresh-client -f no-output")
         self.command("set-option -g remain-on-exit on")
@@ -183,8 +196,9 @@ class Terminal:
     def send(self, key: str) -> None:
         self.command(f"send-keys -t {self.target} {shlex.quote(key)}")
 
-    def press(self, key: str, until: Predicate | None = None, timeout: float = 30.0,
-              mask: Callable[[str], str] = lambda s: s) -> tuple[float, float]:
+    def press(
+        self, key: str, until: Predicate | None = None, timeout: float = 30.0, mask: Callable[[str], str] = lambda s: s
+    ) -> tuple[float, float]:
         """Send a key; (seconds until the masked screen changed, seconds until `until` holds).
         Without `until` both are the first change."""
         before = mask(self.screen())

@@ -47,8 +47,7 @@ import ui_steps as st  # noqa: E402
 from results import write_part  # noqa: E402
 from term import Terminal  # noqa: E402
 
-CASES = [("1k deals", 1_000, False), ("10k deals", 10_000, False), ("10k deals in one stage", 10_000, True),
-         ("100k deals", 100_000, False)]
+CASES = [("1k deals", 1_000, False), ("10k deals", 10_000, False), ("10k deals in one stage", 10_000, True), ("100k deals", 100_000, False)]
 
 
 def log(message: str) -> None:
@@ -103,54 +102,72 @@ def app_case(label: str, deals: int, one_stage: bool, launches: int, reps: int, 
                         st.section_keys(term, max(2, reps // 2), out["keys"])
                     out["rss_keys"] = term.peak_rss_kb()
                 st.quit_app(term)
-        log(f"  warm launch: first card {ms(out['first'].median)} ms, synced {ms(out['synced'].median)} ms, "
-            f"peak RSS {out['rss'] / 1024:.0f} MB")
+        log(
+            f"  warm launch: first card {ms(out['first'].median)} ms, synced {ms(out['synced'].median)} ms, "
+            f"peak RSS {out['rss'] / 1024:.0f} MB"
+        )
     return out
 
 
-def report(bare_first: st.Samples, bare_keys: dict[str, st.KeyResult], bare_rss: int, cases: list[dict],
-           args: argparse.Namespace, elapsed: float) -> str:
+def report(
+    bare_first: st.Samples, bare_keys: dict[str, st.KeyResult], bare_rss: int, cases: list[dict], args: argparse.Namespace, elapsed: float
+) -> str:
     import textual
 
     bare_key = next(iter(bare_keys.values()), st.KeyResult()).done.median
     lines = [
-        "# Terminal benchmarks (ui_bench.py)", "",
+        "# Terminal benchmarks (ui_bench.py)",
+        "",
         f"Run {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}{' (quick run)' if args.quick else ''}, "
         f"took {elapsed / 60:.1f} min. Machine: {st.cores()} CPUs usable ({os.cpu_count()} online), {st.cpu_model()}; "
         f"{platform.system()} {platform.release()}; Python {platform.python_version()}; Textual {textual.__version__}; "
         f"{st.tmux_version()}; terminal 160x45; {args.launches} warm launch(es) per case, {args.reps} repetitions per key.",
-        "", "Times in ms from `tmux new-session` / `send-keys` until `capture-pane` shows the content; "
-        "ratios are to the bare Textual app of the same run. Regenerate with `make bench`.", "",
+        "",
+        "Times in ms from `tmux new-session` / `send-keys` until `capture-pane` shows the content; "
+        "ratios are to the bare Textual app of the same run. Regenerate with `make bench`.",
+        "",
         "- *first card*: a deal card's status line (`! overdue`, `● today`, ...) is on screen; *synced*: the status "
         "bar shows `● online` with nothing pending after the sync the app starts at launch; *empty cache*: the first "
         "launch on an empty data dir (full sync from the loopback sandbox), which fills the cache for the others.",
         "- Keys: *first change* = any cell outside the status bar changed; *content shown* = the expected result is "
         "there (cursor on another card or column, the deal screen's header, `filter: a` in the board title, the moved "
-        "deal selected in its new column, the agenda/people title with counts). *Lost* = not shown within 3 s.", "",
-        "## Launch on a warm cache", "",
+        "deal selected in its new column, the agenda/people title with counts). *Lost* = not shown within 3 s.",
+        "",
+        "## Launch on a warm cache",
+        "",
         "| case | first card (median) | × bare | synced (median) | peak RSS MB | × bare "
         "| empty cache: first card / synced | empty cache: peak RSS MB |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
         f"| bare Textual app (one line) | {ms(bare_first.median)} | 1.0× | — | {bare_rss / 1024:.0f} | 1.0× | — | — |",
     ]
     for c in cases:
-        lines.append(f"| {c['label']} | {ms(c['first'].median)} | {ratio(c['first'].median, bare_first.median)} | "
-                     f"{ms(c['synced'].median)} | {c['rss'] / 1024:.0f} | {ratio(c['rss'], bare_rss)} | "
-                     f"{ms(c['cold_first'])} / {ms(c['cold_synced'])} | {c['cold_rss'] / 1024:.0f} |")
+        lines.append(
+            f"| {c['label']} | {ms(c['first'].median)} | {ratio(c['first'].median, bare_first.median)} | "
+            f"{ms(c['synced'].median)} | {c['rss'] / 1024:.0f} | {ratio(c['rss'], bare_rss)} | "
+            f"{ms(c['cold_first'])} / {ms(c['cold_synced'])} | {c['cold_rss'] / 1024:.0f} |"
+        )
     for c in cases:
         if not c["keys"]:
             continue
-        lines += ["", f"## Keys on the board: {c['label']}", "",
-                  f"Peak RSS after the key suite: {c.get('rss_keys', 0) / 1024:.0f} MB "
-                  f"({ratio(c.get('rss_keys', 0), bare_rss)} bare).", "",
-                  "| key | first change median / p90 | content shown median / p90 | × bare (median) | lost |",
-                  "|---|---:|---:|---:|---:|"]
+        lines += [
+            "",
+            f"## Keys on the board: {c['label']}",
+            "",
+            f"Peak RSS after the key suite: {c.get('rss_keys', 0) / 1024:.0f} MB ({ratio(c.get('rss_keys', 0), bare_rss)} bare).",
+            "",
+            "| key | first change median / p90 | content shown median / p90 | × bare (median) | lost |",
+            "|---|---:|---:|---:|---:|",
+        ]
         for name, r in bare_keys.items():
-            lines.append(f"| bare app: {name} | {ms(r.change.median)} / {ms(r.change.p90)} | "
-                         f"{ms(r.done.median)} / {ms(r.done.p90)} | 1.0× | {r.done.lost} |")
+            lines.append(
+                f"| bare app: {name} | {ms(r.change.median)} / {ms(r.change.p90)} | "
+                f"{ms(r.done.median)} / {ms(r.done.p90)} | 1.0× | {r.done.lost} |"
+            )
         for name, r in c["keys"].items():
-            lines.append(f"| {name} | {ms(r.change.median)} / {ms(r.change.p90)} | {ms(r.done.median)} / "
-                         f"{ms(r.done.p90)} | {ratio(r.done.median, bare_key)} | {r.done.lost} of {len(r.done.values) + r.done.lost} |")
+            lines.append(
+                f"| {name} | {ms(r.change.median)} / {ms(r.change.p90)} | {ms(r.done.median)} / "
+                f"{ms(r.done.p90)} | {ratio(r.done.median, bare_key)} | {r.done.lost} of {len(r.done.values) + r.done.lost} |"
+            )
     return "\n".join(lines) + "\n"
 
 

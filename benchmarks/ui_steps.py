@@ -22,7 +22,7 @@ KEY_TIMEOUT = 3.0  # a key whose effect has not shown after this long counts as 
 
 CARD = re.compile(r"[!●⚠›] (overdue|today|no activity|later)")  # the status line of a deal card
 BOARD = re.compile(r"\d+ open deals")
-DETAIL = "·  pipeline "                                             # deal screen header
+DETAIL = "·  pipeline "  # deal screen header
 AGENDA = re.compile(r"Agenda\s+\d+ overdue")
 PEOPLE = re.compile(r"People\s+[\d,]+ shown")
 FILTER_BOX = "filter deals by title"
@@ -48,13 +48,14 @@ def selected(s: str) -> tuple[int, str] | None:
     for line in s.split("\n"):
         x = line.find("▌")
         while x >= 0:
-            if line[x + 1:x + 2].strip():
-                return x, line[x + 1:].split("▕")[0].strip()
+            if line[x + 1 : x + 2].strip():
+                return x, line[x + 1 :].split("▕")[0].strip()
             x = line.find("▌", x + 1)
     return None
 
 
 # -- processes -----------------------------------------------------------------------------------------
+
 
 class Server:
     """serve_sandbox.py in its own process (so the app shares the CPU with it as with a remote)."""
@@ -91,8 +92,13 @@ def app_command(url: str, data_dir: Path) -> list[str]:
 
 
 def app_env(home: Path) -> dict[str, str]:
-    return {"HOME": str(home), "PATH": "/usr/bin:/bin", "PIPEDRIVE_TUI_CONFIG_DIR": str(home / "config"),
-            "PIPEDRIVE_API_TOKEN": TOKEN, "PIPEDRIVE_TUI_NOW": NOW}
+    return {
+        "HOME": str(home),
+        "PATH": "/usr/bin:/bin",
+        "PIPEDRIVE_TUI_CONFIG_DIR": str(home / "config"),
+        "PIPEDRIVE_API_TOKEN": TOKEN,
+        "PIPEDRIVE_TUI_NOW": NOW,
+    }
 
 
 def bare_command() -> list[str]:
@@ -100,6 +106,7 @@ def bare_command() -> list[str]:
 
 
 # -- results ----------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Samples:
@@ -123,16 +130,15 @@ class Samples:
 
 @dataclass
 class KeyResult:
-    change: Samples = field(default_factory=Samples)   # until the screen (without status bar) changed
-    done: Samples = field(default_factory=Samples)     # until the expected content is there
+    change: Samples = field(default_factory=Samples)  # until the screen (without status bar) changed
+    done: Samples = field(default_factory=Samples)  # until the expected content is there
 
 
 def settle(term: Terminal, seconds: float = 0.15) -> None:
     term.quiet(seconds, mask=no_status)
 
 
-def timed(term: Terminal, results: dict[str, KeyResult], name: str, key: str,
-          until: Callable[[str], bool], pause: float = 0.15) -> bool:
+def timed(term: Terminal, results: dict[str, KeyResult], name: str, key: str, until: Callable[[str], bool], pause: float = 0.15) -> bool:
     """Press `key`, record it under `name`; False when its effect never showed (lost key)."""
     result = results.setdefault(name, KeyResult())
     try:
@@ -149,11 +155,11 @@ def timed(term: Terminal, results: dict[str, KeyResult], name: str, key: str,
 
 # -- sessions ----------------------------------------------------------------------------------------------
 
+
 def open_app(term: Terminal, url: str, data_dir: Path, home: Path, timeout: float = 120.0) -> tuple[float, float]:
     """Launch on the cache in data_dir: (seconds to the first deal card, seconds to synced)."""
     started = time.perf_counter()
-    first = term.launch(app_command(url, data_dir), env=app_env(home), until=lambda s: CARD.search(s) is not None,
-                        timeout=timeout)
+    first = term.launch(app_command(url, data_dir), env=app_env(home), until=lambda s: CARD.search(s) is not None, timeout=timeout)
     synced = term.wait(online, started, timeout=timeout * 5, what="the first sync to finish")
     return first, synced
 

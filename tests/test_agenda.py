@@ -23,11 +23,28 @@ def _conn(acts):
     conn = sqlite3.connect(":memory:")
     conn.row_factory = sqlite3.Row
     schema.migrate(conn)
-    ingest.upsert(conn, "activity_type", [{"id": 1, "key_string": "call", "name": "Call"},
-                                          {"id": 2, "key_string": "demo", "name": "Demo", "is_custom_flag": True}])
-    ingest.upsert(conn, "activity", [{"id": i, "subject": s, "type": t, "due_date": d, "due_time": tm, "done": dn,
-                                      "owner_id": 1, "marked_as_done_time": "2026-11-17T10:00:00Z" if dn else None}
-                                     for i, (s, t, d, tm, dn) in enumerate(acts, start=1)])
+    ingest.upsert(
+        conn,
+        "activity_type",
+        [{"id": 1, "key_string": "call", "name": "Call"}, {"id": 2, "key_string": "demo", "name": "Demo", "is_custom_flag": True}],
+    )
+    ingest.upsert(
+        conn,
+        "activity",
+        [
+            {
+                "id": i,
+                "subject": s,
+                "type": t,
+                "due_date": d,
+                "due_time": tm,
+                "done": dn,
+                "owner_id": 1,
+                "marked_as_done_time": "2026-11-17T10:00:00Z" if dn else None,
+            }
+            for i, (s, t, d, tm, dn) in enumerate(acts, start=1)
+        ],
+    )
     return conn
 
 
@@ -36,18 +53,20 @@ def _groups(conn, **kw):
 
 
 def test_groups_at_day_and_week_boundaries_in_local_time():
-    conn = _conn([
-        ("yesterday", "call", "2026-11-17", None, False),
-        ("late UTC evening is tomorrow in Berlin", "call", "2026-11-18", "23:30", False),
-        ("early UTC is still today", "call", "2026-11-18", "00:30", False),
-        ("all day today", "call", "2026-11-18", None, False),
-        ("UTC 23:30 the day before is today in Berlin", "call", "2026-11-17", "23:30", False),
-        ("sunday", "call", "2026-11-22", None, False),
-        ("next monday", "call", "2026-11-23", None, False),
-        ("next sunday", "call", "2026-11-29", None, False),
-        ("monday after", "call", "2026-11-30", None, False),
-        ("done", "call", "2026-11-16", None, True),
-    ])
+    conn = _conn(
+        [
+            ("yesterday", "call", "2026-11-17", None, False),
+            ("late UTC evening is tomorrow in Berlin", "call", "2026-11-18", "23:30", False),
+            ("early UTC is still today", "call", "2026-11-18", "00:30", False),
+            ("all day today", "call", "2026-11-18", None, False),
+            ("UTC 23:30 the day before is today in Berlin", "call", "2026-11-17", "23:30", False),
+            ("sunday", "call", "2026-11-22", None, False),
+            ("next monday", "call", "2026-11-23", None, False),
+            ("next sunday", "call", "2026-11-29", None, False),
+            ("monday after", "call", "2026-11-30", None, False),
+            ("done", "call", "2026-11-16", None, True),
+        ]
+    )
     g = _groups(conn)
     assert g["Overdue"] == ["yesterday"]
     assert g["Today"] == ["all day today", "UTC 23:30 the day before is today in Berlin", "early UTC is still today"]
@@ -63,8 +82,13 @@ def test_groups_at_day_and_week_boundaries_in_local_time():
 
 
 def test_filters_and_week_view_placement():
-    conn = _conn([("a call", "call", "2026-11-18", "08:00", False), ("a demo", "demo", "2026-11-19", None, False),
-                  ("other call", "call", "2026-11-24", None, False)])
+    conn = _conn(
+        [
+            ("a call", "call", "2026-11-18", "08:00", False),
+            ("a demo", "demo", "2026-11-19", None, False),
+            ("other call", "call", "2026-11-24", None, False),
+        ]
+    )
     assert _groups(conn, types={"demo"})["Tomorrow"] == ["a demo"] and not _groups(conn, types={"demo"})["Today"]
     assert _groups(conn, text="OTHER")["Next week"] == ["other call"]
     assert sum(len(v) for v in _groups(conn, owner_id=2).values()) == 0
@@ -98,8 +122,15 @@ def _sandbox():
         if a["deal_id"] == deal["id"]:
             a["deal_id"] = None
     first = sb.state.activities[1]
-    first.update(deal_id=deal["id"], done=False, owner_id=1, due_date="2026-11-18", due_time="10:00",
-                 subject="[bold]Call[/] back \x1b[31m!", type="call")
+    first.update(
+        deal_id=deal["id"],
+        done=False,
+        owner_id=1,
+        due_date="2026-11-18",
+        due_time="10:00",
+        subject="[bold]Call[/] back \x1b[31m!",
+        type="call",
+    )
     return sb, deal
 
 

@@ -44,7 +44,11 @@ def ok(data, additional=None, headers=None):
     [
         (Auth.personal(TOKEN), "https://acme.pipedrive.com", {"x-api-token": TOKEN}),
         (Auth.oauth(TOKEN), "https://acme-123.pipedrive.com", {"authorization": f"Bearer {TOKEN}"}),
-        (Auth.maton(TOKEN, connection="conn-1"), "https://gateway.maton.ai/pipedrive", {"authorization": f"Bearer {TOKEN}", "maton-connection": "conn-1"}),
+        (
+            Auth.maton(TOKEN, connection="conn-1"),
+            "https://gateway.maton.ai/pipedrive",
+            {"authorization": f"Bearer {TOKEN}", "maton-connection": "conn-1"},
+        ),
     ],
 )
 async def test_auth_modes_send_the_right_headers_and_no_token_in_urls(auth, base, expect):
@@ -77,7 +81,9 @@ async def test_v1_offset_pagination():
     def handler(request):
         start = int(request.url.params["start"])
         more = start < 1000
-        return ok([{"id": start + 1}], {"pagination": {"start": start, "limit": 500, "more_items_in_collection": more, "next_start": start + 500}})
+        return ok(
+            [{"id": start + 1}], {"pagination": {"start": start, "limit": 500, "more_items_in_collection": more, "next_start": start + 500}}
+        )
 
     client, seen = make(handler)
     notes = await client.list_notes(deal_id=5)
@@ -91,8 +97,19 @@ async def test_429_then_success_is_retried_and_budget_is_read():
     def handler(request):
         calls.append(1)
         if len(calls) == 1:
-            return httpx.Response(429, json={"success": False, "error": "Too many requests"}, headers={"retry-after": "1", "x-ratelimit-remaining": "0"})
-        return ok({"id": 1}, headers={"x-ratelimit-limit": "40", "x-ratelimit-remaining": "39", "x-ratelimit-reset": "2", "x-daily-ratelimit-token-limit": "300000", "x-daily-ratelimit-token-remaining": "299000"})
+            return httpx.Response(
+                429, json={"success": False, "error": "Too many requests"}, headers={"retry-after": "1", "x-ratelimit-remaining": "0"}
+            )
+        return ok(
+            {"id": 1},
+            headers={
+                "x-ratelimit-limit": "40",
+                "x-ratelimit-remaining": "39",
+                "x-ratelimit-reset": "2",
+                "x-daily-ratelimit-token-limit": "300000",
+                "x-daily-ratelimit-token-remaining": "299000",
+            },
+        )
 
     client, _ = make(handler)
     assert (await client.get_v2("deals", 1))["id"] == 1
@@ -105,7 +122,11 @@ async def test_daily_budget_429_is_its_own_error_and_not_retried():
 
     def handler(request):
         calls.append(1)
-        return httpx.Response(429, json={"success": False, "error": "Daily limit"}, headers={"x-daily-ratelimit-token-remaining": "0", "x-daily-ratelimit-token-limit": "30000"})
+        return httpx.Response(
+            429,
+            json={"success": False, "error": "Daily limit"},
+            headers={"x-daily-ratelimit-token-remaining": "0", "x-daily-ratelimit-token-limit": "30000"},
+        )
 
     client, _ = make(handler)
     with pytest.raises(DailyBudgetExhausted) as err:
@@ -117,11 +138,29 @@ async def test_daily_budget_429_is_its_own_error_and_not_retried():
 @pytest.mark.parametrize(
     "status,body,ctype,exc,words",
     [
-        (401, {"success": False, "error": "unauthorized access", "errorCode": 401, "error_info": "Please check developers.pipedrive.com"}, "application/json", AuthError, "credentials"),
-        (403, "<html><head><title>Access denied | Cloudflare</title></head><body>blocked</body></html>", "text/html", Blocked, "Access denied"),
+        (
+            401,
+            {"success": False, "error": "unauthorized access", "errorCode": 401, "error_info": "Please check developers.pipedrive.com"},
+            "application/json",
+            AuthError,
+            "credentials",
+        ),
+        (
+            403,
+            "<html><head><title>Access denied | Cloudflare</title></head><body>blocked</body></html>",
+            "text/html",
+            Blocked,
+            "Access denied",
+        ),
         (403, {"success": False, "error": "You do not have permission"}, "application/json", PermissionDenied, "permission"),
         (404, {"success": False, "error": "Deal not found", "data": None}, "application/json", NotFound, "Deal not found"),
-        (400, {"success": False, "error": "Validation failed: title: required", "error_info": "title is missing"}, "application/json", ValidationError, "title"),
+        (
+            400,
+            {"success": False, "error": "Validation failed: title: required", "error_info": "title is missing"},
+            "application/json",
+            ValidationError,
+            "title",
+        ),
     ],
 )
 async def test_errors_are_typed_and_readable_without_the_token(status, body, ctype, exc, words):
@@ -276,12 +315,22 @@ def test_token_costs_are_the_specs():
 
     spec = json.loads((Path(__file__).parent / "data" / "openapi_token_costs.json").read_text())
     assert COSTS == spec  # every entry of the app's table is the spec's x-token-cost
-    for method, path, cost in [("GET", "/api/v1/users/me", 2), ("GET", "/api/v1/users", 20),
-                               ("GET", "/api/v2/deals", 10), ("GET", "/api/v2/deals/42", 1),
-                               ("PATCH", "/api/v2/deals/42", 5), ("POST", "/api/v2/deals", 5),
-                               ("DELETE", "/api/v2/deals/42", 3), ("GET", "/api/v1/recents", 20),
-                               ("GET", "/api/v1/notes", 20), ("PUT", "/api/v1/notes/7", 10),
-                               ("GET", "/api/v2/pipelines", 5), ("GET", "/api/v2/stages", 5),
-                               ("GET", "/api/v2/itemSearch", 20), ("GET", "/api/v1/deals/42/flow", 40),
-                               ("GET", "/api/v2/deals/archived", 20), ("GET", "/v1/currencies", 20)]:
+    for method, path, cost in [
+        ("GET", "/api/v1/users/me", 2),
+        ("GET", "/api/v1/users", 20),
+        ("GET", "/api/v2/deals", 10),
+        ("GET", "/api/v2/deals/42", 1),
+        ("PATCH", "/api/v2/deals/42", 5),
+        ("POST", "/api/v2/deals", 5),
+        ("DELETE", "/api/v2/deals/42", 3),
+        ("GET", "/api/v1/recents", 20),
+        ("GET", "/api/v1/notes", 20),
+        ("PUT", "/api/v1/notes/7", 10),
+        ("GET", "/api/v2/pipelines", 5),
+        ("GET", "/api/v2/stages", 5),
+        ("GET", "/api/v2/itemSearch", 20),
+        ("GET", "/api/v1/deals/42/flow", 40),
+        ("GET", "/api/v2/deals/archived", 20),
+        ("GET", "/v1/currencies", 20),
+    ]:
         assert known_cost(method, path) == cost, (method, path)

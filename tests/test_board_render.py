@@ -15,7 +15,6 @@ ODD = {
 }
 
 
-
 async def test_markup_ansi_and_wide_titles_are_literal(tmp_path):
     sb = Sandbox(seed=7, deals=40, token="t0k3n-for-tests", now=FROZEN_NOW)
     first_stage = min(s["id"] for s in sb.state.stages.values() if s["pipeline_id"] == 1)

@@ -13,8 +13,13 @@ from tui.sandbox import Sandbox
 from tui.store.queries import board as q
 from tui.store.search_index import fold
 
-NAMES = {1: "Müller GmbH – Ersatzteile", 2: "MULLER & SONS – spare parts", 3: "日本語の取引 – 東京",
-         4: "Łódź Logistics – pilot", 5: "Crème brûlée Café – catering"}
+NAMES = {
+    1: "Müller GmbH – Ersatzteile",
+    2: "MULLER & SONS – spare parts",
+    3: "日本語の取引 – 東京",
+    4: "Łódź Logistics – pilot",
+    5: "Crème brûlée Café – catering",
+}
 
 
 def crafted() -> Sandbox:
@@ -42,8 +47,9 @@ def window_cards(conn, query: q.BoardQuery, block: int = 8) -> dict[int, list[in
 
 def whole_cards(conn, query: q.BoardQuery) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
-    for c in q.deal_cards(conn, query.pipeline_id, now=FROZEN_NOW, status=query.status, owner_id=query.owner_id,
-                          text=query.text, sort=query.sort):
+    for c in q.deal_cards(
+        conn, query.pipeline_id, now=FROZEN_NOW, status=query.status, owner_id=query.owner_id, text=query.text, sort=query.sort
+    ):
         out.setdefault(c.stage_id, []).append(c.id)
     return out
 
@@ -52,6 +58,7 @@ def whole_cards(conn, query: q.BoardQuery) -> dict[int, list[int]]:
 @pytest.mark.parametrize("status", ["open", "won", None])
 async def test_windows_show_the_cards_of_the_whole_query_in_its_order(tmp_path, sort, status):
     async with data_env(tmp_path, sandbox=crafted()) as env:
+
         def check(conn):
             for pipeline_id in (1, 2):
                 for owner in (None, 1):
@@ -63,13 +70,32 @@ async def test_windows_show_the_cards_of_the_whole_query_in_its_order(tmp_path, 
                             assert windows[sid] == whole[sid], (sid, sort)
                         else:
                             assert sorted(windows[sid]) == sorted(whole[sid])
+
         await env.store.read(check)
 
 
-@pytest.mark.parametrize("text", ["müller", "MULLER", "muller", "日本", "東京", "lodz", "ŁÓDŹ", "creme brulee",
-                                  "renee", "ÅNGSTRÖM", "soren", "sØren &", "a", "zz-nothing"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "müller",
+        "MULLER",
+        "muller",
+        "日本",
+        "東京",
+        "lodz",
+        "ŁÓDŹ",
+        "creme brulee",
+        "renee",
+        "ÅNGSTRÖM",
+        "soren",
+        "sØren &",
+        "a",
+        "zz-nothing",
+    ],
+)
 async def test_the_text_filter_matches_title_person_and_organization_like_a_fold(tmp_path, text):
     async with data_env(tmp_path, sandbox=crafted()) as env:
+
         def check(conn):
             needle = fold(text).strip()
             rows = conn.execute("""SELECT d.id, d.title, p.name, o.name FROM deals d
@@ -83,9 +109,10 @@ async def test_the_text_filter_matches_title_person_and_organization_like_a_fold
             summaries = q.stage_summaries(conn, query)
             assert sum(s.count for s in summaries.values()) == len(expected)
             return len(expected)
+
         found = await env.store.read(check)
         if text in ("müller", "MULLER", "muller"):
-            assert found >= 2   # "Müller GmbH" and "MULLER & SONS", if both are in pipeline 1's open deals
+            assert found >= 2  # "Müller GmbH" and "MULLER & SONS", if both are in pipeline 1's open deals
         if text == "zz-nothing":
             assert found == 0
 
@@ -95,8 +122,9 @@ async def test_the_text_filter_follows_an_edit_made_after_it_was_read(tmp_path):
     async with data_env(tmp_path, sandbox=crafted()) as env:
         query = q.BoardQuery(1, "open", None, "quetzal", "urgency")
         before = await env.store.read(lambda c: window_cards(c, query))
-        deal_id = await env.store.read(lambda c: c.execute(
-            "SELECT id FROM deals WHERE pipeline_id = 1 AND status = 'open' LIMIT 1").fetchone()[0])
+        deal_id = await env.store.read(
+            lambda c: c.execute("SELECT id FROM deals WHERE pipeline_id = 1 AND status = 'open' LIMIT 1").fetchone()[0]
+        )
         await env.store.update_entity("deal", deal_id, {"title": "Quetzal cacao import"})
         after = await env.store.read(lambda c: window_cards(c, query))
         assert before == {} and [i for ids in after.values() for i in ids] == [deal_id]

@@ -31,7 +31,7 @@ def _page_of(path, marker: bytes, page_size=4096) -> int:
 
 async def test_a_damaged_outbox_page_keeps_every_readable_edit_and_says_so(tmp_path):
     path, sandbox, deals = await _cache_with_pending_edits(tmp_path, 60)
-    page = _page_of(path, b"{\"title\": \"EDIT-030-")  # the outbox payload (cache rows have no spaces)
+    page = _page_of(path, b'{"title": "EDIT-030-')  # the outbox payload (cache rows have no spaces)
     with open(path, "r+b") as fh:
         fh.seek(page * 4096)
         fh.write(os.urandom(4096))
@@ -114,12 +114,15 @@ async def test_disk_full_in_the_app_is_a_notice_not_a_crash(tmp_path):
         assert any("disk" in n.message for n in env.app._notifications)
 
 
-@pytest.mark.parametrize("text,words", [
-    ("keys = 5\n", "[keys]"),
-    ('profiles = "x"\n', "[profiles]"),
-    ("[profiles.work\n", "line"),
-    ("default_profile = 3\n", "default_profile"),
-])
+@pytest.mark.parametrize(
+    "text,words",
+    [
+        ("keys = 5\n", "[keys]"),
+        ('profiles = "x"\n', "[profiles]"),
+        ("[profiles.work\n", "line"),
+        ("default_profile = 3\n", "default_profile"),
+    ],
+)
 def test_bad_config_is_one_clear_line(tmp_path, monkeypatch, capsys, text, words):
     monkeypatch.setenv("PIPEDRIVE_TUI_CONFIG_DIR", str(tmp_path))
     (tmp_path / "config.toml").write_text(text)
@@ -152,8 +155,7 @@ async def test_json_of_the_wrong_shape_is_a_clear_error():
             return httpx.Response(200, json={"success": True, "data": {"oops": 1}})
         return httpx.Response(200, json={"success": True, "data": [1, 2]})
 
-    client = PipedriveClient("http://x", Auth.personal("t"), transport=httpx.MockTransport(handler), sleep=instant,
-                             max_retries=0)
+    client = PipedriveClient("http://x", Auth.personal("t"), transport=httpx.MockTransport(handler), sleep=instant, max_retries=0)
     with pytest.raises(MalformedResponse):
         await client.list_v2("deals")
     with pytest.raises(MalformedResponse):

@@ -1,7 +1,6 @@
 """Bulk actions on the board: marks survive scrolling and re-sorting; one confirmation with the
 count; each deal its own queued edit, pushed without loss under faults; one undo for all."""
 
-
 from tests.support.env import app_env
 from tests.support.screen import screen_text
 from tests.support.wait import settle

@@ -60,11 +60,12 @@ async def test_random_edits_through_a_chaos_proxy_lose_nothing(tmp_path):
         await store.sync_now(full=True)
         result = await audit(store, sb, ledger)
         faults = {k: v for k, v in proxy.counts.items() if k != "requests"}
-        print(f"\nchaos run: {ledger.edits} edits, {proxy.counts['requests']} requests through the proxy, "
-              f"{sum(faults.values())} faults {faults}; {result}")
+        print(
+            f"\nchaos run: {ledger.edits} edits, {proxy.counts['requests']} requests through the proxy, "
+            f"{sum(faults.values())} faults {faults}; {result}"
+        )
         assert sum(faults.values()) >= 30
-        assert result == {"lost": 0, "duplicated": 0, "resurrected": 0, "stuck": 0, "cache_mismatch": 0,
-                          "missing_creates": 0}
+        assert result == {"lost": 0, "duplicated": 0, "resurrected": 0, "stuck": 0, "cache_mismatch": 0, "missing_creates": 0}
     finally:
         await store.close()
         await client.aclose()
@@ -121,8 +122,12 @@ async def test_kill_9_right_after_ctrl_s_loses_no_saved_note(tmp_path):
         for run, delay in enumerate((0.0, 0.02, 0.05, 0.15)):
             path = tmp_path / f"kill{run}.sqlite3"
             text = f"Kill note {run}: " + "x" * 500
-            proc = subprocess.Popen([sys.executable, "-c", APP_CHILD, str(path), url, sb.token, text],
-                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            proc = subprocess.Popen(
+                [sys.executable, "-c", APP_CHILD, str(path), url, sb.token, text],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
             lines = [proc.stdout.readline().strip()]
             time.sleep(delay)
             os.kill(proc.pid, signal.SIGKILL)

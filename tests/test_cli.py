@@ -24,11 +24,25 @@ class FakePipedrive(BaseHTTPRequestHandler):
     def do_GET(self):
         FakePipedrive.seen.append((self.path, dict(self.headers.items())))
         if self.headers.get("x-api-token") != TOKEN:
-            body = {"success": False, "error": "unauthorized access", "errorCode": 401, "error_info": "Please check developers.pipedrive.com"}
+            body = {
+                "success": False,
+                "error": "unauthorized access",
+                "errorCode": 401,
+                "error_info": "Please check developers.pipedrive.com",
+            }
             status = 401
         elif self.path == "/api/v1/users/me":
-            body = {"success": True, "data": {"id": 1, "name": "Ada Lovelace", "email": "ada@example.com",
-                                               "company_id": 5, "company_name": "Analytical Engines", "company_domain": "engines"}}
+            body = {
+                "success": True,
+                "data": {
+                    "id": 1,
+                    "name": "Ada Lovelace",
+                    "email": "ada@example.com",
+                    "company_id": 5,
+                    "company_name": "Analytical Engines",
+                    "company_domain": "engines",
+                },
+            }
             status = 200
         else:
             body, status = {"success": False, "error": "not found"}, 404
@@ -108,7 +122,10 @@ def test_login_with_a_bad_token_stores_nothing(fake, monkeypatch, capsys, tmp_pa
 
 def test_env_overrides_pick_the_auth_mode(tmp_path):
     cfg = Config()
-    assert resolve(cfg, None, env={"PIPEDRIVE_ACCESS_TOKEN": "a", "PIPEDRIVE_COMPANY_DOMAIN": "acme"}, directory=tmp_path).base_url == "https://acme.pipedrive.com"
+    assert (
+        resolve(cfg, None, env={"PIPEDRIVE_ACCESS_TOKEN": "a", "PIPEDRIVE_COMPANY_DOMAIN": "acme"}, directory=tmp_path).base_url
+        == "https://acme.pipedrive.com"
+    )
     maton = resolve(cfg, None, env={"MATON_API_KEY": "k", "MATON_CONNECTION": "c1"}, directory=tmp_path)
     assert maton.base_url == "https://gateway.maton.ai/pipedrive"
     assert maton.auth.headers() == {"Authorization": "Bearer k", "Maton-Connection": "c1"}

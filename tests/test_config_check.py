@@ -4,7 +4,7 @@ import pytest
 
 from tui.cli import main
 
-BAD = '''default_profile = "work"
+BAD = """default_profile = "work"
 colour = "blue"
 
 [profiles.work]
@@ -19,7 +19,7 @@ defualt_pipeline = 2
 
 [refresh]
 actve = 60
-'''
+"""
 
 
 @pytest.fixture
@@ -54,12 +54,15 @@ def test_config_check_reports_a_bad_file_with_line_numbers(config_dir, capsys):
     ]
 
 
-@pytest.mark.parametrize("text,expected", [
-    ('[profiles.work]\nauth_mode = "token"\n\n[keys]\n"board.won" = "W\n', ":5: not valid TOML"),
-    ("[refresh]\nactive = 5\n", ":2: [refresh] active must be a number of seconds from 20 to 3600"),
-    ('[keys]\n"board.won" = "x"\n', ":2: key clash: x is both board.lost and board.won (in the pipeline board)"),
-    ('default_profile = "home"\n\n[profiles.work]\nauth_mode = "oauth"\n', ":1: default_profile 'home' has no [profiles.home]"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ('[profiles.work]\nauth_mode = "token"\n\n[keys]\n"board.won" = "W\n', ":5: not valid TOML"),
+        ("[refresh]\nactive = 5\n", ":2: [refresh] active must be a number of seconds from 20 to 3600"),
+        ('[keys]\n"board.won" = "x"\n', ":2: key clash: x is both board.lost and board.won (in the pipeline board)"),
+        ('default_profile = "home"\n\n[profiles.work]\nauth_mode = "oauth"\n', ":1: default_profile 'home' has no [profiles.home]"),
+    ],
+)
 def test_config_check_one_problem(config_dir, capsys, text, expected):
     code, lines = _check(config_dir, text, capsys)
     assert code == 1 and len(lines) == 1 and expected in lines[0], lines
@@ -68,6 +71,9 @@ def test_config_check_one_problem(config_dir, capsys, text, expected):
 def test_a_good_file_and_no_file_pass(config_dir, capsys):
     assert main(["config", "check"]) == 0
     assert "no config file" in capsys.readouterr().out
-    code, lines = _check(config_dir, '[profiles.work]\nauth_mode = "maton"\n\n[keys]\n"board.won" = "W"\n'
-                                     '"app.search" = "ctrl+f"\n\n[triage]\nstuck_days = 14\n', capsys)
+    code, lines = _check(
+        config_dir,
+        '[profiles.work]\nauth_mode = "maton"\n\n[keys]\n"board.won" = "W"\n"app.search" = "ctrl+f"\n\n[triage]\nstuck_days = 14\n',
+        capsys,
+    )
     assert code == 0 and lines[-1].endswith(": OK")

@@ -197,8 +197,31 @@ def test_rotting_days_stay_readable_at_the_minimum_card_width():
     from tui.store.queries.board import DealCard
     from widgets.deal_card import status_line
 
-    card = DealCard(1, "Deal", 10, "EUR", 1, 1, "open", None, None, None, None, None, None, None, None, None,
-                    None, "2026-10-30 10:00", ActivityStatus.OVERDUE, True, 16, 10.0, False)
+    card = DealCard(
+        1,
+        "Deal",
+        10,
+        "EUR",
+        1,
+        1,
+        "open",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "2026-10-30 10:00",
+        ActivityStatus.OVERDUE,
+        True,
+        16,
+        10.0,
+        False,
+    )
     assert status_line(card, 40).plain == "! overdue 30.10.  rotting 16d"
     assert status_line(card, 24).plain == "! overdue  rotting 16d"
     assert status_line(card, 17).plain == "! overdue rot 16d"

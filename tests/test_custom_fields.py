@@ -18,27 +18,66 @@ from tui.store.queries.custom import names
 # type -> (field name on deals, bad input, the message it gets, good input, the body's value, how it reads after)
 CASES = {
     "varchar": ("PO number", {"text": "x" * 256}, "at most 255 characters", {"text": "PO-4242"}, "PO-4242", "PO-4242"),
-    "text": ("Internal notes", {"text": "y" * 65536}, "at most 65535 characters",
-             {"text": "Two lines:\nsecond"}, "Two lines:\nsecond", "Two lines: second"),
+    "text": (
+        "Internal notes",
+        {"text": "y" * 65536},
+        "at most 65535 characters",
+        {"text": "Two lines:\nsecond"},
+        "Two lines:\nsecond",
+        "Two lines: second",
+    ),
     "double": ("Contract length (months)", {"text": "twelve"}, "must be a number", {"text": "18"}, 18, "18"),
-    "monetary": ("Budget", {"text": "25000", "currency": "EURO"}, "3-letter code",
-                 {"text": "25000", "currency": "usd"}, {"value": 25000, "currency": "USD"}, "25,000 USD"),
+    "monetary": (
+        "Budget",
+        {"text": "25000", "currency": "EURO"},
+        "3-letter code",
+        {"text": "25000", "currency": "usd"},
+        {"value": 25000, "currency": "USD"},
+        "25,000 USD",
+    ),
     "enum": ("Lead source", None, None, {"option": "Trade show"}, 13, "Trade show"),
     "set": ("Competitors", None, None, {"options": ["Salesforce", "Zoho"]}, [31, 33], "Salesforce, Zoho"),
     "date": ("Decision date", {"text": "31.02."}, "is not a date", {"text": "2026-12-24"}, "2026-12-24", "2026-12-24"),
-    "daterange": ("Pilot period", {"text": "2026-12-10", "until": "2026-12-01"}, "before the start",
-                  {"text": "2026-12-01", "until": "2027-01-31"}, {"value": "2026-12-01", "until": "2027-01-31"},
-                  "2026-12-01 → 2027-01-31"),
-    "time": ("Kick-off time", {"text": "25:00"}, "not a time of day", {"text": "9:30"},
-             {"value": "09:30:00", "timezone_name": "Europe/Berlin"}, "09:30 (Europe/Berlin)"),
-    "timerange": ("Workshop slot", {"text": "14:00", "until": "13:00"}, "is not after the start",
-                  {"text": "13:00", "until": "14:30"},
-                  {"value": "13:00:00", "until": "14:30:00", "timezone_name": "Europe/Berlin"},
-                  "13:00–14:30 (Europe/Berlin)"),
-    "phone": ("Support hotline", {"text": "call me"}, "is not a phone number", {"text": "+49 30 1234567"},
-              "+49 30 1234567", "+49 30 1234567"),
-    "address": ("Delivery address", {"text": "z" * 256}, "at most 255 characters", {"text": "Rue de Rivoli 99, Paris"},
-                {"value": "Rue de Rivoli 99, Paris"}, "Rue de Rivoli 99, Paris"),
+    "daterange": (
+        "Pilot period",
+        {"text": "2026-12-10", "until": "2026-12-01"},
+        "before the start",
+        {"text": "2026-12-01", "until": "2027-01-31"},
+        {"value": "2026-12-01", "until": "2027-01-31"},
+        "2026-12-01 → 2027-01-31",
+    ),
+    "time": (
+        "Kick-off time",
+        {"text": "25:00"},
+        "not a time of day",
+        {"text": "9:30"},
+        {"value": "09:30:00", "timezone_name": "Europe/Berlin"},
+        "09:30 (Europe/Berlin)",
+    ),
+    "timerange": (
+        "Workshop slot",
+        {"text": "14:00", "until": "13:00"},
+        "is not after the start",
+        {"text": "13:00", "until": "14:30"},
+        {"value": "13:00:00", "until": "14:30:00", "timezone_name": "Europe/Berlin"},
+        "13:00–14:30 (Europe/Berlin)",
+    ),
+    "phone": (
+        "Support hotline",
+        {"text": "call me"},
+        "is not a phone number",
+        {"text": "+49 30 1234567"},
+        "+49 30 1234567",
+        "+49 30 1234567",
+    ),
+    "address": (
+        "Delivery address",
+        {"text": "z" * 256},
+        "at most 255 characters",
+        {"text": "Rue de Rivoli 99, Paris"},
+        {"value": "Rue de Rivoli 99, Paris"},
+        "Rue de Rivoli 99, Paris",
+    ),
     "varchar_auto": ("Region", {"text": "r" * 256}, "at most 255 characters", {"text": "Nordics"}, "Nordics", "Nordics"),
     "user": ("Solution engineer", {"pick": "zzzq"}, "No match for 'zzzq'", {"pick": "user:2"}, 2, "user:2"),
     "people": ("Champion", {"pick": "zzzq"}, "No match for 'zzzq'", {"pick": "person:5"}, 5, "person:5"),
@@ -100,8 +139,7 @@ async def test_custom_field_renders_validates_sends_and_round_trips(tmp_path, ki
         assert shown in screen_text(env.app)
 
 
-@pytest.mark.parametrize("kind,given", [("enum", {"choice": 99}), ("set", {"choices": [31, 99]}),
-                                        ("set", {"choices": []})])
+@pytest.mark.parametrize("kind,given", [("enum", {"choice": 99}), ("set", {"choices": [31, 99]}), ("set", {"choices": []})])
 def test_options_outside_the_field_are_refused_and_an_empty_set_clears(kind, given):
     fd = cv.FieldDef("c", "Options", kind, [(31, "A"), (32, "B")])
     value, error = cv.parse(fd, given, today=__import__("datetime").date(2026, 11, 18), zone="UTC", currencies=set())
@@ -131,8 +169,7 @@ async def test_unchanged_value_sends_nothing_and_clearing_sends_null(tmp_path):
 
 async def test_person_and_organization_fields_show_names_and_edit_in_place(tmp_path):
     sb = rich_sandbox()
-    org_id = next(o["id"] for o in sb.live("organization")
-                  if o["custom_fields"].get(code_of(sb, "organization", "Parent company")))
+    org_id = next(o["id"] for o in sb.live("organization") if o["custom_fields"].get(code_of(sb, "organization", "Parent company")))
     parent_code = code_of(sb, "organization", "Parent company")
     parent = sb.state.organizations[sb.state.organizations[org_id]["custom_fields"][parent_code]]["name"]
     async with app_env(tmp_path, sandbox=sb, size=(140, 60)) as env:
@@ -153,9 +190,18 @@ async def test_person_and_organization_fields_show_names_and_edit_in_place(tmp_p
 
 async def test_read_only_types_are_shown_and_never_sent(tmp_path):
     sb = rich_sandbox()
-    sb.state.deal_fields.append({"field_code": "f" * 40, "field_name": "Score", "field_type": "int", "options": None,
-                                 "subfields": None, "is_custom_field": True, "is_optional_response_field": False,
-                                 "_id": 99999})
+    sb.state.deal_fields.append(
+        {
+            "field_code": "f" * 40,
+            "field_name": "Score",
+            "field_type": "int",
+            "options": None,
+            "subfields": None,
+            "is_custom_field": True,
+            "is_optional_response_field": False,
+            "_id": 99999,
+        }
+    )
     sb.state.deals[DEAL_ID].setdefault("custom_fields", {})["f" * 40] = 7
     async with app_env(tmp_path, sandbox=sb, size=(140, 60)) as env:
         screen = await open_screen(env, "deal", DEAL_ID)

@@ -41,7 +41,7 @@ async def test_deleting_an_item_whose_create_was_sent_deletes_it_on_the_server(t
     try:
         env.answering.drop_after(matching("POST", "/api/v2/persons"))
         pid = await env.store.create_entity("person", {"name": "Ghost Person"})
-        assert await env.store.pusher.push_next() == "retry"   # applied, answer lost
+        assert await env.store.pusher.push_next() == "retry"  # applied, answer lost
         await env.store.delete_entity("person", pid)
         assert await env.store.drain() is True
         assert [p for p in env.sandbox.live("person") if p["name"] == "Ghost Person"] == []

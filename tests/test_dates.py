@@ -25,7 +25,7 @@ WED = date(2026, 11, 18)  # a Wednesday
         ("next wed", date(2026, 12, 2)),
         ("24.12.", date(2026, 12, 24)),  # as cards show dates
         ("24.12", date(2026, 12, 24)),
-        ("10.01.", date(2027, 1, 10)),   # past this year: next year's
+        ("10.01.", date(2027, 1, 10)),  # past this year: next year's
         ("17.11.", date(2026, 11, 17)),  # yesterday stays this year
         ("24.12.2027", date(2027, 12, 24)),
         ("1.2.27", date(2027, 2, 1)),

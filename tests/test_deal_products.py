@@ -41,8 +41,7 @@ async def test_add_edit_remove_change_the_deal_value_as_pipedrive_computes_it(tm
         await store.update_deal_product(new["id"], {"quantity": 5, "discount": 10})
         estimate = await _value(store, deal_id)
         assert await store.drain()
-        assert sb.writes()[-1][1:] == (f"/api/v2/deals/{deal_id}/products/{new['id']}", {},
-                                       {"quantity": 5, "discount": 10})
+        assert sb.writes()[-1][1:] == (f"/api/v2/deals/{deal_id}/products/{new['id']}", {}, {"quantity": 5, "discount": 10})
         assert estimate == sb.state.deals[deal_id]["value"] == await _value(store, deal_id)
         first = lines[0].id
         await store.remove_deal_product(first)
@@ -113,8 +112,9 @@ async def test_deal_screen_adds_edits_and_removes_products_by_keys(tmp_path):
         await settle(env)
         method = next(dp for dp in sb.state.deal_products.values() if dp["deal_id"] == deal_id)["tax_method"]
         price = next(p["price"] for p in sb.state.products[3]["prices"] if p["currency"] == "USD")  # the deal's
-        preview = line_sum({"item_price": price, "quantity": 2, "tax": 19, "discount": 0,
-                            "discount_type": "percentage", "tax_method": method})
+        preview = line_sum(
+            {"item_price": price, "quantity": 2, "tax": 19, "discount": 0, "discount_type": "percentage", "tax_method": method}
+        )
         assert f"= {money(preview, 'USD')}" in screen_text(env.app)
         await env.pilot.press("ctrl+s")
         await settle(env)

@@ -38,24 +38,54 @@ def test_board_cards_and_totals_on_crafted_data():
     conn.row_factory = sqlite3.Row
     schema.migrate(conn)
     ingest.upsert(conn, "pipeline", [{"id": 1, "name": "P", "is_deal_probability_enabled": True}])
-    ingest.upsert(conn, "stage", [{"id": 1, "pipeline_id": 1, "name": "S1", "order_nr": 1, "deal_probability": 50,
-                                   "is_deal_rot_enabled": True, "days_to_rotten": 5},
-                                  {"id": 2, "pipeline_id": 1, "name": "S2", "order_nr": 2, "deal_probability": 10}])
+    ingest.upsert(
+        conn,
+        "stage",
+        [
+            {
+                "id": 1,
+                "pipeline_id": 1,
+                "name": "S1",
+                "order_nr": 1,
+                "deal_probability": 50,
+                "is_deal_rot_enabled": True,
+                "days_to_rotten": 5,
+            },
+            {"id": 2, "pipeline_id": 1, "name": "S2", "order_nr": 2, "deal_probability": 10},
+        ],
+    )
     base = {"pipeline_id": 1, "status": "open", "add_time": "2026-10-01T00:00:00Z"}
-    ingest.upsert(conn, "deal", [
-        {**base, "id": 1, "title": "overdue", "stage_id": 1, "value": 100, "currency": "EUR", "update_time": "2026-11-17T00:00:00Z"},
-        {**base, "id": 2, "title": "rotting, no activity", "stage_id": 1, "value": 200, "currency": "EUR", "update_time": "2026-11-01T00:00:00Z", "probability": 25},
-        {**base, "id": 3, "title": "today", "stage_id": 1, "value": 300, "currency": "USD", "update_time": "2026-11-17T00:00:00Z"},
-        {**base, "id": 4, "title": "later", "stage_id": 2, "value": 1000, "currency": "EUR", "update_time": "2026-11-01T00:00:00Z"},
-        {**base, "id": 5, "title": "won", "stage_id": 2, "value": 5, "currency": "EUR", "status": "won"},
-    ])
-    ingest.upsert(conn, "activity", [
-        {"id": 1, "deal_id": 1, "due_date": "2026-11-16", "done": False},
-        {"id": 2, "deal_id": 1, "due_date": "2026-11-25", "done": False},
-        {"id": 3, "deal_id": 3, "due_date": "2026-11-18", "due_time": "15:00", "done": False},
-        {"id": 4, "deal_id": 4, "due_date": "2026-12-01", "done": False},
-        {"id": 5, "deal_id": 2, "due_date": "2026-11-01", "done": True},
-    ])
+    ingest.upsert(
+        conn,
+        "deal",
+        [
+            {**base, "id": 1, "title": "overdue", "stage_id": 1, "value": 100, "currency": "EUR", "update_time": "2026-11-17T00:00:00Z"},
+            {
+                **base,
+                "id": 2,
+                "title": "rotting, no activity",
+                "stage_id": 1,
+                "value": 200,
+                "currency": "EUR",
+                "update_time": "2026-11-01T00:00:00Z",
+                "probability": 25,
+            },
+            {**base, "id": 3, "title": "today", "stage_id": 1, "value": 300, "currency": "USD", "update_time": "2026-11-17T00:00:00Z"},
+            {**base, "id": 4, "title": "later", "stage_id": 2, "value": 1000, "currency": "EUR", "update_time": "2026-11-01T00:00:00Z"},
+            {**base, "id": 5, "title": "won", "stage_id": 2, "value": 5, "currency": "EUR", "status": "won"},
+        ],
+    )
+    ingest.upsert(
+        conn,
+        "activity",
+        [
+            {"id": 1, "deal_id": 1, "due_date": "2026-11-16", "done": False},
+            {"id": 2, "deal_id": 1, "due_date": "2026-11-25", "done": False},
+            {"id": 3, "deal_id": 3, "due_date": "2026-11-18", "due_time": "15:00", "done": False},
+            {"id": 4, "deal_id": 4, "due_date": "2026-12-01", "done": False},
+            {"id": 5, "deal_id": 2, "due_date": "2026-11-01", "done": True},
+        ],
+    )
     cards = deal_cards(conn, 1, now=NOW)
     by = {c.title: c for c in cards}
     assert [c.title for c in cards] == ["overdue", "today", "later", "rotting, no activity"]

@@ -14,8 +14,11 @@ from tui.screens.person import PersonScreen
 
 
 def _deal_with_links(sb):
-    return next(d for d in sb.live("deal") if d["status"] == "open" and d["person_id"] and d["org_id"]
-                and sb.state.persons[d["person_id"]]["org_id"] == d["org_id"])
+    return next(
+        d
+        for d in sb.live("deal")
+        if d["status"] == "open" and d["person_id"] and d["org_id"] and sb.state.persons[d["person_id"]]["org_id"] == d["org_id"]
+    )
 
 
 async def _open_deal(env, deal_id):
@@ -135,8 +138,10 @@ async def test_fix_a_phone_number_of_a_person(tmp_path):
         await settle(env)
         await env.store.drain()
         phones = env.sandbox.state.persons[4]["phones"]
-        assert phones == [{"value": "+49 30 9876543", "primary": True, "label": "mobile"},
-                          {"value": "+1 555 0100", "primary": False, "label": "work"}]
+        assert phones == [
+            {"value": "+49 30 9876543", "primary": True, "label": "mobile"},
+            {"value": "+1 555 0100", "primary": False, "label": "work"},
+        ]
         assert env.sandbox.state.persons[4]["name"] == person["name"]
         text = screen_text(env.app)
         assert "+49 30 9876543" in text and "primary" in text
@@ -205,9 +210,16 @@ async def test_notes_add_edit_pin_delete_and_html_shown_as_text(tmp_path):
     sb = Sandbox(seed=7, deals=60, token="t0k3n-for-tests", now=FROZEN_NOW)
     d = _deal_with_links(sb)
     nid = max(sb.state.notes) + 1
-    sb.state.notes[nid] = {**sb.state.notes[1], "id": nid, "deal_id": d["id"], "person_id": None, "org_id": None,
-                           "content": "<p>Agenda:</p><ul><li>price &amp; terms</li></ul><script>alert(1)</script><p>[red]x[/]</p>",
-                           "add_time": "2026-11-17 10:00:00", "pinned_to_deal_flag": False}
+    sb.state.notes[nid] = {
+        **sb.state.notes[1],
+        "id": nid,
+        "deal_id": d["id"],
+        "person_id": None,
+        "org_id": None,
+        "content": "<p>Agenda:</p><ul><li>price &amp; terms</li></ul><script>alert(1)</script><p>[red]x[/]</p>",
+        "add_time": "2026-11-17 10:00:00",
+        "pinned_to_deal_flag": False,
+    }
     async with app_env(tmp_path, sandbox=sb) as env:
         screen = await _open_deal(env, d["id"])
         notes = screen.query_one("#section-notes")
@@ -330,8 +342,9 @@ async def test_a_refused_field_edit_reopens_the_form_with_the_reason_at_the_fiel
     async with app_env(tmp_path) as env:
         d = _deal_with_links(env.sandbox)
         await _open_deal(env, d["id"])
-        env.sandbox.inject("PATCH", f"/api/v2/deals/{d['id']}", status=400,
-                           error="Validation failed: expected_close_date: must not be in the past")
+        env.sandbox.inject(
+            "PATCH", f"/api/v2/deals/{d['id']}", status=400, error="Validation failed: expected_close_date: must not be in the past"
+        )
         await env.pilot.press("e")
         await settle(env)
         env.app.screen.field("expected_close_date").input.value = "2020-01-01"

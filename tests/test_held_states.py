@@ -83,8 +83,7 @@ async def _store_with(tmp_path, transport_rules):
 
 
 async def test_firewall_403_page_holds_the_edit_and_is_explained(tmp_path):
-    sb, client, store, answering = await _store_with(tmp_path, lambda a: a.answer(
-        matching("PATCH", "/api/v2/deals/"), 403, CLOUDFLARE_403))
+    sb, client, store, answering = await _store_with(tmp_path, lambda a: a.answer(matching("PATCH", "/api/v2/deals/"), 403, CLOUDFLARE_403))
     try:
         deal_id = next(d["id"] for d in sb.live("deal") if d["status"] == "open")
         await store.update_entity("deal", deal_id, {"title": "Renamed"})
@@ -102,8 +101,9 @@ async def test_firewall_403_page_holds_the_edit_and_is_explained(tmp_path):
 
 
 async def test_proxy_html_404_on_the_conflict_check_is_not_a_refusal(tmp_path):
-    sb, client, store, answering = await _store_with(tmp_path, lambda a: a.answer(
-        matching("GET", "/api/v2/deals/"), 404, PORTAL_404, times=20))
+    sb, client, store, answering = await _store_with(
+        tmp_path, lambda a: a.answer(matching("GET", "/api/v2/deals/"), 404, PORTAL_404, times=20)
+    )
     try:
         deal_id = next(d["id"] for d in sb.live("deal") if d["status"] == "open")
         await store.update_entity("deal", deal_id, {"title": "Kept"})
@@ -119,8 +119,10 @@ async def test_proxy_html_404_on_the_conflict_check_is_not_a_refusal(tmp_path):
 
 
 async def test_408_is_transient(tmp_path):
-    sb, client, store, answering = await _store_with(tmp_path, lambda a: a.answer(
-        matching("PATCH", "/api/v2/deals/"), 408, b'{"success":false,"error":"Request Timeout"}', "application/json"))
+    sb, client, store, answering = await _store_with(
+        tmp_path,
+        lambda a: a.answer(matching("PATCH", "/api/v2/deals/"), 408, b'{"success":false,"error":"Request Timeout"}', "application/json"),
+    )
     try:
         deal_id = next(d["id"] for d in sb.live("deal") if d["status"] == "open")
         await store.update_entity("deal", deal_id, {"title": "After 408"})

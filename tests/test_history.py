@@ -87,8 +87,12 @@ async def test_timeline_lists_exactly_the_moves_edits_and_win_with_durations(tmp
 async def test_history_of_a_deal_with_notes_and_activities_in_one_list(tmp_path):
     sb = rich_sandbox()
     async with app_env(tmp_path, sandbox=sb, size=(140, 40)) as env:
-        deal = next(d for d in sb.live("deal") if any(a.get("deal_id") == d["id"] for a in sb.state.activities.values())
-                    and any(n.get("deal_id") == d["id"] for n in sb.state.notes.values()))
+        deal = next(
+            d
+            for d in sb.live("deal")
+            if any(a.get("deal_id") == d["id"] for a in sb.state.activities.values())
+            and any(n.get("deal_id") == d["id"] for n in sb.state.notes.values())
+        )
         await open_screen(env, "deal", deal["id"])
         await env.pilot.press("h")
         await settle(env)

@@ -43,8 +43,18 @@ def test_every_binding_in_the_code_has_a_registered_id():
     known = all_binding_ids()
     classes = list(_classes_with_bindings())
     names = {c.__name__ for c in classes}
-    assert {"PipedriveApp", "BoardScreen", "VirtualTable", "AgendaList", "ConfirmScreen", "HelpScreen",
-            "SearchScreen", "FormScreen", "NoteEditorScreen", "SummaryScreen"} <= names
+    assert {
+        "PipedriveApp",
+        "BoardScreen",
+        "VirtualTable",
+        "AgendaList",
+        "ConfirmScreen",
+        "HelpScreen",
+        "SearchScreen",
+        "FormScreen",
+        "NoteEditorScreen",
+        "SummaryScreen",
+    } <= names
     problems = []
     for cls in classes:
         for binding in cls.__dict__["BINDINGS"]:
@@ -90,7 +100,8 @@ def test_the_default_keys_have_no_clashes_and_a_remap_can_make_one():
     assert problems[0] == "unknown binding id in [keys]: no.such (press ? in the app for the ids)"
     assert problems[1:] == ["key clash: r is both app.sync and board.won (in the pipeline board)"]
     assert key_check.problems({"help.close": "q", "board.won": "?"})[0].startswith(
-        "key clash: question_mark is both app.help and board.won")
+        "key clash: question_mark is both app.help and board.won"
+    )
 
 
 async def test_one_notice_at_start_for_unknown_ids_and_clashes(tmp_path):

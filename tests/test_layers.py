@@ -52,8 +52,11 @@ def _full_imports(path: Path) -> set[str]:
 
 
 def test_widgets_never_import_screens_or_the_app():
-    offenders = [str(f.relative_to(ROOT)) for f in _files([ROOT / "widgets"])
-                 if any(n.startswith(("tui.screens", "tui.app", "tui.sections")) for n in _full_imports(f))]
+    offenders = [
+        str(f.relative_to(ROOT))
+        for f in _files([ROOT / "widgets"])
+        if any(n.startswith(("tui.screens", "tui.app", "tui.sections")) for n in _full_imports(f))
+    ]
     assert offenders == []
 
 
@@ -64,8 +67,11 @@ def test_the_keymap_imports_only_textual_bindings():
 
 
 def test_sql_lives_in_the_store():
-    offenders = [str(f.relative_to(ROOT)) for f in _files([ROOT / "widgets", ROOT / "tui" / "screens"])
-                 if ".execute(" in f.read_text(encoding="utf-8")]
+    offenders = [
+        str(f.relative_to(ROOT))
+        for f in _files([ROOT / "widgets", ROOT / "tui" / "screens"])
+        if ".execute(" in f.read_text(encoding="utf-8")
+    ]
     assert offenders == []
 
 

@@ -23,13 +23,11 @@ CONVERT = "/convert/deal"
 
 
 def _sandbox() -> Sandbox:
-    return Sandbox(seed=7, deals=60, token="t0k3n-for-tests", now=FROZEN_NOW, conversion_polls=2,
-                   conversion_seconds=3.0)
+    return Sandbox(seed=7, deals=60, token="t0k3n-for-tests", now=FROZEN_NOW, conversion_polls=2, conversion_seconds=3.0)
 
 
 async def _open(path: Path, sb: Sandbox, transport=None) -> tuple[Store, PipedriveClient]:
-    client = PipedriveClient("http://sandbox.local", Auth.personal(sb.token), transport=transport or sb.transport(),
-                             sleep=instant)
+    client = PipedriveClient("http://sandbox.local", Auth.personal(sb.token), transport=transport or sb.transport(), sleep=instant)
     store = await Store.open(path, client, clock=Clock.frozen(FROZEN_NOW), profile="test", sleep=instant)
     return store, client
 
@@ -46,8 +44,7 @@ def _lead(sb: Sandbox) -> dict:
 async def _note_and_activity(store: Store, lead_id: str) -> None:
     """Made in the app on the lead, pushed before the conversion (v1 note lead_id, v2 activity lead_id)."""
     await store.create_note("<p>Wants a demo</p>", lead_id=lead_id)
-    await store.create_entity("activity", {"subject": "Demo call", "type": "call", "due_date": "2026-11-25",
-                                           "lead_id": lead_id})
+    await store.create_entity("activity", {"subject": "Demo call", "type": "call", "due_date": "2026-11-25", "lead_id": lead_id})
     assert await store.drain()
 
 

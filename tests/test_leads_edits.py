@@ -16,8 +16,7 @@ def _lead(sb) -> dict:
 
 
 def _cached(store, lead_id):
-    return store.read(lambda c: c.execute("SELECT title, label_ids, is_archived FROM leads WHERE id = ?",
-                                          (lead_id,)).fetchone())
+    return store.read(lambda c: c.execute("SELECT title, label_ids, is_archived FROM leads WHERE id = ?", (lead_id,)).fetchone())
 
 
 async def test_lead_edits_are_optimistic_and_reach_pipedrive(tmp_path):
@@ -60,8 +59,9 @@ async def test_notes_and_activities_on_a_lead(tmp_path):
         store, sb = env.store, env.sandbox
         lead = _lead(sb)
         note = await store.create_note("<p>First call</p>", lead_id=lead["id"])
-        await store.create_entity("activity", {"subject": "Follow up", "type": "call", "due_date": "2026-11-20",
-                                               "due_time": "08:00", "lead_id": lead["id"]})
+        await store.create_entity(
+            "activity", {"subject": "Follow up", "type": "call", "due_date": "2026-11-20", "due_time": "08:00", "lead_id": lead["id"]}
+        )
         detail = await store.read(q.lead_detail, lead["id"])
         assert [n.id for n in detail.notes] == [note] and [a.subject for a in detail.activities] == ["Follow up"]
         assert await store.drain()

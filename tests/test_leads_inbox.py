@@ -24,9 +24,21 @@ A, B, C, D = (f"1ead0000-0000-4000-8000-00000000000{i}" for i in range(1, 5))
 
 
 def _lead(lid: str, title: str, add: str, **kw) -> dict:
-    base = {"id": lid, "title": title, "owner_id": 1, "label_ids": [], "person_id": None, "organization_id": None,
-            "source_name": "Import", "is_archived": False, "was_seen": True, "value": None,
-            "expected_close_date": None, "add_time": add + "T10:00:00.000Z", "update_time": add + "T10:00:00.000Z"}
+    base = {
+        "id": lid,
+        "title": title,
+        "owner_id": 1,
+        "label_ids": [],
+        "person_id": None,
+        "organization_id": None,
+        "source_name": "Import",
+        "is_archived": False,
+        "was_seen": True,
+        "value": None,
+        "expected_close_date": None,
+        "add_time": add + "T10:00:00.000Z",
+        "update_time": add + "T10:00:00.000Z",
+    }
     return {**base, **kw}
 
 
@@ -35,21 +47,41 @@ def _craft(conn) -> None:
     ingest.upsert(conn, "lead_label", [{"id": HOT, "name": "Hot", "color": "red"}, {"id": COLD, "name": "Cold", "color": "blue"}])
     ingest.upsert(conn, "person", [{"id": 7, "name": "Pia Person"}])
     ingest.upsert(conn, "organization", [{"id": 8, "name": "Acme"}, {"id": 9, "name": "Zeta Corp"}])
-    ingest.upsert(conn, "lead", [
-        _lead(A, "Alpha order", "2026-11-10", organization_id=8, label_ids=[HOT], source_name="Web forms",
-              value={"amount": 5000, "currency": "EUR"}, expected_close_date="2026-12-01"),
-        _lead(B, "Beta pilot", "2026-11-12", person_id=7, owner_id=2),
-        _lead(C, "Gamma renewal", "2026-11-01", organization_id=9, label_ids=[COLD, HOT], source_name="Web forms",
-              value={"amount": 12000, "currency": "EUR"}, expected_close_date="2026-11-25"),
-        _lead(D, "Delta archived", "2026-11-15", organization_id=8, label_ids=[HOT], is_archived=True),
-    ])
+    ingest.upsert(
+        conn,
+        "lead",
+        [
+            _lead(
+                A,
+                "Alpha order",
+                "2026-11-10",
+                organization_id=8,
+                label_ids=[HOT],
+                source_name="Web forms",
+                value={"amount": 5000, "currency": "EUR"},
+                expected_close_date="2026-12-01",
+            ),
+            _lead(B, "Beta pilot", "2026-11-12", person_id=7, owner_id=2),
+            _lead(
+                C,
+                "Gamma renewal",
+                "2026-11-01",
+                organization_id=9,
+                label_ids=[COLD, HOT],
+                source_name="Web forms",
+                value={"amount": 12000, "currency": "EUR"},
+                expected_close_date="2026-11-25",
+            ),
+            _lead(D, "Delta archived", "2026-11-15", organization_id=8, label_ids=[HOT], is_archived=True),
+        ],
+    )
 
     def act(aid: int, lead: str, due: str, done: bool = False) -> dict:
-        return {"id": aid, "subject": f"Call {aid}", "type": "call", "lead_id": lead, "due_date": due,
-                "due_time": "09:00", "done": done}
+        return {"id": aid, "subject": f"Call {aid}", "type": "call", "lead_id": lead, "due_date": due, "due_time": "09:00", "done": done}
 
-    ingest.upsert(conn, "activity", [act(1, C, "2026-11-19"), act(2, A, "2026-11-30"), act(3, A, "2026-11-02", True),
-                                     act(4, B, "2026-11-01", True)])
+    ingest.upsert(
+        conn, "activity", [act(1, C, "2026-11-19"), act(2, A, "2026-11-30"), act(3, A, "2026-11-02", True), act(4, B, "2026-11-01", True)]
+    )
 
 
 async def _store(tmp_path) -> Store:
@@ -65,6 +97,7 @@ def _titles(rows) -> list[str]:
 async def test_orders_of_the_inbox(tmp_path):
     store = await _store(tmp_path)
     try:
+
         async def order(sort: str) -> list[str]:
             return _titles(await store.read(q.lead_rows, q.LeadFilter(), sort))
 
@@ -84,6 +117,7 @@ async def test_orders_of_the_inbox(tmp_path):
 async def test_filters_of_the_inbox(tmp_path):
     store = await _store(tmp_path)
     try:
+
         async def rows(**kw) -> list[str]:
             return sorted(_titles(await store.read(q.lead_rows, q.LeadFilter(**kw), "title")))
 
@@ -92,9 +126,9 @@ async def test_filters_of_the_inbox(tmp_path):
         assert await rows(label_id=q.NO_LABEL) == ["Beta pilot"]
         assert await rows(owner_id=2) == ["Beta pilot"]
         assert await rows(source="Web forms") == ["Alpha order", "Gamma renewal"]
-        assert await rows(text="pia") == ["Beta pilot"]          # the person's name
-        assert await rows(text="ZETA") == ["Gamma renewal"]      # the organization's name
-        assert await rows(text="50%") == []                      # LIKE wildcards are literal
+        assert await rows(text="pia") == ["Beta pilot"]  # the person's name
+        assert await rows(text="ZETA") == ["Gamma renewal"]  # the organization's name
+        assert await rows(text="50%") == []  # LIKE wildcards are literal
         assert await rows(label_id=HOT, owner_id=1, text="gam") == ["Gamma renewal"]
         assert await rows(archived=True) == ["Delta archived"]
         assert await rows(archived=True, label_id=COLD) == []
@@ -165,8 +199,9 @@ async def test_leads_inbox_snapshot(tmp_path):
 
 
 def test_lead_columns_keep_the_uuid_and_the_value():
-    row = ingest.columns("lead", {"id": A, "title": "T", "value": {"amount": 5, "currency": "USD"},
-                                  "organization_id": 3, "label_ids": [HOT]})
+    row = ingest.columns(
+        "lead", {"id": A, "title": "T", "value": {"amount": 5, "currency": "USD"}, "organization_id": 3, "label_ids": [HOT]}
+    )
     assert row["id"] == A and row["value"] == 5 and row["currency"] == "USD" and row["org_id"] == 3
     assert json.loads(row["label_ids"]) == [HOT]
 

@@ -39,13 +39,12 @@ def _sandbox() -> Sandbox:
 
 async def _add_filters(client) -> None:
     for name, ands, ors in EXTRA:
-        groups = [{"glue": "and", "conditions": [{"object": o, "field_id": f, "operator": op, "value": v}
-                                                 for o, f, op, v in ands]}]
+        groups = [{"glue": "and", "conditions": [{"object": o, "field_id": f, "operator": op, "value": v} for o, f, op, v in ands]}]
         if ors:
-            groups.append({"glue": "or", "conditions": [{"object": o, "field_id": f, "operator": op, "value": v}
-                                                        for o, f, op, v in ors]})
-        await client.request("POST", "/api/v1/filters", json={"name": name, "type": "deals",
-                                                              "conditions": {"glue": "and", "conditions": groups}})
+            groups.append({"glue": "or", "conditions": [{"object": o, "field_id": f, "operator": op, "value": v} for o, f, op, v in ors]})
+        await client.request(
+            "POST", "/api/v1/filters", json={"name": name, "type": "deals", "conditions": {"glue": "and", "conditions": groups}}
+        )
 
 
 async def _server_ids(client, filter_id: int) -> list[int]:
@@ -118,21 +117,45 @@ async def test_filters_sync_fetches_only_new_or_changed_conditions(tmp_path):
 
 def test_translation_of_conditions_and_what_stays_on_the_server():
     today = date(2026, 11, 18)
-    t = qf.translate({"glue": "and", "conditions": [
-        {"glue": "and", "conditions": [{"object": "deal", "field_id": "1", "field_code": "status", "operator": "=",
-                                        "value": "open"}]},
-        {"glue": "or", "conditions": [
-            {"object": "deal", "field_id": "2", "field_code": "expected_close_date", "operator": "=",
-             "value": "this_month"},
-            {"object": "deal", "field_id": "3", "field_code": CONTRACT_CODE, "operator": ">", "value": "12"}]}]},
-        today, {CONTRACT_CODE: ("Contract length", "double")})
+    t = qf.translate(
+        {
+            "glue": "and",
+            "conditions": [
+                {
+                    "glue": "and",
+                    "conditions": [{"object": "deal", "field_id": "1", "field_code": "status", "operator": "=", "value": "open"}],
+                },
+                {
+                    "glue": "or",
+                    "conditions": [
+                        {"object": "deal", "field_id": "2", "field_code": "expected_close_date", "operator": "=", "value": "this_month"},
+                        {"object": "deal", "field_id": "3", "field_code": CONTRACT_CODE, "operator": ">", "value": "12"},
+                    ],
+                },
+            ],
+        },
+        today,
+        {CONTRACT_CODE: ("Contract length", "double")},
+    )
     assert t.where is not None and " OR " in t.where and not t.untranslated
     assert t.params == ["open", "2026-11-01", "2026-11-30", 12.0]
-    t = qf.translate({"glue": "and", "conditions": [{"glue": "and", "conditions": [
-        {"object": "deal", "field_id": "1", "field_code": "status", "operator": "=", "value": "open"},
-        {"object": "organization", "field_id": "9", "field_code": "name", "operator": "=", "value": "Acme"},
-        {"object": "deal", "field_id": "4", "field_code": "x'); DROP TABLE deals; --", "operator": "=", "value": "1"}]}]},
-        today, {"x'); DROP TABLE deals; --": ("Odd", "varchar")})
+    t = qf.translate(
+        {
+            "glue": "and",
+            "conditions": [
+                {
+                    "glue": "and",
+                    "conditions": [
+                        {"object": "deal", "field_id": "1", "field_code": "status", "operator": "=", "value": "open"},
+                        {"object": "organization", "field_id": "9", "field_code": "name", "operator": "=", "value": "Acme"},
+                        {"object": "deal", "field_id": "4", "field_code": "x'); DROP TABLE deals; --", "operator": "=", "value": "1"},
+                    ],
+                }
+            ],
+        },
+        today,
+        {"x'); DROP TABLE deals; --": ("Odd", "varchar")},
+    )
     assert t.where is None and [c.field_id for c in t.untranslated] == ["9", "4"]
 
 
@@ -148,8 +171,11 @@ async def test_v_on_the_board_shows_a_view(tmp_path):
         await settle(env)
         assert env.app.screen is board and board.view is not None and board.view.name == "My open deals"
         shown = sorted(c.id for column in board.columns for c in column.cards.cards)
-        expected = sorted(d["id"] for d in env.sandbox.live("deal") if d["status"] == "open" and d["owner_id"] == 1
-                          and d["pipeline_id"] == board.pipeline_id)
+        expected = sorted(
+            d["id"]
+            for d in env.sandbox.live("deal")
+            if d["status"] == "open" and d["owner_id"] == 1 and d["pipeline_id"] == board.pipeline_id
+        )
         assert shown == expected and expected
         assert "view: My open deals" in str(board.query_one("#board-title").render())
         await env.pilot.press("v")
@@ -176,4 +202,5 @@ async def test_the_picker_fetches_the_filters_a_cache_from_before_views_lacks(tm
         picker = env.app.screen
         assert isinstance(picker, ViewsScreen)
         assert [v.name for v in picker.views] == sorted(
-            (f["name"] for f in env.sandbox.state.filters.values() if f["type"] == "deals"), key=str.casefold)
+            (f["name"] for f in env.sandbox.state.filters.values() if f["type"] == "deals"), key=str.casefold
+        )

@@ -92,5 +92,9 @@ async def test_marked_organizations_are_deleted_after_one_yes(tmp_path):
         await env.store.drain()
         live = {o["id"] for o in env.sandbox.live("organization")}
         assert marked.isdisjoint(live)
-        assert await env.store.read(lambda c: c.execute(
-            f"SELECT COUNT(*) FROM organizations WHERE id IN ({','.join(map(str, marked))})").fetchone()[0]) == 0
+        assert (
+            await env.store.read(
+                lambda c: c.execute(f"SELECT COUNT(*) FROM organizations WHERE id IN ({','.join(map(str, marked))})").fetchone()[0]
+            )
+            == 0
+        )

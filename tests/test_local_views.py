@@ -45,8 +45,11 @@ async def test_a_pinned_pipedrive_filter_is_one_key_away(tmp_path):
         await env.pilot.press("f1")
         await settle(env)
         assert board.view is not None and board.view.name == "My open deals"
-        expected = sorted(d["id"] for d in env.sandbox.live("deal") if d["status"] == "open" and d["owner_id"] == 1
-                          and d["pipeline_id"] == board.pipeline_id)
+        expected = sorted(
+            d["id"]
+            for d in env.sandbox.live("deal")
+            if d["status"] == "open" and d["owner_id"] == 1 and d["pipeline_id"] == board.pipeline_id
+        )
         assert shown_ids(board) == expected and expected
         await env.pilot.press("f2")  # nothing pinned there: said, nothing changes
         await settle(env)
@@ -100,7 +103,6 @@ async def test_the_boards_filters_kept_as_a_view_pinned_and_shown_again(tmp_path
 def test_a_broken_views_file_is_no_views_and_the_next_save_rewrites_it(tmp_path):
     (tmp_path / "views.toml").write_text("[pins\nf1 = ")
     assert local_views.load(tmp_path) == local_views.ViewPrefs()
-    prefs = local_views.ViewPrefs(pins={"f3": "Won \"big\" deals"},
-                                  local={"A": local_views.LocalView("A", "won", "me", "gmbh", "value")})
+    prefs = local_views.ViewPrefs(pins={"f3": 'Won "big" deals'}, local={"A": local_views.LocalView("A", "won", "me", "gmbh", "value")})
     local_views.save(prefs, tmp_path)
     assert local_views.load(tmp_path) == prefs

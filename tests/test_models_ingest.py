@@ -12,9 +12,7 @@ def _conn():
 
 
 def test_models_tolerate_nulls_and_keep_extras():
-    deal = Deal.model_validate(
-        {"id": 1, "title": "T", "value": None, "label_ids": None, "custom_fields": None, "brand_new": {"x": 1}}
-    )
+    deal = Deal.model_validate({"id": 1, "title": "T", "value": None, "label_ids": None, "custom_fields": None, "brand_new": {"x": 1}})
     assert deal.label_ids == [] and deal.custom_fields == {}
     assert deal.to_api()["brand_new"] == {"x": 1}
     person = Person.model_validate(
@@ -39,7 +37,9 @@ def test_upsert_normalises_times_and_removes_deleted():
             {"id": 2, "title": "B", "status": "open"},
         ],
     )
-    ingest.upsert(conn, "note", [{"id": 7, "content": "<p>x</p>", "deal_id": 1, "add_time": "2026-11-01 10:00:00", "pinned_to_deal_flag": True}])
+    ingest.upsert(
+        conn, "note", [{"id": 7, "content": "<p>x</p>", "deal_id": 1, "add_time": "2026-11-01 10:00:00", "pinned_to_deal_flag": True}]
+    )
     row = conn.execute("SELECT * FROM notes").fetchone()
     assert row["add_time"] == "2026-11-01T10:00:00Z" and row["pinned_deal"] == 1
     ingest.upsert(conn, "deal", [{"id": 2, "title": "B", "is_deleted": True}])
@@ -49,7 +49,18 @@ def test_upsert_normalises_times_and_removes_deleted():
 
 def test_activity_person_is_the_primary_participant():
     conn = _conn()
-    ingest.upsert(conn, "activity", [{"id": 1, "subject": "Call", "participants": [{"person_id": 4, "primary": False}, {"person_id": 5, "primary": True}], "done": False}])
+    ingest.upsert(
+        conn,
+        "activity",
+        [
+            {
+                "id": 1,
+                "subject": "Call",
+                "participants": [{"person_id": 4, "primary": False}, {"person_id": 5, "primary": True}],
+                "done": False,
+            }
+        ],
+    )
     ingest.upsert(conn, "person", [{"id": 5, "name": "P", "emails": [{"value": "p@x.io", "primary": True}], "phones": []}])
     assert conn.execute("SELECT person_id FROM activities").fetchone()[0] == 5
     assert conn.execute("SELECT primary_email FROM persons").fetchone()[0] == "p@x.io"

@@ -19,8 +19,7 @@ def test_server_html_becomes_readable_text():
         "<script>evil()</script><style>p{}</style>"
     )
     assert html_to_text(html) == (
-        "Met with Anna & Jörg\n\nNext:\nsend offer\n\n• pricing\n• terms\n1. one\n2. two\n"
-        "See the doc (https://x.example/a)"
+        "Met with Anna & Jörg\n\nNext:\nsend offer\n\n• pricing\n• terms\n1. one\n2. two\nSee the doc (https://x.example/a)"
     )
 
 

@@ -16,8 +16,9 @@ from tui.store.store import Store
 def _session(sb, stored):
     sb.oauth.add_client("app-1", "app-secret")
     tokens = sb.oauth.grant("app-1", lifetime=3600)
-    session = OAuthSession(tokens["refresh_token"], "app-1", "app-secret", token_url="http://sandbox.local/oauth/token",
-                           on_tokens=stored.append)
+    session = OAuthSession(
+        tokens["refresh_token"], "app-1", "app-secret", token_url="http://sandbox.local/oauth/token", on_tokens=stored.append
+    )
     return tokens, session
 
 
@@ -25,8 +26,9 @@ async def test_an_expired_access_token_is_renewed_and_the_pending_edit_goes_out(
     sb = Sandbox(seed=7, deals=20, token="personal", now=FROZEN_NOW)
     stored: list[dict] = []
     tokens, session = _session(sb, stored)
-    client = PipedriveClient("http://sandbox.local", Auth.oauth(tokens["access_token"]), transport=sb.transport(),
-                             sleep=instant, oauth=session)
+    client = PipedriveClient(
+        "http://sandbox.local", Auth.oauth(tokens["access_token"]), transport=sb.transport(), sleep=instant, oauth=session
+    )
     store = await Store.open(tmp_path / "c.sqlite3", client, clock=Clock.frozen(FROZEN_NOW), sleep=instant)
     try:
         await store.sync_now()
@@ -53,8 +55,9 @@ async def test_a_token_about_to_expire_is_renewed_before_sending():
     stored: list[dict] = []
     tokens, session = _session(sb, stored)
     session.expires_at = time.time() + 30  # within the renewal margin
-    client = PipedriveClient("http://sandbox.local", Auth.oauth(tokens["access_token"]), transport=sb.transport(),
-                             sleep=instant, oauth=session)
+    client = PipedriveClient(
+        "http://sandbox.local", Auth.oauth(tokens["access_token"]), transport=sb.transport(), sleep=instant, oauth=session
+    )
     await client.me()
     assert sb.oauth.refreshes == 1
     assert [r for r in sb.requests if r[1] != "/oauth/token"][0][1] == "/api/v1/users/me"
@@ -66,8 +69,9 @@ async def test_a_revoked_refresh_token_is_the_signed_out_state(tmp_path):
     sb = Sandbox(seed=7, deals=5, token="personal", now=FROZEN_NOW)
     tokens, session = _session(sb, [])
     sb.oauth.refresh_tokens.clear()  # revoked
-    client = PipedriveClient("http://sandbox.local", Auth.oauth(tokens["access_token"]), transport=sb.transport(),
-                             sleep=instant, oauth=session)
+    client = PipedriveClient(
+        "http://sandbox.local", Auth.oauth(tokens["access_token"]), transport=sb.transport(), sleep=instant, oauth=session
+    )
     store = await Store.open(tmp_path / "c.sqlite3", client, clock=Clock.frozen(FROZEN_NOW), sleep=instant)
     try:
         sb.advance(3700)
@@ -95,8 +99,20 @@ def test_login_with_a_refresh_token_stores_the_oauth_session(tmp_path, monkeypat
         for var in ("PIPEDRIVE_API_TOKEN", "MATON_API_KEY", "PIPEDRIVE_ACCESS_TOKEN"):
             monkeypatch.delenv(var, raising=False)
         monkeypatch.setattr("sys.stdin", io.StringIO(f"{refresh}\napp-secret\n"))
-        code = main(["login", "--auth-mode", "oauth", "--client-id", "app-1", "--token-stdin", "--base-url", url,
-                     "--token-url", f"{url}/oauth/token"])
+        code = main(
+            [
+                "login",
+                "--auth-mode",
+                "oauth",
+                "--client-id",
+                "app-1",
+                "--token-stdin",
+                "--base-url",
+                url,
+                "--token-url",
+                f"{url}/oauth/token",
+            ]
+        )
         out = capsys.readouterr()
         assert code == 0, out.err
         assert "app-secret" not in out.out and refresh not in out.out

@@ -44,8 +44,9 @@ async def test_the_palette_finds_a_person_by_name_and_opens_them(tmp_path):
 
     async with app_env(tmp_path) as env:
         await settle(env)
-        person = await env.store.read(lambda c: dict(c.execute(
-            "SELECT id, name FROM persons WHERE name LIKE '% %' ORDER BY id LIMIT 1").fetchone()))
+        person = await env.store.read(
+            lambda c: dict(c.execute("SELECT id, name FROM persons WHERE name LIKE '% %' ORDER BY id LIMIT 1").fetchone())
+        )
         title = f"Open person: {person['name']}"
         commands = await _palette(env, person["name"], title)
         assert commands[0][0] == title  # the whole name matches: first
@@ -57,8 +58,7 @@ async def test_the_palette_switches_the_board_to_another_pipeline(tmp_path):
     async with app_env(tmp_path) as env:
         await settle(env)
         board = env.app.screen
-        pipelines = await env.store.read(lambda c: [tuple(r) for r in c.execute(
-            "SELECT id, name FROM pipelines ORDER BY order_nr, id")])
+        pipelines = await env.store.read(lambda c: [tuple(r) for r in c.execute("SELECT id, name FROM pipelines ORDER BY order_nr, id")])
         other_id, other_name = pipelines[1]
         assert board.pipeline_id != other_id
         commands = await _palette(env, f"pipeline: {other_name}", f"Pipeline: {other_name}")

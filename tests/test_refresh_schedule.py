@@ -1,7 +1,5 @@
 """The live-refresh schedule (fake clock) and the first sync's order, partial data and resume."""
 
-
-
 from tests.support.env import app_env
 from tests.support.screen import screen_text
 from tests.support.store_env import data_env, instant
@@ -49,12 +47,12 @@ def test_focus_back_or_first_key_after_idle_refreshes_when_stale():
     s = Schedule(P, last_key=0.0)
     s.refreshed(0)
     assert s.focus(False, 10) is False
-    assert s.focus(True, 30) is False       # fresh: 30 s old
+    assert s.focus(True, 30) is False  # fresh: 30 s old
     s.focus(False, 40)
-    assert s.focus(True, 100) is True       # stale: 100 s old
+    assert s.focus(True, 100) is True  # stale: 100 s old
     s.refreshed(100)
-    assert s.key(150) is False              # active and fresh
-    assert s.key(400) is True               # first key after idling, data 300 s old
+    assert s.key(150) is False  # active and fresh
+    assert s.key(400) is True  # first key after idling, data 300 s old
     s.refreshed(400)
     assert s.key(401) is False
 
@@ -79,12 +77,12 @@ async def test_first_sync_gets_the_board_before_activities(tmp_path):
         first_acts = next(i for i, (p, q) in enumerate(order) if p == "/api/v2/activities")
         assert order[first_deals][1].get("status") == "open" and order[first_deals][1].get("pipeline_id") == "1"
         assert first_deals < first_acts
-        assert {p for p, _ in order[:first_deals]} == {"/api/v2/pipelines", "/api/v2/stages", "/api/v1/users",
-                                                       "/api/v1/currencies"}
+        assert {p for p, _ in order[:first_deals]} == {"/api/v2/pipelines", "/api/v2/stages", "/api/v1/users", "/api/v1/currencies"}
         names = [i for i, (p, q) in enumerate(order) if "ids" in q]
         assert names and all(first_deals < i < first_acts for i in names)
-        tokens_before_acts = sum(20 if p.startswith("/api/v1") else (5 if p.endswith(("pipelines", "stages")) else 10)
-                                 for p, _ in order[:first_acts])
+        tokens_before_acts = sum(
+            20 if p.startswith("/api/v1") else (5 if p.endswith(("pipelines", "stages")) else 10) for p, _ in order[:first_acts]
+        )
         assert tokens_before_acts <= 250
 
 
@@ -92,8 +90,7 @@ async def test_interrupted_first_sync_resumes_without_refetching(tmp_path):
     from tests.conftest import FROZEN_NOW
 
     sb = Sandbox(seed=7, deals=2500, token="t0k3n", now=FROZEN_NOW)
-    client = PipedriveClient("http://sandbox.local", Auth.personal(sb.token), transport=sb.transport(), sleep=instant,
-                             max_retries=0)
+    client = PipedriveClient("http://sandbox.local", Auth.personal(sb.token), transport=sb.transport(), sleep=instant, max_retries=0)
     store = await Store.open(tmp_path / "c.sqlite3", client, clock=Clock.frozen(FROZEN_NOW), sleep=instant)
     try:
         n = 0

@@ -12,26 +12,148 @@ from tui.sandbox.server import start
 
 TOKEN = "sandbox-test-token"
 
-DEAL_KEYS = {"id", "title", "creator_user_id", "owner_id", "value", "currency", "person_id", "org_id", "pipeline_id",
-             "stage_id", "status", "probability", "add_time", "update_time", "stage_change_time", "close_time",
-             "won_time", "lost_time", "local_won_date", "local_lost_date", "local_close_date", "expected_close_date",
-             "lost_reason", "is_archived", "archive_time", "is_deleted", "visible_to", "label_ids", "origin",
-             "origin_id", "channel", "channel_id", "acv", "arr", "mrr", "source_lead_id", "custom_fields"}
-PERSON_KEYS = {"id", "name", "first_name", "last_name", "owner_id", "org_id", "add_time", "update_time", "emails",
-               "phones", "is_deleted", "visible_to", "label_ids", "picture_id", "custom_fields"}
-ORG_KEYS = {"id", "name", "owner_id", "add_time", "update_time", "address", "is_deleted", "visible_to", "label_ids",
-            "website", "linkedin", "industry", "annual_revenue", "employee_count", "custom_fields"}
-ACTIVITY_KEYS = {"id", "subject", "type", "owner_id", "creator_user_id", "is_deleted", "add_time", "update_time",
-                 "deal_id", "lead_id", "person_id", "org_id", "project_id", "due_date", "due_time", "duration", "busy",
-                 "done", "marked_as_done_time", "location", "participants", "public_description", "priority", "note",
-                 "conference_meeting_client", "conference_meeting_url", "conference_meeting_id"}
+DEAL_KEYS = {
+    "id",
+    "title",
+    "creator_user_id",
+    "owner_id",
+    "value",
+    "currency",
+    "person_id",
+    "org_id",
+    "pipeline_id",
+    "stage_id",
+    "status",
+    "probability",
+    "add_time",
+    "update_time",
+    "stage_change_time",
+    "close_time",
+    "won_time",
+    "lost_time",
+    "local_won_date",
+    "local_lost_date",
+    "local_close_date",
+    "expected_close_date",
+    "lost_reason",
+    "is_archived",
+    "archive_time",
+    "is_deleted",
+    "visible_to",
+    "label_ids",
+    "origin",
+    "origin_id",
+    "channel",
+    "channel_id",
+    "acv",
+    "arr",
+    "mrr",
+    "source_lead_id",
+    "custom_fields",
+}
+PERSON_KEYS = {
+    "id",
+    "name",
+    "first_name",
+    "last_name",
+    "owner_id",
+    "org_id",
+    "add_time",
+    "update_time",
+    "emails",
+    "phones",
+    "is_deleted",
+    "visible_to",
+    "label_ids",
+    "picture_id",
+    "custom_fields",
+}
+ORG_KEYS = {
+    "id",
+    "name",
+    "owner_id",
+    "add_time",
+    "update_time",
+    "address",
+    "is_deleted",
+    "visible_to",
+    "label_ids",
+    "website",
+    "linkedin",
+    "industry",
+    "annual_revenue",
+    "employee_count",
+    "custom_fields",
+}
+ACTIVITY_KEYS = {
+    "id",
+    "subject",
+    "type",
+    "owner_id",
+    "creator_user_id",
+    "is_deleted",
+    "add_time",
+    "update_time",
+    "deal_id",
+    "lead_id",
+    "person_id",
+    "org_id",
+    "project_id",
+    "due_date",
+    "due_time",
+    "duration",
+    "busy",
+    "done",
+    "marked_as_done_time",
+    "location",
+    "participants",
+    "public_description",
+    "priority",
+    "note",
+    "conference_meeting_client",
+    "conference_meeting_url",
+    "conference_meeting_id",
+}
 PIPELINE_KEYS = {"id", "name", "order_nr", "is_deleted", "is_deal_probability_enabled", "add_time", "update_time"}
-STAGE_KEYS = {"id", "order_nr", "name", "is_deleted", "deal_probability", "pipeline_id", "is_deal_rot_enabled",
-              "days_to_rotten", "add_time", "update_time"}
-NOTE_KEYS = {"id", "content", "deal_id", "person_id", "org_id", "lead_id", "project_id", "user_id",
-             "last_update_user_id", "active_flag", "add_time", "update_time", "pinned_to_deal_flag",
-             "pinned_to_person_flag", "pinned_to_organization_flag", "pinned_to_lead_flag", "pinned_to_project_flag",
-             "deal", "person", "organization", "user", "project", "task", "task_id", "pinned_to_task_flag"}
+STAGE_KEYS = {
+    "id",
+    "order_nr",
+    "name",
+    "is_deleted",
+    "deal_probability",
+    "pipeline_id",
+    "is_deal_rot_enabled",
+    "days_to_rotten",
+    "add_time",
+    "update_time",
+}
+NOTE_KEYS = {
+    "id",
+    "content",
+    "deal_id",
+    "person_id",
+    "org_id",
+    "lead_id",
+    "project_id",
+    "user_id",
+    "last_update_user_id",
+    "active_flag",
+    "add_time",
+    "update_time",
+    "pinned_to_deal_flag",
+    "pinned_to_person_flag",
+    "pinned_to_organization_flag",
+    "pinned_to_lead_flag",
+    "pinned_to_project_flag",
+    "deal",
+    "person",
+    "organization",
+    "user",
+    "project",
+    "task",
+    "task_id",
+    "pinned_to_task_flag",
+}
 
 
 @pytest.fixture
@@ -41,8 +163,7 @@ def sb():
 
 @pytest.fixture
 async def http(sb):
-    async with httpx.AsyncClient(base_url="http://sandbox.local", transport=sb.transport(),
-                                 headers={"x-api-token": TOKEN}) as client:
+    async with httpx.AsyncClient(base_url="http://sandbox.local", transport=sb.transport(), headers={"x-api-token": TOKEN}) as client:
         yield client
 
 
@@ -50,10 +171,17 @@ def _is_rfc3339(value):
     return value is None or (isinstance(value, str) and len(value) == 20 and value[10] == "T" and value.endswith("Z"))
 
 
-@pytest.mark.parametrize("path,keys", [
-    ("/api/v2/deals", DEAL_KEYS), ("/api/v2/persons", PERSON_KEYS), ("/api/v2/organizations", ORG_KEYS),
-    ("/api/v2/activities", ACTIVITY_KEYS), ("/api/v2/pipelines", PIPELINE_KEYS), ("/api/v2/stages", STAGE_KEYS),
-])
+@pytest.mark.parametrize(
+    "path,keys",
+    [
+        ("/api/v2/deals", DEAL_KEYS),
+        ("/api/v2/persons", PERSON_KEYS),
+        ("/api/v2/organizations", ORG_KEYS),
+        ("/api/v2/activities", ACTIVITY_KEYS),
+        ("/api/v2/pipelines", PIPELINE_KEYS),
+        ("/api/v2/stages", STAGE_KEYS),
+    ],
+)
 async def test_v2_list_and_get_shapes(http, path, keys):
     env = (await http.get(path, params={"limit": 5})).json()
     assert env["success"] is True and set(env["additional_data"]) == {"next_cursor"}
@@ -117,29 +245,46 @@ async def test_writes_follow_pipedrive_semantics(http, sb):
     assert lost["lost_time"] and lost["close_time"] and lost["lost_reason"] == "Budget"
     reopened = (await http.patch(f"/api/v2/deals/{created['id']}", json={"status": "open"})).json()["data"]
     assert reopened["lost_time"] is None and reopened["lost_reason"] is None
-    assert (await http.delete(f"/api/v2/deals/{created['id']}")).json() == {"success": True, "data": {"id": created["id"]}, "additional_data": None}
+    assert (await http.delete(f"/api/v2/deals/{created['id']}")).json() == {
+        "success": True,
+        "data": {"id": created["id"]},
+        "additional_data": None,
+    }
     assert (await http.get(f"/api/v2/deals/{created['id']}")).status_code == 404
     deleted = (await http.get("/api/v2/deals", params={"status": "deleted"})).json()["data"]
     assert [d["id"] for d in deleted] == [created["id"]]
-    act = (await http.post("/api/v2/activities", json={"subject": "Call", "type": "call", "due_date": "2026-11-20",
-                                                        "due_time": "09:30", "participants": [{"person_id": 2, "primary": True}]})).json()["data"]
+    act = (
+        await http.post(
+            "/api/v2/activities",
+            json={
+                "subject": "Call",
+                "type": "call",
+                "due_date": "2026-11-20",
+                "due_time": "09:30",
+                "participants": [{"person_id": 2, "primary": True}],
+            },
+        )
+    ).json()["data"]
     assert act["person_id"] == 2 and act["due_time"] == "09:30:00"
     done = (await http.patch(f"/api/v2/activities/{act['id']}", json={"done": True})).json()["data"]
     assert done["done"] is True and done["marked_as_done_time"]
 
 
-@pytest.mark.parametrize("method,path,body,words", [
-    ("POST", "/api/v2/deals", {"value": 5}, "title"),
-    ("POST", "/api/v2/deals", {"title": "x", "value": "5"}, "value"),
-    ("POST", "/api/v2/deals", {"title": "x", "stage_id": 99999}, "Stage"),
-    ("POST", "/api/v2/deals", {"title": "x", "pipeline_id": 1, "stage_id": 12}, "does not belong"),
-    ("POST", "/api/v2/deals", {"title": "x", "person_id": 10 ** 6}, "Person"),
-    ("POST", "/api/v2/deals", {"title": "x", "expected_close_date": "18/11/2026"}, "expected_close_date"),
-    ("PATCH", "/api/v2/deals/1", {"owner_id": "1"}, "owner_id"),
-    ("POST", "/api/v2/persons", {"emails": [{"value": "a@b.c"}]}, "name"),
-    ("POST", "/api/v2/activities", {"subject": "x", "type": "teleport"}, "type"),
-    ("POST", "/api/v1/notes", {"content": "x"}, "attached"),
-])
+@pytest.mark.parametrize(
+    "method,path,body,words",
+    [
+        ("POST", "/api/v2/deals", {"value": 5}, "title"),
+        ("POST", "/api/v2/deals", {"title": "x", "value": "5"}, "value"),
+        ("POST", "/api/v2/deals", {"title": "x", "stage_id": 99999}, "Stage"),
+        ("POST", "/api/v2/deals", {"title": "x", "pipeline_id": 1, "stage_id": 12}, "does not belong"),
+        ("POST", "/api/v2/deals", {"title": "x", "person_id": 10**6}, "Person"),
+        ("POST", "/api/v2/deals", {"title": "x", "expected_close_date": "18/11/2026"}, "expected_close_date"),
+        ("PATCH", "/api/v2/deals/1", {"owner_id": "1"}, "owner_id"),
+        ("POST", "/api/v2/persons", {"emails": [{"value": "a@b.c"}]}, "name"),
+        ("POST", "/api/v2/activities", {"subject": "x", "type": "teleport"}, "type"),
+        ("POST", "/api/v1/notes", {"content": "x"}, "attached"),
+    ],
+)
 async def test_validation_errors_use_the_pipedrive_envelope(http, method, path, body, words):
     response = await http.request(method, path, json=body)
     assert response.status_code == 400
@@ -238,7 +383,11 @@ def test_generator_is_deterministic_and_relative_to_today():
     dues = [x["due_date"] for x in a.activities.values() if not x["done"]]
     assert any(d < today for d in dues) and any(d == today for d in dues) and any(d > today for d in dues)
     names = " ".join(p["name"] for p in a.persons.values())
-    assert any(ord(ch) > 0x3000 for ch in names) and any(ch in names for ch in "éöüøÅ") and any(ord(ch) > 0x1F000 for ch in " ".join(d["title"] for d in a.deals.values()))
+    assert (
+        any(ord(ch) > 0x3000 for ch in names)
+        and any(ch in names for ch in "éöüøÅ")
+        and any(ord(ch) > 0x1F000 for ch in " ".join(d["title"] for d in a.deals.values()))
+    )
     assert any("<ul>" in n["content"] for n in a.notes.values())
     assert generate(6, 200, FROZEN_NOW).deals != a.deals
 

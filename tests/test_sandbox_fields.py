@@ -39,8 +39,16 @@ def test_every_custom_type_is_defined_on_deals(sb):
     custom = [f for f in fields if f["is_custom_field"]]
     assert {f["field_type"] for f in custom} == set(CUSTOM_TYPES)
     for f in fields:
-        assert set(f) == {"field_code", "field_name", "description", "field_type", "options", "subfields", "is_custom_field",
-                          "is_optional_response_field"}
+        assert set(f) == {
+            "field_code",
+            "field_name",
+            "description",
+            "field_type",
+            "options",
+            "subfields",
+            "is_custom_field",
+            "is_optional_response_field",
+        }
     by_type = {f["field_type"]: f for f in custom}
     assert len(by_type["set"]["field_code"]) == 40 and all(isinstance(o["id"], int) for o in by_type["set"]["options"])
     assert [s["field_code"] for s in by_type["monetary"]["subfields"]] == ["value", "currency"]
@@ -57,19 +65,41 @@ def test_every_custom_type_is_defined_on_deals(sb):
 
 
 VALID = {
-    "varchar": ("PO-1", "PO-1"), "varchar_auto": ("DACH", "DACH"), "text": ("Long\ntext", "Long\ntext"),
-    "phone": ("+49 30 1234", "+49 30 1234"), "double": (12.5, 12.5), "date": ("2026-12-24", "2026-12-24"),
+    "varchar": ("PO-1", "PO-1"),
+    "varchar_auto": ("DACH", "DACH"),
+    "text": ("Long\ntext", "Long\ntext"),
+    "phone": ("+49 30 1234", "+49 30 1234"),
+    "double": (12.5, 12.5),
+    "date": ("2026-12-24", "2026-12-24"),
     "monetary": ({"value": 500, "currency": "USD"}, {"value": 500, "currency": "USD"}),
     "daterange": ({"value": "2026-01-01", "until": "2026-02-01"}, {"value": "2026-01-01", "until": "2026-02-01"}),
-    "time": ({"value": "09:00", "timezone_name": "Europe/London"},
-             {"value": "09:00:00", "timezone_id": None, "timezone_name": "Europe/London"}),
-    "timerange": ({"value": "09:00:00", "until": "11:00:00"},
-                  {"value": "09:00:00", "until": "11:00:00", "timezone_id": None, "timezone_name": "Europe/Berlin"}),
-    "address": ({"value": "Main St 1, Springfield", "locality": "Springfield"},
-                {"value": "Main St 1, Springfield", "country": None, "admin_area_level_1": None, "admin_area_level_2": None,
-                 "locality": "Springfield", "sublocality": None, "route": None, "street_number": None, "subpremise": None,
-                 "postal_code": None, "formatted_address": None}),
-    "user": (2, 2), "people": (3, 3), "org": (4, 4),
+    "time": (
+        {"value": "09:00", "timezone_name": "Europe/London"},
+        {"value": "09:00:00", "timezone_id": None, "timezone_name": "Europe/London"},
+    ),
+    "timerange": (
+        {"value": "09:00:00", "until": "11:00:00"},
+        {"value": "09:00:00", "until": "11:00:00", "timezone_id": None, "timezone_name": "Europe/Berlin"},
+    ),
+    "address": (
+        {"value": "Main St 1, Springfield", "locality": "Springfield"},
+        {
+            "value": "Main St 1, Springfield",
+            "country": None,
+            "admin_area_level_1": None,
+            "admin_area_level_2": None,
+            "locality": "Springfield",
+            "sublocality": None,
+            "route": None,
+            "street_number": None,
+            "subpremise": None,
+            "postal_code": None,
+            "formatted_address": None,
+        },
+    ),
+    "user": (2, 2),
+    "people": (3, 3),
+    "org": (4, 4),
 }
 
 
@@ -91,16 +121,40 @@ def test_every_type_round_trips_in_its_v2_shape(sb):
     assert cleared["custom_fields"][types["monetary"]["field_code"]] == {"value": 500, "currency": "USD"}  # untouched
 
 
-@pytest.mark.parametrize("ftype,value", [
-    ("varchar", 5), ("varchar", "x" * 256), ("double", "12"), ("double", True), ("monetary", 500),
-    ("monetary", {"value": "500", "currency": "EUR"}), ("monetary", {"value": 5, "currency": "XXX"}),
-    ("monetary", {"currency": "EUR"}), ("enum", "11"), ("enum", 99), ("set", []), ("set", "31,32"), ("set", [31, 99]),
-    ("date", "24.12.2026"), ("date", "2026-02-30"), ("daterange", "2026-01-01"),
-    ("daterange", {"value": "2026-02-01", "until": "2026-01-01"}), ("daterange", {"value": "2026-01-01"}),
-    ("time", "09:00:00"), ("time", {"value": "9am"}), ("time", {"value": "09:00", "timezone_name": "Mars/Olympus"}),
-    ("timerange", {"value": "09:00:00"}), ("address", "Main St 1"), ("address", {"route": "Main St"}),
-    ("address", {"value": "x", "planet": "Earth"}), ("user", 999), ("people", 10 ** 6), ("org", "4"), ("phone", 123),
-])
+@pytest.mark.parametrize(
+    "ftype,value",
+    [
+        ("varchar", 5),
+        ("varchar", "x" * 256),
+        ("double", "12"),
+        ("double", True),
+        ("monetary", 500),
+        ("monetary", {"value": "500", "currency": "EUR"}),
+        ("monetary", {"value": 5, "currency": "XXX"}),
+        ("monetary", {"currency": "EUR"}),
+        ("enum", "11"),
+        ("enum", 99),
+        ("set", []),
+        ("set", "31,32"),
+        ("set", [31, 99]),
+        ("date", "24.12.2026"),
+        ("date", "2026-02-30"),
+        ("daterange", "2026-01-01"),
+        ("daterange", {"value": "2026-02-01", "until": "2026-01-01"}),
+        ("daterange", {"value": "2026-01-01"}),
+        ("time", "09:00:00"),
+        ("time", {"value": "9am"}),
+        ("time", {"value": "09:00", "timezone_name": "Mars/Olympus"}),
+        ("timerange", {"value": "09:00:00"}),
+        ("address", "Main St 1"),
+        ("address", {"route": "Main St"}),
+        ("address", {"value": "x", "planet": "Earth"}),
+        ("user", 999),
+        ("people", 10**6),
+        ("org", "4"),
+        ("phone", 123),
+    ],
+)
 def test_wrong_shapes_are_400_naming_the_field(sb, ftype, value):
     f = codes(sb, "dealFields")[ftype]
     deal = next(d for d in sb.state.deals.values() if d["status"] == "open" and not d["is_archived"])
@@ -119,12 +173,23 @@ def test_unknown_custom_field_key_is_refused(sb):
 
 def test_persons_and_organizations_take_their_types(sb):
     person = codes(sb, "personFields")
-    made = ok(sb, "POST", "/api/v2/persons", body={"name": "Typed person", "custom_fields": {
-        person["date"]["field_code"]: "1990-05-17", person["set"]["field_code"]: [51, 53]}})["data"]
+    made = ok(
+        sb,
+        "POST",
+        "/api/v2/persons",
+        body={"name": "Typed person", "custom_fields": {person["date"]["field_code"]: "1990-05-17", person["set"]["field_code"]: [51, 53]}},
+    )["data"]
     assert made["custom_fields"][person["set"]["field_code"]] == [51, 53]
     org = codes(sb, "organizationFields")
-    made = ok(sb, "POST", "/api/v2/organizations", body={"name": "Typed org", "custom_fields": {
-        org["monetary"]["field_code"]: {"value": 1e6, "currency": "EUR"}, org["people"]["field_code"]: 1}})["data"]
+    made = ok(
+        sb,
+        "POST",
+        "/api/v2/organizations",
+        body={
+            "name": "Typed org",
+            "custom_fields": {org["monetary"]["field_code"]: {"value": 1e6, "currency": "EUR"}, org["people"]["field_code"]: 1},
+        },
+    )["data"]
     assert made["custom_fields"][org["people"]["field_code"]] == 1
 
 

@@ -11,8 +11,21 @@ from tui.sandbox import Sandbox
 from tui.sandbox.filters import date_range
 
 TOKEN = "filters-test-token"
-FILTER_KEYS = {"id", "name", "filter_code", "is_editable", "active_flag", "type", "temporary_flag", "user_id", "add_time",
-               "update_time", "visible_to", "last_used_time", "custom_view_id"}
+FILTER_KEYS = {
+    "id",
+    "name",
+    "filter_code",
+    "is_editable",
+    "active_flag",
+    "type",
+    "temporary_flag",
+    "user_id",
+    "add_time",
+    "update_time",
+    "visible_to",
+    "last_used_time",
+    "custom_view_id",
+}
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +99,7 @@ def test_filter_id_applies_the_conditions(sb):
 def test_or_group_on_a_related_object(sb):
     code = "d4e5f60718293a4b5c6d7e8f9012345678a1b2c3"
     got = {d["id"] for d in _all(sb, {"filter_id": _filter(sb, "Enterprise or mid-market accounts")["id"]})}
-    want = {d["id"] for d in _live_deals(sb) if d["org_id"]
-            and sb.state.organizations[d["org_id"]]["custom_fields"].get(code) in (22, 23)}
+    want = {d["id"] for d in _live_deals(sb) if d["org_id"] and sb.state.organizations[d["org_id"]]["custom_fields"].get(code) in (22, 23)}
     assert got == want and got
 
 
@@ -105,22 +117,43 @@ def test_filter_id_overrides_other_filters_and_is_checked(sb):
 
 
 def test_created_filter_is_usable(sb):
-    body = {"name": "Big GBP deals", "type": "deals", "conditions": {"glue": "and", "conditions": [
-        {"glue": "and", "conditions": [
-            {"object": "deal", "field_id": "12451", "operator": ">=", "value": "20000"},
-            {"object": "deal", "field_id": "12451", "operator": "<", "value": 100000}]},
-        {"glue": "or", "conditions": [
-            {"object": "deal", "field_id": "12465", "operator": "IS NULL", "value": None}]}]}}
+    body = {
+        "name": "Big GBP deals",
+        "type": "deals",
+        "conditions": {
+            "glue": "and",
+            "conditions": [
+                {
+                    "glue": "and",
+                    "conditions": [
+                        {"object": "deal", "field_id": "12451", "operator": ">=", "value": "20000"},
+                        {"object": "deal", "field_id": "12451", "operator": "<", "value": 100000},
+                    ],
+                },
+                {"glue": "or", "conditions": [{"object": "deal", "field_id": "12465", "operator": "IS NULL", "value": None}]},
+            ],
+        },
+    }
     made = ok(sb, "POST", "/api/v1/filters", body=body)["data"]
     got = {d["id"] for d in _all(sb, {"filter_id": made["id"]})}
     assert got == {d["id"] for d in _live_deals(sb) if 20000 <= d["value"] < 100000 and d["lost_reason"] is None}
     bad = dict(body, conditions={"glue": "or", "conditions": []})
     assert call(sb, "POST", "/api/v1/filters", body=bad)[0] == 400
-    bad = dict(body, conditions={"glue": "and", "conditions": [{"glue": "and", "conditions": [
-        {"object": "deal", "field_id": "1", "operator": "=", "value": "x"}]}]})
+    bad = dict(
+        body,
+        conditions={
+            "glue": "and",
+            "conditions": [{"glue": "and", "conditions": [{"object": "deal", "field_id": "1", "operator": "=", "value": "x"}]}],
+        },
+    )
     assert call(sb, "POST", "/api/v1/filters", body=bad)[0] == 400
-    bad = dict(body, conditions={"glue": "and", "conditions": [{"glue": "and", "conditions": [
-        {"object": "deal", "field_id": "12451", "operator": "~", "value": "x"}]}]})
+    bad = dict(
+        body,
+        conditions={
+            "glue": "and",
+            "conditions": [{"glue": "and", "conditions": [{"object": "deal", "field_id": "12451", "operator": "~", "value": "x"}]}],
+        },
+    )
     assert call(sb, "POST", "/api/v1/filters", body=bad)[0] == 400
 
 

@@ -9,8 +9,22 @@ from tui.sandbox import generate
 
 def test_new_parts_are_deterministic_and_seeded():
     a, b = generate(5, 200, FROZEN_NOW, extras=True), generate(5, 200, FROZEN_NOW, extras=True)
-    for attr in ("leads", "lead_labels", "products", "deal_products", "filters", "deal_fields", "person_fields",
-                 "organization_fields", "product_fields", "deals", "persons", "organizations", "activities", "notes"):
+    for attr in (
+        "leads",
+        "lead_labels",
+        "products",
+        "deal_products",
+        "filters",
+        "deal_fields",
+        "person_fields",
+        "organization_fields",
+        "product_fields",
+        "deals",
+        "persons",
+        "organizations",
+        "activities",
+        "notes",
+    ):
         assert getattr(a, attr) == getattr(b, attr), attr
     assert generate(6, 200, FROZEN_NOW).leads != a.leads
 

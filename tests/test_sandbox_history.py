@@ -46,8 +46,16 @@ def test_every_write_lands_in_the_changelog_with_old_and_new(sb):
     by_key = {}
     for e in env["data"]:
         by_key.setdefault(e["field_key"], e)
-        assert set(e) == {"field_key", "old_value", "new_value", "actor_user_id", "time", "change_source",
-                          "change_source_user_agent", "is_bulk_update_flag"}
+        assert set(e) == {
+            "field_key",
+            "old_value",
+            "new_value",
+            "actor_user_id",
+            "time",
+            "change_source",
+            "change_source_user_agent",
+            "is_bulk_update_flag",
+        }
         assert e["old_value"] is None or isinstance(e["old_value"], str)
         assert len(e["time"]) == 19 and e["time"][10] == " " and e["is_bulk_update_flag"] is False
     assert (by_key["stage_id"]["old_value"], by_key["stage_id"]["new_value"]) == (str(old_stage), str(target))
@@ -81,8 +89,19 @@ def test_flow_mixes_changes_notes_and_activities(sb):
     assert stamps == sorted(stamps, reverse=True)
     first = env["data"][0]
     assert first["object"] == "dealChange" and first["data"]["field_key"] in ("status", "won_time", "close_time")
-    assert {"id", "item_id", "user_id", "field_key", "old_value", "new_value", "is_bulk_update_flag", "log_time",
-            "change_source", "change_source_user_agent", "additional_data"} == set(first["data"])
+    assert {
+        "id",
+        "item_id",
+        "user_id",
+        "field_key",
+        "old_value",
+        "new_value",
+        "is_bulk_update_flag",
+        "log_time",
+        "change_source",
+        "change_source_user_agent",
+        "additional_data",
+    } == set(first["data"])
     assert not any(f["object"] == "dealChange" and f["data"]["field_key"] == custom for f in env["data"])
     with_custom = ok(sb, "GET", f"/api/v1/deals/{did}/flow", {"all_changes": 1})
     assert any(f["data"].get("field_key") == custom for f in with_custom["data"])
@@ -113,8 +132,7 @@ def test_recents_since_a_time_in_v1_shapes(sb):
     note = ok(sb, "POST", "/api/v1/notes", body={"content": "<p>Recent</p>", "deal_id": deal["id"]})["data"]
     env = ok(sb, "GET", "/api/v1/recents", {"since_timestamp": since, "limit": 500})
     got = {(i["item"], i["id"]): i for i in env["data"]}
-    for key in (("deal", deal["id"]), ("person", person["id"]), ("organization", org["id"]), ("activity", act["id"]),
-                ("note", note["id"])):
+    for key in (("deal", deal["id"]), ("person", person["id"]), ("organization", org["id"]), ("activity", act["id"]), ("note", note["id"])):
         assert key in got, key
     d = got[("deal", deal["id"])]["data"]
     assert d["title"] == "Recent deal" and d["user_id"] == sb.state.me_id and d["active"] is True and d["deleted"] is False

@@ -12,9 +12,30 @@ from tui.sandbox import Sandbox
 
 TOKEN = "leads-test-token"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-LEAD_KEYS = {"id", "title", "owner_id", "creator_id", "label_ids", "person_id", "organization_id", "source_name", "origin",
-             "origin_id", "channel", "channel_id", "source_deal_id", "is_archived", "was_seen", "value",
-             "expected_close_date", "next_activity_id", "add_time", "update_time", "visible_to", "cc_email"}
+LEAD_KEYS = {
+    "id",
+    "title",
+    "owner_id",
+    "creator_id",
+    "label_ids",
+    "person_id",
+    "organization_id",
+    "source_name",
+    "origin",
+    "origin_id",
+    "channel",
+    "channel_id",
+    "source_deal_id",
+    "is_archived",
+    "was_seen",
+    "value",
+    "expected_close_date",
+    "next_activity_id",
+    "add_time",
+    "update_time",
+    "visible_to",
+    "cc_email",
+}
 
 
 @pytest.fixture
@@ -56,9 +77,20 @@ def test_lead_list_shape_and_paging(sb):
 
 def test_lead_create_update_archive_delete(sb):
     label = next(iter(sb.state.lead_labels))
-    env = ok(sb, "POST", "/api/v1/leads", body={"title": "New lead", "person_id": 3, "label_ids": [label],
-                                                 "value": {"amount": 5000, "currency": "USD"},
-                                                 "expected_close_date": "2026-12-31", "visible_to": "1"}, status=201)
+    env = ok(
+        sb,
+        "POST",
+        "/api/v1/leads",
+        body={
+            "title": "New lead",
+            "person_id": 3,
+            "label_ids": [label],
+            "value": {"amount": 5000, "currency": "USD"},
+            "expected_close_date": "2026-12-31",
+            "visible_to": "1",
+        },
+        status=201,
+    )
     lead = env["data"]
     assert set(lead) == LEAD_KEYS and lead["source_name"] == "API" and lead["origin"] == "API"
     assert lead["value"] == {"amount": 5000, "currency": "USD"} and lead["label_ids"] == [label]
@@ -72,12 +104,19 @@ def test_lead_create_update_archive_delete(sb):
     assert call(sb, "GET", f"/api/v1/leads/{lead['id']}")[0] == 404
 
 
-@pytest.mark.parametrize("body,words", [
-    ({"person_id": 1}, "title"), ({"title": "No links"}, "person or an organization"),
-    ({"title": "x", "person_id": 1, "value": 500}, "value"), ({"title": "x", "person_id": 1, "value": {"amount": 5}}, "value"),
-    ({"title": "x", "person_id": 1, "label_ids": ["nope"]}, "label"), ({"title": "x", "person_id": 1, "visible_to": 3}, "visible_to"),
-    ({"title": "x", "person_id": 10 ** 6}, "Person"), ({"title": "x", "person_id": 1, "is_archived": True}, "is_archived"),
-])
+@pytest.mark.parametrize(
+    "body,words",
+    [
+        ({"person_id": 1}, "title"),
+        ({"title": "No links"}, "person or an organization"),
+        ({"title": "x", "person_id": 1, "value": 500}, "value"),
+        ({"title": "x", "person_id": 1, "value": {"amount": 5}}, "value"),
+        ({"title": "x", "person_id": 1, "label_ids": ["nope"]}, "label"),
+        ({"title": "x", "person_id": 1, "visible_to": 3}, "visible_to"),
+        ({"title": "x", "person_id": 10**6}, "Person"),
+        ({"title": "x", "person_id": 1, "is_archived": True}, "is_archived"),
+    ],
+)
 def test_lead_validation(sb, body, words):
     status, env, _ = call(sb, "POST", "/api/v1/leads", body=body)
     assert status == 400 and words in env["error"]
@@ -103,8 +142,22 @@ def test_lead_search(sb):
     items = ok(sb, "GET", "/api/v2/leads/search", {"term": word, "limit": 500})["data"]["items"]
     hit = next(i["item"] for i in items if i["item"]["id"] == lead["id"])
     assert hit["type"] == "lead" and hit["person"]["id"] == lead["person_id"] and isinstance(hit["visible_to"], int)
-    assert set(hit) >= {"id", "type", "title", "owner", "person", "organization", "phones", "emails", "custom_fields",
-                        "notes", "value", "currency", "visible_to", "is_archived"}
+    assert set(hit) >= {
+        "id",
+        "type",
+        "title",
+        "owner",
+        "person",
+        "organization",
+        "phones",
+        "emails",
+        "custom_fields",
+        "notes",
+        "value",
+        "currency",
+        "visible_to",
+        "is_archived",
+    }
     only = ok(sb, "GET", "/api/v2/leads/search", {"term": word, "person_id": lead["person_id"]})["data"]["items"]
     assert only and all(i["item"]["person"]["id"] == lead["person_id"] for i in only)
     seen = ok(sb, "GET", "/api/v2/leads/search", {"term": word, "include_fields": "lead.was_seen"})["data"]["items"]

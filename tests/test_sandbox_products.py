@@ -9,12 +9,48 @@ from tests.conftest import FROZEN_NOW
 from tui.sandbox import Sandbox
 
 TOKEN = "products-test-token"
-PRODUCT_KEYS = {"id", "name", "code", "unit", "tax", "is_deleted", "is_linkable", "visible_to", "owner_id", "add_time",
-                "update_time", "description", "category", "custom_fields", "billing_frequency", "billing_frequency_cycles",
-                "prices"}
-LINE_KEYS = {"id", "sum", "tax", "deal_id", "name", "product_id", "product_variation_id", "order_nr", "add_time",
-             "update_time", "comments", "currency", "discount", "discount_type", "quantity", "item_price", "tax_method",
-             "is_enabled", "billing_frequency", "billing_frequency_cycles", "billing_start_date"}
+PRODUCT_KEYS = {
+    "id",
+    "name",
+    "code",
+    "unit",
+    "tax",
+    "is_deleted",
+    "is_linkable",
+    "visible_to",
+    "owner_id",
+    "add_time",
+    "update_time",
+    "description",
+    "category",
+    "custom_fields",
+    "billing_frequency",
+    "billing_frequency_cycles",
+    "prices",
+}
+LINE_KEYS = {
+    "id",
+    "sum",
+    "tax",
+    "deal_id",
+    "name",
+    "product_id",
+    "product_variation_id",
+    "order_nr",
+    "add_time",
+    "update_time",
+    "comments",
+    "currency",
+    "discount",
+    "discount_type",
+    "quantity",
+    "item_price",
+    "tax_method",
+    "is_enabled",
+    "billing_frequency",
+    "billing_frequency_cycles",
+    "billing_start_date",
+}
 
 
 @pytest.fixture
@@ -51,34 +87,55 @@ def test_product_list_get_and_search(sb):
 
 
 def test_product_writes(sb):
-    made = ok(sb, "POST", "/api/v2/products", body={
-        "name": "Widget", "code": "W-1", "unit": "piece", "tax": 19, "category": 72, "billing_frequency": "monthly",
-        "billing_frequency_cycles": 12, "prices": [{"currency": "EUR", "price": 10, "cost": 4}, {"currency": "USD", "price": 11}]},
-        status=201)["data"]
+    made = ok(
+        sb,
+        "POST",
+        "/api/v2/products",
+        body={
+            "name": "Widget",
+            "code": "W-1",
+            "unit": "piece",
+            "tax": 19,
+            "category": 72,
+            "billing_frequency": "monthly",
+            "billing_frequency_cycles": 12,
+            "prices": [{"currency": "EUR", "price": 10, "cost": 4}, {"currency": "USD", "price": 11}],
+        },
+        status=201,
+    )["data"]
     assert made["category"] == "72" and made["owner_id"] == sb.state.me_id and len(made["prices"]) == 2
     assert made["prices"][1] == {"product_id": made["id"], "price": 11, "currency": "USD", "cost": 0, "direct_cost": None, "notes": ""}
     changed = ok(sb, "PATCH", f"/api/v2/products/{made['id']}", body={"prices": [{"currency": "GBP", "price": 9}]})["data"]
     assert [p["currency"] for p in changed["prices"]] == ["GBP"]  # the whole array is replaced
     default = ok(sb, "POST", "/api/v2/products", body={"name": "Free thing"}, status=201)["data"]
     assert default["prices"] == [{"product_id": default["id"], "price": 0, "currency": "EUR", "cost": 0, "direct_cost": None, "notes": ""}]
-    for body in ({"code": "no name"}, {"name": "x", "prices": [{"currency": "EUR", "price": 1}, {"currency": "EUR", "price": 2}]},
-                 {"name": "x", "billing_frequency": "weekly"}, {"name": "x", "billing_frequency_cycles": 3},
-                 {"name": "x", "visible_to": 2}, {"name": "x", "tax": "19"}, {"name": "x", "custom_fields": {"nope": 1}}):
+    for body in (
+        {"code": "no name"},
+        {"name": "x", "prices": [{"currency": "EUR", "price": 1}, {"currency": "EUR", "price": 2}]},
+        {"name": "x", "billing_frequency": "weekly"},
+        {"name": "x", "billing_frequency_cycles": 3},
+        {"name": "x", "visible_to": 2},
+        {"name": "x", "tax": "19"},
+        {"name": "x", "custom_fields": {"nope": 1}},
+    ):
         assert call(sb, "POST", "/api/v2/products", body=body)[0] == 400, body
     assert ok(sb, "DELETE", f"/api/v2/products/{made['id']}")["data"] == {"id": made["id"]}
     assert call(sb, "GET", f"/api/v2/products/{made['id']}")[0] == 404
 
 
-@pytest.mark.parametrize("line,expected", [
-    ({"item_price": 100, "quantity": 3}, 300),
-    ({"item_price": 100, "quantity": 3, "discount": 10}, 270),
-    ({"item_price": 100, "quantity": 3, "discount": 25, "discount_type": "amount"}, 275),
-    ({"item_price": 100, "quantity": 2, "tax": 19, "tax_method": "exclusive"}, 238),
-    ({"item_price": 100, "quantity": 2, "tax": 19, "tax_method": "inclusive"}, 200),
-    ({"item_price": 100, "quantity": 2, "tax": 19, "tax_method": "none"}, 200),
-    ({"item_price": 100, "quantity": 2, "discount": 10, "tax": 20, "tax_method": "exclusive"}, 216),
-    ({"item_price": 19.99, "quantity": 3}, 59.97),
-])
+@pytest.mark.parametrize(
+    "line,expected",
+    [
+        ({"item_price": 100, "quantity": 3}, 300),
+        ({"item_price": 100, "quantity": 3, "discount": 10}, 270),
+        ({"item_price": 100, "quantity": 3, "discount": 25, "discount_type": "amount"}, 275),
+        ({"item_price": 100, "quantity": 2, "tax": 19, "tax_method": "exclusive"}, 238),
+        ({"item_price": 100, "quantity": 2, "tax": 19, "tax_method": "inclusive"}, 200),
+        ({"item_price": 100, "quantity": 2, "tax": 19, "tax_method": "none"}, 200),
+        ({"item_price": 100, "quantity": 2, "discount": 10, "tax": 20, "tax_method": "exclusive"}, 216),
+        ({"item_price": 19.99, "quantity": 3}, 59.97),
+    ],
+)
 def test_line_sums(sb, line, expected):
     deal = next(d for d in sb.state.deals.values() if d["status"] == "open")
     dp = ok(sb, "POST", f"/api/v2/deals/{deal['id']}/products", body={"product_id": 1, **line}, status=201)["data"]
@@ -89,10 +146,14 @@ def test_line_sums(sb, line, expected):
 def test_deal_value_follows_its_products(sb):
     deal = next(d for d in sb.state.deals.values() if d["status"] == "open" and d["currency"] == "EUR")
     did = deal["id"]
-    a = ok(sb, "POST", f"/api/v2/deals/{did}/products", body={"product_id": 1, "item_price": 480, "quantity": 5},
-           status=201)["data"]
-    b = ok(sb, "POST", f"/api/v2/deals/{did}/products", body={"product_id": 3, "item_price": 2500, "quantity": 1,
-                                                              "tax": 19, "tax_method": "exclusive"}, status=201)["data"]
+    a = ok(sb, "POST", f"/api/v2/deals/{did}/products", body={"product_id": 1, "item_price": 480, "quantity": 5}, status=201)["data"]
+    b = ok(
+        sb,
+        "POST",
+        f"/api/v2/deals/{did}/products",
+        body={"product_id": 3, "item_price": 2500, "quantity": 1, "tax": 19, "tax_method": "exclusive"},
+        status=201,
+    )["data"]
     assert a["currency"] == "EUR" and b["order_nr"] == 2
     # one tax method per deal: the second line's choice applies to the first too
     first = ok(sb, "GET", f"/api/v2/deals/{did}/products")["data"][0]
@@ -115,11 +176,17 @@ def test_deal_value_follows_its_products(sb):
 
 def test_deal_product_validation(sb):
     did = next(d["id"] for d in sb.state.deals.values() if d["status"] == "open")
-    for body in ({"item_price": 1, "quantity": 1}, {"product_id": 1, "quantity": 1}, {"product_id": 999, "item_price": 1, "quantity": 1},
-                 {"product_id": 1, "item_price": 1, "quantity": 0}, {"product_id": 1, "item_price": 1, "quantity": 1, "discount": 150},
-                 {"product_id": 1, "item_price": 1, "quantity": 1, "tax_method": "sometimes"},
-                 {"product_id": 1, "item_price": "1", "quantity": 1}, {"product_id": 11, "item_price": 1, "quantity": 1},
-                 {"product_id": 1, "item_price": 1, "quantity": 1, "billing_frequency": "weekly"}):
+    for body in (
+        {"item_price": 1, "quantity": 1},
+        {"product_id": 1, "quantity": 1},
+        {"product_id": 999, "item_price": 1, "quantity": 1},
+        {"product_id": 1, "item_price": 1, "quantity": 0},
+        {"product_id": 1, "item_price": 1, "quantity": 1, "discount": 150},
+        {"product_id": 1, "item_price": 1, "quantity": 1, "tax_method": "sometimes"},
+        {"product_id": 1, "item_price": "1", "quantity": 1},
+        {"product_id": 11, "item_price": 1, "quantity": 1},
+        {"product_id": 1, "item_price": 1, "quantity": 1, "billing_frequency": "weekly"},
+    ):
         assert call(sb, "POST", f"/api/v2/deals/{did}/products", body=body)[0] == 400, body
     assert call(sb, "POST", "/api/v2/deals/999999/products", body={"product_id": 1, "item_price": 1, "quantity": 1})[0] == 404
     assert call(sb, "PATCH", f"/api/v2/deals/{did}/products/4242", body={"quantity": 2})[0] == 404

@@ -77,10 +77,12 @@ def test_notes_and_custom_fields_are_searchable(sb):
 
 
 def test_item_search_related_items_and_types(sb):
-    org = next(o for o in sb.state.organizations.values()
-               if any(d["org_id"] == o["id"] for d in sb.state.deals.values()))
-    found, env = items(sb, "/api/v2/itemSearch", {"term": org["name"], "item_types": "organization",
-                                                   "search_for_related_items": "true", "exact_match": "true"})
+    org = next(o for o in sb.state.organizations.values() if any(d["org_id"] == o["id"] for d in sb.state.deals.values()))
+    found, env = items(
+        sb,
+        "/api/v2/itemSearch",
+        {"term": org["name"], "item_types": "organization", "search_for_related_items": "true", "exact_match": "true"},
+    )
     assert {i["type"] for i in found} == {"organization"}
     related = env["data"]["related_items"]
     assert any(r["item"]["type"] == "deal" and sb.state.deals[r["item"]["id"]]["org_id"] == org["id"] for r in related)

@@ -43,6 +43,7 @@ def refused(sb, method, path, params=None, body=None, status=400):
 
 # -- 1a keyset cursors -------------------------------------------------------------------
 
+
 def test_cursor_survives_an_item_leaving_the_filter(sb):
     q = {"status": "open", "limit": 2}
     first = ok(sb, "GET", "/api/v2/deals", q)
@@ -82,6 +83,7 @@ def test_cursor_is_tied_to_the_sort(base):
 
 # -- 1b burst limits -----------------------------------------------------------------------
 
+
 def test_growth_burst_limit_headers_and_429():
     sb = Sandbox(seed=1, deals=20, token=TOKEN, now=FROZEN_NOW, growth_burst_limits=True)
     codes = []
@@ -113,20 +115,31 @@ def test_oauth_tokens_get_four_times_the_burst():
 
 
 def test_burst_limit_can_be_switched_off_and_is_off_by_default(base):
-    for sb in (base, Sandbox(seed=1, deals=5, token=TOKEN, now=FROZEN_NOW, growth_burst_limits=True, burst_limit=0,
-                             search_burst_limit=None)):
+    for sb in (
+        base,
+        Sandbox(seed=1, deals=5, token=TOKEN, now=FROZEN_NOW, growth_burst_limits=True, burst_limit=0, search_burst_limit=None),
+    ):
         assert all(call(sb, "GET", "/api/v2/pipelines")[0] == 200 for _ in range(60))
         assert all(call(sb, "GET", "/api/v2/itemSearch", {"term": "Acme"})[0] == 200 for _ in range(15))
 
 
 # -- 1c documented query parameters ----------------------------------------------------------
 
-@pytest.mark.parametrize("path,params", [
-    ("/api/v2/deals", {"owned_by_you": "1"}), ("/api/v2/deals", {"start": "0"}), ("/api/v2/persons", {"sort": "id"}),
-    ("/api/v2/activities", {"start_date": "2026-11-01"}), ("/api/v2/pipelines", {"ids": "1"}),
-    ("/api/v2/itemSearch", {"term": "Acme", "search_by_email": "1"}), ("/api/v1/notes", {"cursor": "x"}),
-    ("/api/v2/deals/archived", {"include_option_labels": "true"}), ("/api/v2/deals/1", {"limit": "5"}),
-])
+
+@pytest.mark.parametrize(
+    "path,params",
+    [
+        ("/api/v2/deals", {"owned_by_you": "1"}),
+        ("/api/v2/deals", {"start": "0"}),
+        ("/api/v2/persons", {"sort": "id"}),
+        ("/api/v2/activities", {"start_date": "2026-11-01"}),
+        ("/api/v2/pipelines", {"ids": "1"}),
+        ("/api/v2/itemSearch", {"term": "Acme", "search_by_email": "1"}),
+        ("/api/v1/notes", {"cursor": "x"}),
+        ("/api/v2/deals/archived", {"include_option_labels": "true"}),
+        ("/api/v2/deals/1", {"limit": "5"}),
+    ],
+)
 def test_undocumented_query_parameters_are_refused(base, path, params):
     assert "unrecognized query parameter" in refused(base, "GET", path, params)
 
@@ -157,10 +170,12 @@ def test_documented_parameters_are_honoured(base):
 
 # -- 1d activity times ------------------------------------------------------------------------
 
+
 def test_activity_times_follow_the_v2_spec_with_hms_times():
     sb = Sandbox(seed=3, deals=20, token=TOKEN, now=FROZEN_NOW, hms_times=True)
-    made = ok(sb, "POST", "/api/v2/activities", body={"subject": "Call", "due_date": "2026-11-20", "due_time": "09:30",
-                                                      "duration": "01:15"})["data"]
+    made = ok(
+        sb, "POST", "/api/v2/activities", body={"subject": "Call", "due_date": "2026-11-20", "due_time": "09:30", "duration": "01:15"}
+    )["data"]
     assert (made["due_time"], made["duration"]) == ("09:30:00", "01:15:00")
     moved = ok(sb, "PATCH", f"/api/v2/activities/{made['id']}", body={"due_time": "10:45:30"})["data"]
     assert moved["due_time"] == "10:45:30"
@@ -177,6 +192,7 @@ def test_activity_times_are_hh_mm_ss_by_default_as_the_v2_spec_answers(sb):
 
 # -- 1e tokens ----------------------------------------------------------------------------------
 
+
 def test_personal_token_only_in_x_api_token_oauth_only_as_bearer():
     sb = Sandbox(seed=1, deals=5, token=TOKEN, now=FROZEN_NOW, oauth_tokens={"oauth-access"})
     assert call(sb, "GET", "/api/v2/deals", headers={"x-api-token": TOKEN})[0] == 200
@@ -189,14 +205,22 @@ def test_personal_token_only_in_x_api_token_oauth_only_as_bearer():
 
 # -- 1f custom field keys -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path,body,entity", [
-    ("/api/v2/deals", {"title": "Keys"}, "deal"), ("/api/v2/persons", {"name": "Keys"}, "person"),
-    ("/api/v2/organizations", {"name": "Keys"}, "organization"), ("/api/v2/products", {"name": "Keys"}, "product"),
-])
+
+@pytest.mark.parametrize(
+    "path,body,entity",
+    [
+        ("/api/v2/deals", {"title": "Keys"}, "deal"),
+        ("/api/v2/persons", {"name": "Keys"}, "person"),
+        ("/api/v2/organizations", {"name": "Keys"}, "organization"),
+        ("/api/v2/products", {"name": "Keys"}, "product"),
+    ],
+)
 def test_created_items_carry_every_custom_field_key(sb, path, body, entity):
     made = ok(sb, "POST", path, body=body)["data"]
-    fields = getattr(sb.state, {"deal": "deal_fields", "person": "person_fields", "organization": "organization_fields",
-                                "product": "product_fields"}[entity])
+    fields = getattr(
+        sb.state,
+        {"deal": "deal_fields", "person": "person_fields", "organization": "organization_fields", "product": "product_fields"}[entity],
+    )
     codes = {f["field_code"] for f in fields if f["is_custom_field"]}
     assert set(made["custom_fields"]) == codes and all(v is None for v in made["custom_fields"].values())
     again = ok(sb, "GET", f"{path}/{made['id']}")["data"]
@@ -205,12 +229,20 @@ def test_created_items_carry_every_custom_field_key(sb, path, body, entity):
 
 # -- 1g read-only fields, won_time on open deals -----------------------------------------------------
 
-@pytest.mark.parametrize("body,words", [
-    ({"origin": "API"}, "origin"), ({"add_time": "2026-01-01T00:00:00Z"}, "add_time"),
-    ({"creator_user_id": 2}, "creator_user_id"), ({"won_time": "2026-11-01T10:00:00Z"}, "won_time"),
-    ({"lost_time": "2026-11-01T10:00:00Z"}, "lost_time"), ({"close_time": "2026-11-01T10:00:00Z"}, "close_time"),
-    ({"is_deleted": True}, "DELETE"), ({"status": "won", "won_time": "yesterday"}, "won_time"),
-])
+
+@pytest.mark.parametrize(
+    "body,words",
+    [
+        ({"origin": "API"}, "origin"),
+        ({"add_time": "2026-01-01T00:00:00Z"}, "add_time"),
+        ({"creator_user_id": 2}, "creator_user_id"),
+        ({"won_time": "2026-11-01T10:00:00Z"}, "won_time"),
+        ({"lost_time": "2026-11-01T10:00:00Z"}, "lost_time"),
+        ({"close_time": "2026-11-01T10:00:00Z"}, "close_time"),
+        ({"is_deleted": True}, "DELETE"),
+        ({"status": "won", "won_time": "yesterday"}, "won_time"),
+    ],
+)
 def test_read_only_and_status_bound_fields_are_refused(sb, body, words):
     deal = next(d for d in sb.state.deals.values() if d["status"] == "open" and not d["is_archived"])
     before = dict(deal)
@@ -226,11 +258,25 @@ def test_won_time_with_status_won_is_kept(sb):
 
 # -- 1h v1 note bodies -----------------------------------------------------------------------------
 
+
 def test_note_bodies_take_the_spec_keys(sb):
     lead = next(iter(sb.state.leads))
-    made = ok(sb, "POST", "/api/v1/notes", body={
-        "content": "<p>on a lead</p>", "lead_id": lead, "add_time": "2026-11-01 08:00:00", "user_id": 2,
-        "pinned_to_lead_flag": 1, "pinned_to_task_flag": 0, "pinned_to_project_flag": 0, "project_id": 7, "task_id": 3})["data"]
+    made = ok(
+        sb,
+        "POST",
+        "/api/v1/notes",
+        body={
+            "content": "<p>on a lead</p>",
+            "lead_id": lead,
+            "add_time": "2026-11-01 08:00:00",
+            "user_id": 2,
+            "pinned_to_lead_flag": 1,
+            "pinned_to_task_flag": 0,
+            "pinned_to_project_flag": 0,
+            "project_id": 7,
+            "task_id": 3,
+        },
+    )["data"]
     assert made["lead_id"] == lead and made["add_time"] == "2026-11-01 08:00:00" and made["user_id"] == 2
     assert made["pinned_to_lead_flag"] is True and made["project_id"] == 7 and made["task_id"] == 3
     listed = ok(sb, "GET", "/api/v1/notes", {"lead_id": lead, "pinned_to_lead_flag": 1})["data"]

@@ -15,10 +15,12 @@ def _searches(sandbox):
 async def _create_elsewhere(env):
     """Someone else creates an organization, a person and a deal; this cache has not synced them."""
     org = await env.client.create_v2("organizations", {"name": "Quetzal Andino S.A.C."})
-    person = await env.client.create_v2("persons", {"name": "Ximena Quispe", "org_id": org["id"],
-                                                    "emails": [{"value": "ximena@quetzal.example", "primary": True}]})
-    deal = await env.client.create_v2("deals", {"title": "Quetzal cacao import", "person_id": person["id"],
-                                                "org_id": org["id"], "value": 4200, "currency": "EUR"})
+    person = await env.client.create_v2(
+        "persons", {"name": "Ximena Quispe", "org_id": org["id"], "emails": [{"value": "ximena@quetzal.example", "primary": True}]}
+    )
+    deal = await env.client.create_v2(
+        "deals", {"title": "Quetzal cacao import", "person_id": person["id"], "org_id": org["id"], "value": 4200, "currency": "EUR"}
+    )
     return org, person, deal
 
 

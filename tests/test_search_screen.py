@@ -37,8 +37,11 @@ async def test_find_a_person_by_part_of_the_email_open_and_come_back(tmp_path):
     from tui.screens.person import PersonScreen
 
     async with app_env(tmp_path) as env:
-        person = await env.store.read(lambda c: dict(c.execute(
-            "SELECT id, name, primary_email FROM persons WHERE primary_email IS NOT NULL ORDER BY id LIMIT 1").fetchone()))
+        person = await env.store.read(
+            lambda c: dict(
+                c.execute("SELECT id, name, primary_email FROM persons WHERE primary_email IS NOT NULL ORDER BY id LIMIT 1").fetchone()
+            )
+        )
         part = person["primary_email"].split("@")[0][2:] + "@"
         board, search = await _open_search(env, part)
         assert search.listing.selected.key == ("person", person["id"])
@@ -83,16 +86,18 @@ async def test_pipedrive_is_asked_once_after_the_debounce_and_its_hits_are_cache
         # one request, for the whole query (without the debounce, q … quet would be asked too)
         assert [r[2]["term"] for r in _searches(env.sandbox)] == ["quetz"]
         await settle(env)
-        assert [h.id for h in search.results.of("deal")] == [deal["id"]]   # stored, so the cache finds it
-        assert await env.store.read(lambda c: c.execute("SELECT title FROM deals WHERE id=?", (deal["id"],)).fetchone()[0]) \
+        assert [h.id for h in search.results.of("deal")] == [deal["id"]]  # stored, so the cache finds it
+        assert (
+            await env.store.read(lambda c: c.execute("SELECT title FROM deals WHERE id=?", (deal["id"],)).fetchone()[0])
             == "Quetzal cacao import"
+        )
         assert "Quetzal cacao import" in screen_text(env.app) and "Pipedrive found 1" in screen_text(env.app)
         await env.pilot.press("backspace")
-        await settle(env)                                   # "quet": the cache answers now
+        await settle(env)  # "quet": the cache answers now
         assert not search.results.empty and search._timer is None
         await env.pilot.press("z")
         await settle(env)
-        await env.pilot.press("ctrl+r")                     # asked again for "quetz": answered from memory
+        await env.pilot.press("ctrl+r")  # asked again for "quetz": answered from memory
         await until(env, lambda: search.remote is not None)
         assert len(_searches(env.sandbox)) == 1
 

@@ -58,8 +58,9 @@ async def _restart_and_drain(path, url, token):
         await store.sync_now()
         assert await store.drain()
         await store.sync_now()
-        return await store.read(lambda c: {t: {r[0]: json.loads(r[1]) for r in c.execute(f"SELECT id, data FROM {t}")}
-                                           for t in ("deals", "persons", "notes")})
+        return await store.read(
+            lambda c: {t: {r[0]: json.loads(r[1]) for r in c.execute(f"SELECT id, data FROM {t}")} for t in ("deals", "persons", "notes")}
+        )
     finally:
         await store.close()
         await client.aclose()

@@ -11,13 +11,19 @@ def _deal(conn, i):
 
 
 async def _first_open_deal(env):
-    return await env.store.read(lambda c: c.execute("SELECT id, stage_id, pipeline_id FROM deals WHERE status='open' ORDER BY id LIMIT 1").fetchone())
+    return await env.store.read(
+        lambda c: c.execute("SELECT id, stage_id, pipeline_id FROM deals WHERE status='open' ORDER BY id LIMIT 1").fetchone()
+    )
 
 
 async def test_edit_is_visible_at_once_and_pushed_once(tmp_path):
     async with data_env(tmp_path) as env:
         did, stage, pipeline = await _first_open_deal(env)
-        other = await env.store.read(lambda c: c.execute("SELECT id FROM stages WHERE pipeline_id=? AND id<>? ORDER BY order_nr LIMIT 1", (pipeline, stage)).fetchone()[0])
+        other = await env.store.read(
+            lambda c: c.execute(
+                "SELECT id FROM stages WHERE pipeline_id=? AND id<>? ORDER BY order_nr LIMIT 1", (pipeline, stage)
+            ).fetchone()[0]
+        )
         await env.store.move_deal(did, other)
         assert (await env.store.read(_deal, did))["stage_id"] == other
         assert env.store.status.pending == 1
@@ -38,7 +44,16 @@ async def test_won_lost_reopen_and_notes_and_activities_reach_the_sandbox(tmp_pa
         assert note_id < 0
         person = await st.create_entity("person", {"name": "Zoë 山田", "emails": [{"value": "z@x.io", "primary": True, "label": "work"}]})
         new_deal = await st.create_entity("deal", {"title": "Fresh deal", "person_id": person, "value": 1200, "currency": "EUR"})
-        act = await st.create_entity("activity", {"subject": "Call Zoë", "type": "call", "deal_id": new_deal, "due_date": "2026-11-20", "participants": [{"person_id": person, "primary": True}]})
+        act = await st.create_entity(
+            "activity",
+            {
+                "subject": "Call Zoë",
+                "type": "call",
+                "deal_id": new_deal,
+                "due_date": "2026-11-20",
+                "participants": [{"person_id": person, "primary": True}],
+            },
+        )
         await st.set_activity_done(act, True)
         assert await st.drain()
         assert sb.state.deals[did]["status"] == "won"
@@ -62,7 +77,9 @@ async def test_permanent_failure_rolls_back_and_reports(tmp_path):
         events = []
         env.store.subscribe(events.append)
         did, stage, pipeline = await _first_open_deal(env)
-        other = await env.store.read(lambda c: c.execute("SELECT id FROM stages WHERE pipeline_id=? AND id<>? LIMIT 1", (pipeline, stage)).fetchone()[0])
+        other = await env.store.read(
+            lambda c: c.execute("SELECT id FROM stages WHERE pipeline_id=? AND id<>? LIMIT 1", (pipeline, stage)).fetchone()[0]
+        )
         env.sandbox.inject("PATCH", f"/api/v2/deals/{did}", status=400, error="Stage is locked")
         await env.store.move_deal(did, other)
         await env.store.drain()
@@ -126,5 +143,4 @@ async def test_random_edits_under_faults_arrive_exactly_once(tmp_path):
         await st.sync_now(full=True)
         result = await audit(st, sb, ledger)
         print(f"\n300 edits, {sb.counters.requests} requests, faults injected {injected}: {dict(sb.faults.injected)}; {result}")
-        assert result == {"lost": 0, "duplicated": 0, "resurrected": 0, "stuck": 0, "cache_mismatch": 0,
-                          "missing_creates": 0}
+        assert result == {"lost": 0, "duplicated": 0, "resurrected": 0, "stuck": 0, "cache_mismatch": 0, "missing_creates": 0}

@@ -10,9 +10,24 @@ def _count(conn, table):
 async def test_first_sync_fills_every_table(tmp_path):
     async with data_env(tmp_path, deals=120) as env:
         sb = env.sandbox
-        counts = await env.store.read(lambda c: {t: _count(c, t) for t in (
-            "deals", "persons", "organizations", "activities", "notes", "pipelines", "stages", "users",
-            "activity_types", "currencies", "fields")})
+        counts = await env.store.read(
+            lambda c: {
+                t: _count(c, t)
+                for t in (
+                    "deals",
+                    "persons",
+                    "organizations",
+                    "activities",
+                    "notes",
+                    "pipelines",
+                    "stages",
+                    "users",
+                    "activity_types",
+                    "currencies",
+                    "fields",
+                )
+            }
+        )
         assert counts["deals"] == len(sb.live("deal"))
         assert counts["persons"] == len(sb.live("person"))
         assert counts["activities"] == len(sb.live("activity"))

@@ -26,8 +26,7 @@ def test_bidi_and_zero_width_become_placeholders():
 
 def _sandbox_with_titles():
     sb = Sandbox(seed=7, deals=20, token="t0k3n-for-tests")
-    open_deals = sorted((d for d in sb.live("deal") if d["status"] == "open" and d["pipeline_id"] == 1),
-                        key=lambda d: d["id"])[:3]
+    open_deals = sorted((d for d in sb.live("deal") if d["status"] == "open" and d["pipeline_id"] == 1), key=lambda d: d["id"])[:3]
     for deal, title in zip(open_deals, (RLO, OSC52, CLEAR)):
         sb.state.deals[deal["id"]]["title"] = deal["title"] = title
     return sb, open_deals
@@ -79,7 +78,30 @@ async def test_a_huge_title_takes_one_header_line_and_zero_width_titles_keep_col
     from tui.store.derived import ActivityStatus
     from tui.store.queries.board import DealCard
 
-    card = DealCard(1, "\u200b" * 12 + "\u2060x", 10, "EUR", 1, 1, "open", None, None, None, None, None, "Org\u200b",
-                    None, None, None, None, None, ActivityStatus.NONE, False, 0, 10.0, False)
+    card = DealCard(
+        1,
+        "\u200b" * 12 + "\u2060x",
+        10,
+        "EUR",
+        1,
+        1,
+        "open",
+        None,
+        None,
+        None,
+        None,
+        None,
+        "Org\u200b",
+        None,
+        None,
+        None,
+        None,
+        None,
+        ActivityStatus.NONE,
+        False,
+        0,
+        10.0,
+        False,
+    )
     for line in card_lines(card, 30, selected=False, currencies={}):
         assert line.cell_len == 30 and "\u200b" not in line.plain and "\u2060" not in line.plain

@@ -23,8 +23,7 @@ DATA_COLOURS = {"widgets/lead_labels.py", "widgets/tones.py"}  # a label's own c
 
 def card_colours(app: PipedriveApp) -> set[str]:
     column = board_of(app).columns[0].cards
-    return {seg.style.color.name for y in range(column.size.height) for seg in column.render_line(y)
-            if seg.style and seg.style.color}
+    return {seg.style.color.name for y in range(column.size.height) for seg in column.render_line(y) if seg.style and seg.style.color}
 
 
 def board_of(app: PipedriveApp):
@@ -65,8 +64,7 @@ async def test_a_theme_chosen_in_the_app_is_the_theme_of_the_next_start(tmp_path
             await settle_app(pilot)
             light = card_colours(app)
             assert light and light != dark  # the cards were repainted with the light theme's tones
-            assert app.console.get_style("tone.error").color.triplet.hex.lower() == \
-                app.theme_variables["text-error"].lower()
+            assert app.console.get_style("tone.error").color.triplet.hex.lower() == app.theme_variables["text-error"].lower()
     text = (config_dir / "config.toml").read_text()
     assert 'theme = "textual-light"' in text
     assert "# my settings" in text and '"board.won" = "W"' in text  # the rest of the file is left alone

@@ -22,23 +22,53 @@ def _conn() -> sqlite3.Connection:
     schema.migrate(conn)
     ingest.upsert(conn, "user", [{"id": 1, "name": "Me", "is_you": True}, {"id": 2, "name": "Sam"}])
     ingest.upsert(conn, "pipeline", [{"id": 1, "name": "Sales"}, {"id": 2, "name": "Partners"}])
-    ingest.upsert(conn, "stage", [
-        {"id": 11, "pipeline_id": 1, "name": "Lead", "order_nr": 1, "is_deal_rot_enabled": True, "days_to_rotten": 10},
-        {"id": 12, "pipeline_id": 1, "name": "Proposal", "order_nr": 2},
-        {"id": 21, "pipeline_id": 2, "name": "Intro", "order_nr": 1},
-    ])
+    ingest.upsert(
+        conn,
+        "stage",
+        [
+            {"id": 11, "pipeline_id": 1, "name": "Lead", "order_nr": 1, "is_deal_rot_enabled": True, "days_to_rotten": 10},
+            {"id": 12, "pipeline_id": 1, "name": "Proposal", "order_nr": 2},
+            {"id": 21, "pipeline_id": 2, "name": "Intro", "order_nr": 1},
+        ],
+    )
     return conn
 
 
 def _deal(conn, did, *, activity="2026-11-25", **over):
-    deal = {"id": did, "title": f"Deal {did}", "status": "open", "pipeline_id": 1, "stage_id": 12, "owner_id": 1,
-            "value": 1000, "currency": "EUR", "add_time": "2026-11-01T08:00:00Z", "update_time": RECENT,
-            "stage_change_time": "2026-11-10T08:00:00Z", "expected_close_date": "2026-12-31", **over}
+    deal = {
+        "id": did,
+        "title": f"Deal {did}",
+        "status": "open",
+        "pipeline_id": 1,
+        "stage_id": 12,
+        "owner_id": 1,
+        "value": 1000,
+        "currency": "EUR",
+        "add_time": "2026-11-01T08:00:00Z",
+        "update_time": RECENT,
+        "stage_change_time": "2026-11-10T08:00:00Z",
+        "expected_close_date": "2026-12-31",
+        **over,
+    }
     ingest.upsert(conn, "deal", [deal])
     if activity:
         day, _, time = activity.partition(" ")
-        ingest.upsert(conn, "activity", [{"id": did * 10, "subject": f"Next for {did}", "type": "call", "deal_id": did,
-                                          "due_date": day, "due_time": time or None, "done": False, "owner_id": 1}])
+        ingest.upsert(
+            conn,
+            "activity",
+            [
+                {
+                    "id": did * 10,
+                    "subject": f"Next for {did}",
+                    "type": "call",
+                    "deal_id": did,
+                    "due_date": day,
+                    "due_time": time or None,
+                    "done": False,
+                    "owner_id": 1,
+                }
+            ],
+        )
 
 
 def _queue(conn, **kw):
@@ -51,35 +81,35 @@ def _reasons(conn, **kw) -> dict[int, list[str]]:
 
 def test_each_rule_alone_and_healthy_deals_stay_out():
     conn = _conn()
-    _deal(conn, 1)                                                  # healthy
-    _deal(conn, 2, activity="2026-11-15")                           # overdue 3 days
-    _deal(conn, 3, activity=None)                                   # no next activity
+    _deal(conn, 1)  # healthy
+    _deal(conn, 2, activity="2026-11-15")  # overdue 3 days
+    _deal(conn, 3, activity=None)  # no next activity
     _deal(conn, 4, stage_id=11, update_time="2026-11-01T08:00:00Z", stage_change_time="2026-11-01T08:00:00Z")
-    _deal(conn, 5, expected_close_date="2026-11-10")                # close date passed
-    _deal(conn, 6, stage_change_time="2026-09-01T08:00:00Z")        # 78 days in its stage
-    _deal(conn, 7, activity="2026-11-18")                           # all day today: not overdue
-    _deal(conn, 8, activity="2026-11-18 07:00")                     # 08:00 Berlin, passed: overdue today
-    _deal(conn, 9, activity=None, status="won")                     # closed deals never
-    _deal(conn, 10, activity="2026-11-18 23:30")                    # 00:30 tomorrow in Berlin
+    _deal(conn, 5, expected_close_date="2026-11-10")  # close date passed
+    _deal(conn, 6, stage_change_time="2026-09-01T08:00:00Z")  # 78 days in its stage
+    _deal(conn, 7, activity="2026-11-18")  # all day today: not overdue
+    _deal(conn, 8, activity="2026-11-18 07:00")  # 08:00 Berlin, passed: overdue today
+    _deal(conn, 9, activity=None, status="won")  # closed deals never
+    _deal(conn, 10, activity="2026-11-18 23:30")  # 00:30 tomorrow in Berlin
     got = _reasons(conn)
-    assert got == {2: ["overdue"], 3: ["no_activity"], 4: ["rotting"], 5: ["close_passed"], 6: ["stuck"],
-                   8: ["overdue"]}
+    assert got == {2: ["overdue"], 3: ["no_activity"], 4: ["rotting"], 5: ["close_passed"], 6: ["stuck"], 8: ["overdue"]}
     rows = {r.id: r for r in _queue(conn).rows}
     assert rows[2].reasons[0].days == 3 and rows[8].reasons[0].days == 0
-    assert rows[4].reasons[0].days == 7          # 17 days untouched, rots after 10
+    assert rows[4].reasons[0].days == 7  # 17 days untouched, rots after 10
     assert rows[5].reasons[0].days == 8 and rows[6].reasons[0].days == 78
     assert rows[2].reasons[0].text == "next activity overdue by 3 days"
 
 
 def test_order_overdue_first_then_no_activity_then_the_rest_with_rules_combined():
     conn = _conn()
-    _deal(conn, 1, stage_change_time="2026-08-01T08:00:00Z")                          # stuck 109d
-    _deal(conn, 2, expected_close_date="2026-11-01")                                  # close passed 17d
-    _deal(conn, 3, activity=None, update_time="2026-11-17T07:00:00Z")                 # no activity
-    _deal(conn, 4, activity="2026-11-17", stage_change_time="2026-08-01T08:00:00Z")   # overdue 1d + stuck
-    _deal(conn, 5, activity="2026-11-02")                                             # overdue 16d
-    _deal(conn, 6, activity=None, stage_id=11, update_time="2026-11-01T08:00:00Z",
-          stage_change_time="2026-11-01T08:00:00Z")                                   # no activity + rotting
+    _deal(conn, 1, stage_change_time="2026-08-01T08:00:00Z")  # stuck 109d
+    _deal(conn, 2, expected_close_date="2026-11-01")  # close passed 17d
+    _deal(conn, 3, activity=None, update_time="2026-11-17T07:00:00Z")  # no activity
+    _deal(conn, 4, activity="2026-11-17", stage_change_time="2026-08-01T08:00:00Z")  # overdue 1d + stuck
+    _deal(conn, 5, activity="2026-11-02")  # overdue 16d
+    _deal(
+        conn, 6, activity=None, stage_id=11, update_time="2026-11-01T08:00:00Z", stage_change_time="2026-11-01T08:00:00Z"
+    )  # no activity + rotting
     _deal(conn, 7, stage_id=11, update_time="2026-10-20T08:00:00Z", stage_change_time="2026-10-20T08:00:00Z")
     got = _reasons(conn)
     assert list(got) == [5, 4, 6, 3, 7, 2, 1]
@@ -97,13 +127,13 @@ def test_owner_switch():
 
 def test_stuck_threshold_per_pipeline_and_off():
     conn = _conn()
-    _deal(conn, 1, stage_change_time="2026-10-29T08:00:00Z")                          # 20 days, pipeline 1
+    _deal(conn, 1, stage_change_time="2026-10-29T08:00:00Z")  # 20 days, pipeline 1
     _deal(conn, 2, pipeline_id=2, stage_id=21, stage_change_time="2026-10-29T08:00:00Z")  # 20 days, pipeline 2
-    _deal(conn, 3, stage_change_time=None, add_time="2026-08-01T08:00:00Z")           # never moved: since added
+    _deal(conn, 3, stage_change_time=None, add_time="2026-08-01T08:00:00Z")  # never moved: since added
     assert list(_reasons(conn, stuck_days=30)) == [3]
     assert set(_reasons(conn, stuck_days=30, stuck_by_pipeline={2: 14})) == {2, 3}
     assert set(_reasons(conn, stuck_days=19)) == {1, 2, 3}
-    assert set(_reasons(conn, stuck_days=19, stuck_by_pipeline={1: 0})) == {2}        # 0 = off for pipeline 1
+    assert set(_reasons(conn, stuck_days=19, stuck_by_pipeline={1: 0})) == {2}  # 0 = off for pipeline 1
     assert _reasons(conn, stuck_days=0) == {}
     assert TriageSettings(30, {2: 14}).stuck_after(2) == 14 and TriageSettings(30, {2: 14}).stuck_after(1) == 30
 
@@ -130,8 +160,20 @@ def test_a_local_touch_stops_rotting_at_once():
     for did in (1, 2, 3):
         _deal(conn, did, stage_id=11, update_time="2026-11-01T08:00:00Z", stage_change_time="2026-11-01T08:00:00Z")
     assert _reasons(conn) == {1: ["rotting"], 2: ["rotting"], 3: ["rotting"]}
-    ingest.upsert(conn, "activity", [{"id": 99, "subject": "Called", "deal_id": 1, "due_date": "2026-11-17",
-                                      "done": True, "marked_as_done_time": "2026-11-17T12:00:00Z"}])
+    ingest.upsert(
+        conn,
+        "activity",
+        [
+            {
+                "id": 99,
+                "subject": "Called",
+                "deal_id": 1,
+                "due_date": "2026-11-17",
+                "done": True,
+                "marked_as_done_time": "2026-11-17T12:00:00Z",
+            }
+        ],
+    )
     ingest.upsert(conn, "note", [{"id": 5, "content": "<p>hi</p>", "deal_id": 2, "add_time": "2026-11-16 12:00:00"}])
     edits.update(conn, "deal", 3, {"expected_close_date": "2027-01-15"})  # queued for the server
     assert _reasons(conn) == {}
@@ -140,20 +182,52 @@ def test_a_local_touch_stops_rotting_at_once():
 def test_preview_has_fields_last_note_activities_and_contacts():
     conn = _conn()
     ingest.upsert(conn, "organization", [{"id": 7, "name": "Acme [bold]AG[/]", "address": {"value": "Berlin"}}])
-    ingest.upsert(conn, "person", [{"id": 8, "name": "Anna", "org_id": 7,
-                                    "phones": [{"value": "+49 30 1", "primary": True}],
-                                    "emails": [{"value": "anna@acme.test", "primary": True}]}])
+    ingest.upsert(
+        conn,
+        "person",
+        [
+            {
+                "id": 8,
+                "name": "Anna",
+                "org_id": 7,
+                "phones": [{"value": "+49 30 1", "primary": True}],
+                "emails": [{"value": "anna@acme.test", "primary": True}],
+            }
+        ],
+    )
     _deal(conn, 1, person_id=8, org_id=7, activity="2026-11-20 09:00")
-    ingest.upsert(conn, "activity", [{"id": 2, "subject": "Intro call", "type": "call", "deal_id": 1, "done": True,
-                                      "due_date": "2026-11-02", "marked_as_done_time": "2026-11-02T10:00:00Z"}])
-    ingest.upsert(conn, "note", [
-        {"id": 1, "content": "<p>old</p>", "deal_id": 1, "add_time": "2026-10-01 10:00:00"},
-        {"id": 2, "content": "<p>Wants <b>pricing</b></p>", "deal_id": 1, "user_id": 1, "add_time": "2026-11-16 10:00:00"},
-    ])
+    ingest.upsert(
+        conn,
+        "activity",
+        [
+            {
+                "id": 2,
+                "subject": "Intro call",
+                "type": "call",
+                "deal_id": 1,
+                "done": True,
+                "due_date": "2026-11-02",
+                "marked_as_done_time": "2026-11-02T10:00:00Z",
+            }
+        ],
+    )
+    ingest.upsert(
+        conn,
+        "note",
+        [
+            {"id": 1, "content": "<p>old</p>", "deal_id": 1, "add_time": "2026-10-01 10:00:00"},
+            {"id": 2, "content": "<p>Wants <b>pricing</b></p>", "deal_id": 1, "user_id": 1, "add_time": "2026-11-16 10:00:00"},
+        ],
+    )
     p = q.preview(conn, 1, NOW)
     assert (p.title, p.stage, p.pipeline, p.stage_position, p.days_in_stage) == ("Deal 1", "Proposal", "Sales", (2, 2), 8)
-    assert (p.person, p.person_phone, p.person_email, p.org, p.org_address) == ("Anna", "+49 30 1", "anna@acme.test",
-                                                                                "Acme [bold]AG[/]", "Berlin")
+    assert (p.person, p.person_phone, p.person_email, p.org, p.org_address) == (
+        "Anna",
+        "+49 30 1",
+        "anna@acme.test",
+        "Acme [bold]AG[/]",
+        "Berlin",
+    )
     assert p.last_note == "<p>Wants <b>pricing</b></p>" and p.last_note_author == "Me"
     assert (p.next_activity.subject, p.next_activity.day, p.next_activity.time) == ("Next for 1", date(2026, 11, 20), "10:00")
     assert p.last_activity.subject == "Intro call" and p.last_activity.done
@@ -191,12 +265,14 @@ def test_config_triage_section(tmp_path):
     config.save(tmp_path)
     assert Config.load(tmp_path).triage == TriageSettings(21, {1: 14, 2: 0})
     assert Config.load(tmp_path / "missing").triage == TriageSettings(30, {})
-    for bad, words in (('[triage]\nstuck_days = "30"\n', "stuck_days must be a whole number"),
-                       ("[triage]\nstuck_days = -1\n", "stuck_days must be a whole number"),
-                       ("[triage]\nstuck = 3\n", "unknown key in [triage]: stuck"),
-                       ("[triage.pipelines]\nsales = 3\n", "keys are pipeline ids"),
-                       ("[triage.pipelines]\n1 = 2.5\n", "[triage.pipelines] 1 must be"),
-                       ("triage = 3\n", "[triage] must be a table")):
+    for bad, words in (
+        ('[triage]\nstuck_days = "30"\n', "stuck_days must be a whole number"),
+        ("[triage]\nstuck_days = -1\n", "stuck_days must be a whole number"),
+        ("[triage]\nstuck = 3\n", "unknown key in [triage]: stuck"),
+        ("[triage.pipelines]\nsales = 3\n", "keys are pipeline ids"),
+        ("[triage.pipelines]\n1 = 2.5\n", "[triage.pipelines] 1 must be"),
+        ("triage = 3\n", "[triage] must be a table"),
+    ):
         (tmp_path / "config.toml").write_text(bad)
         with pytest.raises(ConfigError, match=None) as err:
             Config.load(tmp_path)

@@ -37,21 +37,49 @@ def _sandbox() -> Sandbox:
     next_id = max(st.activities) + 1
     for did in (NO_ACTIVITY, OVERDUE, STUCK, CLOSE, LOST, NOTE):
         deal = st.deals[did]
-        deal.update(owner_id=me, status="open", lost_reason=None, update_time=RECENT, pipeline_id=1,
-                    stage_id=first_stages[1], stage_change_time="2026-11-10T08:00:00Z", expected_close_date="2026-12-31",
-                    title=f"Deal {did} [bold]x[/]", won_time=None, lost_time=None, close_time=None)
+        deal.update(
+            owner_id=me,
+            status="open",
+            lost_reason=None,
+            update_time=RECENT,
+            pipeline_id=1,
+            stage_id=first_stages[1],
+            stage_change_time="2026-11-10T08:00:00Z",
+            expected_close_date="2026-12-31",
+            title=f"Deal {did} [bold]x[/]",
+            won_time=None,
+            lost_time=None,
+            close_time=None,
+        )
         due = None if did in (NO_ACTIVITY, LOST) else "2026-11-15" if did in (OVERDUE, NOTE) else "2026-11-25"
         if due:
-            st.activities[next_id] = {**template, "id": next_id, "deal_id": did, "subject": f"Call about {did}",
-                                      "type": "call", "due_date": due, "due_time": "09:00", "done": False,
-                                      "owner_id": me, "participants": [], "person_id": None}
+            st.activities[next_id] = {
+                **template,
+                "id": next_id,
+                "deal_id": did,
+                "subject": f"Call about {did}",
+                "type": "call",
+                "due_date": due,
+                "due_time": "09:00",
+                "done": False,
+                "owner_id": me,
+                "participants": [],
+                "person_id": None,
+            }
             next_id += 1
     st.deals[STUCK]["stage_change_time"] = "2026-08-01T08:00:00Z"
     st.deals[CLOSE]["expected_close_date"] = "2026-11-08"
     nid = max(st.notes) + 1
-    st.notes[nid] = {**next(iter(st.notes.values())), "id": nid, "deal_id": NOTE, "person_id": None, "org_id": None,
-                     "content": "<p>Budget approved, wants <b>[red]pricing[/]</b> by Friday</p>",
-                     "add_time": "2026-11-16 10:00:00", "update_time": "2026-11-16 10:00:00"}
+    st.notes[nid] = {
+        **next(iter(st.notes.values())),
+        "id": nid,
+        "deal_id": NOTE,
+        "person_id": None,
+        "org_id": None,
+        "content": "<p>Budget approved, wants <b>[red]pricing[/]</b> by Friday</p>",
+        "add_time": "2026-11-16 10:00:00",
+        "update_time": "2026-11-16 10:00:00",
+    }
     return sb
 
 
@@ -94,7 +122,7 @@ async def test_queue_order_counter_and_preview(tmp_path):
         await _select(env, NOTE)
         text = screen_text(env.app)
         assert "Budget approved, wants [red]pricing[/] by Friday" in text  # the last note, literally
-        assert "Call about 7" in text and "Sun 15 Nov 10:00" in text       # the next activity, local time
+        assert "Call about 7" in text and "Sun 15 Nov 10:00" in text  # the next activity, local time
         assert "Deal 7 [bold]x[/]" in text and "overdue 3d" in text
         # the selection is always visible: a bar and reverse video on the selected row only
         listing = screen.listing
@@ -156,8 +184,7 @@ async def test_undo_finds_the_created_activity_after_it_landed_while_another_sec
         await settle(env)
         await env.store.drain()
         assert NO_ACTIVITY in _ids(screen)
-        assert [(m, p) for m, p, _b in _bodies(sb)] == [("POST", "/api/v2/activities"),
-                                                       ("DELETE", f"/api/v2/activities/{created}")]
+        assert [(m, p) for m, p, _b in _bodies(sb)] == [("POST", "/api/v2/activities"), ("DELETE", f"/api/v2/activities/{created}")]
 
 
 async def test_undo_before_the_push_sends_nothing(tmp_path):
@@ -190,8 +217,7 @@ async def test_done_and_next_marks_the_overdue_activity_and_plans_the_next(tmp_p
         assert OVERDUE not in _ids(screen) and "5 to go" in _title(screen)
         await env.store.drain()
         writes = _bodies(sb)
-        assert [(m, p) for m, p, _b in writes] == [("PATCH", f"/api/v2/activities/{overdue['id']}"),
-                                                 ("POST", "/api/v2/activities")]
+        assert [(m, p) for m, p, _b in writes] == [("PATCH", f"/api/v2/activities/{overdue['id']}"), ("POST", "/api/v2/activities")]
         assert writes[0][2] == {"done": True}
         created = writes[1][2]
         assert created["deal_id"] == OVERDUE and created["due_date"] == "2026-11-20" and "due_time" not in created

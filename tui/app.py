@@ -23,10 +23,22 @@ from tui.screens import palette
 from widgets import tones
 from tui.sections import MODES
 from tui.store.db import StoreError
-from tui.store.events import (ConflictDetected, Converted, Created, DataChanged, EditRejected, StatusChanged, StoreStatus)
+from tui.store.events import ConflictDetected, Converted, Created, DataChanged, EditRejected, StatusChanged, StoreStatus
 
-FORM_FIELDS = {"title", "value", "currency", "owner_id", "person_id", "org_id", "expected_close_date",
-               "probability", "name", "emails", "phones", "address"}
+FORM_FIELDS = {
+    "title",
+    "value",
+    "currency",
+    "owner_id",
+    "person_id",
+    "org_id",
+    "expected_close_date",
+    "probability",
+    "name",
+    "emails",
+    "phones",
+    "address",
+}
 
 
 def rejected_field(event: EditRejected) -> str | None:
@@ -60,10 +72,19 @@ class PipedriveApp(OrderedKeys, App):
 
     store_status: reactive[StoreStatus] = reactive(StoreStatus, always_update=True)
 
-    def __init__(self, store: Any, *, profile_label: str = "default", keymap: dict[str, str] | None = None,
-                 start_store: bool = True, notices: list[str] | None = None,
-                 on_login: Any = None, triage: Any = None, theme: str | None = None,
-                 on_theme: Any = None) -> None:
+    def __init__(
+        self,
+        store: Any,
+        *,
+        profile_label: str = "default",
+        keymap: dict[str, str] | None = None,
+        start_store: bool = True,
+        notices: list[str] | None = None,
+        on_login: Any = None,
+        triage: Any = None,
+        theme: str | None = None,
+        on_theme: Any = None,
+    ) -> None:
         super().__init__()
         self._filters = safe_filters(self._filters)  # NO_COLOR (tui/no_color.py)
         self.triage_settings = triage or TriageSettings()  # [triage] of the config file
@@ -79,8 +100,7 @@ class PipedriveApp(OrderedKeys, App):
             if theme in self.available_themes:
                 self.theme = theme
             else:
-                self.notices.append(f"Unknown theme {theme!r} in the config file; using {self.theme} "
-                                    "(ctrl+p, Theme, lists them)")
+                self.notices.append(f"Unknown theme {theme!r} in the config file; using {self.theme} (ctrl+p, Theme, lists them)")
         self._saved_theme = self.theme
 
     # -- themes --------------------------------------------------------------------------------------
@@ -120,8 +140,13 @@ class PipedriveApp(OrderedKeys, App):
             unknown = key_check.unknown_ids(self.user_keymap)
             problems = key_check.problems(self.user_keymap)
             if problems:  # one notice for all of them
-                self.notify("\n".join(problems) + "\n(`pipedrive-tui config check` shows the lines)",
-                            title="Keys in the config file", severity="warning", timeout=15, markup=False)
+                self.notify(
+                    "\n".join(problems) + "\n(`pipedrive-tui config check` shows the lines)",
+                    title="Keys in the config file",
+                    severity="warning",
+                    timeout=15,
+                    markup=False,
+                )
             self.set_keymap({k: v for k, v in self.user_keymap.items() if k not in unknown})
         if self.store.client is None:
             from tui.screens.first_run import FirstRunScreen
@@ -200,8 +225,13 @@ class PipedriveApp(OrderedKeys, App):
             self.run_worker(self._reopen_form(event), exit_on_error=False)
         elif isinstance(event, ConflictDetected):
             fields = ", ".join(event.fields)
-            self.notify(f"Someone else changed {fields} of this {event.entity} meanwhile; your edit is on hold: "
-                        "press ! to choose", title="Conflict", severity="warning", timeout=10, markup=False)
+            self.notify(
+                f"Someone else changed {fields} of this {event.entity} meanwhile; your edit is on hold: press ! to choose",
+                title="Conflict",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         elif isinstance(event, DataChanged):
             for screen in self.screen_stack:
                 screen.post_message(DataRefresh(event.tables, event.ids))
@@ -221,8 +251,9 @@ class PipedriveApp(OrderedKeys, App):
             return
         from tui.screens.forms import entity_forms
 
-        cls: Any = {"deal": entity_forms.DealForm, "person": entity_forms.PersonForm,
-                    "organization": entity_forms.OrganizationForm}[event.entity]
+        cls: Any = {"deal": entity_forms.DealForm, "person": entity_forms.PersonForm, "organization": entity_forms.OrganizationForm}[
+            event.entity
+        ]
         form = await cls.load(self.store, event.entity_id)
         form.server_errors = {field: event.reason}
         self.push_screen(form)
@@ -267,9 +298,13 @@ class PipedriveApp(OrderedKeys, App):
 
         from tui.screens.forms.lead_form import LeadForm
 
-        cls: Any = {"deal": entity_forms.DealForm, "person": entity_forms.PersonForm,
-                    "organization": entity_forms.OrganizationForm, "activity": activity_form.ActivityForm,
-                    "lead": LeadForm}[entity]
+        cls: Any = {
+            "deal": entity_forms.DealForm,
+            "person": entity_forms.PersonForm,
+            "organization": entity_forms.OrganizationForm,
+            "activity": activity_form.ActivityForm,
+            "lead": LeadForm,
+        }[entity]
         form = await cls.load(self.store, entity_id)
         await self.push_screen(form)
         await form.apply_values(values)
@@ -323,11 +358,17 @@ def run_app(runtime: Any) -> int:
         label = runtime.profile_label
         if runtime.sandbox is None and runtime.auth_mode:
             label += " · " + {"token": "API token", "oauth": "OAuth", "maton": "Maton"}.get(runtime.auth_mode, runtime.auth_mode)
-        store = await Store.open(runtime.db_path, runtime.client, clock=runtime.clock, profile=label,
-                                 policy=runtime.policy)
-        app = PipedriveApp(store, profile_label=runtime.profile_label, keymap=runtime.keymap, notices=runtime.notices,
-                           on_login=runtime.save_token, triage=runtime.triage, theme=runtime.theme,
-                           on_theme=runtime.save_theme)
+        store = await Store.open(runtime.db_path, runtime.client, clock=runtime.clock, profile=label, policy=runtime.policy)
+        app = PipedriveApp(
+            store,
+            profile_label=runtime.profile_label,
+            keymap=runtime.keymap,
+            notices=runtime.notices,
+            on_login=runtime.save_token,
+            triage=runtime.triage,
+            theme=runtime.theme,
+            on_theme=runtime.save_theme,
+        )
         try:
             await app.run_async()
         finally:

@@ -39,15 +39,19 @@ def _parser() -> argparse.ArgumentParser:
     login.add_argument("--auth-mode", choices=["token", "oauth", "maton"], default="token")
     login.add_argument("--company-domain", help="your company's Pipedrive subdomain, e.g. acme")
     login.add_argument("--token-stdin", action="store_true", help="read the token(s) from standard input, one per line")
-    login.add_argument("--client-id", help="OAuth: your app's client id; then a refresh token and the client "
-                                           "secret are asked for, and the access token is renewed automatically")
+    login.add_argument(
+        "--client-id",
+        help="OAuth: your app's client id; then a refresh token and the client "
+        "secret are asked for, and the access token is renewed automatically",
+    )
     login.add_argument("--token-url", help=argparse.SUPPRESS)  # the OAuth token endpoint (tests, a sandbox)
     sub.add_parser("logout", parents=[common], help="forget the stored token of a profile")
     sub.add_parser("status", parents=[common], help="show the user, company, auth mode and rate-limit budget")
     sync = sub.add_parser("sync", parents=[common], help="sync the local cache without opening the app")
     sync.add_argument("--full", action="store_true", help="fetch everything again")
-    config = sub.add_parser("config", help="`config path` prints where the config file is; `config check` "
-                                           "lists what is wrong in it (exit 1 if anything)")
+    config = sub.add_parser(
+        "config", help="`config path` prints where the config file is; `config check` lists what is wrong in it (exit 1 if anything)"
+    )
     config.add_argument("action", choices=["path", "check"])
     sub.add_parser("sandbox", help="run the local Pipedrive-compatible sandbox server", add_help=False)
     return parser
@@ -65,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         if not any(a.startswith("-") and a not in ("--demo",) for a in argv[:i]) or i == 0:
             from tui.sandbox.server import main as sandbox_main
 
-            return sandbox_main(argv[i + 1:])
+            return sandbox_main(argv[i + 1 :])
     args = _parser().parse_args(argv)
     from tui.config import ConfigError
 
@@ -116,17 +120,25 @@ async def _status(runtime: Any) -> int:
     print(f"profile:   {runtime.profile_label}")
     print(f"auth:      {runtime.auth_label}")
     print(f"base URL:  {runtime.base_url}")
-    daily = (f"{budget.daily_remaining:,} of {budget.daily_limit:,} tokens left today"
-             if budget.daily_remaining is not None and budget.daily_limit else "daily budget not reported")
-    burst = (f"{budget.burst_remaining}/{budget.burst_limit} requests left in the 2 s window"
-             if budget.burst_limit else "burst limit not reported")
+    daily = (
+        f"{budget.daily_remaining:,} of {budget.daily_limit:,} tokens left today"
+        if budget.daily_remaining is not None and budget.daily_limit
+        else "daily budget not reported"
+    )
+    burst = (
+        f"{budget.burst_remaining}/{budget.burst_limit} requests left in the 2 s window"
+        if budget.burst_limit
+        else "burst limit not reported"
+    )
     print(f"budget:    {daily}; {burst}")
     tokens, requests = spent_today(runtime.db_path)
     print(f"this app:  {tokens:,} tokens in {requests:,} requests today (UTC)")
     policy = runtime.policy
     rates = ", ".join(f"{state} {policy.tokens_per_hour(state):,}" for state in ("active", "idle", "unfocused"))
-    print(f"refresh:   every {policy.active:g} s active, {policy.idle:g} s idle, {policy.unfocused:g} s unfocused;"
-          f" projected tokens/hour: {rates}")
+    print(
+        f"refresh:   every {policy.active:g} s active, {policy.idle:g} s idle, {policy.unfocused:g} s unfocused;"
+        f" projected tokens/hour: {rates}"
+    )
     return 0
 
 
@@ -158,8 +170,7 @@ def _login(args: Any) -> int:
 
     config = Config.load()
     name = args.profile or config.default_profile
-    read = (lambda prompt: sys.stdin.readline().strip()) if args.token_stdin else \
-        (lambda prompt: getpass.getpass(prompt).strip())
+    read = (lambda prompt: sys.stdin.readline().strip()) if args.token_stdin else (lambda prompt: getpass.getpass(prompt).strip())
     session = None
     if args.auth_mode == "oauth" and args.client_id:
         # an OAuth app's refresh token: the access token is renewed from it, hourly, for good
@@ -207,8 +218,12 @@ def _login(args: Any) -> int:
     config.save()
     extra = None
     if session is not None:
-        extra = {"refresh_token": session.refresh_token, "client_id": session.client_id,
-                 "client_secret": session.client_secret, "expires_at": session.expires_at}
+        extra = {
+            "refresh_token": session.refresh_token,
+            "client_id": session.client_id,
+            "client_secret": session.client_secret,
+            "expires_at": session.expires_at,
+        }
     path = store_secret(name, me.pop("_token"), config_dir(), extra)
     kept = "tokens" if session is not None else "token"
     print(f"Logged in as {me.get('name')} ({me.get('company_name')}); {kept} stored in {path} (mode 0600)")

@@ -19,8 +19,7 @@ from tui.store.store import Store
 
 def main_sync(runtime: Any, full: bool = False) -> int:
     if runtime.client is None:
-        print("pipedrive-tui: no credentials: run `pipedrive-tui login`, set PIPEDRIVE_API_TOKEN, or use --demo",
-              file=sys.stderr)
+        print("pipedrive-tui: no credentials: run `pipedrive-tui login`, set PIPEDRIVE_API_TOKEN, or use --demo", file=sys.stderr)
         return 1
     return asyncio.run(_run(runtime, full))
 
@@ -57,7 +56,9 @@ async def _run(runtime: Any, full: bool) -> int:
     if tty:
         print("\r" + " " * (shutil.get_terminal_size((100, 20)).columns - 1) + "\r", end="", file=sys.stderr)
     items = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-    print(f"synced ({'full' if store.last_sync_full else 'incremental'}): {items or 'no changes'}; "
-          f"{client.requests_made} requests, {client.tokens_spent} tokens, {time.monotonic() - started:.1f}s"
-          + ("" if pushed else "; some edits are still waiting to be pushed"))
+    print(
+        f"synced ({'full' if store.last_sync_full else 'incremental'}): {items or 'no changes'}; "
+        f"{client.requests_made} requests, {client.tokens_spent} tokens, {time.monotonic() - started:.1f}s"
+        + ("" if pushed else "; some edits are still waiting to be pushed")
+    )
     return 0

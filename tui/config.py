@@ -75,7 +75,7 @@ STUCK_DAYS = 30  # the default of [triage] stuck_days
 class TriageSettings:
     """[triage]: when a deal counts as stuck in its stage (days since it entered it)."""
 
-    stuck_days: int = STUCK_DAYS                             # 0 = never stuck
+    stuck_days: int = STUCK_DAYS  # 0 = never stuck
     pipelines: dict[int, int] = field(default_factory=dict)  # pipeline id -> days, overrides stuck_days
 
     def stuck_after(self, pipeline_id: int | None) -> int:
@@ -126,22 +126,28 @@ class Config:
         raw = _read_toml(path)
         profiles_raw = raw.get("profiles") or {}
         if not isinstance(profiles_raw, dict) or not all(isinstance(v, dict) for v in profiles_raw.values()):
-            raise ConfigError(f"{path}: [profiles] must hold tables, e.g. [profiles.work] with auth_mode = \"token\"")
+            raise ConfigError(f'{path}: [profiles] must hold tables, e.g. [profiles.work] with auth_mode = "token"')
         profiles = {
             name: Profile(name=name, **{k: v for k, v in values.items() if k in Profile.__dataclass_fields__ and k != "name"})
             for name, values in profiles_raw.items()
         }
         keys_raw = raw.get("keys") or {}
         if not isinstance(keys_raw, dict) or not all(isinstance(v, str) for v in keys_raw.values()):
-            raise ConfigError(f"{path}: [keys] must be a table of binding id = \"key\", e.g. \"board.won\" = \"W\"")
+            raise ConfigError(f'{path}: [keys] must be a table of binding id = "key", e.g. "board.won" = "W"')
         default = raw.get("default_profile", "default")
         if not isinstance(default, str):
             raise ConfigError(f"{path}: default_profile must be a profile name in quotes")
         theme = raw.get("theme")
         if theme is not None and not isinstance(theme, str):
-            raise ConfigError(f"{path}: theme must be a theme name in quotes, e.g. theme = \"textual-light\"")
-        return cls(default_profile=default, profiles=profiles, keys=dict(keys_raw), refresh=_refresh(path, raw),
-                   triage=_triage(raw.get("triage"), path), theme=theme)
+            raise ConfigError(f'{path}: theme must be a theme name in quotes, e.g. theme = "textual-light"')
+        return cls(
+            default_profile=default,
+            profiles=profiles,
+            keys=dict(keys_raw),
+            refresh=_refresh(path, raw),
+            triage=_triage(raw.get("triage"), path),
+            theme=theme,
+        )
 
     def save(self, directory: Path | None = None) -> Path:
         directory = private_dir(directory or config_dir())
@@ -232,6 +238,7 @@ def _key(name: str) -> str:
 
 # -- secrets ------------------------------------------------------------------------------------
 
+
 def secrets_path(directory: Path | None = None) -> Path:
     return (directory or config_dir()) / "secrets.toml"
 
@@ -246,7 +253,7 @@ def load_secrets(profile: str, directory: Path | None = None) -> dict[str, Any]:
         return {}
     entry = _read_toml(path).get(profile)
     if entry is not None and not isinstance(entry, dict):
-        raise ConfigError(f"{path}: [{profile}] must be a table with token = \"...\"")
+        raise ConfigError(f'{path}: [{profile}] must be a table with token = "..."')
     return {k: v for k, v in (entry or {}).items() if k in SECRET_KEYS and v not in (None, "")}
 
 
@@ -255,8 +262,7 @@ def load_secret(profile: str, directory: Path | None = None) -> str | None:
     return str(value) if value else None
 
 
-def store_secret(profile: str, token: str | None, directory: Path | None = None,
-                 extra: dict[str, Any] | None = None) -> Path:
+def store_secret(profile: str, token: str | None, directory: Path | None = None, extra: dict[str, Any] | None = None) -> Path:
     """Write (or with None remove) a profile's secrets; the file is created 0600. `extra`:
     the OAuth refresh token, client id and secret, expiry."""
     path = secrets_path(directory)
@@ -268,8 +274,7 @@ def store_secret(profile: str, token: str | None, directory: Path | None = None,
         raw.pop(profile, None)
     else:
         raw[profile] = {"token": token, **{k: v for k, v in (extra or {}).items() if k in SECRET_KEYS and v is not None}}
-    text = "".join(f"[{_key(name)}]\n" + "".join(f"{k} = {_toml(v[k])}\n" for k in SECRET_KEYS if k in v) + "\n"
-                   for name, v in raw.items())
+    text = "".join(f"[{_key(name)}]\n" + "".join(f"{k} = {_toml(v[k])}\n" for k in SECRET_KEYS if k in v) + "\n" for name, v in raw.items())
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
@@ -285,16 +290,30 @@ def oauth_session(profile: str, stored: dict[str, Any], directory: Path | None =
     from tui.api.oauth import OAuthSession
 
     def keep(tokens: dict[str, Any]) -> None:
-        store_secret(profile, tokens["access_token"], directory,
-                     {"refresh_token": tokens.get("refresh_token"), "client_id": stored["client_id"],
-                      "client_secret": stored["client_secret"], "expires_at": tokens.get("expires_at")})
+        store_secret(
+            profile,
+            tokens["access_token"],
+            directory,
+            {
+                "refresh_token": tokens.get("refresh_token"),
+                "client_id": stored["client_id"],
+                "client_secret": stored["client_secret"],
+                "expires_at": tokens.get("expires_at"),
+            },
+        )
 
     expires = stored.get("expires_at")
-    return OAuthSession(str(stored["refresh_token"]), str(stored["client_id"]), str(stored["client_secret"]),
-                        float(expires) if expires else None, on_tokens=keep)
+    return OAuthSession(
+        str(stored["refresh_token"]),
+        str(stored["client_id"]),
+        str(stored["client_secret"]),
+        float(expires) if expires else None,
+        on_tokens=keep,
+    )
 
 
 # -- resolution ---------------------------------------------------------------------------------
+
 
 @dataclass
 class Credentials:
@@ -308,8 +327,9 @@ class Credentials:
         return self.auth.mode
 
 
-def resolve(config: Config, profile_name: str | None, base_url: str | None = None,
-            env: dict[str, str] | None = None, directory: Path | None = None) -> Credentials | None:
+def resolve(
+    config: Config, profile_name: str | None, base_url: str | None = None, env: dict[str, str] | None = None, directory: Path | None = None
+) -> Credentials | None:
     """Credentials for a profile after env overrides; None when there are none."""
     env = dict(os.environ if env is None else env)
     name = profile_name or config.default_profile

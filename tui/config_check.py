@@ -44,7 +44,7 @@ def _parts(dotted: str) -> tuple[str, ...]:
         if rest[0] in "\"'":
             end = rest.index(rest[0], 1)
             out.append(rest[1:end])
-            rest = rest[end + 1:].lstrip().removeprefix(".").lstrip()
+            rest = rest[end + 1 :].lstrip().removeprefix(".").lstrip()
         else:
             head, _, rest = rest.partition(".")
             out.append(head.strip())
@@ -84,19 +84,25 @@ def check_text(text: str, path: Path) -> list[Problem]:
     problems: list[Problem] = []
     for key in raw:
         if key not in TOP:
-            problems.append(Problem(at.get((key,)), f"unknown setting {key!r}{_unknown(key, TOP)} "
-                                                    f"(known: {', '.join(sorted(TOP))})"))
+            problems.append(Problem(at.get((key,)), f"unknown setting {key!r}{_unknown(key, TOP)} (known: {', '.join(sorted(TOP))})"))
     profiles = raw.get("profiles") or {}
     for name, values in profiles.items() if isinstance(profiles, dict) else ():
         if not isinstance(values, dict):
             continue
         for key, value in values.items():
             if key not in PROFILE_KEYS:
-                problems.append(Problem(at.get(("profiles", name, key)), f"unknown key {key!r} in [profiles.{name}]"
-                                        f"{_unknown(key, PROFILE_KEYS)} (known: {', '.join(PROFILE_KEYS)})"))
+                problems.append(
+                    Problem(
+                        at.get(("profiles", name, key)),
+                        f"unknown key {key!r} in [profiles.{name}]{_unknown(key, PROFILE_KEYS)} (known: {', '.join(PROFILE_KEYS)})",
+                    )
+                )
             elif key == "auth_mode" and value not in AUTH_MODES:
-                problems.append(Problem(at.get(("profiles", name, key)),
-                                        f"unknown auth_mode {value!r} in [profiles.{name}] (use {', '.join(AUTH_MODES)})"))
+                problems.append(
+                    Problem(
+                        at.get(("profiles", name, key)), f"unknown auth_mode {value!r} in [profiles.{name}] (use {', '.join(AUTH_MODES)})"
+                    )
+                )
     default = raw.get("default_profile")
     if isinstance(default, str) and profiles and isinstance(profiles, dict) and default not in profiles:
         problems.append(Problem(at.get(("default_profile",)), f"default_profile {default!r} has no [profiles.{default}]"))
@@ -107,15 +113,23 @@ def check_text(text: str, path: Path) -> list[Problem]:
     refresh = raw.get("refresh")
     for key in refresh if isinstance(refresh, dict) else ():
         if key not in REFRESH_KEYS:
-            problems.append(Problem(at.get(("refresh", key)), f"unknown key {key!r} in [refresh]{_unknown(key, REFRESH_KEYS)}"
-                                    f" (known: {', '.join(REFRESH_KEYS)})"))
+            problems.append(
+                Problem(
+                    at.get(("refresh", key)),
+                    f"unknown key {key!r} in [refresh]{_unknown(key, REFRESH_KEYS)} (known: {', '.join(REFRESH_KEYS)})",
+                )
+            )
     theme = raw.get("theme")
     if theme is not None:
         from textual.theme import BUILTIN_THEMES
 
         if theme not in BUILTIN_THEMES:
-            problems.append(Problem(at.get(("theme",)), f"unknown theme {theme!r}{_unknown(str(theme), BUILTIN_THEMES)}"
-                                                        f" (known: {', '.join(sorted(BUILTIN_THEMES))})"))
+            problems.append(
+                Problem(
+                    at.get(("theme",)),
+                    f"unknown theme {theme!r}{_unknown(str(theme), BUILTIN_THEMES)} (known: {', '.join(sorted(BUILTIN_THEMES))})",
+                )
+            )
     problems += _keys(raw.get("keys"), at)
     if not problems and path.name == "config.toml":
         problems += _values(path, at)
@@ -127,17 +141,24 @@ def _keys(keys: Any, at: dict[tuple[str, ...], int]) -> list[Problem]:
     from tui.keymap import all_binding_ids
 
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
-        return [Problem(at.get(("keys",)), '[keys] must be a table of binding id = "key", e.g. "board.won" = "W"')] \
-            if keys is not None else []
+        return (
+            [Problem(at.get(("keys",)), '[keys] must be a table of binding id = "key", e.g. "board.won" = "W"')] if keys is not None else []
+        )
     known = all_binding_ids()
-    problems = [Problem(at.get(("keys", k)), f"unknown binding id {k!r} in [keys]{_unknown(k, known)} "
-                                             "(the ids are in the app's ? help)")
-                for k in keys if k not in known]
+    problems = [
+        Problem(at.get(("keys", k)), f"unknown binding id {k!r} in [keys]{_unknown(k, known)} (the ids are in the app's ? help)")
+        for k in keys
+        if k not in known
+    ]
     problems += [Problem(at.get(("keys", k)), f"empty key for {k!r} in [keys]") for k, v in keys.items() if not v.strip()]
     for clash in key_check.clashes({k: v for k, v in keys.items() if k in known and v.strip()}):
         lines = sorted(at[("keys", i)] for i in clash.ids if ("keys", i) in at)
-        problems.append(Problem(lines[0] if lines else at.get(("keys",)), f"key clash: {clash}"
-                                + (f" (also line {', '.join(map(str, lines[1:]))})" if len(lines) > 1 else "")))
+        problems.append(
+            Problem(
+                lines[0] if lines else at.get(("keys",)),
+                f"key clash: {clash}" + (f" (also line {', '.join(map(str, lines[1:]))})" if len(lines) > 1 else ""),
+            )
+        )
     return problems
 
 
@@ -147,8 +168,9 @@ def _values(path: Path, at: dict[tuple[str, ...], int]) -> list[Problem]:
         Config.load(path.parent)
     except ConfigError as exc:
         message = str(exc).split(": ", 1)[-1]
-        line = next((n for key, n in sorted(at.items(), key=lambda kv: -len(kv[0]))
-                     if key and all(part in message for part in key[-2:])), None)
+        line = next(
+            (n for key, n in sorted(at.items(), key=lambda kv: -len(kv[0])) if key and all(part in message for part in key[-2:])), None
+        )
         return [Problem(line, message)]
     return []
 

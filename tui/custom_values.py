@@ -29,12 +29,24 @@ from typing import Any
 from tui.formatting import clean, money
 
 TEXT_LIMITS = {"varchar": 255, "varchar_auto": 255, "phone": 255, "text": 65535}
-EDITABLE = set(TEXT_LIMITS) | {"double", "monetary", "enum", "set", "date", "daterange", "time", "timerange", "address",
-                               "user", "people", "org"}
+EDITABLE = set(TEXT_LIMITS) | {
+    "double",
+    "monetary",
+    "enum",
+    "set",
+    "date",
+    "daterange",
+    "time",
+    "timerange",
+    "address",
+    "user",
+    "people",
+    "org",
+}
 REF_KINDS = {"user": "user", "people": "person", "org": "organization"}
 PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{2,}[0-9]$")
 Result = tuple[Any, str | None]
-Names = Callable[[str, int], str | None]   # (kind, id) -> name in the cache, or None
+Names = Callable[[str, int], str | None]  # (kind, id) -> name in the cache, or None
 
 
 @dataclass
@@ -45,7 +57,7 @@ class FieldDef:
     options: list[tuple[Any, str]] = field(default_factory=list)
     important_stages: tuple[int, ...] = ()
     required_stages: tuple[int, ...] = ()
-    required_statuses: dict[str, list[str]] = field(default_factory=dict)   # pipeline id -> won/lost
+    required_statuses: dict[str, list[str]] = field(default_factory=dict)  # pipeline id -> won/lost
 
     @property
     def editable(self) -> bool:
@@ -72,13 +84,18 @@ def from_row(code: str, name: str, field_type: str | None, data: str | dict[str,
     important = raw.get("important_fields") or {}
     required = raw.get("required_fields") or {}
     return FieldDef(
-        code, name, field_type or "", [(o.get("id"), str(o.get("label"))) for o in raw.get("options") or []],
+        code,
+        name,
+        field_type or "",
+        [(o.get("id"), str(o.get("label"))) for o in raw.get("options") or []],
         tuple(important.get("stage_ids") or ()) if important.get("enabled") else (),
         tuple(required.get("stage_ids") or ()) if required.get("enabled") else (),
-        dict(required.get("statuses") or {}) if required.get("enabled") else {})
+        dict(required.get("statuses") or {}) if required.get("enabled") else {},
+    )
 
 
 # -- reading --------------------------------------------------------------------------------------
+
 
 def _num(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -162,6 +179,7 @@ def _plain(value: Any) -> str:
 
 # -- writing --------------------------------------------------------------------------------------
 
+
 def _number(text: str, what: str) -> Result:
     raw = text.strip().replace(",", "").replace("_", "").replace(" ", "")
     if not raw:
@@ -194,8 +212,9 @@ def _time(text: str, what: str) -> Result:
     return (f"{hhmm}:00" if hhmm else None), None
 
 
-def parse(fd: FieldDef, given: dict[str, Any], *, today: date, zone: str, currencies: set[str],
-          default_currency: str | None = None) -> Result:
+def parse(
+    fd: FieldDef, given: dict[str, Any], *, today: date, zone: str, currencies: set[str], default_currency: str | None = None
+) -> Result:
     """(the value to send, or an error message for next to the field). None clears the field."""
     kind = fd.type
     text = str(given.get("text") or "")

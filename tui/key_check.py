@@ -62,7 +62,7 @@ class Clash:
 
 
 def normalize(key: str) -> str:
-    """"?" -> "question_mark", as Textual names keys; other names unchanged."""
+    """ "?" -> "question_mark", as Textual names keys; other names unchanged."""
     key = key.strip()
     return _character_to_key(key) if len(key) == 1 else key
 
@@ -106,8 +106,10 @@ def clashes(keymap: dict[str, str]) -> list[Clash]:
     for (context, key), ids in _shared(keymap).items():
         if default.get((context, key)) != ids:
             found.setdefault((key, ids), []).append(context)
-    return [Clash(key, tuple(sorted(ids)), tuple(contexts)) for (key, ids), contexts in sorted(
-        found.items(), key=lambda item: (item[0][0], sorted(item[0][1])))]
+    return [
+        Clash(key, tuple(sorted(ids)), tuple(contexts))
+        for (key, ids), contexts in sorted(found.items(), key=lambda item: (item[0][0], sorted(item[0][1])))
+    ]
 
 
 def problems(keymap: dict[str, str]) -> list[str]:
@@ -115,7 +117,8 @@ def problems(keymap: dict[str, str]) -> list[str]:
     lines = []
     unknown = unknown_ids(keymap)
     if unknown:
-        lines.append(f"unknown binding id{'s' if len(unknown) > 1 else ''} in [keys]: {', '.join(unknown)} "
-                     "(press ? in the app for the ids)")
+        lines.append(
+            f"unknown binding id{'s' if len(unknown) > 1 else ''} in [keys]: {', '.join(unknown)} (press ? in the app for the ids)"
+        )
     lines += [f"key clash: {clash}" for clash in clashes({k: v for k, v in keymap.items() if k not in unknown})]
     return lines

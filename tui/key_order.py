@@ -24,8 +24,8 @@ from textual import events
 from textual.message import Message
 from textual.timer import Timer
 
-KEY_WAIT = 2.0      # seconds a key may hold the next one back (a busy machine can be slow)
-SCREEN_WAIT = 1.0   # seconds keys wait for a screen that is not ready for them yet
+KEY_WAIT = 2.0  # seconds a key may hold the next one back (a busy machine can be slow)
+SCREEN_WAIT = 1.0  # seconds keys wait for a screen that is not ready for them yet
 POLL = 0.02
 
 

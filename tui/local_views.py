@@ -26,7 +26,7 @@ from tui.config import _toml, config_dir
 from tui.private import private_dir, private_file
 
 FILE = "views.toml"
-LOCAL = "local: "      # a pin naming one of your views, not a Pipedrive filter
+LOCAL = "local: "  # a pin naming one of your views, not a Pipedrive filter
 KEYS = tuple(f"f{n}" for n in range(1, 10))
 STATUSES = ("open", "won", "lost")
 SORTS = ("urgency", "value", "close_date", "updated")
@@ -36,7 +36,7 @@ SORTS = ("urgency", "value", "close_date", "updated")
 class LocalView:
     name: str
     status: str = "open"
-    owner: str = "everyone"    # everyone | me | a user id as text
+    owner: str = "everyone"  # everyone | me | a user id as text
     text: str = ""
     sort: str = "urgency"
 
@@ -49,7 +49,7 @@ class LocalView:
 
 @dataclass
 class ViewPrefs:
-    pins: dict[str, str] = field(default_factory=dict)          # "f1" -> view name ("local: …" for yours)
+    pins: dict[str, str] = field(default_factory=dict)  # "f1" -> view name ("local: …" for yours)
     local: dict[str, LocalView] = field(default_factory=dict)
 
     def key_of(self, pinned: str) -> str | None:
@@ -114,7 +114,12 @@ def save(prefs: ViewPrefs, directory: Path | None = None) -> Path:
         lines.append("")
     for view in prefs.local.values():
         lines.append(f"[local.{_toml(view.name)}]")
-        lines += [f"status = {_toml(view.status)}", f"owner = {_toml(view.owner)}", f"text = {_toml(view.text)}",
-                  f"sort = {_toml(view.sort)}", ""]
+        lines += [
+            f"status = {_toml(view.status)}",
+            f"owner = {_toml(view.owner)}",
+            f"text = {_toml(view.text)}",
+            f"sort = {_toml(view.sort)}",
+            "",
+        ]
     file.write_text("\n".join(lines), encoding="utf-8")
     return file

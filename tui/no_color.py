@@ -14,8 +14,7 @@ NULL = Style()
 
 class SafeMonochrome(Monochrome):
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
-        return super().apply([Segment(text, NULL if style is None else style, control)
-                              for text, style, control in segments], background)
+        return super().apply([Segment(text, NULL if style is None else style, control) for text, style, control in segments], background)
 
 
 def safe_filters(filters: list[LineFilter]) -> list[LineFilter]:

@@ -35,8 +35,11 @@ class Runtime:
 
     @property
     def auth_label(self) -> str:
-        label = {"token": "personal API token (x-api-token)", "oauth": "OAuth access token (Bearer)",
-                 "maton": "Maton gateway (MATON_API_KEY)"}.get(self.auth_mode or "", self.auth_mode or "none")
+        label = {
+            "token": "personal API token (x-api-token)",
+            "oauth": "OAuth access token (Bearer)",
+            "maton": "Maton gateway (MATON_API_KEY)",
+        }.get(self.auth_mode or "", self.auth_mode or "none")
         return label + ("; demo sandbox" if self.sandbox is not None else "")
 
     @property
@@ -84,8 +87,15 @@ def _build_runtime(args: Any) -> Runtime:
 
         # as a Growth-plan account sees it: 40 requests / 2 s, custom fields of every type,
         # products on deals, leads with notes and activities
-        sandbox = Sandbox(seed=7, deals=getattr(args, "demo_deals", None) or 300, token=DEMO_TOKEN, now=clock.now(),
-                          daily_budget=300_000, growth_burst_limits=True, demo_extras=True)
+        sandbox = Sandbox(
+            seed=7,
+            deals=getattr(args, "demo_deals", None) or 300,
+            token=DEMO_TOKEN,
+            now=clock.now(),
+            daily_budget=300_000,
+            growth_burst_limits=True,
+            demo_extras=True,
+        )
         client = PipedriveClient("http://sandbox.local", Auth.personal(DEMO_TOKEN), transport=sandbox.transport())
         temp = None
         if getattr(args, "data_dir", None):
@@ -94,19 +104,53 @@ def _build_runtime(args: Any) -> Runtime:
             temp = Path(tempfile.mkdtemp(prefix="pipedrive-tui-demo-"))
             directory = temp
         _usable(directory)
-        return Runtime(client, "demo", directory, directory / "demo.sqlite3", config.keys, clock, sandbox,
-                       "http://sandbox.local", "token", temp, _secure(directory), config.refresh, config.triage)
+        return Runtime(
+            client,
+            "demo",
+            directory,
+            directory / "demo.sqlite3",
+            config.keys,
+            clock,
+            sandbox,
+            "http://sandbox.local",
+            "token",
+            temp,
+            _secure(directory),
+            config.refresh,
+            config.triage,
+        )
     creds = resolve(config, getattr(args, "profile", None), getattr(args, "base_url", None), directory=config_dir())
     ambiguity = ambiguous_credentials()
     profile = getattr(args, "profile", None) or config.default_profile
     directory = _usable(data_dir(getattr(args, "data_dir", None)))
     notices = _secure(directory, config_dir()) + ([ambiguity] if ambiguity else [])
     if creds is None:
-        return Runtime(None, profile, directory, directory / f"{profile}.sqlite3", config.keys, clock, notices=notices,
-                       refresh=config.refresh, triage=config.triage)
+        return Runtime(
+            None,
+            profile,
+            directory,
+            directory / f"{profile}.sqlite3",
+            config.keys,
+            clock,
+            notices=notices,
+            refresh=config.refresh,
+            triage=config.triage,
+        )
     client = PipedriveClient(creds.base_url, creds.auth, oauth=creds.oauth)
-    return Runtime(client, creds.profile, directory, directory / f"{creds.profile}.sqlite3", config.keys, clock,
-                   None, creds.base_url, creds.mode, notices=notices, refresh=config.refresh, triage=config.triage)
+    return Runtime(
+        client,
+        creds.profile,
+        directory,
+        directory / f"{creds.profile}.sqlite3",
+        config.keys,
+        clock,
+        None,
+        creds.base_url,
+        creds.mode,
+        notices=notices,
+        refresh=config.refresh,
+        triage=config.triage,
+    )
 
 
 def ambiguous_credentials(env: dict[str, str] | None = None) -> str | None:
@@ -117,8 +161,10 @@ def ambiguous_credentials(env: dict[str, str] | None = None) -> str | None:
     set_ = [name for name in ("MATON_API_KEY", "PIPEDRIVE_ACCESS_TOKEN", "PIPEDRIVE_API_TOKEN") if env.get(name)]
     if len(set_) < 2:
         return None
-    return (f"{' and '.join(set_)} are all set: using {set_[0]} (the first of MATON_API_KEY, PIPEDRIVE_ACCESS_TOKEN, "
-            "PIPEDRIVE_API_TOKEN); unset the others to choose")
+    return (
+        f"{' and '.join(set_)} are all set: using {set_[0]} (the first of MATON_API_KEY, PIPEDRIVE_ACCESS_TOKEN, "
+        "PIPEDRIVE_API_TOKEN); unset the others to choose"
+    )
 
 
 def _usable(directory: Path) -> Path:

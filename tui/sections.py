@@ -16,7 +16,7 @@ from textual.screen import Screen
 class Section:
     mode: str
     title: str
-    screen: str          # "module:Class" under tui.screens
+    screen: str  # "module:Class" under tui.screens
 
     def make(self) -> Screen:
         module, _, name = self.screen.partition(":")

@@ -82,7 +82,7 @@ def currency(text: str, known: set[str]) -> Result:
 
 
 def contact_list(text: str, kind: str) -> Result:
-    """"a@b.com (work), c@d.org (home)" -> [{"value","label","primary"}]; the first is primary."""
+    """ "a@b.com (work), c@d.org (home)" -> [{"value","label","primary"}]; the first is primary."""
     items = [part.strip() for part in re.split(r"[;,\n]", text) if part.strip()]
     out = []
     for i, item in enumerate(items):

@@ -31,7 +31,7 @@ def type_mark(type_key: str) -> str:
 class Line:
     header: str | None = None
     count: int = 0
-    row: AgendaRow | None = None   # None on a row line: still being read (a far "Later" row)
+    row: AgendaRow | None = None  # None on a row line: still being read (a far "Later" row)
 
 
 TAIL_BLOCK = 200
@@ -41,8 +41,9 @@ class Lines:
     """The list's lines: the groups' lines as read, then the far "Later" rows (only counted
     until they come into view: `need(block)` asks for them), then what follows "Later"."""
 
-    def __init__(self, head: list[Line], tail_total: int = 0, after: list[Line] | None = None,
-                 need: Callable[[int], object] | None = None) -> None:
+    def __init__(
+        self, head: list[Line], tail_total: int = 0, after: list[Line] | None = None, need: Callable[[int], object] | None = None
+    ) -> None:
         self.head, self.tail_total, self.after = head, tail_total, after or []
         self.tail: dict[int, list[AgendaRow]] = {}
         self._asked: set[int] = set()
@@ -139,8 +140,7 @@ class AgendaList(ScrollView, can_focus=True):
             target_list += [Line(row=r) for r in g.rows]
             if g.name == "Later":
                 target_list = after
-        self.lines = Lines(head, later_more, after,
-                           lambda block: self.post_message(self.NeedLater(block, generation)))
+        self.lines = Lines(head, later_more, after, lambda block: self.post_message(self.NeedLater(block, generation)))
         target = None
         if keep_id is not None:
             target = next((i for i, line in self.lines.loaded() if line.row and line.row.id == keep_id), None)

@@ -38,8 +38,7 @@ def status_line(card: DealCard, width: int) -> Text:
     symbol, word, style = MARKS[card.activity]
     due = due_label(card)
     days = card.rotten_days
-    variants = [(due, f"  rotting {days}d"), ("", f"  rotting {days}d"), ("", f" rot {days}d")] if card.rotten \
-        else [(due, ""), ("", "")]
+    variants = [(due, f"  rotting {days}d"), ("", f"  rotting {days}d"), ("", f" rot {days}d")] if card.rotten else [(due, ""), ("", "")]
     for date_part, rot_part in variants:
         text = Text.assemble((f"{symbol} {word}", style), (date_part, tones.MUTED), (rot_part, tones.ERROR_B))
         if text.cell_len <= width:
@@ -47,8 +46,7 @@ def status_line(card: DealCard, width: int) -> Text:
     return text
 
 
-def card_lines(card: DealCard, width: int, *, selected: bool, currencies: dict[str, CurrencyRow],
-               marked: bool = False) -> list[Text]:
+def card_lines(card: DealCard, width: int, *, selected: bool, currencies: dict[str, CurrencyRow], marked: bool = False) -> list[Text]:
     """CARD_HEIGHT lines, each exactly `width` cells (server text never parsed as markup).
     A marked card (bulk actions) starts its title with ☑ and has a yellow bar."""
     inner = max(4, width - 2)
@@ -73,8 +71,7 @@ def card_lines(card: DealCard, width: int, *, selected: bool, currencies: dict[s
         title = Text.assemble(("☑ ", tones.WARNING_B), title)
     sub = Text(clean(card.org_name or card.person_name or "—"), style=tones.MUTED)
     cur = currencies.get(card.currency or "")
-    value = Text(money(card.value, card.currency, cur.decimal_points if cur else None, cur.symbol if cur else None),
-                 style=tones.SUCCESS)
+    value = Text(money(card.value, card.currency, cur.decimal_points if cur else None, cur.symbol if cur else None), style=tones.SUCCESS)
     owner = initials(card.owner_name)
     tail = ("⟳ " if card.pending else "") + owner
     gap = max(1, inner - value.cell_len - len(tail))

@@ -69,8 +69,9 @@ class EntityPicker(Vertical):
             return
         self._results = await self.search(text)
         options.clear_options()
-        options.add_options([Option(Text.assemble(clean(r.label), ("  " + clean(r.extra) if r.extra else "", tones.MUTED)))
-                             for r in self._results])
+        options.add_options(
+            [Option(Text.assemble(clean(r.label), ("  " + clean(r.extra) if r.extra else "", tones.MUTED))) for r in self._results]
+        )
         options.set_class(bool(self._results), "-open")
         self.set_error(None if self._results else f"No match for '{text}' in the cache")
 

@@ -27,8 +27,16 @@ class FormField(Vertical):
     FormField.-invalid Input { border: tall $error; }
     """
 
-    def __init__(self, name: str, label: str, value: str = "", *, placeholder: str = "", hint: str = "",
-                 preview: Callable[[str], str | None] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        label: str,
+        value: str = "",
+        *,
+        placeholder: str = "",
+        hint: str = "",
+        preview: Callable[[str], str | None] | None = None,
+    ) -> None:
         super().__init__(id=f"field-{name}", classes="form-field")
         self.field_name = name
         self.label = label

@@ -27,7 +27,7 @@ from widgets.deal_card import CARD_HEIGHT, card_lines
 from widgets import tones
 
 DRAG_THRESHOLD = 2  # cells of movement before a press becomes a drag
-BLOCK = 64          # cards fetched at a time
+BLOCK = 64  # cards fetched at a time
 DOUBLE_CLICK = 0.4  # seconds
 
 
@@ -98,8 +98,7 @@ class KanbanColumn(ScrollView, can_focus=False):
 
     # -- data ---------------------------------------------------------------------------------
 
-    def reset(self, total: int, blocks: dict[int, list[DealCard]], currencies: dict[str, CurrencyRow],
-              cursor: int | None = None) -> None:
+    def reset(self, total: int, blocks: dict[int, list[DealCard]], currencies: dict[str, CurrencyRow], cursor: int | None = None) -> None:
         """New contents: how many cards, the blocks already fetched, where the cursor is."""
         self.total = total
         self.blocks = dict(blocks)
@@ -272,4 +271,3 @@ class KanbanColumn(ScrollView, can_focus=False):
             else:
                 self._last_release = (index, now)
         event.stop()
-

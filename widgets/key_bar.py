@@ -23,9 +23,9 @@ class KeyBar(Widget):
 
     def __init__(self) -> None:
         super().__init__()
-        self._left: list[tuple[str, str, str, bool]] = []   # (key, shown key, description, enabled)
-        self._right: tuple[str, str, str] | None = None     # the command palette's key
-        self._spans: list[tuple[int, int, str]] = []        # x from, x to, key: what a click presses
+        self._left: list[tuple[str, str, str, bool]] = []  # (key, shown key, description, enabled)
+        self._right: tuple[str, str, str] | None = None  # the command palette's key
+        self._spans: list[tuple[int, int, str]] = []  # x from, x to, key: what a click presses
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -66,8 +66,9 @@ class KeyBar(Widget):
         tail = Text.assemble((f" {self._right[1]} ", tones.ACCENT_B), (f"{self._right[2]} ", "")) if self._right else Text()
         room = max(0, width - tail.cell_len - 1)
         for key, shown, description, enabled in self._left:
-            part = Text.assemble((f" {shown} ", tones.ACCENT_B if enabled else tones.FAINT),
-                                 (f"{description} ", "" if enabled else tones.FAINT))
+            part = Text.assemble(
+                (f" {shown} ", tones.ACCENT_B if enabled else tones.FAINT), (f"{description} ", "" if enabled else tones.FAINT)
+            )
             if text.cell_len + part.cell_len > room:
                 break
             spans.append((text.cell_len, text.cell_len + part.cell_len, key))

@@ -11,8 +11,18 @@ from rich.text import Text
 
 from tui.formatting import clean
 
-COLOURS = {"blue": "dodger_blue1", "brown": "dark_orange3", "dark-gray": "grey50", "gray": "grey70", "green": "green3",
-           "orange": "orange1", "pink": "hot_pink", "purple": "medium_purple1", "red": "red1", "yellow": "yellow1"}
+COLOURS = {
+    "blue": "dodger_blue1",
+    "brown": "dark_orange3",
+    "dark-gray": "grey50",
+    "gray": "grey70",
+    "green": "green3",
+    "orange": "orange1",
+    "pink": "hot_pink",
+    "purple": "medium_purple1",
+    "red": "red1",
+    "yellow": "yellow1",
+}
 
 
 def label_text(name: str, colour: str | None) -> Text:

@@ -24,8 +24,8 @@ class Row:
     title: str
     context: str = ""
     more: str = ""
-    key: object = None        # what the screen opens, e.g. ("deal", 7)
-    dim: bool = False         # closed deals
+    key: object = None  # what the screen opens, e.g. ("deal", 7)
+    dim: bool = False  # closed deals
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Group:
     label: str
     rows: Sequence[Row]
     total: int | None = None  # matches in all (when more than shown)
-    more: bool = False        # the total is a lower bound ("200+")
+    more: bool = False  # the total is a lower bound ("200+")
 
 
 class SearchResults(ScrollView, can_focus=False):
@@ -48,7 +48,7 @@ class SearchResults(ScrollView, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.lines: list[Row | Group] = []
-        self.cursor: int | None = None   # index into lines (a Row), None when there are none
+        self.cursor: int | None = None  # index into lines (a Row), None when there are none
         self.empty_text = ""
 
     def set_groups(self, groups: Sequence[Group], keep: object = None) -> None:
@@ -141,9 +141,11 @@ class SearchResults(ScrollView, can_focus=False):
         first = min(max(24, room * 2 // 5), 60)
         second = min(max(20, room * 2 // 7), 48)
         text = Text(bar, no_wrap=True)
-        for value, size, style in ((row.title, first, tones.FAINT if row.dim else "bold"),
-                                   (row.context, second, tones.MUTED if row.dim else tones.INFO),
-                                   (row.more, max(0, room - first - second - 2), tones.MUTED)):
+        for value, size, style in (
+            (row.title, first, tones.FAINT if row.dim else "bold"),
+            (row.context, second, tones.MUTED if row.dim else tones.INFO),
+            (row.more, max(0, room - first - second - 2), tones.MUTED),
+        ):
             if size <= 0:
                 continue
             cell = Text(clean(value), style=style)

@@ -36,13 +36,24 @@ INFO, INFO_B = "tone.info", "tone.info.b"
 ACCENT, ACCENT_B = "tone.accent", "tone.accent.b"
 SPECIAL, SPECIAL_B = "tone.special", "tone.special.b"
 MUTED, FAINT, FAINT_STRIKE = "tone.muted", "tone.faint", "tone.faint.strike"
-CURSOR = "tone.cursor"          # the bar beside the selected card / row
-SELECTED = "tone.selected"      # background of the selected card
-ROW = "tone.row"                # the selected row of a list: bold on a tinted background
+CURSOR = "tone.cursor"  # the bar beside the selected card / row
+SELECTED = "tone.selected"  # background of the selected card
+ROW = "tone.row"  # the selected row of a list: bold on a tinted background
 
-DARK = {"background": "#121212", "foreground": "#E0E0E0", "text-error": "#D17E92", "text-warning": "#FFC473",
-        "text-success": "#8AD4A1", "text-primary": "#57A5E2", "text-accent": "#FFC473", "text-secondary": "#5684A5",
-        "error": "#B93C5B", "warning": "#FEA62B", "success": "#4EBF71", "primary": "#0178D4"}
+DARK = {
+    "background": "#121212",
+    "foreground": "#E0E0E0",
+    "text-error": "#D17E92",
+    "text-warning": "#FFC473",
+    "text-success": "#8AD4A1",
+    "text-primary": "#57A5E2",
+    "text-accent": "#FFC473",
+    "text-secondary": "#5684A5",
+    "error": "#B93C5B",
+    "warning": "#FEA62B",
+    "success": "#4EBF71",
+    "primary": "#0178D4",
+}
 
 
 def _color(value: str | None, fallback: Color) -> Color:
@@ -71,8 +82,7 @@ def rich_theme(variables: dict[str, str]) -> Theme:
         styles[f"tone.{tone}.b"] = Style(color=color, bold=True)
     for tone, variable in CHIPS.items():
         back = solid(variable)
-        styles[f"tone.{tone}.chip"] = Style(color=back.get_contrast_text(1.0).rich_color, bgcolor=back.rich_color,
-                                            bold=True)
+        styles[f"tone.{tone}.chip"] = Style(color=back.get_contrast_text(1.0).rich_color, bgcolor=back.rich_color, bold=True)
     for tone, amount in FADES.items():
         styles[f"tone.{tone}"] = Style(color=background.blend(foreground, amount).rich_color)
     styles[FAINT_STRIKE] = styles[FAINT] + Style(strike=True)

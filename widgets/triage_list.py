@@ -20,8 +20,13 @@ from tui.keymap.triage import MOVE_BINDINGS
 from tui.store.queries.triage import CLOSE_PASSED, NO_ACTIVITY, OVERDUE, ROTTING, STUCK, TriageRow
 from widgets import tones
 
-MARKS = {OVERDUE: ("●", tones.ERROR_B), NO_ACTIVITY: ("▲", tones.WARNING_B), ROTTING: ("◆", tones.ERROR),
-         CLOSE_PASSED: ("◆", tones.SPECIAL), STUCK: ("◆", tones.INFO)}
+MARKS = {
+    OVERDUE: ("●", tones.ERROR_B),
+    NO_ACTIVITY: ("▲", tones.WARNING_B),
+    ROTTING: ("◆", tones.ERROR),
+    CLOSE_PASSED: ("◆", tones.SPECIAL),
+    STUCK: ("◆", tones.INFO),
+}
 REASON_STYLE = {OVERDUE: tones.ERROR, NO_ACTIVITY: tones.WARNING, ROTTING: tones.ERROR, CLOSE_PASSED: tones.SPECIAL, STUCK: tones.INFO}
 REASONS_WIDTH = 30
 
@@ -56,9 +61,12 @@ def row_text(row: TriageRow, width: int) -> Text:
     stage_w = 14 if room >= 84 else 0
     gaps = 2 + (1 if value_w else 0) + (1 if stage_w else 0)  # a space after each cell
     title_w = max(6, room - reasons_w - value_w - stage_w - gaps)
-    cells = ((reasons, reasons_w, False), (title, title_w, False),
-             (Text(compact_money(row.value, row.currency), style=tones.SUCCESS), value_w, True),
-             (Text(clean(row.stage or ""), style=tones.MUTED), stage_w, False))
+    cells = (
+        (reasons, reasons_w, False),
+        (title, title_w, False),
+        (Text(compact_money(row.value, row.currency), style=tones.SUCCESS), value_w, True),
+        (Text(clean(row.stage or ""), style=tones.MUTED), stage_w, False),
+    )
     out = Text(no_wrap=True)
     out.append_text(mark)
     for cell, cell_w, right in cells:

@@ -34,8 +34,12 @@ def _activity(a: ActivityLine | None, today: date, empty: str) -> Text:
     if a is None:
         return Text(empty, style=tones.FAINT)
     late = a.day is not None and not a.done and a.day < today
-    return Text.assemble((f"{type_mark(a.type)} ", tones.INFO), clean(a.subject) or "(no subject)",
-                         ("  ·  ", tones.FAINT), (_when(a, today), tones.ERROR_B if late else tones.MUTED))
+    return Text.assemble(
+        (f"{type_mark(a.type)} ", tones.INFO),
+        clean(a.subject) or "(no subject)",
+        ("  ·  ", tones.FAINT),
+        (_when(a, today), tones.ERROR_B if late else tones.MUTED),
+    )
 
 
 def note_lines(content: str, limit: int = NOTE_LINES) -> Text:
@@ -81,10 +85,18 @@ def render_preview(p: DealPreview, row: TriageRow | None, today: date) -> Group:
     table.add_row(Text("Organization"), Text(clean(p.org) or "—"))
     if p.org and p.org_address:
         table.add_row(Text("  address"), Text(clean(p.org_address)))
-    parts += [Text(""), table, Text(""), Text("Next activity", style="bold underline"),
-              _activity(p.next_activity, today, "none planned"), Text(""),
-              Text("Last activity", style="bold underline"), _activity(p.last_activity, today, "none done yet"),
-              Text(""), Text("Last note", style="bold underline")]
+    parts += [
+        Text(""),
+        table,
+        Text(""),
+        Text("Next activity", style="bold underline"),
+        _activity(p.next_activity, today, "none planned"),
+        Text(""),
+        Text("Last activity", style="bold underline"),
+        _activity(p.last_activity, today, "none done yet"),
+        Text(""),
+        Text("Last note", style="bold underline"),
+    ]
     if p.last_note is not None:
         meta = Text((p.last_note_time or "")[:10], style=tones.MUTED)
         if p.last_note_author:

@@ -93,7 +93,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def set_rows(self, rows: list[Sequence[str | None]], cursor: int | None = None) -> None:
         """Every row at once (small lists)."""
-        self.reset(len(rows), {i // BLOCK: rows[i:i + BLOCK] for i in range(0, len(rows), BLOCK)}, cursor)
+        self.reset(len(rows), {i // BLOCK: rows[i : i + BLOCK] for i in range(0, len(rows), BLOCK)}, cursor)
 
     def reset(self, total: int, blocks: dict[int, list[Sequence[str | None]]], cursor: int | None = None) -> None:
         self.total = total

@@ -17,13 +17,13 @@ from widgets import tones
 
 
 def day_text(day: date, rows: list[AgendaRow], today: date, width: int, selected: int | None = None) -> Text:
-    head = Text(day.strftime("%a %d %b") + ("  today" if day == today else ""),
-                style=tones.SUCCESS_CHIP if day == today else "bold")
+    head = Text(day.strftime("%a %d %b") + ("  today" if day == today else ""), style=tones.SUCCESS_CHIP if day == today else "bold")
     lines = [head]
     for i, r in enumerate(rows):
         mark = "▌" if i == selected else " "
-        line = Text.assemble((mark, tones.CURSOR), (f"{r.time or 'all day':<8}", tones.MUTED),
-                             (type_mark(r.type) + " ", tones.INFO), clean(r.subject))
+        line = Text.assemble(
+            (mark, tones.CURSOR), (f"{r.time or 'all day':<8}", tones.MUTED), (type_mark(r.type) + " ", tones.INFO), clean(r.subject)
+        )
         if r.done:
             line.stylize("dim strike")
         line.truncate(max(8, width), overflow="ellipsis", pad=i == selected)
@@ -47,7 +47,7 @@ class WeekView(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.days: list[tuple[date, list[AgendaRow]]] = []
-        self.order: list[tuple[int, int]] = []   # (day index, row index) in week order
+        self.order: list[tuple[int, int]] = []  # (day index, row index) in week order
         self.cursor = 0
         self.today: date | None = None
 

@@ -41,8 +41,9 @@ async def _read_message(reader: asyncio.StreamReader) -> tuple[bytes, bytes] | N
 
 
 def _answer(status: str, body: bytes, extra: str = "") -> bytes:
-    return (f"HTTP/1.1 {status}\r\ncontent-type: text/html\r\ncontent-length: {len(body)}\r\n{extra}"
-            "connection: close\r\n\r\n").encode() + body
+    return (
+        f"HTTP/1.1 {status}\r\ncontent-type: text/html\r\ncontent-length: {len(body)}\r\n{extra}connection: close\r\n\r\n"
+    ).encode() + body
 
 
 class ChaosProxy:
@@ -85,9 +86,11 @@ class ChaosProxy:
                 if fault == "drop_before":
                     return
                 if fault in ("html_502", "html_403", "429"):
-                    status, page, extra = {"html_502": ("502 Bad Gateway", HTML_502, ""),
-                                           "html_403": ("403 Forbidden", HTML_403, ""),
-                                           "429": ("429 Too Many Requests", b"<html>slow down</html>", "retry-after: 1\r\n")}[fault]
+                    status, page, extra = {
+                        "html_502": ("502 Bad Gateway", HTML_502, ""),
+                        "html_403": ("403 Forbidden", HTML_403, ""),
+                        "429": ("429 Too Many Requests", b"<html>slow down</html>", "retry-after: 1\r\n"),
+                    }[fault]
                     writer.write(_answer(status, page, extra))
                     await writer.drain()
                     return

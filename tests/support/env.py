@@ -20,8 +20,16 @@ class AppEnv(DataEnv):
 
 
 @contextlib.asynccontextmanager
-async def app_env(tmp_path: Path, *, deals: int = 60, seed: int = 7, now: datetime | None = None,
-                  size: tuple[int, int] = (160, 45), sandbox: Sandbox | None = None, keymap: dict[str, str] | None = None):
+async def app_env(
+    tmp_path: Path,
+    *,
+    deals: int = 60,
+    seed: int = 7,
+    now: datetime | None = None,
+    size: tuple[int, int] = (160, 45),
+    sandbox: Sandbox | None = None,
+    keymap: dict[str, str] | None = None,
+):
     async with data_env(tmp_path, deals=deals, seed=seed, now=now, sandbox=sandbox) as env:
         app = PipedriveApp(env.store, profile_label="test", keymap=keymap, start_store=False)
         async with app.run_test(size=size) as pilot:

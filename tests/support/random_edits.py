@@ -14,10 +14,10 @@ from tui.store.outbox import _same
 @dataclass
 class Ledger:
     edits: int = 0
-    intended: dict[tuple[str, int, str], Any] = field(default_factory=dict)   # (entity, id, field) -> last value
-    created: dict[str, list[str]] = field(default_factory=dict)               # entity -> names made
-    deleted_names: dict[str, list[str]] = field(default_factory=dict)         # created, then deleted
-    deleted_ids: dict[str, list[int]] = field(default_factory=dict)           # existing items deleted
+    intended: dict[tuple[str, int, str], Any] = field(default_factory=dict)  # (entity, id, field) -> last value
+    created: dict[str, list[str]] = field(default_factory=dict)  # entity -> names made
+    deleted_names: dict[str, list[str]] = field(default_factory=dict)  # created, then deleted
+    deleted_ids: dict[str, list[int]] = field(default_factory=dict)  # existing items deleted
 
 
 NAME = {"deal": "title", "person": "name", "organization": "name", "activity": "subject", "note": "content"}
@@ -26,8 +26,9 @@ NAME = {"deal": "title", "person": "name", "organization": "name", "activity": "
 async def random_edits(store: Any, rng: random.Random, count: int, tag: str = "") -> Ledger:
     led = Ledger()
     read = store.read
-    deals = await read(lambda c: [r[0] for r in c.execute(
-        "SELECT id FROM deals WHERE status='open' AND id > 0 AND title NOT LIKE 'New deal %'")])
+    deals = await read(
+        lambda c: [r[0] for r in c.execute("SELECT id FROM deals WHERE status='open' AND id > 0 AND title NOT LIKE 'New deal %'")]
+    )
     stages = await read(lambda c: {r[0]: r[1] for r in c.execute("SELECT id, pipeline_id FROM stages")})
     # items made by earlier rounds are left to the ledger's own creates (kind 11 deletes them)
     persons = await read(lambda c: [r[0] for r in c.execute("SELECT id FROM persons WHERE id > 0 AND name NOT LIKE 'New person %'")])
@@ -80,8 +81,13 @@ async def random_edits(store: Any, rng: random.Random, count: int, tag: str = ""
                 led.deleted_ids.setdefault("note", []).append(n)
         elif kind == 7:
             subject = f"Act {tag}{i}"
-            fresh.append(("activity", await store.create_entity(
-                "activity", {"subject": subject, "type": "call", "deal_id": d, "due_date": "2026-11-25"}), subject))
+            fresh.append(
+                (
+                    "activity",
+                    await store.create_entity("activity", {"subject": subject, "type": "call", "deal_id": d, "due_date": "2026-11-25"}),
+                    subject,
+                )
+            )
             led.created.setdefault("activity", []).append(subject)
         elif kind == 8 and acts:
             a = rng.choice(acts)
@@ -123,8 +129,7 @@ def _find(conn: Any, entity: str, local: int, name: str) -> int | None:
     return row[0] if row else None
 
 
-TABLES = (("deal", "deals"), ("person", "persons"), ("organization", "organizations"), ("activity", "activities"),
-          ("note", "notes"))
+TABLES = (("deal", "deals"), ("person", "persons"), ("organization", "organizations"), ("activity", "activities"), ("note", "notes"))
 
 
 async def audit(store: Any, sandbox: Any, led: Ledger) -> dict[str, int]:

@@ -26,8 +26,9 @@ class DataEnv:
 
 
 @contextlib.asynccontextmanager
-async def data_env(tmp_path: Path, *, deals: int = 60, seed: int = 7, now: datetime | None = None, sync: bool = True,
-                   sandbox: Sandbox | None = None):
+async def data_env(
+    tmp_path: Path, *, deals: int = 60, seed: int = 7, now: datetime | None = None, sync: bool = True, sandbox: Sandbox | None = None
+):
     from tests.conftest import FROZEN_NOW
 
     now = now or FROZEN_NOW

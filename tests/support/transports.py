@@ -7,8 +7,10 @@ from collections.abc import Callable
 
 import httpx
 
-CLOUDFLARE_403 = (b"<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head>"
-                  b"<body><h1>Sorry, you have been blocked [red]x[/]</h1></body></html>")
+CLOUDFLARE_403 = (
+    b"<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head>"
+    b"<body><h1>Sorry, you have been blocked [red]x[/]</h1></body></html>"
+)
 PORTAL_404 = b"<html><head><title>404 Not Found</title></head><body>nginx</body></html>"
 
 
@@ -24,8 +26,14 @@ class Answering(httpx.AsyncBaseTransport):
         """The server applies the request, then the connection drops before the answer."""
         self.rules.append([when, None, b"", "", times])
 
-    def answer(self, when: Callable[[httpx.Request], bool], status: int, body: bytes,
-               content_type: str = "text/html; charset=UTF-8", times: int = 1) -> None:
+    def answer(
+        self,
+        when: Callable[[httpx.Request], bool],
+        status: int,
+        body: bytes,
+        content_type: str = "text/html; charset=UTF-8",
+        times: int = 1,
+    ) -> None:
         self.rules.append([when, status, body, content_type, times])
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 class Budget:
     """Any field may be unknown (None): Pipedrive omits headers at times."""
 
-    burst_limit: int | None = None        # x-ratelimit-limit (requests per 2 s window)
-    burst_remaining: int | None = None    # x-ratelimit-remaining
-    burst_reset: float | None = None      # x-ratelimit-reset (seconds)
-    daily_limit: int | None = None        # x-daily-ratelimit-token-limit
-    daily_remaining: int | None = None    # x-daily-ratelimit-token-remaining
+    burst_limit: int | None = None  # x-ratelimit-limit (requests per 2 s window)
+    burst_remaining: int | None = None  # x-ratelimit-remaining
+    burst_reset: float | None = None  # x-ratelimit-reset (seconds)
+    daily_limit: int | None = None  # x-daily-ratelimit-token-limit
+    daily_remaining: int | None = None  # x-daily-ratelimit-token-remaining

@@ -125,8 +125,12 @@ class PipedriveClient:
                 base_url=self.base_url,
                 transport=self._transport,
                 timeout=httpx.Timeout(self._timeout),
-                headers={"Accept": "application/json", "Accept-Encoding": "gzip, deflate", "User-Agent": "pipedrive-tui",
-                         **self.auth.headers()},
+                headers={
+                    "Accept": "application/json",
+                    "Accept-Encoding": "gzip, deflate",
+                    "User-Agent": "pipedrive-tui",
+                    **self.auth.headers(),
+                },
                 follow_redirects=False,
             )
         return self._http_client
@@ -141,8 +145,7 @@ class PipedriveClient:
 
     def with_auth(self, auth: Auth) -> "PipedriveClient":
         """A separate client to the same place with other credentials (to check them first)."""
-        return PipedriveClient(self.base_url, auth, transport=self._transport, max_retries=1, timeout=self._timeout,
-                               sleep=self._sleep)
+        return PipedriveClient(self.base_url, auth, transport=self._transport, max_retries=1, timeout=self._timeout, sleep=self._sleep)
 
     # -- core ---------------------------------------------------------------------------
 
@@ -258,8 +261,7 @@ class PipedriveClient:
     async def _send(self, method: str, path: str, params: dict[str, Any], body: Any) -> tuple[httpx.Response, bytes]:
         """One exchange, the body read in chunks and cut off at MAX_BODY (a page of 500 deals
         is about 1 MB): an endless or huge answer cannot fill the memory."""
-        too_large = ResponseTooLarge(f"Pipedrive's answer to {method} {path} is larger than "
-                                     f"{MAX_BODY // 2**20} MiB; it was not read")
+        too_large = ResponseTooLarge(f"Pipedrive's answer to {method} {path} is larger than {MAX_BODY // 2**20} MiB; it was not read")
         async with self._http.stream(method, path, params=params or None, json=body) as response:
             if response.is_stream_consumed:  # an in-process transport (the sandbox) answered from memory
                 if len(response.content) > MAX_BODY:
@@ -292,9 +294,7 @@ class PipedriveClient:
 
     def _log(self, method: str, path: str, status: int | None, cost: int, started: float, attempt: int) -> None:
         if self._on_request is not None:
-            self._on_request(
-                RequestLog(method, path, status, cost, (time.monotonic() - started) * 1000, attempt)
-            )
+            self._on_request(RequestLog(method, path, status, cost, (time.monotonic() - started) * 1000, attempt))
 
     async def _backoff(self, attempt: int) -> None:
         delay = min(8.0, 0.25 * (2 ** (attempt - 1)))
@@ -376,9 +376,7 @@ class PipedriveClient:
         await self.request("DELETE", f"{V2}/{resource}/{item_id}")
 
     async def search_v2(self, term: str, item_types: str = "deal,person,organization", limit: int = 20) -> list[dict[str, Any]]:
-        env = await self.request(
-            "GET", f"{V2}/itemSearch", params={"term": term, "item_types": item_types, "limit": min(limit, 100)}
-        )
+        env = await self.request("GET", f"{V2}/itemSearch", params={"term": term, "item_types": item_types, "limit": min(limit, 100)})
         return [i.get("item", i) for i in ((env.get("data") or {}).get("items") or [])]
 
     # -- v1 resources (no v2 equivalent) ---------------------------------------------------
@@ -413,8 +411,12 @@ def _item(env: dict[str, Any], method: str, path: str) -> dict[str, Any]:
     """The `data` object of an item response; anything else is a malformed answer."""
     data = env.get("data")
     if not isinstance(data, dict) or ("id" not in data and not path.endswith("/me")):
-        raise MalformedResponse(f"Pipedrive sent an item of an unexpected shape for {method} {path}",
-                                method=method, path=path, uncertain=method not in IDEMPOTENT)
+        raise MalformedResponse(
+            f"Pipedrive sent an item of an unexpected shape for {method} {path}",
+            method=method,
+            path=path,
+            uncertain=method not in IDEMPOTENT,
+        )
     return data
 
 
@@ -426,8 +428,7 @@ def _items(env: dict[str, Any], method: str, path: str) -> list[dict[str, Any]]:
     if isinstance(data, dict) and "id" in data:
         data = [data]  # v1 answers a single item for some filters
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise MalformedResponse(f"Pipedrive sent a list of an unexpected shape for {method} {path}",
-                                method=method, path=path)
+        raise MalformedResponse(f"Pipedrive sent a list of an unexpected shape for {method} {path}", method=method, path=path)
     return data
 
 

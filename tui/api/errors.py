@@ -59,8 +59,11 @@ class ValidationError(ApiError):
     def field(self) -> str | None:
         """The field a 400 names, when its text names one (best effort)."""
         text = f"{self.error or ''} {self.error_info or ''}"
-        m = re.search(r"\b([a-z_]+(?:_id|_date|_time|title|name|value|currency|probability|status|emails|phones|subject"
-                      r"|type|due_date|due_time|duration|content))\b", text)
+        m = re.search(
+            r"\b([a-z_]+(?:_id|_date|_time|title|name|value|currency|probability|status|emails|phones|subject"
+            r"|type|due_date|due_time|duration|content))\b",
+            text,
+        )
         return m.group(1) if m else None
 
 
@@ -163,16 +166,22 @@ def error_for_status(
     error, info = parse_error_body(body, content_type)
     where = f"{method} {path}"
     detail = f": {error}" if error else ""
-    kw: dict[str, Any] = dict(status=status, error=error, error_info=info, method=method, path=path,
-                              retry_after=retry_after)
+    kw: dict[str, Any] = dict(status=status, error=error, error_info=info, method=method, path=path, retry_after=retry_after)
     pipedrive = is_pipedrive_answer(body, content_type)
     if status == 403 and not pipedrive:
-        return Blocked("Pipedrive's firewall blocked this computer for now (403 page"
-                       + (f" “{error[:60]}”" if error else "") + "), usually after too many requests; "
-                       "the app waits a few minutes before trying again", **kw)
+        return Blocked(
+            "Pipedrive's firewall blocked this computer for now (403 page"
+            + (f" “{error[:60]}”" if error else "")
+            + "), usually after too many requests; "
+            "the app waits a few minutes before trying again",
+            **kw,
+        )
     if 400 <= status < 500 and status != 429 and (not pipedrive or status in (407, 408)):
-        return NotPipedrive(f"HTTP {status} from something between you and Pipedrive (a proxy, a captive portal "
-                            f"or a gateway), not Pipedrive's answer; will try again{detail}", **kw)
+        return NotPipedrive(
+            f"HTTP {status} from something between you and Pipedrive (a proxy, a captive portal "
+            f"or a gateway), not Pipedrive's answer; will try again{detail}",
+            **kw,
+        )
     if status == 401:
         return AuthError(
             "Pipedrive did not accept the credentials (401): check the API token or log in again"

@@ -30,7 +30,7 @@ class OAuthSession:
     refresh_token: str = field(repr=False)
     client_id: str
     client_secret: str = field(repr=False)
-    expires_at: float | None = None          # epoch seconds
+    expires_at: float | None = None  # epoch seconds
     token_url: str = TOKEN_URL
     on_tokens: Callable[[dict[str, Any]], None] | None = field(default=None, repr=False)
     _lock: asyncio.Lock | None = field(default=None, repr=False)
@@ -43,12 +43,13 @@ class OAuthSession:
         if self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:
-            response = await http.post(self.token_url, data={"grant_type": "refresh_token",
-                                                             "refresh_token": self.refresh_token},
-                                       auth=(self.client_id, self.client_secret))
+            response = await http.post(
+                self.token_url,
+                data={"grant_type": "refresh_token", "refresh_token": self.refresh_token},
+                auth=(self.client_id, self.client_secret),
+            )
             if response.status_code != 200:
-                raise OAuthRefreshFailed(f"Pipedrive refused to renew the OAuth access token ({response.status_code}): "
-                                         "log in again")
+                raise OAuthRefreshFailed(f"Pipedrive refused to renew the OAuth access token ({response.status_code}): log in again")
             tokens: dict[str, Any] = response.json()
             self.refresh_token = tokens.get("refresh_token") or self.refresh_token
             if tokens.get("expires_in"):

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from tui.api.budget import Budget
 
 BURST_WINDOW = 2.0  # seconds (Pipedrive's rolling window)
-SEARCH_BURST = 10   # requests per window on the search endpoints, on every plan
+SEARCH_BURST = 10  # requests per window on the search endpoints, on every plan
 
 
 def _int(headers: Mapping[str, str], name: str) -> int | None:
@@ -88,9 +88,13 @@ class Window:
     """At most `limit` calls per `seconds`, kept locally: the search endpoints' own burst
     limit (10 per 2 s), which a fast typist or a script could otherwise reach."""
 
-    def __init__(self, limit: int, seconds: float = BURST_WINDOW,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        limit: int,
+        seconds: float = BURST_WINDOW,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.limit, self.seconds = limit, seconds
         self._sleep, self._clock = sleep, clock
         self._sent: list[float] = []

@@ -39,4 +39,3 @@ def all_bindings() -> dict[str, Binding]:
 
 def all_binding_ids() -> set[str]:
     return set(all_bindings())
-

@@ -30,6 +30,7 @@ BINDINGS: Bindings = [
     bind("board.mark_column", "asterisk", "mark_column", "Mark column", show=False),
     bind("board.bulk", "b", "bulk", "Bulk", show=False),
     bind("board.views", "v", "views", "Views", show=False),
-    *[bind(f"board.view{n}", f"f{n}", f"pinned({n})", f"Pinned view {n}", show=False)
-      for n in range(1, 10)],  # v, then p pins a view  # in ? help; the lead places it in the footer
+    *[
+        bind(f"board.view{n}", f"f{n}", f"pinned({n})", f"Pinned view {n}", show=False) for n in range(1, 10)
+    ],  # v, then p pins a view  # in ? help; the lead places it in the footer
 ]

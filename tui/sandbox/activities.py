@@ -12,9 +12,27 @@ from tui.sandbox.state import Obj, State
 from tui.sandbox.v2 import ADDRESS_KEYS, _check_address, check_refs, get_live, int_param, listing, live
 
 Query = dict[str, str]
-ACTIVITY_KEYS = {"subject", "type", "owner_id", "deal_id", "lead_id", "person_id", "org_id", "project_id", "due_date",
-                 "due_time", "duration", "busy", "done", "location", "participants", "attendees",
-                 "public_description", "priority", "note"}
+ACTIVITY_KEYS = {
+    "subject",
+    "type",
+    "owner_id",
+    "deal_id",
+    "lead_id",
+    "person_id",
+    "org_id",
+    "project_id",
+    "due_date",
+    "due_time",
+    "duration",
+    "busy",
+    "done",
+    "location",
+    "participants",
+    "attendees",
+    "public_description",
+    "priority",
+    "note",
+}
 ATTENDEE_KEYS = {"email", "name", "status", "is_organizer", "person_id", "user_id"}
 
 
@@ -83,9 +101,17 @@ def _apply(act: Obj, body: dict[str, Any], now: str, seconds: bool) -> None:
         loc = body["location"]
         body["location"] = None if loc is None else {k: loc.get(k) for k in ADDRESS_KEYS}
     if "attendees" in body:
-        body["_attendees"] = [{"email": a.get("email"), "name": a.get("name"), "status": a.get("status") or "noreply",
-                               "is_organizer": bool(a.get("is_organizer")), "person_id": a.get("person_id"),
-                               "user_id": a.get("user_id")} for a in body.pop("attendees") or []]
+        body["_attendees"] = [
+            {
+                "email": a.get("email"),
+                "name": a.get("name"),
+                "status": a.get("status") or "noreply",
+                "is_organizer": bool(a.get("is_organizer")),
+                "person_id": a.get("person_id"),
+                "user_id": a.get("user_id"),
+            }
+            for a in body.pop("attendees") or []
+        ]
     was_done = act.get("done")
     act.update(body)
     if act.get("done") and not was_done:
@@ -97,12 +123,35 @@ def _apply(act: Obj, body: dict[str, Any], now: str, seconds: bool) -> None:
 
 def create_activity(st: State, body: dict[str, Any], now: str, seconds: bool = True) -> Obj:
     _check(st, body)
-    act: Obj = {"id": st.new_id("activities"), "subject": "", "type": "task", "owner_id": st.me_id,
-                "creator_user_id": st.me_id, "is_deleted": False, "add_time": now, "update_time": now, "deal_id": None,
-                "lead_id": None, "person_id": None, "org_id": None, "project_id": None, "due_date": None,
-                "due_time": None, "duration": None, "busy": False, "done": False, "marked_as_done_time": None,
-                "location": None, "participants": [], "public_description": None, "priority": None, "note": None,
-                "conference_meeting_client": None, "conference_meeting_url": None, "conference_meeting_id": None}
+    act: Obj = {
+        "id": st.new_id("activities"),
+        "subject": "",
+        "type": "task",
+        "owner_id": st.me_id,
+        "creator_user_id": st.me_id,
+        "is_deleted": False,
+        "add_time": now,
+        "update_time": now,
+        "deal_id": None,
+        "lead_id": None,
+        "person_id": None,
+        "org_id": None,
+        "project_id": None,
+        "due_date": None,
+        "due_time": None,
+        "duration": None,
+        "busy": False,
+        "done": False,
+        "marked_as_done_time": None,
+        "location": None,
+        "participants": [],
+        "public_description": None,
+        "priority": None,
+        "note": None,
+        "conference_meeting_client": None,
+        "conference_meeting_url": None,
+        "conference_meeting_id": None,
+    }
     if not body.get("subject"):
         body = {**body, "subject": "Call" if body.get("type") in (None, "call") else str(body.get("type")).title()}
     _apply(act, body, now, seconds)
@@ -133,5 +182,12 @@ def list_activities(st: State, q: Query, now: str) -> tuple[list[Obj], dict[str,
             items = [a for a in items if a.get("person_id") == person]
         if q.get("lead_id"):
             items = [a for a in items if a.get("lead_id") == q["lead_id"]]
-    return listing(st, items, q, filters_=("owner_id", "deal_id", "org_id"), sorts=("id", "update_time", "add_time", "due_date"),
-                   ftype="activity", now=now)
+    return listing(
+        st,
+        items,
+        q,
+        filters_=("owner_id", "deal_id", "org_id"),
+        sorts=("id", "update_time", "add_time", "due_date"),
+        ftype="activity",
+        now=now,
+    )

@@ -8,10 +8,10 @@ import hashlib
 from tui.sandbox.fields import make_field
 from tui.sandbox.state import Obj
 
-LEAD_SOURCE_CODE = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"   # deal enum (kept from the first demo schema)
-CONTRACT_CODE = "b2c3d4e5f60718293a4b5c6d7e8f9012345678a1"      # deal double
-LANGUAGE_CODE = "c3d4e5f60718293a4b5c6d7e8f9012345678a1b2"      # person varchar
-SEGMENT_CODE = "d4e5f60718293a4b5c6d7e8f9012345678a1b2c3"       # organization enum
+LEAD_SOURCE_CODE = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"  # deal enum (kept from the first demo schema)
+CONTRACT_CODE = "b2c3d4e5f60718293a4b5c6d7e8f9012345678a1"  # deal double
+LANGUAGE_CODE = "c3d4e5f60718293a4b5c6d7e8f9012345678a1b2"  # person varchar
+SEGMENT_CODE = "d4e5f60718293a4b5c6d7e8f9012345678a1b2c3"  # organization enum
 
 
 def code(entity: str, name: str) -> str:
@@ -21,66 +21,120 @@ def code(entity: str, name: str) -> str:
 
 def _opts(*pairs: tuple[int, str], colors: bool = False) -> list[Obj]:
     palette = ("green", "yellow", "red", "blue", "purple", "gray")
-    return [{"id": i, "label": label, **({"color": palette[n % len(palette)]} if colors else {})}
-            for n, (i, label) in enumerate(pairs)]
+    return [{"id": i, "label": label, **({"color": palette[n % len(palette)]} if colors else {})} for n, (i, label) in enumerate(pairs)]
 
 
 # (name, type, options) of the custom fields per entity, after the first demo schema's ones
 DEAL_CUSTOM = [
     ("Competitors", "set", _opts((31, "Salesforce"), (32, "HubSpot"), (33, "Zoho"), (34, "In-house tool"))),
-    ("Budget", "monetary", None), ("Decision date", "date", None), ("Pilot period", "daterange", None),
-    ("Kick-off time", "time", None), ("Workshop slot", "timerange", None), ("Internal notes", "text", None),
-    ("PO number", "varchar", None), ("Region", "varchar_auto", None), ("Champion", "people", None),
-    ("Reseller", "org", None), ("Solution engineer", "user", None), ("Delivery address", "address", None),
+    ("Budget", "monetary", None),
+    ("Decision date", "date", None),
+    ("Pilot period", "daterange", None),
+    ("Kick-off time", "time", None),
+    ("Workshop slot", "timerange", None),
+    ("Internal notes", "text", None),
+    ("PO number", "varchar", None),
+    ("Region", "varchar_auto", None),
+    ("Champion", "people", None),
+    ("Reseller", "org", None),
+    ("Solution engineer", "user", None),
+    ("Delivery address", "address", None),
     ("Support hotline", "phone", None),
 ]
 PERSON_CUSTOM = [
-    ("Birthday", "date", None), ("Seniority", "enum", _opts((41, "Junior"), (42, "Senior"), (43, "Executive"), colors=True)),
+    ("Birthday", "date", None),
+    ("Seniority", "enum", _opts((41, "Junior"), (42, "Senior"), (43, "Executive"), colors=True)),
     ("Interests", "set", _opts((51, "Analytics"), (52, "Integrations"), (53, "Security"), (54, "Mobile"))),
-    ("Private phone", "phone", None), ("Home address", "address", None), ("Best time to call", "timerange", None),
+    ("Private phone", "phone", None),
+    ("Home address", "address", None),
+    ("Best time to call", "timerange", None),
     ("Bio", "text", None),
 ]
 ORG_CUSTOM = [
-    ("Employees (est.)", "double", None), ("Annual IT budget", "monetary", None),
+    ("Employees (est.)", "double", None),
+    ("Annual IT budget", "monetary", None),
     ("Tech stack", "set", _opts((61, "AWS"), (62, "Azure"), (63, "GCP"), (64, "On-prem"))),
-    ("Account manager", "user", None), ("Parent company", "org", None), ("Main contact", "people", None),
-    ("Billing address", "address", None), ("Switchboard", "phone", None), ("Country", "varchar_auto", None),
-    ("Fiscal year", "daterange", None), ("Support hours", "timerange", None), ("Onboarding call", "time", None),
-    ("Contract start", "date", None), ("Background", "text", None), ("VAT id", "varchar", None),
+    ("Account manager", "user", None),
+    ("Parent company", "org", None),
+    ("Main contact", "people", None),
+    ("Billing address", "address", None),
+    ("Switchboard", "phone", None),
+    ("Country", "varchar_auto", None),
+    ("Fiscal year", "daterange", None),
+    ("Support hours", "timerange", None),
+    ("Onboarding call", "time", None),
+    ("Contract start", "date", None),
+    ("Background", "text", None),
+    ("VAT id", "varchar", None),
 ]
 PRODUCT_CUSTOM = [("Product family", "enum", _opts((71, "Licences"), (72, "Services"), (73, "Hardware")))]
 
 DEAL_SYSTEM = [  # (id, code, name, type)
-    (12450, "title", "Title", "varchar"), (12451, "value", "Value", "monetary"), (12452, "owner_id", "Owner", "user"),
-    (12453, "person_id", "Contact person", "people"), (12454, "org_id", "Organization", "org"),
-    (12455, "pipeline_id", "Pipeline", "int"), (12456, "stage_id", "Stage", "stage"), (12457, "status", "Status", "status"),
-    (12458, "probability", "Probability", "double"), (12459, "expected_close_date", "Expected close date", "date"),
-    (12460, "add_time", "Deal created", "date"), (12461, "update_time", "Update time", "date"),
-    (12462, "won_time", "Won time", "date"), (12463, "lost_time", "Lost time", "date"),
-    (12464, "close_time", "Deal closed on", "date"), (12465, "lost_reason", "Lost reason", "varchar"),
-    (12466, "visible_to", "Visible to", "visible_to"), (12467, "label_ids", "Label", "set"),
+    (12450, "title", "Title", "varchar"),
+    (12451, "value", "Value", "monetary"),
+    (12452, "owner_id", "Owner", "user"),
+    (12453, "person_id", "Contact person", "people"),
+    (12454, "org_id", "Organization", "org"),
+    (12455, "pipeline_id", "Pipeline", "int"),
+    (12456, "stage_id", "Stage", "stage"),
+    (12457, "status", "Status", "status"),
+    (12458, "probability", "Probability", "double"),
+    (12459, "expected_close_date", "Expected close date", "date"),
+    (12460, "add_time", "Deal created", "date"),
+    (12461, "update_time", "Update time", "date"),
+    (12462, "won_time", "Won time", "date"),
+    (12463, "lost_time", "Lost time", "date"),
+    (12464, "close_time", "Deal closed on", "date"),
+    (12465, "lost_reason", "Lost reason", "varchar"),
+    (12466, "visible_to", "Visible to", "visible_to"),
+    (12467, "label_ids", "Label", "set"),
     (12468, "stage_change_time", "Last stage change", "date"),
 ]
-PERSON_SYSTEM = [(9500, "name", "Name", "varchar"), (9501, "owner_id", "Owner", "user"), (9502, "org_id", "Organization", "org"),
-                 (9503, "emails", "Email", "varchar"), (9504, "phones", "Phone", "phone"), (9505, "add_time", "Person created", "date"),
-                 (9506, "update_time", "Update time", "date"), (9507, "visible_to", "Visible to", "visible_to"),
-                 (9508, "label_ids", "Labels", "set")]
-ORG_SYSTEM = [(4000, "name", "Name", "varchar"), (4001, "owner_id", "Owner", "user"), (4002, "address", "Address", "address"),
-              (4003, "add_time", "Organization created", "date"), (4004, "update_time", "Update time", "date"),
-              (4005, "visible_to", "Visible to", "visible_to"), (4006, "label_ids", "Labels", "set")]
-PRODUCT_SYSTEM = [(7000, "name", "Name", "varchar"), (7001, "code", "Product code", "varchar"), (7002, "unit", "Unit", "varchar"),
-                  (7003, "tax", "Tax", "double"), (7004, "category", "Category", "enum"), (7005, "owner_id", "Owner", "user"),
-                  (7006, "prices", "Price", "price_list"), (7007, "description", "Description", "text"),
-                  (7008, "billing_frequency", "Billing frequency", "billing_frequency")]
-LABELS = {"deal": _opts((1, "Hot"), (2, "Warm"), (3, "Cold"), colors=True),
-          "person": _opts((5, "Customer"), (6, "Prospect"), colors=True),
-          "organization": _opts((7, "Partner"), (8, "Key account"), colors=True)}
+PERSON_SYSTEM = [
+    (9500, "name", "Name", "varchar"),
+    (9501, "owner_id", "Owner", "user"),
+    (9502, "org_id", "Organization", "org"),
+    (9503, "emails", "Email", "varchar"),
+    (9504, "phones", "Phone", "phone"),
+    (9505, "add_time", "Person created", "date"),
+    (9506, "update_time", "Update time", "date"),
+    (9507, "visible_to", "Visible to", "visible_to"),
+    (9508, "label_ids", "Labels", "set"),
+]
+ORG_SYSTEM = [
+    (4000, "name", "Name", "varchar"),
+    (4001, "owner_id", "Owner", "user"),
+    (4002, "address", "Address", "address"),
+    (4003, "add_time", "Organization created", "date"),
+    (4004, "update_time", "Update time", "date"),
+    (4005, "visible_to", "Visible to", "visible_to"),
+    (4006, "label_ids", "Labels", "set"),
+]
+PRODUCT_SYSTEM = [
+    (7000, "name", "Name", "varchar"),
+    (7001, "code", "Product code", "varchar"),
+    (7002, "unit", "Unit", "varchar"),
+    (7003, "tax", "Tax", "double"),
+    (7004, "category", "Category", "enum"),
+    (7005, "owner_id", "Owner", "user"),
+    (7006, "prices", "Price", "price_list"),
+    (7007, "description", "Description", "text"),
+    (7008, "billing_frequency", "Billing frequency", "billing_frequency"),
+]
+LABELS = {
+    "deal": _opts((1, "Hot"), (2, "Warm"), (3, "Cold"), colors=True),
+    "person": _opts((5, "Customer"), (6, "Prospect"), colors=True),
+    "organization": _opts((7, "Partner"), (8, "Key account"), colors=True),
+}
 
 
 def field_schema(entity: str) -> list[Obj]:
-    system, custom, first_id = {"deal": (DEAL_SYSTEM, DEAL_CUSTOM, 12480), "person": (PERSON_SYSTEM, PERSON_CUSTOM, 9520),
-                                "organization": (ORG_SYSTEM, ORG_CUSTOM, 4020),
-                                "product": (PRODUCT_SYSTEM, PRODUCT_CUSTOM, 7020)}[entity]
+    system, custom, first_id = {
+        "deal": (DEAL_SYSTEM, DEAL_CUSTOM, 12480),
+        "person": (PERSON_SYSTEM, PERSON_CUSTOM, 9520),
+        "organization": (ORG_SYSTEM, ORG_CUSTOM, 4020),
+        "product": (PRODUCT_SYSTEM, PRODUCT_CUSTOM, 7020),
+    }[entity]
     out = []
     for fid, fcode, name, kind in system:
         f = make_field(fid, fcode, name, kind, custom=False)
@@ -91,11 +145,15 @@ def field_schema(entity: str) -> list[Obj]:
         if fcode == "visible_to":
             f["options"] = [{"id": "1", "label": "Owner & followers"}, {"id": "3", "label": "Entire company"}]
         out.append(f)
-    firsts = {"deal": [(12470, LEAD_SOURCE_CODE, "Lead source", "enum", _opts((11, "Website"), (12, "Referral"), (13, "Trade show"))),
-                       (12471, CONTRACT_CODE, "Contract length (months)", "double", None)],
-              "person": [(9510, LANGUAGE_CODE, "Preferred language", "varchar", None)],
-              "organization": [(4010, SEGMENT_CODE, "Segment", "enum", _opts((21, "SMB"), (22, "Mid-market"), (23, "Enterprise")))],
-              "product": []}[entity]
+    firsts = {
+        "deal": [
+            (12470, LEAD_SOURCE_CODE, "Lead source", "enum", _opts((11, "Website"), (12, "Referral"), (13, "Trade show"))),
+            (12471, CONTRACT_CODE, "Contract length (months)", "double", None),
+        ],
+        "person": [(9510, LANGUAGE_CODE, "Preferred language", "varchar", None)],
+        "organization": [(4010, SEGMENT_CODE, "Segment", "enum", _opts((21, "SMB"), (22, "Mid-market"), (23, "Enterprise")))],
+        "product": [],
+    }[entity]
     for fid, fcode, name, kind, options in firsts:  # type: ignore[attr-defined]
         out.append(make_field(fid, fcode, name, kind, options=options))
     for n, (name, kind, options) in enumerate(custom):  # type: ignore[arg-type]
@@ -115,10 +173,23 @@ def field_schema(entity: str) -> list[Obj]:
     return out
 
 
-LEAD_LABELS = [("f08b42a0-4e75-11ea-9643-03698ef1cfd6", "Hot", "red"), ("f08b42a1-4e75-11ea-9643-03698ef1cfd6", "Cold", "blue"),
-               ("f08b69b0-4e75-11ea-9643-03698ef1cfd6", "Warm", "yellow")]
-LEAD_SOURCES = ["Manually created", "Deal", "Web forms", "Prospector", "Leadbooster", "Live chat", "Import",
-                "Website visitors", "Workflow automation", "API"]
+LEAD_LABELS = [
+    ("f08b42a0-4e75-11ea-9643-03698ef1cfd6", "Hot", "red"),
+    ("f08b42a1-4e75-11ea-9643-03698ef1cfd6", "Cold", "blue"),
+    ("f08b69b0-4e75-11ea-9643-03698ef1cfd6", "Warm", "yellow"),
+]
+LEAD_SOURCES = [
+    "Manually created",
+    "Deal",
+    "Web forms",
+    "Prospector",
+    "Leadbooster",
+    "Live chat",
+    "Import",
+    "Website visitors",
+    "Workflow automation",
+    "API",
+]
 
 # (name, code, unit, tax, category, billing_frequency, cycles, {currency: price}, cost share)
 PRODUCTS = [
@@ -145,8 +216,7 @@ def demo_filters() -> list[tuple[str, str, list[tuple[str, int, str, str | None]
         ("Closing this month", "deals", [("deal", 12457, "=", "open"), ("deal", 12459, "=", "this_month")], []),
         ("Referrals in Sales", "deals", [("deal", 12470, "=", "12"), ("deal", 12455, "=", "1")], []),
         ("Won this quarter", "deals", [("deal", 12457, "=", "won"), ("deal", 12462, "=", "this_quarter")], []),
-        ("Enterprise or mid-market accounts", "deals", [],
-         [("organization", 4010, "=", "23"), ("organization", 4010, "=", "22")]),
+        ("Enterprise or mid-market accounts", "deals", [], [("organization", 4010, "=", "23"), ("organization", 4010, "=", "22")]),
         ("People without email", "people", [("person", 9503, "IS NULL", None)], []),
         ("My activities this week", "activity", [("activity", 9003, "=", "1"), ("activity", 9004, "=", "this_week")], []),
         ("Hot leads", "leads", [("lead", 9109, "=", LEAD_LABELS[0][0])], []),

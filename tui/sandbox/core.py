@@ -21,8 +21,15 @@ from tui.sandbox.state import ServerClock, State, rfc3339
 from tui.sandbox.v1 import v1time_now
 from tui.sandbox.validate import ApiFailure
 
-ENTITY_COLLECTION = {"deal": "deals", "person": "persons", "organization": "organizations",
-                     "activity": "activities", "note": "notes", "product": "products", "lead": "leads"}
+ENTITY_COLLECTION = {
+    "deal": "deals",
+    "person": "persons",
+    "organization": "organizations",
+    "activity": "activities",
+    "note": "notes",
+    "product": "products",
+    "lead": "leads",
+}
 _DEFAULT: Any = object()
 
 
@@ -75,8 +82,7 @@ class Sandbox:
         if search_burst_limit is _DEFAULT:
             search_burst_limit = SEARCH_BURST if growth_burst_limits else None
         self.rate = RateWindow(burst_limit or None, daily_budget, search_burst_limit or None, clock=self.clock.monotonic)
-        self.options = Options(conversion_polls=conversion_polls, conversion_seconds=conversion_seconds,
-                               hms_times=hms_times)
+        self.options = Options(conversion_polls=conversion_polls, conversion_seconds=conversion_seconds, hms_times=hms_times)
         if hms_times:
             from tui.sandbox.activities import hms
 

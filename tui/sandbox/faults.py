@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-BEFORE = {"drop_before", "500", "502", "503", "429"}   # the request is not applied
-AFTER = {"drop_after", "timeout", "malformed"}          # applied, then the response is lost/garbled
+BEFORE = {"drop_before", "500", "502", "503", "429"}  # the request is not applied
+AFTER = {"drop_after", "timeout", "malformed"}  # applied, then the response is lost/garbled
 ALL_KINDS = ("drop_before", "drop_after", "timeout", "500", "502", "503", "429", "malformed")
 
 
@@ -20,8 +20,14 @@ class Faults:
     injected: dict[str, int] = field(default_factory=dict)  # kind -> count (observable by tests)
     _rng: random.Random = field(default_factory=lambda: random.Random(1), repr=False)
 
-    def configure(self, rate: float | None = None, kinds: tuple[str, ...] | None = None, seed: int | None = None,
-                  latency_ms: float | None = None, latency_jitter_ms: float | None = None) -> None:
+    def configure(
+        self,
+        rate: float | None = None,
+        kinds: tuple[str, ...] | None = None,
+        seed: int | None = None,
+        latency_ms: float | None = None,
+        latency_jitter_ms: float | None = None,
+    ) -> None:
         if rate is not None:
             self.rate = rate
         if kinds is not None:

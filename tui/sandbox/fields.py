@@ -24,41 +24,90 @@ from zoneinfo import ZoneInfo
 from tui.sandbox import validate as v
 from tui.sandbox.state import Obj, State
 
-ENTITY_FIELDS = {"deal": "deal_fields", "person": "person_fields", "organization": "organization_fields",
-                 "product": "product_fields"}
-ADDRESS_PARTS = ("value", "country", "admin_area_level_1", "admin_area_level_2", "locality", "sublocality", "route",
-                 "street_number", "subpremise", "postal_code", "formatted_address")
+ENTITY_FIELDS = {"deal": "deal_fields", "person": "person_fields", "organization": "organization_fields", "product": "product_fields"}
+ADDRESS_PARTS = (
+    "value",
+    "country",
+    "admin_area_level_1",
+    "admin_area_level_2",
+    "locality",
+    "sublocality",
+    "route",
+    "street_number",
+    "subpremise",
+    "postal_code",
+    "formatted_address",
+)
 TEXT_TYPES = {"varchar": 255, "varchar_auto": 255, "phone": 255, "text": 65535}
-CUSTOM_TYPES = ("varchar", "text", "double", "monetary", "enum", "set", "date", "daterange", "time", "timerange", "phone",
-                "address", "user", "people", "org", "varchar_auto")
+CUSTOM_TYPES = (
+    "varchar",
+    "text",
+    "double",
+    "monetary",
+    "enum",
+    "set",
+    "date",
+    "daterange",
+    "time",
+    "timerange",
+    "phone",
+    "address",
+    "user",
+    "people",
+    "org",
+    "varchar_auto",
+)
 TIME_RX = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?")
 
 
 def subfields_for(field_type: str, name: str) -> list[Obj] | None:
     if field_type == "monetary":
-        return [{"field_code": "value", "field_name": f"Amount of {name}", "field_type": "double"},
-                {"field_code": "currency", "field_name": f"Currency of {name}", "field_type": "varchar"}]
+        return [
+            {"field_code": "value", "field_name": f"Amount of {name}", "field_type": "double"},
+            {"field_code": "currency", "field_name": f"Currency of {name}", "field_type": "varchar"},
+        ]
     if field_type == "daterange":
-        return [{"field_code": "value", "field_name": f"Start of {name}", "field_type": "date"},
-                {"field_code": "until", "field_name": f"End of {name}", "field_type": "date"}]
+        return [
+            {"field_code": "value", "field_name": f"Start of {name}", "field_type": "date"},
+            {"field_code": "until", "field_name": f"End of {name}", "field_type": "date"},
+        ]
     if field_type in ("time", "timerange"):
-        parts = [{"field_code": "value", "field_name": f"{'Start of ' if field_type == 'timerange' else ''}{name}",
-                  "field_type": "time"}]
+        parts = [{"field_code": "value", "field_name": f"{'Start of ' if field_type == 'timerange' else ''}{name}", "field_type": "time"}]
         if field_type == "timerange":
             parts.append({"field_code": "until", "field_name": f"End of {name}", "field_type": "time"})
-        return parts + [{"field_code": "timezone_id", "field_name": f"Time zone id of {name}", "field_type": "int"},
-                        {"field_code": "timezone_name", "field_name": f"Time zone of {name}", "field_type": "varchar"}]
+        return parts + [
+            {"field_code": "timezone_id", "field_name": f"Time zone id of {name}", "field_type": "int"},
+            {"field_code": "timezone_name", "field_name": f"Time zone of {name}", "field_type": "varchar"},
+        ]
     if field_type == "address":
-        return [{"field_code": p, "field_name": f"{p.replace('_', ' ').capitalize()} of {name}", "field_type": "varchar"}
-                for p in ADDRESS_PARTS]
+        return [
+            {"field_code": p, "field_name": f"{p.replace('_', ' ').capitalize()} of {name}", "field_type": "varchar"} for p in ADDRESS_PARTS
+        ]
     return None
 
 
-def make_field(fid: int, code: str, name: str, field_type: str, *, custom: bool = True, options: list[Obj] | None = None,
-               description: str = "", optional: bool = False) -> Obj:
-    return {"field_code": code, "field_name": name, "description": description, "field_type": field_type,
-            "options": options, "subfields": subfields_for(field_type, name) if custom or field_type == "monetary" else None,
-            "is_custom_field": custom, "is_optional_response_field": optional, "_id": fid}
+def make_field(
+    fid: int,
+    code: str,
+    name: str,
+    field_type: str,
+    *,
+    custom: bool = True,
+    options: list[Obj] | None = None,
+    description: str = "",
+    optional: bool = False,
+) -> Obj:
+    return {
+        "field_code": code,
+        "field_name": name,
+        "description": description,
+        "field_type": field_type,
+        "options": options,
+        "subfields": subfields_for(field_type, name) if custom or field_type == "monetary" else None,
+        "is_custom_field": custom,
+        "is_optional_response_field": optional,
+        "_id": fid,
+    }
 
 
 def defs(st: State, entity: str) -> list[Obj]:
@@ -79,13 +128,20 @@ def by_id(st: State, entity: str) -> dict[int, Obj]:
 
 # -- output -------------------------------------------------------------------------------------
 
-UI = {"ui_visibility": lambda f: {"add_visible_flag": True, "details_visible_flag": True,
-                                  "projects_detail_visible_flag": False,
-                                  "show_in_pipelines": {"show_in_all": True, "pipeline_ids": []}},
-      "important_fields": lambda f: {"enabled": bool(f.get("_important")), "stage_ids": list(f.get("_important") or [])},
-      "required_fields": lambda f: {"enabled": f["field_code"] == "title" or bool(f.get("_required")),
-                                    "stage_ids": list((f.get("_required") or {}).get("stages") or []),
-                                    "statuses": dict((f.get("_required") or {}).get("statuses") or {})}}
+UI = {
+    "ui_visibility": lambda f: {
+        "add_visible_flag": True,
+        "details_visible_flag": True,
+        "projects_detail_visible_flag": False,
+        "show_in_pipelines": {"show_in_all": True, "pipeline_ids": []},
+    },
+    "important_fields": lambda f: {"enabled": bool(f.get("_important")), "stage_ids": list(f.get("_important") or [])},
+    "required_fields": lambda f: {
+        "enabled": f["field_code"] == "title" or bool(f.get("_required")),
+        "stage_ids": list((f.get("_required") or {}).get("stages") or []),
+        "statuses": dict((f.get("_required") or {}).get("statuses") or {}),
+    },
+}
 
 
 def field_out(f: Obj, include: set[str]) -> Obj:
@@ -102,13 +158,15 @@ def include_namespaces(q: dict[str, str], allowed: tuple[str, ...] = tuple(UI)) 
     names = {x.strip() for x in raw.split(",") if x.strip()}
     unknown = names - set(allowed)
     if unknown:
-        raise v.bad(f"Validation failed: include_fields: Invalid enum value. Expected {' | '.join(allowed)}, "
-                    f"received '{sorted(unknown)[0]}'")
+        raise v.bad(
+            f"Validation failed: include_fields: Invalid enum value. Expected {' | '.join(allowed)}, received '{sorted(unknown)[0]}'"
+        )
     return names
 
 
-def present_custom(st: State, entity: str, stored: dict[str, Any] | None, q: dict[str, str],
-                   cdefs: list[Obj] | None = None) -> dict[str, Any]:
+def present_custom(
+    st: State, entity: str, stored: dict[str, Any] | None, q: dict[str, str], cdefs: list[Obj] | None = None
+) -> dict[str, Any]:
     """Every custom field of the entity (null when unset), narrowed by custom_fields=,
     enum/set values as {id,label} with include_option_labels=true."""
     stored = stored or {}
@@ -148,6 +206,7 @@ def bool_param(q: dict[str, str], key: str) -> bool:
 
 
 # -- writing values -----------------------------------------------------------------------------
+
 
 def _fail(code: str, message: str) -> v.ApiFailure:
     return v.bad(f"Validation failed: custom_fields.{code}: {message}")
@@ -264,8 +323,7 @@ def check_value(st: State, f: Obj, value: Any) -> Any:
     if kind in ("user", "people", "org"):
         if not v.is_int(value):
             raise _fail(code, f"Expected integer id, received {type(value).__name__}")
-        coll, what = {"user": (st.users, "User"), "people": (st.persons, "Person"),
-                      "org": (st.organizations, "Organization")}[kind]
+        coll, what = {"user": (st.users, "User"), "people": (st.persons, "Person"), "org": (st.organizations, "Organization")}[kind]
         obj = coll.get(value)  # type: ignore[assignment]
         if obj is None or obj.get("is_deleted"):
             raise _fail(code, f"{what} with id {value} not found")

@@ -20,23 +20,57 @@ from tui.sandbox import validate as v
 from tui.sandbox.state import Obj, State, to_v1
 
 TYPES = ("deals", "leads", "org", "people", "products", "activity", "projects")
-OBJECT_OF = {"deals": "deal", "people": "person", "org": "organization", "activity": "activity", "products": "product",
-             "leads": "lead"}
-OPERATORS = ("=", "!=", "<", ">", "<=", ">=", "IS NULL", "IS NOT NULL", "LIKE '$%'", "LIKE '%$%'", "NOT LIKE '$%'",
-             "NOT LIKE '%$%'", "LIKE '%$'", "NOT LIKE '%$'", "contains", "not_contains")
+OBJECT_OF = {"deals": "deal", "people": "person", "org": "organization", "activity": "activity", "products": "product", "leads": "lead"}
+OPERATORS = (
+    "=",
+    "!=",
+    "<",
+    ">",
+    "<=",
+    ">=",
+    "IS NULL",
+    "IS NOT NULL",
+    "LIKE '$%'",
+    "LIKE '%$%'",
+    "NOT LIKE '$%'",
+    "NOT LIKE '%$%'",
+    "LIKE '%$'",
+    "NOT LIKE '%$'",
+    "contains",
+    "not_contains",
+)
 NUMERIC = {"double", "monetary", "int"}
 DATES = {"date"}
 # fields the sandbox has no Fields API for (ids in v1's style)
-ACTIVITY_FIELDS = [fields.make_field(i, c, n, t, custom=False) for i, c, n, t in (
-    (9001, "subject", "Subject", "varchar"), (9002, "type", "Type", "varchar"), (9003, "owner_id", "Assigned to", "user"),
-    (9004, "due_date", "Due date", "date"), (9005, "done", "Done", "int"), (9006, "deal_id", "Deal", "deal"),
-    (9007, "person_id", "Contact person", "people"), (9008, "org_id", "Organization", "org"),
-    (9009, "add_time", "Add time", "date"), (9010, "marked_as_done_time", "Marked as done time", "date"))]
-LEAD_FIELDS = [fields.make_field(i, c, n, t, custom=False) for i, c, n, t in (
-    (9101, "title", "Title", "varchar"), (9102, "owner_id", "Owner", "user"), (9103, "person_id", "Person", "people"),
-    (9104, "organization_id", "Organization", "org"), (9105, "expected_close_date", "Expected close date", "date"),
-    (9106, "value", "Value", "monetary"), (9107, "add_time", "Lead created", "date"),
-    (9108, "source_name", "Source", "varchar"), (9109, "label_ids", "Labels", "set"))]
+ACTIVITY_FIELDS = [
+    fields.make_field(i, c, n, t, custom=False)
+    for i, c, n, t in (
+        (9001, "subject", "Subject", "varchar"),
+        (9002, "type", "Type", "varchar"),
+        (9003, "owner_id", "Assigned to", "user"),
+        (9004, "due_date", "Due date", "date"),
+        (9005, "done", "Done", "int"),
+        (9006, "deal_id", "Deal", "deal"),
+        (9007, "person_id", "Contact person", "people"),
+        (9008, "org_id", "Organization", "org"),
+        (9009, "add_time", "Add time", "date"),
+        (9010, "marked_as_done_time", "Marked as done time", "date"),
+    )
+]
+LEAD_FIELDS = [
+    fields.make_field(i, c, n, t, custom=False)
+    for i, c, n, t in (
+        (9101, "title", "Title", "varchar"),
+        (9102, "owner_id", "Owner", "user"),
+        (9103, "person_id", "Person", "people"),
+        (9104, "organization_id", "Organization", "org"),
+        (9105, "expected_close_date", "Expected close date", "date"),
+        (9106, "value", "Value", "monetary"),
+        (9107, "add_time", "Lead created", "date"),
+        (9108, "source_name", "Source", "varchar"),
+        (9109, "label_ids", "Labels", "set"),
+    )
+]
 
 
 def field_defs(st: State, obj: str) -> list[Obj]:
@@ -48,6 +82,7 @@ def field_defs(st: State, obj: str) -> list[Obj]:
 
 
 # -- relative dates -------------------------------------------------------------------------
+
 
 def _add_months(d: date, n: int) -> date:
     m = d.month - 1 + n
@@ -64,10 +99,16 @@ def date_range(value: str, today: date) -> tuple[date | None, date | None]:
     first = today.replace(day=1)
     q0 = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     fixed: dict[str, tuple[date | None, date | None]] = {
-        "today": (today, today), "now": (today, today), "yesterday": (today - timedelta(1),) * 2,
-        "tomorrow": (today + timedelta(1),) * 2, "before_today": (None, today - timedelta(1)),
-        "later_or_today": (today, None), "before_tomorrow": (None, today), "later_or_tomorrow": (today + timedelta(1), None),
-        "this_week": (monday, monday + timedelta(6)), "last_week": (monday - timedelta(7), monday - timedelta(1)),
+        "today": (today, today),
+        "now": (today, today),
+        "yesterday": (today - timedelta(1),) * 2,
+        "tomorrow": (today + timedelta(1),) * 2,
+        "before_today": (None, today - timedelta(1)),
+        "later_or_today": (today, None),
+        "before_tomorrow": (None, today),
+        "later_or_tomorrow": (today + timedelta(1), None),
+        "this_week": (monday, monday + timedelta(6)),
+        "last_week": (monday - timedelta(7), monday - timedelta(1)),
         "next_week": (monday + timedelta(7), monday + timedelta(13)),
         "this_month": (first, _add_months(first, 1) - timedelta(1)),
         "last_month": (_add_months(first, -1), first - timedelta(1)),
@@ -87,6 +128,7 @@ def date_range(value: str, today: date) -> tuple[date | None, date | None]:
 
 # -- evaluation -----------------------------------------------------------------------------------
 
+
 def _value_of(obj: Obj, f: Obj) -> Any:
     code = f["field_code"]
     if f["is_custom_field"]:
@@ -101,8 +143,14 @@ def _value_of(obj: Obj, f: Obj) -> Any:
 def _like(op: str, have: str, want: str) -> bool:
     have, want = have.lower(), want.lower()
     starts, ends, inner = have.startswith(want), have.endswith(want), want in have
-    return {"LIKE '$%'": starts, "LIKE '%$%'": inner, "NOT LIKE '$%'": not starts, "NOT LIKE '%$%'": not inner,
-            "LIKE '%$'": ends, "NOT LIKE '%$'": not ends}[op]
+    return {
+        "LIKE '$%'": starts,
+        "LIKE '%$%'": inner,
+        "NOT LIKE '$%'": not starts,
+        "NOT LIKE '%$%'": not inner,
+        "LIKE '%$'": ends,
+        "NOT LIKE '%$'": not ends,
+    }[op]
 
 
 def _test(cond: Obj, f: Obj, have: Any, today: date) -> bool:
@@ -123,8 +171,14 @@ def _test(cond: Obj, f: Obj, have: Any, today: date) -> bool:
         lo, hi = date_range(str(want), today)
         d = date.fromisoformat(str(have)[:10])
         inside = (lo is None or d >= lo) and (hi is None or d <= hi)
-        return {"=": inside, "!=": not inside, "<": lo is not None and d < lo, ">": hi is not None and d > hi,
-                "<=": hi is None or d <= hi, ">=": lo is None or d >= lo}[op]
+        return {
+            "=": inside,
+            "!=": not inside,
+            "<": lo is not None and d < lo,
+            ">": hi is not None and d > hi,
+            "<=": hi is None or d <= hi,
+            ">=": lo is None or d >= lo,
+        }[op]
     if kind in NUMERIC or (isinstance(have, (int, float)) and not isinstance(have, bool) and op in ("<", ">", "<=", ">=")):
         a: Any
         b: Any
@@ -194,6 +248,7 @@ def apply(st: State, q: dict[str, str], ftype: str, items: list[Obj], today: dat
 
 # -- the v1 endpoints -------------------------------------------------------------------------------
 
+
 def out(flt: Obj, with_conditions: bool, field_code: bool = False) -> Obj:
     data = {k: copy.deepcopy(val) for k, val in flt.items() if k != "conditions"}
     if with_conditions:
@@ -225,7 +280,7 @@ def get_filter(st: State, fid: int, q: dict[str, str]) -> Obj:
 
 def check_conditions(st: State, conditions: Any, ftype: str) -> Obj:
     if not isinstance(conditions, dict) or conditions.get("glue") != "and" or not isinstance(conditions.get("conditions"), list):
-        raise v.bad("conditions must be {\"glue\":\"and\",\"conditions\":[...]}")
+        raise v.bad('conditions must be {"glue":"and","conditions":[...]}')
     groups = conditions["conditions"]
     if not 1 <= len(groups) <= 2 or [g.get("glue") if isinstance(g, dict) else None for g in groups] not in (["and"], ["and", "or"]):
         raise v.bad("conditions must hold one group glued with 'and' and optionally one glued with 'or'")
@@ -249,9 +304,17 @@ def check_conditions(st: State, conditions: Any, ftype: str) -> Obj:
                 raise v.bad(f"Unknown field {c.get('field_id')} for object {c.get('object')}")
             if f["field_type"] in DATES and c.get("value") not in (None, ""):
                 date_range(str(c["value"]), date.today())
-            items.append({"object": c["object"], "field_id": str(c["field_id"]), "operator": c["operator"],
-                          "value": None if c.get("value") is None else str(c["value"]),
-                          "extra_value": c.get("extra_value"), "json_value_flag": False, "field_code": f["field_code"]})
+            items.append(
+                {
+                    "object": c["object"],
+                    "field_id": str(c["field_id"]),
+                    "operator": c["operator"],
+                    "value": None if c.get("value") is None else str(c["value"]),
+                    "extra_value": c.get("extra_value"),
+                    "json_value_flag": False,
+                    "field_code": f["field_code"],
+                }
+            )
         clean["conditions"].append({"glue": g["glue"], "conditions": items})  # type: ignore[attr-defined]
     if total > 16:
         raise v.bad("A maximum of 16 conditions is allowed per filter")
@@ -268,8 +331,20 @@ def create_filter(st: State, body: dict[str, Any], now: str) -> Obj:
         raise v.bad(f"type must be one of {', '.join(TYPES)}")
     conditions = check_conditions(st, body.get("conditions"), body["type"])
     fid = st.new_id("filters")
-    st.filters[fid] = {"id": fid, "name": body["name"].strip(), "filter_code": None, "is_editable": True,
-                       "active_flag": True, "type": body["type"], "temporary_flag": None, "user_id": st.me_id,
-                       "add_time": to_v1(now), "update_time": to_v1(now), "visible_to": "1", "last_used_time": None,
-                       "custom_view_id": None, "conditions": conditions}
+    st.filters[fid] = {
+        "id": fid,
+        "name": body["name"].strip(),
+        "filter_code": None,
+        "is_editable": True,
+        "active_flag": True,
+        "type": body["type"],
+        "temporary_flag": None,
+        "user_id": st.me_id,
+        "add_time": to_v1(now),
+        "update_time": to_v1(now),
+        "visible_to": "1",
+        "last_used_time": None,
+        "custom_view_id": None,
+        "conditions": conditions,
+    }
     return out(st.filters[fid], True, True)

@@ -17,15 +17,51 @@ from tui.sandbox import validate as v
 from tui.sandbox.state import Obj, State, to_v1
 
 # v2 key -> v1 field key used by the changelog
-TRACKED = {"title": "title", "value": "value", "currency": "currency", "stage_id": "stage_id", "pipeline_id": "pipeline_id",
-           "status": "status", "owner_id": "user_id", "person_id": "person_id", "org_id": "org_id",
-           "expected_close_date": "expected_close_date", "probability": "probability", "lost_reason": "lost_reason",
-           "won_time": "won_time", "lost_time": "lost_time", "close_time": "close_time", "visible_to": "visible_to",
-           "label_ids": "label", "is_archived": "is_archived", "is_deleted": "deleted"}
-FLOW_ITEMS = ("call", "activity", "plannedActivity", "change", "note", "deal", "file", "dealChange", "personChange",
-              "organizationChange", "follower", "dealFollower", "personFollower", "organizationFollower", "participant",
-              "comment", "mailMessage", "mailMessageWithAttachment", "invoice", "document", "marketing_campaign_stat",
-              "marketing_status_change")
+TRACKED = {
+    "title": "title",
+    "value": "value",
+    "currency": "currency",
+    "stage_id": "stage_id",
+    "pipeline_id": "pipeline_id",
+    "status": "status",
+    "owner_id": "user_id",
+    "person_id": "person_id",
+    "org_id": "org_id",
+    "expected_close_date": "expected_close_date",
+    "probability": "probability",
+    "lost_reason": "lost_reason",
+    "won_time": "won_time",
+    "lost_time": "lost_time",
+    "close_time": "close_time",
+    "visible_to": "visible_to",
+    "label_ids": "label",
+    "is_archived": "is_archived",
+    "is_deleted": "deleted",
+}
+FLOW_ITEMS = (
+    "call",
+    "activity",
+    "plannedActivity",
+    "change",
+    "note",
+    "deal",
+    "file",
+    "dealChange",
+    "personChange",
+    "organizationChange",
+    "follower",
+    "dealFollower",
+    "personFollower",
+    "organizationFollower",
+    "participant",
+    "comment",
+    "mailMessage",
+    "mailMessageWithAttachment",
+    "invoice",
+    "document",
+    "marketing_campaign_stat",
+    "marketing_status_change",
+)
 AGENT = "pipedrive-tui sandbox"
 
 
@@ -45,12 +81,20 @@ def _text(val: Any) -> str | None:
     return str(val)
 
 
-def _add(st: State, deal_id: int, key: str, old: Any, new: Any, when: str, user_id: int, custom: bool = False,
-         source: str = "api") -> None:
+def _add(st: State, deal_id: int, key: str, old: Any, new: Any, when: str, user_id: int, custom: bool = False, source: str = "api") -> None:
     st.log_ids += 1
-    st.deal_log.setdefault(deal_id, []).append({
-        "id": st.log_ids, "field_key": key, "old": old, "new": new, "time": to_v1(when) or when, "user_id": user_id,
-        "custom": custom, "source": source})
+    st.deal_log.setdefault(deal_id, []).append(
+        {
+            "id": st.log_ids,
+            "field_key": key,
+            "old": old,
+            "new": new,
+            "time": to_v1(when) or when,
+            "user_id": user_id,
+            "custom": custom,
+            "source": source,
+        }
+    )
 
 
 def ensure_history(st: State, deal: Obj) -> None:
@@ -58,8 +102,7 @@ def ensure_history(st: State, deal: Obj) -> None:
     if deal["id"] in st.deal_log:
         return
     st.deal_log[deal["id"]] = []
-    first = min((s for s in st.stages.values() if s["pipeline_id"] == deal.get("pipeline_id")),
-                key=lambda s: s["order_nr"], default=None)
+    first = min((s for s in st.stages.values() if s["pipeline_id"] == deal.get("pipeline_id")), key=lambda s: s["order_nr"], default=None)
     actor = deal.get("owner_id") or st.me_id
     if first and deal.get("stage_change_time") and first["id"] != deal.get("stage_id"):
         _add(st, deal["id"], "stage_id", first["id"], deal["stage_id"], deal["stage_change_time"], actor, source="app")
@@ -105,11 +148,20 @@ def changelog(st: State, deal_id: int, q: dict[str, str]) -> tuple[list[Obj], Ob
             start = int(base64.urlsafe_b64decode(q["cursor"] + "=" * (-len(q["cursor"]) % 4)).decode().split(":")[1])
         except Exception:
             raise v.bad("Validation failed: cursor: Invalid cursor") from None
-    chunk = entries[start: start + limit]
-    data = [{"field_key": e["field_key"], "old_value": _text(e["old"]), "new_value": _text(e["new"]),
-             "actor_user_id": e["user_id"], "time": e["time"], "change_source": e["source"],
-             "change_source_user_agent": AGENT if e["source"] == "api" else None, "is_bulk_update_flag": False}
-            for e in chunk]
+    chunk = entries[start : start + limit]
+    data = [
+        {
+            "field_key": e["field_key"],
+            "old_value": _text(e["old"]),
+            "new_value": _text(e["new"]),
+            "actor_user_id": e["user_id"],
+            "time": e["time"],
+            "change_source": e["source"],
+            "change_source_user_agent": AGENT if e["source"] == "api" else None,
+            "is_bulk_update_flag": False,
+        }
+        for e in chunk
+    ]
     nxt = base64.urlsafe_b64encode(f"offset:{start + limit}".encode()).decode().rstrip("=") if start + limit < len(entries) else None
     return data, {"next_cursor": nxt}
 
@@ -136,11 +188,29 @@ def flow(st: State, deal_id: int, q: dict[str, str]) -> tuple[list[Obj], Obj, Ob
         for e in st.deal_log[deal_id]:
             if e["field_key"] == "add_time" or (e["custom"] and not all_changes):
                 continue
-            feed.append((e["time"], e["id"], {"object": "dealChange", "timestamp": e["time"], "data": {
-                "id": e["id"], "item_id": deal_id, "user_id": e["user_id"], "field_key": e["field_key"],
-                "old_value": e["old"], "new_value": e["new"], "is_bulk_update_flag": None, "log_time": e["time"],
-                "change_source": e["source"], "change_source_user_agent": AGENT if e["source"] == "api" else None,
-                "additional_data": []}}))
+            feed.append(
+                (
+                    e["time"],
+                    e["id"],
+                    {
+                        "object": "dealChange",
+                        "timestamp": e["time"],
+                        "data": {
+                            "id": e["id"],
+                            "item_id": deal_id,
+                            "user_id": e["user_id"],
+                            "field_key": e["field_key"],
+                            "old_value": e["old"],
+                            "new_value": e["new"],
+                            "is_bulk_update_flag": None,
+                            "log_time": e["time"],
+                            "change_source": e["source"],
+                            "change_source_user_agent": AGENT if e["source"] == "api" else None,
+                            "additional_data": [],
+                        },
+                    },
+                )
+            )
     for a in st.activities.values():
         if a.get("deal_id") != deal_id or a.get("is_deleted"):
             continue
@@ -156,29 +226,42 @@ def flow(st: State, deal_id: int, q: dict[str, str]) -> tuple[list[Obj], Obj, Ob
     feed.sort(key=lambda f: (f[0], f[1]), reverse=True)
     chunk, pagination = paging.v1_page([f[2] for f in feed], q)
     users = {deal.get("owner_id")} | {f["data"].get("user_id") for f in chunk}
-    related: Obj = {"user": {str(u): {k: val for k, val in (v1shapes.user_ref(st, u) or {}).items() if k != "value"}
-                             for u in users if u in st.users}}
-    related["deal"] = {str(deal_id): {k: deal.get(k) for k in ("id", "title", "status", "value", "currency", "stage_id",
-                                                               "pipeline_id")}}
+    related: Obj = {
+        "user": {str(u): {k: val for k, val in (v1shapes.user_ref(st, u) or {}).items() if k != "value"} for u in users if u in st.users}
+    }
+    related["deal"] = {str(deal_id): {k: deal.get(k) for k in ("id", "title", "status", "value", "currency", "stage_id", "pipeline_id")}}
     if deal.get("person_id") in st.persons:
         p = st.persons[deal["person_id"]]
-        related["person"] = {str(p["id"]): {"active_flag": not p.get("is_deleted"), "id": p["id"], "name": p["name"],
-                                            "email": p.get("emails") or [], "phone": p.get("phones") or [],
-                                            "owner_id": p.get("owner_id")}}
+        related["person"] = {
+            str(p["id"]): {
+                "active_flag": not p.get("is_deleted"),
+                "id": p["id"],
+                "name": p["name"],
+                "email": p.get("emails") or [],
+                "phone": p.get("phones") or [],
+                "owner_id": p.get("owner_id"),
+            }
+        }
     if deal.get("org_id") in st.organizations:
         o = st.organizations[deal["org_id"]]
-        related["organization"] = {str(o["id"]): {
-            "id": o["id"], "name": o["name"], "people_count": sum(1 for p in st.persons.values() if p.get("org_id") == o["id"]),
-            "owner_id": o.get("owner_id"), "address": (o.get("address") or {}).get("value"), "active_flag": not o.get("is_deleted"),
-            "cc_email": f"{st.company.get('company_domain')}+org{o['id']}@pipedrivemail.com"}}
+        related["organization"] = {
+            str(o["id"]): {
+                "id": o["id"],
+                "name": o["name"],
+                "people_count": sum(1 for p in st.persons.values() if p.get("org_id") == o["id"]),
+                "owner_id": o.get("owner_id"),
+                "address": (o.get("address") or {}).get("value"),
+                "active_flag": not o.get("is_deleted"),
+                "cc_email": f"{st.company.get('company_domain')}+org{o['id']}@pipedrivemail.com",
+            }
+        }
     return chunk, {"pagination": pagination}, related
 
 
 def party_flow(st: State, entity: str, item_id: int, q: dict[str, str]) -> tuple[list[Obj], Obj, Obj]:
     """GET /persons/{id}/flow and /organizations/{id}/flow: the activities and notes of the
     person or organization, newest first (the sandbox records no person/organization changes)."""
-    coll, key, what = ((st.persons, "person_id", "Person") if entity == "person"
-                       else (st.organizations, "org_id", "Organization"))
+    coll, key, what = (st.persons, "person_id", "Person") if entity == "person" else (st.organizations, "org_id", "Organization")
     obj = coll.get(item_id)
     if obj is None or obj.get("is_deleted"):
         raise v.not_found(what)

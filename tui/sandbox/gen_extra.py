@@ -39,13 +39,27 @@ def add(st: State, seed: int, now: datetime, *, extras: bool) -> None:
 def _products(st: State, when: datetime) -> None:
     for pid, (name, code, unit, tax, category, freq, cycles, prices) in enumerate(catalog.PRODUCTS, start=1):
         st.products[pid] = {
-            "id": pid, "name": name, "code": code, "unit": unit, "tax": tax, "is_deleted": False,
-            "is_linkable": code != "LEG-CON", "visible_to": 3, "owner_id": 1, "add_time": _ts(when),
-            "update_time": _ts(when + timedelta(days=pid)), "description": f"{name} ({unit})", "category": category,
+            "id": pid,
+            "name": name,
+            "code": code,
+            "unit": unit,
+            "tax": tax,
+            "is_deleted": False,
+            "is_linkable": code != "LEG-CON",
+            "visible_to": 3,
+            "owner_id": 1,
+            "add_time": _ts(when),
+            "update_time": _ts(when + timedelta(days=pid)),
+            "description": f"{name} ({unit})",
+            "category": category,
             "custom_fields": {catalog.code("product", "Product family"): catalog.CATEGORY_IDS[category]},
-            "billing_frequency": freq, "billing_frequency_cycles": cycles,
-            "prices": [{"product_id": pid, "price": price, "currency": cur, "cost": round(price * 0.4, 2),
-                        "direct_cost": None, "notes": ""} for cur, price in prices.items()]}
+            "billing_frequency": freq,
+            "billing_frequency_cycles": cycles,
+            "prices": [
+                {"product_id": pid, "price": price, "currency": cur, "cost": round(price * 0.4, 2), "direct_cost": None, "notes": ""}
+                for cur, price in prices.items()
+            ],
+        }
 
 
 def _deal_products(st: State) -> None:
@@ -59,12 +73,28 @@ def _deal_products(st: State) -> None:
         qty = next(q for q in (10, 5, 2, 1) if value % (q * 50) == 0 or q == 1)
         line += 1
         st.deal_products[line] = {
-            "id": line, "sum": value, "tax": product["tax"], "deal_id": did, "name": product["name"],
-            "product_id": product["id"], "product_variation_id": None, "order_nr": 1, "add_time": deal["add_time"],
-            "update_time": deal["add_time"], "comments": "", "currency": deal["currency"], "discount": 0,
-            "discount_type": "percentage", "quantity": qty, "item_price": value / qty,
-            "tax_method": "inclusive" if product["tax"] else "none", "is_enabled": True,
-            "billing_frequency": "one-time", "billing_frequency_cycles": None, "billing_start_date": None}
+            "id": line,
+            "sum": value,
+            "tax": product["tax"],
+            "deal_id": did,
+            "name": product["name"],
+            "product_id": product["id"],
+            "product_variation_id": None,
+            "order_nr": 1,
+            "add_time": deal["add_time"],
+            "update_time": deal["add_time"],
+            "comments": "",
+            "currency": deal["currency"],
+            "discount": 0,
+            "discount_type": "percentage",
+            "quantity": qty,
+            "item_price": value / qty,
+            "tax_method": "inclusive" if product["tax"] else "none",
+            "is_enabled": True,
+            "billing_frequency": "one-time",
+            "billing_frequency_cycles": None,
+            "billing_start_date": None,
+        }
 
 
 def _labels_and_filters(st: State, when: datetime) -> None:
@@ -77,17 +107,46 @@ def _labels_and_filters(st: State, when: datetime) -> None:
             items = []
             for obj, field_id, op, value in conds:
                 code = next(f["field_code"] for f in field_defs(st, obj) if f["_id"] == field_id)
-                items.append({"object": obj, "field_id": str(field_id), "operator": op, "value": value, "extra_value": None,
-                              "json_value_flag": False, "field_code": code})
+                items.append(
+                    {
+                        "object": obj,
+                        "field_id": str(field_id),
+                        "operator": op,
+                        "value": value,
+                        "extra_value": None,
+                        "json_value_flag": False,
+                        "field_code": code,
+                    }
+                )
             groups.append({"glue": glue, "conditions": items})
-        st.filters[fid] = {"id": fid, "name": name, "filter_code": None, "is_editable": True, "active_flag": True,
-                           "type": ftype, "temporary_flag": None, "user_id": 1, "add_time": _v1(when),
-                           "update_time": _v1(when + timedelta(days=fid)), "visible_to": "7", "last_used_time": None,
-                           "custom_view_id": None, "conditions": {"glue": "and", "conditions": groups}}
+        st.filters[fid] = {
+            "id": fid,
+            "name": name,
+            "filter_code": None,
+            "is_editable": True,
+            "active_flag": True,
+            "type": ftype,
+            "temporary_flag": None,
+            "user_id": 1,
+            "add_time": _v1(when),
+            "update_time": _v1(when + timedelta(days=fid)),
+            "visible_to": "7",
+            "last_used_time": None,
+            "custom_view_id": None,
+            "conditions": {"glue": "and", "conditions": groups},
+        }
 
 
-LEAD_TITLES = ["Inbound demo request", "Webinar attendee", "Trade show contact", "Pricing page visitor", "Referral",
-               "Newsletter reply", "Partner intro", "Chat conversation"]
+LEAD_TITLES = [
+    "Inbound demo request",
+    "Webinar attendee",
+    "Trade show contact",
+    "Pricing page visitor",
+    "Referral",
+    "Newsletter reply",
+    "Partner intro",
+    "Chat conversation",
+]
 SOURCES = ["Manually created", "Web forms", "Import", "Live chat", "Prospector", "Leadbooster"]
 
 
@@ -105,22 +164,44 @@ def _leads(st: State, rng: random.Random, now: datetime) -> None:
         amount = rng.randrange(1000, 40000, 500) if rng.random() < 0.6 else None
         source = rng.choice(SOURCES)
         st.leads[lid] = {
-            "id": lid, "title": f"{who} – {rng.choice(LEAD_TITLES)}", "owner_id": rng.choice(users), "creator_id": 1,
-            "label_ids": [rng.choice(labels)] if rng.random() < 0.5 else [], "person_id": person_id,
-            "organization_id": org_id, "source_name": source, "origin": "ManuallyCreated" if source == "Manually created" else "Import",
-            "origin_id": None, "channel": None, "channel_id": None, "source_deal_id": None, "is_archived": rng.random() < 0.1,
-            "was_seen": rng.random() < 0.7, "value": {"amount": amount, "currency": "EUR"} if amount else None,
+            "id": lid,
+            "title": f"{who} – {rng.choice(LEAD_TITLES)}",
+            "owner_id": rng.choice(users),
+            "creator_id": 1,
+            "label_ids": [rng.choice(labels)] if rng.random() < 0.5 else [],
+            "person_id": person_id,
+            "organization_id": org_id,
+            "source_name": source,
+            "origin": "ManuallyCreated" if source == "Manually created" else "Import",
+            "origin_id": None,
+            "channel": None,
+            "channel_id": None,
+            "source_deal_id": None,
+            "is_archived": rng.random() < 0.1,
+            "was_seen": rng.random() < 0.7,
+            "value": {"amount": amount, "currency": "EUR"} if amount else None,
             "expected_close_date": (now.date() + timedelta(days=rng.randint(10, 120))).isoformat() if rng.random() < 0.5 else None,
-            "next_activity_id": None, "add_time": _ts(add)[:19] + ".000Z", "update_time": _ts(upd)[:19] + ".000Z",
-            "visible_to": "3", "cc_email": f"{st.company.get('company_domain')}+lead{n}@pipedrivemail.com"}
+            "next_activity_id": None,
+            "add_time": _ts(add)[:19] + ".000Z",
+            "update_time": _ts(upd)[:19] + ".000Z",
+            "visible_to": "3",
+            "cc_email": f"{st.company.get('company_domain')}+lead{n}@pipedrivemail.com",
+        }
 
 
 REGIONS = ["DACH", "Nordics", "Benelux", "UK & Ireland", "Iberia", "North America", "APAC"]
-TEXTS = ["Prefers quarterly invoicing.", "Procurement requires three quotes.", "Security review scheduled.",
-         "Long-standing customer; expansion likely.", "Budget owner is the CFO."]
-ADDRESSES = [("Unter den Linden 5, 10117 Berlin, Germany", "Germany", "Berlin", "Unter den Linden", "5", "10117"),
-             ("10 Downing St, London SW1A 2AA, United Kingdom", "United Kingdom", "London", "Downing St", "10", "SW1A 2AA"),
-             ("Rue de Rivoli 99, 75001 Paris, France", "France", "Paris", "Rue de Rivoli", "99", "75001")]
+TEXTS = [
+    "Prefers quarterly invoicing.",
+    "Procurement requires three quotes.",
+    "Security review scheduled.",
+    "Long-standing customer; expansion likely.",
+    "Budget owner is the CFO.",
+]
+ADDRESSES = [
+    ("Unter den Linden 5, 10117 Berlin, Germany", "Germany", "Berlin", "Unter den Linden", "5", "10117"),
+    ("10 Downing St, London SW1A 2AA, United Kingdom", "United Kingdom", "London", "Downing St", "10", "SW1A 2AA"),
+    ("Rue de Rivoli 99, 75001 Paris, France", "France", "Paris", "Rue de Rivoli", "99", "75001"),
+]
 
 
 def _value(st: State, rng: random.Random, f: Obj, now: datetime, oid: int) -> object:
@@ -146,9 +227,19 @@ def _value(st: State, rng: random.Random, f: Obj, now: datetime, oid: int) -> ob
         return {**out, "timezone_id": None, "timezone_name": "Europe/Berlin"}
     if kind == "address":
         value, country, city, route, number, postal = rng.choice(ADDRESSES)
-        return {"value": value, "country": country, "admin_area_level_1": None, "admin_area_level_2": None,
-                "locality": city, "sublocality": None, "route": route, "street_number": number, "subpremise": None,
-                "postal_code": postal, "formatted_address": value}
+        return {
+            "value": value,
+            "country": country,
+            "admin_area_level_1": None,
+            "admin_area_level_2": None,
+            "locality": city,
+            "sublocality": None,
+            "route": route,
+            "street_number": number,
+            "subpremise": None,
+            "postal_code": postal,
+            "formatted_address": value,
+        }
     if kind == "user":
         return rng.choice(list(st.users))
     if kind == "people":
@@ -166,8 +257,11 @@ def _value(st: State, rng: random.Random, f: Obj, now: datetime, oid: int) -> ob
 
 def _custom_values(st: State, rng: random.Random, now: datetime) -> None:
     for entity, coll in (("deal", st.deals), ("person", st.persons), ("organization", st.organizations)):
-        cdefs = [f for f in fields.custom_defs(st, entity) if f["field_code"] not in (
-            catalog.LEAD_SOURCE_CODE, catalog.CONTRACT_CODE, catalog.LANGUAGE_CODE, catalog.SEGMENT_CODE)]
+        cdefs = [
+            f
+            for f in fields.custom_defs(st, entity)
+            if f["field_code"] not in (catalog.LEAD_SOURCE_CODE, catalog.CONTRACT_CODE, catalog.LANGUAGE_CODE, catalog.SEGMENT_CODE)
+        ]
         for obj in coll.values():
             values = obj.setdefault("custom_fields", {})
             for f in cdefs:
@@ -184,22 +278,58 @@ def _lead_notes_and_activities(st: State, rng: random.Random, now: datetime) -> 
         add = now - timedelta(days=rng.randint(0, 20), seconds=rng.randint(0, 86399))
         note_id += 1
         st.notes[note_id] = {
-            "id": note_id, "content": f"<p>Qualification call notes for {lead['title']}.</p>", "deal_id": None,
-            "person_id": None, "org_id": None, "lead_id": lead["id"], "project_id": None, "user_id": lead["owner_id"],
-            "last_update_user_id": lead["owner_id"], "active_flag": True, "add_time": _v1(add), "update_time": _v1(add),
-            "pinned_to_deal_flag": False, "pinned_to_person_flag": False, "pinned_to_organization_flag": False,
-            "pinned_to_lead_flag": n % 2 == 0, "pinned_to_project_flag": False, "task_id": None, "pinned_to_task_flag": False}
+            "id": note_id,
+            "content": f"<p>Qualification call notes for {lead['title']}.</p>",
+            "deal_id": None,
+            "person_id": None,
+            "org_id": None,
+            "lead_id": lead["id"],
+            "project_id": None,
+            "user_id": lead["owner_id"],
+            "last_update_user_id": lead["owner_id"],
+            "active_flag": True,
+            "add_time": _v1(add),
+            "update_time": _v1(add),
+            "pinned_to_deal_flag": False,
+            "pinned_to_person_flag": False,
+            "pinned_to_organization_flag": False,
+            "pinned_to_lead_flag": n % 2 == 0,
+            "pinned_to_project_flag": False,
+            "task_id": None,
+            "pinned_to_task_flag": False,
+        }
         act_id += 1
         due = now.date() + timedelta(days=rng.randint(-3, 10))
         person_id = lead.get("person_id")
         st.activities[act_id] = {
-            "id": act_id, "subject": "Qualify lead", "type": "call", "owner_id": lead["owner_id"], "creator_user_id": 1,
-            "is_deleted": False, "add_time": _ts(add), "update_time": _ts(add), "deal_id": None, "lead_id": lead["id"],
-            "person_id": person_id, "org_id": lead.get("organization_id"), "project_id": None, "due_date": due.isoformat(),
-            "due_time": "10:00", "duration": "00:30", "busy": True, "done": False, "marked_as_done_time": None,
-            "location": None, "participants": [{"person_id": person_id, "primary": True}] if person_id else [],
-            "public_description": None, "priority": None, "note": None, "conference_meeting_client": None,
-            "conference_meeting_url": None, "conference_meeting_id": None}
+            "id": act_id,
+            "subject": "Qualify lead",
+            "type": "call",
+            "owner_id": lead["owner_id"],
+            "creator_user_id": 1,
+            "is_deleted": False,
+            "add_time": _ts(add),
+            "update_time": _ts(add),
+            "deal_id": None,
+            "lead_id": lead["id"],
+            "person_id": person_id,
+            "org_id": lead.get("organization_id"),
+            "project_id": None,
+            "due_date": due.isoformat(),
+            "due_time": "10:00",
+            "duration": "00:30",
+            "busy": True,
+            "done": False,
+            "marked_as_done_time": None,
+            "location": None,
+            "participants": [{"person_id": person_id, "primary": True}] if person_id else [],
+            "public_description": None,
+            "priority": None,
+            "note": None,
+            "conference_meeting_client": None,
+            "conference_meeting_url": None,
+            "conference_meeting_id": None,
+        }
 
 
 def _archive_some(st: State, now: datetime) -> None:

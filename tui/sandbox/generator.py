@@ -13,30 +13,125 @@ from datetime import date, datetime, time, timedelta, timezone
 from tui.sandbox import catalog, gen_extra
 from tui.sandbox.state import State
 
-FIRST = ["Anna", "Jörg", "Zoë", "Łukasz", "Sofía", "Renée", "Mateo", "Aiko", "Chen", "Oluwaseun", "Priya", "Björn",
-         "Élodie", "Nguyễn", "Fatima", "Liam", "Noah", "Emma", "Olivia", "Hiroshi", "İsmail", "Søren", "Marta", "Kwame"]
-LAST = ["Müller", "García", "O'Brien", "Kowalski", "Dubois", "Rossi", "Tanaka", "王", "Silva", "Novák", "Johansson",
-        "Nakamura", "Smith", "Okafor", "Patel", "Ångström", "Fernández", "Yılmaz", "Lefèvre", "Kim", "李", "Horvát"]
+FIRST = [
+    "Anna",
+    "Jörg",
+    "Zoë",
+    "Łukasz",
+    "Sofía",
+    "Renée",
+    "Mateo",
+    "Aiko",
+    "Chen",
+    "Oluwaseun",
+    "Priya",
+    "Björn",
+    "Élodie",
+    "Nguyễn",
+    "Fatima",
+    "Liam",
+    "Noah",
+    "Emma",
+    "Olivia",
+    "Hiroshi",
+    "İsmail",
+    "Søren",
+    "Marta",
+    "Kwame",
+]
+LAST = [
+    "Müller",
+    "García",
+    "O'Brien",
+    "Kowalski",
+    "Dubois",
+    "Rossi",
+    "Tanaka",
+    "王",
+    "Silva",
+    "Novák",
+    "Johansson",
+    "Nakamura",
+    "Smith",
+    "Okafor",
+    "Patel",
+    "Ångström",
+    "Fernández",
+    "Yılmaz",
+    "Lefèvre",
+    "Kim",
+    "李",
+    "Horvát",
+]
 CJK_NAMES = ["山田 太郎", "李小龙", "김민수", "陈静", "佐藤 花子"]
-ORG_A = ["Acme", "Nordwind", "Blue Harbor", "Crème", "Zenith", "Kirsch", "Orbital", "Fjord", "Helios", "Atlas",
-         "Pinecone", "Quokka", "Sakura", "Café Olé", "Lumen", "Vektor", "Granite", "Maple", "Drachen", "Ostrava"]
+ORG_A = [
+    "Acme",
+    "Nordwind",
+    "Blue Harbor",
+    "Crème",
+    "Zenith",
+    "Kirsch",
+    "Orbital",
+    "Fjord",
+    "Helios",
+    "Atlas",
+    "Pinecone",
+    "Quokka",
+    "Sakura",
+    "Café Olé",
+    "Lumen",
+    "Vektor",
+    "Granite",
+    "Maple",
+    "Drachen",
+    "Ostrava",
+]
 ORG_B = ["GmbH", "Ltd", "Inc.", "S.A.", "AB", "Oy", "Labs", "Group", "& Co.", "株式会社", "Studio", "Systems"]
-DEAL_A = ["Annual license", "Pilot", "Expansion", "Renewal", "Onboarding package", "Enterprise plan", "Support contract",
-          "Hardware refresh", "Consulting", "Training days", "Data migration", "API add-on", "Multi-year deal"]
+DEAL_A = [
+    "Annual license",
+    "Pilot",
+    "Expansion",
+    "Renewal",
+    "Onboarding package",
+    "Enterprise plan",
+    "Support contract",
+    "Hardware refresh",
+    "Consulting",
+    "Training days",
+    "Data migration",
+    "API add-on",
+    "Multi-year deal",
+]
 EMOJI = ["🚀", "🔥", "⭐", "🎯", "💡", "🌍"]
-CITIES = [("Berlin", "Germany", "10115"), ("München", "Germany", "80331"), ("Paris", "France", "75001"),
-          ("Tōkyō", "Japan", "100-0001"), ("São Paulo", "Brazil", "01000-000"), ("London", "United Kingdom", "EC1A"),
-          ("Kraków", "Poland", "30-001"), ("New York", "United States", "10001"), ("Zürich", "Switzerland", "8001")]
+CITIES = [
+    ("Berlin", "Germany", "10115"),
+    ("München", "Germany", "80331"),
+    ("Paris", "France", "75001"),
+    ("Tōkyō", "Japan", "100-0001"),
+    ("São Paulo", "Brazil", "01000-000"),
+    ("London", "United Kingdom", "EC1A"),
+    ("Kraków", "Poland", "30-001"),
+    ("New York", "United States", "10001"),
+    ("Zürich", "Switzerland", "8001"),
+]
 STREETS = ["Hauptstraße", "Rue de Rivoli", "Main St", "Königsallee", "High Street", "Avenida Paulista", "Bahnhofstrasse"]
 LOST = ["No budget", "Went with a competitor", "Timing", "No decision", "Price too high", "Champion left"]
 CURRENCIES = [
-    (1, "EUR", "Euro", 2, "€"), (2, "USD", "US Dollar", 2, "$"), (3, "GBP", "British Pound", 2, "£"),
-    (4, "JPY", "Japanese Yen", 0, "¥"), (5, "CHF", "Swiss Franc", 2, "CHF"), (6, "SEK", "Swedish Krona", 2, "kr"),
+    (1, "EUR", "Euro", 2, "€"),
+    (2, "USD", "US Dollar", 2, "$"),
+    (3, "GBP", "British Pound", 2, "£"),
+    (4, "JPY", "Japanese Yen", 0, "¥"),
+    (5, "CHF", "Swiss Franc", 2, "CHF"),
+    (6, "SEK", "Swedish Krona", 2, "kr"),
     (7, "PLN", "Polish Złoty", 2, "zł"),
 ]
 TYPES = [
-    (1, "Call", "call", "call"), (2, "Meeting", "meeting", "meeting"), (3, "Task", "task", "task"),
-    (4, "Deadline", "deadline", "deadline"), (5, "Email", "email", "email"), (6, "Lunch", "lunch", "lunch"),
+    (1, "Call", "call", "call"),
+    (2, "Meeting", "meeting", "meeting"),
+    (3, "Task", "task", "task"),
+    (4, "Deadline", "deadline", "deadline"),
+    (5, "Email", "email", "email"),
+    (6, "Lunch", "lunch", "lunch"),
     (7, "Demo", "demo", "camera"),
 ]
 SUBJECTS = {
@@ -52,7 +147,7 @@ NOTE_TEXTS = [
     "<p>Talked to {p}. Budget approved for Q1.</p>",
     "<p>Next steps:</p><ul><li>send pricing</li><li>book demo</li><li>loop in legal</li></ul>",
     "<p>Met at the conference &amp; exchanged cards.<br>Interested in the API add-on.</p>",
-    "<p>See <a href=\"https://example.com/brief\">the brief</a> for requirements.</p>",
+    '<p>See <a href="https://example.com/brief">the brief</a> for requirements.</p>',
     "<p>Decision maker is <b>{p}</b>; procurement needs 3 quotes.</p>",
     "Plain text note without HTML: call back after 15:00 😀",
     "<p>Competitor offered 10% less &mdash; we can match with a 2-year term.</p>",
@@ -92,42 +187,110 @@ def generate(seed: int = 7, deals: int = 300, now: datetime | None = None, *, ex
     long_ago = now - timedelta(days=400)
 
     st.company = {"company_id": 7001, "company_name": "Demo Company Ltd", "company_domain": "demo-company"}
-    users = [("Alex Morgan", "alex@demo.example"), ("Bea Schäfer", "bea@demo.example"), ("Chidi Okoro", "chidi@demo.example"),
-             ("Dana Lee", "dana@demo.example"), ("Eun-ji Park", "eunji@demo.example")]
+    users = [
+        ("Alex Morgan", "alex@demo.example"),
+        ("Bea Schäfer", "bea@demo.example"),
+        ("Chidi Okoro", "chidi@demo.example"),
+        ("Dana Lee", "dana@demo.example"),
+        ("Eun-ji Park", "eunji@demo.example"),
+    ]
     for i, (name, email) in enumerate(users, start=1):
         st.users[i] = {
-            "id": i, "name": name, "email": email, "default_currency": "EUR", "locale": "en_US", "lang": 1,
-            "timezone_name": "Europe/Berlin", "timezone_offset": "+01:00", "active_flag": True, "is_deleted": False,
-            "is_you": i == 1, "activated": True, "phone": None, "role_id": 1, "icon_url": None, "has_created_company": i == 1,
+            "id": i,
+            "name": name,
+            "email": email,
+            "default_currency": "EUR",
+            "locale": "en_US",
+            "lang": 1,
+            "timezone_name": "Europe/Berlin",
+            "timezone_offset": "+01:00",
+            "active_flag": True,
+            "is_deleted": False,
+            "is_you": i == 1,
+            "activated": True,
+            "phone": None,
+            "role_id": 1,
+            "icon_url": None,
+            "has_created_company": i == 1,
             "access": [{"app": "sales", "admin": i == 1, "permission_set_id": "1"}],
-            "last_login": v1time(now - timedelta(hours=i)), "created": v1time(long_ago), "modified": v1time(long_ago),
+            "last_login": v1time(now - timedelta(hours=i)),
+            "created": v1time(long_ago),
+            "modified": v1time(long_ago),
         }
     st.me_id = 1
     for cid, code, name, dp, sym in CURRENCIES:
-        st.currencies[cid] = {"id": cid, "code": code, "name": name, "decimal_points": dp, "symbol": sym,
-                              "active_flag": True, "is_custom_flag": False}
+        st.currencies[cid] = {
+            "id": cid,
+            "code": code,
+            "name": name,
+            "decimal_points": dp,
+            "symbol": sym,
+            "active_flag": True,
+            "is_custom_flag": False,
+        }
     for tid, name, key, icon in TYPES:
-        st.activity_types[tid] = {"id": tid, "order_nr": tid, "name": name, "key_string": key, "icon_key": icon,
-                                  "active_flag": True, "color": None, "is_custom_flag": key == "demo",
-                                  "add_time": v1time(long_ago), "update_time": v1time(long_ago)}
+        st.activity_types[tid] = {
+            "id": tid,
+            "order_nr": tid,
+            "name": name,
+            "key_string": key,
+            "icon_key": icon,
+            "active_flag": True,
+            "color": None,
+            "is_custom_flag": key == "demo",
+            "add_time": v1time(long_ago),
+            "update_time": v1time(long_ago),
+        }
 
     pipelines = [
-        ("Sales", True, [("Qualified", 10, None), ("Contact made", 20, 14), ("Demo scheduled", 40, 10),
-                         ("Proposal made", 60, 7), ("Negotiations", 80, 5), ("Contract sent", 90, 3)]),
-        ("Partnerships", False, [("Lead in", 10, None), ("Intro call", 30, 21), ("Evaluation", 50, 30),
-                                 ("Terms", 70, None), ("Signed", 100, None)]),
-        ("Renewals", True, [("Upcoming", 50, None), ("In talks", 70, 14), ("Quote sent", 85, 7),
-                            ("Verbal yes", 95, None), ("Invoiced", 100, None)]),
+        (
+            "Sales",
+            True,
+            [
+                ("Qualified", 10, None),
+                ("Contact made", 20, 14),
+                ("Demo scheduled", 40, 10),
+                ("Proposal made", 60, 7),
+                ("Negotiations", 80, 5),
+                ("Contract sent", 90, 3),
+            ],
+        ),
+        (
+            "Partnerships",
+            False,
+            [("Lead in", 10, None), ("Intro call", 30, 21), ("Evaluation", 50, 30), ("Terms", 70, None), ("Signed", 100, None)],
+        ),
+        (
+            "Renewals",
+            True,
+            [("Upcoming", 50, None), ("In talks", 70, 14), ("Quote sent", 85, 7), ("Verbal yes", 95, None), ("Invoiced", 100, None)],
+        ),
     ]
     sid = 0
     for pid, (pname, prob, stages) in enumerate(pipelines, start=1):
-        st.pipelines[pid] = {"id": pid, "name": pname, "order_nr": pid, "is_deleted": False,
-                             "is_deal_probability_enabled": prob, "add_time": rfc3339(long_ago), "update_time": rfc3339(long_ago)}
+        st.pipelines[pid] = {
+            "id": pid,
+            "name": pname,
+            "order_nr": pid,
+            "is_deleted": False,
+            "is_deal_probability_enabled": prob,
+            "add_time": rfc3339(long_ago),
+            "update_time": rfc3339(long_ago),
+        }
         for order, (sname, sprob, rot) in enumerate(stages, start=1):
             sid += 1
-            st.stages[sid] = {"id": sid, "order_nr": order, "name": sname, "is_deleted": False, "deal_probability": sprob,
-                              "pipeline_id": pid, "is_deal_rot_enabled": rot is not None, "days_to_rotten": rot,
-                              "add_time": rfc3339(long_ago), "update_time": rfc3339(long_ago)}
+            st.stages[sid] = {
+                "id": sid,
+                "order_nr": order,
+                "name": sname,
+                "is_deleted": False,
+                "deal_probability": sprob,
+                "pipeline_id": pid,
+                "is_deal_rot_enabled": rot is not None,
+                "days_to_rotten": rot,
+                "add_time": rfc3339(long_ago),
+                "update_time": rfc3339(long_ago),
+            }
 
     st.deal_fields = catalog.field_schema("deal")
     st.person_fields = catalog.field_schema("person")
@@ -150,13 +313,31 @@ def generate(seed: int = 7, deals: int = 300, now: datetime | None = None, *, ex
         street = f"{rng.choice(STREETS)} {rng.randint(1, 200)}"
         add, upd = created()
         st.organizations[oid] = {
-            "id": oid, "name": f"{rng.choice(ORG_A)} {rng.choice(ORG_B)}" + (f" {oid}" if oid > 40 else ""),
-            "owner_id": rng.choice(user_ids), "add_time": rfc3339(add), "update_time": rfc3339(upd),
-            "address": {"value": f"{street}, {postal} {city}, {country}", "country": country, "admin_area_level_1": None,
-                        "admin_area_level_2": None, "locality": city, "sublocality": None, "route": street.rsplit(' ', 1)[0],
-                        "street_number": street.rsplit(' ', 1)[1], "subpremise": None, "postal_code": postal},
-            "is_deleted": False, "visible_to": 3, "label_ids": [], "website": None, "linkedin": None, "industry": None,
-            "annual_revenue": None, "employee_count": None,
+            "id": oid,
+            "name": f"{rng.choice(ORG_A)} {rng.choice(ORG_B)}" + (f" {oid}" if oid > 40 else ""),
+            "owner_id": rng.choice(user_ids),
+            "add_time": rfc3339(add),
+            "update_time": rfc3339(upd),
+            "address": {
+                "value": f"{street}, {postal} {city}, {country}",
+                "country": country,
+                "admin_area_level_1": None,
+                "admin_area_level_2": None,
+                "locality": city,
+                "sublocality": None,
+                "route": street.rsplit(" ", 1)[0],
+                "street_number": street.rsplit(" ", 1)[1],
+                "subpremise": None,
+                "postal_code": postal,
+            },
+            "is_deleted": False,
+            "visible_to": 3,
+            "label_ids": [],
+            "website": None,
+            "linkedin": None,
+            "industry": None,
+            "annual_revenue": None,
+            "employee_count": None,
             "custom_fields": {"d4e5f60718293a4b5c6d7e8f9012345678a1b2c3": rng.choice([21, 22, 23, None])},
         }
     for pid in range(1, n_persons + 1):
@@ -171,9 +352,20 @@ def generate(seed: int = 7, deals: int = 300, now: datetime | None = None, *, ex
             phones.append({"value": f"+1 555 {rng.randint(100, 999)} {rng.randint(1000, 9999)}", "primary": False, "label": "mobile"})
         add, upd = created()
         st.persons[pid] = {
-            "id": pid, "name": name, "first_name": first, "last_name": last or None, "owner_id": rng.choice(user_ids),
-            "org_id": rng.randint(1, n_orgs) if pid % 9 else None, "add_time": rfc3339(add), "update_time": rfc3339(upd),
-            "emails": emails, "phones": phones, "is_deleted": False, "visible_to": 3, "label_ids": [], "picture_id": None,
+            "id": pid,
+            "name": name,
+            "first_name": first,
+            "last_name": last or None,
+            "owner_id": rng.choice(user_ids),
+            "org_id": rng.randint(1, n_orgs) if pid % 9 else None,
+            "add_time": rfc3339(add),
+            "update_time": rfc3339(upd),
+            "emails": emails,
+            "phones": phones,
+            "is_deleted": False,
+            "visible_to": 3,
+            "label_ids": [],
+            "picture_id": None,
             "custom_fields": {"c3d4e5f60718293a4b5c6d7e8f9012345678a1b2": rng.choice(["English", "Deutsch", "日本語", None])},
         }
 
@@ -204,20 +396,45 @@ def generate(seed: int = 7, deals: int = 300, now: datetime | None = None, *, ex
         value = float(rng.randrange(500, 150000, 50)) * (100 if currency == "JPY" else 1)
         close = rfc3339(upd) if status != "open" else None
         st.deals[did] = {
-            "id": did, "title": title, "creator_user_id": 1, "owner_id": rng.choice(user_ids), "value": value,
-            "currency": currency, "person_id": person_id, "org_id": org_id, "pipeline_id": pid, "stage_id": stage["id"],
-            "status": status, "probability": rng.choice([None, None, None, 25, 50, 75]),
-            "add_time": rfc3339(add), "update_time": rfc3339(upd), "stage_change_time": rfc3339(add + (upd - add) / 2),
-            "close_time": close, "won_time": close if status == "won" else None, "lost_time": close if status == "lost" else None,
+            "id": did,
+            "title": title,
+            "creator_user_id": 1,
+            "owner_id": rng.choice(user_ids),
+            "value": value,
+            "currency": currency,
+            "person_id": person_id,
+            "org_id": org_id,
+            "pipeline_id": pid,
+            "stage_id": stage["id"],
+            "status": status,
+            "probability": rng.choice([None, None, None, 25, 50, 75]),
+            "add_time": rfc3339(add),
+            "update_time": rfc3339(upd),
+            "stage_change_time": rfc3339(add + (upd - add) / 2),
+            "close_time": close,
+            "won_time": close if status == "won" else None,
+            "lost_time": close if status == "lost" else None,
             "local_won_date": close[:10] if status == "won" else None,  # type: ignore[index]
             "local_lost_date": close[:10] if status == "lost" else None,  # type: ignore[index]
             "local_close_date": close[:10] if close else None,
             "expected_close_date": (today + timedelta(days=rng.randint(-20, 120))).isoformat() if rng.random() < 0.85 else None,
-            "lost_reason": rng.choice(LOST) if status == "lost" else None, "is_archived": False, "archive_time": None,
-            "is_deleted": False, "visible_to": 3, "label_ids": [], "origin": "ManuallyCreated", "origin_id": None,
-            "channel": None, "channel_id": None, "acv": None, "arr": None, "mrr": None,
-            "custom_fields": {"a1b2c3d4e5f60718293a4b5c6d7e8f9012345678": rng.choice([11, 12, 13, None]),
-                              "b2c3d4e5f60718293a4b5c6d7e8f9012345678a1": rng.choice([12, 24, 36, None])},
+            "lost_reason": rng.choice(LOST) if status == "lost" else None,
+            "is_archived": False,
+            "archive_time": None,
+            "is_deleted": False,
+            "visible_to": 3,
+            "label_ids": [],
+            "origin": "ManuallyCreated",
+            "origin_id": None,
+            "channel": None,
+            "channel_id": None,
+            "acv": None,
+            "arr": None,
+            "mrr": None,
+            "custom_fields": {
+                "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678": rng.choice([11, 12, 13, None]),
+                "b2c3d4e5f60718293a4b5c6d7e8f9012345678a1": rng.choice([12, 24, 36, None]),
+            },
         }
 
     deal_ids = list(st.deals)
@@ -237,15 +454,33 @@ def generate(seed: int = 7, deals: int = 300, now: datetime | None = None, *, ex
         if upd > now:
             upd = now
         st.activities[aid] = {
-            "id": aid, "subject": rng.choice(SUBJECTS[key]), "type": key, "owner_id": rng.choice(user_ids),
-            "creator_user_id": 1, "is_deleted": False, "add_time": rfc3339(add), "update_time": rfc3339(upd),
-            "deal_id": deal["id"] if deal else None, "lead_id": None, "person_id": person_id,
-            "org_id": deal["org_id"] if deal else None, "project_id": None, "due_date": due.isoformat(),
-            "due_time": due_time, "duration": "00:30" if timed and rng.random() < 0.7 else None, "busy": timed,
-            "done": done, "marked_as_done_time": rfc3339(_dt(due, 17)) if done else None, "location": None,
+            "id": aid,
+            "subject": rng.choice(SUBJECTS[key]),
+            "type": key,
+            "owner_id": rng.choice(user_ids),
+            "creator_user_id": 1,
+            "is_deleted": False,
+            "add_time": rfc3339(add),
+            "update_time": rfc3339(upd),
+            "deal_id": deal["id"] if deal else None,
+            "lead_id": None,
+            "person_id": person_id,
+            "org_id": deal["org_id"] if deal else None,
+            "project_id": None,
+            "due_date": due.isoformat(),
+            "due_time": due_time,
+            "duration": "00:30" if timed and rng.random() < 0.7 else None,
+            "busy": timed,
+            "done": done,
+            "marked_as_done_time": rfc3339(_dt(due, 17)) if done else None,
+            "location": None,
             "participants": [{"person_id": person_id, "primary": True}] if person_id else [],
-            "public_description": None, "priority": None, "note": None, "conference_meeting_client": None,
-            "conference_meeting_url": None, "conference_meeting_id": None,
+            "public_description": None,
+            "priority": None,
+            "note": None,
+            "conference_meeting_client": None,
+            "conference_meeting_url": None,
+            "conference_meeting_id": None,
         }
     for nid in range(1, n_notes + 1):
         deal = st.deals[rng.choice(deal_ids)] if rng.random() < 0.7 else None
@@ -255,12 +490,25 @@ def generate(seed: int = 7, deals: int = 300, now: datetime | None = None, *, ex
         add, upd = created(120)
         content = rng.choice(NOTE_TEXTS).replace("{p}", pname.replace("&", "&amp;").replace("<", "&lt;"))
         st.notes[nid] = {
-            "id": nid, "content": content, "deal_id": deal["id"] if deal else None, "person_id": person_id,
-            "org_id": org_id, "lead_id": None, "project_id": None, "user_id": rng.choice(user_ids),
-            "last_update_user_id": 1, "active_flag": True, "add_time": v1time(add), "update_time": v1time(upd),
-            "pinned_to_deal_flag": bool(deal) and nid % 13 == 0, "pinned_to_person_flag": False,
-            "pinned_to_organization_flag": False, "pinned_to_lead_flag": False, "pinned_to_project_flag": False,
-            "task_id": None, "pinned_to_task_flag": False,
+            "id": nid,
+            "content": content,
+            "deal_id": deal["id"] if deal else None,
+            "person_id": person_id,
+            "org_id": org_id,
+            "lead_id": None,
+            "project_id": None,
+            "user_id": rng.choice(user_ids),
+            "last_update_user_id": 1,
+            "active_flag": True,
+            "add_time": v1time(add),
+            "update_time": v1time(upd),
+            "pinned_to_deal_flag": bool(deal) and nid % 13 == 0,
+            "pinned_to_person_flag": False,
+            "pinned_to_organization_flag": False,
+            "pinned_to_lead_flag": False,
+            "pinned_to_project_flag": False,
+            "task_id": None,
+            "pinned_to_task_flag": False,
         }
     gen_extra.add(st, seed, now, extras=extras)
     return st

@@ -17,11 +17,22 @@ from tui.sandbox import filters, paging
 from tui.sandbox import validate as v
 from tui.sandbox.state import Obj, State, iso_ms, parse_rfc3339, rfc3339
 
-LEAD_KEYS = {"title", "owner_id", "label_ids", "person_id", "organization_id", "value", "expected_close_date", "visible_to",
-             "was_seen", "origin_id", "channel", "channel_id"}
+LEAD_KEYS = {
+    "title",
+    "owner_id",
+    "label_ids",
+    "person_id",
+    "organization_id",
+    "value",
+    "expected_close_date",
+    "visible_to",
+    "was_seen",
+    "origin_id",
+    "channel",
+    "channel_id",
+}
 PATCH_KEYS = (LEAD_KEYS - {"origin_id"}) | {"is_archived"}
-SORTS = ("id", "title", "owner_id", "creator_id", "was_seen", "expected_close_date", "next_activity_id", "add_time",
-         "update_time")
+SORTS = ("id", "title", "owner_id", "creator_id", "was_seen", "expected_close_date", "next_activity_id", "add_time", "update_time")
 COLORS = ("blue", "brown", "dark-gray", "gray", "green", "orange", "pink", "purple", "red", "yellow")
 NAMESPACE = uuid.UUID("6f1c6a3e-2b1d-4c55-9b1e-5d0f2c7a9e10")
 
@@ -41,8 +52,10 @@ def live_lead(st: State, lead_id: str) -> Obj:
 
 def lead_out(st: State, lead: Obj) -> Obj:
     out = {k: copy.deepcopy(val) for k, val in lead.items() if not k.startswith("_")}
-    pending = sorted((a for a in st.activities.values() if a.get("lead_id") == lead["id"] and not a.get("done")
-                      and not a.get("is_deleted")), key=lambda a: (a.get("due_date") or "", a.get("due_time") or "", a["id"]))
+    pending = sorted(
+        (a for a in st.activities.values() if a.get("lead_id") == lead["id"] and not a.get("done") and not a.get("is_deleted")),
+        key=lambda a: (a.get("due_date") or "", a.get("due_time") or "", a["id"]),
+    )
     out["next_activity_id"] = pending[0]["id"] if pending else None
     return out
 
@@ -62,8 +75,12 @@ def _check(st: State, body: dict[str, Any], *, create: bool) -> dict[str, Any]:
         raise v.bad("Validation failed: visible_to: Invalid enum value. Expected '1' | '3' | '5' | '7'")
     value = body.get("value")
     if value is not None:
-        if (not isinstance(value, dict) or set(value) != {"amount", "currency"} or isinstance(value["amount"], bool)
-                or not isinstance(value["amount"], (int, float))):
+        if (
+            not isinstance(value, dict)
+            or set(value) != {"amount", "currency"}
+            or isinstance(value["amount"], bool)
+            or not isinstance(value["amount"], (int, float))
+        ):
             raise v.bad("Validation failed: value: Expected {amount: number, currency: string}, both required")
         if value["currency"] not in {c["code"] for c in st.currencies.values()}:
             raise v.bad(f"Validation failed: value.currency: Unknown currency {value['currency']}")
@@ -87,11 +104,30 @@ def create_lead(st: State, body: dict[str, Any], now: str) -> Obj:
     if clean.get("person_id") is None and clean.get("organization_id") is None:
         raise v.bad("A lead must be linked to a person or an organization (person_id or organization_id)")
     lid = new_uuid(st, "lead")
-    lead: Obj = {"id": lid, "title": "", "owner_id": st.me_id, "creator_id": st.me_id, "label_ids": [], "person_id": None,
-                 "organization_id": None, "source_name": "API", "origin": "API", "origin_id": None, "channel": None,
-                 "channel_id": None, "source_deal_id": None, "is_archived": False, "was_seen": False, "value": None,
-                 "expected_close_date": None, "next_activity_id": None, "add_time": iso_ms(now), "update_time": iso_ms(now),
-                 "visible_to": "3", "cc_email": f"{st.company.get('company_domain')}+lead{len(st.leads) + 1}@pipedrivemail.com"}
+    lead: Obj = {
+        "id": lid,
+        "title": "",
+        "owner_id": st.me_id,
+        "creator_id": st.me_id,
+        "label_ids": [],
+        "person_id": None,
+        "organization_id": None,
+        "source_name": "API",
+        "origin": "API",
+        "origin_id": None,
+        "channel": None,
+        "channel_id": None,
+        "source_deal_id": None,
+        "is_archived": False,
+        "was_seen": False,
+        "value": None,
+        "expected_close_date": None,
+        "next_activity_id": None,
+        "add_time": iso_ms(now),
+        "update_time": iso_ms(now),
+        "visible_to": "3",
+        "cc_email": f"{st.company.get('company_domain')}+lead{len(st.leads) + 1}@pipedrivemail.com",
+    }
     lead.update(clean)
     lead["title"] = lead["title"].strip()
     st.leads[lid] = lead
@@ -122,8 +158,9 @@ def list_leads(st: State, q: dict[str, str], today: Any, archived: bool | None) 
         if status not in ("archived", "not_archived", "all"):
             raise v.bad("archived_status must be one of archived, not_archived, all")
         archived = {"archived": True, "not_archived": False, "all": None}[status]
-    items = [lead for lead in st.leads.values() if not lead.get("_deleted")
-             and (archived is None or bool(lead.get("is_archived")) == archived)]
+    items = [
+        lead for lead in st.leads.values() if not lead.get("_deleted") and (archived is None or bool(lead.get("is_archived")) == archived)
+    ]
     flt = filters.apply(st, q, "leads", items, today)
     if flt is not None:
         items = flt
@@ -144,14 +181,17 @@ def list_leads(st: State, q: dict[str, str], today: Any, archived: bool | None) 
     field, _, direction = (q.get("sort") or "id ASC").split(",")[0].strip().partition(" ")
     if field not in SORTS or direction.strip().upper() not in ("", "ASC", "DESC"):
         raise v.bad(f"Invalid sort: {q.get('sort')}")
-    items.sort(key=lambda lead: (lead.get(field) is None, str(lead.get(field) or ""), lead["add_time"], lead["id"]),
-               reverse=direction.strip().upper() == "DESC")
+    items.sort(
+        key=lambda lead: (lead.get(field) is None, str(lead.get(field) or ""), lead["add_time"], lead["id"]),
+        reverse=direction.strip().upper() == "DESC",
+    )
     chunk, pagination = paging.v1_page(items, q)
     pagination.pop("next_start", None)
     return [lead_out(st, lead) for lead in chunk], pagination
 
 
 # -- labels and sources ---------------------------------------------------------------------------
+
 
 def _label_body(body: dict[str, Any], create: bool) -> dict[str, Any]:
     v.unknown_keys(body, {"name", "color"})
@@ -164,8 +204,13 @@ def _label_body(body: dict[str, Any], create: bool) -> dict[str, Any]:
 def create_label(st: State, body: dict[str, Any], now: str) -> Obj:
     clean = _label_body(body, True)
     lid = new_uuid(st, "label")
-    st.lead_labels[lid] = {"id": lid, "name": clean["name"].strip(), "color": clean["color"], "add_time": iso_ms(now),
-                           "update_time": iso_ms(now)}
+    st.lead_labels[lid] = {
+        "id": lid,
+        "name": clean["name"].strip(),
+        "color": clean["color"],
+        "add_time": iso_ms(now),
+        "update_time": iso_ms(now),
+    }
     return st.lead_labels[lid]
 
 
@@ -189,6 +234,7 @@ def delete_label(st: State, label_id: str) -> Obj:
 
 # -- conversion -------------------------------------------------------------------------------------
 
+
 def convert(st: State, lead_id: str, body: Any, now: str) -> Obj:
     live_lead(st, lead_id)  # 404 for a missing or deleted lead
     body = body or {}
@@ -209,8 +255,16 @@ def convert(st: State, lead_id: str, body: Any, now: str) -> Obj:
     if any(c["lead_id"] == lead_id and c["status"] == "running" for c in st.conversions.values()):
         raise v.bad("A conversion of this lead is already running")
     cid = new_uuid(st, "conversion")
-    st.conversions[cid] = {"lead_id": lead_id, "conversion_id": cid, "status": "running", "deal_id": None, "polls": 0,
-                           "started": now, "target": dict(body), "user_id": st.me_id}
+    st.conversions[cid] = {
+        "lead_id": lead_id,
+        "conversion_id": cid,
+        "status": "running",
+        "deal_id": None,
+        "polls": 0,
+        "started": now,
+        "target": dict(body),
+        "user_id": st.me_id,
+    }
     return {"conversion_id": cid}
 
 
@@ -243,9 +297,15 @@ def _finish(st: State, job: Obj, now: str) -> None:
     if lead is None or lead.get("_deleted"):
         job["status"] = "failed"
         return
-    body: dict[str, Any] = {"title": lead["title"], "owner_id": lead["owner_id"], "person_id": lead.get("person_id"),
-                            "org_id": lead.get("organization_id"), "expected_close_date": lead.get("expected_close_date"),
-                            "visible_to": int(lead.get("visible_to") or 3), **job["target"]}
+    body: dict[str, Any] = {
+        "title": lead["title"],
+        "owner_id": lead["owner_id"],
+        "person_id": lead.get("person_id"),
+        "org_id": lead.get("organization_id"),
+        "expected_close_date": lead.get("expected_close_date"),
+        "visible_to": int(lead.get("visible_to") or 3),
+        **job["target"],
+    }
     if lead.get("value"):
         body.update(value=lead["value"]["amount"], currency=lead["value"]["currency"])
     deal = v2.create_deal(st, {k: val for k, val in body.items() if val is not None}, now, job["user_id"])

@@ -17,8 +17,13 @@ OAUTH_FACTOR = 4
 
 
 class RateWindow:
-    def __init__(self, burst_limit: int | None, daily_budget: int | None, search_limit: int | None = SEARCH_BURST,
-                 clock: Callable[[], float] | None = None) -> None:
+    def __init__(
+        self,
+        burst_limit: int | None,
+        daily_budget: int | None,
+        search_limit: int | None = SEARCH_BURST,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
         import time
 
         self.burst_limit = burst_limit
@@ -53,8 +58,11 @@ class RateWindow:
             self.spent += cost
         shown = limit if limit is not None else 10_000
         reset = 2 if not hits else max(1, int(round(WINDOW - (now - hits[0]) + 0.49)))
-        headers = {"x-ratelimit-limit": str(shown), "x-ratelimit-remaining": str(max(0, shown - len(hits))),
-                   "x-ratelimit-reset": str(reset)}
+        headers = {
+            "x-ratelimit-limit": str(shown),
+            "x-ratelimit-remaining": str(max(0, shown - len(hits))),
+            "x-ratelimit-reset": str(reset),
+        }
         if self.daily_budget is not None:
             headers["x-daily-ratelimit-token-limit"] = str(self.daily_budget)
             headers["x-daily-ratelimit-token-remaining"] = str(max(0, self.daily_budget - self.spent))

@@ -18,9 +18,9 @@ class OAuthServer:
     def __init__(self, clock: Any, api_domain: str = "http://sandbox.local") -> None:
         self.clock = clock
         self.api_domain = api_domain
-        self.clients: dict[str, str] = {}         # client id -> secret
+        self.clients: dict[str, str] = {}  # client id -> secret
         self.refresh_tokens: dict[str, str] = {}  # refresh token -> client id
-        self.access: dict[str, float] = {}        # access token -> expiry (clock.monotonic())
+        self.access: dict[str, float] = {}  # access token -> expiry (clock.monotonic())
         self.refreshes = 0
 
     def add_client(self, client_id: str, secret: str) -> None:
@@ -31,8 +31,14 @@ class OAuthServer:
         access, refresh = "oa-" + secrets.token_hex(12), "or-" + secrets.token_hex(12)
         self.access[access] = self.clock.monotonic() + lifetime
         self.refresh_tokens[refresh] = client_id
-        return {"access_token": access, "refresh_token": refresh, "token_type": "Bearer", "expires_in": int(lifetime),
-                "scope": "base,deals:full,contacts:full,activities:full", "api_domain": self.api_domain}
+        return {
+            "access_token": access,
+            "refresh_token": refresh,
+            "token_type": "Bearer",
+            "expires_in": int(lifetime),
+            "scope": "base,deals:full,contacts:full,activities:full",
+            "api_domain": self.api_domain,
+        }
 
     def valid(self, token: str) -> bool:
         expiry = self.access.get(token)

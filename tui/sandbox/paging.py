@@ -93,8 +93,9 @@ def keyset(items: list[Obj], q: Query, sorts: tuple[str, ...], maximum: int = 50
     if len(items) > limit:
         last = fn(chunk[-1])
         head = list(last[:-1])
-        nxt = _encode({"field": sort_by, "fieldValue": head[0] if len(head) == 1 else (head or last[-1]),
-                       "sortDirection": direction, "id": last[-1]})
+        nxt = _encode(
+            {"field": sort_by, "fieldValue": head[0] if len(head) == 1 else (head or last[-1]), "sortDirection": direction, "id": last[-1]}
+        )
     return chunk, {"next_cursor": nxt}
 
 
@@ -107,7 +108,7 @@ def offset(items: list[Any], q: Query, maximum: int = 500) -> tuple[list[Any], d
         if not isinstance(c.get("offset"), int) or c["offset"] < 0:
             raise v.bad("Validation failed: cursor: Invalid cursor")
         start = c["offset"]
-    chunk = items[start: start + limit]
+    chunk = items[start : start + limit]
     nxt = _encode({"offset": start + limit}) if start + limit < len(items) else None
     return chunk, {"next_cursor": nxt}
 
@@ -126,7 +127,7 @@ def v1_window(q: Query, maximum: int = 500) -> tuple[int, int]:
 
 def v1_page(items: list[Any], q: Query, maximum: int = 500) -> tuple[list[Any], dict[str, Any]]:
     start, limit = v1_window(q, maximum)
-    chunk = items[start: start + limit]
+    chunk = items[start : start + limit]
     more = start + limit < len(items)
     pagination: dict[str, Any] = {"start": start, "limit": limit, "more_items_in_collection": more}
     if more:

@@ -9,16 +9,37 @@ from tui.sandbox import validate as v
 from tui.sandbox.state import Obj, State
 from tui.sandbox.v2 import ADDRESS_KEYS, Query, _check_address, _labels, _visible, check_refs, get_live, int_param, listing, live
 
-PERSON_KEYS = {"name", "owner_id", "org_id", "emails", "phones", "visible_to", "label_ids", "custom_fields",
-               "marketing_status", "first_name", "last_name"}
+PERSON_KEYS = {
+    "name",
+    "owner_id",
+    "org_id",
+    "emails",
+    "phones",
+    "visible_to",
+    "label_ids",
+    "custom_fields",
+    "marketing_status",
+    "first_name",
+    "last_name",
+}
 CONTACT_SYNC = {"postal_address", "notes", "im", "birthday", "job_title"}
-ORG_KEYS = {"name", "owner_id", "address", "visible_to", "label_ids", "custom_fields", "website", "linkedin",
-            "industry", "annual_revenue", "employee_count"}
+ORG_KEYS = {
+    "name",
+    "owner_id",
+    "address",
+    "visible_to",
+    "label_ids",
+    "custom_fields",
+    "website",
+    "linkedin",
+    "industry",
+    "annual_revenue",
+    "employee_count",
+}
 
 
 def _normalise_contacts(values: list[Obj] | None) -> list[Obj]:
-    out = [{"value": c["value"], "primary": bool(c.get("primary", False)), "label": c.get("label") or "work"}
-           for c in (values or [])]
+    out = [{"value": c["value"], "primary": bool(c.get("primary", False)), "label": c.get("label") or "work"} for c in (values or [])]
     if out and not any(c["primary"] for c in out):
         out[0]["primary"] = True
     return out
@@ -63,12 +84,23 @@ def create_person(st: State, body: dict[str, Any], now: str) -> Obj:
     _check_person(st, body, create=True)
     custom = fields.check_custom(st, "person", body.get("custom_fields"))
     name, first, last = _names(body)
-    person: Obj = {"id": st.new_id("persons"), "name": name, "first_name": first, "last_name": last,
-                   "owner_id": body.get("owner_id", st.me_id), "org_id": body.get("org_id"), "add_time": now,
-                   "update_time": now, "emails": _normalise_contacts(body.get("emails")),
-                   "phones": _normalise_contacts(body.get("phones")), "is_deleted": False,
-                   "visible_to": body.get("visible_to", 3), "label_ids": body.get("label_ids") or [],
-                   "picture_id": None, "custom_fields": custom}
+    person: Obj = {
+        "id": st.new_id("persons"),
+        "name": name,
+        "first_name": first,
+        "last_name": last,
+        "owner_id": body.get("owner_id", st.me_id),
+        "org_id": body.get("org_id"),
+        "add_time": now,
+        "update_time": now,
+        "emails": _normalise_contacts(body.get("emails")),
+        "phones": _normalise_contacts(body.get("phones")),
+        "is_deleted": False,
+        "visible_to": body.get("visible_to", 3),
+        "label_ids": body.get("label_ids") or [],
+        "picture_id": None,
+        "custom_fields": custom,
+    }
     st.persons[person["id"]] = person
     return person
 
@@ -96,11 +128,14 @@ def list_persons(st: State, q: Query, now: str) -> tuple[list[Obj], dict[str, An
     if deal_id is not None and q.get("filter_id") in (None, ""):
         deal = st.deals.get(deal_id)
         linked = {deal.get("person_id")} if deal else set()
-        linked |= {p["person_id"] for a in st.activities.values() if a.get("deal_id") == deal_id and not a.get("is_deleted")
-                   for p in a.get("participants") or []}
+        linked |= {
+            p["person_id"]
+            for a in st.activities.values()
+            if a.get("deal_id") == deal_id and not a.get("is_deleted")
+            for p in a.get("participants") or []
+        }
         items = [p for p in items if p["id"] in linked]
-    return listing(st, items, q, filters_=("owner_id", "org_id"), sorts=("id", "update_time", "add_time"), ftype="people",
-                   now=now)
+    return listing(st, items, q, filters_=("owner_id", "org_id"), sorts=("id", "update_time", "add_time"), ftype="people", now=now)
 
 
 def _address(addr: Obj | None) -> Obj | None:
@@ -125,11 +160,23 @@ def _check_org(st: State, body: dict[str, Any], *, create: bool) -> None:
 def create_org(st: State, body: dict[str, Any], now: str) -> Obj:
     _check_org(st, body, create=True)
     custom = fields.check_custom(st, "organization", body.get("custom_fields"))
-    org: Obj = {"id": st.new_id("organizations"), "name": body["name"].strip(), "owner_id": body.get("owner_id", st.me_id),
-                "add_time": now, "update_time": now, "address": _address(body.get("address")), "is_deleted": False,
-                "visible_to": body.get("visible_to", 3), "label_ids": body.get("label_ids") or [], "website": None,
-                "linkedin": None, "industry": None, "annual_revenue": None, "employee_count": None,
-                "custom_fields": custom}
+    org: Obj = {
+        "id": st.new_id("organizations"),
+        "name": body["name"].strip(),
+        "owner_id": body.get("owner_id", st.me_id),
+        "add_time": now,
+        "update_time": now,
+        "address": _address(body.get("address")),
+        "is_deleted": False,
+        "visible_to": body.get("visible_to", 3),
+        "label_ids": body.get("label_ids") or [],
+        "website": None,
+        "linkedin": None,
+        "industry": None,
+        "annual_revenue": None,
+        "employee_count": None,
+        "custom_fields": custom,
+    }
     for key in ("website", "linkedin", "industry", "annual_revenue", "employee_count"):
         if key in body:
             org[key] = body[key]
@@ -150,5 +197,3 @@ def update_org(st: State, org_id: int, body: dict[str, Any], now: str) -> Obj:
     org.setdefault("custom_fields", {}).update(custom)
     org["update_time"] = now
     return org
-
-

@@ -15,20 +15,54 @@ from tui.sandbox.state import Obj, State
 
 Query = dict[str, str]
 
-DEAL_INCLUDES = ("next_activity_id", "last_activity_id", "first_won_time", "products_count", "files_count", "notes_count",
-                 "followers_count", "email_messages_count", "activities_count", "done_activities_count",
-                 "undone_activities_count", "participants_count", "last_incoming_mail_time", "last_outgoing_mail_time",
-                 "smart_bcc_email", "source_lead_id")
-PARTY_INCLUDES = ("next_activity_id", "last_activity_id", "open_deals_count", "related_open_deals_count",
-                  "closed_deals_count", "related_closed_deals_count", "email_messages_count", "activities_count",
-                  "done_activities_count", "undone_activities_count", "files_count", "notes_count", "followers_count",
-                  "won_deals_count", "related_won_deals_count", "lost_deals_count", "related_lost_deals_count",
-                  "smart_bcc_email")
-PERSON_INCLUDES = PARTY_INCLUDES + ("participant_open_deals_count", "participant_closed_deals_count",
-                                    "last_incoming_mail_time", "last_outgoing_mail_time", "marketing_status", "doi_status")
+DEAL_INCLUDES = (
+    "next_activity_id",
+    "last_activity_id",
+    "first_won_time",
+    "products_count",
+    "files_count",
+    "notes_count",
+    "followers_count",
+    "email_messages_count",
+    "activities_count",
+    "done_activities_count",
+    "undone_activities_count",
+    "participants_count",
+    "last_incoming_mail_time",
+    "last_outgoing_mail_time",
+    "smart_bcc_email",
+    "source_lead_id",
+)
+PARTY_INCLUDES = (
+    "next_activity_id",
+    "last_activity_id",
+    "open_deals_count",
+    "related_open_deals_count",
+    "closed_deals_count",
+    "related_closed_deals_count",
+    "email_messages_count",
+    "activities_count",
+    "done_activities_count",
+    "undone_activities_count",
+    "files_count",
+    "notes_count",
+    "followers_count",
+    "won_deals_count",
+    "related_won_deals_count",
+    "lost_deals_count",
+    "related_lost_deals_count",
+    "smart_bcc_email",
+)
+PERSON_INCLUDES = PARTY_INCLUDES + (
+    "participant_open_deals_count",
+    "participant_closed_deals_count",
+    "last_incoming_mail_time",
+    "last_outgoing_mail_time",
+    "marketing_status",
+    "doi_status",
+)
 ORG_INCLUDES = PARTY_INCLUDES + ("people_count",)
-INCLUDES = {"deal": DEAL_INCLUDES, "person": PERSON_INCLUDES, "organization": ORG_INCLUDES, "activity": ("attendees",),
-            "product": ()}
+INCLUDES = {"deal": DEAL_INCLUDES, "person": PERSON_INCLUDES, "organization": ORG_INCLUDES, "activity": ("attendees",), "product": ()}
 LINK = {"deal": "deal_id", "person": "person_id", "organization": "org_id"}
 
 
@@ -40,8 +74,7 @@ def includes(entity: str, q: Query) -> list[str]:
     allowed = INCLUDES[entity]
     for name in names:
         if name not in allowed:
-            raise v.bad(f"Validation failed: include_fields: Invalid enum value. Expected {' | '.join(allowed)}, "
-                        f"received '{name}'")
+            raise v.bad(f"Validation failed: include_fields: Invalid enum value. Expected {' | '.join(allowed)}, received '{name}'")
         if name in ("marketing_status", "doi_status"):
             raise v.ApiFailure(403, f"{name} can only be included if the company has marketing app access")
     return names
@@ -54,8 +87,9 @@ def strip(obj: Obj) -> Obj:
 def present(st: State, entity: str, items: list[Obj], q: Query) -> list[Obj]:
     extra = includes(entity, q)
     if fields.bool_param(q, "include_labels"):
-        raise v.bad("include_labels=true is not supported by the sandbox (label objects are not modelled); "
-                    "read the labels from the fields API")
+        raise v.bad(
+            "include_labels=true is not supported by the sandbox (label objects are not modelled); read the labels from the fields API"
+        )
     cdefs = fields.custom_defs(st, entity) if entity in fields.ENTITY_FIELDS else None
     out = []
     for item in items:
@@ -115,19 +149,28 @@ def _computed(st: State, entity: str, items: list[Obj], names: list[str]) -> dic
         return lambda i: sum(1 for d in deals[i["id"]] if d["status"] in status)
 
     table: dict[str, Any] = {
-        "next_activity_id": nxt, "last_activity_id": last,
+        "next_activity_id": nxt,
+        "last_activity_id": last,
         "activities_count": lambda i: len(acts[i["id"]]),
         "done_activities_count": lambda i: sum(1 for a in acts[i["id"]] if a.get("done")),
         "undone_activities_count": lambda i: sum(1 for a in acts[i["id"]] if not a.get("done")),
-        "notes_count": lambda i: notes[i["id"]], "files_count": lambda i: 0, "email_messages_count": lambda i: 0,
-        "followers_count": lambda i: 1, "last_incoming_mail_time": lambda i: None,
+        "notes_count": lambda i: notes[i["id"]],
+        "files_count": lambda i: 0,
+        "email_messages_count": lambda i: 0,
+        "followers_count": lambda i: 1,
+        "last_incoming_mail_time": lambda i: None,
         "last_outgoing_mail_time": lambda i: None,
         "smart_bcc_email": lambda i: f"{domain}+{entity}{i['id']}@pipedrivemail.com",
-        "open_deals_count": count({"open"}), "closed_deals_count": count({"won", "lost"}),
-        "won_deals_count": count({"won"}), "lost_deals_count": count({"lost"}),
-        "related_open_deals_count": lambda i: 0, "related_closed_deals_count": lambda i: 0,
-        "related_won_deals_count": lambda i: 0, "related_lost_deals_count": lambda i: 0,
-        "participant_open_deals_count": lambda i: 0, "participant_closed_deals_count": lambda i: 0,
+        "open_deals_count": count({"open"}),
+        "closed_deals_count": count({"won", "lost"}),
+        "won_deals_count": count({"won"}),
+        "lost_deals_count": count({"lost"}),
+        "related_open_deals_count": lambda i: 0,
+        "related_closed_deals_count": lambda i: 0,
+        "related_won_deals_count": lambda i: 0,
+        "related_lost_deals_count": lambda i: 0,
+        "participant_open_deals_count": lambda i: 0,
+        "participant_closed_deals_count": lambda i: 0,
         "people_count": lambda i: sum(1 for p in st.persons.values() if p.get("org_id") == i["id"] and not p.get("is_deleted")),
         "first_won_time": lambda i: i.get("_first_won_time") or i.get("won_time"),
         "products_count": lambda i: sum(1 for p in st.deal_products.values() if p["deal_id"] == i["id"]),

@@ -16,11 +16,36 @@ from tui.sandbox import validate as v
 from tui.sandbox.state import Obj, State
 
 FREQUENCIES = ("one-time", "annually", "semi-annually", "quarterly", "monthly", "weekly")
-PRODUCT_KEYS = {"name", "code", "description", "unit", "tax", "category", "owner_id", "is_linkable", "visible_to", "prices",
-                "custom_fields", "billing_frequency", "billing_frequency_cycles"}
-DEAL_PRODUCT_KEYS = {"product_id", "item_price", "quantity", "tax", "comments", "discount", "is_enabled", "tax_method",
-                     "discount_type", "product_variation_id", "billing_frequency", "billing_frequency_cycles",
-                     "billing_start_date"}
+PRODUCT_KEYS = {
+    "name",
+    "code",
+    "description",
+    "unit",
+    "tax",
+    "category",
+    "owner_id",
+    "is_linkable",
+    "visible_to",
+    "prices",
+    "custom_fields",
+    "billing_frequency",
+    "billing_frequency_cycles",
+}
+DEAL_PRODUCT_KEYS = {
+    "product_id",
+    "item_price",
+    "quantity",
+    "tax",
+    "comments",
+    "discount",
+    "is_enabled",
+    "tax_method",
+    "discount_type",
+    "product_variation_id",
+    "billing_frequency",
+    "billing_frequency_cycles",
+    "billing_start_date",
+}
 
 
 def _billing(body: dict[str, Any], current: Obj | None) -> None:
@@ -54,8 +79,16 @@ def _prices(st: State, prices: Any, product_id: int) -> list[Obj]:
         seen.add(p["currency"])
         for key in ("price", "cost", "direct_cost"):
             v.opt_number(p, key)
-        out.append({"product_id": product_id, "price": p["price"], "currency": p["currency"], "cost": p.get("cost", 0),
-                    "direct_cost": p.get("direct_cost"), "notes": p.get("notes") or ""})
+        out.append(
+            {
+                "product_id": product_id,
+                "price": p["price"],
+                "currency": p["currency"],
+                "cost": p.get("cost", 0),
+                "direct_cost": p.get("direct_cost"),
+                "notes": p.get("notes") or "",
+            }
+        )
     return out
 
 
@@ -86,13 +119,39 @@ def create_product(st: State, body: dict[str, Any], now: str) -> Obj:
     clean = _check_product(st, body, None)
     pid = st.new_id("products")
     custom = fields.check_custom(st, "product", body.get("custom_fields"))
-    prices = _prices(st, body["prices"], pid) if "prices" in body else [
-        {"product_id": pid, "price": 0, "currency": st.users[st.me_id].get("default_currency") or "EUR", "cost": 0,
-         "direct_cost": None, "notes": ""}]
-    product: Obj = {"id": pid, "name": "", "code": "", "unit": "", "tax": 0, "is_deleted": False, "is_linkable": True,
-                    "visible_to": 3, "owner_id": st.me_id, "add_time": now, "update_time": now, "description": "",
-                    "category": None, "custom_fields": {}, "billing_frequency": "one-time", "billing_frequency_cycles": None,
-                    "prices": prices}
+    prices = (
+        _prices(st, body["prices"], pid)
+        if "prices" in body
+        else [
+            {
+                "product_id": pid,
+                "price": 0,
+                "currency": st.users[st.me_id].get("default_currency") or "EUR",
+                "cost": 0,
+                "direct_cost": None,
+                "notes": "",
+            }
+        ]
+    )
+    product: Obj = {
+        "id": pid,
+        "name": "",
+        "code": "",
+        "unit": "",
+        "tax": 0,
+        "is_deleted": False,
+        "is_linkable": True,
+        "visible_to": 3,
+        "owner_id": st.me_id,
+        "add_time": now,
+        "update_time": now,
+        "description": "",
+        "category": None,
+        "custom_fields": {},
+        "billing_frequency": "one-time",
+        "billing_frequency_cycles": None,
+        "prices": prices,
+    }
     product.update(clean)
     product["custom_fields"].update(custom)
     st.products[pid] = product
@@ -127,6 +186,7 @@ def delete_product(st: State, pid: int, now: str) -> Obj:
 
 
 # -- deal products --------------------------------------------------------------------------------
+
 
 def line_sum(dp: Obj) -> float:
     base = dp["item_price"] * dp["quantity"]
@@ -203,12 +263,29 @@ def add_line(st: State, deal_id: int, body: dict[str, Any], now: str, user_id: i
     others = of_deal(st, deal_id)
     product = st.products[body["product_id"]]
     method = body.get("tax_method") or (others[0]["tax_method"] if others else "exclusive")
-    dp: Obj = {"id": st.new_id("deal_products"), "sum": 0, "tax": product.get("tax", 0), "deal_id": deal_id,
-               "name": product["name"], "product_id": product["id"], "product_variation_id": None,
-               "order_nr": len(others) + 1, "add_time": now, "update_time": now, "comments": "",
-               "currency": deal.get("currency"), "discount": 0, "discount_type": "percentage", "quantity": 1,
-               "item_price": 0, "tax_method": method, "is_enabled": True, "billing_frequency": "one-time",
-               "billing_frequency_cycles": None, "billing_start_date": None}
+    dp: Obj = {
+        "id": st.new_id("deal_products"),
+        "sum": 0,
+        "tax": product.get("tax", 0),
+        "deal_id": deal_id,
+        "name": product["name"],
+        "product_id": product["id"],
+        "product_variation_id": None,
+        "order_nr": len(others) + 1,
+        "add_time": now,
+        "update_time": now,
+        "comments": "",
+        "currency": deal.get("currency"),
+        "discount": 0,
+        "discount_type": "percentage",
+        "quantity": 1,
+        "item_price": 0,
+        "tax_method": method,
+        "is_enabled": True,
+        "billing_frequency": "one-time",
+        "billing_frequency_cycles": None,
+        "billing_start_date": None,
+    }
     dp.update(body)
     dp["sum"] = line_sum(dp)
     st.deal_products[dp["id"]] = dp

@@ -9,8 +9,7 @@ from tui.sandbox import paging, v1, v1shapes
 from tui.sandbox import validate as v
 from tui.sandbox.state import Obj, State, to_v1
 
-ITEMS = ("activity", "activityType", "deal", "file", "filter", "note", "person", "organization", "pipeline", "product",
-         "stage", "user")
+ITEMS = ("activity", "activityType", "deal", "file", "filter", "note", "person", "organization", "pipeline", "product", "stage", "user")
 
 
 def _since(q: dict[str, str]) -> str:
@@ -49,8 +48,7 @@ def recents(st: State, q: dict[str, str]) -> tuple[list[Obj], Obj]:
     scan("pipeline", st.pipelines, _pipeline)
     scan("stage", st.stages, _stage)
     scan("product", st.products, _product)
-    scan("filter", st.filters, lambda s, f: {k: val for k, val in f.items() if k != "conditions"},
-         lambda f: f.get("update_time"))
+    scan("filter", st.filters, lambda s, f: {k: val for k, val in f.items() if k != "conditions"}, lambda f: f.get("update_time"))
     scan("activityType", st.activity_types, lambda s, t: dict(t), lambda t: t.get("update_time"))
     scan("user", st.users, lambda s, u: dict(u), lambda u: u.get("modified"))
     found.sort(key=lambda f: (f[0], ITEMS.index(f[1]), f[2]))
@@ -61,24 +59,52 @@ def recents(st: State, q: dict[str, str]) -> tuple[list[Obj], Obj]:
 
 
 def _pipeline(st: State, p: Obj) -> Obj:
-    return {"id": p["id"], "name": p["name"], "url_title": p["name"].replace(" ", "-"), "order_nr": p["order_nr"],
-            "active": not p.get("is_deleted"), "deal_probability": p.get("is_deal_probability_enabled"),
-            "add_time": to_v1(p.get("add_time")), "update_time": to_v1(p.get("update_time"))}
+    return {
+        "id": p["id"],
+        "name": p["name"],
+        "url_title": p["name"].replace(" ", "-"),
+        "order_nr": p["order_nr"],
+        "active": not p.get("is_deleted"),
+        "deal_probability": p.get("is_deal_probability_enabled"),
+        "add_time": to_v1(p.get("add_time")),
+        "update_time": to_v1(p.get("update_time")),
+    }
 
 
 def _stage(st: State, s: Obj) -> Obj:
     pipe = st.pipelines.get(s["pipeline_id"]) or {}
-    return {"id": s["id"], "order_nr": s["order_nr"], "name": s["name"], "active_flag": not s.get("is_deleted"),
-            "deal_probability": s.get("deal_probability"), "pipeline_id": s["pipeline_id"],
-            "rotten_flag": s.get("is_deal_rot_enabled"), "rotten_days": s.get("days_to_rotten"),
-            "add_time": to_v1(s.get("add_time")), "update_time": to_v1(s.get("update_time")),
-            "pipeline_name": pipe.get("name"), "pipeline_deal_probability": pipe.get("is_deal_probability_enabled")}
+    return {
+        "id": s["id"],
+        "order_nr": s["order_nr"],
+        "name": s["name"],
+        "active_flag": not s.get("is_deleted"),
+        "deal_probability": s.get("deal_probability"),
+        "pipeline_id": s["pipeline_id"],
+        "rotten_flag": s.get("is_deal_rot_enabled"),
+        "rotten_days": s.get("days_to_rotten"),
+        "add_time": to_v1(s.get("add_time")),
+        "update_time": to_v1(s.get("update_time")),
+        "pipeline_name": pipe.get("name"),
+        "pipeline_deal_probability": pipe.get("is_deal_probability_enabled"),
+    }
 
 
 def _product(st: State, p: Obj) -> Obj:
-    return {"id": p["id"], "name": p["name"], "code": p.get("code"), "description": p.get("description"),
-            "unit": p.get("unit"), "tax": p.get("tax"), "category": p.get("category"), "active_flag": not p.get("is_deleted"),
-            "selectable": p.get("is_linkable"), "first_char": (p.get("name") or " ")[0].lower(),
-            "visible_to": p.get("visible_to"), "owner_id": p.get("owner_id"), "files_count": None,
-            "add_time": to_v1(p.get("add_time")), "update_time": to_v1(p.get("update_time")),
-            "prices": [dict(x) for x in p.get("prices") or []]}
+    return {
+        "id": p["id"],
+        "name": p["name"],
+        "code": p.get("code"),
+        "description": p.get("description"),
+        "unit": p.get("unit"),
+        "tax": p.get("tax"),
+        "category": p.get("category"),
+        "active_flag": not p.get("is_deleted"),
+        "selectable": p.get("is_linkable"),
+        "first_char": (p.get("name") or " ")[0].lower(),
+        "visible_to": p.get("visible_to"),
+        "owner_id": p.get("owner_id"),
+        "files_count": None,
+        "add_time": to_v1(p.get("add_time")),
+        "update_time": to_v1(p.get("update_time")),
+        "prices": [dict(x) for x in p.get("prices") or []],
+    }

@@ -25,9 +25,9 @@ PARTS = {"{id}": r"(\d+)", "{uuid}": r"([^/]+)", "{code}": r"([^/]+)", "{id2}": 
 class Options:
     """Behaviour switches of one sandbox (see core.Sandbox)."""
 
-    conversion_polls: int = 2        # a lead conversion answers "running" until polled this many times...
+    conversion_polls: int = 2  # a lead conversion answers "running" until polled this many times...
     conversion_seconds: float = 3.0  # ...or until this much server time has passed
-    hms_times: bool = False          # activities' due_time/duration as HH:MM:SS (the v2 spec) instead of HH:MM
+    hms_times: bool = False  # activities' due_time/duration as HH:MM:SS (the v2 spec) instead of HH:MM
 
 
 @dataclass
@@ -72,8 +72,17 @@ class Table:
     def __init__(self) -> None:
         self.routes: list[Route] = []
 
-    def add(self, method: str, template: str, fn: Handler, cost: int, params: str | tuple[str, ...] = (),
-            *, search: bool = False, status: int = 200) -> None:
+    def add(
+        self,
+        method: str,
+        template: str,
+        fn: Handler,
+        cost: int,
+        params: str | tuple[str, ...] = (),
+        *,
+        search: bool = False,
+        status: int = 200,
+    ) -> None:
         names = params.split() if isinstance(params, str) else params
         self.routes.append(Route(method, template, fn, cost, frozenset(names), search, status))
 
@@ -142,8 +151,9 @@ def check_params(route: Route, query: dict[str, str]) -> None:
         raise v.bad(f"Validation failed: unrecognized query parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}")
 
 
-def dispatch(st: State, method: str, path: str, query: dict[str, str], body: Any, now: str,
-             opts: Options | None = None) -> tuple[int, Any, Any, Any, str | None, int]:
+def dispatch(
+    st: State, method: str, path: str, query: dict[str, str], body: Any, now: str, opts: Options | None = None
+) -> tuple[int, Any, Any, Any, str | None, int]:
     """(status, data, additional_data, related_objects, route template, token cost) — raises ApiFailure."""
     route, params, allowed = match(method, path)
     if route is None:

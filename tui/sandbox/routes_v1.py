@@ -12,9 +12,11 @@ from tui.sandbox.catalog import LEAD_SOURCES
 from tui.sandbox.router import Ctx, Table
 from tui.sandbox.state import Obj
 
-NOTE_LIST = ("user_id lead_id deal_id person_id org_id project_id task_id start limit sort start_date end_date updated_since "
-             "pinned_to_lead_flag pinned_to_deal_flag pinned_to_organization_flag pinned_to_person_flag "
-             "pinned_to_project_flag pinned_to_task_flag")
+NOTE_LIST = (
+    "user_id lead_id deal_id person_id org_id project_id task_id start limit sort start_date end_date updated_since "
+    "pinned_to_lead_flag pinned_to_deal_flag pinned_to_organization_flag pinned_to_person_flag "
+    "pinned_to_project_flag pinned_to_task_flag"
+)
 LEAD_LIST = "limit start owner_id person_id organization_id filter_id sort"
 
 
@@ -43,32 +45,37 @@ def table() -> Table:
     # users, activity types, currencies
     add("GET", "/api/v1/users", lambda c: ([dict(u) for u in c.st.users.values()], None), 20)
     add("GET", "/api/v1/users/me", lambda c: (v1.me(c.st), None), 2)
-    add("GET", "/api/v1/users/{id}",
-        lambda c: (dict(c.st.users[c.id()]) if c.id() in c.st.users else _raise(v.not_found("User")), None), 2)
+    add("GET", "/api/v1/users/{id}", lambda c: (dict(c.st.users[c.id()]) if c.id() in c.st.users else _raise(v.not_found("User")), None), 2)
     add("GET", "/api/v1/activityTypes", lambda c: ([dict(x) for x in c.st.activity_types.values()], None), 20)
     add("GET", "/api/v1/currencies", lambda c: (_currencies(c), None), 20, "term")
     # history
     add("GET", "/api/v1/recents", lambda c: recents.recents(c.st, c.query), 20, "since_timestamp items start limit")
     add("GET", "/api/v1/deals/{id}/flow", lambda c: flow.flow(c.st, c.id(), c.query), 40, "start limit all_changes items")
     add("GET", "/api/v1/deals/{id}/changelog", lambda c: flow.changelog(c.st, c.id(), c.query), 20, "cursor limit")
-    add("GET", "/api/v1/persons/{id}/flow", lambda c: flow.party_flow(c.st, "person", c.id(), c.query), 40,
-        "start limit all_changes items")
-    add("GET", "/api/v1/organizations/{id}/flow", lambda c: flow.party_flow(c.st, "organization", c.id(), c.query), 40,
-        "start limit all_changes items")
+    add("GET", "/api/v1/persons/{id}/flow", lambda c: flow.party_flow(c.st, "person", c.id(), c.query), 40, "start limit all_changes items")
+    add(
+        "GET",
+        "/api/v1/organizations/{id}/flow",
+        lambda c: flow.party_flow(c.st, "organization", c.id(), c.query),
+        40,
+        "start limit all_changes items",
+    )
     # leads
     add("GET", "/api/v1/leads/archived", lambda c: leads.list_leads(c.st, c.query, _today(c), True), 40, LEAD_LIST)
-    add("GET", "/api/v1/leads", lambda c: leads.list_leads(c.st, c.query, _today(c), False), 20,
-        LEAD_LIST + " updated_since archived_status")
-    add("POST", "/api/v1/leads", lambda c: (leads.lead_out(c.st, leads.create_lead(c.st, c.json(), c.now)), None), 10,
-        status=201)
+    add(
+        "GET",
+        "/api/v1/leads",
+        lambda c: leads.list_leads(c.st, c.query, _today(c), False),
+        20,
+        LEAD_LIST + " updated_since archived_status",
+    )
+    add("POST", "/api/v1/leads", lambda c: (leads.lead_out(c.st, leads.create_lead(c.st, c.json(), c.now)), None), 10, status=201)
     add("GET", "/api/v1/leads/{uuid}", lambda c: (leads.lead_out(c.st, leads.live_lead(c.st, c.params[0])), None), 2)
-    add("PATCH", "/api/v1/leads/{uuid}",
-        lambda c: (leads.lead_out(c.st, leads.update_lead(c.st, c.params[0], c.json(), c.now)), None), 10)
+    add("PATCH", "/api/v1/leads/{uuid}", lambda c: (leads.lead_out(c.st, leads.update_lead(c.st, c.params[0], c.json(), c.now)), None), 10)
     add("DELETE", "/api/v1/leads/{uuid}", lambda c: (leads.delete_lead(c.st, c.params[0], c.now), None), 6)
     add("GET", "/api/v1/leadLabels", lambda c: ([dict(x) for x in c.st.lead_labels.values()], None), 10)
     add("POST", "/api/v1/leadLabels", lambda c: (dict(leads.create_label(c.st, c.json(), c.now)), None), 10)
-    add("PATCH", "/api/v1/leadLabels/{uuid}",
-        lambda c: (dict(leads.update_label(c.st, c.params[0], c.json(), c.now)), None), 10)
+    add("PATCH", "/api/v1/leadLabels/{uuid}", lambda c: (dict(leads.update_label(c.st, c.params[0], c.json(), c.now)), None), 10)
     add("DELETE", "/api/v1/leadLabels/{uuid}", lambda c: (leads.delete_label(c.st, c.params[0]), None), 6)
     add("GET", "/api/v1/leadSources", lambda c: ([{"name": n} for n in LEAD_SOURCES], None), 2)
     # filters

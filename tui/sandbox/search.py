@@ -18,10 +18,16 @@ from tui.sandbox import validate as v
 from tui.sandbox.state import Obj, State
 
 Query = dict[str, str]
-FIELDS = {"deal": ("custom_fields", "notes", "title"), "person": ("custom_fields", "email", "notes", "phone", "name"),
-          "organization": ("address", "custom_fields", "notes", "name"), "product": ("code", "custom_fields", "name"),
-          "lead": ("custom_fields", "notes", "title"), "file": ("name",), "mail_attachment": ("name",),
-          "project": ("custom_fields", "notes", "title", "description")}
+FIELDS = {
+    "deal": ("custom_fields", "notes", "title"),
+    "person": ("custom_fields", "email", "notes", "phone", "name"),
+    "organization": ("address", "custom_fields", "notes", "name"),
+    "product": ("code", "custom_fields", "name"),
+    "lead": ("custom_fields", "notes", "title"),
+    "file": ("name",),
+    "mail_attachment": ("name",),
+    "project": ("custom_fields", "notes", "title", "description"),
+}
 ITEM_TYPES = tuple(FIELDS)
 INCLUDES = {"deal": "deal.cc_email", "person": "person.picture", "product": "product.price", "lead": "lead.was_seen"}
 SEARCHABLE = {"address", "varchar", "text", "varchar_auto", "double", "monetary", "phone"}
@@ -101,15 +107,31 @@ def _ref(coll: dict[Any, Obj], key: Any, extra: tuple[str, ...] = ()) -> Obj | N
     return ref
 
 
-def deal_item(st: State, d: Obj, includes: AbstractSet[str] = frozenset(), custom: Sequence[str] = (), notes: Sequence[str] = (),
-              org_address: bool = True) -> Obj:
+def deal_item(
+    st: State,
+    d: Obj,
+    includes: AbstractSet[str] = frozenset(),
+    custom: Sequence[str] = (),
+    notes: Sequence[str] = (),
+    org_address: bool = True,
+) -> Obj:
     stage = st.stages.get(d.get("stage_id") or -1)
-    item = {"id": d["id"], "type": "deal", "title": d["title"], "value": d["value"], "currency": d["currency"],
-            "status": d["status"], "visible_to": d["visible_to"], "owner": {"id": d["owner_id"]},
-            "stage": {"id": stage["id"], "name": stage["name"]} if stage else None,
-            "person": _ref(st.persons, d.get("person_id")),
-            "organization": _ref(st.organizations, d.get("org_id"), ("address",) if org_address else ()),
-            "custom_fields": list(custom), "notes": list(notes), "is_archived": bool(d.get("is_archived"))}
+    item = {
+        "id": d["id"],
+        "type": "deal",
+        "title": d["title"],
+        "value": d["value"],
+        "currency": d["currency"],
+        "status": d["status"],
+        "visible_to": d["visible_to"],
+        "owner": {"id": d["owner_id"]},
+        "stage": {"id": stage["id"], "name": stage["name"]} if stage else None,
+        "person": _ref(st.persons, d.get("person_id")),
+        "organization": _ref(st.organizations, d.get("org_id"), ("address",) if org_address else ()),
+        "custom_fields": list(custom),
+        "notes": list(notes),
+        "is_archived": bool(d.get("is_archived")),
+    }
     if "deal.cc_email" in includes:
         item["cc_email"] = f"{st.company.get('company_domain')}+deal{d['id']}@pipedrivemail.com"
     return item
@@ -150,46 +172,95 @@ def search_items(st: State, q: Query, types: list[str], *, endpoint: str | None 
 
     if "deal" in types:
         for d in st.deals.values():
-            if d.get("is_deleted") or (person_id is not None and d.get("person_id") != person_id) \
-                    or (org_id is not None and d.get("org_id") != org_id) or (status and d["status"] != status):
+            if (
+                d.get("is_deleted")
+                or (person_id is not None and d.get("person_id") != person_id)
+                or (org_id is not None and d.get("org_id") != org_id)
+                or (status and d["status"] != status)
+            ):
                 continue
-            consider("deal", d, [d["title"]] if use("deal", "title") else [],
-                     lambda o, c, n: deal_item(st, o, includes, c, n, org_address=endpoint == "itemSearch"))
+            consider(
+                "deal",
+                d,
+                [d["title"]] if use("deal", "title") else [],
+                lambda o, c, n: deal_item(st, o, includes, c, n, org_address=endpoint == "itemSearch"),
+            )
     if "person" in types:
         for p in st.persons.values():
             if p.get("is_deleted") or (org_id is not None and p.get("org_id") != org_id):
                 continue
             emails, phones = [e["value"] for e in p["emails"]], [e["value"] for e in p["phones"]]
-            texts = ([p["name"]] if use("person", "name") else []) + (emails if use("person", "email") else []) \
+            texts = (
+                ([p["name"]] if use("person", "name") else [])
+                + (emails if use("person", "email") else [])
                 + (phones if use("person", "phone") else [])
-            consider("person", p, texts, lambda o, c, n, emails=emails, phones=phones: {
-                "id": o["id"], "type": "person", "name": o["name"], "phones": phones, "emails": emails,
-                "visible_to": o["visible_to"], "owner": {"id": o["owner_id"]},
-                "organization": _ref(st.organizations, o.get("org_id"), ("address",) if endpoint == "itemSearch" else ()),
-                "custom_fields": c, "notes": n,
-                **({"picture": None} if "person.picture" in includes else {})})
+            )
+            consider(
+                "person",
+                p,
+                texts,
+                lambda o, c, n, emails=emails, phones=phones: {
+                    "id": o["id"],
+                    "type": "person",
+                    "name": o["name"],
+                    "phones": phones,
+                    "emails": emails,
+                    "visible_to": o["visible_to"],
+                    "owner": {"id": o["owner_id"]},
+                    "organization": _ref(st.organizations, o.get("org_id"), ("address",) if endpoint == "itemSearch" else ()),
+                    "custom_fields": c,
+                    "notes": n,
+                    **({"picture": None} if "person.picture" in includes else {}),
+                },
+            )
     if "organization" in types:
         for o in st.organizations.values():
             if o.get("is_deleted"):
                 continue
             address = (o.get("address") or {}).get("value")
             texts = ([o["name"]] if use("organization", "name") else []) + ([address] if use("organization", "address") else [])
-            consider("organization", o, texts, lambda x, c, n: {
-                "id": x["id"], "type": "organization", "name": x["name"], "address": (x.get("address") or {}).get("value"),
-                "visible_to": x["visible_to"], "owner": {"id": x["owner_id"]}, "custom_fields": c, "notes": n})
+            consider(
+                "organization",
+                o,
+                texts,
+                lambda x, c, n: {
+                    "id": x["id"],
+                    "type": "organization",
+                    "name": x["name"],
+                    "address": (x.get("address") or {}).get("value"),
+                    "visible_to": x["visible_to"],
+                    "owner": {"id": x["owner_id"]},
+                    "custom_fields": c,
+                    "notes": n,
+                },
+            )
     if "product" in types:
         for p in st.products.values():
             if p.get("is_deleted"):
                 continue
             texts = ([p["name"]] if use("product", "name") else []) + ([p.get("code")] if use("product", "code") else [])
-            consider("product", p, texts, lambda x, c, n: {
-                "id": x["id"], "type": "product", "name": x["name"], "code": x.get("code"), "visible_to": x["visible_to"],
-                "owner": {"id": x["owner_id"]}, "custom_fields": c,
-                **({"price": (x.get("prices") or [{}])[0].get("price")} if "product.price" in includes else {})})
+            consider(
+                "product",
+                p,
+                texts,
+                lambda x, c, n: {
+                    "id": x["id"],
+                    "type": "product",
+                    "name": x["name"],
+                    "code": x.get("code"),
+                    "visible_to": x["visible_to"],
+                    "owner": {"id": x["owner_id"]},
+                    "custom_fields": c,
+                    **({"price": (x.get("prices") or [{}])[0].get("price")} if "product.price" in includes else {}),
+                },
+            )
     if "lead" in types:
         for lead in st.leads.values():
-            if lead.get("_deleted") or (person_id is not None and lead.get("person_id") != person_id) \
-                    or (org_id is not None and lead.get("organization_id") != org_id):
+            if (
+                lead.get("_deleted")
+                or (person_id is not None and lead.get("person_id") != person_id)
+                or (org_id is not None and lead.get("organization_id") != org_id)
+            ):
                 continue
             consider("lead", lead, [lead["title"]] if use("lead", "title") else [], lambda x, c, n: lead_item(st, x, includes, n))
     found.sort(key=lambda f: (-f[0], ORDER.get(f[1], 9), str(f[2])))
@@ -203,12 +274,22 @@ def search_items(st: State, q: Query, types: list[str], *, endpoint: str | None 
 def lead_item(st: State, lead: Obj, includes: AbstractSet[str] = frozenset(), notes: Sequence[str] = ()) -> Obj:
     person = st.persons.get(lead.get("person_id") or -1)
     value = lead.get("value") or {}
-    item = {"id": lead["id"], "type": "lead", "title": lead["title"], "owner": {"id": lead["owner_id"]},
-            "person": _ref(st.persons, lead.get("person_id")), "organization": _ref(st.organizations, lead.get("organization_id")),
-            "phones": [p["value"] for p in (person or {}).get("phones") or []],
-            "emails": [e["value"] for e in (person or {}).get("emails") or []], "custom_fields": [], "notes": list(notes),
-            "value": value.get("amount"), "currency": value.get("currency"), "visible_to": int(lead.get("visible_to") or 3),
-            "is_archived": bool(lead.get("is_archived"))}
+    item = {
+        "id": lead["id"],
+        "type": "lead",
+        "title": lead["title"],
+        "owner": {"id": lead["owner_id"]},
+        "person": _ref(st.persons, lead.get("person_id")),
+        "organization": _ref(st.organizations, lead.get("organization_id")),
+        "phones": [p["value"] for p in (person or {}).get("phones") or []],
+        "emails": [e["value"] for e in (person or {}).get("emails") or []],
+        "custom_fields": [],
+        "notes": list(notes),
+        "value": value.get("amount"),
+        "currency": value.get("currency"),
+        "visible_to": int(lead.get("visible_to") or 3),
+        "is_archived": bool(lead.get("is_archived")),
+    }
     if "lead.was_seen" in includes:
         item["was_seen"] = bool(lead.get("was_seen"))
     return item
@@ -221,16 +302,42 @@ def _related(st: State, found: list[tuple[float, str, Any, Obj]]) -> list[Obj]:
         if kind not in ("person", "organization"):
             continue
         key = "person_id" if kind == "person" else "org_id"
-        deals = sorted((d for d in st.deals.values() if d.get(key) == oid and not d.get("is_deleted")),
-                       key=lambda d: d["add_time"], reverse=True)[:100]
-        leads = sorted((x for x in st.leads.values() if not x.get("_deleted")
-                        and x.get("person_id" if kind == "person" else "organization_id") == oid),
-                       key=lambda x: x["add_time"], reverse=True)[:100]
-        people = sorted((p for p in st.persons.values() if p.get("org_id") == oid and not p.get("is_deleted")),
-                        key=lambda p: p["add_time"], reverse=True)[:100] if kind == "organization" else []
-        for t, objs, build in (("deal", deals, lambda d: deal_item(st, d)), ("lead", leads, lambda x: lead_item(st, x)),
-                               ("person", people, lambda p: {"id": p["id"], "type": "person", "name": p["name"],
-                                                             "visible_to": p["visible_to"], "owner": {"id": p["owner_id"]}})):
+        deals = sorted(
+            (d for d in st.deals.values() if d.get(key) == oid and not d.get("is_deleted")), key=lambda d: d["add_time"], reverse=True
+        )[:100]
+        leads = sorted(
+            (
+                x
+                for x in st.leads.values()
+                if not x.get("_deleted") and x.get("person_id" if kind == "person" else "organization_id") == oid
+            ),
+            key=lambda x: x["add_time"],
+            reverse=True,
+        )[:100]
+        people = (
+            sorted(
+                (p for p in st.persons.values() if p.get("org_id") == oid and not p.get("is_deleted")),
+                key=lambda p: p["add_time"],
+                reverse=True,
+            )[:100]
+            if kind == "organization"
+            else []
+        )
+        for t, objs, build in (
+            ("deal", deals, lambda d: deal_item(st, d)),
+            ("lead", leads, lambda x: lead_item(st, x)),
+            (
+                "person",
+                people,
+                lambda p: {
+                    "id": p["id"],
+                    "type": "person",
+                    "name": p["name"],
+                    "visible_to": p["visible_to"],
+                    "owner": {"id": p["owner_id"]},
+                },
+            ),
+        ):
             for obj in objs:
                 if (t, obj["id"]) not in seen:
                     seen.add((t, obj["id"]))

@@ -93,9 +93,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     token = args.token or secrets.token_hex(16)
     started = time.monotonic()
-    sb = Sandbox(seed=args.seed, deals=args.deals, token=token, burst_limit=args.burst_limit or None,
-                 search_burst_limit=10 if args.burst_limit else None,
-                 daily_budget=args.daily_budget, latency_ms=args.latency_ms, oauth_tokens=args.oauth_token)
+    sb = Sandbox(
+        seed=args.seed,
+        deals=args.deals,
+        token=token,
+        burst_limit=args.burst_limit or None,
+        search_burst_limit=10 if args.burst_limit else None,
+        daily_budget=args.daily_budget,
+        latency_ms=args.latency_ms,
+        oauth_tokens=args.oauth_token,
+    )
     sb.faults.configure(rate=args.fault_rate)
     try:
         server = ThreadingHTTPServer((args.host, args.port), make_handler(sb))

@@ -10,9 +10,24 @@ from typing import Any
 Obj = dict[str, Any]
 
 COLLECTIONS = (
-    "deals", "persons", "organizations", "activities", "notes", "pipelines", "stages",
-    "users", "activity_types", "currencies", "deal_fields", "person_fields", "organization_fields",
-    "products", "deal_products", "leads", "lead_labels", "filters",
+    "deals",
+    "persons",
+    "organizations",
+    "activities",
+    "notes",
+    "pipelines",
+    "stages",
+    "users",
+    "activity_types",
+    "currencies",
+    "deal_fields",
+    "person_fields",
+    "organization_fields",
+    "products",
+    "deal_products",
+    "leads",
+    "lead_labels",
+    "filters",
 )
 
 
@@ -63,11 +78,11 @@ class State:
     organization_fields: list[Obj] = field(default_factory=list)
     product_fields: list[Obj] = field(default_factory=list)
     products: dict[int, Obj] = field(default_factory=dict)
-    deal_products: dict[int, Obj] = field(default_factory=dict)   # attachment id -> deal-product
-    leads: dict[str, Obj] = field(default_factory=dict)           # uuid -> lead
+    deal_products: dict[int, Obj] = field(default_factory=dict)  # attachment id -> deal-product
+    leads: dict[str, Obj] = field(default_factory=dict)  # uuid -> lead
     lead_labels: dict[str, Obj] = field(default_factory=dict)
     filters: dict[int, Obj] = field(default_factory=dict)
-    conversions: dict[str, Obj] = field(default_factory=dict)     # conversion uuid -> job
+    conversions: dict[str, Obj] = field(default_factory=dict)  # conversion uuid -> job
     deal_log: dict[int, list[Obj]] = field(default_factory=dict)  # deal id -> recorded changes, oldest first
     log_ids: int = 0
     me_id: int = 1

@@ -10,11 +10,31 @@ from tui.sandbox import paging
 from tui.sandbox import validate as v
 from tui.sandbox.state import Obj, State, parse_rfc3339, rfc3339
 
-NOTE_KEYS = {"content", "deal_id", "person_id", "org_id", "lead_id", "project_id", "task_id", "user_id", "add_time",
-             "pinned_to_deal_flag", "pinned_to_person_flag", "pinned_to_organization_flag", "pinned_to_lead_flag",
-             "pinned_to_project_flag", "pinned_to_task_flag"}
-FLAGS = ("pinned_to_deal_flag", "pinned_to_person_flag", "pinned_to_organization_flag", "pinned_to_lead_flag",
-         "pinned_to_project_flag", "pinned_to_task_flag")
+NOTE_KEYS = {
+    "content",
+    "deal_id",
+    "person_id",
+    "org_id",
+    "lead_id",
+    "project_id",
+    "task_id",
+    "user_id",
+    "add_time",
+    "pinned_to_deal_flag",
+    "pinned_to_person_flag",
+    "pinned_to_organization_flag",
+    "pinned_to_lead_flag",
+    "pinned_to_project_flag",
+    "pinned_to_task_flag",
+}
+FLAGS = (
+    "pinned_to_deal_flag",
+    "pinned_to_person_flag",
+    "pinned_to_organization_flag",
+    "pinned_to_lead_flag",
+    "pinned_to_project_flag",
+    "pinned_to_task_flag",
+)
 
 
 def _flag(value: Any, key: str) -> bool:
@@ -38,8 +58,7 @@ def note_out(st: State, note: Obj) -> Obj:
     data["project"] = None
     data["task"] = None
     data.setdefault("task_id", None)
-    data["user"] = ({"email": user["email"], "icon_url": None, "is_you": user["id"] == st.me_id, "name": user["name"]}
-                    if user else None)
+    data["user"] = {"email": user["email"], "icon_url": None, "is_you": user["id"] == st.me_id, "name": user["name"]} if user else None
     return data
 
 
@@ -84,8 +103,11 @@ def _check_note(st: State, body: dict[str, Any], *, create: bool) -> dict[str, A
         except ValueError:
             raise v.bad("add_time must be in the format YYYY-MM-DD HH:MM:SS") from None
         clean["add_time"] = stamp.isoformat(sep=" ")
-    for key, coll, what in (("deal_id", st.deals, "Deal"), ("person_id", st.persons, "Person"),
-                            ("org_id", st.organizations, "Organization")):
+    for key, coll, what in (
+        ("deal_id", st.deals, "Deal"),
+        ("person_id", st.persons, "Person"),
+        ("org_id", st.organizations, "Organization"),
+    ):
         if clean.get(key) is not None:
             obj = coll.get(clean[key])
             if obj is None or obj.get("is_deleted"):
@@ -102,10 +124,21 @@ def v1time_now(now: str) -> str:
 
 def create_note(st: State, body: dict[str, Any], now: str) -> Obj:
     clean = _check_note(st, body, create=True)
-    note: Obj = {"id": st.new_id("notes"), "content": "", "deal_id": None, "person_id": None, "org_id": None,
-                 "lead_id": None, "project_id": None, "user_id": st.me_id, "last_update_user_id": st.me_id,
-                 "active_flag": True, "add_time": v1time_now(now), "update_time": v1time_now(now),
-                 **{f: False for f in FLAGS}}
+    note: Obj = {
+        "id": st.new_id("notes"),
+        "content": "",
+        "deal_id": None,
+        "person_id": None,
+        "org_id": None,
+        "lead_id": None,
+        "project_id": None,
+        "user_id": st.me_id,
+        "last_update_user_id": st.me_id,
+        "active_flag": True,
+        "add_time": v1time_now(now),
+        "update_time": v1time_now(now),
+        **{f: False for f in FLAGS},
+    }
     note.update(clean)
     st.notes[note["id"]] = note
     return note
@@ -174,6 +207,5 @@ def list_notes(st: State, q: dict[str, str]) -> tuple[list[Obj], dict[str, Any]]
 def me(st: State) -> Obj:
     user = copy.deepcopy(st.users[st.me_id])
     user.update(st.company)
-    user.update({"company_country": "DE", "company_industry": "Software",
-                 "language": {"language_code": "en", "country_code": "US"}})
+    user.update({"company_country": "DE", "company_industry": "Software", "language": {"language_code": "en", "country_code": "US"}})
     return user

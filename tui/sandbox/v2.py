@@ -12,17 +12,63 @@ from tui.sandbox.state import Obj, State, parse_rfc3339, rfc3339
 
 Query = dict[str, str]
 
-DEAL_KEYS = {"title", "owner_id", "person_id", "org_id", "pipeline_id", "stage_id", "value", "currency", "status",
-             "probability", "lost_reason", "close_time", "won_time", "lost_time", "expected_close_date", "visible_to",
-             "label_ids", "is_archived", "archive_time", "is_deleted", "custom_fields"}
-DEAL_READ_ONLY = {"id", "creator_user_id", "add_time", "update_time", "stage_change_time", "local_won_date",
-                  "local_lost_date", "local_close_date", "origin", "origin_id", "channel", "channel_id", "acv", "arr", "mrr",
-                  "source_lead_id"}
-ADDRESS_KEYS = ("value", "country", "admin_area_level_1", "admin_area_level_2", "locality", "sublocality", "route",
-                "street_number", "subpremise", "postal_code")
+DEAL_KEYS = {
+    "title",
+    "owner_id",
+    "person_id",
+    "org_id",
+    "pipeline_id",
+    "stage_id",
+    "value",
+    "currency",
+    "status",
+    "probability",
+    "lost_reason",
+    "close_time",
+    "won_time",
+    "lost_time",
+    "expected_close_date",
+    "visible_to",
+    "label_ids",
+    "is_archived",
+    "archive_time",
+    "is_deleted",
+    "custom_fields",
+}
+DEAL_READ_ONLY = {
+    "id",
+    "creator_user_id",
+    "add_time",
+    "update_time",
+    "stage_change_time",
+    "local_won_date",
+    "local_lost_date",
+    "local_close_date",
+    "origin",
+    "origin_id",
+    "channel",
+    "channel_id",
+    "acv",
+    "arr",
+    "mrr",
+    "source_lead_id",
+}
+ADDRESS_KEYS = (
+    "value",
+    "country",
+    "admin_area_level_1",
+    "admin_area_level_2",
+    "locality",
+    "sublocality",
+    "route",
+    "street_number",
+    "subpremise",
+    "postal_code",
+)
 
 
 # -- listing ----------------------------------------------------------------------------------
+
 
 def int_list(q: Query, key: str) -> set[int] | None:
     raw = q.get(key)
@@ -54,8 +100,9 @@ def time_param(q: Query, key: str) -> str | None:
         raise v.bad(f"Validation failed: {key}: Invalid RFC 3339 date-time") from None
 
 
-def listing(st: State, items: list[Obj], q: Query, *, filters_: tuple[str, ...], sorts: tuple[str, ...], ftype: str,
-            now: str) -> tuple[list[Obj], dict[str, Any]]:
+def listing(
+    st: State, items: list[Obj], q: Query, *, filters_: tuple[str, ...], sorts: tuple[str, ...], ftype: str, now: str
+) -> tuple[list[Obj], dict[str, Any]]:
     """filter_id (which overrides ids and the quick filters), updated_since/until, keyset page."""
     matched = filters.apply(st, q, ftype, items, date.fromisoformat(now[:10]))
     if matched is not None:
@@ -90,8 +137,11 @@ def get_live(coll: dict[int, Obj], item_id: int, what: str) -> Obj:
 
 
 def check_refs(st: State, body: dict[str, Any]) -> None:
-    for key, coll, what in (("person_id", st.persons, "Person"), ("org_id", st.organizations, "Organization"),
-                            ("deal_id", st.deals, "Deal")):
+    for key, coll, what in (
+        ("person_id", st.persons, "Person"),
+        ("org_id", st.organizations, "Organization"),
+        ("deal_id", st.deals, "Deal"),
+    ):
         if body.get(key) is not None:
             obj = coll.get(body[key])
             if obj is None or obj.get("is_deleted"):
@@ -128,8 +178,8 @@ def _check_address(body: dict[str, Any], key: str) -> None:
         raise v.bad(f"Validation failed: {key}: unrecognized keys: {', '.join(extra)}")
 
 
-
 # -- deals ----------------------------------------------------------------------------------
+
 
 def list_deals(st: State, q: Query, now: str, archived: bool = False) -> tuple[list[Obj], dict[str, Any]]:
     statuses = {s for s in q.get("status", "").split(",") if s}
@@ -137,13 +187,23 @@ def list_deals(st: State, q: Query, now: str, archived: bool = False) -> tuple[l
         if s not in ("open", "won", "lost", "deleted"):
             raise v.bad("Validation failed: status: Invalid enum value. Expected 'open' | 'won' | 'lost' | 'deleted'")
     if statuses:
-        items = [d for d in st.deals.values()
-                 if (("deleted" in statuses and d.get("is_deleted")) or (not d.get("is_deleted") and d["status"] in statuses))]
+        items = [
+            d
+            for d in st.deals.values()
+            if (("deleted" in statuses and d.get("is_deleted")) or (not d.get("is_deleted") and d["status"] in statuses))
+        ]
     else:
         items = live(st.deals)
     items = [d for d in items if bool(d.get("is_archived")) == archived]
-    return listing(st, items, q, filters_=("owner_id", "person_id", "org_id", "pipeline_id", "stage_id"),
-                   sorts=("id", "update_time", "add_time"), ftype="deals", now=now)
+    return listing(
+        st,
+        items,
+        q,
+        filters_=("owner_id", "person_id", "org_id", "pipeline_id", "stage_id"),
+        sorts=("id", "update_time", "add_time"),
+        ftype="deals",
+        now=now,
+    )
 
 
 def _time_value(body: dict[str, Any], key: str, *, v1_format_ok: bool = False) -> str | None:
@@ -213,8 +273,9 @@ def apply_deal(st: State, deal: Obj, body: dict[str, Any], now: str) -> None:
     if body.get("stage_id") is not None:
         body["pipeline_id"] = st.stages[body["stage_id"]]["pipeline_id"]
     elif body.get("pipeline_id") is not None and body["pipeline_id"] != deal.get("pipeline_id"):
-        first = min((s for s in st.stages.values() if s["pipeline_id"] == body["pipeline_id"] and not s["is_deleted"]),
-                    key=lambda s: s["order_nr"])
+        first = min(
+            (s for s in st.stages.values() if s["pipeline_id"] == body["pipeline_id"] and not s["is_deleted"]), key=lambda s: s["order_nr"]
+        )
         body["stage_id"] = first["id"]
     status = body.get("status", old_status)
     if status != "lost" and "lost_reason" in body and body["lost_reason"] is not None:
@@ -234,15 +295,30 @@ def apply_deal(st: State, deal: Obj, body: dict[str, Any], now: str) -> None:
     if status != old_status:
         when = times.get("won_time") or times.get("lost_time") or times.get("close_time") or now
         if status == "won":
-            deal.update(won_time=when, close_time=when, lost_time=None, lost_reason=None,
-                        local_won_date=when[:10], local_close_date=when[:10], local_lost_date=None)
+            deal.update(
+                won_time=when,
+                close_time=when,
+                lost_time=None,
+                lost_reason=None,
+                local_won_date=when[:10],
+                local_close_date=when[:10],
+                local_lost_date=None,
+            )
             deal.setdefault("_first_won_time", when)
         elif status == "lost":
-            deal.update(lost_time=when, close_time=when, won_time=None, local_lost_date=when[:10],
-                        local_close_date=when[:10], local_won_date=None)
+            deal.update(
+                lost_time=when, close_time=when, won_time=None, local_lost_date=when[:10], local_close_date=when[:10], local_won_date=None
+            )
         else:
-            deal.update(won_time=None, lost_time=None, close_time=None, lost_reason=None,
-                        local_won_date=None, local_lost_date=None, local_close_date=None)
+            deal.update(
+                won_time=None,
+                lost_time=None,
+                close_time=None,
+                lost_reason=None,
+                local_won_date=None,
+                local_lost_date=None,
+                local_close_date=None,
+            )
     else:
         for key, val in times.items():
             deal[key] = val
@@ -258,14 +334,43 @@ def create_deal(st: State, body: dict[str, Any], now: str, actor: int | None = N
         first = min((s for s in live(st.stages) if s["pipeline_id"] == pid), key=lambda s: s["order_nr"])
         body = {**body, "stage_id": first["id"]}
     deal: Obj = {
-        "id": st.new_id("deals"), "title": "", "creator_user_id": st.me_id, "owner_id": st.me_id, "value": 0,
-        "currency": st.users[st.me_id].get("default_currency") or "EUR", "person_id": None, "org_id": None,
-        "pipeline_id": None, "stage_id": None, "status": "open", "probability": None, "add_time": now,
-        "update_time": now, "stage_change_time": None, "close_time": None, "won_time": None, "lost_time": None,
-        "local_won_date": None, "local_lost_date": None, "local_close_date": None, "expected_close_date": None,
-        "lost_reason": None, "is_archived": False, "archive_time": None, "is_deleted": False, "visible_to": 3,
-        "label_ids": [], "origin": "API", "origin_id": None, "channel": None, "channel_id": None,
-        "acv": None, "arr": None, "mrr": None, "source_lead_id": None, "custom_fields": {},
+        "id": st.new_id("deals"),
+        "title": "",
+        "creator_user_id": st.me_id,
+        "owner_id": st.me_id,
+        "value": 0,
+        "currency": st.users[st.me_id].get("default_currency") or "EUR",
+        "person_id": None,
+        "org_id": None,
+        "pipeline_id": None,
+        "stage_id": None,
+        "status": "open",
+        "probability": None,
+        "add_time": now,
+        "update_time": now,
+        "stage_change_time": None,
+        "close_time": None,
+        "won_time": None,
+        "lost_time": None,
+        "local_won_date": None,
+        "local_lost_date": None,
+        "local_close_date": None,
+        "expected_close_date": None,
+        "lost_reason": None,
+        "is_archived": False,
+        "archive_time": None,
+        "is_deleted": False,
+        "visible_to": 3,
+        "label_ids": [],
+        "origin": "API",
+        "origin_id": None,
+        "channel": None,
+        "channel_id": None,
+        "acv": None,
+        "arr": None,
+        "mrr": None,
+        "source_lead_id": None,
+        "custom_fields": {},
     }
     status = body.get("status", "open")
     first_pass = {k: val for k, val in body.items() if k not in ("status", "won_time", "lost_time", "close_time")}

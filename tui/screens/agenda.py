@@ -44,8 +44,9 @@ class TypeFilterScreen(ChoiceScreen):
 
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield SelectionList(*[Selection(name, key, self.enabled_types is None or key in self.enabled_types)
-                                  for key, name in self.types])
+            yield SelectionList(
+                *[Selection(name, key, self.enabled_types is None or key in self.enabled_types) for key, name in self.types]
+            )
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
@@ -84,7 +85,6 @@ class AgendaScreen(AppScreen):
         yield StatusBar()
         yield KeyBar()
 
-
     @property
     def listing(self) -> AgendaList:
         return self.query_one(AgendaList)
@@ -121,14 +121,27 @@ class AgendaScreen(AppScreen):
             keep, self._to_top = None, False
             self.listing.cursor = 0
             self.week.cursor = 0
-        view = await store.read(q.agenda_view, now=now, tz=tz, owner_id=self.owner_id, types=self.types,
-                                show="all" if self.show_done else "undone", text=self.text)
+        view = await store.read(
+            q.agenda_view,
+            now=now,
+            tz=tz,
+            owner_id=self.owner_id,
+            types=self.types,
+            show="all" if self.show_done else "undone",
+            text=self.text,
+        )
         self._tail = view.tail
         groups = view.groups
         self.listing.set_groups(groups, keep_id=keep, later_more=view.later_more)
         counts = q.counts(groups)
-        title = Text.assemble((" Agenda ", "bold reverse"), "  ", (f"{counts['Overdue']} overdue", tones.ERROR_B), " · ",
-                              (f"{counts['Today']} today", tones.SUCCESS_B), (f"  · owner: {self.owner_label}", tones.MUTED))
+        title = Text.assemble(
+            (" Agenda ", "bold reverse"),
+            "  ",
+            (f"{counts['Overdue']} overdue", tones.ERROR_B),
+            " · ",
+            (f"{counts['Today']} today", tones.SUCCESS_B),
+            (f"  · owner: {self.owner_label}", tones.MUTED),
+        )
         if not await store.read(loaded, "activities"):
             title.append("  · loading activities from Pipedrive…", style=tones.INFO_B)
         if self.types:
@@ -138,8 +151,7 @@ class AgendaScreen(AppScreen):
             title.append(clean(self.text), style=tones.WARNING)
         if self.week_mode:
             start = self.week_start or self._monday(now.date())
-            days = await store.read(q.week, week_start=start, now=now, tz=tz, owner_id=self.owner_id, types=self.types,
-                                    text=self.text)
+            days = await store.read(q.week, week_start=start, now=now, tz=tz, owner_id=self.owner_id, types=self.types, text=self.text)
             week_keep = self.week.selected.id if self.week.selected else None
             self.week.show(days, now.date(), keep_id=week_keep)
             title.append(f"  · week of {start:%d %b %Y}  ([ ] to move)", style=tones.MUTED)
@@ -148,8 +160,7 @@ class AgendaScreen(AppScreen):
     @work(group="agenda-later", exit_on_error=False)
     async def fetch_later(self, block: int, generation: int) -> None:
         clock = self.store.clock
-        rows = await self.store.read(q.later_rows, self._tail, now=clock.now(), tz=clock.zone,
-                                     offset=block * TAIL_BLOCK, limit=TAIL_BLOCK)
+        rows = await self.store.read(q.later_rows, self._tail, now=clock.now(), tz=clock.zone, offset=block * TAIL_BLOCK, limit=TAIL_BLOCK)
         self.listing.put_later(block, rows, generation)
 
     def on_agenda_list_need_later(self, message: AgendaList.NeedLater) -> None:
@@ -219,8 +230,7 @@ class AgendaScreen(AppScreen):
                 self._to_top = True
                 self.reload()
 
-        self.app.push_screen(ChoiceScreen("Show activities of", options, current=(self.owner_label, self.owner_id)),
-                             chosen)
+        self.app.push_screen(ChoiceScreen("Show activities of", options, current=(self.owner_label, self.owner_id)), chosen)
 
     def action_toggle_done(self) -> None:
         self.show_done = not self.show_done
@@ -261,8 +271,13 @@ class AgendaScreen(AppScreen):
     async def _schedule_next(self, row: q.AgendaRow) -> None:
         from tui.screens.forms.activity_form import ActivityForm
 
-        prefill = {"deal_id": row.deal_id, "org_id": row.org_id, "type": row.type, "subject": row.subject,
-                   "due_date": (self.store.clock.today() + timedelta(days=1)).isoformat()}
+        prefill = {
+            "deal_id": row.deal_id,
+            "org_id": row.org_id,
+            "type": row.type,
+            "subject": row.subject,
+            "due_date": (self.store.clock.today() + timedelta(days=1)).isoformat(),
+        }
         if row.person_id:
             prefill["person_id"] = row.person_id
         form = await ActivityForm.load(self.store, None, prefill)
@@ -316,8 +331,13 @@ class AgendaScreen(AppScreen):
         if row.deal_id is None and row.person_id is None and row.org_id is None:
             self.notify("This activity is not linked to anything a note could go on", timeout=3)
             return
-        self.app.push_screen(NoteEditorScreen(deal_id=row.deal_id, person_id=None if row.deal_id else row.person_id,
-                                              org_id=None if (row.deal_id or row.person_id) else row.org_id))
+        self.app.push_screen(
+            NoteEditorScreen(
+                deal_id=row.deal_id,
+                person_id=None if row.deal_id else row.person_id,
+                org_id=None if (row.deal_id or row.person_id) else row.org_id,
+            )
+        )
 
     async def action_create(self) -> None:
         from tui.screens.forms.activity_form import ActivityForm

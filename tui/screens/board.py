@@ -88,7 +88,7 @@ class DropZone(Static):
 @dataclass
 class Undo:
     deal_id: int
-    kind: str                 # "move" | "status"
+    kind: str  # "move" | "status"
     stage_id: int | None = None
     status: str | None = None
 
@@ -167,8 +167,15 @@ class BoardScreen(BulkActions, AppScreen):
     def query_spec(self) -> q.BoardQuery:
         assert self.pipeline_id is not None
         view = self.view
-        return q.BoardQuery(self.pipeline_id, None if view else self.status_filter, self.owner_filter, self.text_filter,
-                            self.sort, view.where if view else None, tuple(view.params) if view else ())
+        return q.BoardQuery(
+            self.pipeline_id,
+            None if view else self.status_filter,
+            self.owner_filter,
+            self.text_filter,
+            self.sort,
+            view.where if view else None,
+            tuple(view.params) if view else (),
+        )
 
     # -- data ---------------------------------------------------------------------------------------
 
@@ -194,8 +201,7 @@ class BoardScreen(BulkActions, AppScreen):
         if [s.id for s in stages] != [s.id for s in self.stages]:
             await self._build_columns(stages)
         wants = {c.stage.id: set(c.cards.visible_blocks()) for c in self.columns}
-        window = await store.read(q.board_window, self.query_spec(), now=store.clock.now(), wants=wants,
-                                  follow=keep, block=BLOCK)
+        window = await store.read(q.board_window, self.query_spec(), now=store.clock.now(), wants=wants, follow=keep, block=BLOCK)
         self._apply(window, keep)
         self._loaded = True
 
@@ -211,8 +217,9 @@ class BoardScreen(BulkActions, AppScreen):
             return
         keep = self._follow or (self.selected.id if self.selected else None)
         wants = {c.stage.id: set(c.cards.visible_blocks()) for c in self.columns if c.stage.id in only}
-        window = await store.read(q.board_window, self.query_spec(), now=store.clock.now(), wants=wants,
-                                  follow=keep, block=BLOCK, only=only)
+        window = await store.read(
+            q.board_window, self.query_spec(), now=store.clock.now(), wants=wants, follow=keep, block=BLOCK, only=only
+        )
         self._apply(window, keep, only=set(only))
 
     def _apply(self, window: q.BoardWindow, keep: int | None, only: set[int] | None = None) -> None:
@@ -241,8 +248,9 @@ class BoardScreen(BulkActions, AppScreen):
     @work(group="board-blocks", exit_on_error=False)
     async def fetch_block(self, column: KanbanColumn, block: int) -> None:
         generation = column.generation
-        cards = await self.store.read(q.stage_cards, self.query_spec(), column.stage_id, now=self.store.clock.now(),
-                                      offset=block * BLOCK, limit=BLOCK)
+        cards = await self.store.read(
+            q.stage_cards, self.query_spec(), column.stage_id, now=self.store.clock.now(), offset=block * BLOCK, limit=BLOCK
+        )
         column.put_block(block, cards, generation)
 
     def on_kanban_column_need_block(self, message: KanbanColumn.NeedBlock) -> None:
@@ -272,8 +280,9 @@ class BoardScreen(BulkActions, AppScreen):
         self._size_columns()
 
     def _show_title(self, pipeline: q.PipelineRow, count: int) -> None:
-        title = Text.assemble((f" {clean(pipeline.name)} ", "bold reverse"),
-                              f"  {count} {'' if self.view else self.status_filter + ' '}deals")
+        title = Text.assemble(
+            (f" {clean(pipeline.name)} ", "bold reverse"), f"  {count} {'' if self.view else self.status_filter + ' '}deals"
+        )
         if self.view:
             title.append(f"  · view: {clean(self.view.name)}", style=tones.INFO_B)
         elif self.local_view:
@@ -410,8 +419,7 @@ class BoardScreen(BulkActions, AppScreen):
         from tui.screens.forms.entity_forms import DealForm
 
         stage = self.stages[self.col] if self.stages else None
-        form = await DealForm.load(self.store, None, {"pipeline_id": self.pipeline_id,
-                                                      "stage_id": stage.id if stage else None})
+        form = await DealForm.load(self.store, None, {"pipeline_id": self.pipeline_id, "stage_id": stage.id if stage else None})
 
         def created(new_id: int | None) -> None:
             if new_id is not None:
@@ -455,8 +463,7 @@ class BoardScreen(BulkActions, AppScreen):
             if value is not None:
                 self.show_owner(*value)
 
-        self.app.push_screen(ChoiceScreen("Show deals of", options, current=(self.owner_label, self.owner_filter)),
-                             chosen)
+        self.app.push_screen(ChoiceScreen("Show deals of", options, current=(self.owner_label, self.owner_filter)), chosen)
 
     def action_status_filter(self) -> None:
         def chosen(value: str | None) -> None:
@@ -465,8 +472,9 @@ class BoardScreen(BulkActions, AppScreen):
                 self.local_view = None
                 self.reload()
 
-        self.app.push_screen(ChoiceScreen("Status", [("Open", "open"), ("Won", "won"), ("Lost", "lost")],
-                                          current=self.status_filter), chosen)
+        self.app.push_screen(
+            ChoiceScreen("Status", [("Open", "open"), ("Won", "won"), ("Lost", "lost")], current=self.status_filter), chosen
+        )
 
     def action_sort(self) -> None:
         self.sort = q.SORTS[(q.SORTS.index(self.sort) + 1) % len(q.SORTS)]
@@ -490,8 +498,9 @@ class BoardScreen(BulkActions, AppScreen):
     def board_filters(self) -> local_views.LocalView:
         """The board's own filters now, as a view of yours would keep them."""
         owner = {"everyone": "everyone", "me": "me"}.get(self.owner_label, str(self.owner_filter or "everyone"))
-        return local_views.LocalView("", self.status_filter, owner if self.owner_filter is not None else "everyone",
-                                     self.text_filter, self.sort)
+        return local_views.LocalView(
+            "", self.status_filter, owner if self.owner_filter is not None else "everyone", self.text_filter, self.sort
+        )
 
     def apply_view(self, view: Any) -> None:
         """Show only the deals of a saved filter (a View of tui/store/queries/filters.py), of
@@ -529,25 +538,22 @@ class BoardScreen(BulkActions, AppScreen):
             self.notify(f"Nothing is pinned to F{number}: press v, pick a view and press p", timeout=3)
             return
         if pinned.startswith(local_views.LOCAL):
-            local = prefs.local.get(pinned[len(local_views.LOCAL):])
+            local = prefs.local.get(pinned[len(local_views.LOCAL) :])
             if local is None:
-                self.notify(f"F{number} names a view of yours that is gone: {pinned}", severity="warning", timeout=4,
-                            markup=False)
+                self.notify(f"F{number} names a view of yours that is gone: {pinned}", severity="warning", timeout=4, markup=False)
                 return
             self.apply_view(local)
             return
         today = self.store.clock.now().astimezone(timezone.utc).date()
         view = next((v for v in await self.store.read(views, today) if v.name == pinned), None)
         if view is None:
-            self.notify(f"F{number}: no saved Pipedrive filter is named “{pinned}” (any more)", severity="warning",
-                        timeout=4, markup=False)
+            self.notify(f"F{number}: no saved Pipedrive filter is named “{pinned}” (any more)", severity="warning", timeout=4, markup=False)
             return
         if view.server:
             try:
                 await self.store.view_results(view.id, force=False)
             except ApiError as exc:
-                self.notify(f"Pipedrive did not answer for “{pinned}”: {exc.message}", severity="warning", timeout=4,
-                            markup=False)
+                self.notify(f"Pipedrive did not answer for “{pinned}”: {exc.message}", severity="warning", timeout=4, markup=False)
                 return
             view = next((v for v in await self.store.read(views, today) if v.id == view.id), view)
         self.apply_view(view)

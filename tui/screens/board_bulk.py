@@ -12,7 +12,7 @@ undoes the whole batch. Marks are deal ids: they survive scrolling, filtering an
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.formatting import clean
 from tui.screens.dialogs import ChoiceScreen, ConfirmScreen, LostReasonScreen
@@ -29,6 +29,11 @@ class Batch:
 class BulkActions:
     """A mixin of BoardScreen (uses its store, stages, columns, selected, undo_stack)."""
 
+    if TYPE_CHECKING:  # given by the screen this is mixed into
+        app: Any
+        store: Any
+        notify: Any
+
     marked: set[int]
 
     def _share_marks(self) -> None:
@@ -43,8 +48,11 @@ class BulkActions:
 
     def _show_marks(self) -> None:
         if self.marked:
-            self.notify(f"{len(self.marked)} marked: > < w x act on all, b for more, escape clears",  # type: ignore[attr-defined]
-                        timeout=3, markup=False)
+            self.notify(
+                f"{len(self.marked)} marked: > < w x act on all, b for more, escape clears",  # type: ignore[attr-defined]
+                timeout=3,
+                markup=False,
+            )
 
     def action_mark(self, step: int = 0) -> None:
         card = self.selected  # type: ignore[attr-defined]
@@ -87,16 +95,24 @@ class BulkActions:
 
         self.app.push_screen(ConfirmScreen(question, yes=yes, no="Cancel"), answer)  # type: ignore[attr-defined]
 
-    async def _apply_bulk(self, changes: list[tuple[str, str, int, dict[str, Any]]], before: dict[int, dict[str, Any]],
-                     what: str) -> None:
+    async def _apply_bulk(self, changes: list[tuple[str, str, int, dict[str, Any]]], before: dict[int, dict[str, Any]], what: str) -> None:
         results = await self.store.apply_batch(changes)  # type: ignore[attr-defined]
         failed = [str(r) for r in results if r]
         self.undo_stack.append(Batch(before))  # type: ignore[attr-defined]
         self.marked.clear()
         self._repaint_marks()
         done = len(results) - len(failed)
-        self.notify(f"{what}: {done} deal{'s' if done != 1 else ''}" + (f"; not possible: {'; '.join(failed[:3])}"  # type: ignore[attr-defined]
-                    if failed else "") + " · u undoes", timeout=4, markup=False)
+        self.notify(
+            f"{what}: {done} deal{'s' if done != 1 else ''}"
+            + (
+                f"; not possible: {'; '.join(failed[:3])}"  # type: ignore[attr-defined]
+                if failed
+                else ""
+            )
+            + " · u undoes",
+            timeout=4,
+            markup=False,
+        )
 
     async def bulk_move(self, delta: int) -> None:
         deals = [d for d in await self._marked_deals() if d["status"] == "open"]
@@ -112,8 +128,9 @@ class BulkActions:
             self.app.bell()  # type: ignore[attr-defined]
             return
         where = "next" if delta > 0 else "previous"
-        self._confirm(f"Move {len(changes)} deals to their {where} stage?", f"Move {len(changes)}",
-                      lambda: self._apply_bulk(changes, before, "Moved"))
+        self._confirm(
+            f"Move {len(changes)} deals to their {where} stage?", f"Move {len(changes)}", lambda: self._apply_bulk(changes, before, "Moved")
+        )
 
     async def bulk_status(self, status: str, reason: str | None = None) -> None:
         deals = [d for d in await self._marked_deals() if d["status"] == "open"]
@@ -126,8 +143,11 @@ class BulkActions:
         changes = [("update", "deal", d["id"], dict(fields)) for d in deals]
         before = {d["id"]: {"status": d["status"]} for d in deals}
         word = "won" if status == "won" else f"lost ({clean(reason)})"
-        self._confirm(f"Mark {len(deals)} deals as {word}?", f"Mark {len(deals)} {status}",
-                      lambda: self._apply_bulk(changes, before, f"Marked {status}"))
+        self._confirm(
+            f"Mark {len(deals)} deals as {word}?",
+            f"Mark {len(deals)} {status}",
+            lambda: self._apply_bulk(changes, before, f"Marked {status}"),
+        )
 
     async def bulk_lost(self) -> None:
         recent = await self.store.read(q.recent_lost_reasons)  # type: ignore[attr-defined]
@@ -142,8 +162,14 @@ class BulkActions:
         if not self.marked:
             self.notify("Mark cards first: space marks, * marks the column", timeout=3)  # type: ignore[attr-defined]
             return
-        options = [("Move to a stage…", "move"), ("Change owner…", "owner"), ("Add the same activity to each…", "activity"),
-                   ("Mark won", "won"), ("Mark lost…", "lost"), ("Delete…", "delete")]
+        options = [
+            ("Move to a stage…", "move"),
+            ("Change owner…", "owner"),
+            ("Add the same activity to each…", "activity"),
+            ("Mark won", "won"),
+            ("Mark lost…", "lost"),
+            ("Delete…", "delete"),
+        ]
 
         async def chosen(what: str | None) -> None:
             if what == "move":
@@ -171,8 +197,9 @@ class BulkActions:
             changes = [("update", "deal", d["id"], {"stage_id": stage_id}) for d in deals]
             before = {d["id"]: {"stage_id": d["stage_id"]} for d in deals}
             name = dict((sid, n) for n, sid in stages).get(stage_id, "")
-            self._confirm(f"Move {len(changes)} deals to {clean(name)}?", f"Move {len(changes)}",
-                          lambda: self._apply_bulk(changes, before, "Moved"))
+            self._confirm(
+                f"Move {len(changes)} deals to {clean(name)}?", f"Move {len(changes)}", lambda: self._apply_bulk(changes, before, "Moved")
+            )
 
         self.app.push_screen(ChoiceScreen("Move the marked deals to", stages), chosen)  # type: ignore[attr-defined]
 
@@ -186,16 +213,22 @@ class BulkActions:
             changes = [("update", "deal", d["id"], {"owner_id": owner_id}) for d in deals]
             before = {d["id"]: {"owner_id": d["owner_id"]} for d in deals}
             name = next((u.name for u in users if u.id == owner_id), "")
-            self._confirm(f"Give {len(changes)} deals to {clean(name)}?", f"Change {len(changes)}",
-                          lambda: self._apply_bulk(changes, before, "Owner changed"))
+            self._confirm(
+                f"Give {len(changes)} deals to {clean(name)}?",
+                f"Change {len(changes)}",
+                lambda: self._apply_bulk(changes, before, "Owner changed"),
+            )
 
         self.app.push_screen(ChoiceScreen("New owner of the marked deals", [(u.name, u.id) for u in users]), chosen)  # type: ignore[attr-defined]
 
     async def _bulk_delete(self) -> None:
         deals = await self._marked_deals()
         changes: list[tuple[str, str, int, dict[str, Any]]] = [("delete", "deal", d["id"], {}) for d in deals]
-        self._confirm(f"Delete {len(deals)} deals from Pipedrive?\nThis affects everyone in your company.",
-                      f"Delete {len(deals)}", lambda: self._apply_bulk(changes, {}, "Deleted"))
+        self._confirm(
+            f"Delete {len(deals)} deals from Pipedrive?\nThis affects everyone in your company.",
+            f"Delete {len(deals)}",
+            lambda: self._apply_bulk(changes, {}, "Deleted"),
+        )
 
     async def _bulk_activity(self) -> None:
         from tui.screens.forms.activity_form import ActivityForm

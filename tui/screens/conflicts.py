@@ -53,8 +53,7 @@ class ConflictScreen(AppModal[None]):
             yield OptionList(id="conflict-list")
             with VerticalScroll(id="conflict-detail"):
                 yield Static(id="conflict-fields")
-            yield Label("m keep mine · t keep theirs · e edit (theirs + my values in the form) · escape close",
-                        classes="dialog-hint")
+            yield Label("m keep mine · t keep theirs · e edit (theirs + my values in the form) · escape close", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.reload()
@@ -69,8 +68,7 @@ class ConflictScreen(AppModal[None]):
             options.add_option(Option(Text("No conflicts left.", style=tones.MUTED), disabled=True))
             self.query_one("#conflict-fields", Static).update("")
             return
-        options.add_options([Option(Text.assemble((f"{c.entity:<13}", tones.MUTED), clean(c.name)[:60]))
-                             for c in self.conflicts])
+        options.add_options([Option(Text.assemble((f"{c.entity:<13}", tones.MUTED), clean(c.name)[:60])) for c in self.conflicts])
         options.highlighted = min(keep, len(self.conflicts) - 1)
         self.show(self.conflicts[options.highlighted])
 

@@ -40,16 +40,20 @@ async def convert_lead(screen: Any, lead_id: str, title: str, queued: Callable[[
                 app.notify(f"Not converted: {exc}", severity="warning", timeout=4, markup=False)
                 return
             stage = next(s for s in stages if s.id == stage_id)
-            app.notify(f"Converting “{name}” into a deal in {clean(pipeline.name)} › {clean(stage.name)}…",
-                       timeout=4, markup=False)
+            app.notify(f"Converting “{name}” into a deal in {clean(pipeline.name)} › {clean(stage.name)}…", timeout=4, markup=False)
             if queued is not None:
                 queued(lead_id)
 
-        app.push_screen(ChoiceScreen(f"Convert “{name}” into a deal\nStage in {clean(pipeline.name)}:",
-                                     [(s.name, s.id) for s in stages], current=stages[0].id), chosen)
+        app.push_screen(
+            ChoiceScreen(
+                f"Convert “{name}” into a deal\nStage in {clean(pipeline.name)}:", [(s.name, s.id) for s in stages], current=stages[0].id
+            ),
+            chosen,
+        )
 
     if len(pipelines) == 1:
         await stage_of(pipelines[0].id)
         return
-    app.push_screen(ChoiceScreen(f"Convert “{name}” into a deal\nPipeline:",
-                                 [(p.name, p.id) for p in pipelines], current=pipelines[0].id), stage_of)
+    app.push_screen(
+        ChoiceScreen(f"Convert “{name}” into a deal\nPipeline:", [(p.name, p.id) for p in pipelines], current=pipelines[0].id), stage_of
+    )

@@ -30,8 +30,7 @@ from widgets.entity_picker import EntityPicker
 from widgets.form_field import FormField
 from widgets import tones
 
-HINTS = {"date": "YYYY-MM-DD, 24.12., +3d, next fri", "time": "HH:MM", "phone": "+49 30 1234567",
-         "double": "a number, e.g. 1250.5"}
+HINTS = {"date": "YYYY-MM-DD, 24.12., +3d, next fri", "time": "HH:MM", "phone": "+49 30 1234567", "double": "a number, e.g. 1250.5"}
 
 
 def _date_preview(today: date):
@@ -44,9 +43,20 @@ class CustomFieldEditor(AppModal[bool]):
     CSS_PATH = styles.path("forms.tcss")
     BINDINGS = form_keys.BINDINGS
 
-    def __init__(self, entity: str, entity_id: int, fd: cv.FieldDef, value: Any, *, today: date, zone: str,
-                 currencies: set[str], default_currency: str | None, ref_label: str = "",
-                 suggestions: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        entity: str,
+        entity_id: int,
+        fd: cv.FieldDef,
+        value: Any,
+        *,
+        today: date,
+        zone: str,
+        currencies: set[str],
+        default_currency: str | None,
+        ref_label: str = "",
+        suggestions: list[str] | None = None,
+    ) -> None:
         super().__init__()
         self.entity, self.entity_id, self.fd, self.value = entity, entity_id, fd, value
         self.today, self.zone, self.currencies = today, zone, currencies
@@ -69,9 +79,18 @@ class CustomFieldEditor(AppModal[bool]):
         suggestions = await store.read(autocomplete, entity, code) if fd.type == "varchar_auto" else []
         currency, my_zone = await store.read(my_defaults)
         zone = getattr(store.clock.zone, "key", None) or my_zone or "UTC"
-        return cls(entity, entity_id, fd, value, today=store.clock.today(), zone=zone,
-                   currencies=await store.read(currency_codes), ref_label=label, suggestions=suggestions,
-                   default_currency=data.get("currency") or currency)
+        return cls(
+            entity,
+            entity_id,
+            fd,
+            value,
+            today=store.clock.today(),
+            zone=zone,
+            currencies=await store.read(currency_codes),
+            ref_label=label,
+            suggestions=suggestions,
+            default_currency=data.get("currency") or currency,
+        )
 
     def compose(self) -> ComposeResult:
         fd, start = self.fd, self.start
@@ -90,8 +109,13 @@ class CustomFieldEditor(AppModal[bool]):
     def _inputs(self, fd: cv.FieldDef, start: dict[str, Any]) -> ComposeResult:
         kind = fd.type
         if not fd.editable:
-            yield Static(Text(f"{cv.display(fd, self.value, lambda k, i: None)}\n\nFields of type “{kind}” are shown "
-                              "as Pipedrive sends them and never changed from here.", style=tones.MUTED))
+            yield Static(
+                Text(
+                    f"{cv.display(fd, self.value, lambda k, i: None)}\n\nFields of type “{kind}” are shown "
+                    "as Pipedrive sends them and never changed from here.",
+                    style=tones.MUTED,
+                )
+            )
         elif kind == "text":
             yield Label("Text")
             yield TextArea(start.get("text", ""), id="text-area", soft_wrap=True)
@@ -102,8 +126,9 @@ class CustomFieldEditor(AppModal[bool]):
             yield FormField("text", "Amount", start.get("text", ""), placeholder="e.g. 12500")
             yield FormField("currency", "Currency", start.get("currency") or self.default_currency or "", placeholder="EUR")
         elif kind in ("date", "daterange"):
-            yield FormField("text", "Date" if kind == "date" else "Start", start.get("text", ""), hint=HINTS["date"],
-                            preview=_date_preview(self.today))
+            yield FormField(
+                "text", "Date" if kind == "date" else "Start", start.get("text", ""), hint=HINTS["date"], preview=_date_preview(self.today)
+            )
             if kind == "daterange":
                 yield FormField("until", "End", start.get("until", ""), hint=HINTS["date"], preview=_date_preview(self.today))
         elif kind in ("time", "timerange"):
@@ -112,14 +137,20 @@ class CustomFieldEditor(AppModal[bool]):
             if kind == "timerange":
                 yield FormField("until", "End", start.get("until", ""), hint=f"HH:MM, {zone}")
         elif kind == "enum":
-            yield OptionList(Option(Text("(none)", style=tones.MUTED), id="none"),
-                             *[Option(clean(label)) for _oid, label in fd.options], id="choice")
+            yield OptionList(
+                Option(Text("(none)", style=tones.MUTED), id="none"), *[Option(clean(label)) for _oid, label in fd.options], id="choice"
+            )
         elif kind == "set":
             chosen = set(start.get("choices") or [])
             yield SelectionList(*[(clean(label), oid, oid in chosen) for oid, label in fd.options], id="choices")
         elif kind in cv.REF_KINDS:
-            yield EntityPicker("choice", {"user": "User", "people": "Person", "org": "Organization"}[kind],
-                               self._searcher(cv.REF_KINDS[kind]), value=start.get("choice"), value_label=self.ref_label)
+            yield EntityPicker(
+                "choice",
+                {"user": "User", "people": "Person", "org": "Organization"}[kind],
+                self._searcher(cv.REF_KINDS[kind]),
+                value=start.get("choice"),
+                value_label=self.ref_label,
+            )
 
     def _searcher(self, kind: str):
         from tui.store.queries.entities import search
@@ -178,8 +209,9 @@ class CustomFieldEditor(AppModal[bool]):
             return
         for f in self.query(FormField):
             f.set_error(None)
-        value, error = cv.parse(self.fd, self.given(), today=self.today, zone=self.zone, currencies=self.currencies,
-                                default_currency=self.default_currency)
+        value, error = cv.parse(
+            self.fd, self.given(), today=self.today, zone=self.zone, currencies=self.currencies, default_currency=self.default_currency
+        )
         if error:
             self.show_error(error)
             return

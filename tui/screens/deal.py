@@ -24,8 +24,7 @@ class DealScreen(DealProductsMixin, DetailScreen):
     ENTITY = "deal"
     NOTE_KEY = "deal_id"
     PIN_FLAG = "pinned_to_deal_flag"
-    SECTIONS = (("links", "Person and organization"), ("products", "Products"), ("custom", "Custom fields"),
-                ("activities", "Activities"))
+    SECTIONS = (("links", "Person and organization"), ("products", "Products"), ("custom", "Custom fields"), ("activities", "Activities"))
     HELP_TITLE = "Deal"
 
     def compose_top(self) -> ComposeResult:
@@ -45,10 +44,16 @@ class DealScreen(DealProductsMixin, DetailScreen):
         deal = d.deal
         status = deal.get("status", "open")
         badge = {"open": ("OPEN", tones.SUCCESS_B), "won": ("WON", tones.SUCCESS_CHIP), "lost": ("LOST", tones.ERROR_CHIP)}[status]
-        header = Text.assemble((clean(deal.get("title")), "bold"), "  ", (f" {badge[0]} ", badge[1]), "  ",
-                               (money(deal.get("value"), deal.get("currency")), tones.SUCCESS),
-                               (self.value_note(d), tones.MUTED),
-                               ("  ·  pipeline ", tones.MUTED), clean(d.pipeline_name))
+        header = Text.assemble(
+            (clean(deal.get("title")), "bold"),
+            "  ",
+            (f" {badge[0]} ", badge[1]),
+            "  ",
+            (money(deal.get("value"), deal.get("currency")), tones.SUCCESS),
+            (self.value_note(d), tones.MUTED),
+            ("  ·  pipeline ", tones.MUTED),
+            clean(d.pipeline_name),
+        )
         self.query_one("#detail-header", Static).update(header)
         self.query_one(StageProgress).show(d.stages, deal.get("stage_id"), d.days_in_stage)
         table = Table(box=None, show_header=False, padding=(0, 2))
@@ -72,11 +77,19 @@ class DealScreen(DealProductsMixin, DetailScreen):
         self.query_one("#detail-facts", Static).update(table)
         links = []
         if d.person:
-            links.append((Text.assemble(("Person        ", tones.MUTED), (clean(d.person.label), "underline"),
-                                        ("   (P)", tones.FAINT)), ("person", d.person.id)))
+            links.append(
+                (
+                    Text.assemble(("Person        ", tones.MUTED), (clean(d.person.label), "underline"), ("   (P)", tones.FAINT)),
+                    ("person", d.person.id),
+                )
+            )
         if d.org:
-            links.append((Text.assemble(("Organization  ", tones.MUTED), (clean(d.org.label), "underline"),
-                                        ("   (O)", tones.FAINT)), ("organization", d.org.id)))
+            links.append(
+                (
+                    Text.assemble(("Organization  ", tones.MUTED), (clean(d.org.label), "underline"), ("   (O)", tones.FAINT)),
+                    ("organization", d.org.id),
+                )
+            )
         self.query_one("#section-links", Section).fill(links, "No person or organization linked")
         self.fill_products(d)
         self.fill_custom(d.custom)

@@ -32,14 +32,25 @@ def _num(value: float) -> str:
 
 
 def line_text(line: LineRow) -> Text:
-    disc = (f"−{_num(line.discount)}%" if line.discount_type == "percentage" else f"−{money(line.discount, line.currency)}") \
-        if line.discount else ""
-    tax = f"+{_num(line.tax)}% tax" if line.tax and line.tax_method == "exclusive" else \
-        (f"{_num(line.tax)}% incl." if line.tax and line.tax_method == "inclusive" else "")
-    text = Text.assemble((clean(line.name)[:30].ljust(31), "" if line.enabled else tones.FAINT_STRIKE),
-                         (f"{_num(line.quantity):>6} × ", tones.MUTED), money(line.item_price, line.currency).rjust(14),
-                         (f"  {disc:<8}", tones.WARNING), (f"{tax:<13}", tones.MUTED),
-                         ("= ", tones.MUTED), (money(line.sum, line.currency).rjust(15), tones.SUCCESS))
+    disc = (
+        (f"−{_num(line.discount)}%" if line.discount_type == "percentage" else f"−{money(line.discount, line.currency)}")
+        if line.discount
+        else ""
+    )
+    tax = (
+        f"+{_num(line.tax)}% tax"
+        if line.tax and line.tax_method == "exclusive"
+        else (f"{_num(line.tax)}% incl." if line.tax and line.tax_method == "inclusive" else "")
+    )
+    text = Text.assemble(
+        (clean(line.name)[:30].ljust(31), "" if line.enabled else tones.FAINT_STRIKE),
+        (f"{_num(line.quantity):>6} × ", tones.MUTED),
+        money(line.item_price, line.currency).rjust(14),
+        (f"  {disc:<8}", tones.WARNING),
+        (f"{tax:<13}", tones.MUTED),
+        ("= ", tones.MUTED),
+        (money(line.sum, line.currency).rjust(15), tones.SUCCESS),
+    )
     if line.pending:
         text.append("  saving…", style=tones.INFO)
     return text
@@ -62,7 +73,8 @@ class DealProductsMixin:
         total = money(sum(line.sum for line in lines if line.enabled), d.deal.get("currency")) if lines else ""
         self.set_title("products", "Products", len(lines), f"total {total}" if lines else "")  # type: ignore[attr-defined]
         self.query_one("#section-products").fill(  # type: ignore[attr-defined]
-            [(line_text(line), ("line", line.id)) for line in lines], "No products: press + to add one")
+            [(line_text(line), ("line", line.id)) for line in lines], "No products: press + to add one"
+        )
 
     @work(exclusive=True, group="deal-products", exit_on_error=False)
     async def fetch_products(self) -> None:
@@ -147,9 +159,16 @@ class ProductPicker(AppModal[int | None]):
         results.clear_options()
         for p in self.found:
             price, code = p.price_in(self.currency)
-            results.add_option(Option(Text.assemble(clean(p.name).ljust(28), (f"{clean(p.code or ''):<9}", tones.MUTED),
-                                                    money(price, code).rjust(12),
-                                                    (f"  {_num(p.tax)}% tax" if p.tax else "", tones.MUTED))))
+            results.add_option(
+                Option(
+                    Text.assemble(
+                        clean(p.name).ljust(28),
+                        (f"{clean(p.code or ''):<9}", tones.MUTED),
+                        money(price, code).rjust(12),
+                        (f"  {_num(p.tax)}% tax" if p.tax else "", tones.MUTED),
+                    )
+                )
+            )
         if self.found:
             results.highlighted = 0
         else:
@@ -180,14 +199,19 @@ class ProductPicker(AppModal[int | None]):
 class LineForm(FormScreen):
     """A product on a deal: quantity, price, discount (%) and tax (%); only changed fields are sent."""
 
-    def __init__(self, deal_id: int, line: LineRow | None, item: ProductRow | None, currency: str | None,
-                 tax_method: str = "exclusive") -> None:
+    def __init__(
+        self, deal_id: int, line: LineRow | None, item: ProductRow | None, currency: str | None, tax_method: str = "exclusive"
+    ) -> None:
         super().__init__()
         self.deal_id, self.line, self.item, self.currency = deal_id, line, item, currency
         price, code = item.price_in(currency) if item else (line.item_price if line else 0.0, currency)
         self.price_note = f"no {currency} price; its {code} price" if item and code != currency else ""
-        self.start = {"quantity": line.quantity if line else 1.0, "item_price": price,
-                      "discount": line.discount if line else 0.0, "tax": line.tax if line else (item.tax if item else 0.0)}
+        self.start = {
+            "quantity": line.quantity if line else 1.0,
+            "item_price": price,
+            "discount": line.discount if line else 0.0,
+            "tax": line.tax if line else (item.tax if item else 0.0),
+        }
         self.tax_method = line.tax_method if line else tax_method  # one per deal: its other products' method
 
     def form_title(self) -> str:
@@ -210,8 +234,9 @@ class LineForm(FormScreen):
         values, errors = self.read()
         text = "" if errors else f"= {money(line_sum({**values, 'tax_method': self.tax_method}), self.currency)}"
         if not errors:
-            text += {"exclusive": "  (tax added on top)", "inclusive": "  (prices include the tax)",
-                     "none": "  (no tax)"}.get(self.tax_method, "")
+            text += {"exclusive": "  (tax added on top)", "inclusive": "  (prices include the tax)", "none": "  (no tax)"}.get(
+                self.tax_method, ""
+            )
         self.query_one("#line-sum", Static).update(Text(text, style=tones.SUCCESS_B))
 
     def read(self) -> tuple[dict[str, Any], dict[str, str]]:
@@ -220,10 +245,12 @@ class LineForm(FormScreen):
         quantity = v.number(self.field("quantity").value, "Quantity")
         if quantity[0] is not None and quantity[0] <= 0:
             quantity = (None, "Quantity must be more than 0")
-        checks = {"quantity": quantity,
-                  "item_price": v.number(self.field("item_price").value, "Price", minimum=0, maximum=1e12),
-                  "discount": v.number(self.field("discount").value, "Discount", minimum=0, maximum=100),
-                  "tax": v.number(self.field("tax").value, "Tax", minimum=0, maximum=100)}
+        checks = {
+            "quantity": quantity,
+            "item_price": v.number(self.field("item_price").value, "Price", minimum=0, maximum=1e12),
+            "discount": v.number(self.field("discount").value, "Discount", minimum=0, maximum=100),
+            "tax": v.number(self.field("tax").value, "Tax", minimum=0, maximum=100),
+        }
         for name, (value, error) in checks.items():
             if error:
                 errors[name] = error

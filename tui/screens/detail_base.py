@@ -32,8 +32,12 @@ def activity_text(a: ActivityRow, tz: Any) -> Text:
     due = activity_due(a.due_date, a.due_time, tz)
     when = "" if due is None else due[0].isoformat() + (due[1].strftime(" %H:%M") if due[1] else " all day")
     mark = "☑" if a.done else "☐"
-    text = Text.assemble((f"{mark} ", tones.SUCCESS if a.done else ""), (f"{TYPE_MARK.get(a.type, '•')} ", tones.INFO),
-                         (when.ljust(19), tones.MUTED), clean(a.subject))
+    text = Text.assemble(
+        (f"{mark} ", tones.SUCCESS if a.done else ""),
+        (f"{TYPE_MARK.get(a.type, '•')} ", tones.INFO),
+        (when.ljust(19), tones.MUTED),
+        clean(a.subject),
+    )
     if a.done:
         text.stylize("dim strike")
     return text
@@ -97,7 +101,6 @@ class DetailScreen(AppScreen):
     def compose_top(self) -> ComposeResult:
         yield from ()
 
-
     def on_mount(self) -> None:
         self.reload()
 
@@ -120,8 +123,15 @@ class DetailScreen(AppScreen):
         pinned = sum(n.pinned for n in self.notes)
         self.set_title("notes", "Notes", len(self.notes), f"{pinned} pinned" if pinned else "")
         self.query_one("#section-notes", Section).fill(
-            [(Text.assemble(("📌 " if n.pinned else "   "), ((n.add_time or "")[:10] + "  ", tones.MUTED),
-                            summary(n.content, 70)), ("note", n.id)) for n in self.notes], "No notes yet: press n")
+            [
+                (
+                    Text.assemble(("📌 " if n.pinned else "   "), ((n.add_time or "")[:10] + "  ", tones.MUTED), summary(n.content, 70)),
+                    ("note", n.id),
+                )
+                for n in self.notes
+            ],
+            "No notes yet: press n",
+        )
         self.preview_note()
 
     async def load(self) -> Any:  # pragma: no cover - abstract
@@ -142,7 +152,8 @@ class DetailScreen(AppScreen):
         open_count = sum(not a.done for a in activities)
         self.set_title("activities", "Activities", len(activities), f"{open_count} open" if activities else "")
         self.query_one("#section-activities", Section).fill(
-            [(activity_text(a, self.store.clock.zone), ("activity", a.id)) for a in activities], "No activities: press a to plan one")
+            [(activity_text(a, self.store.clock.zone), ("activity", a.id)) for a in activities], "No activities: press a to plan one"
+        )
 
     def fill_custom(self, rows: list[Any]) -> None:
         """The custom fields section: every field by name, its value by label or name, what the
@@ -157,8 +168,7 @@ class DetailScreen(AppScreen):
         self.set_title("custom", "Custom fields", len(rows), detail if rows else "")
         lines = []
         for index, r in enumerate(rows):
-            text = Text.assemble((clean(r.fd.name)[:26].ljust(27), tones.MUTED),
-                                 (r.shown, tones.FAINT if r.shown == "—" else ""))
+            text = Text.assemble((clean(r.fd.name)[:26].ljust(27), tones.MUTED), (r.shown, tones.FAINT if r.shown == "—" else ""))
             for flag in r.flags:
                 text.append(f"  ● {flag}", style=tones.ERROR_B if r.missing else tones.WARNING)
             if not r.fd.editable:
@@ -187,8 +197,13 @@ class DetailScreen(AppScreen):
     @staticmethod
     def deal_rows(deals: list[Ref]) -> list[tuple[Text, tuple[str, int]]]:
         marks = {"open": ("●", tones.SUCCESS), "won": ("✔", tones.SUCCESS_B), "lost": ("✖", tones.ERROR)}
-        return [(Text.assemble((f"{marks.get(d.extra, ('•', ''))[0]} {d.extra:<5} ", marks.get(d.extra, ("", ""))[1]),
-                               clean(d.label)), ("deal", d.id)) for d in deals]
+        return [
+            (
+                Text.assemble((f"{marks.get(d.extra, ('•', ''))[0]} {d.extra:<5} ", marks.get(d.extra, ("", ""))[1]), clean(d.label)),
+                ("deal", d.id),
+            )
+            for d in deals
+        ]
 
     # -- navigation --------------------------------------------------------------------------
 
@@ -229,8 +244,10 @@ class DetailScreen(AppScreen):
         if note is None:
             preview.update("")
             return
-        head = Text(f"{(note.add_time or '')[:16].replace('T', ' ')} · {clean(note.author) or 'unknown'}"
-                    + (" · pinned" if note.pinned else ""), style=tones.MUTED)
+        head = Text(
+            f"{(note.add_time or '')[:16].replace('T', ' ')} · {clean(note.author) or 'unknown'}" + (" · pinned" if note.pinned else ""),
+            style=tones.MUTED,
+        )
         preview.update(Text("\n").join([head, Text(html_to_text(note.content))]))
 
     def action_back(self) -> None:
@@ -300,9 +317,12 @@ class DetailScreen(AppScreen):
                 self.notify(f"Deleted {self.ENTITY} “{name}”", timeout=3, markup=False)
                 self.app.pop_screen()
 
-        self.app.push_screen(ConfirmScreen(
-            f"Delete the {self.ENTITY} “{name}” from Pipedrive?\nThis affects everyone in your company.",
-            yes=f"Delete {self.ENTITY}"), drop)
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete the {self.ENTITY} “{name}” from Pipedrive?\nThis affects everyone in your company.", yes=f"Delete {self.ENTITY}"
+            ),
+            drop,
+        )
 
     def entity_name(self) -> str:
         return ""

@@ -21,7 +21,6 @@ from widgets import tones
 from widgets.key_bar import KeyBar
 
 
-
 class EntityListScreen(AppScreen):
     CSS_PATH = styles.path("lists.tcss")
     BINDINGS = LIST_BINDINGS
@@ -43,7 +42,6 @@ class EntityListScreen(AppScreen):
         yield VirtualTable(self.COLUMNS, id="list-table")
         yield StatusBar()
         yield KeyBar()
-
 
     @property
     def table(self) -> VirtualTable:
@@ -156,7 +154,7 @@ class WholeListScreen(EntityListScreen):
         return len(self.rows(conn, text, self.sort))
 
     def page(self, conn: Any, text: str, sort: str, offset: int, limit: int) -> list[tuple[int, list[str | None]]]:
-        return self.rows(conn, text, sort)[offset:offset + limit]
+        return self.rows(conn, text, sort)[offset : offset + limit]
 
     def index(self, conn: Any, text: str, sort: str, entity_id: int) -> int | None:
         ids = [row_id for row_id, _row in self.rows(conn, text, sort)]

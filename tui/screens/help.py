@@ -93,11 +93,20 @@ class HelpScreen(ModalScreen[None]):
                     table.add_row(Text(key), Text(description), Text(binding_id))
             yield Static(table)
             if self.plumbing:
-                yield Static(Text(f"\nAlso the scroll views' and text boxes' own keys ({len(self.plumbing)}): "
-                                  + ", ".join(self.plumbing[:6]) + (" …" if len(self.plumbing) > 6 else ""),
-                                  style=tones.FAINT))
-            yield Static(Text("Remap any key in the config file's [keys] table by its binding id "
-                              "(`pipedrive-tui config path`). escape closes.", style=tones.MUTED))
+                yield Static(
+                    Text(
+                        f"\nAlso the scroll views' and text boxes' own keys ({len(self.plumbing)}): "
+                        + ", ".join(self.plumbing[:6])
+                        + (" …" if len(self.plumbing) > 6 else ""),
+                        style=tones.FAINT,
+                    )
+                )
+            yield Static(
+                Text(
+                    "Remap any key in the config file's [keys] table by its binding id (`pipedrive-tui config path`). escape closes.",
+                    style=tones.MUTED,
+                )
+            )
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

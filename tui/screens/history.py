@@ -25,10 +25,22 @@ from widgets.status_bar import StatusBar
 from widgets import tones
 from widgets.key_bar import KeyBar
 
-MARKS = {"created": ("✚", tones.SUCCESS), "stage": ("➜", tones.INFO), "field": ("✎", tones.WARNING), "status": ("★", tones.SPECIAL_B),
-         "note": ("✉", tones.INFO), "activity": ("☑", tones.SUCCESS)}
-KIND_NAMES = {"all": "everything", "stage": "stage moves", "field": "field changes", "status": "won / lost",
-              "note": "notes", "activity": "activities"}
+MARKS = {
+    "created": ("✚", tones.SUCCESS),
+    "stage": ("➜", tones.INFO),
+    "field": ("✎", tones.WARNING),
+    "status": ("★", tones.SPECIAL_B),
+    "note": ("✉", tones.INFO),
+    "activity": ("☑", tones.SUCCESS),
+}
+KIND_NAMES = {
+    "all": "everything",
+    "stage": "stage moves",
+    "field": "field changes",
+    "status": "won / lost",
+    "note": "notes",
+    "activity": "activities",
+}
 
 
 class HistoryScreen(AppScreen):
@@ -57,8 +69,12 @@ class HistoryScreen(AppScreen):
 
     def show_header(self) -> None:
         counts = {k: sum(e.kind == k for e in self.events) for k in KINDS[1:] if k != "status"}
-        header = Text.assemble(("History of ", tones.MUTED), (clean(self.name_text), "bold"), ("  ·  showing ", tones.MUTED),
-                               (KIND_NAMES[self.kind], tones.INFO_B))
+        header = Text.assemble(
+            ("History of ", tones.MUTED),
+            (clean(self.name_text), "bold"),
+            ("  ·  showing ", tones.MUTED),
+            (KIND_NAMES[self.kind], tones.INFO_B),
+        )
         if self.events:
             header.append("  ·  " + ", ".join(f"{KIND_NAMES[k]} {n}" for k, n in counts.items() if n), style=tones.MUTED)
         self.query_one("#detail-header", Static).update(header)
@@ -79,8 +95,9 @@ class HistoryScreen(AppScreen):
             return
         self.events, fetched_at = found
         when = (fetched_at or "")[:16].replace("T", " ")
-        self.note = (f"fetched now ({FLOW_COST} tokens)" if fetched else f"from the cache (fetched {when} UTC; "
-                     f"nothing spent)") + f" · R fetches again ({FLOW_COST} tokens)"
+        self.note = (
+            f"fetched now ({FLOW_COST} tokens)" if fetched else f"from the cache (fetched {when} UTC; nothing spent)"
+        ) + f" · R fetches again ({FLOW_COST} tokens)"
         state.update(Text(self.note))
         self.fill()
 

@@ -109,11 +109,19 @@ class LeadScreen(DetailScreen):
         self.query_one("#detail-facts", Static).update(table)
         links = []
         if d.person:
-            links.append((Text.assemble(("Person        ", tones.MUTED), (clean(d.person.label), "underline"),
-                                        ("   (P)", tones.FAINT)), ("person", d.person.id)))
+            links.append(
+                (
+                    Text.assemble(("Person        ", tones.MUTED), (clean(d.person.label), "underline"), ("   (P)", tones.FAINT)),
+                    ("person", d.person.id),
+                )
+            )
         if d.org:
-            links.append((Text.assemble(("Organization  ", tones.MUTED), (clean(d.org.label), "underline"),
-                                        ("   (O)", tones.FAINT)), ("organization", d.org.id)))
+            links.append(
+                (
+                    Text.assemble(("Organization  ", tones.MUTED), (clean(d.org.label), "underline"), ("   (O)", tones.FAINT)),
+                    ("organization", d.org.id),
+                )
+            )
         self.query_one("#section-links", Section).fill(links, "No person or organization linked")
         self.fill_activities(d.activities)
 
@@ -170,8 +178,7 @@ class LeadScreen(DetailScreen):
         if not detail.all_labels:
             self.notify("No lead labels in Pipedrive (or not synced yet)", timeout=2)
             return
-        options = [(("✓ " if lid in have else "  ") + label_text(name, colour).plain, lid)
-                   for lid, name, colour in detail.all_labels]
+        options = [(("✓ " if lid in have else "  ") + label_text(name, colour).plain, lid) for lid, name, colour in detail.all_labels]
 
         async def chosen(label_id: str | None) -> None:
             if label_id is None:

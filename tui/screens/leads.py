@@ -31,9 +31,16 @@ from widgets.virtual_table import Column, VirtualTable
 from widgets import tones
 from widgets.key_bar import KeyBar
 
-COLUMNS = [Column("Lead", 20, 32, 0, flex=True), Column("Organization / person", 14, 24, 1, flex=True),
-           Column("Value", 10, 12, 3, align="right"), Column("Labels", 8, 14, 2), Column("Owner", 10, 12, 5),
-           Column("Source", 10, 16, 7), Column("Exp. close", 10, 10, 6), Column("Next activity", 16, 30, 4)]
+COLUMNS = [
+    Column("Lead", 20, 32, 0, flex=True),
+    Column("Organization / person", 14, 24, 1, flex=True),
+    Column("Value", 10, 12, 3, align="right"),
+    Column("Labels", 8, 14, 2),
+    Column("Owner", 10, 12, 5),
+    Column("Source", 10, 16, 7),
+    Column("Exp. close", 10, 10, 6),
+    Column("Next activity", 16, 30, 4),
+]
 
 
 def next_activity(row: q.LeadRow, tz: Any, today: Any) -> Text | None:
@@ -57,9 +64,16 @@ def lead_cells(row: q.LeadRow, tz: Any, today: Any) -> list[str | Text | None]:
     who = row.org or row.person
     if row.org and row.person:
         who = f"{row.org} · {row.person}"
-    return [title, who, money(row.value, row.currency) if row.value is not None else None,
-            label_chips(row.labels) if row.labels else Text(""), row.owner, row.source, row.expected_close_date,
-            next_activity(row, tz, today)]
+    return [
+        title,
+        who,
+        money(row.value, row.currency) if row.value is not None else None,
+        label_chips(row.labels) if row.labels else Text(""),
+        row.owner,
+        row.source,
+        row.expected_close_date,
+        next_activity(row, tz, today),
+    ]
 
 
 class LeadsScreen(AppScreen):
@@ -73,7 +87,7 @@ class LeadsScreen(AppScreen):
         self.sort = "newest"
         self.rows: list[q.LeadRow] = []
         self._archive_loaded = False
-        self._awaiting: str | None = None   # a lead converted from here: its deal opens when done
+        self._awaiting: str | None = None  # a lead converted from here: its deal opens when done
 
     def compose(self) -> ComposeResult:
         yield Static(id="list-title")
@@ -117,8 +131,10 @@ class LeadsScreen(AppScreen):
         self.rows = rows
         ids = [r.id for r in rows]
         clock = self.store.clock
-        self.table.set_rows([lead_cells(r, clock.zone, clock.today()) for r in rows],  # type: ignore[misc]
-                            cursor=ids.index(keep) if keep in ids else 0)
+        self.table.set_rows(
+            [lead_cells(r, clock.zone, clock.today()) for r in rows],  # type: ignore[misc]
+            cursor=ids.index(keep) if keep in ids else 0,
+        )
         await self._show_title()
 
     async def _show_title(self) -> None:
@@ -158,9 +174,11 @@ class LeadsScreen(AppScreen):
 
     def _picked(self, key: str) -> Any:
         """A filter choice's callback: options are ("any",) or (kind, value); None is escape."""
+
         def done(value: tuple[Any, ...] | None) -> None:
             if value is not None:
                 self._set(**{key: value[1] if len(value) > 1 else None})
+
         return done
 
     @staticmethod
@@ -171,22 +189,25 @@ class LeadsScreen(AppScreen):
         labels = await self.store.read(q.label_choices)
         options: list[tuple[str, Any]] = [("Any label", ("any",)), ("No label", ("is", q.NO_LABEL))]
         options += [(f"● {name}", ("is", lid)) for lid, name, _colour in labels]
-        self.app.push_screen(ChoiceScreen("Show leads with the label", options,
-                                          current=self._current(self.filter.label_id, "is")), self._picked("label_id"))
+        self.app.push_screen(
+            ChoiceScreen("Show leads with the label", options, current=self._current(self.filter.label_id, "is")), self._picked("label_id")
+        )
 
     async def action_owner_filter(self) -> None:
         me = await self.store.me_id()
         owners = await self.store.read(q.owner_choices)
         options: list[tuple[str, Any]] = [("Anyone", ("any",)), ("Me", ("is", me))]
         options += [(name, ("is", uid)) for uid, name in owners if uid != me]
-        self.app.push_screen(ChoiceScreen("Show leads owned by", options,
-                                          current=self._current(self.filter.owner_id, "is")), self._picked("owner_id"))
+        self.app.push_screen(
+            ChoiceScreen("Show leads owned by", options, current=self._current(self.filter.owner_id, "is")), self._picked("owner_id")
+        )
 
     async def action_source_filter(self) -> None:
         sources = await self.store.read(q.source_choices)
         options: list[tuple[str, Any]] = [("Any source", ("any",))] + [(s, ("is", s)) for s in sources]
-        self.app.push_screen(ChoiceScreen("Show leads from the source", options,
-                                          current=self._current(self.filter.source, "is")), self._picked("source"))
+        self.app.push_screen(
+            ChoiceScreen("Show leads from the source", options, current=self._current(self.filter.source, "is")), self._picked("source")
+        )
 
     def action_clear_filters(self) -> None:
         self.query_one(FilterBar).clear()
@@ -204,8 +225,7 @@ class LeadsScreen(AppScreen):
         try:
             count = await self.store.load_archived_leads()
         except ApiError as exc:
-            self.notify(f"The archived leads could not be fetched: {exc.message}", severity="warning", timeout=5,
-                        markup=False)
+            self.notify(f"The archived leads could not be fetched: {exc.message}", severity="warning", timeout=5, markup=False)
             return
         self._archive_loaded = True
         self.notify(f"{count} archived lead{'s' if count != 1 else ''} from Pipedrive", timeout=2)

@@ -9,7 +9,7 @@ the owners back. Marks are ids: they survive scrolling, filtering and re-sorting
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.formatting import clean
 from tui.screens.dialogs import ChoiceScreen, ConfirmScreen
@@ -20,8 +20,13 @@ from tui.store.queries import entities as q
 class ListBulk:
     """A mixin of EntityListScreen (uses its store, table, ids, text, row_id)."""
 
-    ENTITY = ""          # "person" | "organization"
-    PLURAL = ""          # "people" | "organizations"
+    if TYPE_CHECKING:  # given by the screen this is mixed into
+        app: Any
+        store: Any
+        notify: Any
+
+    ENTITY = ""  # "person" | "organization"
+    PLURAL = ""  # "people" | "organizations"
 
     def _init_bulk(self) -> None:
         self.marked: set[int] = set()
@@ -75,8 +80,16 @@ class ListBulk:
                 self._bulk_delete()
 
         n = len(self.marked)
-        self.app.push_screen(ChoiceScreen(f"{n} {self.PLURAL} marked", [("Change owner…", "owner"),  # type: ignore[attr-defined]
-                                                                          ("Delete…", "delete")]), chosen)
+        self.app.push_screen(
+            ChoiceScreen(
+                f"{n} {self.PLURAL} marked",
+                [
+                    ("Change owner…", "owner"),  # type: ignore[attr-defined]
+                    ("Delete…", "delete"),
+                ],
+            ),
+            chosen,
+        )
 
     def _confirm(self, question: str, yes: str, then: Any) -> None:
         async def answer(ok: bool | None) -> None:
@@ -85,8 +98,7 @@ class ListBulk:
 
         self.app.push_screen(ConfirmScreen(question, yes=yes), answer)  # type: ignore[attr-defined]
 
-    async def _apply(self, changes: list[tuple[str, str, int, dict[str, Any]]], before: dict[int, dict[str, Any]],
-                     done: str) -> None:
+    async def _apply(self, changes: list[tuple[str, str, int, dict[str, Any]]], before: dict[int, dict[str, Any]], done: str) -> None:
         results = await self.store.apply_batch(changes)  # type: ignore[attr-defined]
         failed = [(c[2], why) for c, why in zip(changes, results, strict=True) if why]
         if before:
@@ -94,8 +106,17 @@ class ListBulk:
         self.marked.clear()
         self.table.refresh()  # type: ignore[attr-defined]
         applied = len(changes) - len(failed)
-        self.notify(f"{done}: {applied} {self.PLURAL}" + (f"; not applied to {len(failed)}: {failed[0][1]}"  # type: ignore[attr-defined]
-                    if failed else "") + (" · u undoes" if before else ""), timeout=4, markup=False)
+        self.notify(
+            f"{done}: {applied} {self.PLURAL}"
+            + (
+                f"; not applied to {len(failed)}: {failed[0][1]}"  # type: ignore[attr-defined]
+                if failed
+                else ""
+            )
+            + (" · u undoes" if before else ""),
+            timeout=4,
+            markup=False,
+        )
 
     async def _bulk_owner(self) -> None:
         users = await self.store.read(board_queries.users)  # type: ignore[attr-defined]
@@ -109,16 +130,27 @@ class ListBulk:
             changes = [("update", self.ENTITY, i, {"owner_id": owner_id}) for i in moving]
             before = {i: {"owner_id": o} for i, o in moving.items()}
             name = next((u.name for u in users if u.id == owner_id), "")
-            self._confirm(f"Give {len(changes)} {self.PLURAL} to {clean(name)}?", f"Change {len(changes)}",
-                          lambda: self._apply(changes, before, "Owner changed"))
+            self._confirm(
+                f"Give {len(changes)} {self.PLURAL} to {clean(name)}?",
+                f"Change {len(changes)}",
+                lambda: self._apply(changes, before, "Owner changed"),
+            )
 
-        self.app.push_screen(ChoiceScreen(f"New owner of the marked {self.PLURAL}",  # type: ignore[attr-defined]
-                                          [(u.name, u.id) for u in users]), chosen)
+        self.app.push_screen(
+            ChoiceScreen(
+                f"New owner of the marked {self.PLURAL}",  # type: ignore[attr-defined]
+                [(u.name, u.id) for u in users],
+            ),
+            chosen,
+        )
 
     def _bulk_delete(self) -> None:
         changes: list[tuple[str, str, int, dict[str, Any]]] = [("delete", self.ENTITY, i, {}) for i in sorted(self.marked)]
-        self._confirm(f"Delete {len(changes)} {self.PLURAL} from Pipedrive?\nThis affects everyone in your company.",
-                      f"Delete {len(changes)}", lambda: self._apply(changes, {}, "Deleted"))
+        self._confirm(
+            f"Delete {len(changes)} {self.PLURAL} from Pipedrive?\nThis affects everyone in your company.",
+            f"Delete {len(changes)}",
+            lambda: self._apply(changes, {}, "Deleted"),
+        )
 
     async def action_undo(self) -> None:
         if not self.undo_batches:

@@ -45,8 +45,13 @@ class LoginScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Log in to Pipedrive again", classes="dialog-title")
-            yield Static(Text("Pipedrive refused the stored credentials (they were revoked or expired). "
-                              "Your pending edits are kept and sent once you are logged in."), classes="dialog-message")
+            yield Static(
+                Text(
+                    "Pipedrive refused the stored credentials (they were revoked or expired). "
+                    "Your pending edits are kept and sent once you are logged in."
+                ),
+                classes="dialog-message",
+            )
             yield Label(f"{LABELS.get(self.mode, 'Token')} (hidden)")
             yield Input(password=True, id="login-token", placeholder="paste it here, then enter")
             yield Static("", id="login-error", classes="field-error")

@@ -37,8 +37,16 @@ class NoteEditorScreen(AppModal[int | None]):
     AUTO_FOCUS = "#note-text"
     HELP_TITLE = "Note editor"
 
-    def __init__(self, *, deal_id: int | None = None, person_id: int | None = None, org_id: int | None = None,
-                 note_id: int | None = None, html: str = "", lead_id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        deal_id: int | None = None,
+        person_id: int | None = None,
+        org_id: int | None = None,
+        note_id: int | None = None,
+        html: str = "",
+        lead_id: str | None = None,
+    ) -> None:
         super().__init__()
         self.deal_id, self.person_id, self.org_id, self.note_id = deal_id, person_id, org_id, note_id
         self.lead_id = lead_id
@@ -85,10 +93,15 @@ class NoteEditorScreen(AppModal[int | None]):
                 if replace:
                     await self._store(text)
 
-            self.app.push_screen(ConfirmScreen(
-                "This note has formatting (bold, links or lists) that the editor shows as plain text.\n"
-                "Saving your change replaces the note with plain text.", yes="Save as plain text", no="Keep editing"),
-                answer)
+            self.app.push_screen(
+                ConfirmScreen(
+                    "This note has formatting (bold, links or lists) that the editor shows as plain text.\n"
+                    "Saving your change replaces the note with plain text.",
+                    yes="Save as plain text",
+                    no="Keep editing",
+                ),
+                answer,
+            )
             return
         await self._store(text)
 
@@ -96,8 +109,7 @@ class NoteEditorScreen(AppModal[int | None]):
         store = self.store
         html = text_to_html(text)
         if self.note_id is None:
-            new_id = await store.create_note(html, deal_id=self.deal_id, person_id=self.person_id, org_id=self.org_id,
-                                             lead_id=self.lead_id)
+            new_id = await store.create_note(html, deal_id=self.deal_id, person_id=self.person_id, org_id=self.org_id, lead_id=self.lead_id)
             self.notify("Note saved", timeout=2)
             self.dismiss(new_id)
         else:

@@ -37,7 +37,8 @@ class OrganizationScreen(DetailScreen):
         self.query_one("#detail-facts", Static).update(table)
         self.set_title("people", "People", len(d.people))
         self.query_one("#section-people", Section).fill(
-            [(Text.assemble(clean(p.label), (f"  {clean(p.extra)}", tones.MUTED)), ("person", p.id)) for p in d.people], "No people")
+            [(Text.assemble(clean(p.label), (f"  {clean(p.extra)}", tones.MUTED)), ("person", p.id)) for p in d.people], "No people"
+        )
         self.fill_deals(d.deals)
         self.fill_custom(d.custom)
         self.fill_activities(d.activities)

@@ -16,16 +16,22 @@ class OrganizationsScreen(ListBulk, EntityListScreen):
     TITLE_TEXT = "Organizations"
     HELP_TITLE = "Organizations"
     SORTS = ("name", "deals", "updated")
-    COLUMNS = [Column("Name", 18, 34, 0, flex=True), Column("Address", 20, 60, 1, flex=True),
-               Column("People", 6, 6, 3, align="right"), Column("Open deals", 10, 10, 2, align="right"),
-               Column("Owner", 8, 16, 4)]
+    COLUMNS = [
+        Column("Name", 18, 34, 0, flex=True),
+        Column("Address", 20, 60, 1, flex=True),
+        Column("People", 6, 6, 3, align="right"),
+        Column("Open deals", 10, 10, 2, align="right"),
+        Column("Owner", 8, 16, 4),
+    ]
 
     def count(self, conn, text):
         return q.organization_count(conn, text)
 
     def page(self, conn, text, sort, offset, limit):
-        return [(r.id, [r.name, r.address, str(r.people), str(r.open_deals), r.owner])
-                for r in q.organization_page(conn, text, sort, offset, limit)]
+        return [
+            (r.id, [r.name, r.address, str(r.people), str(r.open_deals), r.owner])
+            for r in q.organization_page(conn, text, sort, offset, limit)
+        ]
 
     def index(self, conn, text, sort, entity_id):
         return q.organization_index(conn, text, sort, entity_id)

@@ -56,14 +56,23 @@ class DataCommands(Provider):
         opener = {"deal": app.open_deal, "person": app.open_person, "organization": app.open_organization}
         for n, hit in enumerate(results.hits):
             title = f"Open {KIND_LABEL[hit.kind]}: {clean(hit.title)}"
-            yield Hit(SCORES[hit.match] - n * 0.001, Content(title), partial(opener[hit.kind], hit.id), text=title,
-                      help=escape(_context(hit)) or None)
+            yield Hit(
+                SCORES[hit.match] - n * 0.001,
+                Content(title),
+                partial(opener[hit.kind], hit.id),
+                text=title,
+                help=escape(_context(hit)) or None,
+            )
 
     async def discover(self) -> Hits:
         app: Any = self.app
         key = keys_by_id(self.screen).get("app.search", "")
-        yield DiscoveryHit(Content("Search deals, people and organizations…"), app.action_search, text="Search",
-                           help=escape(f"{key} · or type a name here") if key else "type a name here")
+        yield DiscoveryHit(
+            Content("Search deals, people and organizations…"),
+            app.action_search,
+            text="Search",
+            help=escape(f"{key} · or type a name here") if key else "type a name here",
+        )
 
 
 def _highlight(matcher: Any, title: str) -> Content:
@@ -95,8 +104,13 @@ class ActionCommands(Provider):
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
-            if not binding.id or binding.id in seen or not binding.description or binding.id == "app.palette" \
-                    or binding.id.rsplit(".", 1)[-1] in MOVES:
+            if (
+                not binding.id
+                or binding.id in seen
+                or not binding.description
+                or binding.id == "app.palette"
+                or binding.id.rsplit(".", 1)[-1] in MOVES
+            ):
                 continue
             seen.add(binding.id)
             title = titles.get(binding.action, binding.description)
@@ -115,14 +129,28 @@ class ActionCommands(Provider):
             return display_keys(self.app, binding, getattr(self.app, "user_keymap", {}).get(binding_id))
 
         out: list[tuple[str, str, Callable[[], Any]]] = [
-            (f"Pipeline: {clean(name)}", f"{key('board.pipeline', BOARD)} on the board · board.pipeline",
-                partial(self._board, "show_pipeline", pid)) for pid, name in self._pipelines]
-        out += [(f"Show deals of: {clean(label)}", f"{key('board.owner', BOARD)} on the board · board.owner",
-                 partial(self._board, "show_owner", label, uid)) for label, uid in self._owners]
+            (
+                f"Pipeline: {clean(name)}",
+                f"{key('board.pipeline', BOARD)} on the board · board.pipeline",
+                partial(self._board, "show_pipeline", pid),
+            )
+            for pid, name in self._pipelines
+        ]
+        out += [
+            (
+                f"Show deals of: {clean(label)}",
+                f"{key('board.owner', BOARD)} on the board · board.owner",
+                partial(self._board, "show_owner", label, uid),
+            )
+            for label, uid in self._owners
+        ]
         out.append(("Agenda: week view", f"{key('agenda.week', AGENDA)} in the agenda · agenda.week", self._week))
         keyed = {b.action for b in APP_BINDINGS if isinstance(b, Binding)}
-        out += [(f"Go to {s.title}", "no key: here, in the palette", partial(self._section, s.mode))
-                for s in SECTIONS if f"section('{s.mode}')" not in keyed]
+        out += [
+            (f"Go to {s.title}", "no key: here, in the palette", partial(self._section, s.mode))
+            for s in SECTIONS
+            if f"section('{s.mode}')" not in keyed
+        ]
         return out
 
     async def _section(self, mode: str) -> None:

@@ -16,15 +16,19 @@ class PeopleScreen(ListBulk, EntityListScreen):
     TITLE_TEXT = "People"
     HELP_TITLE = "People"
     SORTS = ("name", "organization", "updated")
-    COLUMNS = [Column("Name", 18, 30, 0, flex=True), Column("Organization", 14, 28, 2, flex=True),
-               Column("E-mail", 22, 32, 1), Column("Phone", 14, 17, 3), Column("Owner", 10, 16, 4)]
+    COLUMNS = [
+        Column("Name", 18, 30, 0, flex=True),
+        Column("Organization", 14, 28, 2, flex=True),
+        Column("E-mail", 22, 32, 1),
+        Column("Phone", 14, 17, 3),
+        Column("Owner", 10, 16, 4),
+    ]
 
     def count(self, conn, text):
         return q.person_count(conn, text)
 
     def page(self, conn, text, sort, offset, limit):
-        return [(r.id, [r.name, r.org_name, r.email, r.phone, r.owner])
-                for r in q.person_page(conn, text, sort, offset, limit)]
+        return [(r.id, [r.name, r.org_name, r.email, r.phone, r.owner]) for r in q.person_page(conn, text, sort, offset, limit)]
 
     def index(self, conn, text, sort, entity_id):
         return q.person_index(conn, text, sort, entity_id)

@@ -15,8 +15,13 @@ from widgets import tones
 def contact_lines(values: list[dict]) -> Text:
     lines = []
     for c in sorted(values or [], key=lambda c: not c.get("primary")):
-        lines.append(Text.assemble(clean(c.get("value")), (f"  {clean(c.get('label')) or 'work'}", tones.MUTED),
-                                   ("  ★ primary" if c.get("primary") else "", tones.WARNING)))
+        lines.append(
+            Text.assemble(
+                clean(c.get("value")),
+                (f"  {clean(c.get('label')) or 'work'}", tones.MUTED),
+                ("  ★ primary" if c.get("primary") else "", tones.WARNING),
+            )
+        )
     return Text("\n").join(lines) if lines else Text("—")
 
 
@@ -47,8 +52,16 @@ class PersonScreen(DetailScreen):
         table.add_row(Text("Phone"), contact_lines(p.get("phones") or []))
         table.add_row(Text("Owner"), Text(clean(d.owner) or "—"))
         self.query_one("#detail-facts", Static).update(table)
-        links = [(Text.assemble(("Organization  ", tones.MUTED), (clean(d.org.label), "underline"), ("   (O)", tones.FAINT)),
-                  ("organization", d.org.id))] if d.org else []
+        links = (
+            [
+                (
+                    Text.assemble(("Organization  ", tones.MUTED), (clean(d.org.label), "underline"), ("   (O)", tones.FAINT)),
+                    ("organization", d.org.id),
+                )
+            ]
+            if d.org
+            else []
+        )
         self.query_one("#section-links", Section).fill(links, "No organization")
         self.fill_deals(d.deals)
         self.fill_custom(d.custom)

@@ -32,13 +32,28 @@ class ProductsScreen(WholeListScreen):
     HELP_TITLE = "Products"
     SORTS = ("name",)
     BINDINGS = catalog_keys.PRODUCT_BINDINGS
-    COLUMNS = [Column("Name", 18, 32, 0, flex=True), Column("Code", 8, 10, 2), Column("Unit", 7, 9, 3),
-               Column("Prices", 16, 40, 1, flex=True), Column("Tax", 5, 6, 4)]
+    COLUMNS = [
+        Column("Name", 18, 32, 0, flex=True),
+        Column("Code", 8, 10, 2),
+        Column("Unit", 7, 9, 3),
+        Column("Prices", 16, 40, 1, flex=True),
+        Column("Tax", 5, 6, 4),
+    ]
 
     def rows(self, conn, text, sort):
-        return [(r.id, [r.name + ("" if r.linkable else " (not for deals)"), r.code, r.unit,
-                        "  ".join(money(p, c) for c, p in r.prices.items()), f"{r.tax:g}%"])
-                for r in pq.products(conn, text)]
+        return [
+            (
+                r.id,
+                [
+                    r.name + ("" if r.linkable else " (not for deals)"),
+                    r.code,
+                    r.unit,
+                    "  ".join(money(p, c) for c, p in r.prices.items()),
+                    f"{r.tax:g}%",
+                ],
+            )
+            for r in pq.products(conn, text)
+        ]
 
     def open(self, entity_id: int) -> None:
         self.app.run_worker(self._open(entity_id), exit_on_error=False)
@@ -47,8 +62,7 @@ class ProductsScreen(WholeListScreen):
         row = await self.store.read(pq.product, entity_id)
         if row is not None:
             prices = ", ".join(money(p, c) for c, p in row.prices.items()) or "no price"
-            self.notify(f"{clean(row.name)}: {prices}; tax {row.tax:g}%. Add it to a deal with + on the deal.",
-                        timeout=4, markup=False)
+            self.notify(f"{clean(row.name)}: {prices}; tax {row.tax:g}%. Add it to a deal with + on the deal.", timeout=4, markup=False)
 
 
 class ArchivedDealsScreen(WholeListScreen):
@@ -56,8 +70,14 @@ class ArchivedDealsScreen(WholeListScreen):
     HELP_TITLE = "Archived deals"
     SORTS = ("archived",)
     BINDINGS = catalog_keys.ARCHIVED_BINDINGS
-    COLUMNS = [Column("Title", 18, 40, 0, flex=True), Column("Value", 10, 14, 1), Column("Status", 6, 6, 2),
-               Column("Stage", 10, 18, 3), Column("Organization", 12, 24, 4, flex=True), Column("Archived", 10, 10, 5)]
+    COLUMNS = [
+        Column("Title", 18, 40, 0, flex=True),
+        Column("Value", 10, 14, 1),
+        Column("Status", 6, 6, 2),
+        Column("Stage", 10, 18, 3),
+        Column("Organization", 12, 24, 4, flex=True),
+        Column("Archived", 10, 10, 5),
+    ]
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -75,8 +95,10 @@ class ArchivedDealsScreen(WholeListScreen):
         self.fetch_archived(True)
 
     def rows(self, conn, text, sort):
-        return [(r.id, [r.title, money(r.value, r.currency), r.status, r.stage, r.org, (r.archive_time or "")[:10]])
-                for r in pq.archived(conn, text)]
+        return [
+            (r.id, [r.title, money(r.value, r.currency), r.status, r.stage, r.org, (r.archive_time or "")[:10]])
+            for r in pq.archived(conn, text)
+        ]
 
     def open(self, entity_id: int) -> None:
         self.app.run_worker(self._open(entity_id), exit_on_error=False)
@@ -95,6 +117,7 @@ class ArchivedDealView(AppModal[None]):
 
     CSS_PATH = styles.path("forms.tcss")
     BINDINGS = catalog_keys.VIEW_BINDINGS
+
     def __init__(self, deal: dict[str, Any], lines: list[tuple[str, str]]) -> None:
         super().__init__()
         self.deal, self.lines = deal, lines

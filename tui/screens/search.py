@@ -57,17 +57,17 @@ class SearchScreen(AppScreen):
     CSS_PATH = styles.path("search.tcss")
     BINDINGS = search_keys.BINDINGS
     HELP_TITLE = "Search"
-    REMOTE_DEBOUNCE = 0.3   # seconds after the last key before Pipedrive is asked
-    LIMIT = 10              # hits per type
+    REMOTE_DEBOUNCE = 0.3  # seconds after the last key before Pipedrive is asked
+    LIMIT = 10  # hits per type
 
     def __init__(self, text: str = "") -> None:
         super().__init__()
         self.initial = text
         self.text = ""
         self.results: Results | None = None
-        self.remote: RemoteResult | None = None    # Pipedrive's answer for self.text
+        self.remote: RemoteResult | None = None  # Pipedrive's answer for self.text
         self.remote_hits: list[Hit] = []
-        self.asking: str | None = None             # the query Pipedrive is being asked for
+        self.asking: str | None = None  # the query Pipedrive is being asked for
         self._timer: Timer | None = None
         self._shown_query: str | None = None
 
@@ -190,8 +190,7 @@ class SearchScreen(AppScreen):
         text = self.text.strip()
         status = Text()
         if not text:
-            status.append("Type to search the cache: names, titles, e-mail addresses, phone numbers, organizations. ",
-                          style=tones.MUTED)
+            status.append("Type to search the cache: names, titles, e-mail addresses, phone numbers, organizations. ", style=tones.MUTED)
             status.append(f"{remote_key}: Pipedrive's own search", style=tones.MUTED)
         elif self.asking == self.text:
             status.append("Asking Pipedrive…", style=tones.INFO_B)
@@ -204,14 +203,19 @@ class SearchScreen(AppScreen):
             if self.remote.stored:
                 status.append(f" · {self.remote.stored} new in the cache", style=tones.INFO)
         elif self.results is not None and not self.results.empty:
-            shown = ", ".join(f"{n:,}{'+' if k in self.results.more else ''} {KIND_WORD[k] if n == 1 else PLURAL[k]}"
-                              for k, n in self.results.totals.items() if n)
+            shown = ", ".join(
+                f"{n:,}{'+' if k in self.results.more else ''} {KIND_WORD[k] if n == 1 else PLURAL[k]}"
+                for k, n in self.results.totals.items()
+                if n
+            )
             status.append(f"In the cache: {shown}", style=tones.SUCCESS)
             status.append(f" · {remote_key} also searches Pipedrive", style=tones.MUTED)
         elif self.results is not None:
             status.append("Nothing in the cache", style=tones.WARNING)
-            status.append(" · asking Pipedrive in a moment" if len(" ".join(fold(text).split())) >= 2
-                          else f" · {remote_key}: search Pipedrive", style=tones.MUTED)
+            status.append(
+                " · asking Pipedrive in a moment" if len(" ".join(fold(text).split())) >= 2 else f" · {remote_key}: search Pipedrive",
+                style=tones.MUTED,
+            )
         self.query_one("#search-status", Static).update(status)
 
     # -- keys -------------------------------------------------------------------------------------------
@@ -243,8 +247,7 @@ class SearchScreen(AppScreen):
         kind: str
         entity_id: int
         kind, entity_id = row.key  # type: ignore[misc]
-        {"deal": self.nav.open_deal, "person": self.nav.open_person,
-         "organization": self.nav.open_organization}[kind](entity_id)
+        {"deal": self.nav.open_deal, "person": self.nav.open_person, "organization": self.nav.open_organization}[kind](entity_id)
 
     def action_back(self) -> None:
         self.app.pop_screen()

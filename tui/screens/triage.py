@@ -54,8 +54,8 @@ class TriageScreen(AppScreen):
         self.show_snoozed = False
         self.session = Session()
         self.queue = q.TriageQueue()
-        self._pin_index: int | None = None   # after a fix: keep this queue position
-        self._follow: int | None = None      # after undo / coming back: select this deal
+        self._pin_index: int | None = None  # after a fix: keep this queue position
+        self._follow: int | None = None  # after undo / coming back: select this deal
         self._loaded = False
         self._unsubscribe: Any = lambda: None
 
@@ -67,7 +67,6 @@ class TriageScreen(AppScreen):
                 yield TriagePreview(id="triage-preview")
         yield StatusBar()
         yield KeyBar()
-
 
     @property
     def listing(self) -> TriageList:
@@ -122,8 +121,9 @@ class TriageScreen(AppScreen):
     async def _read_queue(self) -> q.TriageQueue:
         store = self.store
         settings = self.nav.triage_settings
-        return await store.read(q.queue, now=store.clock.now(), owner_id=self.owner_id,
-                                stuck_days=settings.stuck_days, stuck_by_pipeline=settings.pipelines)
+        return await store.read(
+            q.queue, now=store.clock.now(), owner_id=self.owner_id, stuck_days=settings.stuck_days, stuck_by_pipeline=settings.pipelines
+        )
 
     def _show_title(self) -> None:
         left = len(self.queue.rows)
@@ -196,8 +196,9 @@ class TriageScreen(AppScreen):
     async def _plan(self, row: q.TriageRow, title: str) -> ScheduleScreen:
         defaults = await self.store.read(q.schedule_defaults, row.id)
         types = await self.store.read(activity_types)
-        return ScheduleScreen(title, types, type_key=defaults.type, subject=defaults.subject, when="tomorrow",
-                              today=self.store.clock.today())
+        return ScheduleScreen(
+            title, types, type_key=defaults.type, subject=defaults.subject, when="tomorrow", today=self.store.clock.today()
+        )
 
     async def _create_activity(self, deal_id: int, plan: Planned) -> int:
         defaults = await self.store.read(q.schedule_defaults, deal_id)
@@ -221,8 +222,9 @@ class TriageScreen(AppScreen):
                 return
             self._fixing()
             new_id = await self._create_activity(row.id, plan)
-            self._done(Fix("schedule", row.id, row.title, created_activity=new_id),
-                       f"Planned “{clean(plan.subject)}” for “{clean(row.title)}”")
+            self._done(
+                Fix("schedule", row.id, row.title, created_activity=new_id), f"Planned “{clean(plan.subject)}” for “{clean(row.title)}”"
+            )
 
         self.app.push_screen(await self._plan(row, f"Next activity for “{clean(row.title)}”"), chosen)
 
@@ -242,8 +244,10 @@ class TriageScreen(AppScreen):
             self._fixing()
             await self.store.set_activity_done(activity_id, True)
             new_id = await self._create_activity(row.id, plan)
-            self._done(Fix("done", row.id, row.title, done_activity=activity_id, created_activity=new_id),
-                       f"Done: “{clean(subject)}”; next: “{clean(plan.subject)}”")
+            self._done(
+                Fix("done", row.id, row.title, done_activity=activity_id, created_activity=new_id),
+                f"Done: “{clean(subject)}”; next: “{clean(plan.subject)}”",
+            )
 
         title = f"Mark “{clean(subject)}” done, then plan the next step for “{clean(row.title)}”"
         self.app.push_screen(await self._plan(row, title), chosen)
@@ -287,13 +291,19 @@ class TriageScreen(AppScreen):
             if day is not None:
                 self._fixing()
                 await self.store.update_entity("deal", row.id, {"expected_close_date": day.isoformat()})
-                self._done(Fix("close", row.id, row.title, close_date=old),
-                           f"“{clean(row.title)}” now expected to close {day:%a %d %b %Y}")
+                self._done(Fix("close", row.id, row.title, close_date=old), f"“{clean(row.title)}” now expected to close {day:%a %d %b %Y}")
 
         was = f" (was {old})" if old else ""
-        self.app.push_screen(DatePromptScreen(f"Expected close date of “{clean(row.title)}”{was}", "+2w", today,
-                                              earliest=today, too_early="That date has passed: pick today or later."),
-                             chosen)
+        self.app.push_screen(
+            DatePromptScreen(
+                f"Expected close date of “{clean(row.title)}”{was}",
+                "+2w",
+                today,
+                earliest=today,
+                too_early="That date has passed: pick today or later.",
+            ),
+            chosen,
+        )
 
     async def action_snooze(self) -> None:
         row = self._target()
@@ -310,12 +320,18 @@ class TriageScreen(AppScreen):
             if day is not None:
                 self._fixing()
                 before = await self.store.snooze_deal(row.id, day)
-                self._done(Fix("snooze", row.id, row.title, snoozed_before=before),
-                           f"“{clean(row.title)}” snoozed until {day:%a %d %b}")
+                self._done(Fix("snooze", row.id, row.title, snoozed_before=before), f"“{clean(row.title)}” snoozed until {day:%a %d %b}")
 
-        self.app.push_screen(DatePromptScreen(f"Snooze “{clean(row.title)}” until", "+1w", today,
-                                              earliest=today + timedelta(days=1),
-                                              too_early="Snooze until a later day: tomorrow at the earliest."), chosen)
+        self.app.push_screen(
+            DatePromptScreen(
+                f"Snooze “{clean(row.title)}” until",
+                "+1w",
+                today,
+                earliest=today + timedelta(days=1),
+                too_early="Snooze until a later day: tomorrow at the earliest.",
+            ),
+            chosen,
+        )
 
     async def action_undo(self) -> None:
         fix = self.session.pop()
@@ -334,8 +350,7 @@ class TriageScreen(AppScreen):
             self.notify(f"Undone: “{clean(fix.title)}” is back in the queue", timeout=2, markup=False)
         else:
             why = " (a stage move restarts its time in stage)" if fix.kind == "advance" else ""
-            self.notify(f"Undone: “{clean(fix.title)}” is as it was, but breaks no rule now{why}", timeout=4,
-                        markup=False)
+            self.notify(f"Undone: “{clean(fix.title)}” is as it was, but breaks no rule now{why}", timeout=4, markup=False)
 
     def action_open(self) -> None:
         row = self.listing.selected
@@ -361,8 +376,7 @@ class TriageScreen(AppScreen):
                 self.listing.cursor = 0
                 self.reload()
 
-        self.app.push_screen(ChoiceScreen("Triage the deals of", options, current=(self.owner_label, self.owner_id)),
-                             chosen)
+        self.app.push_screen(ChoiceScreen("Triage the deals of", options, current=(self.owner_label, self.owner_id)), chosen)
 
     def action_toggle_snoozed(self) -> None:
         self.show_snoozed = not self.show_snoozed

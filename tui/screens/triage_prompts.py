@@ -26,7 +26,7 @@ class Planned:
     type: str
     subject: str
     day: date
-    time: str | None   # local HH:MM, None = all day
+    time: str | None  # local HH:MM, None = all day
 
 
 class _Prompt(ModalScreen[Any]):
@@ -46,8 +46,7 @@ class ScheduleScreen(_Prompt):
 
     BINDINGS = SCHEDULE_BINDINGS
 
-    def __init__(self, title: str, types: list[tuple[str, str]], *, type_key: str, subject: str, when: str,
-                 today: date) -> None:
+    def __init__(self, title: str, types: list[tuple[str, str]], *, type_key: str, subject: str, when: str, today: date) -> None:
         super().__init__()
         self.title_text, self.types, self.today = title, types, today
         self.initial = (type_key if type_key in {k for k, _ in types} else (types[0][0] if types else "call"), subject, when)
@@ -65,8 +64,13 @@ class ScheduleScreen(_Prompt):
                 yield Input(subject, placeholder="what happens next", id="subject", compact=True)
             with Horizontal(classes="prompt-row"):
                 yield Label("Type", classes="prompt-label")
-                yield Select([(name, key) for key, name in self.types] or [("Call", "call")], value=type_key,
-                             allow_blank=False, id="type", compact=True)
+                yield Select(
+                    [(name, key) for key, name in self.types] or [("Call", "call")],
+                    value=type_key,
+                    allow_blank=False,
+                    id="type",
+                    compact=True,
+                )
             yield Static("", id="prompt-error", classes="field-error")
             yield Label("enter: save · tab: next field · escape: cancel", classes="dialog-hint")
 

@@ -22,11 +22,11 @@ class Fix:
     kind: str
     deal_id: int
     title: str
-    stage_id: int | None = None            # advance: the stage it was in
-    close_date: str | None = None          # close: the date it had
-    done_activity: int | None = None       # done: the activity marked done
-    created_activity: int | None = None    # schedule, done: the activity created
-    snoozed_before: str | None = None      # snooze: the snooze it replaced, if any
+    stage_id: int | None = None  # advance: the stage it was in
+    close_date: str | None = None  # close: the date it had
+    done_activity: int | None = None  # done: the activity marked done
+    created_activity: int | None = None  # schedule, done: the activity created
+    snoozed_before: str | None = None  # snooze: the snooze it replaced, if any
 
 
 @dataclass

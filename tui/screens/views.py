@@ -31,7 +31,7 @@ from tui.store.sync_plan import task_state
 from tui.store.views import FILTERS_KEY
 from widgets import tones
 
-NO_VIEW = "all"   # dismissed with this: show every deal again
+NO_VIEW = "all"  # dismissed with this: show every deal again
 LOCAL_ID = "local:"
 
 
@@ -43,8 +43,9 @@ def view_line(view: View, key: str | None = None) -> Text:
     where = ("Pipedrive", tones.INFO) if view.server else ("cache", tones.SUCCESS)
     line = Text.assemble(pin_mark(key), (clean(view.name), "bold"), "  ", (f"[{where[0]}]", where[1]))
     if view.server:
-        line.append(f"  {view.count} deals, fetched {view.fetched_at[11:16]} UTC" if view.fetched_at else "  not fetched yet",
-                    style=tones.MUTED)
+        line.append(
+            f"  {view.count} deals, fetched {view.fetched_at[11:16]} UTC" if view.fetched_at else "  not fetched yet", style=tones.MUTED
+        )
     return line
 
 
@@ -55,8 +56,11 @@ def conditions_text(view: View) -> Text:
     for c in view.conditions:
         mark = ("✓ cache     ", tones.SUCCESS) if c.translated else ("☁ Pipedrive ", tones.INFO)
         lines.append(Text.assemble(mark, clean(c.describe())))
-    note = ("Evaluated here from the cache." if not view.server else
-            "Some conditions only Pipedrive can evaluate: the view shows the deals Pipedrive selected.")
+    note = (
+        "Evaluated here from the cache."
+        if not view.server
+        else "Some conditions only Pipedrive can evaluate: the view shows the deals Pipedrive selected."
+    )
     return Text("\n").join([*lines, Text(note, style=tones.MUTED)])
 
 
@@ -83,8 +87,10 @@ class ViewsScreen(AppModal[Any]):
             yield Label("Views: your saved Pipedrive deal filters, and your own", classes="dialog-title")
             yield OptionList(id="views-list")
             yield Static(id="views-detail")
-            yield Label("enter show · p pin to F1-F9 · s keep the board's filters · delete remove yours · "
-                        "R refetch · esc cancel", classes="dialog-hint")
+            yield Label(
+                "enter show · p pin to F1-F9 · s keep the board's filters · delete remove yours · R refetch · esc cancel",
+                classes="dialog-hint",
+            )
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -99,8 +105,7 @@ class ViewsScreen(AppModal[Any]):
             try:
                 await self.store.load_filters()
             except ApiError as exc:
-                self.notify(f"The saved filters could not be fetched: {exc.message}", severity="warning", timeout=5,
-                            markup=False)
+                self.notify(f"The saved filters could not be fetched: {exc.message}", severity="warning", timeout=5, markup=False)
             self.views = await self.store.read(views, today)
         self.fill()
 
@@ -111,13 +116,16 @@ class ViewsScreen(AppModal[Any]):
         options.add_option(Option(Text.assemble(pin_mark(None), ("All deals (no view)", "italic")), id=NO_VIEW))
         options.add_options([Option(view_line(v, self.prefs.key_of(v.name)), id=str(v.id)) for v in self.views])
         if not self.views:
-            options.add_option(Option(Text("No saved deal filters in Pipedrive (or not synced yet)", style=tones.FAINT),
-                                      disabled=True, id="none"))
-        options.add_options([Option(local_line(v, self.prefs.key_of(local_views.LOCAL + v.name)), id=LOCAL_ID + v.name)
-                             for v in self.prefs.local.values()])
+            options.add_option(
+                Option(Text("No saved deal filters in Pipedrive (or not synced yet)", style=tones.FAINT), disabled=True, id="none")
+            )
+        options.add_options(
+            [Option(local_line(v, self.prefs.key_of(local_views.LOCAL + v.name)), id=LOCAL_ID + v.name) for v in self.prefs.local.values()]
+        )
         ids: list[Any] = [None] + [v.id for v in self.views] + ([] if self.views else ["none"]) + list(self.prefs.local)
-        options.highlighted = (min(keep, options.option_count - 1) if keep is not None else
-                               ids.index(self.current) if self.current in ids else 0)
+        options.highlighted = (
+            min(keep, options.option_count - 1) if keep is not None else ids.index(self.current) if self.current in ids else 0
+        )
         self.show_detail()
 
     def _highlighted_id(self) -> str | None:
@@ -128,7 +136,7 @@ class ViewsScreen(AppModal[Any]):
 
     def _local(self, option_id: str | None) -> local_views.LocalView | None:
         if option_id and option_id.startswith(LOCAL_ID):
-            return self.prefs.local.get(option_id[len(LOCAL_ID):])
+            return self.prefs.local.get(option_id[len(LOCAL_ID) :])
         return None
 
     def action_pin(self) -> None:
@@ -146,8 +154,7 @@ class ViewsScreen(AppModal[Any]):
             return
         local_views.save(self.prefs)
         shown = name.removeprefix(local_views.LOCAL)
-        self.notify(f"F{key[1:]} on the board shows “{shown}”" if key else f"“{shown}” unpinned", timeout=3,
-                    markup=False)
+        self.notify(f"F{key[1:]} on the board shows “{shown}”" if key else f"“{shown}” unpinned", timeout=3, markup=False)
         self.fill()
 
     def action_save(self) -> None:
@@ -172,8 +179,7 @@ class ViewsScreen(AppModal[Any]):
         """delete: remove the highlighted view of yours (Pipedrive's filters are left alone)."""
         local = self._local(self._highlighted_id())
         if local is None:
-            self.notify("Only your own views can be removed here; Pipedrive filters are edited in Pipedrive",
-                        timeout=4)
+            self.notify("Only your own views can be removed here; Pipedrive filters are edited in Pipedrive", timeout=4)
             return
         self.prefs = local_views.load()
         self.prefs.remove_local(local.name)
@@ -195,8 +201,9 @@ class ViewsScreen(AppModal[Any]):
         if local is not None:
             detail.update(Text(f"Yours: {local.describe()} (from views.toml).", style=tones.MUTED))
             return
-        detail.update(conditions_text(view) if view else Text("Every deal of the pipeline, with the board's own filters.",
-                                                                style=tones.MUTED))
+        detail.update(
+            conditions_text(view) if view else Text("Every deal of the pipeline, with the board's own filters.", style=tones.MUTED)
+        )
 
     @on(OptionList.OptionSelected)
     async def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -268,7 +275,8 @@ class ViewNameScreen(AppModal[str | None]):
     def check(self, event: Input.Changed) -> None:
         name = event.value.strip()
         self.query_one("#view-name-error", Static).update(
-            Text(f"“{name}” exists: enter replaces it", style=tones.WARNING) if name in self.taken else "")
+            Text(f"“{name}” exists: enter replaces it", style=tones.WARNING) if name in self.taken else ""
+        )
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:

@@ -44,15 +44,16 @@ def checked(entity: str, items: list[dict[str, Any]]) -> tuple[list[dict[str, An
             if loc and isinstance(loc[0], int) and loc[0] not in bad:
                 bad[loc[0]] = (".".join(str(p) for p in loc[1:]) or "(item)", str(err.get("msg")))
         good = [item for i, item in enumerate(items) if i not in bad]
-        problems = [(items[i].get("id") if isinstance(items[i], dict) else None, field, msg)
-                    for i, (field, msg) in sorted(bad.items())]
+        problems = [(items[i].get("id") if isinstance(items[i], dict) else None, field, msg) for i, (field, msg) in sorted(bad.items())]
         return good, problems
 
 
 def record(conn: sqlite3.Connection, entity: str, problems: list[tuple[Any, str, str]]) -> None:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    conn.executemany("INSERT OR REPLACE INTO sync_problems (entity, entity_id, field, message, at) VALUES (?,?,?,?,?)",
-                     [(entity, str(i), field, msg[:200], now) for i, field, msg in problems])
+    conn.executemany(
+        "INSERT OR REPLACE INTO sync_problems (entity, entity_id, field, message, at) VALUES (?,?,?,?,?)",
+        [(entity, str(i), field, msg[:200], now) for i, field, msg in problems],
+    )
 
 
 def check_and_record(conn: sqlite3.Connection, entity: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -60,8 +61,10 @@ def check_and_record(conn: sqlite3.Connection, entity: str, items: list[dict[str
     if problems:
         record(conn, entity, problems)
     if good:
-        conn.execute(f"DELETE FROM sync_problems WHERE entity = ? AND entity_id IN ({','.join('?' * len(good))})",
-                     [entity, *(str(o.get(REGISTRY[entity].key)) for o in good)])
+        conn.execute(
+            f"DELETE FROM sync_problems WHERE entity = ? AND entity_id IN ({','.join('?' * len(good))})",
+            [entity, *(str(o.get(REGISTRY[entity].key)) for o in good)],
+        )
     return good
 
 

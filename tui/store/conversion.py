@@ -40,10 +40,10 @@ from tui.store.events import Converted
 if TYPE_CHECKING:
     from tui.store.outbox import Pusher
 
-POLL = 1.0          # seconds between status polls
-RECHECK = 3.0       # seconds between looks at a lead whose conversion answer was lost
-GRACE = 20.0        # seconds after a lost answer before the conversion is sent again
-SCAN = 2000         # deals looked at to find the one a lost conversion made
+POLL = 1.0  # seconds between status polls
+RECHECK = 3.0  # seconds between looks at a lead whose conversion answer was lost
+GRACE = 20.0  # seconds after a lost answer before the conversion is sent again
+SCAN = 2000  # deals looked at to find the one a lost conversion made
 FAILED = ("failed", "rejected")
 
 
@@ -52,6 +52,7 @@ class ConversionRefused(ValidationError):
 
 
 # -- the queue (writer thread) --------------------------------------------------------------------
+
 
 def queue(conn: sqlite3.Connection, lead_id: str, stage_id: int) -> int:
     """The outbox row of a conversion (the cache changes when Pipedrive has done it)."""
@@ -65,8 +66,13 @@ def queue(conn: sqlite3.Connection, lead_id: str, stage_id: int) -> int:
 
 
 def converting(conn: sqlite3.Connection, lead_id: str) -> bool:
-    return conn.execute("SELECT 1 FROM outbox WHERE op = 'convert' AND entity = 'lead' AND entity_id = ? "
-                        "AND state IN ('pending','conflict')", (lead_id,)).fetchone() is not None
+    return (
+        conn.execute(
+            "SELECT 1 FROM outbox WHERE op = 'convert' AND entity = 'lead' AND entity_id = ? AND state IN ('pending','conflict')",
+            (lead_id,),
+        ).fetchone()
+        is not None
+    )
 
 
 def converted_to(conn: sqlite3.Connection, lead_id: str) -> int | None:
@@ -75,8 +81,10 @@ def converted_to(conn: sqlite3.Connection, lead_id: str) -> int | None:
 
 
 def _mark_sent(conn: sqlite3.Connection, seq: int) -> int:
-    return conn.execute("UPDATE outbox SET sent_at = ?, known_max_id = COALESCE(known_max_id, "
-                        "(SELECT MAX(id) FROM deals WHERE id > 0)) WHERE seq = ?", (utcnow(), seq)).rowcount
+    return conn.execute(
+        "UPDATE outbox SET sent_at = ?, known_max_id = COALESCE(known_max_id, (SELECT MAX(id) FROM deals WHERE id > 0)) WHERE seq = ?",
+        (utcnow(), seq),
+    ).rowcount
 
 
 def _unsent(conn: sqlite3.Connection, seq: int) -> None:
@@ -87,8 +95,9 @@ def _record(conn: sqlite3.Connection, seq: int, conversion_id: str | None) -> No
     conn.execute("UPDATE outbox SET idempotency_key = ? WHERE seq = ?", (conversion_id, seq))
 
 
-def finish(conn: sqlite3.Connection, row: dict[str, Any], deal: dict[str, Any], activities: list[dict[str, Any]],
-           notes: list[dict[str, Any]]) -> int:
+def finish(
+    conn: sqlite3.Connection, row: dict[str, Any], deal: dict[str, Any], activities: list[dict[str, Any]], notes: list[dict[str, Any]]
+) -> int:
     """The conversion is done: the deal and what moved with it in, the lead out. Returns how
     many queued edits of the lead itself were dropped (they have nothing to apply to)."""
     from tui.store.sync import apply_server_objects
@@ -106,18 +115,24 @@ def finish(conn: sqlite3.Connection, row: dict[str, Any], deal: dict[str, Any], 
             obj["deal_id"] = deal_id
             conn.execute("UPDATE outbox SET payload = ? WHERE seq = ?", (json.dumps(obj, ensure_ascii=False), seq))
     for table in ("notes", "activities"):
-        conn.execute(f"UPDATE {table} SET lead_id = NULL, deal_id = ?, data = json_set(json_remove(data, '$.lead_id'),"
-                     " '$.deal_id', ?) WHERE lead_id = ?", (deal_id, deal_id, lead_id))
+        conn.execute(
+            f"UPDATE {table} SET lead_id = NULL, deal_id = ?, data = json_set(json_remove(data, '$.lead_id'),"
+            " '$.deal_id', ?) WHERE lead_id = ?",
+            (deal_id, deal_id, lead_id),
+        )
     ingest.delete(conn, "lead", [lead_id])
     apply_server_objects(conn, "deal", [deal])
     apply_server_objects(conn, "activity", activities)
     apply_server_objects(conn, "note", notes)
-    conn.execute("INSERT OR REPLACE INTO lead_conversions (lead_id, deal_id, title, at) VALUES (?,?,?,?)",
-                 (lead_id, deal_id, lead.get("title") or deal.get("title"), utcnow()))
+    conn.execute(
+        "INSERT OR REPLACE INTO lead_conversions (lead_id, deal_id, title, at) VALUES (?,?,?,?)",
+        (lead_id, deal_id, lead.get("title") or deal.get("title"), utcnow()),
+    )
     return dropped
 
 
 # -- the push steps (event loop) -------------------------------------------------------------------
+
 
 async def push(pusher: "Pusher", row: dict[str, Any]) -> str:
     """One step of a conversion: 'waiting' (poll again after pusher.wait seconds), 'pushed'
@@ -172,8 +187,7 @@ async def _reconcile(pusher: "Pusher", row: dict[str, Any]) -> str | None:
         deal = await _find_deal(pusher, lead_id, row["known_max_id"] or 0)
         if deal is not None:
             return await _finish(pusher, row, int(deal["id"]))
-        raise ConversionRefused("the lead no longer exists in Pipedrive (deleted, or converted by someone else)",
-                                status=404) from None
+        raise ConversionRefused("the lead no longer exists in Pipedrive (deleted, or converted by someone else)", status=404) from None
     sent = datetime.fromisoformat(row["sent_at"].replace("Z", "+00:00"))
     if (datetime.now(timezone.utc) - sent).total_seconds() < GRACE:
         pusher.wait = RECHECK

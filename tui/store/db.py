@@ -37,11 +37,11 @@ class DiskFull(StoreError):
 def explain(exc: sqlite3.Error, path: Path) -> StoreError:
     text = str(exc).lower()
     if "full" in text:
-        return DiskFull(f"Could not save: the disk holding {path.parent} is full. Nothing was changed; "
-                        "free some space and try again.")
+        return DiskFull(f"Could not save: the disk holding {path.parent} is full. Nothing was changed; free some space and try again.")
     if "readonly" in text or "read-only" in text:
         return CacheUnavailable(f"The cache {path} is read-only: check the permissions of {path.parent}.")
     return CacheUnavailable(f"Cannot open the cache {path} ({exc}): check that the directory exists and is yours.")
+
 
 T = TypeVar("T")
 
@@ -67,7 +67,7 @@ class Database:
         self._wconn: sqlite3.Connection | None = None
         self._rconn: sqlite3.Connection | None = None
         self.recovered_from: Path | None = None  # where a corrupted file was moved
-        self.salvaged: Salvage | None = None       # the outbox rows carried over from it
+        self.salvaged: Salvage | None = None  # the outbox rows carried over from it
 
     async def open(self) -> None:
         loop = asyncio.get_running_loop()
@@ -111,6 +111,7 @@ class Database:
 
     async def check(self) -> str | None:
         """Full integrity check on the reader thread; returns a problem description or None."""
+
         def run() -> str | None:
             assert self._rconn is not None
             try:

@@ -29,9 +29,14 @@ from tui.store.events import DataChanged
 
 def _store_archived(conn: sqlite3.Connection, items: list[dict[str, Any]]) -> None:
     conn.execute("DELETE FROM archived_deals")
-    conn.executemany("INSERT OR REPLACE INTO archived_deals (id, title, archive_time, data) VALUES (?,?,?,?)",
-                     [(o["id"], o.get("title") or "", o.get("archive_time"), json.dumps(o, ensure_ascii=False))
-                      for o in items if isinstance(o.get("id"), int)])
+    conn.executemany(
+        "INSERT OR REPLACE INTO archived_deals (id, title, archive_time, data) VALUES (?,?,?,?)",
+        [
+            (o["id"], o.get("title") or "", o.get("archive_time"), json.dumps(o, ensure_ascii=False))
+            for o in items
+            if isinstance(o.get("id"), int)
+        ],
+    )
     deal_lines.set_mark(conn, "archived_deals", 0, None)
 
 
@@ -43,12 +48,20 @@ class DealExtras:
     # set by Store: client, db, _edit, _emit, _update, create_entity, update_entity, delete_entity
     client: Any
     db: Database
+    _edit: Any
+    _emit: Any
+    _update: Any
+    create_entity: Any
+    update_entity: Any
+    delete_entity: Any
+    _log_tokens: Any
+    _syncer: Any
 
     async def set_custom_field(self, entity: str, entity_id: int, code: str, value: Any) -> None:
-        await self.update_entity(entity, entity_id, {"custom_fields": {code: value}})  # type: ignore[attr-defined]
+        await self.update_entity(entity, entity_id, {"custom_fields": {code: value}})
 
     async def add_deal_product(self, deal_id: int, fields: dict[str, Any]) -> int:
-        line_id: int = await self.create_entity("deal_product", {**fields, "deal_id": deal_id})  # type: ignore[attr-defined]
+        line_id: int = await self.create_entity("deal_product", {**fields, "deal_id": deal_id})
         return line_id
 
     async def update_deal_product(self, line_id: int, changes: dict[str, Any]) -> None:
@@ -61,10 +74,15 @@ class DealExtras:
         from tui.store import edits
 
         if op == "update":
-            await self._edit(edits.update, "deal_product", line_id, changes or {},  # type: ignore[attr-defined]
-                             tables={"deal_products", "deals"})
+            await self._edit(
+                edits.update,
+                "deal_product",
+                line_id,
+                changes or {},
+                tables={"deal_products", "deals"},
+            )
         else:
-            await self._edit(edits.delete, "deal_product", line_id, tables={"deal_products", "deals"})  # type: ignore[attr-defined]
+            await self._edit(edits.delete, "deal_product", line_id, tables={"deal_products", "deals"})
 
     async def load_deal_products(self, deal_id: int) -> bool:
         """Fetch a deal's products (10 tokens per 500) unless the cache has them for the deal's
@@ -82,7 +100,7 @@ class DealExtras:
             return False
         items = await self.client.list_v2(f"deals/{deal_id}/products")
         await self.db.write(deal_lines.store_fetched, deal_id, items, mark)
-        self._emit(DataChanged(frozenset({"deal_products"})))  # type: ignore[attr-defined]
+        self._emit(DataChanged(frozenset({"deal_products"})))
         return True
 
     async def history(self, entity: str, entity_id: int, refresh: bool = False) -> tuple[list[dict[str, Any]], bool]:
@@ -95,7 +113,7 @@ class DealExtras:
         mark = await self.db.read(history.current_mark, entity, entity_id)
         items = await history.fetch(self.client, entity, entity_id)
         await self.db.write(history.save, entity, entity_id, items, mark)
-        await self._log_tokens()  # type: ignore[attr-defined]
+        await self._log_tokens()
         return items, True
 
     async def archived_deals(self, refresh: bool = False) -> bool:
@@ -107,8 +125,8 @@ class DealExtras:
             return False
         items = await self.client.list_v2("deals/archived")
         await self.db.write(_store_archived, items)
-        await self._log_tokens()  # type: ignore[attr-defined]
-        self._emit(DataChanged(frozenset({"archived_deals"})))  # type: ignore[attr-defined]
+        await self._log_tokens()
+        self._emit(DataChanged(frozenset({"archived_deals"})))
         return True
 
     async def refresh_fields(self) -> None:
@@ -116,5 +134,5 @@ class DealExtras:
             return
         from tui.store.sync import Changes
 
-        await self._syncer().refresh_fields(Changes())  # type: ignore[attr-defined]
-        self._emit(DataChanged(frozenset({"fields"})))  # type: ignore[attr-defined]
+        await self._syncer().refresh_fields(Changes())
+        self._emit(DataChanged(frozenset({"fields"})))

@@ -21,8 +21,7 @@ from typing import Any
 
 from tui.store import ingest
 
-LINE_KEYS = ("product_id", "item_price", "quantity", "discount", "discount_type", "tax", "tax_method", "is_enabled",
-             "comments")
+LINE_KEYS = ("product_id", "item_price", "quantity", "discount", "discount_type", "tax", "tax_method", "is_enabled", "comments")
 
 
 def line_sum(line: dict[str, Any]) -> float:
@@ -35,8 +34,7 @@ def line_sum(line: dict[str, Any]) -> float:
 
 
 def lines_of(conn: sqlite3.Connection, deal_id: int) -> list[dict[str, Any]]:
-    return [json.loads(r[0]) for r in conn.execute(
-        "SELECT data FROM deal_products WHERE deal_id = ? ORDER BY order_nr, id", (deal_id,))]
+    return [json.loads(r[0]) for r in conn.execute("SELECT data FROM deal_products WHERE deal_id = ? ORDER BY order_nr, id", (deal_id,))]
 
 
 def deal_value(lines: list[dict[str, Any]]) -> float | None:
@@ -63,9 +61,14 @@ def new_line(conn: sqlite3.Connection, deal_id: int, fields: dict[str, Any]) -> 
     product = ingest.load(conn, "product", fields.get("product_id")) or {}
     deal = ingest.load(conn, "deal", deal_id) or {}
     others = lines_of(conn, deal_id)
-    line = {"deal_id": deal_id, "name": product.get("name") or "", "tax": product.get("tax") or 0,
-            "currency": deal.get("currency"), "order_nr": len(others) + 1,
-            "tax_method": fields.get("tax_method") or (others[0].get("tax_method") if others else "exclusive")}
+    line = {
+        "deal_id": deal_id,
+        "name": product.get("name") or "",
+        "tax": product.get("tax") or 0,
+        "currency": deal.get("currency"),
+        "order_nr": len(others) + 1,
+        "tax_method": fields.get("tax_method") or (others[0].get("tax_method") if others else "exclusive"),
+    }
     line.update({k: v for k, v in fields.items() if k != "deal_id"})
     line["sum"] = line_sum(line)
     return line
@@ -73,9 +76,13 @@ def new_line(conn: sqlite3.Connection, deal_id: int, fields: dict[str, Any]) -> 
 
 def pending_parents(conn: sqlite3.Connection) -> set[int]:
     """Deals with line edits waiting in the outbox (their value is still the local estimate)."""
-    return {r[0] for r in conn.execute(
-        "SELECT DISTINCT parent_id FROM outbox WHERE entity = 'deal_product' AND state IN ('pending','conflict') "
-        "AND parent_id IS NOT NULL")}
+    return {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT parent_id FROM outbox WHERE entity = 'deal_product' AND state IN ('pending','conflict') "
+            "AND parent_id IS NOT NULL"
+        )
+    }
 
 
 def store_fetched(conn: sqlite3.Connection, deal_id: int, items: list[dict[str, Any]], mark: str | None) -> None:
@@ -84,8 +91,7 @@ def store_fetched(conn: sqlite3.Connection, deal_id: int, items: list[dict[str, 
 
     apply_server_objects(conn, "deal_product", items)
     keep = {o["id"] for o in items} | pending_ids(conn, "deal_product")
-    gone = [r[0] for r in conn.execute("SELECT id FROM deal_products WHERE deal_id = ? AND id > 0", (deal_id,))
-            if r[0] not in keep]
+    gone = [r[0] for r in conn.execute("SELECT id FROM deal_products WHERE deal_id = ? AND id > 0", (deal_id,)) if r[0] not in keep]
     ingest.delete(conn, "deal_product", gone)
     set_mark(conn, "deal_products", deal_id, mark)
 

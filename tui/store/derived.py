@@ -13,11 +13,11 @@ from enum import Enum
 class ActivityStatus(str, Enum):
     """Pipedrive's next-activity mark on a deal card."""
 
-    OVERDUE = "overdue"      # red: the next undone activity is in the past
-    TODAY = "today"          # green: due today (and not yet past its time)
-    NONE = "none"            # yellow warning: no undone activity planned
-    LATER = "later"          # grey: planned for a later day
-    LOADING = "loading"      # the open activities are still coming (first sync): not known yet
+    OVERDUE = "overdue"  # red: the next undone activity is in the past
+    TODAY = "today"  # green: due today (and not yet past its time)
+    NONE = "none"  # yellow warning: no undone activity planned
+    LATER = "later"  # grey: planned for a later day
+    LOADING = "loading"  # the open activities are still coming (first sync): not known yet
 
     @property
     def urgency(self) -> int:
@@ -98,9 +98,7 @@ def rotten_days(days_to_rotten: int | None, update_time: str | None, now: dateti
     return max(0, int((now - updated).total_seconds() // 86400) - days_to_rotten)
 
 
-def effective_probability(
-    deal_probability: float | None, stage_probability: float | None, pipeline_enabled: bool
-) -> float | None:
+def effective_probability(deal_probability: float | None, stage_probability: float | None, pipeline_enabled: bool) -> float | None:
     """The deal's probability, else the stage's, when the pipeline enables probabilities."""
     if not pipeline_enabled:
         return None

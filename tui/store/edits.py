@@ -42,19 +42,36 @@ def is_local(entity_id: Any) -> bool:
 def save_server_copy(conn: sqlite3.Connection, entity: str, entity_id: Any, obj: dict[str, Any]) -> None:
     if is_local(entity_id):
         return
-    conn.execute("INSERT OR IGNORE INTO server_copy (entity, id, data) VALUES (?,?,?)",
-                 (entity, entity_id, json.dumps(obj, ensure_ascii=False)))
+    conn.execute(
+        "INSERT OR IGNORE INTO server_copy (entity, id, data) VALUES (?,?,?)", (entity, entity_id, json.dumps(obj, ensure_ascii=False))
+    )
 
 
-def enqueue(conn: sqlite3.Connection, op: str, entity: str, entity_id: int | str, payload: dict[str, Any],
-            base: dict[str, Any] | None = None, base_update_time: str | None = None, parent_id: int | None = None) -> int:
+def enqueue(
+    conn: sqlite3.Connection,
+    op: str,
+    entity: str,
+    entity_id: int | str,
+    payload: dict[str, Any],
+    base: dict[str, Any] | None = None,
+    base_update_time: str | None = None,
+    parent_id: int | None = None,
+) -> int:
     cur = conn.execute(
         """INSERT INTO outbox (op, entity, entity_id, payload, base, base_update_time, idempotency_key, created_at,
                                parent_id)
            VALUES (?,?,?,?,?,?,?,?,?)""",
-        (op, entity, entity_id, json.dumps(payload, ensure_ascii=False),
-         json.dumps(base, ensure_ascii=False) if base is not None else None, base_update_time,
-         uuid.uuid4().hex if op == "create" else None, utcnow(), parent_id),
+        (
+            op,
+            entity,
+            entity_id,
+            json.dumps(payload, ensure_ascii=False),
+            json.dumps(base, ensure_ascii=False) if base is not None else None,
+            base_update_time,
+            uuid.uuid4().hex if op == "create" else None,
+            utcnow(),
+            parent_id,
+        ),
     )
     return int(cur.lastrowid or 0)
 
@@ -92,8 +109,7 @@ def _derive(conn: sqlite3.Connection, entity: str, obj: dict[str, Any], changes:
     if entity == "activity":
         if "participants" in changes:
             parts = changes["participants"] or []
-            derived["person_id"] = next((p["person_id"] for p in parts if p.get("primary")),
-                                        parts[0]["person_id"] if parts else None)
+            derived["person_id"] = next((p["person_id"] for p in parts if p.get("primary")), parts[0]["person_id"] if parts else None)
         if changes.get("done") is True and not obj.get("done"):
             derived["marked_as_done_time"] = utcnow()
         elif changes.get("done") is False:
@@ -161,8 +177,13 @@ def create(conn: sqlite3.Connection, entity: str, fields: dict[str, Any], me_id:
     obj = {**REGISTRY[entity].defaults, **fields, "id": local_id, "add_time": now, "update_time": now}
     if entity == "deal_product":
         assert parent is not None  # a line's parent deal was checked above
-        obj = {**REGISTRY[entity].defaults, **deal_lines.new_line(conn, parent, fields), "id": local_id,
-               "add_time": now, "update_time": now}
+        obj = {
+            **REGISTRY[entity].defaults,
+            **deal_lines.new_line(conn, parent, fields),
+            "id": local_id,
+            "add_time": now,
+            "update_time": now,
+        }
     if entity in ("deal", "person", "organization", "activity") and obj.get("owner_id") is None:
         obj["owner_id"] = me_id
     if entity == "note":
@@ -190,8 +211,9 @@ def delete(conn: sqlite3.Connection, entity: str, entity_id: int) -> None:
     parent_key = REGISTRY[entity].parent_key
     parent = obj.get(parent_key) if parent_key else None
     if is_local(entity_id):
-        create = conn.execute("SELECT sent_at FROM outbox WHERE entity = ? AND entity_id = ? AND op = 'create'",
-                              (entity, entity_id)).fetchone()
+        create = conn.execute(
+            "SELECT sent_at FROM outbox WHERE entity = ? AND entity_id = ? AND op = 'create'", (entity, entity_id)
+        ).fetchone()
         if create is None or create[0] is None:
             # never sent: drop the create and everything queued for it
             conn.execute("DELETE FROM outbox WHERE entity = ? AND entity_id = ?", (entity, entity_id))

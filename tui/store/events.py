@@ -15,17 +15,17 @@ class StoreStatus:
     # signed_out: the server refused the credentials (401); budget_spent: the company's daily
     # token budget is used up; blocked: Pipedrive's firewall (403 page). Edits wait meanwhile.
     mode: Literal["online", "offline", "syncing", "signed_out", "budget_spent", "blocked"] = "online"
-    resume_at: datetime | None = None     # when a held state is expected to end (budget reset, block)
-    refresh: str = "active"               # the live-refresh schedule's state (tui/store/schedule.py)
-    first_sync: bool = False              # true while the cache is being filled the first time
-    sync_collection: str | None = None    # what is being fetched now
-    sync_done: int = 0                    # items fetched in this sync so far
-    sync_total: int | None = None         # total if known
-    pending: int = 0                      # outbox rows waiting to be pushed
-    conflicts: int = 0                    # outbox rows held as conflicts
+    resume_at: datetime | None = None  # when a held state is expected to end (budget reset, block)
+    refresh: str = "active"  # the live-refresh schedule's state (tui/store/schedule.py)
+    first_sync: bool = False  # true while the cache is being filled the first time
+    sync_collection: str | None = None  # what is being fetched now
+    sync_done: int = 0  # items fetched in this sync so far
+    sync_total: int | None = None  # total if known
+    pending: int = 0  # outbox rows waiting to be pushed
+    conflicts: int = 0  # outbox rows held as conflicts
     last_sync: datetime | None = None
     budget: Budget | None = None
-    last_error: str | None = None         # human text of the last sync/push problem
+    last_error: str | None = None  # human text of the last sync/push problem
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,8 @@ class EditRejected:
     entity: str
     entity_id: int
     op: str
-    reason: str          # human readable, e.g. "Pipedrive refused moving the deal: stage 99 not found"
-    fields: tuple[str, ...] = ()   # the payload's fields (for mapping a 400 to a form field)
+    reason: str  # human readable, e.g. "Pipedrive refused moving the deal: stage 99 not found"
+    fields: tuple[str, ...] = ()  # the payload's fields (for mapping a 400 to a form field)
 
 
 @dataclass(frozen=True)

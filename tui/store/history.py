@@ -22,17 +22,15 @@ from typing import Any
 
 from tui.store.registry import REGISTRY
 
-FLOW_COST = 40       # tokens per flow request (x-token-cost of GET /v1/deals/{id}/flow)
+FLOW_COST = 40  # tokens per flow request (x-token-cost of GET /v1/deals/{id}/flow)
 CHANGELOG_COST = 20  # GET /v1/deals/{id}/changelog, not used (a subset of the flow)
 PAGE = 500
-FLOW_PATHS = {"deal": "/api/v1/deals/{id}/flow", "person": "/api/v1/persons/{id}/flow",
-              "organization": "/api/v1/organizations/{id}/flow"}
+FLOW_PATHS = {"deal": "/api/v1/deals/{id}/flow", "person": "/api/v1/persons/{id}/flow", "organization": "/api/v1/organizations/{id}/flow"}
 
 
 def cached(conn: sqlite3.Connection, entity: str, entity_id: int) -> tuple[list[dict[str, Any]], str | None, str] | None:
     """(items, mark, fetched_at) of the cached feed, or None."""
-    row = conn.execute("SELECT items, mark, fetched_at FROM history WHERE entity = ? AND entity_id = ?",
-                       (entity, entity_id)).fetchone()
+    row = conn.execute("SELECT items, mark, fetched_at FROM history WHERE entity = ? AND entity_id = ?", (entity, entity_id)).fetchone()
     return (json.loads(row[0]), row[1], row[2]) if row else None
 
 
@@ -48,8 +46,10 @@ def is_fresh(conn: sqlite3.Connection, entity: str, entity_id: int) -> bool:
 
 def save(conn: sqlite3.Connection, entity: str, entity_id: int, items: list[dict[str, Any]], mark: str | None) -> None:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    conn.execute("INSERT OR REPLACE INTO history (entity, entity_id, mark, fetched_at, items) VALUES (?,?,?,?,?)",
-                 (entity, entity_id, mark, now, json.dumps(items, ensure_ascii=False)))
+    conn.execute(
+        "INSERT OR REPLACE INTO history (entity, entity_id, mark, fetched_at, items) VALUES (?,?,?,?,?)",
+        (entity, entity_id, mark, now, json.dumps(items, ensure_ascii=False)),
+    )
 
 
 async def fetch(client: Any, entity: str, entity_id: int) -> list[dict[str, Any]]:

@@ -57,8 +57,7 @@ def _ref_keys(entity: str) -> tuple[str, ...]:
 
 
 def _tables_with(conn: sqlite3.Connection, column: str) -> list[str]:
-    return [e.table for e in REGISTRY.values() if e.editable
-            and column in {r[1] for r in conn.execute(f"PRAGMA table_info({e.table})")}]
+    return [e.table for e in REGISTRY.values() if e.editable and column in {r[1] for r in conn.execute(f"PRAGMA table_info({e.table})")}]
 
 
 def _row(conn: sqlite3.Connection, seq: int) -> sqlite3.Row | None:
@@ -81,8 +80,12 @@ def next_row(conn: sqlite3.Connection) -> dict[str, Any] | None:
 
 
 def _others_pending(conn: sqlite3.Connection, entity: str, entity_id: int, seq: int) -> bool:
-    return conn.execute("SELECT 1 FROM outbox WHERE entity=? AND entity_id=? AND seq<>? AND state IN ('pending','conflict')",
-                        (entity, entity_id, seq)).fetchone() is not None
+    return (
+        conn.execute(
+            "SELECT 1 FROM outbox WHERE entity=? AND entity_id=? AND seq<>? AND state IN ('pending','conflict')", (entity, entity_id, seq)
+        ).fetchone()
+        is not None
+    )
 
 
 def _clean(entity: str, obj: dict[str, Any]) -> dict[str, Any]:
@@ -99,8 +102,9 @@ def ack_write(conn: sqlite3.Connection, row: dict[str, Any], server: dict[str, A
     conn.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
     if _others_pending(conn, entity, eid, seq):
         if server is not None:
-            conn.execute("INSERT OR REPLACE INTO server_copy (entity,id,data) VALUES (?,?,?)",
-                         (entity, eid, json.dumps(server, ensure_ascii=False)))
+            conn.execute(
+                "INSERT OR REPLACE INTO server_copy (entity,id,data) VALUES (?,?,?)", (entity, eid, json.dumps(server, ensure_ascii=False))
+            )
         return
     conn.execute("DELETE FROM server_copy WHERE entity=? AND id=?", (entity, eid))
     if server is not None and row["op"] != "delete":
@@ -114,8 +118,9 @@ def remap(conn: sqlite3.Connection, entity: str, local_id: int, server_id: int) 
     conn.execute(f"UPDATE {table} SET id = ?, data = json_set(data, '$.id', ?) WHERE id = ?", (server_id, server_id, local_id))
     for key in _ref_keys(entity):
         for tbl in _tables_with(conn, key):
-            conn.execute(f"UPDATE {tbl} SET {key} = ?, data = json_set(data, '$.{key}', ?) WHERE {key} = ?",
-                         (server_id, server_id, local_id))
+            conn.execute(
+                f"UPDATE {tbl} SET {key} = ?, data = json_set(data, '$.{key}', ?) WHERE {key} = ?", (server_id, server_id, local_id)
+            )
     if entity == "person":
         for aid, data in conn.execute("SELECT id, data FROM activities WHERE data LIKE ?", (f"%{local_id}%",)).fetchall():
             obj = json.loads(data)
@@ -151,8 +156,10 @@ def ack_create(conn: sqlite3.Connection, row: dict[str, Any], server: dict[str, 
     conn.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
     remap(conn, entity, local_id, server_id)
     if _others_pending(conn, entity, server_id, seq):
-        conn.execute("INSERT OR REPLACE INTO server_copy (entity,id,data) VALUES (?,?,?)",
-                      (entity, server_id, json.dumps(server, ensure_ascii=False)))
+        conn.execute(
+            "INSERT OR REPLACE INTO server_copy (entity,id,data) VALUES (?,?,?)",
+            (entity, server_id, json.dumps(server, ensure_ascii=False)),
+        )
     else:
         ingest.upsert(conn, entity, [server])
 
@@ -160,8 +167,7 @@ def ack_create(conn: sqlite3.Connection, row: dict[str, Any], server: dict[str, 
 def rollback(conn: sqlite3.Connection, row: dict[str, Any], server: dict[str, Any] | None, gone: bool, reason: str) -> int:
     """Restore the server's state for a refused edit; drop its queued edits. Returns dropped count."""
     entity, eid = row["entity"], row["entity_id"]
-    dropped = conn.execute("DELETE FROM outbox WHERE entity=? AND entity_id=? AND state IN ('pending','conflict')",
-                           (entity, eid)).rowcount
+    dropped = conn.execute("DELETE FROM outbox WHERE entity=? AND entity_id=? AND state IN ('pending','conflict')", (entity, eid)).rowcount
     if row["op"] == "create" or gone:
         ingest.delete(conn, entity, [eid])
         for key in _ref_keys(entity):
@@ -175,8 +181,9 @@ def rollback(conn: sqlite3.Connection, row: dict[str, Any], server: dict[str, An
         if server is not None:
             ingest.upsert(conn, entity, [server])
     conn.execute("DELETE FROM server_copy WHERE entity=? AND id=?", (entity, eid))
-    conn.execute("INSERT INTO rejections (entity, entity_id, op, reason, at) VALUES (?,?,?,?,?)",
-                 (entity, eid, row["op"], reason, utcnow()))
+    conn.execute(
+        "INSERT INTO rejections (entity, entity_id, op, reason, at) VALUES (?,?,?,?,?)", (entity, eid, row["op"], reason, utcnow())
+    )
     return dropped
 
 
@@ -205,9 +212,16 @@ def describe(conn: sqlite3.Connection, row: dict[str, Any]) -> str:
 
 
 class Pusher:
-    def __init__(self, client: PipedriveClient, db: Database, emit: Callable[[StoreEvent], None],
-                 on_online: Callable[[bool, str | None], None], sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 rng: random.Random | None = None, on_problem: Callable[[ApiError], bool] | None = None) -> None:
+    def __init__(
+        self,
+        client: PipedriveClient,
+        db: Database,
+        emit: Callable[[StoreEvent], None],
+        on_online: Callable[[bool, str | None], None],
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rng: random.Random | None = None,
+        on_problem: Callable[[ApiError], bool] | None = None,
+    ) -> None:
         self.client = client
         self.db = db
         self.emit = emit
@@ -247,8 +261,9 @@ class Pusher:
             if exc.transient:
                 self.attempts[row["seq"]] = self.attempts.get(row["seq"], 0) + 1
                 message = exc.message
-                await self.db.write(lambda c: c.execute("UPDATE outbox SET attempts=attempts+1, last_error=? WHERE seq=?",
-                                                        (message, row["seq"])))
+                await self.db.write(
+                    lambda c: c.execute("UPDATE outbox SET attempts=attempts+1, last_error=? WHERE seq=?", (message, row["seq"]))
+                )
                 self.on_online(not isinstance(exc, NetworkError), exc.message)
                 return "retry"
             await self._reject(row, exc)
@@ -290,8 +305,12 @@ class Pusher:
             remote = await self._get(entity, eid)
             clash = self._conflict(row, payload, remote)
             if clash:
-                await self.db.write(lambda c: c.execute("UPDATE outbox SET state='conflict', last_error=? WHERE seq=?",
-                                                        (json.dumps(clash, ensure_ascii=False, default=str), row["seq"])))
+                await self.db.write(
+                    lambda c: c.execute(
+                        "UPDATE outbox SET state='conflict', last_error=? WHERE seq=?",
+                        (json.dumps(clash, ensure_ascii=False, default=str), row["seq"]),
+                    )
+                )
                 self.emit(ConflictDetected(row["seq"], entity, eid, {k: tuple(v) for k, v in clash.items()}))
                 self.emit_changed(entity)
                 return "conflict"
@@ -318,8 +337,7 @@ class Pusher:
             if key == "custom_fields":  # each custom field is a field of its own
                 old, now = base.get(key) or {}, remote.get(key) or {}
                 for code, value in (mine or {}).items():
-                    if not parents.same_custom(now.get(code), old.get(code)) and \
-                            not parents.same_custom(now.get(code), value):
+                    if not parents.same_custom(now.get(code), old.get(code)) and not parents.same_custom(now.get(code), value):
                         clash[f"custom_fields.{code}"] = [value, now.get(code)]
                 continue
             if not _same(theirs, base.get(key)) and not _same(theirs, mine):
@@ -331,13 +349,17 @@ class Pusher:
         server = await self._find_created(row, payload) if row["sent_at"] else None
         if server is None:
             table = table_of(entity)
-            marked = await self.db.write(lambda c: c.execute(
-                f"UPDATE outbox SET sent_at=?, known_max_id=COALESCE(known_max_id, (SELECT MAX(id) FROM {table})) "
-                "WHERE seq=?", (utcnow(), row["seq"])).rowcount)
+            marked = await self.db.write(
+                lambda c: (
+                    c.execute(
+                        f"UPDATE outbox SET sent_at=?, known_max_id=COALESCE(known_max_id, (SELECT MAX(id) FROM {table})) WHERE seq=?",
+                        (utcnow(), row["seq"]),
+                    ).rowcount
+                )
+            )
             if not marked:
                 return "pushed"  # the new item was deleted before it was sent: nothing to create
-            server = _clean(entity, await self.client.create_item(REGISTRY[entity].path_for(row.get("parent_id")),
-                                                                  _body(entity, payload)))
+            server = _clean(entity, await self.client.create_item(REGISTRY[entity].path_for(row.get("parent_id")), _body(entity, payload)))
         await self.db.write(ack_create, row, server)
         await self._refresh_parent(row)
         self.emit(Created(entity, row["entity_id"], int(server["id"])))
@@ -349,8 +371,7 @@ class Pusher:
         candidates = await self._newer_than(row["entity"], floor, payload, row.get("parent_id"))
         return adoptable(row["entity"], candidates, payload)
 
-    async def _newer_than(self, entity: str, floor: int, payload: dict[str, Any],
-                          parent_id: int | None = None) -> list[dict[str, Any]]:
+    async def _newer_than(self, entity: str, floor: int, payload: dict[str, Any], parent_id: int | None = None) -> list[dict[str, Any]]:
         """Items of this type with an id above `floor`, newest first (at most ADOPT_SCAN)."""
         found: list[dict[str, Any]] = []
         spec = REGISTRY[entity]
@@ -454,8 +475,12 @@ def adoptable(entity: str, candidates: list[dict[str, Any]], payload: dict[str, 
     identity = REGISTRY[entity].identity
     if entity == "note" or identity is None or identity not in payload or len(payload) < 2:
         return None
-    renamed = [c for c in ordered if _matches(c, payload, skip=(identity,))
-               and (ingest.norm_time(c.get("update_time")) or "") > (ingest.norm_time(c.get("add_time")) or "")]
+    renamed = [
+        c
+        for c in ordered
+        if _matches(c, payload, skip=(identity,))
+        and (ingest.norm_time(c.get("update_time")) or "") > (ingest.norm_time(c.get("add_time")) or "")
+    ]
     return renamed[0] if len(renamed) == 1 else None
 
 

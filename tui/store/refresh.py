@@ -36,15 +36,18 @@ from tui.store.sync import Changes, Syncer
 from tui.store.sync_leads import LeadSync, LeadWatch
 from tui.store.views import RESULTS_MAX_AGE, fetch_results, results_age
 
-FIRST_SYNC_EMIT = 1.0   # seconds between screen refreshes while the first sync fills the cache
-RETRY_FIRST = 10.0      # seconds before an interrupted first sync resumes (offline, errors)
+FIRST_SYNC_EMIT = 1.0  # seconds between screen refreshes while the first sync fills the cache
+RETRY_FIRST = 10.0  # seconds before an interrupted first sync resumes (offline, errors)
 KINDS = ("probe", "lists", "full")
 
 
 def log_tokens(conn: Any, day: str, tokens: int, requests: int) -> None:
-    conn.execute("""INSERT INTO token_log (day, tokens, requests) VALUES (?,?,?)
+    conn.execute(
+        """INSERT INTO token_log (day, tokens, requests) VALUES (?,?,?)
                     ON CONFLICT(day) DO UPDATE SET tokens = tokens + excluded.tokens,
-                                                   requests = requests + excluded.requests""", (day, tokens, requests))
+                                                   requests = requests + excluded.requests""",
+        (day, tokens, requests),
+    )
 
 
 class Refreshing:
@@ -58,6 +61,7 @@ class Refreshing:
     _held_until: float | None
 
     if TYPE_CHECKING:  # Store's own methods, used by the refresh loop
+
         def _emit(self, event: StoreEvent) -> None: ...
         def _update(self, **changes: Any) -> None: ...
         def _problem(self, exc: ApiError) -> bool: ...
@@ -67,7 +71,7 @@ class Refreshing:
         self.schedule = Schedule(policy or RefreshPolicy())
         self.focus_pipeline: int | None = None
         self.leads_watch = LeadWatch()
-        self._wanted_kind = "none"   # a requested sync kind (KINDS) or "none"
+        self._wanted_kind = "none"  # a requested sync kind (KINDS) or "none"
         self._last_emit = 0.0
         self._logged = (0, 0)
         self.last_changes: Changes | None = None
@@ -200,8 +204,9 @@ class Refreshing:
             self._held_until = None
             self.schedule.refreshed(self._now())
             problems = await self.db.read(boundary.summary)
-            self._update(mode="online", first_sync=False, sync_collection=None, last_sync=self.clock.now(),
-                         last_error=problems, resume_at=None)
+            self._update(
+                mode="online", first_sync=False, sync_collection=None, last_sync=self.clock.now(), last_error=problems, resume_at=None
+            )
             if changes.tables:
                 self._emit(DataChanged(changes.tables, _frozen(changes.ids)))
             return changes.counts
@@ -233,8 +238,7 @@ class Refreshing:
     async def tokens_today(self) -> tuple[int, int]:
         await self._log_tokens()
         day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-        row = await self.db.read(lambda c: c.execute("SELECT tokens, requests FROM token_log WHERE day = ?",
-                                                     (day,)).fetchone())
+        row = await self.db.read(lambda c: c.execute("SELECT tokens, requests FROM token_log WHERE day = ?", (day,)).fetchone())
         return (row[0], row[1]) if row else (0, 0)
 
     async def _sync_loop(self) -> None:

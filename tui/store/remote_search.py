@@ -31,18 +31,18 @@ from tui.store.search_index import fold
 from tui.store.sync import apply_server_objects
 
 KINDS = ("deal", "person", "organization")
-LIMIT = 50          # items per search (itemSearch allows 100)
-REMEMBER = 600.0    # seconds an answer stands for its query
-CHUNK = 100         # ids per v2 list request
+LIMIT = 50  # items per search (itemSearch allows 100)
+REMEMBER = 600.0  # seconds an answer stands for its query
+CHUNK = 100  # ids per v2 list request
 
 
 @dataclass
 class RemoteResult:
     term: str
     found: dict[str, list[int]] = field(default_factory=dict)  # kind -> ids, Pipedrive's order
-    stored: int = 0              # items fetched into the cache by this search
-    error: str | None = None     # why Pipedrive could not be asked (offline, refused, ...)
-    cached: bool = False         # the remembered answer of an earlier request
+    stored: int = 0  # items fetched into the cache by this search
+    error: str | None = None  # why Pipedrive could not be asked (offline, refused, ...)
+    cached: bool = False  # the remembered answer of an earlier request
 
     @property
     def count(self) -> int:
@@ -58,15 +58,16 @@ def _missing(conn: sqlite3.Connection, kind: str, ids: list[int]) -> list[int]:
 
 
 class RemoteSearch:
-    def __init__(self, client: PipedriveClient, db: Callable[[], Database], emit: Callable[[StoreEvent], None],
-                 on_error: Callable[[ApiError], Any]) -> None:
+    def __init__(
+        self, client: PipedriveClient, db: Callable[[], Database], emit: Callable[[StoreEvent], None], on_error: Callable[[ApiError], Any]
+    ) -> None:
         self.client = client
-        self._db = db            # the store's current database (it can be rebuilt)
+        self._db = db  # the store's current database (it can be rebuilt)
         self._emit = emit
         self._on_error = on_error
         self._answers: dict[str, tuple[float, RemoteResult]] = {}
         self._running: dict[str, asyncio.Task[RemoteResult]] = {}
-        self.requests = 0        # searches actually sent (tests, status)
+        self.requests = 0  # searches actually sent (tests, status)
 
     async def search(self, term: str) -> RemoteResult:
         key = " ".join(fold(term).split())
@@ -107,13 +108,18 @@ class RemoteSearch:
         fetched: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
         for kind in ("deal", "person", "organization"):  # deals first: they point to the others
             for start in range(0, len(wanted[kind]), CHUNK):
-                chunk = wanted[kind][start:start + CHUNK]
+                chunk = wanted[kind][start : start + CHUNK]
                 fetched[kind] += await self.client.list_v2(REGISTRY[kind].resource, ids=chunk)
             for obj in fetched[kind]:
                 for ref, target in (("person_id", "person"), ("org_id", "organization")):
                     other = obj.get(ref)
-                    if isinstance(other, int) and other > 0 and other not in wanted.get(target, []) \
-                            and target != kind and KINDS.index(target) > KINDS.index(kind):
+                    if (
+                        isinstance(other, int)
+                        and other > 0
+                        and other not in wanted.get(target, [])
+                        and target != kind
+                        and KINDS.index(target) > KINDS.index(kind)
+                    ):
                         wanted[target] = wanted[target] + await db.read(_missing, target, [other])
         stored = 0
         changed: dict[str, frozenset[int] | None] = {}

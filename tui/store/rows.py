@@ -78,9 +78,19 @@ def lead_columns(o: dict[str, Any]) -> dict[str, Any]:
     import json
 
     value: dict[str, Any] = o["value"] if isinstance(o.get("value"), dict) else {}
-    return {"id": o["id"], "title": o.get("title") or "", "owner_id": o.get("owner_id"), "person_id": o.get("person_id"),
-            "org_id": o.get("organization_id"), "value": value.get("amount"), "currency": value.get("currency"),
-            "expected_close_date": o.get("expected_close_date"), "source_name": o.get("source_name"),
-            "label_ids": json.dumps(o.get("label_ids") or []), "is_archived": flag(o.get("is_archived")),
-            "was_seen": flag(o.get("was_seen")), "add_time": norm_time(o.get("add_time")),
-            "update_time": norm_time(o.get("update_time"))}
+    return {
+        "id": o["id"],
+        "title": o.get("title") or "",
+        "owner_id": o.get("owner_id"),
+        "person_id": o.get("person_id"),
+        "org_id": o.get("organization_id"),
+        "value": value.get("amount"),
+        "currency": value.get("currency"),
+        "expected_close_date": o.get("expected_close_date"),
+        "source_name": o.get("source_name"),
+        "label_ids": json.dumps(o.get("label_ids") or []),
+        "is_archived": flag(o.get("is_archived")),
+        "was_seen": flag(o.get("was_seen")),
+        "add_time": norm_time(o.get("add_time")),
+        "update_time": norm_time(o.get("update_time")),
+    }

@@ -96,5 +96,4 @@ def restore(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
     known = {r[1] for r in conn.execute("PRAGMA table_info(outbox)")}
     for row in rows:
         cols = [k for k in row if k in known]
-        conn.execute(f"INSERT OR REPLACE INTO outbox ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})",
-                     [row[k] for k in cols])
+        conn.execute(f"INSERT OR REPLACE INTO outbox ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})", [row[k] for k in cols])

@@ -56,8 +56,12 @@ class Schedule:
         return "active"
 
     def interval(self, state: str) -> float | None:
-        return {"active": self.policy.active, "idle": self.policy.idle, "low_budget": self.policy.idle,
-                "unfocused": self.policy.unfocused}.get(state)
+        return {
+            "active": self.policy.active,
+            "idle": self.policy.idle,
+            "low_budget": self.policy.idle,
+            "unfocused": self.policy.unfocused,
+        }.get(state)
 
     def due_at(self, now: float, budget_left: float | None = None) -> float | None:
         """When the next probe is due (None: only on request)."""

@@ -450,8 +450,16 @@ CREATE TABLE IF NOT EXISTS fetch_marks (
 SCHEMA_VERSION = 8
 
 # MIGRATIONS[n] upgrades a database at version n to n + 1. Version 0 is an empty file.
-MIGRATIONS: dict[int, str] = {0: SCHEMA_V1, 1: SCHEMA_V2, 2: SCHEMA_V3, 3: SCHEMA_V4, 4: SCHEMA_V5, 5: SCHEMA_V6,
-                              6: SCHEMA_V7, 7: SCHEMA_V8}
+MIGRATIONS: dict[int, str] = {
+    0: SCHEMA_V1,
+    1: SCHEMA_V2,
+    2: SCHEMA_V3,
+    3: SCHEMA_V4,
+    4: SCHEMA_V5,
+    5: SCHEMA_V6,
+    6: SCHEMA_V7,
+    7: SCHEMA_V8,
+}
 
 ENTITY_TABLES: dict[str, str] = TABLES  # entity -> table, from the registry (tui/store/registry.py)
 
@@ -464,8 +472,7 @@ def migrate(conn: sqlite3.Connection) -> int:
     (found,) = conn.execute("PRAGMA user_version").fetchone()
     if found > SCHEMA_VERSION:
         raise RuntimeError(
-            f"cache schema version {found} is newer than this app ({SCHEMA_VERSION}); "
-            "upgrade pipedrive-tui or remove the cache file"
+            f"cache schema version {found} is newer than this app ({SCHEMA_VERSION}); upgrade pipedrive-tui or remove the cache file"
         )
     version = found
     while version < SCHEMA_VERSION:

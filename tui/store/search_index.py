@@ -45,10 +45,11 @@ def rowid_of(kind: str, entity_id: int) -> int:
 def rowid_range(kind: str) -> tuple[int, int]:
     """The rowids of one kind (exclusive bounds)."""
     return KINDS[kind] * SPAN - SPAN // 2, KINDS[kind] * SPAN + SPAN // 2
+
+
 _KEEP_MARKS = {"\u3099", "\u309a"}  # kana (han)dakuten: ガ is not カ
 # letters that are not a base letter plus a mark (NFKD keeps them) but are typed without one
-_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ı": "i", "æ": "ae", "œ": "oe",
-                          "ð": "d", "þ": "th", "ŀ": "l"})
+_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ı": "i", "æ": "ae", "œ": "oe", "ð": "d", "þ": "th", "ŀ": "l"})
 
 
 def fold(text: Any) -> str:
@@ -128,8 +129,10 @@ _COLUMNS = "rowid, kind, ref, name, body, phone, open, touched"
 def _put(kind: str, view: str, key: str = "new.id") -> str:
     # delete, then insert: no OR REPLACE inside triggers, whose conflict policy the outer
     # statement (the cache's upserts) would override
-    return (f"DELETE FROM search_index WHERE rowid = {key} + {KINDS[kind] * SPAN};\n    "
-            f"INSERT INTO search_index ({_COLUMNS}) SELECT * FROM {view} WHERE ref = {key};")
+    return (
+        f"DELETE FROM search_index WHERE rowid = {key} + {KINDS[kind] * SPAN};\n    "
+        f"INSERT INTO search_index ({_COLUMNS}) SELECT * FROM {view} WHERE ref = {key};"
+    )
 
 
 def _triggers(table: str, kind: str, view: str, before: str = "", after: str = "") -> str:
@@ -172,7 +175,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(
     kind UNINDEXED, ref UNINDEXED, name, body, phone, open UNINDEXED, touched UNINDEXED,
     tokenize = 'trigram'
 );
-""" + _VIEWS
+"""
+    + _VIEWS
     + _triggers("deals", "deal", "search_deal_rows")
     + _triggers("persons", "person", "search_person_rows")
     + _triggers("organizations", "organization", "search_organization_rows", _ORG_RENAMED, _ORG_GONE)

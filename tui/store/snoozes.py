@@ -17,8 +17,7 @@ def set_snooze(conn: sqlite3.Connection, deal_id: int, until: date | str) -> str
     """Hide the deal until `until` (a local date); returns the snooze it replaced, if any."""
     day = until.isoformat() if isinstance(until, date) else date.fromisoformat(str(until)[:10]).isoformat()
     row = conn.execute("SELECT until FROM triage_snoozes WHERE deal_id = ?", (deal_id,)).fetchone()
-    conn.execute("INSERT OR REPLACE INTO triage_snoozes (deal_id, until, created_at) VALUES (?,?,?)",
-                 (deal_id, day, utcnow()))
+    conn.execute("INSERT OR REPLACE INTO triage_snoozes (deal_id, until, created_at) VALUES (?,?,?)", (deal_id, day, utcnow()))
     return row[0] if row else None
 
 

@@ -71,10 +71,10 @@ from tui.store.schedule import RefreshPolicy
 
 T = TypeVar("T")
 
-BLOCKED_PAUSE = 300.0      # a firewall block (403 page): try again after this long
-BUDGET_PROBE = 1800.0      # a spent budget without a known reset: look again after this long
+BLOCKED_PAUSE = 300.0  # a firewall block (403 page): try again after this long
+BUDGET_PROBE = 1800.0  # a spent budget without a known reset: look again after this long
 HELD_MODES = ("signed_out", "budget_spent", "blocked")
-PUSH_SETTLE = 0.3          # seconds between an edit and its push
+PUSH_SETTLE = 0.3  # seconds between an edit and its push
 
 
 async def wait_event(event: asyncio.Event, timeout: float | None) -> None:
@@ -89,8 +89,15 @@ async def wait_event(event: asyncio.Event, timeout: float | None) -> None:
 
 
 class Store(DealExtras, Refreshing):
-    def __init__(self, db: Database, client: PipedriveClient | None, clock: Clock, profile: str,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, policy: RefreshPolicy | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        client: PipedriveClient | None,
+        clock: Clock,
+        profile: str,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        policy: RefreshPolicy | None = None,
+    ) -> None:
         self.db = db
         self.client = client
         self.clock = clock
@@ -104,7 +111,7 @@ class Store(DealExtras, Refreshing):
         self._push_wanted = asyncio.Event()
         self._me_id: int | None = None
         self._init_refresh(policy)
-        self._held_until: float | None = None   # loop time a held state ends (inf: until sign-in)
+        self._held_until: float | None = None  # loop time a held state ends (inf: until sign-in)
         self._resume = asyncio.Event()
         self.notices: list[str] = []  # one-liners the user must read (shown by the app at start)
         self.pusher = Pusher(client, db, self._emit, self._set_online, sleep=sleep, on_problem=self._problem) if client else None
@@ -113,9 +120,16 @@ class Store(DealExtras, Refreshing):
     # -- lifecycle ------------------------------------------------------------------------------
 
     @classmethod
-    async def open(cls, path: Path | str, client: PipedriveClient | None, *, clock: Clock | None = None,
-                   profile: str = "default", sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                   policy: RefreshPolicy | None = None) -> "Store":
+    async def open(
+        cls,
+        path: Path | str,
+        client: PipedriveClient | None,
+        *,
+        clock: Clock | None = None,
+        profile: str = "default",
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        policy: RefreshPolicy | None = None,
+    ) -> "Store":
         db = Database(path)
         await db.open()
         store = cls(db, client, clock or Clock(), profile, sleep=sleep, policy=policy)
@@ -131,8 +145,7 @@ class Store(DealExtras, Refreshing):
 
     def _damaged(self, moved_to: Path, salvaged: Salvage | None) -> None:
         kept = salvaged.describe() if salvaged is not None else "no pending edits could be read"
-        line = (f"The cache file was damaged: moved it to {moved_to.name}, {kept}; "
-                "the rest is fetched from Pipedrive again")
+        line = f"The cache file was damaged: moved it to {moved_to.name}, {kept}; the rest is fetched from Pipedrive again"
         self.notices.append(line)
         self._update(last_error=line)
 
@@ -140,8 +153,10 @@ class Store(DealExtras, Refreshing):
         """Start the background sync loop and outbox pusher on the running loop."""
         if self.client is None or self._tasks:
             return
-        self._tasks = [asyncio.create_task(self._start_loops(), name="store-sync"),
-                       asyncio.create_task(self._push_loop(), name="store-push")]
+        self._tasks = [
+            asyncio.create_task(self._start_loops(), name="store-sync"),
+            asyncio.create_task(self._push_loop(), name="store-push"),
+        ]
 
     async def _start_loops(self) -> None:
         problem = await self.db.check()
@@ -228,13 +243,11 @@ class Store(DealExtras, Refreshing):
         now = self.clock.now()
         if isinstance(exc, AuthError):
             self._hold(None)
-            self._update(mode="signed_out", resume_at=None,
-                         last_error="Pipedrive refused the credentials (401): press L to log in again")
+            self._update(mode="signed_out", resume_at=None, last_error="Pipedrive refused the credentials (401): press L to log in again")
         elif isinstance(exc, DailyBudgetExhausted):
             wait = exc.retry_after if exc.retry_after and exc.retry_after > 2 else None
             self._hold(wait or BUDGET_PROBE)
-            self._update(mode="budget_spent", resume_at=now + timedelta(seconds=wait) if wait else None,
-                         last_error=exc.message)
+            self._update(mode="budget_spent", resume_at=now + timedelta(seconds=wait) if wait else None, last_error=exc.message)
         elif isinstance(exc, Blocked):
             self._hold(BLOCKED_PAUSE)
             self._update(mode="blocked", resume_at=now + timedelta(seconds=BLOCKED_PAUSE), last_error=exc.message)
@@ -298,7 +311,8 @@ class Store(DealExtras, Refreshing):
     async def me_id(self) -> int | None:
         if self._me_id is None:
             self._me_id = await self.db.read(
-                lambda c: (lambda r: r[0] if r else None)(c.execute("SELECT id FROM users WHERE is_you = 1").fetchone()))
+                lambda c: (lambda r: r[0] if r else None)(c.execute("SELECT id FROM users WHERE is_you = 1").fetchone())
+            )
         return self._me_id
 
     async def search_pipedrive(self, term: str) -> RemoteResult:
@@ -393,8 +407,7 @@ class Store(DealExtras, Refreshing):
 
     # -- edits --------------------------------------------------------------------------------------
 
-    async def _edit(self, fn: Callable[..., T], *args: Any, tables: set[str],
-                    ids: dict[str, frozenset[int] | None] | None = None) -> T:
+    async def _edit(self, fn: Callable[..., T], *args: Any, tables: set[str], ids: dict[str, frozenset[int] | None] | None = None) -> T:
         result = await self.db.write(fn, *args)
         await self._refresh_counts()
         self._emit(DataChanged(frozenset(tables), ids))
@@ -404,6 +417,7 @@ class Store(DealExtras, Refreshing):
         """Many edits in one transaction, one DataChanged (bulk actions): each change is
         ("update" | "delete", entity, id, fields); each becomes its own outbox row, pushed and
         refused one by one like any edit. Returns, per change, None or why it was not applied."""
+
         def run(conn: Any) -> list[str | None]:
             out: list[str | None] = []
             for op, entity, entity_id, fields in changes:
@@ -425,8 +439,7 @@ class Store(DealExtras, Refreshing):
         return await self._edit(run, tables=tables, ids=ids)
 
     async def move_deal(self, deal_id: int, stage_id: int) -> None:
-        await self._edit(edits.update, "deal", deal_id, {"stage_id": stage_id}, tables={"deals"},
-                         ids={"deals": frozenset({deal_id})})
+        await self._edit(edits.update, "deal", deal_id, {"stage_id": stage_id}, tables={"deals"}, ids={"deals": frozenset({deal_id})})
 
     async def set_deal_status(self, deal_id: int, status: str, lost_reason: str | None = None) -> None:
         if status not in ("open", "won", "lost"):
@@ -461,8 +474,9 @@ class Store(DealExtras, Refreshing):
     async def unsnooze_deal(self, deal_id: int) -> bool:
         return await self._edit(snoozes.clear_snooze, deal_id, tables={"triage_snoozes"})
 
-    async def create_note(self, html: str, *, deal_id: int | None = None, person_id: int | None = None,
-                          org_id: int | None = None, lead_id: str | None = None) -> int:
+    async def create_note(
+        self, html: str, *, deal_id: int | None = None, person_id: int | None = None, org_id: int | None = None, lead_id: str | None = None
+    ) -> int:
         if not html.strip():
             raise ValueError("a note needs some text")
         if not (deal_id or person_id or org_id or lead_id):

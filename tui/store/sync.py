@@ -52,12 +52,13 @@ V2_COLLECTIONS: dict[str, tuple[str, str]] = {e.table: (e.name, e.path or "") fo
 RECENT_ITEMS = "deal,person,organization,activity,note,pipeline,stage,user,activityType,filter,product"
 RECENT_V2 = {e.name: e.resource for e in ENTITIES if e.synced}
 RECENT_META = {"pipeline": "pipelines", "stage": "stages", "user": "users", "activityType": "activity_types"}
-META_TASKS = {"pipelines": Task("pipelines", "pipeline", "/api/v2/pipelines", meta=True),
-              "stages": Task("stages", "stage", "/api/v2/stages", meta=True),
-              "users": Task("users", "user", "/api/v1/users", version="v1once", meta=True),
-              "activity_types": Task("activity_types", "activity_type", "/api/v1/activityTypes", version="v1once",
-                                     meta=True),
-              "currencies": Task("currencies", "currency", "/api/v1/currencies", version="v1once", meta=True)}
+META_TASKS = {
+    "pipelines": Task("pipelines", "pipeline", "/api/v2/pipelines", meta=True),
+    "stages": Task("stages", "stage", "/api/v2/stages", meta=True),
+    "users": Task("users", "user", "/api/v1/users", version="v1once", meta=True),
+    "activity_types": Task("activity_types", "activity_type", "/api/v1/activityTypes", version="v1once", meta=True),
+    "currencies": Task("currencies", "currency", "/api/v1/currencies", version="v1once", meta=True),
+}
 
 Progress = Callable[[str, int, int | None], None]
 PageHook = Callable[["Changes"], None]
@@ -105,8 +106,9 @@ def _parse(value: str) -> datetime:
 
 
 def pending_ids(conn: sqlite3.Connection, entity: str) -> set[int]:
-    return {r[0] for r in conn.execute(
-        "SELECT DISTINCT entity_id FROM outbox WHERE entity = ? AND state IN ('pending','conflict')", (entity,))}
+    return {
+        r[0] for r in conn.execute("SELECT DISTINCT entity_id FROM outbox WHERE entity = ? AND state IN ('pending','conflict')", (entity,))
+    }
 
 
 def apply_server_objects(conn: sqlite3.Connection, entity: str, objects: list[dict[str, Any]]) -> int:
@@ -114,21 +116,30 @@ def apply_server_objects(conn: sqlite3.Connection, entity: str, objects: list[di
     except entities with local edits pending."""
     objects = check_and_record(conn, entity, objects)
     held = pending_ids(conn, entity) if entity in EDITABLE else set()
-    deleting = {r[0] for r in conn.execute(
-        "SELECT entity_id FROM outbox WHERE entity = ? AND op = 'delete' AND state IN ('pending','conflict')",
-        (entity,))} if held else set()
+    deleting = (
+        {
+            r[0]
+            for r in conn.execute(
+                "SELECT entity_id FROM outbox WHERE entity = ? AND op = 'delete' AND state IN ('pending','conflict')", (entity,)
+            )
+        }
+        if held
+        else set()
+    )
     free = [o for o in objects if o.get("id") not in held]
     missing: list[dict[str, Any]] = []
     for obj in objects:
         if obj.get("id") in held:
-            conn.execute("INSERT OR REPLACE INTO server_copy (entity, id, data) VALUES (?,?,?)",
-                         (entity, obj["id"], json.dumps(obj, ensure_ascii=False)))
+            conn.execute(
+                "INSERT OR REPLACE INTO server_copy (entity, id, data) VALUES (?,?,?)",
+                (entity, obj["id"], json.dumps(obj, ensure_ascii=False)),
+            )
             if obj["id"] not in deleting and ingest.load(conn, entity, obj["id"]) is None:
                 # the cache lost this row (e.g. rebuilt) while edits to it wait: show them on top
                 merged = dict(obj)
                 for (payload,) in conn.execute(
-                        "SELECT payload FROM outbox WHERE entity=? AND entity_id=? AND op='update' ORDER BY seq",
-                        (entity, obj["id"])):
+                    "SELECT payload FROM outbox WHERE entity=? AND entity_id=? AND op='update' ORDER BY seq", (entity, obj["id"])
+                ):
                     merged.update(json.loads(payload))
                 missing.append(merged)
     count = ingest.upsert(conn, entity, free + missing)
@@ -154,7 +165,9 @@ def _set_mark(conn: sqlite3.Connection, collection: str, mark: str) -> None:
     conn.execute(
         """INSERT INTO sync_state (collection, high_water, complete, last_sync) VALUES (?,?,1,?)
            ON CONFLICT(collection) DO UPDATE SET high_water = MAX(COALESCE(sync_state.high_water, ''), excluded.high_water),
-                                                 last_sync = excluded.last_sync""", (collection, mark, _now()))
+                                                 last_sync = excluded.last_sync""",
+        (collection, mark, _now()),
+    )
 
 
 def newest_update(conn: sqlite3.Connection, table: str | None = None) -> str | None:
@@ -171,15 +184,24 @@ def _clean_note(note: dict[str, Any]) -> dict[str, Any]:
     return note
 
 
-def store_page(conn: sqlite3.Connection, task: Task, items: list[dict[str, Any]], cursor: str | None,
-               complete: bool) -> list[int]:
+def store_page(conn: sqlite3.Connection, task: Task, items: list[dict[str, Any]], cursor: str | None, complete: bool) -> list[int]:
     """One page of a task, and the task's progress, in one transaction. Returns the ids."""
     if task.entity.startswith("field:"):
         entity = task.entity.split(":", 1)[1]
         conn.executemany(
             "INSERT OR REPLACE INTO fields (entity, field_code, field_name, field_type, is_custom, data) VALUES (?,?,?,?,?,?)",
-            [(entity, f["field_code"], f.get("field_name") or f["field_code"], f.get("field_type"),
-              1 if f.get("is_custom_field") else 0, json.dumps(f, ensure_ascii=False)) for f in items])
+            [
+                (
+                    entity,
+                    f["field_code"],
+                    f.get("field_name") or f["field_code"],
+                    f.get("field_type"),
+                    1 if f.get("is_custom_field") else 0,
+                    json.dumps(f, ensure_ascii=False),
+                )
+                for f in items
+            ],
+        )
         ids: list[int] = []
     elif task.meta:
         spec = REGISTRY[task.entity]
@@ -200,9 +222,15 @@ def store_page(conn: sqlite3.Connection, task: Task, items: list[dict[str, Any]]
 
 
 class Syncer:
-    def __init__(self, client: PipedriveClient, db: Database, progress: Progress | None = None,
-                 on_page: PageHook | None = None, focus_pipeline: int | None = None,
-                 leads: LeadWatch | None = None) -> None:
+    def __init__(
+        self,
+        client: PipedriveClient,
+        db: Database,
+        progress: Progress | None = None,
+        on_page: PageHook | None = None,
+        focus_pipeline: int | None = None,
+        leads: LeadWatch | None = None,
+    ) -> None:
         self.client = client
         self.db = db
         self.leads = leads or LeadWatch()
@@ -235,7 +263,7 @@ class Syncer:
             async with self._sem:
                 env = await self.client.request("GET", task.path, params=params)
             data = env.get("data") or []
-            more = ((env.get("additional_data") or {}).get("pagination") or {})
+            more = (env.get("additional_data") or {}).get("pagination") or {}
             nxt = more.get("next_start", int(cursor or 0) + len(data)) if more.get("more_items_in_collection") else None
             return list(data), (str(nxt) if nxt is not None else None)
         params.update(limit=500)
@@ -270,8 +298,9 @@ class Syncer:
         changes = Changes(full=True, first=True)
         phases = plan([], None)
         await asyncio.gather(*(self.run_task(t, changes) for t in phases[0]))
-        pipelines = await self.db.read(lambda c: [r[0] for r in c.execute(
-            "SELECT id FROM pipelines WHERE is_deleted = 0 ORDER BY order_nr, id")])
+        pipelines = await self.db.read(
+            lambda c: [r[0] for r in c.execute("SELECT id FROM pipelines WHERE is_deleted = 0 ORDER BY order_nr, id")]
+        )
         phases = plan(pipelines, self.focus_pipeline)
         focus = phases[1][0].params["pipeline_id"] if phases[1] else None
 
@@ -316,8 +345,9 @@ class Syncer:
         newest = mark
         start = 0
         while True:
-            env = await self.client.request("GET", "/api/v1/recents", params={
-                "since_timestamp": since, "items": RECENT_ITEMS, "start": start, "limit": 500})
+            env = await self.client.request(
+                "GET", "/api/v1/recents", params={"since_timestamp": since, "items": RECENT_ITEMS, "start": start, "limit": 500}
+            )
             entries += [e for e in env.get("data") or [] if isinstance(e, dict)]
             extra = env.get("additional_data") or {}
             last = ingest.norm_time(extra.get("last_timestamp_on_page"))
@@ -352,12 +382,13 @@ class Syncer:
             table = table_of(kind)
             stale = await self.db.read(_stale_ids, table, stamps)
             for i in range(0, len(stale), 100):
-                chunk = stale[i:i + 100]
+                chunk = stale[i : i + 100]
                 items = await self.client.list_v2(RECENT_V2[kind], ids=chunk)
                 got = {o["id"] for o in items}
 
-                def write(conn: sqlite3.Connection, kind: str = kind, items: list[Any] = items, chunk: list[Any] = chunk,
-                          got: set[Any] = got) -> list[int]:
+                def write(
+                    conn: sqlite3.Connection, kind: str = kind, items: list[Any] = items, chunk: list[Any] = chunk, got: set[Any] = got
+                ) -> list[int]:
                     apply_server_objects(conn, kind, items)
                     return _drop_gone(conn, kind, set(chunk) - got)
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from tui.store.sync import Changes, Syncer
 
 OVERLAP = timedelta(seconds=2)
-RECONCILE = 1800.0   # seconds between full listings of the open leads while the section is shown
+RECONCILE = 1800.0  # seconds between full listings of the open leads while the section is shown
 
 
 def newest_lead(conn: sqlite3.Connection) -> str | None:
@@ -45,8 +45,7 @@ def _since(mark: str) -> str:
 
 
 def _pending(conn: sqlite3.Connection) -> set[str]:
-    return {r[0] for r in conn.execute(
-        "SELECT DISTINCT entity_id FROM outbox WHERE entity = 'lead' AND state IN ('pending','conflict')")}
+    return {r[0] for r in conn.execute("SELECT DISTINCT entity_id FROM outbox WHERE entity = 'lead' AND state IN ('pending','conflict')")}
 
 
 def replace_listed(conn: sqlite3.Connection, items: list[dict[str, Any]], archived: bool) -> list[str]:
@@ -68,7 +67,7 @@ class LeadWatch:
     and when the open leads were last listed in full."""
 
     watchers: set[Any] = field(default_factory=set)
-    last_reconcile: float | None = None   # time.monotonic() of the last full listing
+    last_reconcile: float | None = None  # time.monotonic() of the last full listing
 
     @property
     def shown(self) -> bool:
@@ -119,8 +118,7 @@ class LeadSync:
         self.watch.last_reconcile = time.monotonic()
 
     async def labels(self, changes: "Changes") -> None:
-        await self.db.write(lambda c: c.execute("UPDATE sync_state SET complete = 0 WHERE collection = ?",
-                                                (LABELS_TASK.key,)))
+        await self.db.write(lambda c: c.execute("UPDATE sync_state SET complete = 0 WHERE collection = ?", (LABELS_TASK.key,)))
         await self.syncer.run_task(LABELS_TASK, changes)
 
     async def archived(self, changes: "Changes") -> int:

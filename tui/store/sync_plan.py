@@ -29,12 +29,12 @@ MAX_IN_FLIGHT = 4
 
 @dataclass(frozen=True)
 class Task:
-    key: str                      # sync_state.collection
-    entity: str                   # where the items go (ingest entity)
+    key: str  # sync_state.collection
+    entity: str  # where the items go (ingest entity)
     path: str
     params: dict[str, Any] = field(default_factory=dict)
-    version: str = "v2"           # v2 cursor paging, v1 offset paging, "v1once" one unpaged call
-    meta: bool = False            # replaces the whole table (pipelines, stages, users, ...)
+    version: str = "v2"  # v2 cursor paging, v1 offset paging, "v1once" one unpaged call
+    meta: bool = False  # replaces the whole table (pipelines, stages, users, ...)
 
 
 LEADS_TASK = Task("leads", "lead", "/api/v1/leads", version="v1")
@@ -56,8 +56,7 @@ def plan(pipelines: list[int], focus: int | None) -> list[list[Task]]:
         Task("organizations", "organization", "/api/v2/organizations"),
         Task("persons", "person", "/api/v2/persons"),
     ]
-    phase3 = [Task(f"deals:open:{p}", "deal", "/api/v2/deals", {"pipeline_id": p, "status": "open"})
-              for p in pipelines if p != focus]
+    phase3 = [Task(f"deals:open:{p}", "deal", "/api/v2/deals", {"pipeline_id": p, "status": "open"}) for p in pipelines if p != focus]
     phase3 += [
         Task("deals:won", "deal", "/api/v2/deals", {"status": "won"}),
         Task("deals:lost", "deal", "/api/v2/deals", {"status": "lost"}),
@@ -82,6 +81,7 @@ FIELD_TASKS = (
 
 # -- progress kept in sync_state ----------------------------------------------------------------
 
+
 def task_state(conn: sqlite3.Connection, key: str) -> tuple[str | None, bool]:
     row = conn.execute("SELECT cursor, complete FROM sync_state WHERE collection = ?", (key,)).fetchone()
     return (row[0], bool(row[1])) if row else (None, False)
@@ -92,7 +92,8 @@ def save_progress(conn: sqlite3.Connection, key: str, cursor: str | None, comple
         """INSERT INTO sync_state (collection, cursor, complete, last_sync) VALUES (?,?,?,?)
            ON CONFLICT(collection) DO UPDATE SET cursor = excluded.cursor, complete = excluded.complete,
                                                  last_sync = excluded.last_sync""",
-        (key, cursor, 1 if complete else 0, now))
+        (key, cursor, 1 if complete else 0, now),
+    )
 
 
 def first_sync_done(conn: sqlite3.Connection) -> bool:
@@ -115,14 +116,15 @@ def loaded(conn: sqlite3.Connection, what: str) -> bool:
     if first_sync_done(conn) or conn.execute("SELECT 1 FROM sync_state LIMIT 1").fetchone() is None:
         return True
     keys = LOADED[what]
-    done = {r[0] for r in conn.execute(
-        f"SELECT collection FROM sync_state WHERE complete = 1 AND collection IN ({','.join('?' * len(keys))})", keys)}
+    done = {
+        r[0]
+        for r in conn.execute(f"SELECT collection FROM sync_state WHERE complete = 1 AND collection IN ({','.join('?' * len(keys))})", keys)
+    }
     return done == set(keys)
 
 
 def open_deal_pages_done(conn: sqlite3.Connection) -> bool:
-    return bool(conn.execute(
-        "SELECT 1 FROM sync_state WHERE collection LIKE 'deals:open:%' AND complete = 1 LIMIT 1").fetchone())
+    return bool(conn.execute("SELECT 1 FROM sync_state WHERE collection LIKE 'deals:open:%' AND complete = 1 LIMIT 1").fetchone())
 
 
 def missing_names(conn: sqlite3.Connection, pipeline_id: int, per_stage: int = 15) -> tuple[list[int], list[int]]:
@@ -131,7 +133,9 @@ def missing_names(conn: sqlite3.Connection, pipeline_id: int, per_stage: int = 1
     rows = conn.execute(
         """SELECT org_id, person_id FROM (
                SELECT org_id, person_id, ROW_NUMBER() OVER (PARTITION BY stage_id ORDER BY id DESC) AS n
-                 FROM deals WHERE pipeline_id = ? AND status = 'open') WHERE n <= ?""", (pipeline_id, per_stage)).fetchall()
+                 FROM deals WHERE pipeline_id = ? AND status = 'open') WHERE n <= ?""",
+        (pipeline_id, per_stage),
+    ).fetchall()
     orgs = sorted({r[0] for r in rows if r[0]} - {r[0] for r in conn.execute("SELECT id FROM organizations")})
     persons = sorted({r[1] for r in rows if r[1]} - {r[0] for r in conn.execute("SELECT id FROM persons")})
     return orgs[:100], persons[:100]

@@ -26,7 +26,7 @@ from tui.store.db import Database
 from tui.store.sync_plan import save_progress
 
 FILTERS_KEY = "filters:deals"
-RESULTS_MAX_AGE = 600.0   # seconds a server-side view's deal list is used before it is fetched again
+RESULTS_MAX_AGE = 600.0  # seconds a server-side view's deal list is used before it is fetched again
 
 
 def _now() -> str:
@@ -35,8 +35,7 @@ def _now() -> str:
 
 def known_filters(conn: sqlite3.Connection) -> dict[int, tuple[str | None, bool]]:
     """filter id -> (update_time, whether its conditions are cached)."""
-    return {r[0]: (r[1], json.loads(r[2]).get("conditions") is not None)
-            for r in conn.execute("SELECT id, update_time, data FROM filters")}
+    return {r[0]: (r[1], json.loads(r[2]).get("conditions") is not None) for r in conn.execute("SELECT id, update_time, data FROM filters")}
 
 
 def store_filters(conn: sqlite3.Connection, listed: list[dict[str, Any]], detailed: list[dict[str, Any]]) -> list[int]:
@@ -76,10 +75,11 @@ def store_results(conn: sqlite3.Connection, filter_id: int, deals: list[dict[str
 
     apply_server_objects(conn, "deal", deals)
     conn.execute("DELETE FROM filter_results WHERE filter_id = ?", (filter_id,))
-    conn.executemany("INSERT OR IGNORE INTO filter_results (filter_id, deal_id) VALUES (?,?)",
-                     [(filter_id, d["id"]) for d in deals if isinstance(d.get("id"), int)])
-    conn.execute("INSERT OR REPLACE INTO filter_runs (filter_id, fetched_at, count) VALUES (?,?,?)",
-                 (filter_id, _now(), len(deals)))
+    conn.executemany(
+        "INSERT OR IGNORE INTO filter_results (filter_id, deal_id) VALUES (?,?)",
+        [(filter_id, d["id"]) for d in deals if isinstance(d.get("id"), int)],
+    )
+    conn.execute("INSERT OR REPLACE INTO filter_runs (filter_id, fetched_at, count) VALUES (?,?,?)", (filter_id, _now(), len(deals)))
 
 
 async def fetch_results(client: PipedriveClient, db: Database, filter_id: int) -> int:

@@ -29,8 +29,14 @@ def to_utc(day: str, hhmm: str | None, tz: Any) -> tuple[str, str | None]:
 
 
 class ActivityForm(FormScreen):
-    def __init__(self, data: dict[str, Any] | None, labels: dict[str, str], types: list[tuple[str, str]], clock: Any,
-                 prefill: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        data: dict[str, Any] | None,
+        labels: dict[str, str],
+        types: list[tuple[str, str]],
+        clock: Any,
+        prefill: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__()
         self.activity_id = data["id"] if data else None
         self.data = data or {}
@@ -47,8 +53,10 @@ class ActivityForm(FormScreen):
         base = {**(prefill or {}), **(data or {})}
         if data and data.get("participants"):
             base["person_id"] = next((p["person_id"] for p in data["participants"] if p.get("primary")), base.get("person_id"))
-        labels = {k: await store.read(label_of, kind, base.get(k)) for k, kind in
-                  (("deal_id", "deal"), ("person_id", "person"), ("org_id", "organization"))}
+        labels = {
+            k: await store.read(label_of, kind, base.get(k))
+            for k, kind in (("deal_id", "deal"), ("person_id", "person"), ("org_id", "organization"))
+        }
         return cls(data, labels, await store.read(activity_types), store.clock, prefill)
 
     def form_title(self) -> str:
@@ -67,14 +75,20 @@ class ActivityForm(FormScreen):
         yield FormField("subject", "Subject *", d.get("subject") or "")
         yield Label("Type")
         yield Select([(name, key) for key, name in self.types], value=d.get("type") or "call", allow_blank=False, id="type")
-        yield FormField("due_date", "Due date *", local_day or ("today" if not self.activity_id else ""),
-                        hint="YYYY-MM-DD, 24.12., tomorrow, +3d, fri", preview=date_preview(self.clock.today()))
+        yield FormField(
+            "due_date",
+            "Due date *",
+            local_day or ("today" if not self.activity_id else ""),
+            hint="YYYY-MM-DD, 24.12., tomorrow, +3d, fri",
+            preview=date_preview(self.clock.today()),
+        )
         yield FormField("due_time", "Time (local)", local_time, placeholder="HH:MM, empty = all day")
         yield FormField("duration", "Duration", (d.get("duration") or "")[:5], placeholder="30, 1h or HH:MM")
         yield EntityPicker("deal_id", "Deal", self.searcher("deal"), value=d.get("deal_id"), value_label=self.labels["deal_id"])
         yield EntityPicker("person_id", "Person", self.searcher("person"), value=d.get("person_id"), value_label=self.labels["person_id"])
-        yield EntityPicker("org_id", "Organization", self.searcher("organization"), value=d.get("org_id"),
-                           value_label=self.labels["org_id"])
+        yield EntityPicker(
+            "org_id", "Organization", self.searcher("organization"), value=d.get("org_id"), value_label=self.labels["org_id"]
+        )
         yield FormField("note", "Note", d.get("note") or "")
         yield Checkbox("Done", bool(d.get("done")), id="done")
 
@@ -97,8 +111,13 @@ class ActivityForm(FormScreen):
         due_date, due_time = to_utc(day, hhmm, self.clock.zone)
         person = self.picker("person_id").value
         out: dict[str, Any] = {
-            "subject": subject, "type": self.query_one("#type", Select).value, "due_date": due_date, "due_time": due_time,
-            "duration": duration, "deal_id": self.picker("deal_id").value, "org_id": self.picker("org_id").value,
+            "subject": subject,
+            "type": self.query_one("#type", Select).value,
+            "due_date": due_date,
+            "due_time": due_time,
+            "duration": duration,
+            "deal_id": self.picker("deal_id").value,
+            "org_id": self.picker("org_id").value,
             "participants": [{"person_id": person, "primary": True}] if person else [],
             "done": self.query_one("#done", Checkbox).value,
         }

@@ -49,7 +49,6 @@ class FormScreen(AppModal[int | None]):
         raise NotImplementedError
         yield
 
-
     def on_mount(self) -> None:
         self._initial = self.snapshot()
         first = self.query(Input).first()
@@ -79,8 +78,7 @@ class FormScreen(AppModal[int | None]):
         from tui import validation as v
         from tui.store.queries.entities import label_of
 
-        kinds = {"owner_id": "user", "person_id": "person", "org_id": "organization", "deal_id": "deal",
-                 "organization_id": "organization"}
+        kinds = {"owner_id": "user", "person_id": "person", "org_id": "organization", "deal_id": "deal", "organization_id": "organization"}
         for name, value in values.items():
             if not self.query(f"#field-{name}"):
                 continue
@@ -108,7 +106,8 @@ class FormScreen(AppModal[int | None]):
             self.query_one(f"#field-{name}").set_error(message)  # type: ignore[attr-defined]
         if errors:
             self.query_one("#form-error", Static).update(
-                Text(f"Fix {len(errors)} field{'s' if len(errors) > 1 else ''} above; nothing was sent."))
+                Text(f"Fix {len(errors)} field{'s' if len(errors) > 1 else ''} above; nothing was sent.")
+            )
             first = self.query_one(f"#field-{next(iter(errors))}")
             first.query_one(Input).focus()
             return

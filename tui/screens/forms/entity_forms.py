@@ -30,8 +30,15 @@ def _num(value: Any) -> str:
 
 
 class DealForm(FormScreen):
-    def __init__(self, data: dict[str, Any] | None, labels: dict[str, str], currencies: set[str], today: date,
-                 prefill: dict[str, Any] | None = None, stages: list[tuple[str, int]] | None = None) -> None:
+    def __init__(
+        self,
+        data: dict[str, Any] | None,
+        labels: dict[str, str],
+        currencies: set[str],
+        today: date,
+        prefill: dict[str, Any] | None = None,
+        stages: list[tuple[str, int]] | None = None,
+    ) -> None:
         super().__init__()
         self.stages = stages or []
         self.deal_id = data["id"] if data else None
@@ -45,10 +52,11 @@ class DealForm(FormScreen):
     async def load(cls, store: Any, deal_id: int | None = None, prefill: dict[str, Any] | None = None) -> "DealForm":
         data = await store.read(entity_data, "deal", deal_id) if deal_id is not None else None
         base = data or {}
-        labels = {k: await store.read(label_of, kind, base.get(k)) for k, kind in
-                  (("owner_id", "user"), ("person_id", "person"), ("org_id", "organization"))}
-        return cls(data, labels, await store.read(currency_codes), store.clock.today(), prefill,
-                   await store.read(stage_choices))
+        labels = {
+            k: await store.read(label_of, kind, base.get(k))
+            for k, kind in (("owner_id", "user"), ("person_id", "person"), ("org_id", "organization"))
+        }
+        return cls(data, labels, await store.read(currency_codes), store.clock.today(), prefill, await store.read(stage_choices))
 
     def form_title(self) -> str:
         return f"Edit deal “{clean(self.data.get('title'))}”" if self.deal_id else "New deal"
@@ -59,16 +67,23 @@ class DealForm(FormScreen):
         stage = d.get("stage_id") or self.prefill.get("stage_id")
         if self.stages and (d.get("status") or "open") == "open":
             yield Label("Pipeline › stage")
-            yield Select(self.stages, value=stage if stage in {v for _l, v in self.stages} else self.stages[0][1],
-                         allow_blank=False, id="stage")
+            yield Select(
+                self.stages, value=stage if stage in {v for _l, v in self.stages} else self.stages[0][1], allow_blank=False, id="stage"
+            )
         yield FormField("value", "Value", _num(d.get("value")), placeholder="e.g. 12500")
         yield FormField("currency", "Currency", d.get("currency") or "", placeholder="EUR")
         yield EntityPicker("owner_id", "Owner", self.searcher("user"), value=d.get("owner_id"), value_label=self.labels["owner_id"])
         yield EntityPicker("person_id", "Person", self.searcher("person"), value=d.get("person_id"), value_label=self.labels["person_id"])
-        yield EntityPicker("org_id", "Organization", self.searcher("organization"), value=d.get("org_id"),
-                           value_label=self.labels["org_id"])
-        yield FormField("expected_close_date", "Expected close date", d.get("expected_close_date") or "",
-                        hint="YYYY-MM-DD, 24.12., +3d, next fri", preview=date_preview(self.today))
+        yield EntityPicker(
+            "org_id", "Organization", self.searcher("organization"), value=d.get("org_id"), value_label=self.labels["org_id"]
+        )
+        yield FormField(
+            "expected_close_date",
+            "Expected close date",
+            d.get("expected_close_date") or "",
+            hint="YYYY-MM-DD, 24.12., +3d, next fri",
+            preview=date_preview(self.today),
+        )
         yield FormField("probability", "Probability %", _num(d.get("probability")), placeholder="0-100")
 
     async def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
@@ -128,8 +143,10 @@ class PersonForm(FormScreen):
     async def load(cls, store: Any, person_id: int | None = None, prefill: dict[str, Any] | None = None) -> "PersonForm":
         data = await store.read(entity_data, "person", person_id) if person_id is not None else None
         base = {**(prefill or {}), **(data or {})}
-        labels = {"owner_id": await store.read(label_of, "user", base.get("owner_id")),
-                  "org_id": await store.read(label_of, "organization", base.get("org_id"))}
+        labels = {
+            "owner_id": await store.read(label_of, "user", base.get("owner_id")),
+            "org_id": await store.read(label_of, "organization", base.get("org_id")),
+        }
         return cls(data, labels, prefill)
 
     def form_title(self) -> str:
@@ -140,8 +157,9 @@ class PersonForm(FormScreen):
         yield FormField("name", "Name *", d.get("name") or "")
         yield FormField("emails", "E-mails", v.format_contacts(d.get("emails")), hint="a@b.com (work), c@d.org (home); first is primary")
         yield FormField("phones", "Phones", v.format_contacts(d.get("phones")), hint="+49 30 1234 (work), …; first is primary")
-        yield EntityPicker("org_id", "Organization", self.searcher("organization"), value=d.get("org_id"),
-                           value_label=self.labels["org_id"])
+        yield EntityPicker(
+            "org_id", "Organization", self.searcher("organization"), value=d.get("org_id"), value_label=self.labels["org_id"]
+        )
         yield EntityPicker("owner_id", "Owner", self.searcher("user"), value=d.get("owner_id"), value_label=self.labels["owner_id"])
 
     async def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
@@ -167,8 +185,10 @@ class PersonForm(FormScreen):
             return new_id
         old = dict(self.data)
         for key in ("emails", "phones"):  # compare what the user can see: value, label, primary
-            old[key] = [{"value": c.get("value"), "label": c.get("label") or "work", "primary": bool(c.get("primary"))}
-                        for c in sorted(old.get(key) or [], key=lambda c: not c.get("primary"))]
+            old[key] = [
+                {"value": c.get("value"), "label": c.get("label") or "work", "primary": bool(c.get("primary"))}
+                for c in sorted(old.get(key) or [], key=lambda c: not c.get("primary"))
+            ]
         diff = changed(changes, old)
         if diff:
             await self.store.update_entity("person", self.person_id, diff)

@@ -29,8 +29,10 @@ class LeadForm(FormScreen):
     @classmethod
     async def load(cls, store: Any, lead_id: str) -> "LeadForm":
         data = await store.read(entity_data, "lead", lead_id) or {"id": lead_id}
-        labels = {k: await store.read(label_of, kind, data.get(k)) for k, kind in
-                  (("owner_id", "user"), ("person_id", "person"), ("organization_id", "organization"))}
+        labels = {
+            k: await store.read(label_of, kind, data.get(k))
+            for k, kind in (("owner_id", "user"), ("person_id", "person"), ("organization_id", "organization"))
+        }
         return cls(data, labels, await store.read(currency_codes), store.clock.today())
 
     def form_title(self) -> str:
@@ -42,14 +44,22 @@ class LeadForm(FormScreen):
         yield FormField("title", "Title *", d.get("title") or "")
         yield FormField("value", "Value", _num(value.get("amount")), placeholder="e.g. 12500, empty = no value")
         yield FormField("currency", "Currency", value.get("currency") or "", placeholder="EUR")
-        yield EntityPicker("owner_id", "Owner", self.searcher("user"), value=d.get("owner_id"),
-                           value_label=self.labels["owner_id"])
-        yield EntityPicker("person_id", "Person", self.searcher("person"), value=d.get("person_id"),
-                           value_label=self.labels["person_id"])
-        yield EntityPicker("organization_id", "Organization", self.searcher("organization"),
-                           value=d.get("organization_id"), value_label=self.labels["organization_id"])
-        yield FormField("expected_close_date", "Expected close date", d.get("expected_close_date") or "",
-                        hint="YYYY-MM-DD, 24.12., +3d, next fri", preview=date_preview(self.today))
+        yield EntityPicker("owner_id", "Owner", self.searcher("user"), value=d.get("owner_id"), value_label=self.labels["owner_id"])
+        yield EntityPicker("person_id", "Person", self.searcher("person"), value=d.get("person_id"), value_label=self.labels["person_id"])
+        yield EntityPicker(
+            "organization_id",
+            "Organization",
+            self.searcher("organization"),
+            value=d.get("organization_id"),
+            value_label=self.labels["organization_id"],
+        )
+        yield FormField(
+            "expected_close_date",
+            "Expected close date",
+            d.get("expected_close_date") or "",
+            hint="YYYY-MM-DD, 24.12., +3d, next fri",
+            preview=date_preview(self.today),
+        )
 
     async def apply_values(self, values: dict[str, Any]) -> None:
         """A lead's value is {amount, currency}: two fields of the form."""

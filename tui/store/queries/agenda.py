@@ -18,8 +18,8 @@ class AgendaRow:
     subject: str
     type: str
     type_name: str
-    day: date | None            # local date
-    time: str | None            # local HH:MM, None = all day
+    day: date | None  # local date
+    time: str | None  # local HH:MM, None = all day
     duration: str | None
     deal_id: int | None
     deal: str | None
@@ -29,7 +29,7 @@ class AgendaRow:
     org: str | None
     owner: str | None
     done: bool
-    late: str = ""              # "3d late", "2h late"
+    late: str = ""  # "3d late", "2h late"
 
 
 @dataclass
@@ -57,20 +57,36 @@ _FROM = """
 _SQL = _SELECT + _FROM
 
 
-def _rows(conn: sqlite3.Connection, where: list[str], args: list[object], now: datetime, tz: tzinfo,
-          types: set[str] | None, text: str | None) -> list[AgendaRow]:
+def _rows(
+    conn: sqlite3.Connection, where: list[str], args: list[object], now: datetime, tz: tzinfo, types: set[str] | None, text: str | None
+) -> list[AgendaRow]:
     sql = _SQL + (" WHERE " + " AND ".join(where) if where else "")
     return _build(conn.execute(sql, args), now, tz, types, text)
 
 
-def _build(cursor: sqlite3.Cursor, now: datetime, tz: tzinfo, types: set[str] | None,
-           text: str | None) -> list[AgendaRow]:
+def _build(cursor: sqlite3.Cursor, now: datetime, tz: tzinfo, types: set[str] | None, text: str | None) -> list[AgendaRow]:
     needle = (text or "").casefold().strip()
     out = []
     days: dict[str, date] = {}  # most activities share few dates: parse each once
-    cursor.row_factory = None   # plain tuples: this loop can run for tens of thousands of rows
-    for (aid, subject, type_, type_name, due_date, due_time, duration, done, _marked, deal_id, deal, person_id,
-         person, org_id, org, owner) in cursor:
+    cursor.row_factory = None  # plain tuples: this loop can run for tens of thousands of rows
+    for (
+        aid,
+        subject,
+        type_,
+        type_name,
+        due_date,
+        due_time,
+        duration,
+        done,
+        _marked,
+        deal_id,
+        deal,
+        person_id,
+        person,
+        org_id,
+        org,
+        owner,
+    ) in cursor:
         if types and type_ not in types:
             continue
         if needle and not any(needle in (x or "").casefold() for x in (subject, deal, person, org)):
@@ -88,8 +104,23 @@ def _build(cursor: sqlite3.Cursor, now: datetime, tz: tzinfo, types: set[str] | 
                     day = days[due_date] = date.fromisoformat(due_date[:10])
                 except ValueError:
                     day = None
-        row = AgendaRow(aid, subject, type_, type_name, day, local.strftime("%H:%M") if local else None,
-                        (duration or "")[:5] or None, deal_id, deal, person_id, person, org_id, org, owner, bool(done))
+        row = AgendaRow(
+            aid,
+            subject,
+            type_,
+            type_name,
+            day,
+            local.strftime("%H:%M") if local else None,
+            (duration or "")[:5] or None,
+            deal_id,
+            deal,
+            person_id,
+            person,
+            org_id,
+            org,
+            owner,
+            bool(done),
+        )
         if not done and day is not None:
             row.late = lateness(day, local, now)
         out.append(row)
@@ -142,8 +173,10 @@ class LaterTail:
         needle = fold(self.text)
         if needle:
             like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            sql += (" AND (fold(a.subject) LIKE ? ESCAPE '\\' OR fold(d.title) LIKE ? ESCAPE '\\'"
-                    " OR fold(p.name) LIKE ? ESCAPE '\\' OR fold(o.name) LIKE ? ESCAPE '\\')")
+            sql += (
+                " AND (fold(a.subject) LIKE ? ESCAPE '\\' OR fold(d.title) LIKE ? ESCAPE '\\'"
+                " OR fold(p.name) LIKE ? ESCAPE '\\' OR fold(o.name) LIKE ? ESCAPE '\\')"
+            )
             args += [like] * 4
         return sql, args
 
@@ -151,13 +184,21 @@ class LaterTail:
 @dataclass
 class AgendaView:
     groups: list[AgendaGroup]
-    later_more: int            # "Later" rows after the ones in its group, read with later_rows()
+    later_more: int  # "Later" rows after the ones in its group, read with later_rows()
     tail: LaterTail
 
 
-def agenda_view(conn: sqlite3.Connection, *, now: datetime, tz: tzinfo, owner_id: int | None = None,
-                types: set[str] | None = None, show: str = "undone", text: str | None = None,
-                done_recently_days: int = 7) -> AgendaView:
+def agenda_view(
+    conn: sqlite3.Connection,
+    *,
+    now: datetime,
+    tz: tzinfo,
+    owner_id: int | None = None,
+    types: set[str] | None = None,
+    show: str = "undone",
+    text: str | None = None,
+    done_recently_days: int = 7,
+) -> AgendaView:
     """Groups in GROUPS order (empty groups included, so headers can show 0). Everything up to
     a day past next week is read and grouped in the user's time zone; the rest of "Later" is
     only counted here (later_rows reads it as it comes into view)."""
@@ -179,8 +220,9 @@ def agenda_view(conn: sqlite3.Connection, *, now: datetime, tz: tzinfo, owner_id
         more = int(conn.execute(f"SELECT COUNT(*) {_FROM}{tail_where}", tail_args).fetchone()[0])
     if show in ("done", "all"):
         since = (now - timedelta(days=done_recently_days)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        done = _rows(conn, where + ["a.done = 1", "COALESCE(a.marked_as_done_time, a.update_time) >= ?"], args + [since],
-                     now, tz, types, text)
+        done = _rows(
+            conn, where + ["a.done = 1", "COALESCE(a.marked_as_done_time, a.update_time) >= ?"], args + [since], now, tz, types, text
+        )
         groups["Done recently"].rows = done
     for g in groups.values():
         g.rows.sort(key=lambda r: (r.day or date.max, r.time is not None, r.time or "", r.id))
@@ -189,21 +231,28 @@ def agenda_view(conn: sqlite3.Connection, *, now: datetime, tz: tzinfo, owner_id
     return AgendaView([groups[n] for n in names], more, tail)
 
 
-def later_rows(conn: sqlite3.Connection, tail: LaterTail, *, now: datetime, tz: tzinfo, offset: int = 0,
-               limit: int = 200) -> list[AgendaRow]:
+def later_rows(
+    conn: sqlite3.Connection, tail: LaterTail, *, now: datetime, tz: tzinfo, offset: int = 0, limit: int = 200
+) -> list[AgendaRow]:
     """A window of the far "Later" rows, in the group's order."""
     where, args = tail.where()
-    sql = (f"{_SELECT}{_FROM}{where} ORDER BY a.due_date IS NULL, a.due_date, a.due_time IS NOT NULL, a.due_time, a.id "
-           "LIMIT ? OFFSET ?")
+    sql = f"{_SELECT}{_FROM}{where} ORDER BY a.due_date IS NULL, a.due_date, a.due_time IS NOT NULL, a.due_time, a.id LIMIT ? OFFSET ?"
     return _build(conn.execute(sql, [*args, limit, offset]), now, tz, None, None)
 
 
-def agenda(conn: sqlite3.Connection, *, now: datetime, tz: tzinfo, owner_id: int | None = None,
-           types: set[str] | None = None, show: str = "undone", text: str | None = None,
-           done_recently_days: int = 7) -> list[AgendaGroup]:
+def agenda(
+    conn: sqlite3.Connection,
+    *,
+    now: datetime,
+    tz: tzinfo,
+    owner_id: int | None = None,
+    types: set[str] | None = None,
+    show: str = "undone",
+    text: str | None = None,
+    done_recently_days: int = 7,
+) -> list[AgendaGroup]:
     """Every group with every row (tests, small caches); the agenda screen reads windows."""
-    view = agenda_view(conn, now=now, tz=tz, owner_id=owner_id, types=types, show=show, text=text,
-                       done_recently_days=done_recently_days)
+    view = agenda_view(conn, now=now, tz=tz, owner_id=owner_id, types=types, show=show, text=text, done_recently_days=done_recently_days)
     if view.later_more:
         later = next(g for g in view.groups if g.name == "Later")
         later.rows += later_rows(conn, view.tail, now=now, tz=tz, offset=0, limit=-1)
@@ -214,8 +263,16 @@ def counts(groups: list[AgendaGroup]) -> dict[str, int]:
     return {g.name: g.count for g in groups}
 
 
-def week(conn: sqlite3.Connection, *, week_start: date, now: datetime, tz: tzinfo, owner_id: int | None = None,
-         types: set[str] | None = None, text: str | None = None) -> dict[date, list[AgendaRow]]:
+def week(
+    conn: sqlite3.Connection,
+    *,
+    week_start: date,
+    now: datetime,
+    tz: tzinfo,
+    owner_id: int | None = None,
+    types: set[str] | None = None,
+    text: str | None = None,
+) -> dict[date, list[AgendaRow]]:
     """The seven local days from week_start, each in time order (all-day first), done included."""
     where = ["a.due_date BETWEEN ? AND ?"]
     args: list[object] = [(week_start - timedelta(days=1)).isoformat(), (week_start + timedelta(days=7)).isoformat()]
@@ -232,8 +289,10 @@ def week(conn: sqlite3.Connection, *, week_start: date, now: datetime, tz: tzinf
 
 
 def deal_has_other_open_activity(conn: sqlite3.Connection, deal_id: int, activity_id: int) -> bool:
-    return conn.execute("SELECT 1 FROM activities WHERE deal_id = ? AND id <> ? AND done = 0 LIMIT 1",
-                        (deal_id, activity_id)).fetchone() is not None
+    return (
+        conn.execute("SELECT 1 FROM activities WHERE deal_id = ? AND id <> ? AND done = 0 LIMIT 1", (deal_id, activity_id)).fetchone()
+        is not None
+    )
 
 
 __all__ = ["AgendaGroup", "AgendaRow", "GROUPS", "agenda", "counts", "week", "parse_utc"]

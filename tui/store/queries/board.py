@@ -35,12 +35,12 @@ class DealCard:
     add_time: str | None
     update_time: str | None
     lost_reason: str | None
-    next_due: str | None          # "YYYY-MM-DD HH:MM" (UTC time) or "YYYY-MM-DD"
+    next_due: str | None  # "YYYY-MM-DD HH:MM" (UTC time) or "YYYY-MM-DD"
     activity: ActivityStatus
     rotten: bool
     rotten_days: int
     weighted: float
-    pending: bool                 # a local edit is waiting to be pushed
+    pending: bool  # a local edit is waiting to be pushed
 
 
 @dataclass
@@ -146,11 +146,11 @@ class BoardQuery:
     matching a text (title, person or organization; case- and accent-folded)."""
 
     pipeline_id: int
-    status: str | None = "open"          # None: every status (a saved view may say so)
+    status: str | None = "open"  # None: every status (a saved view may say so)
     owner_id: int | None = None
     text: str = ""
     sort: str = "urgency"
-    extra: str | None = None             # a saved view's condition over deals d (queries/filters.py)
+    extra: str | None = None  # a saved view's condition over deals d (queries/filters.py)
     extra_params: tuple[object, ...] = ()
 
     def where(self, alias_joins: bool, conn: sqlite3.Connection | None = None) -> tuple[str, list[object]]:
@@ -188,18 +188,42 @@ class _Facts:
     def __init__(self, conn: sqlite3.Connection, now: datetime) -> None:
         self.now = now
         today = now.date()
-        self.today, self.yesterday, self.tomorrow = (today.isoformat(), (today - timedelta(days=1)).isoformat(),
-                                                     (today + timedelta(days=1)).isoformat())
-        self.pending = {r[0] for r in conn.execute(
-            "SELECT entity_id FROM outbox WHERE entity = 'deal' AND state = 'pending'")}
+        self.today, self.yesterday, self.tomorrow = (
+            today.isoformat(),
+            (today - timedelta(days=1)).isoformat(),
+            (today + timedelta(days=1)).isoformat(),
+        )
+        self.pending = {r[0] for r in conn.execute("SELECT entity_id FROM outbox WHERE entity = 'deal' AND state = 'pending'")}
         # during the first sync: say "loading" rather than "no activity" / no name
         self.activities_known, self.names_known = loaded(conn, "activities"), loaded(conn, "names")
         self.rot_cutoff: dict[int, str] = {}
 
     def card(self, row: tuple[Any, ...]) -> DealCard:
-        (did, title, value, currency, stage_id, pipeline_id, status, owner_id, person_id, org_id, probability,
-         close_date, add_time, update_time, lost_reason, person_name, org_name, owner_name, due,
-         rot_enabled, days, stage_probability, probability_enabled) = row
+        (
+            did,
+            title,
+            value,
+            currency,
+            stage_id,
+            pipeline_id,
+            status,
+            owner_id,
+            person_id,
+            org_id,
+            probability,
+            close_date,
+            add_time,
+            update_time,
+            lost_reason,
+            person_name,
+            org_name,
+            owner_name,
+            due,
+            rot_enabled,
+            days,
+            stage_probability,
+            probability_enabled,
+        ) = row
         if not self.names_known:
             org_name = org_name or ("…" if org_id else None)
             person_name = person_name or ("…" if person_id else None)
@@ -220,16 +244,37 @@ class _Facts:
         if rot_enabled and days is not None and status == "open" and update_time:
             cutoff = self.rot_cutoff.get(days)
             if cutoff is None:
-                cutoff = self.rot_cutoff[days] = (self.now - timedelta(days=days)).astimezone(timezone.utc).strftime(
-                    "%Y-%m-%dT%H:%M:%SZ")
+                cutoff = self.rot_cutoff[days] = (self.now - timedelta(days=days)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
             rot = update_time < cutoff
         if probability_enabled and (probability is not None or stage_probability is not None):
             weighted = (value or 0.0) * float(probability if probability is not None else stage_probability) / 100.0
         else:
             weighted = float(value or 0.0)
-        return DealCard(did, title, value or 0.0, currency, stage_id, pipeline_id, status, owner_id, owner_name,
-                        person_id, person_name, org_id, org_name, close_date, add_time, update_time, lost_reason, due,
-                        mark, rot, rotten_days(days, update_time, self.now) if rot else 0, weighted, did in self.pending)
+        return DealCard(
+            did,
+            title,
+            value or 0.0,
+            currency,
+            stage_id,
+            pipeline_id,
+            status,
+            owner_id,
+            owner_name,
+            person_id,
+            person_name,
+            org_id,
+            org_name,
+            close_date,
+            add_time,
+            update_time,
+            lost_reason,
+            due,
+            mark,
+            rot,
+            rotten_days(days, update_time, self.now) if rot else 0,
+            weighted,
+            did in self.pending,
+        )
 
 
 def _order(conn: sqlite3.Connection, query: BoardQuery) -> str:
@@ -237,9 +282,14 @@ def _order(conn: sqlite3.Connection, query: BoardQuery) -> str:
         return ORDER.get(query.sort, ORDER["urgency"])
     # amounts in different currencies are not comparable (Pipedrive's API gives no rates):
     # the pipeline's most used currency first, each by value
-    ranked = [r[0] for r in conn.execute(
-        "SELECT currency FROM deals WHERE pipeline_id = ? AND status = COALESCE(?, status) GROUP BY currency "
-        "ORDER BY COUNT(*) DESC, currency", (query.pipeline_id, query.status))]
+    ranked = [
+        r[0]
+        for r in conn.execute(
+            "SELECT currency FROM deals WHERE pipeline_id = ? AND status = COALESCE(?, status) GROUP BY currency "
+            "ORDER BY COUNT(*) DESC, currency",
+            (query.pipeline_id, query.status),
+        )
+    ]
     rank = " ".join(f"WHEN {_quote(c)} THEN {i}" for i, c in enumerate(ranked) if c is not None)
     return f"CASE d.currency {rank} ELSE {len(ranked)} END, d.value DESC, d.id" if rank else "d.value DESC, d.id"
 
@@ -248,8 +298,9 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def stage_cards(conn: sqlite3.Connection, query: BoardQuery, stage_id: int, *, now: datetime, offset: int = 0,
-                limit: int = 64) -> list[DealCard]:
+def stage_cards(
+    conn: sqlite3.Connection, query: BoardQuery, stage_id: int, *, now: datetime, offset: int = 0, limit: int = 64
+) -> list[DealCard]:
     """The cards of one stage from `offset`, in the board's order (the window on screen)."""
     where, params = query.where(alias_joins=True, conn=conn)
     sql = f"{_CARDS}{where} AND d.stage_id = ? ORDER BY {_order(conn, query)} LIMIT ? OFFSET ?"
@@ -259,8 +310,7 @@ def stage_cards(conn: sqlite3.Connection, query: BoardQuery, stage_id: int, *, n
     return [facts.card(row) for row in cursor]
 
 
-def stage_summaries(conn: sqlite3.Connection, query: BoardQuery,
-                    stage_ids: list[int] | None = None) -> dict[int, StageSummary]:
+def stage_summaries(conn: sqlite3.Connection, query: BoardQuery, stage_ids: list[int] | None = None) -> dict[int, StageSummary]:
     """Per stage: count, total and weighted total per currency (not converted), in SQL.
     Without a text filter this reads only the deals_summary index (no table, no joins); the
     stage's probability is applied per group in Python."""
@@ -275,8 +325,7 @@ def stage_summaries(conn: sqlite3.Connection, query: BoardQuery,
     sql += " GROUP BY d.stage_id, d.currency"
     pipeline = conn.execute("SELECT probability_enabled FROM pipelines WHERE id = ?", (query.pipeline_id,)).fetchone()
     enabled = bool(pipeline and pipeline[0])
-    stage_prob = {r[0]: r[1] for r in conn.execute("SELECT id, deal_probability FROM stages WHERE pipeline_id = ?",
-                                                   (query.pipeline_id,))}
+    stage_prob = {r[0]: r[1] for r in conn.execute("SELECT id, deal_probability FROM stages WHERE pipeline_id = ?", (query.pipeline_id,))}
     out: dict[int, StageSummary] = {}
     for stage_id, currency, count, total, with_prob, without_prob in conn.execute(sql, params):
         if stage_id is None:
@@ -286,8 +335,7 @@ def stage_summaries(conn: sqlite3.Connection, query: BoardQuery,
         total = total or 0.0
         if enabled:
             prob = stage_prob.get(stage_id)
-            weighted = (with_prob or 0.0) + ((without_prob or 0.0) * prob / 100.0 if prob is not None else
-                                             (without_prob or 0.0))
+            weighted = (with_prob or 0.0) + ((without_prob or 0.0) * prob / 100.0 if prob is not None else (without_prob or 0.0))
         else:
             weighted = total
         summary.count += count
@@ -300,14 +348,19 @@ def stage_summaries(conn: sqlite3.Connection, query: BoardQuery,
 def card_position(conn: sqlite3.Connection, query: BoardQuery, deal_id: int) -> tuple[int, int] | None:
     """(stage id, index in its column) of a deal on this board, or None if not shown."""
     where, params = query.where(alias_joins=True, conn=conn)
-    row = conn.execute(f"SELECT d.stage_id FROM deals d LEFT JOIN persons p ON p.id = d.person_id "
-                       f"LEFT JOIN organizations o ON o.id = d.org_id {where} AND d.id = ?", [*params, deal_id]).fetchone()
+    row = conn.execute(
+        f"SELECT d.stage_id FROM deals d LEFT JOIN persons p ON p.id = d.person_id "
+        f"LEFT JOIN organizations o ON o.id = d.org_id {where} AND d.id = ?",
+        [*params, deal_id],
+    ).fetchone()
     if row is None or row[0] is None:
         return None
     stage_id = row[0]
-    ids = conn.execute(f"SELECT d.id FROM deals d LEFT JOIN persons p ON p.id = d.person_id LEFT JOIN organizations o "
-                       f"ON o.id = d.org_id {where} AND d.stage_id = ? ORDER BY {_order(conn, query)}",
-                       [*params, stage_id])
+    ids = conn.execute(
+        f"SELECT d.id FROM deals d LEFT JOIN persons p ON p.id = d.person_id LEFT JOIN organizations o "
+        f"ON o.id = d.org_id {where} AND d.stage_id = ? ORDER BY {_order(conn, query)}",
+        [*params, stage_id],
+    )
     ids.row_factory = None
     for index, (found,) in enumerate(ids):
         if found == deal_id:
@@ -315,9 +368,18 @@ def card_position(conn: sqlite3.Connection, query: BoardQuery, deal_id: int) -> 
     return None
 
 
-def deal_cards(conn: sqlite3.Connection, pipeline_id: int, *, now: datetime, status: str | None = "open",
-               owner_id: int | None = None, text: str | None = None, sort: str = "urgency",
-               where: str | None = None, params: tuple[object, ...] = ()) -> list[DealCard]:
+def deal_cards(
+    conn: sqlite3.Connection,
+    pipeline_id: int,
+    *,
+    now: datetime,
+    status: str | None = "open",
+    owner_id: int | None = None,
+    text: str | None = None,
+    sort: str = "urgency",
+    where: str | None = None,
+    params: tuple[object, ...] = (),
+) -> list[DealCard]:
     """Every card of a pipeline (tests, small boards); the board itself reads windows."""
     query = BoardQuery(pipeline_id, status, owner_id, text or "", sort, where, tuple(params))
     sql, args = query.where(alias_joins=True, conn=conn)
@@ -372,32 +434,40 @@ def summarize(cards: list[DealCard]) -> dict[int, StageSummary]:
 
 
 def pipelines(conn: sqlite3.Connection) -> list[PipelineRow]:
-    return [PipelineRow(r["id"], r["name"], bool(r["probability_enabled"]))
-            for r in conn.execute("SELECT * FROM pipelines WHERE is_deleted = 0 ORDER BY order_nr, id")]
+    return [
+        PipelineRow(r["id"], r["name"], bool(r["probability_enabled"]))
+        for r in conn.execute("SELECT * FROM pipelines WHERE is_deleted = 0 ORDER BY order_nr, id")
+    ]
 
 
 def stages(conn: sqlite3.Connection, pipeline_id: int) -> list[StageRow]:
-    return [StageRow(r["id"], r["name"], r["pipeline_id"], r["order_nr"], r["deal_probability"], bool(r["rot_enabled"]),
-                     r["days_to_rotten"])
-            for r in conn.execute("SELECT * FROM stages WHERE pipeline_id = ? AND is_deleted = 0 ORDER BY order_nr, id",
-                                  (pipeline_id,))]
+    return [
+        StageRow(r["id"], r["name"], r["pipeline_id"], r["order_nr"], r["deal_probability"], bool(r["rot_enabled"]), r["days_to_rotten"])
+        for r in conn.execute("SELECT * FROM stages WHERE pipeline_id = ? AND is_deleted = 0 ORDER BY order_nr, id", (pipeline_id,))
+    ]
 
 
 def users(conn: sqlite3.Connection) -> list[UserRow]:
-    return [UserRow(r["id"], r["name"], bool(r["is_you"]))
-            for r in conn.execute("SELECT id, name, is_you FROM users WHERE active = 1 ORDER BY is_you DESC, name")]
+    return [
+        UserRow(r["id"], r["name"], bool(r["is_you"]))
+        for r in conn.execute("SELECT id, name, is_you FROM users WHERE active = 1 ORDER BY is_you DESC, name")
+    ]
 
 
 def currencies(conn: sqlite3.Connection) -> dict[str, CurrencyRow]:
-    return {r["code"]: CurrencyRow(r["code"], r["symbol"], r["decimal_points"])
-            for r in conn.execute("SELECT code, symbol, decimal_points FROM currencies")}
+    return {
+        r["code"]: CurrencyRow(r["code"], r["symbol"], r["decimal_points"])
+        for r in conn.execute("SELECT code, symbol, decimal_points FROM currencies")
+    }
 
 
 def recent_lost_reasons(conn: sqlite3.Connection, limit: int = 8) -> list[str]:
     rows = conn.execute(
         """SELECT lost_reason, MAX(COALESCE(lost_time, update_time)) AS t FROM deals
             WHERE status = 'lost' AND lost_reason IS NOT NULL AND TRIM(lost_reason) <> ''
-            GROUP BY lost_reason ORDER BY t DESC LIMIT ?""", (limit,))
+            GROUP BY lost_reason ORDER BY t DESC LIMIT ?""",
+        (limit,),
+    )
     return [r[0] for r in rows]
 
 
@@ -409,9 +479,13 @@ def deal_stage(conn: sqlite3.Connection, deal_id: int) -> tuple[int | None, str 
 
 def stage_choices(conn: sqlite3.Connection) -> list[tuple[str, int]]:
     """Every stage as "Pipeline › Stage", pipelines and stages in their order (for forms)."""
-    return [(f"{r[0]} › {r[1]}", r[2]) for r in conn.execute(
-        """SELECT p.name, s.name, s.id FROM stages s JOIN pipelines p ON p.id = s.pipeline_id
-            WHERE s.is_deleted = 0 AND p.is_deleted = 0 ORDER BY p.order_nr, p.id, s.order_nr, s.id""")]
+    return [
+        (f"{r[0]} › {r[1]}", r[2])
+        for r in conn.execute(
+            """SELECT p.name, s.name, s.id FROM stages s JOIN pipelines p ON p.id = s.pipeline_id
+            WHERE s.is_deleted = 0 AND p.is_deleted = 0 ORDER BY p.order_nr, p.id, s.order_nr, s.id"""
+        )
+    ]
 
 
 @dataclass
@@ -420,35 +494,48 @@ class BoardWindow:
     and the blocks of cards in view."""
 
     summaries: dict[int, StageSummary]
-    follow: tuple[int, int] | None                    # (stage id, index) of the followed deal
-    blocks: dict[int, dict[int, list[DealCard]]]      # stage id -> block number -> cards
+    follow: tuple[int, int] | None  # (stage id, index) of the followed deal
+    blocks: dict[int, dict[int, list[DealCard]]]  # stage id -> block number -> cards
 
 
-def board_window(conn: sqlite3.Connection, query: BoardQuery, *, now: datetime, wants: dict[int, set[int]],
-                 follow: int | None = None, block: int = 64, only: list[int] | None = None) -> BoardWindow:
+def board_window(
+    conn: sqlite3.Connection,
+    query: BoardQuery,
+    *,
+    now: datetime,
+    wants: dict[int, set[int]],
+    follow: int | None = None,
+    block: int = 64,
+    only: list[int] | None = None,
+) -> BoardWindow:
     """`wants`: the blocks each stage shows; `only`: reload just these stages (one deal moved)."""
     summaries = stage_summaries(conn, query, only)
     position = card_position(conn, query, follow) if follow is not None else None
     wants = {sid: set(bs) for sid, bs in wants.items()}
     if position is not None:
         wants.setdefault(position[0], set()).add(position[1] // block)
-    blocks = {sid: {b: stage_cards(conn, query, sid, now=now, offset=b * block, limit=block) for b in sorted(bs)}
-              for sid, bs in wants.items() if only is None or sid in only}
+    blocks = {
+        sid: {b: stage_cards(conn, query, sid, now=now, offset=b * block, limit=block) for b in sorted(bs)}
+        for sid, bs in wants.items()
+        if only is None or sid in only
+    }
     return BoardWindow(summaries, position, blocks)
 
 
 def stages_of(conn: sqlite3.Connection, deal_ids: list[int]) -> dict[int, int | None]:
     """The stage each of these deals is in now (None: gone from the cache)."""
-    found = {r[0]: r[1] for r in conn.execute(
-        f"SELECT id, stage_id FROM deals WHERE id IN ({','.join('?' * len(deal_ids))})", deal_ids)}
+    found = {r[0]: r[1] for r in conn.execute(f"SELECT id, stage_id FROM deals WHERE id IN ({','.join('?' * len(deal_ids))})", deal_ids)}
     return {i: found.get(i) for i in deal_ids}
 
 
 def stage_deal_ids(conn: sqlite3.Connection, query: BoardQuery, stage_id: int) -> list[int]:
     """Every deal id of a column as the board shows it (marking a whole column)."""
     where, params = query.where(alias_joins=True, conn=conn)
-    cursor = conn.execute(f"SELECT d.id FROM deals d LEFT JOIN persons p ON p.id = d.person_id LEFT JOIN organizations o "
-                          f"ON o.id = d.org_id {where} AND d.stage_id = ?", [*params, stage_id])
+    cursor = conn.execute(
+        f"SELECT d.id FROM deals d LEFT JOIN persons p ON p.id = d.person_id LEFT JOIN organizations o "
+        f"ON o.id = d.org_id {where} AND d.stage_id = ?",
+        [*params, stage_id],
+    )
     cursor.row_factory = None
     return [r[0] for r in cursor]
 
@@ -457,8 +544,13 @@ def deals_brief(conn: sqlite3.Connection, deal_ids: list[int]) -> list[dict[str,
     """id, title, status, stage, owner, person and organization of these deals (bulk actions)."""
     out: list[dict[str, Any]] = []
     for i in range(0, len(deal_ids), 500):
-        chunk = deal_ids[i:i + 500]
-        out += [dict(r) for r in conn.execute(
-            f"SELECT id, title, status, stage_id, pipeline_id, owner_id, person_id, org_id FROM deals "
-            f"WHERE id IN ({','.join('?' * len(chunk))})", chunk)]
+        chunk = deal_ids[i : i + 500]
+        out += [
+            dict(r)
+            for r in conn.execute(
+                f"SELECT id, title, status, stage_id, pipeline_id, owner_id, person_id, org_id FROM deals "
+                f"WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+        ]
     return out

@@ -18,8 +18,8 @@ class Conflict:
     entity: str
     entity_id: int
     name: str
-    fields: dict[str, tuple[Any, Any]]   # field -> (mine, theirs)
-    payload: dict[str, Any]              # the whole held edit
+    fields: dict[str, tuple[Any, Any]]  # field -> (mine, theirs)
+    payload: dict[str, Any]  # the whole held edit
 
 
 def held(conn: sqlite3.Connection) -> list[Conflict]:

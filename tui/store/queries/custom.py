@@ -30,18 +30,25 @@ def names(conn: sqlite3.Connection) -> Callable[[str, int], str | None]:
         table, column = TABLES[kind]
         row = conn.execute(f"SELECT {column} FROM {table} WHERE id = ?", (item_id,)).fetchone()
         return row[0] if row else None
+
     return lookup
 
 
 def field_defs(conn: sqlite3.Connection, entity: str) -> list[FieldDef]:
-    return [from_row(r[0], r[1], r[2], r[3]) for r in conn.execute(
-        "SELECT field_code, field_name, field_type, data FROM fields WHERE entity = ? AND is_custom = 1 "
-        "ORDER BY field_name COLLATE NOCASE", (entity,))]
+    return [
+        from_row(r[0], r[1], r[2], r[3])
+        for r in conn.execute(
+            "SELECT field_code, field_name, field_type, data FROM fields WHERE entity = ? AND is_custom = 1 "
+            "ORDER BY field_name COLLATE NOCASE",
+            (entity,),
+        )
+    ]
 
 
 def field_def(conn: sqlite3.Connection, entity: str, code: str) -> FieldDef | None:
-    row = conn.execute("SELECT field_code, field_name, field_type, data FROM fields WHERE entity = ? AND field_code = ?",
-                       (entity, code)).fetchone()
+    row = conn.execute(
+        "SELECT field_code, field_name, field_type, data FROM fields WHERE entity = ? AND field_code = ?", (entity, code)
+    ).fetchone()
     return from_row(row[0], row[1], row[2], row[3]) if row else None
 
 
@@ -57,8 +64,9 @@ def custom_rows(conn: sqlite3.Connection, entity: str, obj: dict[str, Any]) -> l
     known = {r.fd.code for r in rows}
     for code, value in values.items():  # a key the cached definitions do not know yet: shown, never edited
         if code not in known and value is not None:
-            rows.append(CustomRow(FieldDef(code, code[:12] + "…", "unknown"), value, display(FieldDef(code, code, "unknown"),
-                                                                                           value, lookup)))
+            rows.append(
+                CustomRow(FieldDef(code, code[:12] + "…", "unknown"), value, display(FieldDef(code, code, "unknown"), value, lookup))
+            )
     rows.sort(key=lambda r: (not r.flags, r.value in (None, "", []) and not r.flags))
     return rows
 
@@ -76,7 +84,9 @@ def autocomplete(conn: sqlite3.Connection, entity: str, code: str, limit: int = 
     table = REGISTRY[entity].table
     rows = conn.execute(
         f"""SELECT json_extract(data, '$.custom_fields.' || ?) AS v, COUNT(*) AS n FROM {table}
-             WHERE v IS NOT NULL AND v <> '' GROUP BY v ORDER BY n DESC, v LIMIT ?""", (f'"{code}"', limit)).fetchall()
+             WHERE v IS NOT NULL AND v <> '' GROUP BY v ORDER BY n DESC, v LIMIT ?""",
+        (f'"{code}"', limit),
+    ).fetchall()
     return [str(r[0]) for r in rows]
 
 
@@ -86,6 +96,7 @@ def ref_kind(fd: FieldDef) -> str | None:
 
 def my_defaults(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
     """The current user's default currency and time zone name (new monetary and time values)."""
-    row = conn.execute("SELECT json_extract(data, '$.default_currency'), json_extract(data, '$.timezone_name') "
-                       "FROM users WHERE is_you = 1").fetchone()
+    row = conn.execute(
+        "SELECT json_extract(data, '$.default_currency'), json_extract(data, '$.timezone_name') FROM users WHERE is_you = 1"
+    ).fetchone()
     return (row[0], row[1]) if row else (None, None)

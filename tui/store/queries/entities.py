@@ -50,10 +50,10 @@ class DealDetail:
     org: Ref | None
     owner: str | None
     days_in_stage: int | None
-    custom: list[Any]   # queries.custom.CustomRow
+    custom: list[Any]  # queries.custom.CustomRow
     activities: list[ActivityRow]
     notes: list[NoteRow]
-    lines: list[Any] = field(default_factory=list)   # queries.products.LineRow
+    lines: list[Any] = field(default_factory=list)  # queries.products.LineRow
 
 
 @dataclass
@@ -64,7 +64,7 @@ class PersonDetail:
     deals: list[Ref]
     activities: list[ActivityRow]
     notes: list[NoteRow]
-    custom: list[Any] = field(default_factory=list)   # queries.custom.CustomRow
+    custom: list[Any] = field(default_factory=list)  # queries.custom.CustomRow
 
 
 @dataclass
@@ -75,7 +75,7 @@ class OrgDetail:
     deals: list[Ref]
     activities: list[ActivityRow]
     notes: list[NoteRow]
-    custom: list[Any] = field(default_factory=list)   # queries.custom.CustomRow
+    custom: list[Any] = field(default_factory=list)  # queries.custom.CustomRow
 
 
 @dataclass(slots=True)
@@ -106,17 +106,24 @@ def _one(conn: sqlite3.Connection, sql: str, *args: Any) -> Any:
 
 
 def _activities(conn: sqlite3.Connection, column: str, value: int | str) -> list[ActivityRow]:
-    return [ActivityRow(r["id"], r["subject"], r["type"], r["due_date"], r["due_time"], bool(r["done"]), r["deal_id"],
-                        r["person_id"], r["org_id"])
-            for r in conn.execute(f"SELECT * FROM activities WHERE {column} = ? ORDER BY done, due_date, due_time", (value,))]
+    return [
+        ActivityRow(
+            r["id"], r["subject"], r["type"], r["due_date"], r["due_time"], bool(r["done"]), r["deal_id"], r["person_id"], r["org_id"]
+        )
+        for r in conn.execute(f"SELECT * FROM activities WHERE {column} = ? ORDER BY done, due_date, due_time", (value,))
+    ]
 
 
 def notes_for(conn: sqlite3.Connection, column: str, value: int | str) -> list[NoteRow]:
     pin = {"deal_id": "pinned_deal", "person_id": "pinned_person", "org_id": "pinned_org", "lead_id": "pinned_lead"}[column]
-    return [NoteRow(r["id"], r["content"], r["add_time"], bool(r[pin]), r["author"])
-            for r in conn.execute(
-                f"""SELECT n.*, u.name AS author FROM notes n LEFT JOIN users u ON u.id = n.user_id
-                     WHERE n.{column} = ? ORDER BY n.{pin} DESC, n.add_time DESC, n.id DESC""", (value,))]
+    return [
+        NoteRow(r["id"], r["content"], r["add_time"], bool(r[pin]), r["author"])
+        for r in conn.execute(
+            f"""SELECT n.*, u.name AS author FROM notes n LEFT JOIN users u ON u.id = n.user_id
+                     WHERE n.{column} = ? ORDER BY n.{pin} DESC, n.add_time DESC, n.id DESC""",
+            (value,),
+        )
+    ]
 
 
 def _custom(conn: sqlite3.Connection, entity: str, obj: dict[str, Any]) -> list[Any]:
@@ -135,8 +142,12 @@ def deal_detail(conn: sqlite3.Connection, deal_id: int, now: datetime) -> DealDe
         return None
     deal = json.loads(row[0])
     pipe = conn.execute("SELECT name, probability_enabled FROM pipelines WHERE id = ?", (deal.get("pipeline_id"),)).fetchone()
-    stages = [(r[0], r[1]) for r in conn.execute(
-        "SELECT id, name FROM stages WHERE pipeline_id = ? AND is_deleted = 0 ORDER BY order_nr, id", (deal.get("pipeline_id"),))]
+    stages = [
+        (r[0], r[1])
+        for r in conn.execute(
+            "SELECT id, name FROM stages WHERE pipeline_id = ? AND is_deleted = 0 ORDER BY order_nr, id", (deal.get("pipeline_id"),)
+        )
+    ]
     person = None
     if deal.get("person_id") is not None:
         name = _one(conn, "SELECT name FROM persons WHERE id = ?", deal["person_id"])
@@ -147,9 +158,20 @@ def deal_detail(conn: sqlite3.Connection, deal_id: int, now: datetime) -> DealDe
         org = Ref(deal["org_id"], name) if name is not None else None
     changed = parse_utc(deal.get("stage_change_time") or deal.get("add_time"))
     days = int((now - changed).total_seconds() // 86400) if changed else None
-    return DealDetail(deal, pipe[0] if pipe else "?", bool(pipe[1]) if pipe else False, stages, person, org,
-                      _user(conn, deal.get("owner_id")), days, _custom(conn, "deal", deal),
-                      _activities(conn, "deal_id", deal_id), notes_for(conn, "deal_id", deal_id), _lines(conn, deal_id))
+    return DealDetail(
+        deal,
+        pipe[0] if pipe else "?",
+        bool(pipe[1]) if pipe else False,
+        stages,
+        person,
+        org,
+        _user(conn, deal.get("owner_id")),
+        days,
+        _custom(conn, "deal", deal),
+        _activities(conn, "deal_id", deal_id),
+        notes_for(conn, "deal_id", deal_id),
+        _lines(conn, deal_id),
+    )
 
 
 def _lines(conn: sqlite3.Connection, deal_id: int) -> list[Any]:
@@ -159,9 +181,12 @@ def _lines(conn: sqlite3.Connection, deal_id: int) -> list[Any]:
 
 
 def _deal_refs(conn: sqlite3.Connection, column: str, value: int) -> list[Ref]:
-    return [Ref(r["id"], r["title"], r["status"])
-            for r in conn.execute(f"SELECT id, title, status FROM deals WHERE {column} = ? "
-                                  "ORDER BY status = 'open' DESC, update_time DESC", (value,))]
+    return [
+        Ref(r["id"], r["title"], r["status"])
+        for r in conn.execute(
+            f"SELECT id, title, status FROM deals WHERE {column} = ? ORDER BY status = 'open' DESC, update_time DESC", (value,)
+        )
+    ]
 
 
 def person_detail(conn: sqlite3.Connection, person_id: int) -> PersonDetail | None:
@@ -173,9 +198,15 @@ def person_detail(conn: sqlite3.Connection, person_id: int) -> PersonDetail | No
     if person.get("org_id") is not None:
         name = _one(conn, "SELECT name FROM organizations WHERE id = ?", person["org_id"])
         org = Ref(person["org_id"], name) if name is not None else None
-    return PersonDetail(person, org, _user(conn, person.get("owner_id")), _deal_refs(conn, "person_id", person_id),
-                        _activities(conn, "person_id", person_id), notes_for(conn, "person_id", person_id),
-                        _custom(conn, "person", person))
+    return PersonDetail(
+        person,
+        org,
+        _user(conn, person.get("owner_id")),
+        _deal_refs(conn, "person_id", person_id),
+        _activities(conn, "person_id", person_id),
+        notes_for(conn, "person_id", person_id),
+        _custom(conn, "person", person),
+    )
 
 
 def organization_detail(conn: sqlite3.Connection, org_id: int) -> OrgDetail | None:
@@ -183,17 +214,27 @@ def organization_detail(conn: sqlite3.Connection, org_id: int) -> OrgDetail | No
     if row is None:
         return None
     org = json.loads(row[0])
-    people = [Ref(r["id"], r["name"], r["primary_email"] or "")
-              for r in conn.execute("SELECT id, name, primary_email FROM persons WHERE org_id = ? ORDER BY name", (org_id,))]
-    return OrgDetail(org, _user(conn, org.get("owner_id")), people, _deal_refs(conn, "org_id", org_id),
-                     _activities(conn, "org_id", org_id), notes_for(conn, "org_id", org_id),
-                     _custom(conn, "organization", org))
+    people = [
+        Ref(r["id"], r["name"], r["primary_email"] or "")
+        for r in conn.execute("SELECT id, name, primary_email FROM persons WHERE org_id = ? ORDER BY name", (org_id,))
+    ]
+    return OrgDetail(
+        org,
+        _user(conn, org.get("owner_id")),
+        people,
+        _deal_refs(conn, "org_id", org_id),
+        _activities(conn, "org_id", org_id),
+        notes_for(conn, "org_id", org_id),
+        _custom(conn, "organization", org),
+    )
 
 
-PERSON_SORTS = {"name": "p.name COLLATE NOCASE", "organization": "o.name COLLATE NOCASE, p.name COLLATE NOCASE",
-                "updated": "p.update_time DESC"}
-ORG_SORTS = {"name": "o.name COLLATE NOCASE", "deals": "open_deals DESC, o.name COLLATE NOCASE",
-             "updated": "o.update_time DESC"}
+PERSON_SORTS = {
+    "name": "p.name COLLATE NOCASE",
+    "organization": "o.name COLLATE NOCASE, p.name COLLATE NOCASE",
+    "updated": "p.update_time DESC",
+}
+ORG_SORTS = {"name": "o.name COLLATE NOCASE", "deals": "open_deals DESC, o.name COLLATE NOCASE", "updated": "o.update_time DESC"}
 
 
 def _like(text: str | None) -> str | None:
@@ -210,8 +251,11 @@ def _person_where(text: str | None) -> tuple[str, list[Any]]:
     like = _like(text)
     if not like:
         return "", []
-    return (""" WHERE p.name LIKE ? ESCAPE '\\' OR o.name LIKE ? ESCAPE '\\' OR p.primary_email LIKE ? ESCAPE '\\'
-                OR p.primary_phone LIKE ? ESCAPE '\\'""", [like] * 4)
+    return (
+        """ WHERE p.name LIKE ? ESCAPE '\\' OR o.name LIKE ? ESCAPE '\\' OR p.primary_email LIKE ? ESCAPE '\\'
+                OR p.primary_phone LIKE ? ESCAPE '\\'""",
+        [like] * 4,
+    )
 
 
 def _org_where(text: str | None) -> tuple[str, list[Any]]:
@@ -228,19 +272,19 @@ def person_count(conn: sqlite3.Connection, text: str | None = None) -> int:
     return int(conn.execute(f"SELECT COUNT(*) {_PERSON_FROM}{where}", args).fetchone()[0])
 
 
-def person_page(conn: sqlite3.Connection, text: str | None = None, sort: str = "name", offset: int = 0,
-                limit: int = 200) -> list[PersonListRow]:
+def person_page(
+    conn: sqlite3.Connection, text: str | None = None, sort: str = "name", offset: int = 0, limit: int = 200
+) -> list[PersonListRow]:
     """One window of the people list (the list reads the rows in view, never all of them)."""
     where, args = _person_where(text)
     sql = f"""SELECT p.id, p.name, o.name AS org_name, p.primary_email, p.primary_phone, u.name AS owner, p.update_time
-              {_PERSON_FROM}{where} ORDER BY {PERSON_SORTS.get(sort, PERSON_SORTS['name'])}, p.id LIMIT ? OFFSET ?"""
+              {_PERSON_FROM}{where} ORDER BY {PERSON_SORTS.get(sort, PERSON_SORTS["name"])}, p.id LIMIT ? OFFSET ?"""
     return [PersonListRow(*r) for r in conn.execute(sql, [*args, limit, offset])]
 
 
 def person_index(conn: sqlite3.Connection, text: str | None, sort: str, person_id: int) -> int | None:
     where, args = _person_where(text)
-    cursor = conn.execute(f"SELECT p.id {_PERSON_FROM}{where} ORDER BY {PERSON_SORTS.get(sort, PERSON_SORTS['name'])}, p.id",
-                          args)
+    cursor = conn.execute(f"SELECT p.id {_PERSON_FROM}{where} ORDER BY {PERSON_SORTS.get(sort, PERSON_SORTS['name'])}, p.id", args)
     cursor.row_factory = None
     return next((i for i, (pid,) in enumerate(cursor) if pid == person_id), None)
 
@@ -260,8 +304,9 @@ def organization_count(conn: sqlite3.Connection, text: str | None = None) -> int
     return int(conn.execute(f"SELECT COUNT(*) {_ORG_FROM}{where}", args).fetchone()[0])
 
 
-def organization_page(conn: sqlite3.Connection, text: str | None = None, sort: str = "name", offset: int = 0,
-                      limit: int = 200) -> list[OrgListRow]:
+def organization_page(
+    conn: sqlite3.Connection, text: str | None = None, sort: str = "name", offset: int = 0, limit: int = 200
+) -> list[OrgListRow]:
     where, args = _org_where(text)
     sql = f"SELECT {_ORG_COLUMNS} {_ORG_FROM}{where} ORDER BY {ORG_SORTS.get(sort, ORG_SORTS['name'])}, o.id LIMIT ? OFFSET ?"
     return [OrgListRow(*r) for r in conn.execute(sql, [*args, limit, offset])]
@@ -270,8 +315,11 @@ def organization_page(conn: sqlite3.Connection, text: str | None = None, sort: s
 def organization_index(conn: sqlite3.Connection, text: str | None, sort: str, org_id: int) -> int | None:
     where, args = _org_where(text)
     order = ORG_SORTS.get(sort, ORG_SORTS["name"])
-    columns = "o.id" if "open_deals" not in order else (
-        "o.id, (SELECT COUNT(*) FROM deals d WHERE d.org_id = o.id AND d.status = 'open') AS open_deals")
+    columns = (
+        "o.id"
+        if "open_deals" not in order
+        else ("o.id, (SELECT COUNT(*) FROM deals d WHERE d.org_id = o.id AND d.status = 'open') AS open_deals")
+    )
     cursor = conn.execute(f"SELECT {columns} {_ORG_FROM}{where} ORDER BY {order}, o.id", args)
     cursor.row_factory = None
     return next((i for i, row in enumerate(cursor) if row[0] == org_id), None)
@@ -301,8 +349,12 @@ def search(conn: sqlite3.Connection, kind: str, text: str, limit: int = 8) -> li
 def label_of(conn: sqlite3.Connection, kind: str, entity_id: int | None) -> str:
     if entity_id is None:
         return ""
-    table, col = {"person": ("persons", "name"), "organization": ("organizations", "name"), "deal": ("deals", "title"),
-                  "user": ("users", "name")}[kind]
+    table, col = {
+        "person": ("persons", "name"),
+        "organization": ("organizations", "name"),
+        "deal": ("deals", "title"),
+        "user": ("users", "name"),
+    }[kind]
     return _one(conn, f"SELECT {col} FROM {table} WHERE id = ?", entity_id) or ""
 
 
@@ -325,8 +377,9 @@ def note_content(conn: sqlite3.Connection, note_id: int) -> str | None:
     return content
 
 
-def target_name(conn: sqlite3.Connection, deal_id: int | None, person_id: int | None, org_id: int | None,
-                lead_id: str | None = None) -> str | None:
+def target_name(
+    conn: sqlite3.Connection, deal_id: int | None, person_id: int | None, org_id: int | None, lead_id: str | None = None
+) -> str | None:
     """The title or name of what a new note goes on."""
     if lead_id is not None:
         title: str | None = _one(conn, "SELECT title FROM leads WHERE id = ?", lead_id)
@@ -361,7 +414,7 @@ def owners_of(conn: sqlite3.Connection, table: str, ids: list[int]) -> dict[int,
         raise ValueError(table)
     out: dict[int, int | None] = {}
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         rows = conn.execute(f"SELECT id, owner_id FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
         out.update({r[0]: r[1] for r in rows})
     return out

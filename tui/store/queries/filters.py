@@ -28,20 +28,49 @@ from datetime import date, timedelta
 from typing import Any
 
 COLUMNS = {  # field_code -> SQL over d, and how it compares
-    "title": ("d.title", "text"), "value": ("d.value", "number"), "currency": ("d.currency", "text"),
-    "owner_id": ("d.owner_id", "text"), "person_id": ("d.person_id", "text"), "org_id": ("d.org_id", "text"),
-    "pipeline_id": ("d.pipeline_id", "number"), "stage_id": ("d.stage_id", "text"), "status": ("d.status", "text"),
-    "probability": ("d.probability", "number"), "expected_close_date": ("d.expected_close_date", "date"),
-    "add_time": ("d.add_time", "date"), "update_time": ("d.update_time", "date"), "won_time": ("d.won_time", "date"),
-    "lost_time": ("d.lost_time", "date"), "close_time": ("d.close_time", "date"),
-    "stage_change_time": ("d.stage_change_time", "date"), "lost_reason": ("d.lost_reason", "text"),
-    "visible_to": ("json_extract(d.data, '$.visible_to')", "text"), "label_ids": ("d.data", "set:$.label_ids"),
+    "title": ("d.title", "text"),
+    "value": ("d.value", "number"),
+    "currency": ("d.currency", "text"),
+    "owner_id": ("d.owner_id", "text"),
+    "person_id": ("d.person_id", "text"),
+    "org_id": ("d.org_id", "text"),
+    "pipeline_id": ("d.pipeline_id", "number"),
+    "stage_id": ("d.stage_id", "text"),
+    "status": ("d.status", "text"),
+    "probability": ("d.probability", "number"),
+    "expected_close_date": ("d.expected_close_date", "date"),
+    "add_time": ("d.add_time", "date"),
+    "update_time": ("d.update_time", "date"),
+    "won_time": ("d.won_time", "date"),
+    "lost_time": ("d.lost_time", "date"),
+    "close_time": ("d.close_time", "date"),
+    "stage_change_time": ("d.stage_change_time", "date"),
+    "lost_reason": ("d.lost_reason", "text"),
+    "visible_to": ("json_extract(d.data, '$.visible_to')", "text"),
+    "label_ids": ("d.data", "set:$.label_ids"),
 }
-CUSTOM_KINDS = {"varchar": "text", "varchar_auto": "text", "text": "text", "enum": "text", "user": "text",
-                "org": "text", "people": "text", "double": "number", "int": "number", "monetary": "number",
-                "date": "date", "set": "set"}
-LIKES = {"LIKE '$%'": ("", "%", False), "LIKE '%$%'": ("%", "%", False), "LIKE '%$'": ("%", "", False),
-         "NOT LIKE '$%'": ("", "%", True), "NOT LIKE '%$%'": ("%", "%", True), "NOT LIKE '%$'": ("%", "", True)}
+CUSTOM_KINDS = {
+    "varchar": "text",
+    "varchar_auto": "text",
+    "text": "text",
+    "enum": "text",
+    "user": "text",
+    "org": "text",
+    "people": "text",
+    "double": "number",
+    "int": "number",
+    "monetary": "number",
+    "date": "date",
+    "set": "set",
+}
+LIKES = {
+    "LIKE '$%'": ("", "%", False),
+    "LIKE '%$%'": ("%", "%", False),
+    "LIKE '%$'": ("%", "", False),
+    "NOT LIKE '$%'": ("", "%", True),
+    "NOT LIKE '%$%'": ("%", "%", True),
+    "NOT LIKE '%$'": ("%", "", True),
+}
 NEGATIVE = ("!=", "not_contains") + tuple(k for k, v in LIKES.items() if v[2])
 
 
@@ -54,12 +83,19 @@ class Condition:
     operator: str
     value: Any
     translated: bool
-    value_label: str | None = None   # the option, user, stage … the value stands for
+    value_label: str | None = None  # the option, user, stage … the value stands for
 
     def describe(self) -> str:
-        op = {"IS NULL": "is empty", "IS NOT NULL": "is not empty", "LIKE '$%'": "starts with",
-              "LIKE '%$%'": "contains", "LIKE '%$'": "ends with", "NOT LIKE '$%'": "does not start with",
-              "NOT LIKE '%$%'": "does not contain", "NOT LIKE '%$'": "does not end with"}.get(self.operator, self.operator)
+        op = {
+            "IS NULL": "is empty",
+            "IS NOT NULL": "is not empty",
+            "LIKE '$%'": "starts with",
+            "LIKE '%$%'": "contains",
+            "LIKE '%$'": "ends with",
+            "NOT LIKE '$%'": "does not start with",
+            "NOT LIKE '%$%'": "does not contain",
+            "NOT LIKE '%$'": "does not end with",
+        }.get(self.operator, self.operator)
         where = "" if self.object == "deal" else f"{self.object} "
         shown = self.value_label or self.value
         return f"{where}{self.field_name} {op}" + ("" if shown is None else f" {shown}")
@@ -80,15 +116,16 @@ class Translation:
 class View:
     id: int
     name: str
-    where: str                      # SQL over deals d (for deal_cards)
+    where: str  # SQL over deals d (for deal_cards)
     params: tuple[Any, ...]
-    server: bool                    # evaluated by Pipedrive (filter_results), not by the cache
+    server: bool  # evaluated by Pipedrive (filter_results), not by the cache
     conditions: tuple[Condition, ...] = ()
-    fetched_at: str | None = None   # server-side: when its deals were fetched
-    count: int | None = None        # server-side: how many deals it selected then
+    fetched_at: str | None = None  # server-side: when its deals were fetched
+    count: int | None = None  # server-side: how many deals it selected then
 
 
 # -- relative dates (the server's date) -----------------------------------------------------------
+
 
 def _months(d: date, n: int) -> date:
     m = d.month - 1 + n
@@ -106,14 +143,22 @@ def date_range(value: str, today: date) -> tuple[date | None, date | None] | Non
     q0 = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     one = timedelta(days=1)
     fixed: dict[str, tuple[date | None, date | None]] = {
-        "today": (today, today), "now": (today, today), "yesterday": (today - one, today - one),
-        "tomorrow": (today + one, today + one), "before_today": (None, today - one), "later_or_today": (today, None),
-        "before_tomorrow": (None, today), "later_or_tomorrow": (today + one, None),
-        "this_week": (monday, monday + timedelta(6)), "last_week": (monday - timedelta(7), monday - one),
+        "today": (today, today),
+        "now": (today, today),
+        "yesterday": (today - one, today - one),
+        "tomorrow": (today + one, today + one),
+        "before_today": (None, today - one),
+        "later_or_today": (today, None),
+        "before_tomorrow": (None, today),
+        "later_or_tomorrow": (today + one, None),
+        "this_week": (monday, monday + timedelta(6)),
+        "last_week": (monday - timedelta(7), monday - one),
         "next_week": (monday + timedelta(7), monday + timedelta(13)),
-        "this_month": (first, _months(first, 1) - one), "last_month": (_months(first, -1), first - one),
+        "this_month": (first, _months(first, 1) - one),
+        "last_month": (_months(first, -1), first - one),
         "next_month": (_months(first, 1), _months(first, 2) - one),
-        "this_quarter": (q0, _months(q0, 3) - one), "last_quarter": (_months(q0, -3), q0 - one),
+        "this_quarter": (q0, _months(q0, 3) - one),
+        "last_quarter": (_months(q0, -3), q0 - one),
     }
     if value in fixed:
         return fixed[value]
@@ -126,6 +171,7 @@ def date_range(value: str, today: date) -> tuple[date | None, date | None] | Non
 
 
 # -- one condition ----------------------------------------------------------------------------------
+
 
 def _empty(expr: str, kind: str) -> str:
     if kind.startswith("set"):
@@ -166,9 +212,13 @@ def _sql(expr: str, kind: str, op: str, value: Any, today: date) -> tuple[str, l
         inside = " AND ".join([f"{day} >= ?"] * (lo is not None) + [f"{day} <= ?"] * (hi is not None)) or "1"
         inside_args = [x for x in (lo, hi) if x is not None]
         tests: dict[str, tuple[str, list[Any]]] = {
-            "=": (inside, inside_args), "!=": (f"NOT ({inside})", inside_args),
-            "<": (f"{day} < ?", [lo]) if lo else ("0", []), ">": (f"{day} > ?", [hi]) if hi else ("0", []),
-            "<=": (f"{day} <= ?", [hi]) if hi else ("1", []), ">=": (f"{day} >= ?", [lo]) if lo else ("1", [])}
+            "=": (inside, inside_args),
+            "!=": (f"NOT ({inside})", inside_args),
+            "<": (f"{day} < ?", [lo]) if lo else ("0", []),
+            ">": (f"{day} > ?", [hi]) if hi else ("0", []),
+            "<=": (f"{day} <= ?", [hi]) if hi else ("1", []),
+            ">=": (f"{day} >= ?", [lo]) if lo else ("1", []),
+        }
         if op not in tests:
             return None
         test, args = tests[op]
@@ -204,12 +254,15 @@ def _target(cond: dict[str, Any], fields: dict[str, tuple[str, str]]) -> tuple[s
     if kind == "set":
         return "d.data", f"set:{path}"
     # an object value ({value, currency}, {value, ...}) compares by its `value`
-    return (f"(CASE json_type(d.data, '{path}') WHEN 'object' THEN json_extract(d.data, '{path}.value') "
-            f"ELSE json_extract(d.data, '{path}') END)"), kind
+    return (
+        f"(CASE json_type(d.data, '{path}') WHEN 'object' THEN json_extract(d.data, '{path}.value') "
+        f"ELSE json_extract(d.data, '{path}') END)"
+    ), kind
 
 
-def translate(conditions: dict[str, Any] | None, today: date,
-              fields: dict[str, tuple[str, str]] | None = None, labels: Labels | None = None) -> Translation:
+def translate(
+    conditions: dict[str, Any] | None, today: date, fields: dict[str, tuple[str, str]] | None = None, labels: Labels | None = None
+) -> Translation:
     """Pipedrive's condition tree -> SQL over deals d. `fields`: field_code -> (name, type)
     of the deal fields (custom ones are evaluated from the deal's JSON); `labels` names the
     fields and values of the conditions for people (views())."""
@@ -226,9 +279,18 @@ def translate(conditions: dict[str, Any] | None, today: date,
             code = cond.get("field_code")
             obj = cond.get("object", "?")
             name, shown = labels.name(obj, code, cond.get("value")) if labels else (None, None)
-            out.conditions.append(Condition(obj, str(cond.get("field_id")), code,
-                                            name or code or f"field {cond.get('field_id')}",
-                                            cond.get("operator", "?"), cond.get("value"), sql is not None, shown))
+            out.conditions.append(
+                Condition(
+                    obj,
+                    str(cond.get("field_id")),
+                    code,
+                    name or code or f"field {cond.get('field_id')}",
+                    cond.get("operator", "?"),
+                    cond.get("value"),
+                    sql is not None,
+                    shown,
+                )
+            )
             if sql is None:
                 ok = False
                 continue
@@ -245,6 +307,7 @@ def translate(conditions: dict[str, Any] | None, today: date,
 
 # -- the views -----------------------------------------------------------------------------------------
 
+
 class Labels:
     """Names of fields and of the values conditions compare with (options, users, stages)."""
 
@@ -255,8 +318,10 @@ class Labels:
             self.fields[(entity, code)] = (name, options)
         self.refs = {
             "owner_id": {str(r[0]): r[1] for r in conn.execute("SELECT id, name FROM users")},
-            "stage_id": {str(r[0]): f"{r[1]} › {r[2]}" for r in conn.execute(
-                "SELECT s.id, p.name, s.name FROM stages s LEFT JOIN pipelines p ON p.id = s.pipeline_id")},
+            "stage_id": {
+                str(r[0]): f"{r[1]} › {r[2]}"
+                for r in conn.execute("SELECT s.id, p.name, s.name FROM stages s LEFT JOIN pipelines p ON p.id = s.pipeline_id")
+            },
             "pipeline_id": {str(r[0]): r[1] for r in conn.execute("SELECT id, name FROM pipelines")},
         }
 
@@ -267,8 +332,7 @@ class Labels:
 
 
 def deal_fields(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
-    return {r[0]: (r[1], r[2] or "") for r in conn.execute(
-        "SELECT field_code, field_name, field_type FROM fields WHERE entity = 'deal'")}
+    return {r[0]: (r[1], r[2] or "") for r in conn.execute("SELECT field_code, field_name, field_type FROM fields WHERE entity = 'deal'")}
 
 
 SERVER_WHERE = "d.id IN (SELECT deal_id FROM filter_results WHERE filter_id = ?)"

@@ -15,22 +15,49 @@ from tui.formatting import clean, money
 from tui.store.queries.custom import field_defs, names
 
 KINDS = ("all", "stage", "field", "status", "note", "activity")
-SKIP = {"won_time", "lost_time", "close_time", "stage_change_time", "update_time", "add_time", "local_won_date",
-        "local_lost_date", "local_close_date", "archive_time", "deleted", "pipeline_id"}
-LABELS = {"title": "Title", "value": "Value", "currency": "Currency", "user_id": "Owner", "owner_id": "Owner",
-          "person_id": "Person", "org_id": "Organization", "expected_close_date": "Expected close date",
-          "probability": "Probability", "lost_reason": "Lost reason", "visible_to": "Visible to", "label": "Labels",
-          "is_archived": "Archived", "name": "Name", "status": "Status", "stage_id": "Stage", "pipeline_id": "Pipeline"}
+SKIP = {
+    "won_time",
+    "lost_time",
+    "close_time",
+    "stage_change_time",
+    "update_time",
+    "add_time",
+    "local_won_date",
+    "local_lost_date",
+    "local_close_date",
+    "archive_time",
+    "deleted",
+    "pipeline_id",
+}
+LABELS = {
+    "title": "Title",
+    "value": "Value",
+    "currency": "Currency",
+    "user_id": "Owner",
+    "owner_id": "Owner",
+    "person_id": "Person",
+    "org_id": "Organization",
+    "expected_close_date": "Expected close date",
+    "probability": "Probability",
+    "lost_reason": "Lost reason",
+    "visible_to": "Visible to",
+    "label": "Labels",
+    "is_archived": "Archived",
+    "name": "Name",
+    "status": "Status",
+    "stage_id": "Stage",
+    "pipeline_id": "Pipeline",
+}
 
 
 @dataclass(slots=True)
 class Event:
-    kind: str                 # created | stage | field | status | note | activity
-    when: datetime | None     # UTC
+    kind: str  # created | stage | field | status | note | activity
+    when: datetime | None  # UTC
     who: str
     title: str
     detail: str = ""
-    duration: str = ""        # stage moves: the time spent in the stage left
+    duration: str = ""  # stage moves: the time spent in the stage left
 
 
 def parse_time(text: Any) -> datetime | None:
@@ -122,8 +149,10 @@ def timeline(conn: sqlite3.Connection, entity: str, entity_id: int, items: list[
     row = conn.execute(f"SELECT data FROM {table} WHERE id = ?", (entity_id,)).fetchone()
     obj = json.loads(row[0]) if row else {}
     currency = obj.get("currency")
-    ordered = sorted(items, key=lambda i: (parse_time(i.get("timestamp")) or datetime.min.replace(tzinfo=timezone.utc),
-                                           (i.get("data") or {}).get("id") or 0))
+    ordered = sorted(
+        items,
+        key=lambda i: (parse_time(i.get("timestamp")) or datetime.min.replace(tzinfo=timezone.utc), (i.get("data") or {}).get("id") or 0),
+    )
     created = parse_time(obj.get("add_time"))
     events: list[Event] = []
     if created and entity == "deal":
@@ -155,8 +184,7 @@ def timeline(conn: sqlite3.Connection, entity: str, entity_id: int, items: list[
             else:
                 fd = n.fields.get(key)
                 label = clean(fd.name) if fd else LABELS.get(key, key)
-                events.append(Event("field", when, who, label,
-                                    f"{_value(n, key, old, currency)} → {_value(n, key, new, currency)}"))
+                events.append(Event("field", when, who, label, f"{_value(n, key, old, currency)} → {_value(n, key, new, currency)}"))
         elif kind == "note":
             from tui.notes_html import summary
 
@@ -166,8 +194,15 @@ def timeline(conn: sqlite3.Connection, entity: str, entity_id: int, items: list[
             subject = clean(data.get("subject")) or "(no subject)"
             title = ("Activity done" if done else "Activity planned") + f" · {clean(data.get('type')) or 'task'}"
             due = clean(data.get("due_date"))
-            events.append(Event("activity", when, n.user(data.get("user_id") or data.get("owner_id")), title,
-                                subject + (f" (due {due})" if due and not done else "")))
+            events.append(
+                Event(
+                    "activity",
+                    when,
+                    n.user(data.get("user_id") or data.get("owner_id")),
+                    title,
+                    subject + (f" (due {due})" if due and not done else ""),
+                )
+            )
     return events
 
 

@@ -11,8 +11,13 @@ from tui.store.conversion import converted_to, converting
 from tui.store.queries.entities import ActivityRow, NoteRow, Ref, _activities, _like, _user, notes_for
 
 SORTS = ("newest", "next_activity", "value", "close_date", "title")
-SORT_LABELS = {"newest": "newest first", "next_activity": "next activity", "value": "value",
-               "close_date": "expected close", "title": "title"}
+SORT_LABELS = {
+    "newest": "newest first",
+    "next_activity": "next activity",
+    "value": "value",
+    "close_date": "expected close",
+    "title": "title",
+}
 _ORDER = {
     "newest": "l.add_time DESC",
     "next_activity": "n.due_date IS NULL, n.due_date, COALESCE(n.due_time, ''), l.add_time DESC",
@@ -20,16 +25,16 @@ _ORDER = {
     "close_date": "l.expected_close_date IS NULL, l.expected_close_date, l.add_time DESC",
     "title": "l.title COLLATE NOCASE, l.add_time DESC",
 }
-NO_LABEL = "-"   # LeadFilter.label_id for leads without a label
+NO_LABEL = "-"  # LeadFilter.label_id for leads without a label
 
 
 @dataclass(frozen=True)
 class LeadFilter:
     text: str = ""
-    label_id: str | None = None      # a label's id, NO_LABEL, or None (any)
+    label_id: str | None = None  # a label's id, NO_LABEL, or None (any)
     owner_id: int | None = None
     source: str | None = None
-    archived: bool = False           # the archive instead of the inbox
+    archived: bool = False  # the archive instead of the inbox
 
     def describe(self, labels: dict[str, tuple[str, str | None]], owners: dict[int, str]) -> list[str]:
         parts = []
@@ -54,15 +59,15 @@ class LeadRow:
     owner: str | None
     person: str | None
     org: str | None
-    labels: list[tuple[str, str | None]]       # (name, colour name), in the lead's order
+    labels: list[tuple[str, str | None]]  # (name, colour name), in the lead's order
     source: str | None
     expected_close_date: str | None
-    next_due: str | None                       # "YYYY-MM-DD HH:MM" (UTC time) or "YYYY-MM-DD"
+    next_due: str | None  # "YYYY-MM-DD HH:MM" (UTC time) or "YYYY-MM-DD"
     next_subject: str | None
     archived: bool
     add_time: str | None
-    pending: bool = False                      # a local edit waits to be pushed
-    converting: bool = False                   # a conversion into a deal is queued or running
+    pending: bool = False  # a local edit waits to be pushed
+    converting: bool = False  # a conversion into a deal is queued or running
 
 
 @dataclass
@@ -114,17 +119,56 @@ def lead_rows(conn: sqlite3.Connection, flt: LeadFilter = LeadFilter(), sort: st
         args += [like] * 3
     sql += f" ORDER BY {_ORDER.get(sort, _ORDER['newest'])}, l.id"
     labels = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, name, color FROM lead_labels")}
-    pending = {r[0] for r in conn.execute(
-        "SELECT entity_id FROM outbox WHERE entity = 'lead' AND op <> 'convert' AND state IN ('pending','conflict')")}
-    moving = {r[0] for r in conn.execute(
-        "SELECT entity_id FROM outbox WHERE entity = 'lead' AND op = 'convert' AND state IN ('pending','conflict')")}
+    pending = {
+        r[0]
+        for r in conn.execute("SELECT entity_id FROM outbox WHERE entity = 'lead' AND op <> 'convert' AND state IN ('pending','conflict')")
+    }
+    moving = {
+        r[0]
+        for r in conn.execute("SELECT entity_id FROM outbox WHERE entity = 'lead' AND op = 'convert' AND state IN ('pending','conflict')")
+    }
     out = []
-    for (lid, title, value, currency, owner_id, owner, person, org, label_ids, source, close, due_date, due_time,
-         subject, archived, add_time) in conn.execute(sql, args):
+    for (
+        lid,
+        title,
+        value,
+        currency,
+        owner_id,
+        owner,
+        person,
+        org,
+        label_ids,
+        source,
+        close,
+        due_date,
+        due_time,
+        subject,
+        archived,
+        add_time,
+    ) in conn.execute(sql, args):
         names = [labels[x] for x in json.loads(label_ids or "[]") if x in labels]
         due = None if due_date is None else (due_date + (" " + due_time[:5] if due_time else ""))
-        out.append(LeadRow(lid, title, value, currency, owner_id, owner, person, org, names, source, close, due, subject,
-                           bool(archived), add_time, lid in pending, lid in moving))
+        out.append(
+            LeadRow(
+                lid,
+                title,
+                value,
+                currency,
+                owner_id,
+                owner,
+                person,
+                org,
+                names,
+                source,
+                close,
+                due,
+                subject,
+                bool(archived),
+                add_time,
+                lid in pending,
+                lid in moving,
+            )
+        )
     return out
 
 
@@ -134,15 +178,21 @@ def label_choices(conn: sqlite3.Connection) -> list[tuple[str, str, str | None]]
 
 
 def source_choices(conn: sqlite3.Connection) -> list[str]:
-    return [r[0] for r in conn.execute(
-        "SELECT DISTINCT source_name FROM leads WHERE source_name IS NOT NULL ORDER BY source_name COLLATE NOCASE")]
+    return [
+        r[0]
+        for r in conn.execute("SELECT DISTINCT source_name FROM leads WHERE source_name IS NOT NULL ORDER BY source_name COLLATE NOCASE")
+    ]
 
 
 def owner_choices(conn: sqlite3.Connection) -> list[tuple[int, str]]:
     """Users who own a lead (the owner filter's choices), you first."""
-    return [(r[0], r[1]) for r in conn.execute(
-        """SELECT u.id, u.name FROM users u WHERE u.id IN (SELECT owner_id FROM leads)
-            ORDER BY u.is_you DESC, u.name COLLATE NOCASE""")]
+    return [
+        (r[0], r[1])
+        for r in conn.execute(
+            """SELECT u.id, u.name FROM users u WHERE u.id IN (SELECT owner_id FROM leads)
+            ORDER BY u.is_you DESC, u.name COLLATE NOCASE"""
+        )
+    ]
 
 
 def lead_detail(conn: sqlite3.Connection, lead_id: str) -> LeadDetail | None:
@@ -160,11 +210,25 @@ def lead_detail(conn: sqlite3.Connection, lead_id: str) -> LeadDetail | None:
     all_labels = label_choices(conn)
     by_id = {x[0]: x for x in all_labels}
     labels = [by_id[x] for x in lead.get("label_ids") or [] if x in by_id]
-    pending = conn.execute("SELECT 1 FROM outbox WHERE entity = 'lead' AND entity_id = ? AND op <> 'convert' "
-                           "AND state IN ('pending','conflict')", (lead_id,)).fetchone() is not None
-    return LeadDetail(lead, person, org, _user(conn, lead.get("owner_id")), labels,
-                      _activities(conn, "lead_id", lead_id), notes_for(conn, "lead_id", lead_id),
-                      converting(conn, lead_id), pending, all_labels)
+    pending = (
+        conn.execute(
+            "SELECT 1 FROM outbox WHERE entity = 'lead' AND entity_id = ? AND op <> 'convert' AND state IN ('pending','conflict')",
+            (lead_id,),
+        ).fetchone()
+        is not None
+    )
+    return LeadDetail(
+        lead,
+        person,
+        org,
+        _user(conn, lead.get("owner_id")),
+        labels,
+        _activities(conn, "lead_id", lead_id),
+        notes_for(conn, "lead_id", lead_id),
+        converting(conn, lead_id),
+        pending,
+        all_labels,
+    )
 
 
 def lead_outcome(conn: sqlite3.Connection, lead_id: str) -> int | None:

@@ -24,7 +24,7 @@ class LineRow:
     sum: float
     currency: str | None
     enabled: bool
-    pending: bool          # an edit to it waits in the outbox
+    pending: bool  # an edit to it waits in the outbox
 
 
 @dataclass(slots=True)
@@ -47,29 +47,52 @@ class ProductRow:
 
 
 def deal_lines(conn: sqlite3.Connection, deal_id: int) -> list[LineRow]:
-    waiting = {r[0] for r in conn.execute(
-        "SELECT entity_id FROM outbox WHERE entity = 'deal_product' AND parent_id = ? AND state IN ('pending','conflict')",
-        (deal_id,))}
+    waiting = {
+        r[0]
+        for r in conn.execute(
+            "SELECT entity_id FROM outbox WHERE entity = 'deal_product' AND parent_id = ? AND state IN ('pending','conflict')", (deal_id,)
+        )
+    }
     out = []
     for (data,) in conn.execute("SELECT data FROM deal_products WHERE deal_id = ? ORDER BY order_nr, id", (deal_id,)):
         o = json.loads(data)
-        out.append(LineRow(o["id"], o.get("product_id"), o.get("name") or "", float(o.get("quantity") or 0),
-                           float(o.get("item_price") or 0), float(o.get("discount") or 0),
-                           o.get("discount_type") or "percentage", float(o.get("tax") or 0),
-                           o.get("tax_method") or "exclusive", float(o.get("sum") or 0), o.get("currency"),
-                           bool(o.get("is_enabled", True)), o["id"] in waiting or o["id"] < 0))
+        out.append(
+            LineRow(
+                o["id"],
+                o.get("product_id"),
+                o.get("name") or "",
+                float(o.get("quantity") or 0),
+                float(o.get("item_price") or 0),
+                float(o.get("discount") or 0),
+                o.get("discount_type") or "percentage",
+                float(o.get("tax") or 0),
+                o.get("tax_method") or "exclusive",
+                float(o.get("sum") or 0),
+                o.get("currency"),
+                bool(o.get("is_enabled", True)),
+                o["id"] in waiting or o["id"] < 0,
+            )
+        )
     return out
 
 
 def _product(data: str) -> ProductRow:
     o = json.loads(data)
     prices = {p.get("currency"): float(p.get("price") or 0) for p in o.get("prices") or [] if p.get("currency")}
-    return ProductRow(o["id"], o.get("name") or "", o.get("code") or None, o.get("unit") or None, float(o.get("tax") or 0),
-                      prices, bool(o.get("is_linkable", True)))
+    return ProductRow(
+        o["id"],
+        o.get("name") or "",
+        o.get("code") or None,
+        o.get("unit") or None,
+        float(o.get("tax") or 0),
+        prices,
+        bool(o.get("is_linkable", True)),
+    )
 
 
-def products(conn: sqlite3.Connection, text: str | None = None, *, linkable_only: bool = False,
-             limit: int | None = None) -> list[ProductRow]:
+def products(
+    conn: sqlite3.Connection, text: str | None = None, *, linkable_only: bool = False, limit: int | None = None
+) -> list[ProductRow]:
     """The catalogue by name, searched by name or code."""
     sql = "SELECT data FROM products"
     args: list[Any] = []
@@ -94,8 +117,7 @@ def product(conn: sqlite3.Connection, product_id: int) -> ProductRow | None:
 
 
 def deals_with_product(conn: sqlite3.Connection, product_id: int) -> int:
-    return int(conn.execute("SELECT COUNT(DISTINCT deal_id) FROM deal_products WHERE product_id = ?",
-                            (product_id,)).fetchone()[0])
+    return int(conn.execute("SELECT COUNT(DISTINCT deal_id) FROM deal_products WHERE product_id = ?", (product_id,)).fetchone()[0])
 
 
 @dataclass(slots=True)
@@ -119,9 +141,18 @@ def archived(conn: sqlite3.Connection, text: str | None = None) -> list[Archived
             continue
         stage = conn.execute("SELECT name FROM stages WHERE id = ?", (o.get("stage_id"),)).fetchone()
         org = conn.execute("SELECT name FROM organizations WHERE id = ?", (o.get("org_id"),)).fetchone()
-        out.append(ArchivedRow(o["id"], o.get("title") or "", float(o.get("value") or 0), o.get("currency"),
-                               o.get("status") or "open", stage[0] if stage else None, org[0] if org else None,
-                               o.get("archive_time")))
+        out.append(
+            ArchivedRow(
+                o["id"],
+                o.get("title") or "",
+                float(o.get("value") or 0),
+                o.get("currency"),
+                o.get("status") or "open",
+                stage[0] if stage else None,
+                org[0] if org else None,
+                o.get("archive_time"),
+            )
+        )
     return out
 
 
@@ -143,13 +174,18 @@ def archived_facts(conn: sqlite3.Connection, deal: dict[str, Any]) -> list[tuple
     from tui.store.queries.entities import label_of
 
     stage = conn.execute("SELECT name FROM stages WHERE id = ?", (deal.get("stage_id"),)).fetchone()
-    out = [("Status", deal.get("status") or "open"), ("Value", money(deal.get("value"), deal.get("currency"))),
-           ("Stage", stage[0] if stage else "—"), ("Owner", label_of(conn, "user", deal.get("owner_id")) or "—"),
-           ("Person", label_of(conn, "person", deal.get("person_id")) or "—"),
-           ("Organization", label_of(conn, "organization", deal.get("org_id")) or "—"),
-           ("Archived", (deal.get("archive_time") or "")[:16].replace("T", " ") or "—")]
+    out = [
+        ("Status", deal.get("status") or "open"),
+        ("Value", money(deal.get("value"), deal.get("currency"))),
+        ("Stage", stage[0] if stage else "—"),
+        ("Owner", label_of(conn, "user", deal.get("owner_id")) or "—"),
+        ("Person", label_of(conn, "person", deal.get("person_id")) or "—"),
+        ("Organization", label_of(conn, "organization", deal.get("org_id")) or "—"),
+        ("Archived", (deal.get("archive_time") or "")[:16].replace("T", " ") or "—"),
+    ]
     values = deal.get("custom_fields") or {}
     lookup = names(conn)
-    out += [(fd.name, display(fd, values.get(fd.code), lookup)) for fd in field_defs(conn, "deal")
-            if values.get(fd.code) not in (None, "", [])]
+    out += [
+        (fd.name, display(fd, values.get(fd.code), lookup)) for fd in field_defs(conn, "deal") if values.get(fd.code) not in (None, "", [])
+    ]
     return out

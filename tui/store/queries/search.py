@@ -29,18 +29,18 @@ _PHONE = re.compile(r"\+?[\d\s().\-/]+")
 
 @dataclass(slots=True)
 class Hit:
-    kind: str                  # deal | person | organization
+    kind: str  # deal | person | organization
     id: int
-    title: str                 # the deal's title or the name, as the server sent it
-    match: int                 # EXACT, PREFIX, WORD or ELSEWHERE
+    title: str  # the deal's title or the name, as the server sent it
+    match: int  # EXACT, PREFIX, WORD or ELSEWHERE
     status: str | None = None  # deals
     stage: str | None = None
     pipeline: str | None = None
     value: float | None = None
     currency: str | None = None
-    org: str | None = None     # deals and persons
+    org: str | None = None  # deals and persons
     person: str | None = None  # deals
-    email: str | None = None   # persons
+    email: str | None = None  # persons
     phone: str | None = None
     address: str | None = None  # organizations
 
@@ -48,9 +48,9 @@ class Hit:
 @dataclass
 class Results:
     query: str
-    hits: list[Hit] = field(default_factory=list)        # grouped in KINDS order, best first
+    hits: list[Hit] = field(default_factory=list)  # grouped in KINDS order, best first
     totals: dict[str, int] = field(default_factory=dict)  # matches per type before the limit
-    more: set[str] = field(default_factory=set)            # types with more matches than totals says
+    more: set[str] = field(default_factory=set)  # types with more matches than totals says
 
     def of(self, kind: str) -> list[Hit]:
         return [h for h in self.hits if h.kind == kind]
@@ -62,10 +62,10 @@ class Results:
 
 @dataclass(frozen=True)
 class Plan:
-    folded: str                 # the whole query, folded, single-spaced
-    match: str | None           # an FTS5 expression, or None (scan)
-    filters: tuple[str, ...]    # short words every hit must contain
-    phone: bool = False         # matched by its digits
+    folded: str  # the whole query, folded, single-spaced
+    match: str | None  # an FTS5 expression, or None (scan)
+    filters: tuple[str, ...]  # short words every hit must contain
+    phone: bool = False  # matched by its digits
 
 
 def _quote(term: str) -> str:
@@ -102,8 +102,11 @@ def _candidates(conn: sqlite3.Connection, p: Plan, kind: str, total: int | None)
         where = " AND ".join(f"instr(c2, :w{i}) > 0" for i in range(len(p.filters)))
         # the FTS5 content table (documented shadow table: c0.. are the columns): a plain scan
         # of it is about three times faster than one through the virtual table
-        rows = conn.execute(f"""SELECT id, {_CLASS.replace('name', 'c2')}, c5, c6 FROM search_index_content
-                                 WHERE id > :lo AND id < :hi AND {where} ORDER BY id DESC LIMIT :cap""", args).fetchall()
+        rows = conn.execute(
+            f"""SELECT id, {_CLASS.replace("name", "c2")}, c5, c6 FROM search_index_content
+                                 WHERE id > :lo AND id < :hi AND {where} ORDER BY id DESC LIMIT :cap""",
+            args,
+        ).fetchall()
         return _ranked(rows, lo, {}), len(rows) >= CAP
     filters = "".join(f" AND instr(name || ' ' || body || ' ' || phone, :w{i}) > 0" for i in range(len(p.filters)))
     sql = f"""SELECT rowid, {_CLASS}, open, touched FROM search_index
@@ -138,8 +141,9 @@ def _totals(conn: sqlite3.Connection, p: Plan) -> dict[str, int]:
     if p.match is None or p.filters:
         return {}
     codes = {code: kind for kind, code in KIND_CODES.items()}
-    rows = conn.execute(f"SELECT (rowid + {SPAN // 2}) / {SPAN}, count(*) FROM search_index "
-                        "WHERE search_index MATCH ? GROUP BY 1", (p.match,))
+    rows = conn.execute(
+        f"SELECT (rowid + {SPAN // 2}) / {SPAN}, count(*) FROM search_index WHERE search_index MATCH ? GROUP BY 1", (p.match,)
+    )
     return {codes[code]: n for code, n in rows if code in codes}
 
 
@@ -187,8 +191,9 @@ def _details(conn: sqlite3.Connection, kind: str, ranked: list[tuple[int, int]])
         if r is None:
             continue
         if kind == "deal":
-            hits.append(Hit(kind, ref, r[1], match, status=r[2], stage=r[3], pipeline=r[4], value=r[5], currency=r[6],
-                            org=r[7], person=r[8]))
+            hits.append(
+                Hit(kind, ref, r[1], match, status=r[2], stage=r[3], pipeline=r[4], value=r[5], currency=r[6], org=r[7], person=r[8])
+            )
         elif kind == "person":
             hits.append(Hit(kind, ref, r[1], match, org=r[2], email=r[3], phone=r[4]))
         else:

@@ -53,6 +53,7 @@ class Reason:
     @property
     def text(self) -> str:
         """For the preview: what is wrong, in words."""
+
         def days(n: int) -> str:
             return f"{n} day{'s' if n != 1 else ''}"
 
@@ -80,10 +81,10 @@ class TriageRow:
     person: str | None
     org: str | None
     expected_close_date: str | None
-    next_due: str | None            # "YYYY-MM-DD HH:MM" (UTC) or "YYYY-MM-DD " of the next undone activity
+    next_due: str | None  # "YYYY-MM-DD HH:MM" (UTC) or "YYYY-MM-DD " of the next undone activity
     reasons: tuple[Reason, ...]
     snoozed_until: str | None = None
-    pending: bool = False           # a local edit of the deal waits in the outbox
+    pending: bool = False  # a local edit of the deal waits in the outbox
 
     @property
     def kinds(self) -> set[str]:
@@ -97,7 +98,7 @@ class TriageRow:
 
 @dataclass
 class TriageQueue:
-    rows: list[TriageRow] = field(default_factory=list)     # to fix, in order
+    rows: list[TriageRow] = field(default_factory=list)  # to fix, in order
     snoozed: list[TriageRow] = field(default_factory=list)  # would be in the queue, snoozed
 
     def __len__(self) -> int:
@@ -127,8 +128,14 @@ def _utc(when: datetime) -> str:
     return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def queue(conn: sqlite3.Connection, *, now: datetime, owner_id: int | None = None, stuck_days: int = 30,
-          stuck_by_pipeline: dict[int, int] | None = None) -> TriageQueue:
+def queue(
+    conn: sqlite3.Connection,
+    *,
+    now: datetime,
+    owner_id: int | None = None,
+    stuck_days: int = 30,
+    stuck_by_pipeline: dict[int, int] | None = None,
+) -> TriageQueue:
     """The triage queue of the owner's open deals (everyone's with owner_id None)."""
     sql, args = _SQL, []
     if owner_id is not None:
@@ -138,15 +145,37 @@ def queue(conn: sqlite3.Connection, *, now: datetime, owner_id: int | None = Non
     today = now.date()
     today_s = today.isoformat()
     edited: dict[int, str] = {}
-    for eid, created in conn.execute("SELECT entity_id, MAX(created_at) FROM outbox WHERE entity = 'deal' "
-                                     "AND op = 'update' AND state IN ('pending', 'conflict') GROUP BY entity_id"):
+    for eid, created in conn.execute(
+        "SELECT entity_id, MAX(created_at) FROM outbox WHERE entity = 'deal' "
+        "AND op = 'update' AND state IN ('pending', 'conflict') GROUP BY entity_id"
+    ):
         edited[eid] = created
     out = TriageQueue()
     keys: dict[int, tuple[Any, ...]] = {}
     cursor = conn.execute(sql, args)
     cursor.row_factory = None  # plain tuples: this loop runs for every open deal
-    for (did, title, value, currency, pipeline_id, stage_id, stage, owner, person, org, close, add_time, update_time,
-         stage_change, rot_enabled, days_to_rotten, next_due, last_done, last_note, until) in cursor:
+    for (
+        did,
+        title,
+        value,
+        currency,
+        pipeline_id,
+        stage_id,
+        stage,
+        owner,
+        person,
+        org,
+        close,
+        add_time,
+        update_time,
+        stage_change,
+        rot_enabled,
+        days_to_rotten,
+        next_due,
+        last_done,
+        last_note,
+        until,
+    ) in cursor:
         reasons: list[Reason] = []
         if not next_due:
             reasons.append(Reason(NO_ACTIVITY))
@@ -169,8 +198,23 @@ def queue(conn: sqlite3.Connection, *, now: datetime, owner_id: int | None = Non
                 reasons.append(Reason(STUCK, in_stage))
         if not reasons:
             continue
-        row = TriageRow(did, title, value or 0.0, currency, pipeline_id, stage_id, stage, owner, person, org, close,
-                        next_due, tuple(reasons), until if until and until > today_s else None, did in edited)
+        row = TriageRow(
+            did,
+            title,
+            value or 0.0,
+            currency,
+            pipeline_id,
+            stage_id,
+            stage,
+            owner,
+            person,
+            org,
+            close,
+            next_due,
+            tuple(reasons),
+            until if until and until > today_s else None,
+            did in edited,
+        )
         first = reasons[0]
         if first.kind == OVERDUE:
             key: tuple[Any, ...] = (0, next_due, did)
@@ -187,13 +231,14 @@ def queue(conn: sqlite3.Connection, *, now: datetime, owner_id: int | None = Non
 
 # -- the card preview ------------------------------------------------------------------------------
 
+
 @dataclass(slots=True)
 class ActivityLine:
     id: int
     subject: str
     type: str
-    day: date | None      # local
-    time: str | None      # local HH:MM, None = all day
+    day: date | None  # local
+    time: str | None  # local HH:MM, None = all day
     done: bool
 
 
@@ -206,7 +251,7 @@ class DealPreview:
     status: str
     pipeline: str | None
     stage: str | None
-    stage_position: tuple[int, int] | None   # (1-based index, number of stages)
+    stage_position: tuple[int, int] | None  # (1-based index, number of stages)
     owner: str | None
     expected_close_date: str | None
     probability: float | None
@@ -217,7 +262,7 @@ class DealPreview:
     person_email: str | None = None
     org: str | None = None
     org_address: str | None = None
-    last_note: str | None = None         # HTML as stored (shown through notes_html.html_to_text)
+    last_note: str | None = None  # HTML as stored (shown through notes_html.html_to_text)
     last_note_time: str | None = None
     last_note_author: str | None = None
     last_activity: ActivityLine | None = None
@@ -228,8 +273,14 @@ def _activity(row: sqlite3.Row | None, now: datetime) -> ActivityLine | None:
     if row is None:
         return None
     due = activity_due(row["due_date"], row["due_time"], now.tzinfo or timezone.utc)
-    return ActivityLine(row["id"], row["subject"], row["type"], due[0] if due else None,
-                        due[1].strftime("%H:%M") if due and due[1] else None, bool(row["done"]))
+    return ActivityLine(
+        row["id"],
+        row["subject"],
+        row["type"],
+        due[0] if due else None,
+        due[1].strftime("%H:%M") if due and due[1] else None,
+        bool(row["done"]),
+    )
 
 
 def preview(conn: sqlite3.Connection, deal_id: int, now: datetime) -> DealPreview | None:
@@ -238,31 +289,64 @@ def preview(conn: sqlite3.Connection, deal_id: int, now: datetime) -> DealPrevie
                   p.primary_email, o.name AS org, o.address
              FROM deals d LEFT JOIN stages s ON s.id = d.stage_id LEFT JOIN pipelines pl ON pl.id = d.pipeline_id
              LEFT JOIN users u ON u.id = d.owner_id LEFT JOIN persons p ON p.id = d.person_id
-             LEFT JOIN organizations o ON o.id = d.org_id WHERE d.id = ?""", (deal_id,)).fetchone()
+             LEFT JOIN organizations o ON o.id = d.org_id WHERE d.id = ?""",
+        (deal_id,),
+    ).fetchone()
     if d is None:
         return None
-    stage_ids = [r[0] for r in conn.execute("SELECT id FROM stages WHERE pipeline_id = ? AND is_deleted = 0 "
-                                            "ORDER BY order_nr, id", (d["pipeline_id"],))]
+    stage_ids = [
+        r[0]
+        for r in conn.execute("SELECT id FROM stages WHERE pipeline_id = ? AND is_deleted = 0 ORDER BY order_nr, id", (d["pipeline_id"],))
+    ]
     position = (stage_ids.index(d["stage_id"]) + 1, len(stage_ids)) if d["stage_id"] in stage_ids else None
     since = parse_utc(d["stage_change_time"] or d["add_time"])
-    out = DealPreview(d["id"], d["title"], d["value"] or 0.0, d["currency"], d["status"], d["pipeline"], d["stage"],
-                      position, d["owner"], d["expected_close_date"], d["probability"],
-                      int((now - since).total_seconds() // 86400) if since else None, d["add_time"],
-                      d["person"], d["primary_phone"], d["primary_email"], d["org"], d["address"])
-    note = conn.execute("""SELECT n.content, n.add_time, u.name FROM notes n LEFT JOIN users u ON u.id = n.user_id
-                            WHERE n.deal_id = ? ORDER BY n.add_time DESC, n.id DESC LIMIT 1""", (deal_id,)).fetchone()
+    out = DealPreview(
+        d["id"],
+        d["title"],
+        d["value"] or 0.0,
+        d["currency"],
+        d["status"],
+        d["pipeline"],
+        d["stage"],
+        position,
+        d["owner"],
+        d["expected_close_date"],
+        d["probability"],
+        int((now - since).total_seconds() // 86400) if since else None,
+        d["add_time"],
+        d["person"],
+        d["primary_phone"],
+        d["primary_email"],
+        d["org"],
+        d["address"],
+    )
+    note = conn.execute(
+        """SELECT n.content, n.add_time, u.name FROM notes n LEFT JOIN users u ON u.id = n.user_id
+                            WHERE n.deal_id = ? ORDER BY n.add_time DESC, n.id DESC LIMIT 1""",
+        (deal_id,),
+    ).fetchone()
     if note is not None:
         out.last_note, out.last_note_time, out.last_note_author = note[0], note[1], note[2]
-    out.next_activity = _activity(conn.execute(
-        "SELECT * FROM activities WHERE deal_id = ? AND done = 0 ORDER BY due_date, due_time IS NOT NULL, due_time, id "
-        "LIMIT 1", (deal_id,)).fetchone(), now)
-    out.last_activity = _activity(conn.execute(
-        "SELECT * FROM activities WHERE deal_id = ? AND done = 1 "
-        "ORDER BY COALESCE(marked_as_done_time, due_date) DESC, id DESC LIMIT 1", (deal_id,)).fetchone(), now)
+    out.next_activity = _activity(
+        conn.execute(
+            "SELECT * FROM activities WHERE deal_id = ? AND done = 0 ORDER BY due_date, due_time IS NOT NULL, due_time, id LIMIT 1",
+            (deal_id,),
+        ).fetchone(),
+        now,
+    )
+    out.last_activity = _activity(
+        conn.execute(
+            "SELECT * FROM activities WHERE deal_id = ? AND done = 1 "
+            "ORDER BY COALESCE(marked_as_done_time, due_date) DESC, id DESC LIMIT 1",
+            (deal_id,),
+        ).fetchone(),
+        now,
+    )
     return out
 
 
 # -- what the fixes need ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ScheduleDefaults:
@@ -277,18 +361,25 @@ def schedule_defaults(conn: sqlite3.Connection, deal_id: int) -> ScheduleDefault
     """The next activity's prefill: type and subject of the deal's last activity (the one
     due last, done or not), linked to the deal's person and organization (when they still
     exist: a deal may point to a deleted person)."""
-    deal = conn.execute("""SELECT p.id, o.id FROM deals d LEFT JOIN persons p ON p.id = d.person_id
-                             LEFT JOIN organizations o ON o.id = d.org_id WHERE d.id = ?""", (deal_id,)).fetchone()
-    last = conn.execute("SELECT type, subject FROM activities WHERE deal_id = ? "
-                        "ORDER BY due_date DESC, due_time DESC, id DESC LIMIT 1", (deal_id,)).fetchone()
-    return ScheduleDefaults(last[0] if last else "call", (last[1] if last else "") or "Follow up", deal_id,
-                            deal[0] if deal else None, deal[1] if deal else None)
+    deal = conn.execute(
+        """SELECT p.id, o.id FROM deals d LEFT JOIN persons p ON p.id = d.person_id
+                             LEFT JOIN organizations o ON o.id = d.org_id WHERE d.id = ?""",
+        (deal_id,),
+    ).fetchone()
+    last = conn.execute(
+        "SELECT type, subject FROM activities WHERE deal_id = ? ORDER BY due_date DESC, due_time DESC, id DESC LIMIT 1", (deal_id,)
+    ).fetchone()
+    return ScheduleDefaults(
+        last[0] if last else "call", (last[1] if last else "") or "Follow up", deal_id, deal[0] if deal else None, deal[1] if deal else None
+    )
 
 
 def next_activity_id(conn: sqlite3.Connection, deal_id: int) -> tuple[int, str] | None:
     """(id, subject) of the deal's next undone activity: the one `d` marks done."""
-    row = conn.execute("SELECT id, subject FROM activities WHERE deal_id = ? AND done = 0 "
-                       "ORDER BY due_date, due_time IS NOT NULL, due_time, id LIMIT 1", (deal_id,)).fetchone()
+    row = conn.execute(
+        "SELECT id, subject FROM activities WHERE deal_id = ? AND done = 0 ORDER BY due_date, due_time IS NOT NULL, due_time, id LIMIT 1",
+        (deal_id,),
+    ).fetchone()
     return (row[0], row[1]) if row else None
 
 
@@ -297,8 +388,9 @@ def next_stage(conn: sqlite3.Connection, deal_id: int) -> tuple[int, int, str] |
     row = conn.execute("SELECT stage_id, pipeline_id FROM deals WHERE id = ?", (deal_id,)).fetchone()
     if row is None:
         return None
-    stages = conn.execute("SELECT id, name FROM stages WHERE pipeline_id = ? AND is_deleted = 0 ORDER BY order_nr, id",
-                          (row[1],)).fetchall()
+    stages = conn.execute(
+        "SELECT id, name FROM stages WHERE pipeline_id = ? AND is_deleted = 0 ORDER BY order_nr, id", (row[1],)
+    ).fetchall()
     ids = [s[0] for s in stages]
     if row[0] not in ids or ids.index(row[0]) + 1 >= len(ids):
         return None
