@@ -173,9 +173,14 @@ class KanbanColumn(ScrollView, can_focus=False):
     def move_cursor(self, index: int) -> None:
         if not self.total:
             return
+        before, scrolled = self.cursor, self.scroll_offset
         self.cursor = max(0, min(index, self.total - 1))
         self.scroll_to_region(Region(0, self.cursor * CARD_HEIGHT, max(1, self.size.width), CARD_HEIGHT), animate=False)
-        self.refresh()
+        if self.scroll_offset == scrolled:  # only the two cards change: repaint just them (j, k)
+            self.refresh_lines(before * CARD_HEIGHT, CARD_HEIGHT)
+            self.refresh_lines(self.cursor * CARD_HEIGHT, CARD_HEIGHT)
+        else:
+            self.refresh()
 
     @property
     def page_cards(self) -> int:
