@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tui.formatting import clean
-from tui.screens.dialogs import ChoiceScreen, ConfirmScreen, LostReasonScreen
+from tui.screens.dialogs import ChoiceScreen, LostReasonScreen, confirm_then
 from tui.store.queries import board as q
 
 
@@ -89,11 +89,7 @@ class BulkActions:
         return await self.store.read(q.deals_brief, sorted(self.marked))  # type: ignore[attr-defined]
 
     def _confirm(self, question: str, yes: str, then: Any) -> None:
-        async def answer(ok: bool | None) -> None:
-            if ok:
-                await then()
-
-        self.app.push_screen(ConfirmScreen(question, yes=yes, no="Cancel"), answer)  # type: ignore[attr-defined]
+        confirm_then(self.app, question, yes, then)  # type: ignore[attr-defined]
 
     async def _apply_bulk(self, changes: list[tuple[str, str, int, dict[str, Any]]], before: dict[int, dict[str, Any]], what: str) -> None:
         results = await self.store.apply_batch(changes)  # type: ignore[attr-defined]

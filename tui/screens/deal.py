@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from tui.formatting import clean, money
 from tui.screens.deal_products import DealProductsMixin
-from tui.screens.detail_base import DetailScreen, Section
+from tui.screens.detail_base import DetailScreen
 from tui.store.queries.entities import DealDetail, deal_detail
 from widgets.stage_progress import StageProgress
 from widgets import tones
@@ -75,22 +75,7 @@ class DealScreen(DealProductsMixin, DetailScreen):
         for key, value in rows:
             table.add_row(Text(key), Text(value))
         self.query_one("#detail-facts", Static).update(table)
-        links = []
-        if d.person:
-            links.append(
-                (
-                    Text.assemble(("Person        ", tones.MUTED), (clean(d.person.label), "underline"), ("   (P)", tones.FAINT)),
-                    ("person", d.person.id),
-                )
-            )
-        if d.org:
-            links.append(
-                (
-                    Text.assemble(("Organization  ", tones.MUTED), (clean(d.org.label), "underline"), ("   (O)", tones.FAINT)),
-                    ("organization", d.org.id),
-                )
-            )
-        self.query_one("#section-links", Section).fill(links, "No person or organization linked")
+        self.fill_links(d.person, d.org, "No person or organization linked")
         self.fill_products(d)
         self.fill_custom(d.custom)
         self.fill_activities(d.activities)

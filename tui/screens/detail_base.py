@@ -259,6 +259,15 @@ class DetailScreen(AppScreen):
 
     # -- notes -----------------------------------------------------------------------------------
 
+    def fill_links(self, person: Any, org: Any, empty: str) -> None:
+        """The person and organization rows of the links section (enter, or P / O, opens them)."""
+        links = [
+            (Text.assemble((label, tones.MUTED), (clean(ref.label), "underline"), (f"   ({key})", tones.FAINT)), (kind, ref.id))
+            for ref, label, kind, key in ((person, "Person        ", "person", "P"), (org, "Organization  ", "organization", "O"))
+            if ref
+        ]
+        self.query_one("#section-links", Section).fill(links, empty)
+
     def action_note(self) -> None:
         from tui.screens.note_editor import NoteEditorScreen
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rich.text import Text
@@ -124,3 +125,13 @@ class LostReasonScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def confirm_then(app: Any, question: str, yes: str, then: Callable[[], Awaitable[Any]]) -> None:
+    """Ask once (the safe answer has focus); run `then` only on yes (the bulk actions)."""
+
+    async def answer(ok: bool | None) -> None:
+        if ok:
+            await then()
+
+    app.push_screen(ConfirmScreen(question, yes=yes, no="Cancel"), answer)

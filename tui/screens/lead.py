@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from tui.formatting import clean, money
 from tui.keymap import leads as lead_keys
-from tui.screens.detail_base import DetailScreen, Section
+from tui.screens.detail_base import DetailScreen
 from tui.store.queries.leads import LeadDetail, lead_detail, lead_outcome
 from widgets.lead_labels import label_chips, label_text
 from widgets import tones
@@ -107,22 +107,7 @@ class LeadScreen(DetailScreen):
         for key, cell in rows:
             table.add_row(Text(key), cell)
         self.query_one("#detail-facts", Static).update(table)
-        links = []
-        if d.person:
-            links.append(
-                (
-                    Text.assemble(("Person        ", tones.MUTED), (clean(d.person.label), "underline"), ("   (P)", tones.FAINT)),
-                    ("person", d.person.id),
-                )
-            )
-        if d.org:
-            links.append(
-                (
-                    Text.assemble(("Organization  ", tones.MUTED), (clean(d.org.label), "underline"), ("   (O)", tones.FAINT)),
-                    ("organization", d.org.id),
-                )
-            )
-        self.query_one("#section-links", Section).fill(links, "No person or organization linked")
+        self.fill_links(d.person, d.org, "No person or organization linked")
         self.fill_activities(d.activities)
 
     # -- changes --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tui.formatting import clean
-from tui.screens.dialogs import ChoiceScreen, ConfirmScreen
+from tui.screens.dialogs import ChoiceScreen, confirm_then
 from tui.store.queries import board as board_queries
 from tui.store.queries import entities as q
 
@@ -92,11 +92,7 @@ class ListBulk:
         )
 
     def _confirm(self, question: str, yes: str, then: Any) -> None:
-        async def answer(ok: bool | None) -> None:
-            if ok:
-                await then()
-
-        self.app.push_screen(ConfirmScreen(question, yes=yes), answer)  # type: ignore[attr-defined]
+        confirm_then(self.app, question, yes, then)  # type: ignore[attr-defined]
 
     async def _apply(self, changes: list[tuple[str, str, int, dict[str, Any]]], before: dict[int, dict[str, Any]], done: str) -> None:
         results = await self.store.apply_batch(changes)  # type: ignore[attr-defined]

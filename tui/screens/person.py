@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.formatting import clean
-from tui.screens.detail_base import DetailScreen, Section
+from tui.screens.detail_base import DetailScreen
 from tui.store.queries.entities import PersonDetail, person_detail
 from widgets import tones
 
@@ -52,17 +52,7 @@ class PersonScreen(DetailScreen):
         table.add_row(Text("Phone"), contact_lines(p.get("phones") or []))
         table.add_row(Text("Owner"), Text(clean(d.owner) or "—"))
         self.query_one("#detail-facts", Static).update(table)
-        links = (
-            [
-                (
-                    Text.assemble(("Organization  ", tones.MUTED), (clean(d.org.label), "underline"), ("   (O)", tones.FAINT)),
-                    ("organization", d.org.id),
-                )
-            ]
-            if d.org
-            else []
-        )
-        self.query_one("#section-links", Section).fill(links, "No organization")
+        self.fill_links(None, d.org, "No organization")
         self.fill_deals(d.deals)
         self.fill_custom(d.custom)
         self.fill_activities(d.activities)
