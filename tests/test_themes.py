@@ -15,7 +15,7 @@ from tests.support.store_env import data_env
 from tests.test_board_keys import board, settle
 from tui.app import PipedriveApp
 from tui.config import Config
-from tui.runtime import Runtime, _config_theme
+from tui.runtime import Runtime
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_COLOURS = {"widgets/lead_labels.py", "widgets/tones.py"}  # a label's own colour; the tones' dark defaults
@@ -68,9 +68,9 @@ async def test_a_theme_chosen_in_the_app_is_the_theme_of_the_next_start(tmp_path
     text = (config_dir / "config.toml").read_text()
     assert 'theme = "textual-light"' in text
     assert "# my settings" in text and '"board.won" = "W"' in text  # the rest of the file is left alone
-    assert Config.load().theme == "textual-light" == _config_theme()
+    assert Config.load().theme == "textual-light"
     async with data_env(tmp_path / "two", deals=40) as env:
-        app = PipedriveApp(env.store, start_store=False, theme=_config_theme(), on_theme=runtime.save_theme)
+        app = PipedriveApp(env.store, start_store=False, theme=Config.load().theme, on_theme=runtime.save_theme)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle_app(pilot)
             assert app.theme == "textual-light"
@@ -114,3 +114,19 @@ async def test_board_snapshot_no_color_160x45(tmp_path, monkeypatch):
         board(env)
         await settle(env, 0.3)
         assert_snapshot(env.app, "board_no_color_160x45")
+
+
+def test_the_runtime_carries_the_config_files_theme(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from tui.runtime import build_runtime
+
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    (config_dir / "config.toml").write_text('theme = "nord"\n')
+    monkeypatch.setenv("PIPEDRIVE_TUI_CONFIG_DIR", str(config_dir))
+    runtime = build_runtime(SimpleNamespace(demo=True, demo_deals=20, data_dir=str(tmp_path / "data")))
+    try:
+        assert runtime.theme == "nord"
+    finally:
+        runtime.cleanup()

@@ -67,19 +67,6 @@ class Runtime:
 
 
 def build_runtime(args: Any) -> Runtime:
-    runtime = _build_runtime(args)
-    runtime.theme = _config_theme()
-    return runtime
-
-
-def _config_theme() -> str | None:
-    try:
-        return Config.load().theme
-    except Exception:  # a broken config file is reported where it is loaded for the rest
-        return None
-
-
-def _build_runtime(args: Any) -> Runtime:
     clock = Clock.from_env()
     config = Config.load()
     if getattr(args, "demo", False):
@@ -118,6 +105,7 @@ def _build_runtime(args: Any) -> Runtime:
             _secure(directory),
             config.refresh,
             config.triage,
+            config.theme,
         )
     creds = resolve(config, getattr(args, "profile", None), getattr(args, "base_url", None), directory=config_dir())
     ambiguity = ambiguous_credentials()
@@ -135,6 +123,7 @@ def _build_runtime(args: Any) -> Runtime:
             notices=notices,
             refresh=config.refresh,
             triage=config.triage,
+            theme=config.theme,
         )
     client = PipedriveClient(creds.base_url, creds.auth, oauth=creds.oauth)
     return Runtime(
@@ -150,6 +139,7 @@ def _build_runtime(args: Any) -> Runtime:
         notices=notices,
         refresh=config.refresh,
         triage=config.triage,
+        theme=config.theme,
     )
 
 
