@@ -3,7 +3,7 @@
 from tests.support.env import app_env
 from tests.support.screen import screen_text
 from tests.support.store_env import data_env, instant
-from tests.support.wait import settle
+from tests.support.wait import settle, workers_done
 from tui.api import Auth, PipedriveClient
 from tui.api.errors import NetworkError
 from tui.clock import Clock
@@ -142,14 +142,14 @@ async def test_while_activities_load_cards_say_loading_not_no_activity(tmp_path)
         app = PipedriveApp(env.store, profile_label="test", start_store=False)
         async with app.run_test(size=(160, 45)) as pilot:
             await pilot.pause()
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             text = screen_text(app)
             assert "… loading" in text and "no activity" not in text
             sb.handle = original
             await env.store.sync_now()
             await pilot.pause()
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             assert "… loading" not in screen_text(app)
 

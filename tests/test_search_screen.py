@@ -5,7 +5,7 @@ from tests.support.env import app_env
 from tests.support.screen import screen_text
 from tests.support.snapshots import assert_snapshot
 from tests.support.typing import burst
-from tests.support.wait import settle
+from tests.support.wait import settle, workers_done
 from tui.screens.search import SearchScreen
 
 
@@ -19,7 +19,7 @@ async def until(env, condition, rounds: int = 200) -> None:
         if condition():
             return
         await env.pilot.pause(0.02)
-        await env.app.workers.wait_for_complete()
+        await workers_done(env.app)
     raise AssertionError("the app did not get there")
 
 
