@@ -129,14 +129,20 @@ async def test_pipeline_switch_status_and_text_filters(tmp_path):
         await settle(env)
         some = next(c for col in b.columns for c in col.cards.cards)
         word = (some.org_name or some.title).split()[0]
+        regions = [col.region for col in b.columns]
         await env.pilot.press("slash")
         await env.pilot.press(*word)
         await settle(env)
         shown = [c for col in b.columns for c in col.cards.cards]
         assert shown and all(word.casefold() in " ".join(filter(None, (c.title, c.org_name, c.person_name))).casefold() for c in shown)
+        # the box is on the title's line: the columns keep their size (nothing to re-lay out)
+        assert [col.region for col in b.columns] == regions
+        assert b.query_one("#board-filter").region.y == b.query_one("#board-title").region.y
+        assert f"filter: {word}" in str(b.query_one("#board-title").render())
         await env.pilot.press("escape")
         await settle(env)
         assert b.text_filter == ""
+        assert [col.region for col in b.columns] == regions
 
 
 async def test_owner_filter_me(tmp_path):

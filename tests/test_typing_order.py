@@ -122,3 +122,28 @@ async def test_keys_typed_right_after_a_on_a_deal_land_in_the_new_activity(tmp_p
         form = env.app.screen
         assert isinstance(form, ActivityForm)
         assert form.field("subject").value == "Fast"
+
+
+async def test_slash_and_a_filter_typed_at_once_filter_by_every_key(tmp_path):
+    """`/acme` sent in one burst: the key after `/` reaches the filter box (it went to the
+    board while the box's focus was still on its way), and enter then `2` opens the agenda."""
+    async with app_env(tmp_path) as env:
+        board = env.app.screen
+        await settle(env)
+        title = board.pipelines[0].name
+        burst(env.app, "/" + title[:4].lower(), ("enter",), "2")
+        await settle(env)
+        assert board.text_filter == title[:4].lower()
+        assert env.app.current_mode == "agenda"
+
+
+async def test_a_section_key_then_its_filter_typed_at_once(tmp_path):
+    """`3/a`, enter, `j` at once: the people list is built by the `3`, `/a` filters it and `j`
+    moves in the filtered list (it moved in the whole list, which the result then replaced)."""
+    async with app_env(tmp_path) as env:
+        await settle(env)
+        burst(env.app, "3/a", ("enter",), "j")
+        await settle(env)
+        people = env.app.screen
+        assert env.app.current_mode == "people" and people.text == "a"
+        assert people.table.cursor == 1

@@ -3,17 +3,23 @@
 Typing filters, debounced (DEBOUNCE s after the last key, so a burst of keys costs one
 query); enter keeps the filter and gives the keys back to the screen; escape clears and
 hides it. The screen listens to FilterBar.TextChanged (the text to filter by, "" = none) and
-FilterBar.Closed (focus back to its list).
+FilterBar.Closed (focus back to its list), and calls `shown(text)` once its list shows a
+text's result: until then, keys typed after enter ("/ann", enter, "j") wait (`holds_keys`),
+so `j` moves in the filtered list, not in the one it replaces.
 """
 
 from __future__ import annotations
 
+import time
+
 from textual import events, on
 from textual.message import Message
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input
 
 DEBOUNCE = 0.08
+HOLD = 2.0  # seconds at most that keys wait for a filtered result (a failed reload never says)
 
 
 class FilterBar(Input):
@@ -32,17 +38,27 @@ class FilterBar(Input):
         super().__init__(placeholder=placeholder, id=id)
         self._timer: Timer | None = None
         self._sent = ""
-
-    def on_mount(self) -> None:
+        self._before: Widget | None = None  # what had focus before `/`: it gets it back
+        self._pending_since: float | None = None  # a text was sent; its result is not shown yet
         self.display = False
+
+    @property
+    def focusable(self) -> bool:
+        # Textual's auto focus asks `focusable`, which ignores `display`: a list built by "3"
+        # of a burst "3/ann" focused this hidden box first, and it took the "/" as text
+        return bool(self.display) and super().focusable
 
     @property
     def active(self) -> bool:
         return bool(self.display)
 
     def open(self) -> None:
+        if not self.has_focus:
+            self._before = self.screen.focused
         self.display = True
-        self.focus()
+        # focused now, not by focus()'s deferred callback: in a burst ("/acme" sent at once)
+        # the key after "/" is forwarded before that callback runs and was lost to the screen
+        self.screen.set_focus(self)
 
     def show_text(self, text: str) -> None:
         """Put a text in (a view of the board's filters): shown when not empty, no TextChanged."""
@@ -53,9 +69,21 @@ class FilterBar(Input):
     def clear(self) -> None:
         """Empty and hide; the screen gets TextChanged("") at once and Closed."""
         self.value = ""
-        self.display = False
         self._flush()
-        self.post_message(self.Closed(self))
+        self._give_back()
+
+    def shown(self, text: str) -> None:
+        """The screen shows the result of filtering by `text`."""
+        if text == self._sent:
+            self._pending_since = None
+
+    @property
+    def holds_keys(self) -> bool:
+        """Keys for the screen's list wait: its filtered result is on the way (typing into
+        the box itself never waits)."""
+        since = self._pending_since
+        focused = self.is_attached and self.screen.focused is self  # has_focus trails a set_focus()
+        return since is not None and not focused and time.monotonic() - since < HOLD
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
@@ -73,14 +101,25 @@ class FilterBar(Input):
             self._timer = None
         if self.value != self._sent:
             self._sent = self.value
+            self._pending_since = time.monotonic()
             self.post_message(self.TextChanged(self, self.value))
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    async def action_submit(self) -> None:
+        """enter: keep the filter, give the keys back. Done here, not on Input.Submitted, so
+        a key typed right after enter ("acme", enter, "2") already goes to the screen."""
         self._flush()
+        self._give_back()
+
+    def _give_back(self) -> None:
+        """Hide when empty and hand focus back at once (focus() would defer it past the
+        next key of a burst), then tell the screen (Closed)."""
+        had_focus = self.screen.focused is self
         if not self.value:
             self.display = False
+        if had_focus and self.is_attached:
+            before = self._before
+            self.screen.set_focus(before if before is not None and before.is_attached and before.focusable else None)
+        self._before = None
         self.post_message(self.Closed(self))
 
     def on_key(self, event: events.Key) -> None:

@@ -133,6 +133,7 @@ class AgendaScreen(AppScreen):
         self._tail = view.tail
         groups = view.groups
         self.listing.set_groups(groups, keep_id=keep, later_more=view.later_more)
+        self.query_one(FilterBar).shown(self.text)
         counts = q.counts(groups)
         title = Text.assemble(
             (" Agenda ", "bold reverse"),
@@ -244,6 +245,9 @@ class AgendaScreen(AppScreen):
         self.text = event.value
         self._to_top = True
         self.reload()
+
+    def ready_for_keys(self) -> bool:
+        return not self.query_one(FilterBar).holds_keys  # a filtered result is on its way
 
     def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
         self.listing.focus()

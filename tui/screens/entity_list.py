@@ -69,6 +69,7 @@ class EntityListScreen(AppScreen):
         start = (index // BLOCK) * BLOCK if index is not None else 0
         self._put(start // BLOCK, first)
         self.table.reset(total, {start // BLOCK: [row for _id, row in first]}, cursor=index if index is not None else 0)
+        self.query_one(FilterBar).shown(self.text)
         title = Text.assemble((f" {self.TITLE_TEXT} ", "bold reverse"), f"  {total:,} shown  · sort: {self.sort}")
         if self.text:
             title.append("  · filter: ", style=tones.WARNING)
@@ -117,6 +118,9 @@ class EntityListScreen(AppScreen):
     def on_filter_bar_text_changed(self, event: FilterBar.TextChanged) -> None:
         self.text = event.value
         self.reload()
+
+    def ready_for_keys(self) -> bool:
+        return not self.query_one(FilterBar).holds_keys  # a filtered result is on its way
 
     def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
         self.table.focus()

@@ -135,6 +135,7 @@ class LeadsScreen(AppScreen):
             [lead_cells(r, clock.zone, clock.today()) for r in rows],  # type: ignore[misc]
             cursor=ids.index(keep) if keep in ids else 0,
         )
+        self.query_one(FilterBar).shown(self.filter.text)
         await self._show_title()
 
     async def _show_title(self) -> None:
@@ -162,6 +163,9 @@ class LeadsScreen(AppScreen):
 
     def on_filter_bar_text_changed(self, event: FilterBar.TextChanged) -> None:
         self._set(text=event.value)
+
+    def ready_for_keys(self) -> bool:
+        return not self.query_one(FilterBar).holds_keys  # a filtered result is on its way
 
     def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
         self.table.focus()
