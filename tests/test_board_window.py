@@ -128,3 +128,51 @@ async def test_the_text_filter_follows_an_edit_made_after_it_was_read(tmp_path):
         await env.store.update_entity("deal", deal_id, {"title": "Quetzal cacao import"})
         after = await env.store.read(lambda c: window_cards(c, query))
         assert before == {} and [i for ids in after.values() for i in ids] == [deal_id]
+
+
+def sql_window(conn, query: q.BoardQuery) -> dict[int, list[int]]:
+    """The reference: each stage's cards by the SQL text filter, in the board's SQL order."""
+    where, params = query.where(alias_joins=True, conn=conn)
+    out: dict[int, list[int]] = {}
+    for (sid,) in conn.execute("SELECT id FROM stages WHERE pipeline_id = ?", (query.pipeline_id,)).fetchall():
+        ids = [
+            r[0]
+            for r in conn.execute(f"SELECT d.id FROM deals d {where} AND d.stage_id = ? ORDER BY {q._order(conn, query)}", [*params, sid])
+        ]
+        if ids:
+            out[sid] = ids
+    return out
+
+
+@pytest.mark.parametrize("sort", ["urgency", "value", "close_date", "updated"])
+@pytest.mark.parametrize("status", ["open", None])
+async def test_a_text_filter_matched_in_memory_shows_what_sql_shows_in_the_same_order(tmp_path, sort, status):
+    """Each key of a filter is matched in memory (queries/board_text.py): the same cards in the
+    same order, the same counts and totals, as the SQL filter; typing on ("a", "ar", "are")
+    narrows what the shorter text matched to the same result as a fresh search."""
+    async with data_env(tmp_path, sandbox=crafted()) as env:
+
+        def check(conn):
+            for owner in (None, 1):
+                for text in ("a", "ar", "are", "e", "MÜLLER", "renee", "日本", "zz"):
+                    query = q.BoardQuery(1, status, owner, text, sort)
+                    assert window_cards(conn, query) == sql_window(conn, query), (text, owner)
+                    memory = q.board_window(conn, query, now=FROZEN_NOW, wants={}, block=8).summaries
+                    sql = q.stage_summaries(conn, query)
+                    assert {s: m.count for s, m in memory.items()} == {s: m.count for s, m in sql.items()}
+                    for sid, m in memory.items():
+                        assert m.totals == pytest.approx(sql[sid].totals) and m.weighted == pytest.approx(sql[sid].weighted)
+
+        await env.store.read(check)
+
+
+async def test_typing_on_after_an_edit_finds_the_edited_deal(tmp_path):
+    """The narrowing from "quetz" to "quetza" must not reuse matches older than the cache."""
+    async with data_env(tmp_path, sandbox=crafted()) as env:
+        assert await env.store.read(lambda c: window_cards(c, q.BoardQuery(1, "open", None, "quetz"))) == {}
+        deal_id = await env.store.read(
+            lambda c: c.execute("SELECT id FROM deals WHERE pipeline_id = 1 AND status = 'open' LIMIT 1").fetchone()[0]
+        )
+        await env.store.update_entity("deal", deal_id, {"title": "Quetzal cacao import"})
+        after = await env.store.read(lambda c: window_cards(c, q.BoardQuery(1, "open", None, "quetza")))
+        assert [i for ids in after.values() for i in ids] == [deal_id]

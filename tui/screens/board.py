@@ -21,7 +21,7 @@ from tui import local_views
 from tui.api.errors import ApiError
 from tui.keymap import board as board_keys
 from tui.screens.dialogs import ChoiceScreen, LostReasonScreen
-from tui.store.queries import board as q
+from tui.store.queries import board as q, board_text
 from widgets.filter_bar import FilterBar
 from widgets.kanban_column import BLOCK, KanbanColumn
 from widgets.status_bar import StatusBar
@@ -488,6 +488,13 @@ class BoardScreen(BulkActions, AppScreen):
 
     def action_filter(self) -> None:
         self.query_one(FilterBar).open()
+        self._prepare_text_filter()
+
+    @work(exclusive=True, group="board-prepare", exit_on_error=False)
+    async def _prepare_text_filter(self) -> None:
+        """The rows a text filter scans, read while the first letter is being typed."""
+        if self.pipeline_id is not None:
+            await self.store.read(board_text.prepare, self.query_spec())
 
     def action_views(self) -> None:
         from tui.screens.views import NO_VIEW, ViewsScreen

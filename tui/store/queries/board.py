@@ -6,7 +6,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Iterable
 
 from tui.store.search_index import fold as search_fold, rowid_range
 from tui.store.derived import ActivityStatus, activity_status, rotten_days
@@ -302,6 +302,10 @@ def stage_cards(
     conn: sqlite3.Connection, query: BoardQuery, stage_id: int, *, now: datetime, offset: int = 0, limit: int = 64
 ) -> list[DealCard]:
     """The cards of one stage from `offset`, in the board's order (the window on screen)."""
+    if query.text.strip():
+        from tui.store.queries import board_text  # it builds on this module
+
+        return board_text.stage_slice(conn, query, stage_id, now=now, offset=offset, limit=limit)
     where, params = query.where(alias_joins=True, conn=conn)
     sql = f"{_CARDS}{where} AND d.stage_id = ? ORDER BY {_order(conn, query)} LIMIT ? OFFSET ?"
     cursor = conn.execute(sql, [*params, stage_id, limit, offset])
@@ -326,8 +330,15 @@ def stage_summaries(conn: sqlite3.Connection, query: BoardQuery, stage_ids: list
     pipeline = conn.execute("SELECT probability_enabled FROM pipelines WHERE id = ?", (query.pipeline_id,)).fetchone()
     enabled = bool(pipeline and pipeline[0])
     stage_prob = {r[0]: r[1] for r in conn.execute("SELECT id, deal_probability FROM stages WHERE pipeline_id = ?", (query.pipeline_id,))}
+    return finish_summaries(conn.execute(sql, params), enabled, stage_prob)
+
+
+def finish_summaries(groups: Iterable[tuple[Any, ...]], enabled: bool, stage_prob: dict[int, int | None]) -> dict[int, StageSummary]:
+    """StageSummary per stage from (stage id, currency, count, total, sum of value x probability
+    where the deal has one, sum of value where it has none) groups; the stage's probability
+    weights the latter when the pipeline weights values."""
     out: dict[int, StageSummary] = {}
-    for stage_id, currency, count, total, with_prob, without_prob in conn.execute(sql, params):
+    for stage_id, currency, count, total, with_prob, without_prob in groups:
         if stage_id is None:
             continue
         summary = out.setdefault(stage_id, StageSummary())
@@ -508,7 +519,12 @@ def board_window(
     block: int = 64,
     only: list[int] | None = None,
 ) -> BoardWindow:
-    """`wants`: the blocks each stage shows; `only`: reload just these stages (one deal moved)."""
+    """`wants`: the blocks each stage shows; `only`: reload just these stages (one deal moved).
+    With a text, the deals are matched in memory (queries/board_text.py)."""
+    if query.text.strip():
+        from tui.store.queries import board_text  # it builds on this module
+
+        return board_text.window(conn, query, now=now, wants=wants, follow=follow, block=block, only=only)
     summaries = stage_summaries(conn, query, only)
     position = card_position(conn, query, follow) if follow is not None else None
     wants = {sid: set(bs) for sid, bs in wants.items()}
