@@ -106,6 +106,10 @@ def app_case(label: str, deals: int, one_stage: bool, launches: int, reps: int, 
                     if not one_stage:
                         st.section_keys(term, max(2, reps // 2), out["keys"])
                     out["rss_keys"] = term.peak_rss_kb()
+                elif i == launches - 1 and deals == 100_000:
+                    log(f"  filter keys ({reps} repetitions each)…")
+                    st.filter_keys(term, reps, out["keys"])
+                    out["rss_keys"] = term.peak_rss_kb()
                 st.quit_app(term)
         log(
             f"  warm launch: first card {ms(out['first'].median)} ms, synced {ms(out['synced'].median)} ms, "

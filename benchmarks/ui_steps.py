@@ -171,6 +171,15 @@ def quit_app(term: Terminal) -> None:
         time.sleep(0.05)
 
 
+def filter_keys(term: Terminal, reps: int, results: dict[str, KeyResult]) -> None:
+    """`/`, one letter (its result: `filter: a` in the title), a second letter, escape."""
+    for _ in range(reps):
+        if timed(term, results, "/ (filter box)", "/", lambda s: FILTER_BOX in s):
+            timed(term, results, "filter letter", "a", lambda s: "· filter: a" in s)
+            timed(term, results, "filter second letter", "n", lambda s: "· filter: an" in s)
+            timed(term, results, "escape (clear filter)", "Escape", lambda s: "· filter:" not in s and FILTER_BOX not in s)
+
+
 def board_keys(term: Terminal, reps: int, results: dict[str, KeyResult], full: bool = True) -> None:
     """The board key suite; the board must be on screen and settled."""
     settle(term, 0.5)
@@ -187,10 +196,7 @@ def board_keys(term: Terminal, reps: int, results: dict[str, KeyResult], full: b
         for _ in range(reps):
             if timed(term, results, "enter (open deal)", "Enter", lambda s: DETAIL in s):
                 timed(term, results, "escape (back to board)", "Escape", board)
-        for _ in range(reps):
-            if timed(term, results, "/ (filter box)", "/", lambda s: FILTER_BOX in s):
-                timed(term, results, "filter letter", "a", lambda s: "· filter: a" in s)
-                timed(term, results, "escape (clear filter)", "Escape", lambda s: "· filter:" not in s and FILTER_BOX not in s)
+        filter_keys(term, reps, results)
     for _ in range(reps):
         here = selected(term.screen())
         if here is None:
