@@ -178,3 +178,32 @@ async def test_keys_typed_right_after_a_move_act_on_the_moved_deal(tmp_path, mon
         assert b.selected.id == card.id and b.col == 1
         moved = {d for d in sb.state.deals if sb.state.deals[d]["stage_id"] != before[d]}
         assert moved == {card.id}  # nobody else moved
+
+
+async def test_a_reload_read_across_a_move_does_not_take_the_cursor_off_the_moved_deal(tmp_path):
+    """`>` then `<` while the push of `>` is answered: that answer's reload read the deal's
+    stage before the `<` landed and its cards after, so its window follows the deal into a
+    column it does not repaint. The cursor intent must survive it (it was dropped, and the
+    `<`'s own reload then kept whatever card column 0's old cursor was on: 1 move in ~100)."""
+    from tui.store import schema
+    from tui.store.queries import board as q
+
+    async with app_env(tmp_path) as env:
+        b = board(env)
+        await settle(env)
+        await env.pilot.press(">")
+        await settle(env)
+        deal = b.selected
+        assert deal is not None and b.col == 1
+        first, second = b.columns[0].stage.id, b.columns[1].stage.id
+        await b._move_to(deal, 0)  # `<`: written; its reload has not run yet
+        conn = schema.connect(str(env.path))
+        try:  # the late reload of the `>` answer: it repaints only the stage it saw the deal in
+            wants = {second: set(b.columns[1].cards.visible_blocks())}
+            stale = q.board_window(conn, b.query_spec(), now=env.store.clock.now(), wants=wants, follow=deal.id, block=64, only=[second])
+        finally:
+            conn.close()
+        assert stale.follow is not None and stale.follow[0] == first
+        b._apply(stale, deal.id, only={second})
+        await settle(env)
+        assert b.col == 0 and b.selected is not None and b.selected.id == deal.id

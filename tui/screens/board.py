@@ -229,6 +229,12 @@ class BoardScreen(BulkActions, AppScreen):
     def _apply(self, window: q.BoardWindow, keep: int | None, only: set[int] | None = None) -> None:
         pipeline = next(p for p in self.pipelines if p.id == self.pipeline_id)
         follow = window.follow
+        if follow is not None and only is not None and follow[0] not in only:
+            # the followed deal was read in a stage this reload does not repaint (a move landed
+            # between its two reads): the reload for that move follows it; the cursor intent
+            # (`_follow`, `_moving`) stays until then (cleared here, a later reload kept the
+            # card the column's stale cursor was on: 1 move in ~100 ended off the deal)
+            follow = None
         for column in self.columns:
             sid = column.stage.id
             if only is not None and sid not in only:
