@@ -201,11 +201,14 @@ class BoardScreen(BulkActions, AppScreen):
             self.store.focus_pipeline = self.pipeline_id
         stages = await store.read(q.stages, self.pipeline_id)
         self.currencies = await store.read(q.currencies)
-        if [s.id for s in stages] != [s.id for s in self.stages]:
-            await self._build_columns(stages)
-        wants = {c.stage.id: set(c.cards.visible_blocks()) for c in self.columns}
-        window = await store.read(q.board_window, self.query_spec(), now=store.clock.now(), wants=wants, follow=keep, block=BLOCK)
-        self._apply(window, keep)
+        spec, now = self.query_spec(), store.clock.now()
+        fresh = [s.id for s in stages] != [s.id for s in self.stages]  # the first open, another pipeline
+        wants = {s.id: {0} for s in stages} if fresh else {c.stage.id: set(c.cards.visible_blocks()) for c in self.columns}
+        window = await store.read(q.board_window, spec, now=now, wants=wants, follow=keep, block=BLOCK)
+        if fresh:
+            await self._build_columns(stages, window, keep)
+        else:
+            self._apply(window, keep)
         self._loaded = True
         self.query_one(FilterBar).shown(self.text_filter)
 
@@ -267,15 +270,19 @@ class BoardScreen(BulkActions, AppScreen):
         if self.pipeline_id is not None:
             self.fetch_block(message.column, message.block)
 
-    async def _build_columns(self, stages: list[q.StageRow]) -> None:
+    async def _build_columns(self, stages: list[q.StageRow], window: q.BoardWindow, keep: int | None) -> None:
+        """New columns, given their cards before they are mounted: laid out and painted once
+        (mounted empty, then filled, the board was painted twice: ~150 ms of the launch, and
+        the paint of the empty board slowed the read of the cards it competed with)."""
         container = self.query_one("#board-columns", HorizontalScroll)
         await container.remove_children()
         self.stages = stages
         self.columns = [StageColumn(s) for s in stages]
-        await container.mount_all(self.columns)
         self._share_marks()
         self.col = min(self.col, max(0, len(self.columns) - 1))
         self._size_columns()
+        self._apply(window, keep)
+        await container.mount_all(self.columns)
 
     def _size_columns(self) -> None:
         """Share the width between the stages, never below a readable minimum (then scroll)."""
