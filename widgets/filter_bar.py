@@ -53,7 +53,7 @@ class FilterBar(Input):
         return bool(self.display)
 
     def open(self) -> None:
-        if not self.has_focus:
+        if self.screen.focused is not self:  # (has_focus trails a set_focus())
             self._before = self.screen.focused
         self.display = True
         # focused now, not by focus()'s deferred callback: in a burst ("/acme" sent at once)
@@ -113,10 +113,10 @@ class FilterBar(Input):
     def _give_back(self) -> None:
         """Hide when empty and hand focus back at once (focus() would defer it past the
         next key of a burst), then tell the screen (Closed)."""
-        had_focus = self.screen.focused is self
+        had_focus = self.is_attached and self.screen.focused is self
         if not self.value:
             self.display = False
-        if had_focus and self.is_attached:
+        if had_focus:
             before = self._before
             self.screen.set_focus(before if before is not None and before.is_attached and before.focusable else None)
         self._before = None
