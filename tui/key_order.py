@@ -79,10 +79,7 @@ class OrderedKeys:
             if self.screen is self._hold_from and time.monotonic() - self._hold_since < SCREEN_WAIT:  # type: ignore[attr-defined]
                 return False
             self._hold_from = None
-        screen = self.screen  # type: ignore[attr-defined]
-        if not screen.is_mounted:  # a section's screen made by this burst's key ("3/ann"): not built yet
-            return False
-        check = getattr(screen, "ready_for_keys", None)
+        check = getattr(self.screen, "ready_for_keys", None)  # type: ignore[attr-defined]
         return check is None or bool(check())
 
     async def _pump_keys(self) -> None:

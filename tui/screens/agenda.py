@@ -13,7 +13,7 @@ from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 import styles
-from tui.screens.base import AppScreen
+from tui.screens.base import FilteredScreen
 from tui.formatting import clean
 from tui.keymap import agenda as agenda_keys
 from tui.screens.dialogs import ChoiceScreen, ConfirmScreen
@@ -58,7 +58,7 @@ class TypeFilterScreen(ChoiceScreen):
             event.stop()
 
 
-class AgendaScreen(AppScreen):
+class AgendaScreen(FilteredScreen):
     CSS_PATH = styles.path("agenda.tcss")
     BINDINGS = agenda_keys.MOVE_BINDINGS + agenda_keys.BINDINGS
     AUTO_FOCUS = "AgendaList"
@@ -245,9 +245,6 @@ class AgendaScreen(AppScreen):
         self.text = event.value
         self._to_top = True
         self.reload()
-
-    def ready_for_keys(self) -> bool:
-        return not self.query_one(FilterBar).holds_keys  # a filtered result is on its way
 
     def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
         self.listing.focus()

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from textual.screen import ModalScreen, Screen
 
+from widgets.filter_bar import FilterBar
+
 if TYPE_CHECKING:
     from tui.app import PipedriveApp
     from tui.store.store import Store
@@ -32,6 +34,14 @@ class _Access:
 
 class AppScreen(_Access, Screen[Any]):
     """A full screen (a section, a detail screen)."""
+
+
+class FilteredScreen(AppScreen):
+    """A screen with a `/` filter box (widgets/filter_bar.py) over its list: keys typed after
+    enter wait until the list shows the filtered result (tui/key_order.py asks)."""
+
+    def ready_for_keys(self) -> bool:
+        return not self.query_one(FilterBar).holds_keys
 
 
 class AppModal(_Access, ModalScreen[T], Generic[T]):

@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 import styles
-from tui.screens.base import AppScreen
+from tui.screens.base import FilteredScreen
 from tui.screens.board_bulk import Batch, BulkActions
 from tui.formatting import clean, compact_money, fit_join
 from tui import local_views
@@ -93,7 +93,7 @@ class Undo:
     status: str | None = None
 
 
-class BoardScreen(BulkActions, AppScreen):
+class BoardScreen(BulkActions, FilteredScreen):
     CSS_PATH = styles.path("board.tcss")
     BINDINGS = board_keys.BINDINGS
     AUTO_FOCUS = ""  # keys go to the board, not to the (hidden) filter input
@@ -586,9 +586,6 @@ class BoardScreen(BulkActions, AppScreen):
         self.text_filter = event.value
         self.local_view = None
         self.reload()
-
-    def ready_for_keys(self) -> bool:
-        return not self.query_one(FilterBar).holds_keys  # a filtered result is on its way
 
     def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
         self.set_focus(None)

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 import styles
-from tui.screens.base import AppScreen
+from tui.screens.base import FilteredScreen
 from tui.keymap.lists import BINDINGS as LIST_BINDINGS
 from tui.formatting import clean
 from tui.store.sync_plan import loaded
@@ -21,7 +21,7 @@ from widgets import tones
 from widgets.key_bar import KeyBar
 
 
-class EntityListScreen(AppScreen):
+class EntityListScreen(FilteredScreen):
     CSS_PATH = styles.path("lists.tcss")
     BINDINGS = LIST_BINDINGS
     TITLE_TEXT = ""
@@ -118,9 +118,6 @@ class EntityListScreen(AppScreen):
     def on_filter_bar_text_changed(self, event: FilterBar.TextChanged) -> None:
         self.text = event.value
         self.reload()
-
-    def ready_for_keys(self) -> bool:
-        return not self.query_one(FilterBar).holds_keys  # a filtered result is on its way
 
     def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
         self.table.focus()

@@ -19,7 +19,7 @@ import styles
 from tui.api.errors import ApiError
 from tui.formatting import clean, money
 from tui.keymap import leads as lead_keys
-from tui.screens.base import AppScreen
+from tui.screens.base import FilteredScreen
 from tui.screens.dialogs import ChoiceScreen
 from tui.store.derived import activity_due
 from tui.store.queries import leads as q
@@ -76,7 +76,7 @@ def lead_cells(row: q.LeadRow, tz: Any, today: Any) -> list[str | Text | None]:
     ]
 
 
-class LeadsScreen(AppScreen):
+class LeadsScreen(FilteredScreen):
     CSS_PATH = styles.path("lists.tcss")
     BINDINGS = lead_keys.LIST_BINDINGS
     HELP_TITLE = "Leads"
@@ -163,9 +163,6 @@ class LeadsScreen(AppScreen):
 
     def on_filter_bar_text_changed(self, event: FilterBar.TextChanged) -> None:
         self._set(text=event.value)
-
-    def ready_for_keys(self) -> bool:
-        return not self.query_one(FilterBar).holds_keys  # a filtered result is on its way
 
     def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
         self.table.focus()
