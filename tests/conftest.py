@@ -25,6 +25,20 @@ def _instant_debounce(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _numbers_in_en_us(monkeypatch):
+    """Numbers are read and shown as en_US unless a test says otherwise (tui/numbers.py): the
+    machine's LANG never changes what a test sees."""
+    from tui import numbers
+
+    for name in ("LC_ALL", "LC_NUMERIC"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    numbers.use(numbers.EN_US)
+    yield
+    numbers.use(numbers.EN_US)
+
+
+@pytest.fixture(autouse=True)
 def _private_config_dir(monkeypatch, tmp_path_factory):
     """Never read or write the user's own config directory (views.toml, config.toml): each
     test gets an empty one unless it sets PIPEDRIVE_TUI_CONFIG_DIR itself."""

@@ -14,7 +14,7 @@ from textual.widgets import OptionList, Static
 import styles
 from tui.key_order import OrderedKeys
 from tui.keymap import app as app_keys
-from tui import key_check
+from tui import key_check, numbers
 from tui.api.errors import ApiError
 from tui.config import TriageSettings
 from tui.no_color import safe_filters
@@ -41,10 +41,15 @@ FORM_FIELDS = {
 }
 
 
+LOCALE_TABLES = frozenset({"deals", "persons", "organizations", "activities", "notes", "leads", "deal_products", "currencies"})
+
+
 def rejected_field(event: EditRejected) -> str | None:
-    """The form field a refusal concerns: the one its text names, else the only one sent."""
+    """The form field a refusal concerns: the one Pipedrive's message names ("value: …"), else
+    the only one sent."""
     fields = [f for f in event.fields if f in FORM_FIELDS]
-    named = [f for f in fields if f in event.reason]
+    text = event.detail or event.reason
+    named = [f for f in fields if f"{f}:" in text] or [f for f in fields if f in text]
     if named:
         return named[0]
     return fields[0] if len(fields) == 1 else None
@@ -128,7 +133,7 @@ class PipedriveApp(OrderedKeys, App):
             except OSError as exc:
                 self.notify(f"The theme is not remembered: {exc}", severity="warning", timeout=8, markup=False)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.store_status = self.store.status
         self._unsubscribe = self.store.subscribe(lambda event: self.post_message(StoreEventMessage(event)))
@@ -153,9 +158,21 @@ class PipedriveApp(OrderedKeys, App):
 
             self.push_screen(FirstRunScreen())
             return
+        await self._locale_changed()
         self.switch_mode("board")
         if self.start_store:
             self.store.start()
+
+    async def _locale_changed(self) -> None:
+        """Numbers are typed and shown in the user's locale (tui/numbers.py); a change redraws
+        every screen's figures."""
+        if not numbers.use(await self.store.number_locale()) or not self.screen_stack:
+            return
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                for widget in screen.walk_children(with_self=False):
+                    restyle(widget)
+                screen.post_message(DataRefresh(LOCALE_TABLES, None))
 
     def on_app_focus(self) -> None:
         """The terminal has focus again (focus reporting): refresh now if the data is stale."""
@@ -233,6 +250,8 @@ class PipedriveApp(OrderedKeys, App):
                 markup=False,
             )
         elif isinstance(event, DataChanged):
+            if "users" in event.tables:  # the user's locale may have come or changed
+                self.run_worker(self._locale_changed(), group="locale", exclusive=True, exit_on_error=False)
             for screen in self.screen_stack:
                 screen.post_message(DataRefresh(event.tables, event.ids))
         elif isinstance(event, Created):
@@ -245,9 +264,11 @@ class PipedriveApp(OrderedKeys, App):
                 screen.post_message(ConvertedMessage(event.lead_id, event.deal_id))
 
     async def _reopen_form(self, event: EditRejected) -> None:
-        """A refused field edit reopens its form with Pipedrive's reason next to the field."""
+        """A refused field edit reopens its form with everything that was typed in it and
+        Pipedrive's reason next to the field it names (else under the form)."""
         field = rejected_field(event)
-        if event.op != "update" or field is None or event.entity not in ("deal", "person", "organization"):
+        typed = {k: v for k, v in event.values.items() if k in FORM_FIELDS or k == "stage_id"}
+        if event.op != "update" or not (field or typed) or event.entity not in ("deal", "person", "organization"):
             return
         from tui.screens.forms import entity_forms
 
@@ -255,8 +276,9 @@ class PipedriveApp(OrderedKeys, App):
             event.entity
         ]
         form = await cls.load(self.store, event.entity_id)
-        form.server_errors = {field: event.reason}
-        self.push_screen(form)
+        await self.push_screen(form)
+        await form.apply_values(typed)
+        form.show_errors({field: event.reason} if field else {"": event.reason})
 
     # -- navigation --------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from tui import numbers
 from tui.formatting import clean, money
 
 TEXT_LIMITS = {"varchar": 255, "varchar_auto": 255, "phone": 255, "text": 65535}
@@ -99,7 +100,7 @@ def from_row(code: str, name: str, field_type: str | None, data: str | dict[str,
 
 def _num(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+        return numbers.shown(value)
     return clean(value)
 
 
@@ -174,21 +175,16 @@ def inputs(fd: FieldDef, value: Any) -> dict[str, Any]:
 def _plain(value: Any) -> str:
     if value is None:
         return ""
-    return str(int(value)) if isinstance(value, (int, float)) and float(value).is_integer() else str(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return numbers.plain(value)  # as the user types it back: the locale's decimal mark
+    return str(value)
 
 
 # -- writing --------------------------------------------------------------------------------------
 
 
 def _number(text: str, what: str) -> Result:
-    raw = text.strip().replace(",", "").replace("_", "").replace(" ", "")
-    if not raw:
-        return None, None
-    try:
-        value = float(raw)
-    except ValueError:
-        return None, f"{what} must be a number, e.g. 1250 or 1250.50"
-    return (int(value) if value.is_integer() else value), None
+    return numbers.parse(text, what)  # in the user's locale: "12500,50" is never 1,250,050
 
 
 def _date(text: str, today: date, what: str) -> Result:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from tui import numbers
 from tui.notes_html import strip_control
 
 
@@ -15,10 +16,11 @@ def clean(text: object) -> str:
 
 
 def money(value: float | None, currency: str | None, decimals: int | None = None, symbol: str | None = None) -> str:
-    """12500 EUR -> "€12,500"; 12500.5 CHF -> "CHF 12,500.50". Whole amounts drop the decimals."""
+    """12500 EUR -> "€12,500"; 12500.5 CHF -> "CHF 12,500.50". Whole amounts drop the decimals.
+    Separators are the user's locale's (tui/numbers.py): "€12.500,50" in de_DE."""
     v = float(value or 0)
     dp = 2 if decimals is None else decimals
-    text = f"{v:,.{dp}f}" if dp and v != int(v) else f"{v:,.0f}"
+    text = numbers.group(v, dp if dp and v != int(v) else 0)
     code = currency or ""
     if symbol and len(symbol) == 1:
         return f"{symbol}{text}" if v >= 0 else f"-{symbol}{text[1:]}"
@@ -30,10 +32,10 @@ def compact_money(value: float, currency: str | None, symbol: str | None = None)
     v = float(value or 0)
     for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):  # noqa: B007 (used after the break)
         if abs(v) >= limit:
-            num = f"{v / limit:.1f}".rstrip("0").rstrip(".")
+            num = f"{v / limit:.1f}".rstrip("0").rstrip(".").replace(".", numbers.current().decimal)
             break
     else:
-        num, suffix = f"{v:,.0f}", ""
+        num, suffix = numbers.group(v, 0), ""
     if symbol and len(symbol) == 1:
         return f"{symbol}{num}{suffix}"
     return f"{num}{suffix} {symbol or currency or ''}".strip()

@@ -10,6 +10,7 @@ from typing import Any
 
 from tui.api import Auth, PipedriveClient
 from tui.clock import Clock
+from tui.numbers import system_code
 from tui.config import Config, TriageSettings, config_dir, data_dir, resolve
 from tui.private import notice, private_dir, tighten
 
@@ -82,6 +83,7 @@ def build_runtime(args: Any) -> Runtime:
             daily_budget=300_000,
             growth_burst_limits=True,
             demo_extras=True,
+            locale=system_code() or "en_US",
         )
         client = PipedriveClient("http://sandbox.local", Auth.personal(DEMO_TOKEN), transport=sandbox.transport())
         temp = None

@@ -9,6 +9,7 @@ import re
 from datetime import date
 from typing import Any
 
+from tui import numbers
 from tui.dates import parse_date, parse_time
 
 Result = tuple[Any, str | None]
@@ -24,16 +25,9 @@ def required(text: str, what: str = "This field") -> Result:
 
 
 def number(text: str, what: str = "Value", *, minimum: float | None = None, maximum: float | None = None) -> Result:
-    raw = text.strip().replace(",", "").replace("_", "")
-    if not raw:
-        return None, None
-    try:
-        value = float(raw)
-    except ValueError:
-        return None, f"{what} must be a number, e.g. 1250 or 1250.50"
-    if minimum is not None and value < minimum or maximum is not None and value > maximum:
-        return None, f"{what} must be between {minimum:g} and {maximum:g}"
-    return (int(value) if value.is_integer() else value), None
+    """A number as the user's locale writes it (tui/numbers.py): "1.234,56" is 1234.56 in
+    de_DE and refused in en_US, never 1.23 or 123456."""
+    return numbers.parse(text, what, minimum=minimum, maximum=maximum)
 
 
 def probability(text: str) -> Result:

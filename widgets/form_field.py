@@ -36,6 +36,7 @@ class FormField(Vertical):
         placeholder: str = "",
         hint: str = "",
         preview: Callable[[str], str | None] | None = None,
+        read_only: str = "",
     ) -> None:
         super().__init__(id=f"field-{name}", classes="form-field")
         self.field_name = name
@@ -45,31 +46,39 @@ class FormField(Vertical):
         self.placeholder = placeholder
         self.hint = hint
         self.preview = preview  # what the typed text means (e.g. the date a word resolves to)
+        self.read_only = read_only  # why the field cannot be changed here ("" : it can)
+        self._error_for: str | None = None  # the input's text the error was given for
 
     def compose(self) -> ComposeResult:
         yield Label(self.label + (f"  ({self.hint})" if self.hint else ""))
-        yield Input(self.shown, placeholder=self.placeholder, id=f"input-{self.field_name}")
-        yield Static("", classes="preview")
+        yield Input(self.shown, placeholder=self.placeholder, id=f"input-{self.field_name}", disabled=bool(self.read_only))
+        yield Static(Text(self.read_only) if self.read_only else "", classes="preview")
         yield Static("", classes="error")
 
     def on_mount(self) -> None:
+        self.show_preview()
+
+    def show_preview(self) -> None:
         self._show_preview(self.input.value)
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
-        # an old error quotes the old value: it goes as soon as the value changes
-        if self.has_class("-invalid"):
+        # an old error quotes the old value: it goes as soon as the value changes (not when
+        # the value it was given for arrives: a form refilled with what was typed keeps it)
+        if self.has_class("-invalid") and event.value != self._error_for:
             self.set_error(None)
         self._show_preview(event.value)
 
     def _show_preview(self, text: str) -> None:
-        if self.preview is None:
+        if self.preview is None or self.read_only:
             return
         try:
             shown = self.preview(text) if text.strip() else None
         except ValueError:
             shown = None
-        self.query_one(".preview", Static).update(Text(f"→ {shown}") if shown else "")
+        if shown and not shown.startswith("="):
+            shown = f"→ {shown}"
+        self.query_one(".preview", Static).update(Text(shown) if shown else "")
 
     @property
     def input(self) -> Input:
@@ -81,6 +90,7 @@ class FormField(Vertical):
         return self.initial if text == self.shown else text
 
     def set_error(self, message: str | None) -> None:
+        self._error_for = self.input.value if message else None
         self.query_one(".error", Static).update(Text(message or ""))
         self.set_class(bool(message), "-invalid")
 

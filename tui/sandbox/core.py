@@ -69,12 +69,16 @@ class Sandbox:
         conversion_polls: int = 2,
         conversion_seconds: float = 3.0,
         hms_times: bool = True,
+        locale: str | None = None,
     ) -> None:
         self.token = token
         self.oauth_tokens = set(oauth_tokens)
         self.clock = ServerClock(now)
         self.oauth = OAuthServer(self.clock)
         self.state = state if state is not None else generate(seed, deals, self.clock.now(), extras=demo_extras)
+        if locale:  # the demo user's `locale` (users/me): the demo reads numbers as the system does
+            for user in self.state.users.values():
+                user["locale"] = locale
         self.faults = Faults()
         self.faults.configure(seed=seed, latency_ms=latency_ms)
         if burst_limit is _DEFAULT:

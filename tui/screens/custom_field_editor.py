@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 import styles
 
 from tui import custom_values as cv
+from tui import numbers
 from tui.formatting import clean
 from tui.keymap import forms as form_keys
 from tui.screens.base import AppModal
@@ -30,7 +31,7 @@ from widgets.entity_picker import EntityPicker
 from widgets.form_field import FormField
 from widgets import tones
 
-HINTS = {"date": "YYYY-MM-DD, 24.12., +3d, next fri", "time": "HH:MM", "phone": "+49 30 1234567", "double": "a number, e.g. 1250.5"}
+HINTS = {"date": "YYYY-MM-DD, 24.12., +3d, next fri", "time": "HH:MM", "phone": "+49 30 1234567", "double": "a number"}
 
 
 def _date_preview(today: date):
@@ -121,9 +122,21 @@ class CustomFieldEditor(AppModal[bool]):
             yield TextArea(start.get("text", ""), id="text-area", soft_wrap=True)
         elif kind in ("varchar", "varchar_auto", "phone", "address", "double"):
             hint = "suggests values used before" if kind == "varchar_auto" else HINTS.get(kind, "")
-            yield FormField("text", "Value" if kind != "address" else "Address", start.get("text", ""), hint=hint)
+            yield FormField(
+                "text",
+                "Value" if kind != "address" else "Address",
+                start.get("text", ""),
+                hint=hint,
+                preview=(lambda text: numbers.preview(text)) if kind == "double" else None,
+            )
         elif kind == "monetary":
-            yield FormField("text", "Amount", start.get("text", ""), placeholder="e.g. 12500")
+            yield FormField(
+                "text",
+                "Amount",
+                start.get("text", ""),
+                placeholder=f"e.g. {numbers.current().example()}",
+                preview=lambda text: numbers.preview(text, self._currency_now(), money=True),
+            )
             yield FormField("currency", "Currency", start.get("currency") or self.default_currency or "", placeholder="EUR")
         elif kind in ("date", "daterange"):
             yield FormField(
@@ -151,6 +164,11 @@ class CustomFieldEditor(AppModal[bool]):
                 value=start.get("choice"),
                 value_label=self.ref_label,
             )
+
+    def _currency_now(self) -> str:
+        fields = self.query("#field-currency")
+        typed = fields.first(FormField).value.strip().upper() if fields else ""
+        return typed or str(self.default_currency or "")
 
     def _searcher(self, kind: str):
         from tui.store.queries.entities import search

@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 import styles
+from tui import numbers
 from tui import validation as v
 from tui.api.errors import ApiError
 from tui.formatting import clean, money
@@ -28,7 +29,7 @@ from widgets import tones
 
 
 def _num(value: float) -> str:
-    return f"{value:g}"
+    return numbers.plain(value)  # the locale's decimal mark, as typed back into the form
 
 
 def line_text(line: LineRow) -> Text:
@@ -232,7 +233,8 @@ class LineForm(FormScreen):
     @on(Input.Changed)
     def show_sum(self, event: Any = None) -> None:
         values, errors = self.read()
-        text = "" if errors else f"= {money(line_sum({**values, 'tax_method': self.tax_method}), self.currency)}"
+        total = "" if errors else money(line_sum({**values, "tax_method": self.tax_method}), self.currency)
+        text = next(iter(errors.values()), "") if errors else f"= {total}"
         if not errors:
             text += {"exclusive": "  (tax added on top)", "inclusive": "  (prices include the tax)", "none": "  (no tax)"}.get(
                 self.tax_method, ""

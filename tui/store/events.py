@@ -51,6 +51,8 @@ class EditRejected:
     op: str
     reason: str  # human readable, e.g. "Pipedrive refused moving the deal: stage 99 not found"
     fields: tuple[str, ...] = ()  # the payload's fields (for mapping a 400 to a form field)
+    values: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)  # what was typed: the form gets it back
+    detail: str = ""  # Pipedrive's own message ("Validation failed: value: …")
 
 
 @dataclass(frozen=True)

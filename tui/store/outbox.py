@@ -164,9 +164,18 @@ def ack_create(conn: sqlite3.Connection, row: dict[str, Any], server: dict[str, 
         ingest.upsert(conn, entity, [server])
 
 
-def rollback(conn: sqlite3.Connection, row: dict[str, Any], server: dict[str, Any] | None, gone: bool, reason: str) -> int:
-    """Restore the server's state for a refused edit; drop its queued edits. Returns dropped count."""
+def rollback(
+    conn: sqlite3.Connection, row: dict[str, Any], server: dict[str, Any] | None, gone: bool, reason: str
+) -> tuple[int, dict[str, Any]]:
+    """Restore the server's state for a refused edit; drop its queued edits. Returns the dropped
+    count and what their updates had typed (merged in order), for the form to show again."""
     entity, eid = row["entity"], row["entity_id"]
+    typed: dict[str, Any] = json.loads(row["payload"]) if row["op"] == "update" else {}
+    for (payload,) in conn.execute(
+        "SELECT payload FROM outbox WHERE entity=? AND entity_id=? AND op='update' AND state IN ('pending','conflict') ORDER BY seq",
+        (entity, eid),
+    ):
+        typed.update(json.loads(payload))
     dropped = conn.execute("DELETE FROM outbox WHERE entity=? AND entity_id=? AND state IN ('pending','conflict')", (entity, eid)).rowcount
     if row["op"] == "create" or gone:
         ingest.delete(conn, entity, [eid])
@@ -184,7 +193,7 @@ def rollback(conn: sqlite3.Connection, row: dict[str, Any], server: dict[str, An
     conn.execute(
         "INSERT INTO rejections (entity, entity_id, op, reason, at) VALUES (?,?,?,?,?)", (entity, eid, row["op"], reason, utcnow())
     )
-    return dropped
+    return dropped, typed
 
 
 def describe(conn: sqlite3.Connection, row: dict[str, Any]) -> str:
@@ -402,11 +411,12 @@ class Pusher:
             except ApiError:
                 server = None
         reason = f"Pipedrive refused {what}: {exc.message}"
-        dropped = await self.db.write(rollback, row, server, gone, reason)
+        dropped, typed = await self.db.write(rollback, row, server, gone, reason)
         if dropped > 1:
-            reason += f" ({dropped - 1} later edit(s) to it were discarded)"
+            reason += f" ({dropped - 1} later edit(s) to it were taken back too; the form shows what you typed)"
         await self._refresh_parent(row)
-        self.emit(EditRejected(entity, eid, row["op"], reason, tuple(sorted(json.loads(row["payload"])))))
+        fields = tuple(sorted(set(json.loads(row["payload"])) | set(typed)))
+        self.emit(EditRejected(entity, eid, row["op"], reason, fields, typed, exc.message))
         self.emit_changed(entity, "deals", "persons", "organizations", "activities", "notes")
 
     def emit_changed(self, *tables: str, ids: dict[str, frozenset[int] | None] | None = None) -> None:

@@ -58,12 +58,15 @@ from typing import Any, TypeVar
 from tui.api.client import PipedriveClient
 from tui.api.auth import Auth
 from tui.api.errors import ApiError, AuthError, Blocked, DailyBudgetExhausted, NetworkError
+from tui import numbers
 from tui.clock import Clock
+from tui.numbers import NumberLocale
 from tui.store import conversion, edits, snoozes
 from tui.store.db import Database, move_aside
 from tui.store.deal_extras import DealExtras
 from tui.store.salvage import Salvage, read_outbox, restore
 from tui.store.events import DataChanged, StatusChanged, StoreEvent, StoreStatus
+from tui.store.locale import number_locale
 from tui.store.outbox import Pusher
 from tui.store.refresh import Refreshing
 from tui.store.remote_search import RemoteResult, RemoteSearch
@@ -314,6 +317,10 @@ class Store(DealExtras, Refreshing):
                 lambda c: (lambda r: r[0] if r else None)(c.execute("SELECT id FROM users WHERE is_you = 1").fetchone())
             )
         return self._me_id
+
+    async def number_locale(self) -> NumberLocale:
+        """The locale numbers are typed and shown in (Pipedrive's, else the system's)."""
+        return await number_locale(self.db, numbers.system_code())
 
     async def search_pipedrive(self, term: str) -> RemoteResult:
         """Pipedrive's search for `term`; what it finds is stored in the cache (DataChanged)."""

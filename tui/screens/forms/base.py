@@ -10,6 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Label, Static
 
 import styles
+from tui import numbers
 from tui.screens.base import AppModal
 from tui.keymap import forms as form_keys
 from widgets.entity_picker import EntityPicker
@@ -51,13 +52,27 @@ class FormScreen(AppModal[int | None]):
 
     def on_mount(self) -> None:
         self._initial = self.snapshot()
-        first = self.query(Input).first()
-        for name, message in self.server_errors.items():
-            if self.query(f"#field-{name}"):
+        self.query(Input).first().focus()
+        if self.server_errors:
+            self.show_errors(self.server_errors)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Pipedrive's reasons next to their fields (a reason for no field: under the form);
+        the first field with one gets the focus."""
+        first: Input | None = None
+        loose: list[str] = []
+        for name, message in errors.items():
+            if name and self.query(f"#field-{name}"):
                 widget = self.query_one(f"#field-{name}")
                 widget.set_error(message)  # type: ignore[attr-defined]
-                first = widget.query_one(Input)
-        first.focus()
+                if first is None and not widget.query_one(Input).disabled:
+                    first = widget.query_one(Input)
+            else:
+                loose.append(message)
+        if loose:
+            self.query_one("#form-error", Static).update(Text("\n".join(loose)))
+        if first is not None:
+            first.focus()
 
     def snapshot(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -87,12 +102,14 @@ class FormScreen(AppModal[int | None]):
                 label = await self.store.read(label_of, kinds.get(name, "person"), value) if value is not None else ""
                 widget.set_choice(value, label)
             elif isinstance(widget, FormField):
+                if widget.input.disabled:
+                    continue  # read-only here (a deal's value follows its products)
                 if name in ("emails", "phones"):
                     text = v.format_contacts(value)
                 elif isinstance(value, dict):
                     text = str(value.get("value") or "")
-                elif isinstance(value, float) and value.is_integer():
-                    text = str(int(value))
+                elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                    text = numbers.plain(value)  # read back the same in the user's locale
                 else:
                     text = "" if value is None else str(value)
                 widget.input.value = text

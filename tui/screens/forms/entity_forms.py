@@ -5,16 +5,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Label, Select
+from textual.widgets import Input, Label, Select
 
+from tui import numbers
 from tui import validation as v
 from tui.formatting import clean
 from tui.screens.forms.base import FormScreen, changed
 from tui.store.queries.board import stage_choices
 from tui.store.queries.entities import currency_codes, entity_data, label_of
+from tui.store.queries.products import line_count
 from widgets.entity_picker import EntityPicker
 from widgets.form_field import FormField
+
+
+def percent_preview(text: str) -> str | None:
+    return numbers.preview(text, "%")
 
 
 def date_preview(today: date):
@@ -24,9 +31,10 @@ def date_preview(today: date):
 
 
 def _num(value: Any) -> str:
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else str(value)
+    return numbers.plain(value)  # the locale's decimal mark: saved unchanged reads back the same
+
+
+PRODUCTS_VALUE = "The value of a deal with products is the sum of its products: change them instead (enter on the deal)"
 
 
 class DealForm(FormScreen):
@@ -38,9 +46,11 @@ class DealForm(FormScreen):
         today: date,
         prefill: dict[str, Any] | None = None,
         stages: list[tuple[str, int]] | None = None,
+        products: int = 0,
     ) -> None:
         super().__init__()
         self.stages = stages or []
+        self.products = products  # lines on the deal: its value is theirs, read-only here
         self.deal_id = data["id"] if data else None
         self.data = data or {}
         self.labels = labels
@@ -56,7 +66,8 @@ class DealForm(FormScreen):
             k: await store.read(label_of, kind, base.get(k))
             for k, kind in (("owner_id", "user"), ("person_id", "person"), ("org_id", "organization"))
         }
-        return cls(data, labels, await store.read(currency_codes), store.clock.today(), prefill, await store.read(stage_choices))
+        products = await store.read(line_count, deal_id) if deal_id is not None else 0
+        return cls(data, labels, await store.read(currency_codes), store.clock.today(), prefill, await store.read(stage_choices), products)
 
     def form_title(self) -> str:
         return f"Edit deal “{clean(self.data.get('title'))}”" if self.deal_id else "New deal"
@@ -70,7 +81,14 @@ class DealForm(FormScreen):
             yield Select(
                 self.stages, value=stage if stage in {v for _l, v in self.stages} else self.stages[0][1], allow_blank=False, id="stage"
             )
-        yield FormField("value", "Value", _num(d.get("value")), placeholder="e.g. 12500")
+        yield FormField(
+            "value",
+            "Value",
+            _num(d.get("value")),
+            placeholder=f"e.g. {numbers.current().example()}",
+            preview=lambda text: numbers.preview(text, self.currency_now(), money=True),
+            read_only=PRODUCTS_VALUE if self.products else "",
+        )
         yield FormField("currency", "Currency", d.get("currency") or "", placeholder="EUR")
         yield EntityPicker("owner_id", "Owner", self.searcher("user"), value=d.get("owner_id"), value_label=self.labels["owner_id"])
         yield EntityPicker("person_id", "Person", self.searcher("person"), value=d.get("person_id"), value_label=self.labels["person_id"])
@@ -84,14 +102,24 @@ class DealForm(FormScreen):
             hint="YYYY-MM-DD, 24.12., +3d, next fri",
             preview=date_preview(self.today),
         )
-        yield FormField("probability", "Probability %", _num(d.get("probability")), placeholder="0-100")
+        yield FormField("probability", "Probability %", _num(d.get("probability")), placeholder="0-100", preview=percent_preview)
+
+    def currency_now(self) -> str:
+        """The currency the value will be saved in: the field's as typed, else the deal's."""
+        fields = self.query("#field-currency")
+        typed = fields.first(FormField).value.strip().upper() if fields else ""
+        return typed or str(self.data.get("currency") or "")
+
+    @on(Input.Changed, "#input-currency")
+    def _currency_changed(self) -> None:
+        self.field("value").show_preview()
 
     async def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
         errors: dict[str, str] = {}
         out: dict[str, Any] = {}
         checks = {
             "title": v.required(self.field("title").value, "Title"),
-            "value": v.number(self.field("value").value),
+            "value": (self.data.get("value"), None) if self.products else v.number(self.field("value").value),
             "currency": v.currency(self.field("currency").value, self.currencies),
             "expected_close_date": v.friendly_date(self.field("expected_close_date").value, self.today),
             "probability": v.probability(self.field("probability").value),

@@ -8,6 +8,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 
+from tui import numbers
 from tui import validation as v
 from tui.formatting import clean
 from tui.screens.forms.base import FormScreen, changed
@@ -42,7 +43,13 @@ class LeadForm(FormScreen):
         d = self.data
         value = d.get("value") or {}
         yield FormField("title", "Title *", d.get("title") or "")
-        yield FormField("value", "Value", _num(value.get("amount")), placeholder="e.g. 12500, empty = no value")
+        yield FormField(
+            "value",
+            "Value",
+            _num(value.get("amount")),
+            placeholder=f"e.g. {numbers.current().example()}, empty = no value",
+            preview=lambda text: numbers.preview(text, self._currency_now(), money=True),
+        )
         yield FormField("currency", "Currency", value.get("currency") or "", placeholder="EUR")
         yield EntityPicker("owner_id", "Owner", self.searcher("user"), value=d.get("owner_id"), value_label=self.labels["owner_id"])
         yield EntityPicker("person_id", "Person", self.searcher("person"), value=d.get("person_id"), value_label=self.labels["person_id"])
@@ -60,6 +67,11 @@ class LeadForm(FormScreen):
             hint="YYYY-MM-DD, 24.12., +3d, next fri",
             preview=date_preview(self.today),
         )
+
+    def _currency_now(self) -> str:
+        fields = self.query("#field-currency")
+        typed = fields.first(FormField).value.strip().upper() if fields else ""
+        return typed or str((self.data.get("value") or {}).get("currency") or "")
 
     async def apply_values(self, values: dict[str, Any]) -> None:
         """A lead's value is {amount, currency}: two fields of the form."""

@@ -76,6 +76,15 @@ def deal_lines(conn: sqlite3.Connection, deal_id: int) -> list[LineRow]:
     return out
 
 
+def line_count(conn: sqlite3.Connection, deal_id: int) -> int:
+    """Products on the deal as far as the cache knows (its lines, else the server's products_count)."""
+    (lines,) = conn.execute("SELECT COUNT(*) FROM deal_products WHERE deal_id = ?", (deal_id,)).fetchone()
+    if lines:
+        return int(lines)
+    row = conn.execute("SELECT json_extract(data, '$.products_count') FROM deals WHERE id = ?", (deal_id,)).fetchone()
+    return int(row[0] or 0) if row else 0
+
+
 def _product(data: str) -> ProductRow:
     o = json.loads(data)
     prices = {p.get("currency"): float(p.get("price") or 0) for p in o.get("prices") or [] if p.get("currency")}
