@@ -177,3 +177,50 @@ async def test_a_no_op_refresh_reloads_no_screen(tmp_path):
         await env.store.sync_now()
         await settle(env)
         assert calls == []
+
+
+async def test_keys_every_20s_from_launch_probe_at_most_55s_apart_without_focus_reporting(tmp_path, monkeypatch):
+    """A terminal that never reports focus (tmux's default): the launch counts as activity and
+    a key that shortens the interval wakes the waiting loop, so the probes run every 55 s from
+    the first minute. Fake monotonic time (a machine up for hours), a key every 20 s."""
+    import asyncio
+    import types
+
+    import tui.store.store as store_module
+
+    clock = types.SimpleNamespace(t=50_000.0)  # monotonic seconds since boot
+    monkeypatch.setattr("tui.store.refresh.time", types.SimpleNamespace(monotonic=lambda: clock.t))
+    async with data_env(tmp_path, deals=200) as env:
+        store = env.store
+        launch = clock.t
+        probes: list[float] = []
+        real_sync = store.sync_now
+
+        async def counted(*args, **kwargs):
+            probes.append(clock.t - launch)
+            return await real_sync(*args, **kwargs)
+
+        store.sync_now = counted
+        next_key = launch + 20
+
+        async def fake_wait(event, timeout):
+            nonlocal next_key
+            deadline = float("inf") if timeout is None else clock.t + timeout
+            while clock.t < deadline and not event.is_set() and clock.t - launch < 600:
+                clock.t = min(deadline, next_key, clock.t + 1)
+                if clock.t >= next_key:
+                    store.touch()
+                    next_key += 20
+                await asyncio.sleep(0)
+            if clock.t - launch >= 600:
+                raise asyncio.CancelledError
+
+        monkeypatch.setattr(store_module, "wait_event", fake_wait)
+        try:
+            await store._sync_loop()
+        except asyncio.CancelledError:
+            pass
+        print("probes at", probes)
+        assert probes and probes[0] <= 56, probes  # the first look for changes within the first minute
+        gaps = [b - a for a, b in zip(probes, probes[1:])]
+        assert len(probes) >= 10 and max(gaps) <= 56, probes

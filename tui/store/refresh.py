@@ -68,7 +68,8 @@ class Refreshing:
         async def _wait_held(self) -> None: ...
 
     def _init_refresh(self, policy: RefreshPolicy | None) -> None:
-        self.schedule = Schedule(policy or RefreshPolicy())
+        # the launch counts as a key: the first minutes are active, not idle since boot
+        self.schedule = Schedule(policy or RefreshPolicy(), last_key=self._now())
         self.focus_pipeline: int | None = None
         self.leads_watch = LeadWatch()
         self._wanted_kind = "none"  # a requested sync kind (KINDS) or "none"
@@ -90,8 +91,12 @@ class Refreshing:
         return float(budget.daily_remaining) / float(budget.daily_limit)
 
     def touch(self) -> None:
-        if self.schedule.key(self._now(), self.budget_left()):
+        now, budget = self._now(), self.budget_left()
+        due = self.schedule.due_at(now, budget)
+        if self.schedule.key(now, budget):
             self.request_sync("probe")
+        elif self.schedule.due_at(now, budget) != due:
+            self._sync_wanted.set()  # idle -> active shortens the wait: the loop plans again
 
     def set_focus(self, focused: bool) -> None:
         if self.schedule.focus(focused, self._now(), self.budget_left()):

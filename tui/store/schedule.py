@@ -13,7 +13,10 @@ fetch by id), so the idle and unfocused intervals leave room for a change per lo
 300 and 60 tokens an hour (benchmarks/sync_bench.py measures it).
 
 Coming back (focus regained, the first key after idling) refreshes at once when the data is
-older than the active interval. Bounds come from the config file ([refresh]).
+older than the active interval, and any key that changes the state wakes the waiting loop so
+it plans with the new interval (the store starts with the launch as its first key: a
+terminal without focus reporting is active from the first minute). Bounds come from the
+config file ([refresh]).
 """
 
 from __future__ import annotations
