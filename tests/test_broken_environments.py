@@ -195,3 +195,36 @@ def test_cli_says_one_line_when_the_cache_cannot_be_opened(tmp_path, monkeypatch
     code = main(["--demo", "--data-dir", str(blocker / "sub"), "sync"])
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err and err.startswith("pipedrive-tui:")
+
+
+async def test_a_truncated_cache_gives_back_every_pending_edit_still_in_the_file(tmp_path):
+    """Offline: 2 moves and 2 notes; the file cut at half its size plus 1,234 bytes. Their rows
+    are still physically there: read with the header's page count set to the pages present."""
+    async with data_env(tmp_path, deals=200) as env:
+        deals = [d for d in env.sandbox.live("deal") if d["status"] == "open"][:2]
+        stages = {s["pipeline_id"]: [] for s in env.sandbox.state.stages.values()}
+        for s in sorted(env.sandbox.state.stages.values(), key=lambda s: s["order_nr"]):
+            stages[s["pipeline_id"]].append(s["id"])
+        for d in deals:
+            others = [s for s in stages[d["pipeline_id"]] if s != d["stage_id"]]
+            await env.store.move_deal(d["id"], others[0])
+            await env.store.create_note("TRUNCATION NOTE " + str(d["id"]), deal_id=d["id"])
+        assert env.store.status.pending == 4
+        path, sandbox = env.path, env.sandbox
+    size = path.stat().st_size
+    with open(path, "r+b") as fh:
+        fh.truncate(size // 2 + 1234)
+    client = PipedriveClient("http://sandbox.local", Auth.personal(sandbox.token), transport=sandbox.transport(), sleep=instant)
+    store = await Store.open(path, client, sleep=instant)
+    try:
+        assert store.status.pending == 4, store.notices
+        assert "kept 4 pending edits" in store.notices[0]
+        assert "could not" not in store.notices[0]
+        await store.sync_now()
+        assert await store.drain() is True
+        notes = [n for n in sandbox.state.notes.values() if str(n.get("content", "")).startswith("TRUNCATION NOTE")]
+        assert len(notes) == 2
+        assert [sandbox.state.deals[d["id"]]["stage_id"] for d in deals] != [d["stage_id"] for d in deals]
+    finally:
+        await store.close()
+        await client.aclose()

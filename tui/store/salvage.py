@@ -21,20 +21,76 @@ MAGIC = b"SQLite format 3\x00"
 class Salvage:
     rows: list[dict[str, Any]] = field(default_factory=list)
     unreadable: int = 0
+    lost: list[int] = field(default_factory=list)  # the outbox seq of each row that could not be read
+    found: bool = True  # False: not even the outbox's shape could be read (how many it held is unknown)
 
     def describe(self) -> str:
+        if not self.found:
+            return "no pending edit could be read (the outbox itself was unreadable, so how many it held is unknown)"
         kept = f"kept {len(self.rows)} pending edit{'s' if len(self.rows) != 1 else ''}"
+        if self.rows:
+            kept += f" ({_kinds(self.rows)})"
         if self.unreadable:
-            return f"{kept}; {self.unreadable} could not be read and are lost"
+            which = ", ".join(f"#{seq}" for seq in self.lost[:10]) + (" …" if len(self.lost) > 10 else "")
+            return f"{kept}; {self.unreadable} could not be read and are lost ({which} in the order they were made)"
         return kept
+
+    def better(self, other: Salvage | None) -> Salvage:
+        if other is None:
+            return self
+        key = lambda s: (s.found, len(s.rows), -s.unreadable)  # noqa: E731
+        return other if key(other) > key(self) else self
+
+
+def _kinds(rows: list[dict[str, Any]]) -> str:
+    counts: dict[str, int] = {}
+    for row in rows:
+        what = f"{row.get('entity')} {'edit' if row.get('op') == 'update' else row.get('op')}"
+        counts[what] = counts.get(what, 0) + 1
+    return ", ".join(f"{n} {what}{'s' if n != 1 else ''}" for what, n in counts.items())
 
 
 def read_outbox(path: Path) -> Salvage:
-    """Every readable outbox row of a (possibly damaged) cache file."""
-    result = _read(path)
-    if result is None and path.exists():
-        result = _read_with_fixed_header(path)
-    return result or Salvage()
+    """Every readable outbox row of a (possibly damaged) cache file: as it is, with its header
+    restored, and cut to the pages present (a truncated file: the header's page count still
+    counts the pages that are gone); the attempt that reads the most rows wins."""
+    best = _read(path)
+    if best is not None and best.found and not best.unreadable:
+        return best
+    if path.exists():
+        for attempt in (_read_with_fixed_header, _read_truncated):
+            found = attempt(path)
+            best = found.better(best) if found is not None else best
+            if best is not None and best.found and not best.unreadable:
+                break
+    return best or Salvage(found=False)
+
+
+def _read_truncated(path: Path) -> Salvage | None:
+    """A file cut short: keep the whole pages present and say so in the header (page count,
+    and the counter that makes SQLite trust it), with the magic string restored."""
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    if len(header) < 100:
+        return None
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return None
+    pages = path.stat().st_size // page_size
+    if pages < 1:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "copy.sqlite3"
+        shutil.copyfile(path, copy)
+        with open(copy, "r+b") as fh:
+            fh.truncate(pages * page_size)
+            fh.write(MAGIC)
+            fh.seek(28)
+            fh.write(pages.to_bytes(4, "big"))
+            fh.seek(92)
+            fh.write(header[24:28])  # version-valid-for = the change counter: the page count is believed
+        return _read(copy)
 
 
 def _read_with_fixed_header(path: Path) -> Salvage | None:
@@ -59,7 +115,7 @@ def _read(path: Path) -> Salvage | None:
         except sqlite3.DatabaseError:
             return None
         if not columns:
-            return Salvage()
+            return Salvage(found=False)
         try:
             return Salvage([dict(r) for r in conn.execute("SELECT * FROM outbox ORDER BY seq")])
         except sqlite3.DatabaseError:
@@ -83,6 +139,7 @@ def _row_by_row(conn: sqlite3.Connection) -> Salvage:
             row = conn.execute("SELECT * FROM outbox WHERE seq = ?", (seq,)).fetchone()
         except sqlite3.DatabaseError:
             out.unreadable += 1
+            out.lost.append(seq)
             continue
         if row is not None:
             out.rows.append(dict(row))
