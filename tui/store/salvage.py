@@ -38,8 +38,11 @@ class Salvage:
     def better(self, other: Salvage | None) -> Salvage:
         if other is None:
             return self
-        key = lambda s: (s.found, len(s.rows), -s.unreadable)  # noqa: E731
-        return other if key(other) > key(self) else self
+        return other if _rank(other) > _rank(self) else self
+
+
+def _rank(s: Salvage) -> tuple[bool, int, int]:
+    return (s.found, len(s.rows), -s.unreadable)
 
 
 def _kinds(rows: list[dict[str, Any]]) -> str:
