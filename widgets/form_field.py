@@ -92,6 +92,8 @@ class FormField(Vertical):
     def set_error(self, message: str | None) -> None:
         self._error_for = self.input.value if message else None
         self.query_one(".error", Static).update(Text(message or ""))
+        if message and self.preview is not None:
+            self.query_one(".preview", Static).update("")  # the error says it: not twice
         self.set_class(bool(message), "-invalid")
 
     @property
