@@ -59,6 +59,7 @@ class TypeFilterScreen(ChoiceScreen):
 
 
 class AgendaScreen(FilteredScreen):
+    WATCHES = frozenset({"activities", "deals", "persons", "organizations", "users", "activity_types"})
     CSS_PATH = styles.path("agenda.tcss")
     BINDINGS = agenda_keys.MOVE_BINDINGS + agenda_keys.BINDINGS
     AUTO_FOCUS = "AgendaList"
@@ -101,13 +102,6 @@ class AgendaScreen(FilteredScreen):
     def on_mount(self) -> None:
         self.query_one(WeekView).display = False
         self.reload()
-
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def on_data_refresh(self, message: Any) -> None:
-        if message.tables & {"activities", "deals", "persons", "organizations", "users", "activity_types"}:
-            self.reload()
 
     @work(exclusive=True, group="agenda-reload", exit_on_error=False)
     async def reload(self) -> None:

@@ -3,14 +3,19 @@
 `self.store` is the Store (tui/store/store.py), `self.nav` the app with its navigation
 (open_deal, open_person, open_organization, open_form_with); screens never reach the
 store through an untyped `self.app`.
+
+One refresh path: a screen names the cache tables it shows (`WATCHES`); when one of them
+changes, `data_changed(message)` runs if the screen is in front, else the screen is marked
+stale and `resumed(stale=True)` reloads it once when it is shown again.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from textual.screen import ModalScreen, Screen
 
+from tui.messages import DataRefresh
 from widgets.filter_bar import FilterBar
 
 if TYPE_CHECKING:
@@ -34,6 +39,41 @@ class _Access:
 
 class AppScreen(_Access, Screen[Any]):
     """A full screen (a section, a detail screen)."""
+
+    WATCHES: ClassVar[frozenset[str]] = frozenset()  # cache tables whose changes it shows
+    _stale = False  # one of them changed while another screen was on top
+
+    def on_data_refresh(self, message: DataRefresh) -> None:
+        if not self.WATCHES & message.tables:
+            return
+        if not self.in_front:
+            self._stale = True
+            return
+        self.data_changed(message)
+
+    @property
+    def in_front(self) -> bool:
+        """The top screen. (Textual's `is_current` is also true for the screen right beneath
+        the top one, even when that one covers it whole.)"""
+        try:
+            return self.app.screen is self
+        except Exception:  # no screen stack (closing)
+            return False
+
+    def on_screen_resume(self) -> None:
+        stale, self._stale = self._stale, False
+        self.resumed(stale)
+
+    def resumed(self, stale: bool) -> None:
+        """Shown again (a screen above closed, or its section chosen): reload if it is stale."""
+        if stale:
+            self.data_changed(None)
+
+    def data_changed(self, message: DataRefresh | None) -> None:
+        """Show the cache again (`message`: what changed; None: something, while covered)."""
+        reload = getattr(self, "reload", None)
+        if reload is not None:
+            reload()
 
 
 class FilteredScreen(AppScreen):

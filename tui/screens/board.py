@@ -98,6 +98,7 @@ class BoardScreen(BulkActions, FilteredScreen):
     BINDINGS = board_keys.BINDINGS
     AUTO_FOCUS = ""  # keys go to the board, not to the (hidden) filter input
     HELP_TITLE = "Pipeline board"
+    WATCHES = frozenset({"deals", "activities", "stages", "pipelines", "persons", "organizations", "users"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -118,7 +119,6 @@ class BoardScreen(BulkActions, FilteredScreen):
         self._follow: int | None = None  # deal id the cursor should land on after the next reload
         self._moving: q.DealCard | None = None  # a deal just moved, selected until its column reloads
         self._return_to: int | None = None  # the deal opened from here: the cursor is on it on return
-        self._dirty = False  # data changed while another screen was on top
         self._counts: dict[int, int] = {}
         self.marked: set[int] = set()  # deal ids marked for a bulk action (board_bulk.py)
         self.view: Any = None  # a saved filter shown (tui/screens/views.py): its where/params narrow the cards
@@ -143,23 +143,21 @@ class BoardScreen(BulkActions, FilteredScreen):
         self.query_one("#drop-zones").display = False
         self.reload()
 
-    def on_screen_resume(self) -> None:
+    def resumed(self, stale: bool) -> None:
         if not self._loaded:
+            self._stale = self._stale or stale  # not loaded yet: its first load reads it all anyway
             return
         selected = self.selected.id if self.selected else None
-        if self._dirty or (self._return_to is not None and selected != self._return_to):
+        if stale or (self._return_to is not None and selected != self._return_to):
             # something changed while a deal screen was on top, or the board reloaded beneath it
             # (a won deal left it, the cursor went to its neighbour): back on the opened deal
-            self._dirty = False
             self.reload(back=True)
         else:  # nothing did: the columns and their cached strips are as they were, cursor included
             self._return_to = None
 
-    def on_data_refresh(self, message: Any) -> None:
-        if not message.tables & {"deals", "activities", "stages", "pipelines", "persons", "organizations", "users"}:
-            return
-        if not self.is_current:
-            self._dirty = True  # a deal screen is on top: reload once when it closes
+    def data_changed(self, message: Any) -> None:
+        if message is None:
+            self.reload()
             return
         ids = (message.ids or {}).get("deals")
         if message.tables == {"deals"} and ids:

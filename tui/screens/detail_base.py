@@ -71,6 +71,25 @@ class Section(OptionList):
 
 
 class DetailScreen(AppScreen):
+    WATCHES = frozenset(
+        {
+            "deals",
+            "persons",
+            "organizations",
+            "activities",
+            "notes",
+            "deal_products",
+            "users",
+            "stages",
+            "pipelines",
+            "leads",
+            "lead_labels",
+            "fields",
+            "products",
+            "activity_types",
+            "currencies",
+        }
+    )
     CSS_PATH = styles.path("detail.tcss")
     BINDINGS = detail_keys.BINDINGS
     ENTITY = "deal"
@@ -102,12 +121,6 @@ class DetailScreen(AppScreen):
         yield from ()
 
     def on_mount(self) -> None:
-        self.reload()
-
-    def on_data_refresh(self, message: Any) -> None:
-        self.reload()
-
-    def on_screen_resume(self) -> None:
         self.reload()
 
     @work(exclusive=True, group="detail-reload", exit_on_error=False)

@@ -22,6 +22,7 @@ from widgets.key_bar import KeyBar
 
 
 class EntityListScreen(FilteredScreen):
+    WATCHES = frozenset({"persons", "organizations", "users", "deals", "activities"})
     CSS_PATH = styles.path("lists.tcss")
     BINDINGS = LIST_BINDINGS
     TITLE_TEXT = ""
@@ -51,12 +52,6 @@ class EntityListScreen(FilteredScreen):
         if hasattr(self, "is_marked"):
             self.table.marked_at = self.is_marked
         self.table.focus()
-        self.reload()
-
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def on_data_refresh(self, message: Any) -> None:
         self.reload()
 
     @work(exclusive=True, group="list-reload", exit_on_error=False)

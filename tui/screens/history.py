@@ -6,7 +6,6 @@ cached until the item changes; R fetches again."""
 
 from __future__ import annotations
 
-from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -134,6 +133,3 @@ class HistoryScreen(AppScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-    def on_data_refresh(self, message: Any) -> None:
-        return None  # the history changes only when fetched again (R)

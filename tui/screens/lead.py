@@ -38,12 +38,12 @@ class LeadScreen(DetailScreen):
         self.store.watch_leads(True, id(self))
         super().on_mount()
 
-    def on_screen_resume(self) -> None:
+    def resumed(self, stale: bool) -> None:
         self.store.watch_leads(True, id(self))
         if self.converted_deal is not None:
             self._to_deal(self.converted_deal)
             return
-        super().on_screen_resume()
+        super().resumed(stale)
 
     def on_screen_suspend(self) -> None:
         self.store.watch_leads(False, id(self))

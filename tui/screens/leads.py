@@ -77,6 +77,7 @@ def lead_cells(row: q.LeadRow, tz: Any, today: Any) -> list[str | Text | None]:
 
 
 class LeadsScreen(FilteredScreen):
+    WATCHES = frozenset({"leads", "lead_labels", "activities", "persons", "organizations", "users"})
     CSS_PATH = styles.path("lists.tcss")
     BINDINGS = lead_keys.LIST_BINDINGS
     HELP_TITLE = "Leads"
@@ -110,19 +111,15 @@ class LeadsScreen(FilteredScreen):
         self.store.watch_leads(True, id(self))
         self.reload()
 
-    def on_screen_resume(self) -> None:
+    def resumed(self, stale: bool) -> None:
         self.store.watch_leads(True, id(self))
-        self.reload()
+        super().resumed(stale)
 
     def on_screen_suspend(self) -> None:
         self.store.watch_leads(False, id(self))
 
     def on_unmount(self) -> None:
         self.store.watch_leads(False, id(self))
-
-    def on_data_refresh(self, message: Any) -> None:
-        if message.tables & {"leads", "lead_labels", "activities", "persons", "organizations", "users"}:
-            self.reload()
 
     @work(exclusive=True, group="leads-reload", exit_on_error=False)
     async def reload(self) -> None:

@@ -28,6 +28,7 @@ from widgets import tones
 
 
 class ProductsScreen(WholeListScreen):
+    WATCHES = frozenset({"products"})
     TITLE_TEXT = "Products"
     HELP_TITLE = "Products"
     SORTS = ("name",)
@@ -66,6 +67,7 @@ class ProductsScreen(WholeListScreen):
 
 
 class ArchivedDealsScreen(WholeListScreen):
+    WATCHES = frozenset({"archived_deals"})
     TITLE_TEXT = "Archived deals (read-only)"
     HELP_TITLE = "Archived deals"
     SORTS = ("archived",)

@@ -54,6 +54,7 @@ def row_of(hit: Hit, kind_label: bool = False) -> Row:
 
 
 class SearchScreen(AppScreen):
+    WATCHES = frozenset({"deals", "persons", "organizations", "stages"})
     CSS_PATH = styles.path("search.tcss")
     BINDINGS = search_keys.BINDINGS
     HELP_TITLE = "Search"
@@ -97,8 +98,8 @@ class SearchScreen(AppScreen):
         """Keys typed right after `g` wait for the text box."""
         return self.focused is not None
 
-    def on_data_refresh(self, message: Any) -> None:
-        if message.tables & {"deals", "persons", "organizations", "stages"} and self.text:
+    def data_changed(self, message: Any) -> None:
+        if self.text:
             self.lookup()
 
     # -- the cache, as you type --------------------------------------------------------------------

@@ -41,6 +41,7 @@ WATCHED = {"deals", "activities", "notes", "stages", "pipelines", "persons", "or
 
 
 class TriageScreen(AppScreen):
+    WATCHES = frozenset(WATCHED)
     CSS_PATH = styles.path("triage.tcss")
     BINDINGS = triage_keys.MOVE_BINDINGS + triage_keys.BINDINGS
     AUTO_FOCUS = "TriageList"
@@ -87,12 +88,8 @@ class TriageScreen(AppScreen):
             if event.entity == "deal" and self._follow == event.local_id:
                 self._follow = event.server_id
 
-    def on_screen_resume(self) -> None:
-        if self._loaded:
-            self.reload()
-
-    def on_data_refresh(self, message: Any) -> None:
-        if message.tables & WATCHED:
+    def resumed(self, stale: bool) -> None:
+        if stale and self._loaded:
             self.reload()
 
     # -- data ---------------------------------------------------------------------------------------
