@@ -191,6 +191,11 @@ class Sandbox:
                 return self._finish(Response(400, rl_headers, error_body(400, f"Bad request: {exc}")))
             self.counters.tokens += cost
             self.counters.by_path[tpl] = self.counters.by_path.get(tpl, 0) + 1  # type: ignore[index,arg-type]
+            if self.faults.take_null(method, path):  # applied; answered as if with nothing to show
+                data, related = None, None
+                if isinstance(extra, dict) and isinstance(extra.get("pagination"), dict):
+                    extra = {**extra, "pagination": {**extra["pagination"], "more_items_in_collection": False}}
+                    extra["pagination"].pop("next_start", None)
             envelope: dict[str, Any] = {"success": True, "data": data, "additional_data": extra}
             if related is not None:
                 envelope["related_objects"] = related
