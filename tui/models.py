@@ -35,6 +35,12 @@ def _flag(value: Any) -> bool:
     return bool(value)
 
 
+def _active(value: Any) -> bool:
+    """An `active_flag`: null or missing says nothing, so the item stays active; only an
+    explicit false (0) means deactivated or deleted (tui/store/ingest.is_deleted)."""
+    return True if value is None else _flag(value)
+
+
 class ContactValue(PDModel):
     """One e-mail or phone of a person: {value, primary, label}."""
 
@@ -280,10 +286,15 @@ class ActivityType(PDModel):
     add_time: str | None = None
     update_time: str | None = None
 
-    @field_validator("active_flag", "is_custom_flag", mode="before")
+    @field_validator("is_custom_flag", mode="before")
     @classmethod
     def _flags(cls, v: Any) -> bool:
         return _flag(v)
+
+    @field_validator("active_flag", mode="before")
+    @classmethod
+    def _active_flag(cls, v: Any) -> bool:
+        return _active(v)
 
 
 class Note(PDModel):
@@ -311,8 +322,12 @@ class Note(PDModel):
     def _content(cls, v: Any) -> str:
         return "" if v is None else str(v)
 
+    @field_validator("active_flag", mode="before")
+    @classmethod
+    def _active_flag(cls, v: Any) -> bool:
+        return _active(v)
+
     @field_validator(
-        "active_flag",
         "pinned_to_deal_flag",
         "pinned_to_person_flag",
         "pinned_to_organization_flag",
@@ -343,10 +358,15 @@ class User(PDModel):
     company_name: str | None = None
     company_domain: str | None = None
 
-    @field_validator("active_flag", "is_you", "is_deleted", mode="before")
+    @field_validator("is_you", "is_deleted", mode="before")
     @classmethod
     def _flags(cls, v: Any) -> bool:
         return _flag(v)
+
+    @field_validator("active_flag", mode="before")
+    @classmethod
+    def _active_flag(cls, v: Any) -> bool:
+        return _active(v)
 
     @property
     def initials(self) -> str:
@@ -422,10 +442,15 @@ class Currency(PDModel):
     active_flag: bool = True
     is_custom_flag: bool = False
 
-    @field_validator("active_flag", "is_custom_flag", mode="before")
+    @field_validator("is_custom_flag", mode="before")
     @classmethod
     def _flags(cls, v: Any) -> bool:
         return _flag(v)
+
+    @field_validator("active_flag", mode="before")
+    @classmethod
+    def _active_flag(cls, v: Any) -> bool:
+        return _active(v)
 
 
 class LeadValue(PDModel):

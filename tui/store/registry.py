@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.store.rows import address_text, flag, lead_columns, norm_time, primary_contact, primary_participant
+from tui.store.rows import active, address_text, flag, lead_columns, norm_time, primary_contact, primary_participant
 
 Row = dict[str, Any]
 
@@ -62,7 +62,7 @@ ENTITIES: tuple[Entity, ...] = (
             "name": o.get("name") or "",
             "email": o.get("email"),
             "is_you": flag(o.get("is_you")),
-            "active": flag(o.get("active_flag", True)),
+            "active": active(o.get("active_flag")),
         },
         "User",
         "/api/v1/users",
@@ -75,7 +75,7 @@ ENTITIES: tuple[Entity, ...] = (
             "name": o.get("name"),
             "symbol": o.get("symbol"),
             "decimal_points": o.get("decimal_points") if o.get("decimal_points") is not None else 2,
-            "active": flag(o.get("active_flag", True)),
+            "active": active(o.get("active_flag")),
         },
         "Currency",
         "/api/v1/currencies",
@@ -89,7 +89,7 @@ ENTITIES: tuple[Entity, ...] = (
             "key_string": o["key_string"],
             "name": o.get("name") or o["key_string"],
             "icon_key": o.get("icon_key"),
-            "active": flag(o.get("active_flag", True)),
+            "active": active(o.get("active_flag")),
             "order_nr": o.get("order_nr") or 0,
         },
         "ActivityType",
