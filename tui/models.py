@@ -155,11 +155,22 @@ class Person(PDModel):
     label_ids: list[int] = Field(default_factory=list)
     picture_id: int | None = None
     custom_fields: dict[str, Any] = Field(default_factory=dict)
+    # only in accounts with Contact Sync (the v2 spec's PersonItemIm / PersonItemAddress shapes)
+    im: list[ContactValue] = Field(default_factory=list)
+    postal_address: Address | None = None
+    birthday: str | None = None  # YYYY-MM-DD
+    job_title: str | None = None
+    notes: str | None = None  # Contact Sync's notes (plain text), not the v1 notes
 
-    @field_validator("emails", "phones", "label_ids", mode="before")
+    @field_validator("emails", "phones", "label_ids", "im", mode="before")
     @classmethod
     def _lists(cls, v: Any) -> list[Any]:
         return [] if v is None else v
+
+    @field_validator("postal_address", mode="before")
+    @classmethod
+    def _postal(cls, v: Any) -> Any:
+        return {"value": v} if isinstance(v, str) else v
 
     @field_validator("custom_fields", mode="before")
     @classmethod
@@ -225,6 +236,22 @@ class Participant(PDModel):
     primary: bool = False
 
 
+class Attendee(PDModel):
+    """One attendee of a v2 activity (`include_fields=attendees`; calendar sync)."""
+
+    email: str | None = None
+    name: str | None = None
+    status: str | None = None
+    is_organizer: bool = False
+    person_id: int | None = None
+    user_id: int | None = None
+
+    @field_validator("is_organizer", mode="before")
+    @classmethod
+    def _organizer(cls, v: Any) -> bool:
+        return _flag(v)
+
+
 class Activity(PDModel):
     id: int
     subject: str = ""
@@ -247,6 +274,10 @@ class Activity(PDModel):
     marked_as_done_time: str | None = None
     location: dict[str, Any] | None = None
     participants: list[Participant] = Field(default_factory=list)
+    attendees: list[Attendee] = Field(default_factory=list)
+    conference_meeting_client: str | None = None
+    conference_meeting_url: str | None = None
+    conference_meeting_id: str | None = None
     public_description: str | None = None
     priority: int | None = None
     note: str | None = None
@@ -256,7 +287,7 @@ class Activity(PDModel):
     def _subject(cls, v: Any) -> str:
         return "" if v is None else str(v)
 
-    @field_validator("participants", mode="before")
+    @field_validator("participants", "attendees", mode="before")
     @classmethod
     def _participants(cls, v: Any) -> list[Any]:
         return [] if v is None else v

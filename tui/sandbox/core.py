@@ -49,6 +49,8 @@ class Sandbox:
     conversion_polls / conversion_seconds: when a lead conversion finishes (see leads.py).
     hms_times: activities' due_time and duration as HH:MM:SS, as the v2 spec answers them
     (off by default: the app's tests read HH:MM from the sandbox's state).
+    contact_sync: an account with Contact Sync: persons carry im, postal_address, birthday,
+    job_title and notes, and take them in writes (default: on with demo_extras).
     """
 
     def __init__(
@@ -69,12 +71,14 @@ class Sandbox:
         conversion_polls: int = 2,
         conversion_seconds: float = 3.0,
         hms_times: bool = True,
+        contact_sync: bool | None = None,
     ) -> None:
         self.token = token
         self.oauth_tokens = set(oauth_tokens)
         self.clock = ServerClock(now)
         self.oauth = OAuthServer(self.clock)
-        self.state = state if state is not None else generate(seed, deals, self.clock.now(), extras=demo_extras)
+        sync = demo_extras if contact_sync is None else contact_sync
+        self.state = state if state is not None else generate(seed, deals, self.clock.now(), extras=demo_extras, contact_sync=sync)
         self.faults = Faults()
         self.faults.configure(seed=seed, latency_ms=latency_ms)
         if burst_limit is _DEFAULT:

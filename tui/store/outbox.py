@@ -130,9 +130,21 @@ def _clean(entity: str, obj: dict[str, Any]) -> dict[str, Any]:
     return obj
 
 
+def _with_included(conn: sqlite3.Connection, entity: str, eid: Any, server: dict[str, Any]) -> dict[str, Any]:
+    """An item's answer to a write lacks what only comes when listed with include_fields
+    (an activity's attendees): keep the cached values of those."""
+    names = [n for n in str(REGISTRY[entity].list_params.get("include_fields") or "").split(",") if n and n not in server]
+    cached = ingest.load(conn, entity, eid) if names else None
+    if cached:
+        server = {**server, **{n: cached[n] for n in names if n in cached}}
+    return server
+
+
 def ack_write(conn: sqlite3.Connection, row: dict[str, Any], server: dict[str, Any] | None) -> None:
     """An update/delete reached the server: drop the row, settle cache and server copy."""
     entity, eid, seq = row["entity"], row["entity_id"], row["seq"]
+    if server is not None:
+        server = _with_included(conn, entity, eid, server)
     conn.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
     if _others_pending(conn, entity, eid, seq):
         if server is not None:

@@ -38,6 +38,7 @@ class Entity:
     synced: bool = False  # listed with updated_since (v2) by the sync
     parent_key: str | None = None  # items under a parent's path (/deals/{deal_id}/products)
     single_get: bool = True  # GET {path}/{id} exists (the conflict check reads it)
+    list_params: dict[str, Any] = field(default_factory=dict)  # sent with every listing (include_fields=...)
 
     @property
     def version(self) -> str:
@@ -245,6 +246,7 @@ ENTITIES: tuple[Entity, ...] = (
         editable=True,
         identity="subject",
         synced=True,
+        list_params={"include_fields": "attendees"},  # Pipedrive sends attendees only when asked
         defaults={
             "subject": "",
             "type": "task",
