@@ -245,3 +245,34 @@ async def test_convert_on_the_lead_screen_opens_the_new_deal(tmp_path):
         await env.pilot.press("escape")
         await settle(env)
         assert lead["id"] not in [r.id for r in env.app.screen.rows]  # back in the inbox, without it
+
+
+async def test_a_conversion_whose_stage_is_deleted_meanwhile_fails_and_keeps_the_lead(tmp_path):
+    sb = _sandbox()
+    store, client = await _open(tmp_path / "c.sqlite3", sb)
+    try:
+        await store.sync_now()
+        lead, stage = _lead(sb), _second_stage(sb)
+        events: list = []
+        store.subscribe(events.append)
+        await store.convert_lead(lead["id"], stage["id"])
+        assert await store.pusher.push_next() == "waiting"
+        sb.state.stages[stage["id"]]["is_deleted"] = True  # an admin deletes the stage meanwhile
+        assert await store.drain()
+        rejected = [e for e in events if isinstance(e, EditRejected)]
+        assert len(rejected) == 1 and "converting" in rejected[0].reason and "failed" in rejected[0].reason
+        assert not await store.read(conversion.converting, lead["id"])
+        kept = await store.read(lambda c: c.execute("SELECT title FROM leads WHERE id=?", (lead["id"],)).fetchone())
+        assert kept is not None and kept[0] == lead["title"]
+        assert await store.read(conversion.converted_to, lead["id"]) is None
+        assert not [d for d in sb.state.deals.values() if d.get("source_lead_id") == lead["id"]]
+        # the sandbox (and so the app) goes on: a sync and an edit elsewhere succeed
+        await store.sync_now(lists=True)
+        deal = next(d for d in sb.live("deal") if d["status"] == "open")
+        await store.update_entity("deal", deal["id"], {"title": "Edited after the failed conversion"})
+        assert await store.drain()
+        assert sb.state.deals[deal["id"]]["title"] == "Edited after the failed conversion"
+        assert sb.counters.statuses.get(400, 0) == 0  # no request was answered 400
+        assert store.status.last_error is None
+    finally:
+        await _close(store, client)

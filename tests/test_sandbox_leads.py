@@ -218,3 +218,28 @@ def test_conversion_validates_its_target(sb):
     assert call(sb, "POST", f"/api/v2/leads/{lead_id}/convert/deal", body={"stage_id": 99999})[0] == 400
     assert call(sb, "POST", f"/api/v2/leads/{lead_id}/convert/deal", body={"stage_id": 1, "pipeline_id": 2})[0] == 400
     assert call(sb, "POST", f"/api/v2/leads/{lead_id}/convert/deal", body={"owner_id": 1})[0] == 400
+
+
+@pytest.mark.parametrize("gone", ["stage", "person", "organization"])
+def test_a_conversion_whose_target_goes_away_fails_and_poisons_nothing(sb, gone):
+    lead_id, lead = next((k, x) for k, x in sb.state.leads.items() if x["person_id"] and x["organization_id"] and not x["is_archived"])
+    stage = next(s for s in sb.state.stages.values() if s["pipeline_id"] == 2)
+    cid = ok(sb, "POST", f"/api/v2/leads/{lead_id}/convert/deal", body={"stage_id": stage["id"]})["data"]["conversion_id"]
+    deals_before = len(sb.state.deals)
+    if gone == "stage":
+        sb.state.stages[stage["id"]]["is_deleted"] = True  # an admin deletes the stage meanwhile
+    elif gone == "person":
+        ok(sb, "DELETE", f"/api/v2/persons/{lead['person_id']}")
+    else:
+        ok(sb, "DELETE", f"/api/v2/organizations/{lead['organization_id']}")
+    first = ok(sb, "GET", f"/api/v2/leads/{lead_id}/convert/status/{cid}")["data"]
+    assert first["status"] in ("running", "failed")
+    done = ok(sb, "GET", f"/api/v2/leads/{lead_id}/convert/status/{cid}")["data"]
+    assert done == {"lead_id": lead_id, "conversion_id": cid, "status": "failed"}
+    assert len(sb.state.deals) == deals_before
+    # every other path answers as before (the failed job does not answer every request with 400)
+    assert ok(sb, "GET", "/api/v2/deals", {"limit": 5})["data"]
+    assert ok(sb, "GET", f"/api/v1/leads/{lead_id}")["data"]["title"] == lead["title"]
+    assert ok(sb, "GET", "/api/v1/notes", {"limit": 5})["success"] is True
+    other = next(s for s in sb.state.stages.values() if s["pipeline_id"] == 2 and not s.get("is_deleted"))
+    assert ok(sb, "POST", "/api/v2/deals", body={"title": "After the failed conversion", "stage_id": other["id"]})["data"]["id"]

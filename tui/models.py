@@ -35,6 +35,12 @@ def _flag(value: Any) -> bool:
     return bool(value)
 
 
+def _active(value: Any) -> bool:
+    """An `active_flag`: null or missing says nothing, so the item stays active; only an
+    explicit false (0) means deactivated or deleted (tui/store/ingest.is_deleted)."""
+    return True if value is None else _flag(value)
+
+
 class ContactValue(PDModel):
     """One e-mail or phone of a person: {value, primary, label}."""
 
@@ -149,11 +155,22 @@ class Person(PDModel):
     label_ids: list[int] = Field(default_factory=list)
     picture_id: int | None = None
     custom_fields: dict[str, Any] = Field(default_factory=dict)
+    # only in accounts with Contact Sync (the v2 spec's PersonItemIm / PersonItemAddress shapes)
+    im: list[ContactValue] = Field(default_factory=list)
+    postal_address: Address | None = None
+    birthday: str | None = None  # YYYY-MM-DD
+    job_title: str | None = None
+    notes: str | None = None  # Contact Sync's notes (plain text), not the v1 notes
 
-    @field_validator("emails", "phones", "label_ids", mode="before")
+    @field_validator("emails", "phones", "label_ids", "im", mode="before")
     @classmethod
     def _lists(cls, v: Any) -> list[Any]:
         return [] if v is None else v
+
+    @field_validator("postal_address", mode="before")
+    @classmethod
+    def _postal(cls, v: Any) -> Any:
+        return {"value": v} if isinstance(v, str) else v
 
     @field_validator("custom_fields", mode="before")
     @classmethod
@@ -219,6 +236,22 @@ class Participant(PDModel):
     primary: bool = False
 
 
+class Attendee(PDModel):
+    """One attendee of a v2 activity (`include_fields=attendees`; calendar sync)."""
+
+    email: str | None = None
+    name: str | None = None
+    status: str | None = None
+    is_organizer: bool = False
+    person_id: int | None = None
+    user_id: int | None = None
+
+    @field_validator("is_organizer", mode="before")
+    @classmethod
+    def _organizer(cls, v: Any) -> bool:
+        return _flag(v)
+
+
 class Activity(PDModel):
     id: int
     subject: str = ""
@@ -241,6 +274,10 @@ class Activity(PDModel):
     marked_as_done_time: str | None = None
     location: dict[str, Any] | None = None
     participants: list[Participant] = Field(default_factory=list)
+    attendees: list[Attendee] = Field(default_factory=list)
+    conference_meeting_client: str | None = None
+    conference_meeting_url: str | None = None
+    conference_meeting_id: str | None = None
     public_description: str | None = None
     priority: int | None = None
     note: str | None = None
@@ -250,7 +287,7 @@ class Activity(PDModel):
     def _subject(cls, v: Any) -> str:
         return "" if v is None else str(v)
 
-    @field_validator("participants", mode="before")
+    @field_validator("participants", "attendees", mode="before")
     @classmethod
     def _participants(cls, v: Any) -> list[Any]:
         return [] if v is None else v
@@ -280,10 +317,15 @@ class ActivityType(PDModel):
     add_time: str | None = None
     update_time: str | None = None
 
-    @field_validator("active_flag", "is_custom_flag", mode="before")
+    @field_validator("is_custom_flag", mode="before")
     @classmethod
     def _flags(cls, v: Any) -> bool:
         return _flag(v)
+
+    @field_validator("active_flag", mode="before")
+    @classmethod
+    def _active_flag(cls, v: Any) -> bool:
+        return _active(v)
 
 
 class Note(PDModel):
@@ -311,8 +353,12 @@ class Note(PDModel):
     def _content(cls, v: Any) -> str:
         return "" if v is None else str(v)
 
+    @field_validator("active_flag", mode="before")
+    @classmethod
+    def _active_flag(cls, v: Any) -> bool:
+        return _active(v)
+
     @field_validator(
-        "active_flag",
         "pinned_to_deal_flag",
         "pinned_to_person_flag",
         "pinned_to_organization_flag",
@@ -343,10 +389,15 @@ class User(PDModel):
     company_name: str | None = None
     company_domain: str | None = None
 
-    @field_validator("active_flag", "is_you", "is_deleted", mode="before")
+    @field_validator("is_you", "is_deleted", mode="before")
     @classmethod
     def _flags(cls, v: Any) -> bool:
         return _flag(v)
+
+    @field_validator("active_flag", mode="before")
+    @classmethod
+    def _active_flag(cls, v: Any) -> bool:
+        return _active(v)
 
     @property
     def initials(self) -> str:
@@ -422,10 +473,15 @@ class Currency(PDModel):
     active_flag: bool = True
     is_custom_flag: bool = False
 
-    @field_validator("active_flag", "is_custom_flag", mode="before")
+    @field_validator("is_custom_flag", mode="before")
     @classmethod
     def _flags(cls, v: Any) -> bool:
         return _flag(v)
+
+    @field_validator("active_flag", mode="before")
+    @classmethod
+    def _active_flag(cls, v: Any) -> bool:
+        return _active(v)
 
 
 class LeadValue(PDModel):

@@ -34,6 +34,8 @@ def status_text(s: StoreStatus, now=None, width: int = 160) -> Text:
         parts.append(Text(" ● online", style=tones.SUCCESS))
     if s.pending:
         parts.append(Text(f" · {s.pending} pending", style=tones.WARNING))
+    if s.unconfirmed:  # Pipedrive made them but did not say the ids: looked up, never sent again
+        parts.append(Text(f" · {s.unconfirmed} created, id not known yet", style=tones.MUTED))
     if s.conflicts:
         parts.append(Text(f" · {s.conflicts} conflict{'s' if s.conflicts > 1 else ''}: press !", style=tones.ERROR_B))
     parts.append(Text(f" · synced {ago(s.last_sync, now)}" if s.last_sync else " · not synced yet", style=tones.MUTED))

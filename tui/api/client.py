@@ -12,6 +12,8 @@ Retry and idempotency policy
   the entity it tried to create before sending again (see tui/store/outbox.py), so a lost
   response never produces a duplicate.
 - A 429 with `x-daily-ratelimit-token-remaining: 0` is DailyBudgetExhausted: never retried.
+- A POST answered 2xx `{"success": true}` whose `data` has no id (`data: null`) created the
+  item: CreatedWithoutId, never sent again (the store looks the item up until it shows).
 
 The token only travels in headers (auth.py); every message and log line goes through
 `Auth.redact`, and RequestLog carries the path without query string secrets (there are none).
@@ -36,6 +38,7 @@ from tui.api.errors import (
     ApiError,
     AuthError,
     Blocked,
+    CreatedWithoutId,
     MalformedResponse,
     NetworkError,
     RateLimited,
@@ -411,6 +414,8 @@ def _item(env: dict[str, Any], method: str, path: str) -> dict[str, Any]:
     """The `data` object of an item response; anything else is a malformed answer."""
     data = env.get("data")
     if not isinstance(data, dict) or ("id" not in data and not path.endswith("/me")):
+        if method == "POST" and env.get("success") is True:
+            raise CreatedWithoutId(f"Pipedrive created the item ({method} {path}) but did not say its id", method=method, path=path)
         raise MalformedResponse(
             f"Pipedrive sent an item of an unexpected shape for {method} {path}",
             method=method,

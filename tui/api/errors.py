@@ -110,6 +110,14 @@ class MalformedResponse(ApiError):
     transient = True
 
 
+class CreatedWithoutId(ApiError):
+    """Pipedrive answered a create as successful (2xx, `success: true`) without the new
+    item's id (`data: null`): the item exists, so sending the create again would make a
+    second one. Not transient, not a refusal: the store looks the item up instead."""
+
+    kind = "created_without_id"
+
+
 def _strip_html(text: str) -> str:
     text = re.sub(r"(?is)<(script|style).*?</\1>", " ", text)
     title = re.search(r"(?is)<title>(.*?)</title>", text)

@@ -49,6 +49,8 @@ class Sandbox:
     conversion_polls / conversion_seconds: when a lead conversion finishes (see leads.py).
     hms_times: activities' due_time and duration as HH:MM:SS, as the v2 spec answers them
     (off by default: the app's tests read HH:MM from the sandbox's state).
+    contact_sync: an account with Contact Sync: persons carry im, postal_address, birthday,
+    job_title and notes, and take them in writes (default: on with demo_extras).
     """
 
     def __init__(
@@ -70,12 +72,14 @@ class Sandbox:
         conversion_seconds: float = 3.0,
         hms_times: bool = True,
         locale: str | None = None,
+        contact_sync: bool | None = None,
     ) -> None:
         self.token = token
         self.oauth_tokens = set(oauth_tokens)
         self.clock = ServerClock(now)
         self.oauth = OAuthServer(self.clock)
-        self.state = state if state is not None else generate(seed, deals, self.clock.now(), extras=demo_extras)
+        sync = demo_extras if contact_sync is None else contact_sync
+        self.state = state if state is not None else generate(seed, deals, self.clock.now(), extras=demo_extras, contact_sync=sync)
         if locale:  # the demo user's `locale` (users/me): the demo reads numbers as the system does
             for user in self.state.users.values():
                 user["locale"] = locale
@@ -195,6 +199,11 @@ class Sandbox:
                 return self._finish(Response(400, rl_headers, error_body(400, f"Bad request: {exc}")))
             self.counters.tokens += cost
             self.counters.by_path[tpl] = self.counters.by_path.get(tpl, 0) + 1  # type: ignore[index,arg-type]
+            if self.faults.take_null(method, path):  # applied; answered as if with nothing to show
+                data, related = None, None
+                if isinstance(extra, dict) and isinstance(extra.get("pagination"), dict):
+                    extra = {**extra, "pagination": {**extra["pagination"], "more_items_in_collection": False}}
+                    extra["pagination"].pop("next_start", None)
             envelope: dict[str, Any] = {"success": True, "data": data, "additional_data": extra}
             if related is not None:
                 envelope["related_objects"] = related

@@ -18,6 +18,7 @@ class Faults:
     latency_jitter_ms: float = 0.0
     seed: int = 1
     injected: dict[str, int] = field(default_factory=dict)  # kind -> count (observable by tests)
+    null_data: dict[tuple[str, str], int] = field(default_factory=dict)  # (method, path) -> answers left
     _rng: random.Random = field(default_factory=lambda: random.Random(1), repr=False)
 
     def configure(
@@ -51,6 +52,21 @@ class Faults:
         kind = self._rng.choice(self.kinds)
         self.injected[kind] = self.injected.get(kind, 0) + 1
         return kind
+
+    def answer_null(self, method: str, path: str, times: int = 1) -> None:
+        """Apply the next `times` requests (method, exact path) and answer them
+        `{"success": true, "data": null}`: a create the server made without saying its id, a
+        list that shows nothing yet (v1 answers an empty list with data null). times=0 ends it."""
+        self.null_data[(method.upper(), path.rstrip("/"))] = times
+
+    def take_null(self, method: str, path: str) -> bool:
+        key = (method.upper(), path.rstrip("/"))
+        left = self.null_data.get(key, 0)
+        if left <= 0:
+            return False
+        self.null_data[key] = left - 1
+        self.injected["null_data"] = self.injected.get("null_data", 0) + 1
+        return True
 
     def latency(self) -> float:
         """Seconds to wait before answering."""

@@ -23,12 +23,16 @@ def _v1(dt: datetime) -> str:
     return dt.isoformat(sep=" ", timespec="seconds")[:19]
 
 
-def add(st: State, seed: int, now: datetime, *, extras: bool) -> None:
+def add(st: State, seed: int, now: datetime, *, extras: bool, contact_sync: bool = False) -> None:
     rng = random.Random(seed * 7919 + 104729)
     long_ago = now - timedelta(days=400)
     _products(st, long_ago)
     _labels_and_filters(st, long_ago)
     _leads(st, rng, now)
+    _attendees(st, random.Random(seed * 104729 + 31))
+    if contact_sync:
+        st.contact_sync = True
+        _contact_sync(st, random.Random(seed * 7919 + 31))
     if extras:
         _deal_products(st)
         _custom_values(st, rng, now)
@@ -337,3 +341,71 @@ def _archive_some(st: State, now: datetime) -> None:
     for deal in st.deals.values():
         if deal["id"] % 15 == 0 and deal["status"] in ("won", "lost"):
             deal.update(is_archived=True, archive_time=_ts(now - timedelta(days=deal["id"] % 40 + 1)))
+
+
+JOB_TITLES = ("Head of Sales", "CTO", "Procurement Manager", "Office Manager", "Geschäftsführerin", "Account Executive")
+IM_KINDS = ("skype", "whatsapp", "telegram", "slack")
+POSTAL = (
+    ("Torstraße", "10119", "Berlin", "Germany", "Berlin"),
+    ("Calle de Alcalá", "28014", "Madrid", "Spain", "Comunidad de Madrid"),
+    ("Main Street", "94085", "Sunnyvale", "United States", "CA"),
+)
+
+
+def _contact_sync(st: State, rng: random.Random) -> None:
+    """An account with Contact Sync: every person has its fields; about a third filled."""
+    for pid, person in st.persons.items():
+        filled = pid % 3 == 1
+        person.update(im=[], postal_address=None, birthday=None, job_title=None, notes=None)
+        if not filled:
+            continue
+        slug = (person.get("first_name") or "person").lower()
+        street, postal, city, country, area = rng.choice(POSTAL)
+        number = str(rng.randint(1, 120))
+        person.update(
+            im=[{"value": f"{slug}.{pid}", "primary": True, "label": rng.choice(IM_KINDS)}],
+            postal_address={
+                "value": f"{street} {number}, {postal} {city}, {country}",
+                "country": country,
+                "admin_area_level_1": area,
+                "admin_area_level_2": None,
+                "locality": city,
+                "sublocality": None,
+                "route": street,
+                "street_number": number,
+                "subpremise": None,
+                "postal_code": postal,
+            },
+            birthday=f"{rng.randint(1960, 2000)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            job_title=rng.choice(JOB_TITLES),
+            notes="Met at the trade fair; prefers calls in the morning." if pid % 2 else None,
+        )
+
+
+def _attendees(st: State, rng: random.Random) -> None:
+    """Calendar-synced meetings: every sixth activity with a person has attendees (served with
+    include_fields=attendees, as the v2 spec has it)."""
+    me = st.users.get(st.me_id) or {}
+    for aid, act in st.activities.items():
+        person = st.persons.get(act.get("person_id") or -1)
+        if aid % 6 or person is None:
+            continue
+        email = next((e["value"] for e in person.get("emails") or [] if e.get("primary")), None)
+        act["_attendees"] = [
+            {
+                "email": me.get("email"),
+                "name": me.get("name"),
+                "status": "accepted",
+                "is_organizer": True,
+                "person_id": None,
+                "user_id": st.me_id,
+            },
+            {
+                "email": email,
+                "name": person["name"],
+                "status": rng.choice(["accepted", "tentative", "noreply", "declined"]),
+                "is_organizer": False,
+                "person_id": person["id"],
+                "user_id": None,
+            },
+        ]

@@ -177,9 +177,10 @@ def _person_name(rng: random.Random, i: int) -> str:
     return name
 
 
-def generate(seed: int = 7, deals: int = 300, now: datetime | None = None, *, extras: bool = False) -> State:
+def generate(seed: int = 7, deals: int = 300, now: datetime | None = None, *, extras: bool = False, contact_sync: bool = False) -> State:
     """The demo account. extras=True adds demo values for every custom field type and notes and
-    activities on leads (a separate random stream: everything else stays the same)."""
+    activities on leads; contact_sync=True gives persons Contact Sync's fields (some filled).
+    Both from separate random streams: everything else stays the same."""
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     today = now.date()
     rng = random.Random(seed)
@@ -510,5 +511,5 @@ def generate(seed: int = 7, deals: int = 300, now: datetime | None = None, *, ex
             "task_id": None,
             "pinned_to_task_flag": False,
         }
-    gen_extra.add(st, seed, now, extras=extras)
+    gen_extra.add(st, seed, now, extras=extras, contact_sync=contact_sync)
     return st

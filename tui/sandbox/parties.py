@@ -47,9 +47,16 @@ def _normalise_contacts(values: list[Obj] | None) -> list[Obj]:
 
 def _check_person(st: State, body: dict[str, Any], *, create: bool) -> None:
     gated = sorted(set(body) & CONTACT_SYNC)
-    if gated:
+    if gated and not st.contact_sync:
         raise v.ApiFailure(403, f"{gated[0]} can only be written when the company has Contact Sync enabled")
-    v.unknown_keys(body, PERSON_KEYS)
+    v.unknown_keys(body, PERSON_KEYS | (CONTACT_SYNC if st.contact_sync else set()))
+    if st.contact_sync:
+        v.contact_list(body, "im")
+        _check_address(body, "postal_address")
+        for key in ("birthday", "job_title", "notes"):
+            v.opt_str(body, key, allow_empty=True)
+        if body.get("birthday") and not _is_date(body["birthday"]):
+            raise v.bad("Validation failed: birthday: Expected a date (YYYY-MM-DD)")
     split = "first_name" in body or "last_name" in body
     if split:  # the migration guide: either name, or first_name and last_name (not both empty)
         for key in ("first_name", "last_name"):
@@ -69,6 +76,16 @@ def _check_person(st: State, body: dict[str, Any], *, create: bool) -> None:
     v.contact_list(body, "emails")
     v.contact_list(body, "phones")
     check_refs(st, body)
+
+
+def _is_date(value: str) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
 
 
 def _names(body: dict[str, Any]) -> tuple[str, str, str | None]:
@@ -101,6 +118,11 @@ def create_person(st: State, body: dict[str, Any], now: str) -> Obj:
         "picture_id": None,
         "custom_fields": custom,
     }
+    if st.contact_sync:
+        person.update({"im": [], "postal_address": None, "birthday": None, "job_title": None, "notes": None})
+        person.update({k: body[k] for k in CONTACT_SYNC if k in body})
+        person["im"] = _normalise_contacts(person["im"])
+        person["postal_address"] = _address(person["postal_address"])
     st.persons[person["id"]] = person
     return person
 
@@ -110,9 +132,11 @@ def update_person(st: State, person_id: int, body: dict[str, Any], now: str) -> 
     _check_person(st, body, create=False)
     custom = fields.check_custom(st, "person", body.get("custom_fields"))
     body = {k: val for k, val in body.items() if k != "custom_fields"}
-    for key in ("emails", "phones"):
+    for key in ("emails", "phones", "im"):
         if key in body:
             body[key] = _normalise_contacts(body[key])
+    if "postal_address" in body:
+        body["postal_address"] = _address(body["postal_address"])
     if "name" in body or "first_name" in body:
         name, first, last = _names(body)
         body.update(name=name, first_name=first, last_name=last)

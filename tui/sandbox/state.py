@@ -87,6 +87,7 @@ class State:
     log_ids: int = 0
     me_id: int = 1
     company: Obj = field(default_factory=dict)
+    contact_sync: bool = False  # persons carry im, postal_address, birthday, job_title, notes
     next_ids: dict[str, int] = field(default_factory=dict)
 
     def new_id(self, collection: str) -> int:

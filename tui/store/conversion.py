@@ -211,7 +211,7 @@ async def _find_deal(pusher: "Pusher", lead_id: str, floor: int) -> dict[str, An
 async def _finish(pusher: "Pusher", row: dict[str, Any], deal_id: int) -> str:
     client = pusher.client
     deal = await client.get_v2("deals", deal_id)
-    activities = await client.list_v2("activities", deal_id=deal_id)
+    activities = await client.list_v2("activities", deal_id=deal_id, include_fields="attendees")
     notes = [_clean_note(n) for n in await client.list_notes(deal_id=deal_id)]
     dropped = await pusher.db.write(finish, row, deal, activities, notes)
     pusher.emit(Converted(row["entity_id"], deal_id, dropped))

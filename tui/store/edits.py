@@ -238,10 +238,10 @@ def _after_delete(conn: sqlite3.Connection, entity: str, parent: int | None) -> 
         deal_lines.recompute(conn, parent)
 
 
-def counts(conn: sqlite3.Connection) -> tuple[int, int]:
-    pending = conn.execute("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").fetchone()[0]
-    conflicts = conn.execute("SELECT COUNT(*) FROM outbox WHERE state = 'conflict'").fetchone()[0]
-    return pending, conflicts
+def counts(conn: sqlite3.Connection) -> tuple[int, int, int]:
+    """(pending, conflicts, created with the id unknown) outbox rows."""
+    by_state = dict(conn.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
+    return by_state.get("pending", 0), by_state.get("conflict", 0), by_state.get("created", 0)
 
 
 def table_of(entity: str) -> str:

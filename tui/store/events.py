@@ -23,6 +23,7 @@ class StoreStatus:
     sync_total: int | None = None  # total if known
     pending: int = 0  # outbox rows waiting to be pushed
     conflicts: int = 0  # outbox rows held as conflicts
+    unconfirmed: int = 0  # creates Pipedrive made without saying the id: looked up, never sent again
     last_sync: datetime | None = None
     budget: Budget | None = None
     last_error: str | None = None  # human text of the last sync/push problem

@@ -2,8 +2,11 @@
 
 `upsert(conn, entity, objects)` writes objects as the server sent them (the columns come
 from the entity's registry entry, tui/store/registry.py); the sync engine and the outbox
-call it, and tests use it to fill a cache directly. Deleted objects
-(`is_deleted` true, or v1 `active_flag` false) are removed from the cache instead.
+call it, and tests use it to fill a cache directly. Objects the server says are deleted
+are removed from the cache instead, and only on an explicit word (per the reference):
+`is_deleted` true (v2), a deal's `status` "deleted", a v1 note's `active_flag` false (or 0).
+A null or missing flag deletes nothing (an object that does not validate never gets here:
+tui/store/boundary.py). Archived deals (`is_archived` true) leave the deals table too.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 
 from tui.store.registry import REGISTRY
 from tui.store.registry import TABLES as ENTITY_TABLES
-from tui.store.rows import flag as _b
+from tui.store.rows import said_false, said_true
 from tui.store.rows import norm_time
 
 Row = dict[str, Any]
@@ -30,11 +33,12 @@ def columns(entity: str, obj: dict[str, Any]) -> Row:
 
 
 def is_deleted(entity: str, obj: dict[str, Any]) -> bool:
-    if obj.get("is_deleted") is True:
+    """The server says explicitly that the object is deleted (null or missing: it is not)."""
+    if said_true(obj.get("is_deleted")):
         return True
-    if entity == "deal" and (obj.get("status") == "deleted" or obj.get("is_archived") is True):
+    if entity == "deal" and (obj.get("status") == "deleted" or said_true(obj.get("is_archived"))):
         return True  # archived deals leave the lists and cannot be edited: not in the deals table
-    if entity == "note" and "active_flag" in obj and not _b(obj.get("active_flag")):
+    if entity == "note" and said_false(obj.get("active_flag")):
         return True
     return False
 

@@ -18,6 +18,13 @@ whitespace and case. Failing that, one item whose other fields match and that wa
 since it was created (renamed by a colleague meanwhile). A match's id is adopted instead of
 posting again (even if a sync already fetched it).
 
+Created, id unknown: a create Pipedrive answered as successful (2xx, `success: true`) without
+the new item's id (`data: null`) is never sent again. Its row moves to state 'created'
+(durable: it survives a restart) and is only looked up, with the same scan, when no other row
+waits to be pushed, at most every LOOK_AGAIN s (doubling per miss, up to LOOK_AGAIN_MAX);
+found, it is acknowledged with the found id. Meanwhile, like a conflict, it holds later rows
+of the same item and rows that point at it (a note on the new deal): they need its id.
+
 Conflicts: before an update is pushed, the entity is fetched (1 token on v2). If its
 `update_time` moved past the one the edit was based on and an edited field now differs
 from the value the edit started from (and from the value we want), the row is held as a
@@ -35,11 +42,12 @@ import json
 import random
 import re
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tui.api.client import PipedriveClient
-from tui.api.errors import ApiError, AuthError, Blocked, DailyBudgetExhausted, NetworkError, NotFound
+from tui.api.errors import ApiError, AuthError, Blocked, CreatedWithoutId, DailyBudgetExhausted, NetworkError, NotFound
 from tui.store import ingest, parents
 from tui.store.db import Database
 from tui.store.edits import table_of, utcnow
@@ -66,17 +74,43 @@ def _row(conn: sqlite3.Connection, seq: int) -> sqlite3.Row | None:
 
 
 def next_row(conn: sqlite3.Connection) -> dict[str, Any] | None:
-    rows = conn.execute("SELECT * FROM outbox WHERE state IN ('pending','conflict') ORDER BY seq").fetchall()
+    """The first pending row not held: by a conflict or a create whose id is unknown of the
+    same item, or (created, id unknown) by pointing at such an item."""
+    rows = conn.execute("SELECT * FROM outbox WHERE state IN ('pending','conflict','created') ORDER BY seq").fetchall()
     held: set[tuple[str, int]] = set()
+    unknown: set[tuple[str, int]] = set()
     for r in rows:
         key = (r["entity"], r["entity_id"])
-        if r["state"] == "conflict":
+        if r["state"] in ("conflict", "created"):
             held.add(key)
+            if r["state"] == "created":
+                unknown.add(key)
             continue
-        if key in held:
+        if key in held or (unknown and _points_at(json.loads(r["payload"]), unknown)):
             continue
         return dict(r)
     return None
+
+
+def _points_at(payload: dict[str, Any], items: set[tuple[str, int]]) -> bool:
+    for entity, local_id in items:
+        if any(payload.get(key) == local_id for key in _ref_keys(entity)):
+            return True
+        if entity == "person" and any(p.get("person_id") == local_id for p in payload.get("participants") or [] if isinstance(p, dict)):
+            return True
+    return False
+
+
+def unconfirmed(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Creates Pipedrive made without saying the id (state 'created'), oldest first."""
+    return [dict(r) for r in conn.execute("SELECT * FROM outbox WHERE state = 'created' ORDER BY seq")]
+
+
+def mark_created(conn: sqlite3.Connection, seq: int) -> None:
+    conn.execute(
+        "UPDATE outbox SET state='created', attempts=0, last_error=? WHERE seq=?",
+        ("Pipedrive created it without saying its id; looking it up", seq),
+    )
 
 
 def _others_pending(conn: sqlite3.Connection, entity: str, entity_id: int, seq: int) -> bool:
@@ -96,9 +130,21 @@ def _clean(entity: str, obj: dict[str, Any]) -> dict[str, Any]:
     return obj
 
 
+def _with_included(conn: sqlite3.Connection, entity: str, eid: Any, server: dict[str, Any]) -> dict[str, Any]:
+    """An item's answer to a write lacks what only comes when listed with include_fields
+    (an activity's attendees): keep the cached values of those."""
+    names = [n for n in str(REGISTRY[entity].list_params.get("include_fields") or "").split(",") if n and n not in server]
+    cached = ingest.load(conn, entity, eid) if names else None
+    if cached:
+        server = {**server, **{n: cached[n] for n in names if n in cached}}
+    return server
+
+
 def ack_write(conn: sqlite3.Connection, row: dict[str, Any], server: dict[str, Any] | None) -> None:
     """An update/delete reached the server: drop the row, settle cache and server copy."""
     entity, eid, seq = row["entity"], row["entity_id"], row["seq"]
+    if server is not None:
+        server = _with_included(conn, entity, eid, server)
     conn.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
     if _others_pending(conn, entity, eid, seq):
         if server is not None:
@@ -242,6 +288,8 @@ class Pusher:
         self.wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self.wait = 1.0  # after 'waiting' (a lead conversion running): seconds until the next step
+        self.look_again = LOOK_AGAIN  # seconds before a create of unknown id is looked up again
+        self._next_look: dict[int, float] = {}  # seq -> time.monotonic() of its next look-up
 
     def backoff(self, seq: int) -> float:
         n = self.attempts.get(seq, 0)
@@ -249,15 +297,23 @@ class Pusher:
 
     async def push_next(self) -> str:
         """Push the head row. Returns 'empty', 'pushed', 'conflict', 'rejected', 'retry',
-        'waiting' (a lead conversion runs on Pipedrive: look again after `self.wait` s), or
-        'held' (signed out, budget spent, blocked by the firewall: the row waits, untouched)."""
+        'created' (Pipedrive made it but did not say the id: looked up later), 'waiting' (a lead
+        conversion runs on Pipedrive: look again after `self.wait` s), or 'held' (signed out,
+        budget spent, blocked by the firewall: the row waits, untouched). With nothing to
+        push, a create of unknown id that is due is looked up ('pushed' if found, else 'empty')."""
         async with self._lock:
             return await self._push_head()
+
+    def _due(self, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+        now = time.monotonic()
+        return next((r for r in rows if self._next_look.get(r["seq"], 0.0) <= now), None)
 
     async def _push_head(self) -> str:
         row = await self.db.read(next_row)
         if row is None:
-            return "empty"
+            row = self._due(await self.db.read(unconfirmed))
+            if row is None:
+                return "empty"
         try:
             outcome = await self._push(row)
         except (DailyBudgetExhausted, AuthError, Blocked) as exc:
@@ -293,6 +349,8 @@ class Pusher:
     async def _push(self, row: dict[str, Any]) -> str:
         entity, eid, op = row["entity"], row["entity_id"], row["op"]
         payload = json.loads(row["payload"])
+        if row["state"] == "created":
+            return await self._look_up(row, payload)
         if op == "create":
             return await self._create(row, payload)
         if op == "convert":
@@ -368,12 +426,41 @@ class Pusher:
             )
             if not marked:
                 return "pushed"  # the new item was deleted before it was sent: nothing to create
-            server = _clean(entity, await self.client.create_item(REGISTRY[entity].path_for(row.get("parent_id")), _body(entity, payload)))
+            path = REGISTRY[entity].path_for(row.get("parent_id"))
+            try:
+                server = _clean(entity, await self.client.create_item(path, _body(entity, payload)))
+            except CreatedWithoutId:
+                await self.db.write(mark_created, row["seq"])
+                self._next_look.pop(row["seq"], None)
+                self.emit_changed(entity)
+                return "created"
+        await self._acknowledge(row, server)
+        return "pushed"
+
+    async def _look_up(self, row: dict[str, Any], payload: dict[str, Any]) -> str:
+        """A create Pipedrive made without saying its id: find it (never POST it again)."""
+        seq = row["seq"]
+        misses = row["attempts"] or 0
+        self._next_look[seq] = time.monotonic() + min(LOOK_AGAIN_MAX, self.look_again * 2**misses)
+        try:
+            server = await self._find_created(row, payload)
+        except ApiError as exc:
+            if exc.transient or isinstance(exc, (DailyBudgetExhausted, AuthError, Blocked)):
+                raise  # retried or held like any push; never a refusal of the create
+            server = None
+        if server is None:
+            await self.db.write(lambda c: c.execute("UPDATE outbox SET attempts=attempts+1 WHERE seq=?", (seq,)))
+            return "empty"
+        self._next_look.pop(seq, None)
+        await self._acknowledge(row, server)
+        return "pushed"
+
+    async def _acknowledge(self, row: dict[str, Any], server: dict[str, Any]) -> None:
+        entity = row["entity"]
         await self.db.write(ack_create, row, server)
         await self._refresh_parent(row)
         self.emit(Created(entity, row["entity_id"], int(server["id"])))
         self.emit_changed(entity, "deals", "persons", "organizations", "activities", "notes")
-        return "pushed"
 
     async def _find_created(self, row: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any] | None:
         floor = row["known_max_id"] or 0
@@ -427,6 +514,8 @@ class Pusher:
 
 
 ADOPT_SCAN = 2000  # items looked at to find a create whose answer was lost (4 pages, 40 tokens)
+LOOK_AGAIN = 30.0  # seconds between look-ups of a create Pipedrive made without saying its id...
+LOOK_AGAIN_MAX = 600.0  # ...doubling after each miss up to this
 
 
 def _norm(value: Any) -> Any:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.store.rows import address_text, flag, lead_columns, norm_time, primary_contact, primary_participant
+from tui.store.rows import active, address_text, flag, lead_columns, norm_time, primary_contact, primary_participant
 
 Row = dict[str, Any]
 
@@ -38,6 +38,7 @@ class Entity:
     synced: bool = False  # listed with updated_since (v2) by the sync
     parent_key: str | None = None  # items under a parent's path (/deals/{deal_id}/products)
     single_get: bool = True  # GET {path}/{id} exists (the conflict check reads it)
+    list_params: dict[str, Any] = field(default_factory=dict)  # sent with every listing (include_fields=...)
 
     @property
     def version(self) -> str:
@@ -62,7 +63,7 @@ ENTITIES: tuple[Entity, ...] = (
             "name": o.get("name") or "",
             "email": o.get("email"),
             "is_you": flag(o.get("is_you")),
-            "active": flag(o.get("active_flag", True)),
+            "active": active(o.get("active_flag")),
         },
         "User",
         "/api/v1/users",
@@ -75,7 +76,7 @@ ENTITIES: tuple[Entity, ...] = (
             "name": o.get("name"),
             "symbol": o.get("symbol"),
             "decimal_points": o.get("decimal_points") if o.get("decimal_points") is not None else 2,
-            "active": flag(o.get("active_flag", True)),
+            "active": active(o.get("active_flag")),
         },
         "Currency",
         "/api/v1/currencies",
@@ -89,7 +90,7 @@ ENTITIES: tuple[Entity, ...] = (
             "key_string": o["key_string"],
             "name": o.get("name") or o["key_string"],
             "icon_key": o.get("icon_key"),
-            "active": flag(o.get("active_flag", True)),
+            "active": active(o.get("active_flag")),
             "order_nr": o.get("order_nr") or 0,
         },
         "ActivityType",
@@ -245,6 +246,7 @@ ENTITIES: tuple[Entity, ...] = (
         editable=True,
         identity="subject",
         synced=True,
+        list_params={"include_fields": "attendees"},  # Pipedrive sends attendees only when asked
         defaults={
             "subject": "",
             "type": "task",

@@ -42,6 +42,25 @@ def flag(value: Any) -> int:
     return 1 if value else 0
 
 
+def said_true(value: Any) -> bool:
+    """An explicit yes (true, 1, "1", "true"); null, missing or anything else is not."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true"}
+    return value is True or (isinstance(value, int) and value == 1)
+
+
+def said_false(value: Any) -> bool:
+    """An explicit no (false, 0, "0", "false"); null or missing says nothing."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"0", "false"}
+    return value is False or (isinstance(value, int) and not isinstance(value, bool) and value == 0)
+
+
+def active(value: Any) -> int:
+    """An `active_flag` as 0/1: only an explicit no deactivates (null or missing: active)."""
+    return 0 if said_false(value) else 1
+
+
 def primary_contact(values: Any) -> str | None:
     """The primary e-mail or phone of a person (else the first)."""
     if not isinstance(values, list):

@@ -303,8 +303,8 @@ class Store(DealExtras, Refreshing):
         self._push_wanted.set()
 
     async def _refresh_counts(self) -> None:
-        pending, conflicts = await self.db.read(edits.counts)
-        self._update(pending=pending, conflicts=conflicts)
+        pending, conflicts, unconfirmed = await self.db.read(edits.counts)
+        self._update(pending=pending, conflicts=conflicts, unconfirmed=unconfirmed)
 
     # -- reads ------------------------------------------------------------------------------------
 

@@ -254,7 +254,8 @@ class Syncer:
     # -- paging ------------------------------------------------------------------------------
 
     async def _page(self, task: Task, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
-        params = dict(task.params)
+        spec = REGISTRY.get(task.entity)
+        params = {**(spec.list_params if spec else {}), **task.params}
         if task.version == "v1once":
             async with self._sem:
                 return await self.client.list_v1(task.path.removeprefix("/api/v1/"), **params), None
@@ -383,7 +384,7 @@ class Syncer:
             stale = await self.db.read(_stale_ids, table, stamps)
             for i in range(0, len(stale), 100):
                 chunk = stale[i : i + 100]
-                items = await self.client.list_v2(RECENT_V2[kind], ids=chunk)
+                items = await self.client.list_v2(RECENT_V2[kind], ids=chunk, **REGISTRY[kind].list_params)
                 got = {o["id"] for o in items}
 
                 def write(
@@ -428,7 +429,7 @@ class Syncer:
 
     async def _since(self, name: str, entity: str, path: str, changes: Changes) -> None:
         mark = await self.db.read(newest_update, name)
-        params: dict[str, Any] = {}
+        params: dict[str, Any] = dict(REGISTRY[entity].list_params)
         if mark:
             params["updated_since"] = _fmt(_parse(mark) - OVERLAP)
         items = await self._all(path, params)
@@ -469,7 +470,7 @@ class Syncer:
         changes = Changes(full=True)
 
         async def collection(name: str, entity: str, path: str) -> None:
-            items = await self._all(path, {})
+            items = await self._all(path, dict(REGISTRY[entity].list_params))
             if entity == "note":
                 items = [_clean_note(n) for n in items]
             keep = {o["id"] for o in items}

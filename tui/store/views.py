@@ -23,6 +23,7 @@ from tui.api.client import PipedriveClient
 from tui.store import ingest
 from tui.store.boundary import check_and_record
 from tui.store.db import Database
+from tui.store.rows import said_false
 from tui.store.sync_plan import save_progress
 
 FILTERS_KEY = "filters:deals"
@@ -56,7 +57,7 @@ def store_filters(conn: sqlite3.Connection, listed: list[dict[str, Any]], detail
 async def sync_filters(client: PipedriveClient, db: Database) -> tuple[list[int], int]:
     """(ids of filters changed or dropped, how many conditions were fetched)."""
     listed = await client.list_v1("filters", type="deals")
-    listed = [f for f in listed if f.get("active_flag", True) and f.get("type", "deals") == "deals"]
+    listed = [f for f in listed if not said_false(f.get("active_flag")) and f.get("type", "deals") == "deals"]
     known = await db.read(known_filters)
     detailed = []
     for f in listed:
