@@ -186,7 +186,7 @@ async def test_keys_every_20s_from_launch_probe_at_most_55s_apart_without_focus_
     import asyncio
     import types
 
-    import tui.store.store as store_module
+    import tui.store.refresh as refresh_module
 
     clock = types.SimpleNamespace(t=50_000.0)  # monotonic seconds since boot
     monkeypatch.setattr("tui.store.refresh.time", types.SimpleNamespace(monotonic=lambda: clock.t))
@@ -215,7 +215,7 @@ async def test_keys_every_20s_from_launch_probe_at_most_55s_apart_without_focus_
             if clock.t - launch >= 600:
                 raise asyncio.CancelledError
 
-        monkeypatch.setattr(store_module, "wait_event", fake_wait)
+        monkeypatch.setattr(refresh_module, "wait_event", fake_wait)
         try:
             await store._sync_loop()
         except asyncio.CancelledError:

@@ -1,4 +1,5 @@
-"""The import graph of our own packages, lazy imports (inside functions) included."""
+"""The import graph of our own packages at run time: lazy imports (inside functions) count,
+imports under `if TYPE_CHECKING:` do not (they never run)."""
 
 from __future__ import annotations
 
@@ -26,12 +27,25 @@ def _target(name: str, known: dict[str, Path]) -> str | None:
     return name or None
 
 
+def _runtime_nodes(tree: ast.AST):
+    """Every node, except what sits under `if TYPE_CHECKING:`."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                todo.extend(child.orelse)
+                continue
+            todo.append(child)
+
+
 def graph() -> dict[str, set[str]]:
     known = modules()
     edges: dict[str, set[str]] = {name: set() for name in known}
     for name, path in known.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        for node in _runtime_nodes(ast.parse(path.read_text(), str(path))):
             names: list[str] = []
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]

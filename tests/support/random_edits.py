@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.store.outbox import _same
+from tui.store.field_values import same as _same
 
 
 @dataclass

@@ -9,7 +9,7 @@ from typing import Any
 from tui.sandbox import filters, flow, leads, recents, v1
 from tui.sandbox import validate as v
 from tui.sandbox.catalog import LEAD_SOURCES
-from tui.sandbox.router import Ctx, Table
+from tui.sandbox.route_types import Ctx, Table
 from tui.sandbox.state import Obj
 
 NOTE_LIST = (

@@ -8,7 +8,7 @@ from typing import Any
 from tui.sandbox import activities, fields, leads, paging, parties, present, products, v2
 from tui.sandbox import search as searching
 from tui.sandbox import validate as v
-from tui.sandbox.router import Ctx, Table
+from tui.sandbox.route_types import Ctx, Table
 
 LIST = "sort_by sort_direction limit cursor"
 ENTITY_GET = "include_fields custom_fields include_option_labels include_labels"

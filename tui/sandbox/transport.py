@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 import httpx
 
-from tui.sandbox.core import Sandbox
 from tui.sandbox.faults import AFTER
+
+if TYPE_CHECKING:  # core imports this module when asked for a transport (httpx stays out of core)
+    from tui.sandbox.core import Sandbox
 
 
 class SandboxTransport(httpx.AsyncBaseTransport):

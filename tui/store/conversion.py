@@ -100,7 +100,7 @@ def finish(
 ) -> int:
     """The conversion is done: the deal and what moved with it in, the lead out. Returns how
     many queued edits of the lead itself were dropped (they have nothing to apply to)."""
-    from tui.store.sync import apply_server_objects
+    from tui.store.server_rows import apply_server_objects
 
     lead_id, deal_id = row["entity_id"], int(deal["id"])
     lead = ingest.load(conn, "lead", lead_id) or {}

@@ -23,7 +23,7 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from tui.store import deal_lines, history
+from tui.store import deal_lines, history, server_rows
 from tui.store.events import DataChanged
 
 
@@ -99,7 +99,7 @@ class DealExtras:
         if not wanted:
             return False
         items = await self.client.list_v2(f"deals/{deal_id}/products")
-        await self.db.write(deal_lines.store_fetched, deal_id, items, mark)
+        await self.db.write(server_rows.store_fetched, deal_id, items, mark)
         self._emit(DataChanged(frozenset({"deal_products"})))
         return True
 

@@ -85,17 +85,6 @@ def pending_parents(conn: sqlite3.Connection) -> set[int]:
     }
 
 
-def store_fetched(conn: sqlite3.Connection, deal_id: int, items: list[dict[str, Any]], mark: str | None) -> None:
-    """A deal's lines as the server listed them: what it lacks is gone (unless edits to it wait)."""
-    from tui.store.sync import apply_server_objects, pending_ids
-
-    apply_server_objects(conn, "deal_product", items)
-    keep = {o["id"] for o in items} | pending_ids(conn, "deal_product")
-    gone = [r[0] for r in conn.execute("SELECT id FROM deal_products WHERE deal_id = ? AND id > 0", (deal_id,)) if r[0] not in keep]
-    ingest.delete(conn, "deal_product", gone)
-    set_mark(conn, "deal_products", deal_id, mark)
-
-
 def get_mark(conn: sqlite3.Connection, kind: str, key: int) -> tuple[str | None, bool]:
     row = conn.execute("SELECT mark FROM fetch_marks WHERE kind = ? AND key = ?", (kind, key)).fetchone()
     return (row[0], True) if row else (None, False)

@@ -40,7 +40,6 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import re
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable
@@ -51,9 +50,11 @@ from tui.api.errors import ApiError, AuthError, Blocked, CreatedWithoutId, Daily
 from tui.store import ingest, parents
 from tui.store.db import Database
 from tui.store.edits import table_of, utcnow
+from tui.store.field_values import norm as _norm
+from tui.store.field_values import same as _same
 from tui.store.events import ConflictDetected, Created, EditRejected, StoreEvent
 from tui.store.registry import REGISTRY
-from tui.store.sync import apply_server_objects
+from tui.store.server_rows import apply_server_objects
 
 NOTE_FLAGS = ("pinned_to_deal_flag", "pinned_to_person_flag", "pinned_to_organization_flag", "pinned_to_lead_flag")
 RELATED = ("deal", "person", "organization", "user", "project", "task", "lead")  # v1 related objects
@@ -518,30 +519,6 @@ LOOK_AGAIN = 30.0  # seconds between look-ups of a create Pipedrive made without
 LOOK_AGAIN_MAX = 600.0  # ...doubling after each miss up to this
 
 
-def _norm(value: Any) -> Any:
-    """What a comparison of two values of a field should look at.
-    - an address object -> its formatted `value` (the server expands {"value": ...})
-    - contact lists (emails, phones) -> sorted (value, primary) pairs
-    - participants -> sorted (person_id, primary) pairs"""
-    if isinstance(value, dict) and "value" in value:
-        return _norm(value.get("value"))
-    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-        if all("person_id" in v for v in value):
-            return sorted((v.get("person_id"), bool(v.get("primary"))) for v in value)
-        if all("value" in v for v in value):
-            return sorted((str(v.get("value")), bool(v.get("primary"))) for v in value)
-    return value
-
-
-def _same(a: Any, b: Any) -> bool:
-    a, b = _norm(a), _norm(b)
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool):
-        return float(a) == float(b)
-    if isinstance(a, str) and isinstance(b, str) and _TIME.match(a) and _TIME.match(b):
-        return a[:5] == b[:5]  # times: "09:30" == "09:30:00"
-    return bool(a == b)
-
-
 def _loose(value: Any) -> Any:
     """Normalised for finding a create: whitespace collapsed, case folded, HTML as text."""
     value = _norm(value)
@@ -581,9 +558,6 @@ def adoptable(entity: str, candidates: list[dict[str, Any]], payload: dict[str, 
         and (ingest.norm_time(c.get("update_time")) or "") > (ingest.norm_time(c.get("add_time")) or "")
     ]
     return renamed[0] if len(renamed) == 1 else None
-
-
-_TIME = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
 
 
 def _body(entity: str, payload: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,9 @@ from typing import Any
 
 from tui.api.errors import ApiError, NotFound
 from tui.store import deal_lines
+from tui.store.field_values import same as _same
 from tui.store.registry import REGISTRY
+from tui.store.server_rows import apply_server_objects
 
 
 async def get_child(client: Any, entity: str, eid: int, parent_id: int | None) -> dict[str, Any]:
@@ -24,8 +26,6 @@ async def get_child(client: Any, entity: str, eid: int, parent_id: int | None) -
 
 async def refresh_parent(pusher: Any, row: dict[str, Any]) -> None:
     """A deal's value follows its products: after a line's write, read the server's deal."""
-    from tui.store.sync import apply_server_objects
-
     if row["entity"] != "deal_product" or not row.get("parent_id"):
         return
     try:
@@ -38,8 +38,6 @@ async def refresh_parent(pusher: Any, row: dict[str, Any]) -> None:
 
 def same_custom(a: Any, b: Any) -> bool:
     """Custom field values: objects compare by their parts (a time's zone id is the server's)."""
-    from tui.store.outbox import _same
-
     if isinstance(a, dict) and isinstance(b, dict):
         keys = (set(a) | set(b)) - {"timezone_id", "formatted_address"}
         return all(_same(a.get(k), b.get(k)) for k in keys if a.get(k) is not None or b.get(k) is not None)

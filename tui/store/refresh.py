@@ -247,8 +247,6 @@ class Refreshing:
         return (row[0], row[1]) if row else (0, 0)
 
     async def _sync_loop(self) -> None:
-        from tui.store.store import wait_event
-
         while True:
             await self._wait_held()
             kind = self._wanted_kind
@@ -276,3 +274,14 @@ class Refreshing:
 
 def _frozen(ids: dict[str, set[int] | None]) -> dict[str, frozenset[int] | None]:
     return {k: (frozenset(v) if v is not None else None) for k, v in ids.items()}
+
+
+async def wait_event(event: asyncio.Event, timeout: float | None) -> None:
+    """Wait for the event or the timeout, whichever comes first. asyncio.timeout (not
+    wait_for): Python 3.11's wait_for can swallow a cancel that arrives as the event is set,
+    which made close() hang."""
+    try:
+        async with asyncio.timeout(timeout):
+            await event.wait()
+    except TimeoutError:
+        pass

@@ -28,7 +28,7 @@ from tui.store.db import Database
 from tui.store.events import DataChanged, StoreEvent
 from tui.store.registry import REGISTRY
 from tui.store.search_index import fold
-from tui.store.sync import apply_server_objects
+from tui.store.server_rows import apply_server_objects
 
 KINDS = ("deal", "person", "organization")
 LIMIT = 50  # items per search (itemSearch allows 100)

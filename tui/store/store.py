@@ -68,7 +68,7 @@ from tui.store.salvage import Salvage, read_outbox, restore
 from tui.store.events import DataChanged, StatusChanged, StoreEvent, StoreStatus
 from tui.store.locale import number_locale
 from tui.store.outbox import Pusher
-from tui.store.refresh import Refreshing
+from tui.store.refresh import Refreshing, wait_event
 from tui.store.remote_search import RemoteResult, RemoteSearch
 from tui.store.schedule import RefreshPolicy
 
@@ -78,17 +78,6 @@ BLOCKED_PAUSE = 300.0  # a firewall block (403 page): try again after this long
 BUDGET_PROBE = 1800.0  # a spent budget without a known reset: look again after this long
 HELD_MODES = ("signed_out", "budget_spent", "blocked")
 PUSH_SETTLE = 0.3  # seconds between an edit and its push
-
-
-async def wait_event(event: asyncio.Event, timeout: float | None) -> None:
-    """Wait for the event or the timeout, whichever comes first. asyncio.timeout (not
-    wait_for): Python 3.11's wait_for can swallow a cancel that arrives as the event is set,
-    which made close() hang."""
-    try:
-        async with asyncio.timeout(timeout):
-            await event.wait()
-    except TimeoutError:
-        pass
 
 
 class Store(DealExtras, Refreshing):

@@ -4,22 +4,23 @@ definitions are fetched again (both run with `lists`, the `r` key, and `full`)."
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 from typing import Any
 
+from tui.store.server_rows import OVERLAP_SECONDS, drop_gone, from_text, newest_update, store_page, utc_text
 from tui.store.sync_plan import FIELD_TASKS, Task
 
 
 async def archived_since(syncer: Any, changes: Any) -> None:
     """Deals archived since the last look leave the cache (the lists no longer carry them):
     GET /deals/archived with updated_since, 20 tokens per 500."""
-    from tui.store.sync import OVERLAP, _drop_gone, _fmt, _parse, newest_update
-
     mark = await syncer.db.read(newest_update, "deals")
     if not mark:
         return
-    items = await syncer._all("/api/v2/deals/archived", {"updated_since": _fmt(_parse(mark) - OVERLAP)})
+    since = utc_text(from_text(mark) - timedelta(seconds=OVERLAP_SECONDS))
+    items = await syncer._all("/api/v2/deals/archived", {"updated_since": since})
     if items:
-        gone = await syncer.db.write(_drop_gone, "deal", {o["id"] for o in items})
+        gone = await syncer.db.write(drop_gone, "deal", {o["id"] for o in items})
         changes.add("deals", gone, "deals")
 
 
@@ -33,8 +34,6 @@ async def refresh_fields(syncer: Any, changes: Any) -> None:
 
 
 def replace_fields(conn: sqlite3.Connection, task: Task, items: list[dict[str, Any]]) -> None:
-    from tui.store.sync import store_page
-
     entity = task.entity.split(":", 1)[1]
     conn.execute("DELETE FROM fields WHERE entity = ?", (entity,))
     store_page(conn, task, items, None, True)

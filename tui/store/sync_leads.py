@@ -51,7 +51,7 @@ def _pending(conn: sqlite3.Connection) -> set[str]:
 def replace_listed(conn: sqlite3.Connection, items: list[dict[str, Any]], archived: bool) -> list[str]:
     """A complete listing of open (or archived) leads: store it, drop what it lacks. Returns
     the ids dropped."""
-    from tui.store.sync import apply_server_objects
+    from tui.store.server_rows import apply_server_objects
 
     apply_server_objects(conn, "lead", items)
     listed = {o["id"] for o in items}
@@ -104,7 +104,7 @@ class LeadSync:
         params = {"updated_since": _since(mark)} if mark else {}
         items = await self.syncer._all(LEADS_TASK.path, params)
         if items:
-            from tui.store.sync import apply_server_objects
+            from tui.store.server_rows import apply_server_objects
 
             await self.db.write(apply_server_objects, "lead", items)
             changes.add("leads", [o["id"] for o in items], "leads")

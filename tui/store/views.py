@@ -72,7 +72,7 @@ async def sync_filters(client: PipedriveClient, db: Database) -> tuple[list[int]
 
 
 def store_results(conn: sqlite3.Connection, filter_id: int, deals: list[dict[str, Any]]) -> None:
-    from tui.store.sync import apply_server_objects
+    from tui.store.server_rows import apply_server_objects
 
     apply_server_objects(conn, "deal", deals)
     conn.execute("DELETE FROM filter_results WHERE filter_id = ?", (filter_id,))

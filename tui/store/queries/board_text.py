@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import NamedTuple
 
-from tui.store.queries.board import _CARDS, BoardQuery, BoardWindow, DealCard, StageSummary, _Facts, _order, finish_summaries
+from tui.store.queries.board_base import _CARDS, BoardQuery, BoardWindow, DealCard, StageSummary, _Facts, _order, finish_summaries
 from tui.store.search_index import KINDS, SPAN, fold
 
 SEP = "\x1f"  # between the three folded names of a deal: a typed text never holds it

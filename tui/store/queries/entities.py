@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from tui.store.derived import parse_utc
+from tui.store.queries.common import _like, _one, label_of
 
 
 @dataclass(slots=True)
@@ -98,11 +99,6 @@ class OrgListRow:
     open_deals: int
     owner: str | None
     update_time: str | None
-
-
-def _one(conn: sqlite3.Connection, sql: str, *args: Any) -> Any:
-    row = conn.execute(sql, args).fetchone()
-    return row[0] if row else None
 
 
 def _activities(conn: sqlite3.Connection, column: str, value: int | str) -> list[ActivityRow]:
@@ -237,12 +233,6 @@ PERSON_SORTS = {
 ORG_SORTS = {"name": "o.name COLLATE NOCASE", "deals": "open_deals DESC, o.name COLLATE NOCASE", "updated": "o.update_time DESC"}
 
 
-def _like(text: str | None) -> str | None:
-    if not text or not text.strip():
-        return None
-    return "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 _PERSON_FROM = """FROM persons p LEFT JOIN organizations o ON o.id = p.org_id LEFT JOIN users u ON u.id = p.owner_id"""
 _ORG_FROM = "FROM organizations o LEFT JOIN users u ON u.id = o.owner_id"
 
@@ -344,18 +334,6 @@ def search(conn: sqlite3.Connection, kind: str, text: str, limit: int = 8) -> li
     else:
         raise ValueError(kind)
     return [Ref(r[0], r[1], r[2]) for r in conn.execute(sql, (like, limit))]
-
-
-def label_of(conn: sqlite3.Connection, kind: str, entity_id: int | None) -> str:
-    if entity_id is None:
-        return ""
-    table, col = {
-        "person": ("persons", "name"),
-        "organization": ("organizations", "name"),
-        "deal": ("deals", "title"),
-        "user": ("users", "name"),
-    }[kind]
-    return _one(conn, f"SELECT {col} FROM {table} WHERE id = ?", entity_id) or ""
 
 
 def currency_codes(conn: sqlite3.Connection) -> set[str]:

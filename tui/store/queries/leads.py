@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.store.conversion import converted_to, converting
-from tui.store.queries.entities import ActivityRow, NoteRow, Ref, _activities, _like, _user, notes_for
+from tui.store.queries.common import _like
+from tui.store.queries.entities import ActivityRow, NoteRow, Ref, _activities, _user, notes_for
 
 SORTS = ("newest", "next_activity", "value", "close_date", "title")
 SORT_LABELS = {

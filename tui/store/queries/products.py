@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from tui.store.queries.entities import _like
+from tui.store.queries.common import _like, label_of
 
 
 @dataclass(slots=True)
@@ -180,7 +180,6 @@ def archived_facts(conn: sqlite3.Connection, deal: dict[str, Any]) -> list[tuple
     from tui.custom_values import display
     from tui.formatting import money
     from tui.store.queries.custom import field_defs, names
-    from tui.store.queries.entities import label_of
 
     stage = conn.execute("SELECT name FROM stages WHERE id = ?", (deal.get("stage_id"),)).fetchone()
     out = [
