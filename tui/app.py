@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from textual import events
@@ -84,6 +85,7 @@ class PipedriveApp(OrderedKeys, App):
         triage: Any = None,
         theme: str | None = None,
         on_theme: Any = None,
+        config_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self._filters = safe_filters(self._filters)  # NO_COLOR (tui/no_color.py)
@@ -96,6 +98,7 @@ class PipedriveApp(OrderedKeys, App):
         self.start_store = start_store
         self._unsubscribe = None
         self.on_theme = on_theme  # remembers a theme chosen in the app (the config file's `theme`)
+        self.config_dir = config_dir  # views.toml's directory (the demo's own; None: tui.config.config_dir())
         if theme and theme != self.theme:
             if theme in self.available_themes:
                 self.theme = theme
@@ -350,6 +353,22 @@ class PipedriveApp(OrderedKeys, App):
         yield from super().get_system_commands(screen)
 
 
+def app_for(runtime: Any, store: Any, **options: Any) -> PipedriveApp:
+    """The app on a runtime's settings (tui/runtime.py) and an open store."""
+    return PipedriveApp(
+        store,
+        profile_label=runtime.profile_label,
+        keymap=runtime.keymap,
+        notices=runtime.notices,
+        on_login=runtime.save_token,
+        triage=runtime.triage,
+        theme=runtime.theme,
+        on_theme=runtime.save_theme,
+        config_dir=runtime.config_dir,
+        **options,
+    )
+
+
 def run_app(runtime: Any) -> int:
     """Open the store, run the app, close everything. Returns an exit code."""
     from tui.store.store import Store
@@ -359,16 +378,7 @@ def run_app(runtime: Any) -> int:
         if runtime.sandbox is None and runtime.auth_mode:
             label += " · " + {"token": "API token", "oauth": "OAuth", "maton": "Maton"}.get(runtime.auth_mode, runtime.auth_mode)
         store = await Store.open(runtime.db_path, runtime.client, clock=runtime.clock, profile=label, policy=runtime.policy)
-        app = PipedriveApp(
-            store,
-            profile_label=runtime.profile_label,
-            keymap=runtime.keymap,
-            notices=runtime.notices,
-            on_login=runtime.save_token,
-            triage=runtime.triage,
-            theme=runtime.theme,
-            on_theme=runtime.save_theme,
-        )
+        app = app_for(runtime, store)
         try:
             await app.run_async()
         finally:

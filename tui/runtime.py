@@ -32,6 +32,7 @@ class Runtime:
     refresh: dict[str, float] = field(default_factory=dict)  # [refresh] of the config file
     triage: TriageSettings = field(default_factory=TriageSettings)  # [triage] of the config file
     theme: str | None = None  # `theme` of the config file
+    config_dir: Path | None = None  # where the app reads and writes its settings (None: tui.config.config_dir())
 
     @property
     def auth_label(self) -> str:
@@ -53,13 +54,19 @@ class Runtime:
         if self.sandbox is None:
             from tui.config import store_secret
 
-            store_secret(self.profile_label, token, config_dir())
+            store_secret(self.profile_label, token, self.settings_dir)
+
+    @property
+    def settings_dir(self) -> Path:
+        """config.toml, views.toml and secrets.toml: the user's config dir, or the demo's own."""
+        return self.config_dir or config_dir()
 
     def save_theme(self, name: str) -> None:
-        """A theme chosen in the app (ctrl+p, Theme) is the theme of the next start, demo included."""
+        """A theme chosen in the app (ctrl+p, Theme) is the theme of the next start (the demo's
+        in the demo's own config dir)."""
         from tui.config import remember_theme
 
-        remember_theme(name, config_dir())
+        remember_theme(name, self.settings_dir)
 
     def cleanup(self) -> None:
         if self.temp_dir is not None:
@@ -68,45 +75,9 @@ class Runtime:
 
 def build_runtime(args: Any) -> Runtime:
     clock = Clock.from_env()
-    config = Config.load()
     if getattr(args, "demo", False):
-        from tui.sandbox import Sandbox
-
-        # as a Growth-plan account sees it: 40 requests / 2 s, custom fields of every type,
-        # products on deals, leads with notes and activities
-        sandbox = Sandbox(
-            seed=7,
-            deals=getattr(args, "demo_deals", None) or 300,
-            token=DEMO_TOKEN,
-            now=clock.now(),
-            daily_budget=300_000,
-            growth_burst_limits=True,
-            demo_extras=True,
-        )
-        client = PipedriveClient("http://sandbox.local", Auth.personal(DEMO_TOKEN), transport=sandbox.transport())
-        temp = None
-        if getattr(args, "data_dir", None):
-            directory = Path(args.data_dir).expanduser()
-        else:
-            temp = Path(tempfile.mkdtemp(prefix="pipedrive-tui-demo-"))
-            directory = temp
-        _usable(directory)
-        return Runtime(
-            client,
-            "demo",
-            directory,
-            directory / "demo.sqlite3",
-            config.keys,
-            clock,
-            sandbox,
-            "http://sandbox.local",
-            "token",
-            temp,
-            _secure(directory),
-            config.refresh,
-            config.triage,
-            config.theme,
-        )
+        return _demo_runtime(args, clock)
+    config = Config.load()
     creds = resolve(config, getattr(args, "profile", None), getattr(args, "base_url", None), directory=config_dir())
     ambiguity = ambiguous_credentials()
     profile = getattr(args, "profile", None) or config.default_profile
@@ -140,6 +111,64 @@ def build_runtime(args: Any) -> Runtime:
         refresh=config.refresh,
         triage=config.triage,
         theme=config.theme,
+    )
+
+
+DEMO_CACHE = "demo.sqlite3"
+
+
+def _demo_runtime(args: Any, clock: Clock) -> Runtime:
+    """The demo: a sandbox generated at each start (seed 7, so the same deals each time), a
+    cache started afresh to match it, and a config dir of its own (`<data dir>/config`), so
+    a theme chosen or a view pinned in the demo never reaches a real profile's files. Without
+    --data-dir all of it is in a temporary directory removed at exit."""
+    from tui.sandbox import Sandbox
+
+    # as a Growth-plan account sees it: 40 requests / 2 s, custom fields of every type,
+    # products on deals, leads with notes and activities
+    sandbox = Sandbox(
+        seed=7,
+        deals=getattr(args, "demo_deals", None) or 300,
+        token=DEMO_TOKEN,
+        now=clock.now(),
+        daily_budget=300_000,
+        growth_burst_limits=True,
+        demo_extras=True,
+    )
+    client = PipedriveClient("http://sandbox.local", Auth.personal(DEMO_TOKEN), transport=sandbox.transport())
+    temp = None
+    if getattr(args, "data_dir", None):
+        directory = Path(args.data_dir).expanduser()
+    else:
+        temp = Path(tempfile.mkdtemp(prefix="pipedrive-tui-demo-"))
+        directory = temp
+    _usable(directory)
+    settings = _usable(directory / "config")
+    try:
+        for stale in (DEMO_CACHE, f"{DEMO_CACHE}-wal", f"{DEMO_CACHE}-shm", f"{DEMO_CACHE}-journal"):
+            # the last session's cache holds that session's sandbox, which is gone
+            (directory / stale).unlink(missing_ok=True)
+    except OSError as exc:
+        from tui.store.db import CacheUnavailable
+
+        raise CacheUnavailable(f"Cannot start the demo's cache afresh in {directory}: {exc.strerror or exc}") from None
+    config = Config.load(settings)
+    return Runtime(
+        client,
+        "demo",
+        directory,
+        directory / DEMO_CACHE,
+        config.keys,
+        clock,
+        sandbox,
+        "http://sandbox.local",
+        "token",
+        temp,
+        _secure(directory),
+        config.refresh,
+        config.triage,
+        config.theme,
+        settings,
     )
 
 
