@@ -82,7 +82,7 @@ def build_runtime(args: Any) -> Runtime:
     ambiguity = ambiguous_credentials()
     profile = getattr(args, "profile", None) or config.default_profile
     directory = _usable(data_dir(getattr(args, "data_dir", None)))
-    notices = _secure(directory, config_dir()) + ([ambiguity] if ambiguity else [])
+    notices = _secure(directory, config_dir()) + _config_notice(config) + ([ambiguity] if ambiguity else [])
     if creds is None:
         return Runtime(
             None,
@@ -153,6 +153,7 @@ def _demo_runtime(args: Any, clock: Clock) -> Runtime:
 
         raise CacheUnavailable(f"Cannot start the demo's cache afresh in {directory}: {exc.strerror or exc}") from None
     config = Config.load(settings)
+    notices = _secure(directory) + _config_notice(config)
     return Runtime(
         client,
         "demo",
@@ -164,7 +165,7 @@ def _demo_runtime(args: Any, clock: Clock) -> Runtime:
         "http://sandbox.local",
         "token",
         temp,
-        _secure(directory),
+        notices,
         config.refresh,
         config.triage,
         config.theme,
@@ -184,6 +185,12 @@ def ambiguous_credentials(env: dict[str, str] | None = None) -> str | None:
         f"{' and '.join(set_)} are all set: using {set_[0]} (the first of MATON_API_KEY, PIPEDRIVE_ACCESS_TOKEN, "
         "PIPEDRIVE_API_TOKEN); unset the others to choose"
     )
+
+
+def _config_notice(config: Config) -> list[str]:
+    """Bad values in config.toml: the app starts with their defaults and says so once."""
+    notice = config.notice()
+    return [notice + "\n(`pipedrive-tui config check` lists them)"] if notice else []
 
 
 def _usable(directory: Path) -> Path:
