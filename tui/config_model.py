@@ -50,7 +50,7 @@ class _Table(BaseModel):
 class ProfileSettings(_Table):
     auth_mode: Literal["token", "oauth", "maton"] = "token"
     base_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
-    company_domain: Annotated[str, StringConstraints(pattern=r"^\s*[A-Za-z0-9][A-Za-z0-9.\-]*\s*$")] | None = None
+    company_domain: Text | None = None  # "acme", "acme.pipedrive.com" or a URL (tui/api/auth.py: base_url_for)
     default_pipeline: Annotated[int, Field(ge=1)] | None = None
     maton_connection: Text | None = None
 
@@ -275,7 +275,8 @@ def parse(text: str) -> tuple[ConfigModel, list[Problem], dict[tuple[str, ...], 
         problems.append(
             Problem(
                 at.get(("default_profile",)),
-                f"default_profile {model.default_profile!r} has no [profiles.{model.default_profile}]",
+                f"default_profile {model.default_profile!r} has no [profiles.{model.default_profile}]"
+                " (so that profile has the default settings)",
             )
         )
     return model, sorted(problems, key=lambda p: p.line or 0), at
