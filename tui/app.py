@@ -86,6 +86,7 @@ class PipedriveApp(OrderedKeys, App):
         theme: str | None = None,
         on_theme: Any = None,
         config_dir: Path | None = None,
+        key_lines: dict[str, int] | None = None,
     ) -> None:
         super().__init__()
         self._filters = safe_filters(self._filters)  # NO_COLOR (tui/no_color.py)
@@ -95,6 +96,7 @@ class PipedriveApp(OrderedKeys, App):
         self.store = store
         self.profile_label = profile_label
         self.user_keymap = dict(keymap or {})
+        self.key_lines = dict(key_lines or {})  # binding id -> its line in config.toml, for the notice
         self.start_store = start_store
         self._unsubscribe = None
         self.on_theme = on_theme  # remembers a theme chosen in the app (the config file's `theme`)
@@ -140,8 +142,7 @@ class PipedriveApp(OrderedKeys, App):
         for line in getattr(self.store, "notices", []):
             self.notify(line, title="Cache repaired", severity="warning", timeout=30, markup=False)
         if self.user_keymap:
-            unknown = key_check.unknown_ids(self.user_keymap)
-            problems = key_check.problems(self.user_keymap)
+            problems = key_check.problems(self.user_keymap, self.key_lines)
             if problems:  # one notice for all of them
                 self.notify(
                     "\n".join(problems) + "\n(`pipedrive-tui config check` shows the lines)",
@@ -150,7 +151,9 @@ class PipedriveApp(OrderedKeys, App):
                     timeout=15,
                     markup=False,
                 )
-            self.set_keymap({k: v for k, v in self.user_keymap.items() if k not in unknown})
+            # unknown ids and remaps onto the quit, escape or palette keys are left out
+            self.user_keymap = key_check.applied(self.user_keymap)
+            self.set_keymap(self.user_keymap)
         if self.store.client is None:
             from tui.screens.first_run import FirstRunScreen
 
@@ -365,6 +368,7 @@ def app_for(runtime: Any, store: Any, **options: Any) -> PipedriveApp:
         theme=runtime.theme,
         on_theme=runtime.save_theme,
         config_dir=runtime.config_dir,
+        key_lines=runtime.key_lines,
         **options,
     )
 

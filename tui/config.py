@@ -120,6 +120,11 @@ class Config:
             path=path,
         )
 
+    @property
+    def key_lines(self) -> dict[str, int]:
+        """[keys] binding id -> the line it is on."""
+        return {place[1]: line for place, line in self.lines.items() if len(place) == 2 and place[0] == "keys"}
+
     def notice(self) -> str | None:
         """One notice for the app's start: each problem with its line, and what is used instead."""
         if not self.problems:

@@ -1,8 +1,8 @@
 """`pipedrive-tui config check`: everything wrong with config.toml, one line each, with the
 line it is on, all in one run: what the model of the file finds (tui/config_model.py, the
 same model the app reads it with: bad TOML, unknown settings and keys, values of the wrong
-type or out of range), an unknown theme, and in [keys] unknown binding ids and key clashes
-(tui/key_check.py).
+type or out of range), an unknown theme, and in [keys] unknown binding ids, remaps refused
+because they take the quit, escape or palette keys, and key clashes (tui/key_check.py).
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ def _keys(keys: dict[str, str], at: dict[tuple[str, ...], int]) -> list[Problem]
         for k in keys
         if k not in known
     ]
-    for clash in key_check.clashes({k: v for k, v in keys.items() if k in known}):
+    problems += [Problem(at.get(("keys", r.binding_id)), str(r)) for r in key_check.refusals({k: v for k, v in keys.items() if k in known})]
+    for clash in key_check.clashes(key_check.applied(keys)):
         lines = sorted(at[("keys", i)] for i in clash.ids if ("keys", i) in at)
         problems.append(
             Problem(

@@ -33,6 +33,7 @@ class Runtime:
     triage: TriageSettings = field(default_factory=TriageSettings)  # [triage] of the config file
     theme: str | None = None  # `theme` of the config file
     config_dir: Path | None = None  # where the app reads and writes its settings (None: tui.config.config_dir())
+    key_lines: dict[str, int] = field(default_factory=dict)  # [keys] binding id -> its line in config.toml
 
     @property
     def auth_label(self) -> str:
@@ -95,6 +96,7 @@ def build_runtime(args: Any) -> Runtime:
             refresh=config.refresh,
             triage=config.triage,
             theme=config.theme,
+            key_lines=config.key_lines,
         )
     client = PipedriveClient(creds.base_url, creds.auth, oauth=creds.oauth)
     return Runtime(
@@ -111,6 +113,7 @@ def build_runtime(args: Any) -> Runtime:
         refresh=config.refresh,
         triage=config.triage,
         theme=config.theme,
+        key_lines=config.key_lines,
     )
 
 
@@ -170,6 +173,7 @@ def _demo_runtime(args: Any, clock: Clock) -> Runtime:
         config.triage,
         config.theme,
         settings,
+        config.key_lines,
     )
 
 
