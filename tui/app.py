@@ -138,7 +138,7 @@ class PipedriveApp(OrderedKeys, App):
         self.store_status = self.store.status
         self._unsubscribe = self.store.subscribe(lambda event: self.post_message(StoreEventMessage(event)))
         for line in self.notices:
-            self.notify(line, timeout=8, markup=False)
+            self.notify(line, timeout=8 + 2 * line.count("\n"), markup=False)  # a list of problems stays longer
         for line in getattr(self.store, "notices", []):
             self.notify(line, title="Cache repaired", severity="warning", timeout=30, markup=False)
         if self.user_keymap:
