@@ -114,24 +114,36 @@ async def test_disk_full_in_the_app_is_a_notice_not_a_crash(tmp_path):
         assert any("disk" in n.message for n in env.app._notifications)
 
 
-@pytest.mark.parametrize(
-    "text,words",
-    [
-        ("keys = 5\n", "[keys]"),
-        ('profiles = "x"\n', "[profiles]"),
-        ("[profiles.work\n", "line"),
-        ("default_profile = 3\n", "default_profile"),
-    ],
-)
-def test_bad_config_is_one_clear_line(tmp_path, monkeypatch, capsys, text, words):
+def test_a_config_file_that_is_not_toml_is_one_clear_line(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PIPEDRIVE_TUI_CONFIG_DIR", str(tmp_path))
-    (tmp_path / "config.toml").write_text(text)
+    (tmp_path / "config.toml").write_text("[profiles.work\n")
     with pytest.raises(ConfigError) as err:
         Config.load()
-    assert words in str(err.value)
+    assert "line 1" in str(err.value)
     assert main(["status"]) == 1
     out = capsys.readouterr().err
     assert out.startswith("pipedrive-tui: bad config file:") and "Traceback" not in out and out.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "text,words",
+    [
+        ("keys = 5\n", "line 1: [keys] must be a table"),
+        ('profiles = "x"\n', "line 1: [profiles] must hold tables"),
+        ("default_profile = 3\n", "line 1: default_profile must be a profile name"),
+    ],
+)
+def test_a_bad_value_in_the_config_is_said_and_its_default_used(tmp_path, monkeypatch, capsys, text, words):
+    monkeypatch.setenv("PIPEDRIVE_TUI_CONFIG_DIR", str(tmp_path))
+    for var in ("PIPEDRIVE_API_TOKEN", "MATON_API_KEY", "PIPEDRIVE_ACCESS_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    (tmp_path / "config.toml").write_text(text)
+    config = Config.load()
+    assert (config.default_profile, config.profiles, config.keys) == ("default", {}, {})
+    assert [f"line {p.line}: {p.message}" for p in config.problems][0].startswith(words)
+    assert main(["status"]) == 1  # no credentials: the config file is not what stops it
+    out = capsys.readouterr().err
+    assert words in out and "no credentials" in out and "Traceback" not in out
 
 
 def test_malformed_secrets_file_is_one_clear_line(tmp_path, monkeypatch, capsys):

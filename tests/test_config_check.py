@@ -45,7 +45,7 @@ def test_config_check_reports_a_bad_file_with_line_numbers(config_dir, capsys):
     assert code == 1
     assert lines == [
         f"{path}:2: unknown setting 'colour' (known: default_profile, keys, profiles, refresh, theme, triage)",
-        f"{path}:5: unknown auth_mode 'tokenn' in [profiles.work] (use token, oauth, maton)",
+        f"{path}:5: [profiles.work] auth_mode must be one of token, oauth, maton, not 'tokenn'",
         f"{path}:7: unknown key 'defualt_pipeline' in [profiles.work] (did you mean default_pipeline?) "
         "(known: auth_mode, base_url, company_domain, default_pipeline, maton_connection)",
         f"{path}:10: key clash: r is both app.sync and board.won (in the pipeline board)",
@@ -77,3 +77,115 @@ def test_a_good_file_and_no_file_pass(config_dir, capsys):
         capsys,
     )
     assert code == 0 and lines[-1].endswith(": OK")
+
+
+# the files of the "trust" issue: every problem in one run, each with its line, no traceback
+ISSUE_FILES = [
+    ('theme = ["a"]\n', [(1, 'theme must be a theme name in quotes, e.g. theme = "textual-light", not a list')]),
+    (
+        'default_profile = 5\n\n[refresh]\nidle = "fast"\nactive = 1e26\n\n[triage]\nstuck_days = -4\n',
+        [
+            (1, 'default_profile must be a profile name in quotes, e.g. default_profile = "work", not 5'),
+            (4, "[refresh] idle must be a number of seconds from 60 to 86400, not 'fast'"),
+            (5, "[refresh] active must be a number of seconds from 20 to 3600, not 1e+26"),
+            (8, "[triage] stuck_days must be a whole number of days from 0 (off) to 3650, e.g. 30, not -4"),
+        ],
+    ),
+    (
+        "refresh = []\n\n[profiles.default]\ncompany_domain = 12\n",
+        [
+            (1, "[refresh] must be a table, e.g. active = 55, not a list"),
+            (4, '[profiles.default] company_domain must be your Pipedrive subdomain in quotes, e.g. "acme", not 12'),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("text,expected", ISSUE_FILES)
+def test_config_check_lists_every_bad_value_with_its_line(config_dir, capsys, text, expected):
+    (config_dir / "config.toml").write_text(text, encoding="utf-8")
+    code = main(["config", "check"])
+    captured = capsys.readouterr()
+    path = config_dir / "config.toml"
+    assert code == 1
+    assert captured.out.splitlines() == [f"{path}:{line}: {message}" for line, message in expected]
+    assert "Traceback" not in captured.out + captured.err
+
+
+@pytest.mark.parametrize("text,expected", ISSUE_FILES)
+def test_the_app_reads_the_file_with_the_same_model(config_dir, text, expected):
+    from tui.config import Config
+    from tui.config_check import check_text
+
+    (config_dir / "config.toml").write_text(text, encoding="utf-8")
+    config = Config.load()
+    assert [(p.line, p.message) for p in config.problems] == expected  # the app and the check agree
+    assert [(p.line, p.message) for p in check_text(text, config_dir / "config.toml")] == expected
+    # every bad value replaced by its default
+    assert (config.default_profile, config.theme, config.refresh) == ("default", None, {})
+    assert config.triage.stuck_days == 30
+    assert all(p.company_domain is None for p in config.profiles.values())
+
+
+async def test_the_app_starts_with_the_defaults_and_says_so_once(tmp_path):
+    from types import SimpleNamespace
+
+    from tests.support.wait import settle
+    from tui.app import app_for
+    from tui.runtime import build_runtime
+    from tui.screens.board import BoardScreen
+    from tui.store.schedule import RefreshPolicy
+    from tui.store.store import Store
+
+    data = tmp_path / "demo"
+    (data / "config").mkdir(parents=True)
+    (data / "config" / "config.toml").write_text(ISSUE_FILES[1][0])
+    runtime = build_runtime(SimpleNamespace(demo=True, demo_deals=20, data_dir=str(data)))
+    assert runtime.policy == RefreshPolicy() and runtime.triage.stuck_days == 30 and runtime.theme is None
+    store = await Store.open(runtime.db_path, runtime.client, clock=runtime.clock, profile="demo", policy=runtime.policy)
+    try:
+        await store.sync_now()
+        app = app_for(runtime, store, start_store=False)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await settle(SimpleNamespace(app=app, pilot=pilot))
+            assert isinstance(app.screen, BoardScreen) and app.theme == "textual-dark"
+            said = [n.message for n in app._notifications if "config.toml" in n.message]
+            assert len(said) == 1
+            for line, message in ISSUE_FILES[1][1]:
+                assert f"line {line}: {message}" in said[0]
+            assert said[0].count("\nline ") == 4 and "the default is used" in said[0]
+    finally:
+        await store.close()
+        await runtime.client.aclose()
+        runtime.cleanup()
+
+
+def test_every_setting_of_the_model_is_named_in_the_files_words():
+    """A value of the wrong type anywhere in the model gets a sentence of config_model.MUST,
+    never pydantic's own words."""
+    from tui.config_model import TABLES, validate
+
+    places = [(*(p if p != "*" else "work" for p in place), name) for place, (model, _) in TABLES.items() for name in model.model_fields]
+    places += [("keys", "board.won"), ("triage", "pipelines", "1")]
+    for place in places:
+        raw: dict = {}
+        table = raw
+        for part in place[:-1]:
+            table = table.setdefault(part, {})
+        table[place[-1]] = [["x"]]
+        _, found = validate(raw)
+        assert [loc for loc, _ in found] == [place]
+        assert "must" in found[0][1] and "Input should" not in found[0][1], found
+
+
+def test_login_refuses_to_rewrite_a_file_with_bad_values(config_dir, capsys, monkeypatch):
+    import io
+
+    text = "[profiles.default]\ncompany_domain = 12\n"
+    (config_dir / "config.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-token\n"))
+    assert main(["login", "--token-stdin"]) == 1
+    err = capsys.readouterr().err
+    assert "line 2: [profiles.default] company_domain must be" in err and "fix them first" in err
+    assert (config_dir / "config.toml").read_text(encoding="utf-8") == text
+    assert not (config_dir / "secrets.toml").exists()

@@ -148,3 +148,67 @@ async def test_help_shows_the_keys_as_remapped(tmp_path):
         assert own[:3] == ["board.next_stage", "board.won", "board.lost"]  # the footer's, in order
         assert all(not b.startswith("app.") for b in own)
         assert help_screen.plumbing and "Scroll Up" not in [d for _k, d, _b in help_screen.rows]
+
+
+def test_a_remap_onto_the_quit_escape_or_palette_keys_is_refused():
+    assert key_check.applied({"board.won": "q"}) == {}
+    assert [str(r) for r in key_check.refusals({"board.won": "q"})] == [
+        "board.won is not remapped: q quits the app, so no remap may take it; it keeps w"
+    ]
+    assert key_check.refusals({"board.lost": "X,escape"})[0].key == "escape"
+    assert key_check.refusals({"agenda.done": "ctrl+p"})[0].why == "opens the command palette"
+    assert key_check.refusals({"app.palette": "q"})[0].why == "quits the app"
+    # keys a binding has by default stay its own; the quit key is the app's as remapped
+    assert key_check.refusals({"help.close": "q,escape", "first_run.quit": "q,escape,x"}) == []
+    assert key_check.applied({"app.quit": "Q", "board.won": "q"}) == {"app.quit": "Q", "board.won": "q"}
+    assert key_check.refusals({"app.quit": "Q", "board.won": "Q"})[0].binding_id == "board.won"
+
+
+def test_config_check_names_a_refused_remap_with_its_line(tmp_path, monkeypatch, capsys):
+    from tui.cli import main
+
+    monkeypatch.setenv("PIPEDRIVE_TUI_CONFIG_DIR", str(tmp_path))
+    (tmp_path / "config.toml").write_text('[keys]\n"board.won" = "q"\n"board.lost" = "X"\n')
+    assert main(["config", "check"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{tmp_path / 'config.toml'}:2: board.won is not remapped: q quits the app, so no remap may take it; it keeps w"
+    ]
+
+
+async def test_q_on_the_board_still_quits_when_a_remap_asked_for_it_to_mark_won(tmp_path):
+    from types import SimpleNamespace
+
+    from tui.app import app_for
+    from tui.runtime import build_runtime
+    from tui.screens.board import BoardScreen
+    from tui.store.store import Store
+
+    data = tmp_path / "demo"
+    (data / "config").mkdir(parents=True)
+    (data / "config" / "config.toml").write_text('theme = "nord"\n\n[keys]\n"board.won" = "q"\n"board.lost" = "X"\n')
+    runtime = build_runtime(SimpleNamespace(demo=True, demo_deals=20, data_dir=str(data)))
+    store = await Store.open(runtime.db_path, runtime.client, clock=runtime.clock, profile="demo", policy=runtime.policy)
+
+    def won(conn):
+        return conn.execute("SELECT count(*) FROM deals WHERE status = 'won'").fetchone()[0]
+
+    try:
+        await store.sync_now()
+        won_before = await store.read(won)
+        app = app_for(runtime, store, start_store=False)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await settle(SimpleNamespace(app=app, pilot=pilot))
+            assert isinstance(app.screen, BoardScreen) and app.screen.selected is not None
+            said = [n.message for n in app._notifications if n.title == "Keys in the config file"]
+            assert len(said) == 1
+            assert "line 4: board.won is not remapped: q quits the app, so no remap may take it; it keeps w" in said[0]
+            assert app.user_keymap == {"board.lost": "X"}  # the other remap applies
+            await pilot.press("q")
+            await pilot.pause()
+            assert app._exit  # q quit the app
+        assert await store.read(won) == won_before  # and marked no deal won
+        assert await store.read(lambda conn: conn.execute("SELECT count(*) FROM outbox").fetchone()[0]) == 0
+    finally:
+        await store.close()
+        await runtime.client.aclose()
+        runtime.cleanup()

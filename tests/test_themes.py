@@ -125,7 +125,7 @@ def test_the_runtime_carries_the_config_files_theme(tmp_path, monkeypatch):
     config_dir.mkdir()
     (config_dir / "config.toml").write_text('theme = "nord"\n')
     monkeypatch.setenv("PIPEDRIVE_TUI_CONFIG_DIR", str(config_dir))
-    runtime = build_runtime(SimpleNamespace(demo=True, demo_deals=20, data_dir=str(tmp_path / "data")))
+    runtime = build_runtime(SimpleNamespace(demo=False, data_dir=str(tmp_path / "data")))
     try:
         assert runtime.theme == "nord"
     finally:

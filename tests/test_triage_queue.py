@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from tests.conftest import FROZEN_NOW
-from tui.config import Config, ConfigError, TriageSettings
+from tui.config import Config, TriageSettings
 from tui.dates import parse_when
 from tui.store import edits, ingest, schema, snoozes
 from tui.store.queries import triage as q
@@ -268,15 +268,15 @@ def test_config_triage_section(tmp_path):
     for bad, words in (
         ('[triage]\nstuck_days = "30"\n', "stuck_days must be a whole number"),
         ("[triage]\nstuck_days = -1\n", "stuck_days must be a whole number"),
-        ("[triage]\nstuck = 3\n", "unknown key in [triage]: stuck"),
+        ("[triage]\nstuck = 3\n", "unknown key 'stuck' in [triage]"),
         ("[triage.pipelines]\nsales = 3\n", "keys are pipeline ids"),
         ("[triage.pipelines]\n1 = 2.5\n", "[triage.pipelines] 1 must be"),
         ("triage = 3\n", "[triage] must be a table"),
     ):
         (tmp_path / "config.toml").write_text(bad)
-        with pytest.raises(ConfigError, match=None) as err:
-            Config.load(tmp_path)
-        assert words in str(err.value)
+        config = Config.load(tmp_path)  # the bad value is said, and its default used
+        assert config.triage == TriageSettings(30, {})
+        assert len(config.problems) == 1 and words in config.problems[0].message, config.problems
 
 
 def test_when_field_takes_a_date_and_a_time():

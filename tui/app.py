@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from textual import events
@@ -89,6 +90,8 @@ class PipedriveApp(OrderedKeys, App):
         triage: Any = None,
         theme: str | None = None,
         on_theme: Any = None,
+        config_dir: Path | None = None,
+        key_lines: dict[str, int] | None = None,
     ) -> None:
         super().__init__()
         self._filters = safe_filters(self._filters)  # NO_COLOR (tui/no_color.py)
@@ -98,9 +101,11 @@ class PipedriveApp(OrderedKeys, App):
         self.store = store
         self.profile_label = profile_label
         self.user_keymap = dict(keymap or {})
+        self.key_lines = dict(key_lines or {})  # binding id -> its line in config.toml, for the notice
         self.start_store = start_store
         self._unsubscribe = None
         self.on_theme = on_theme  # remembers a theme chosen in the app (the config file's `theme`)
+        self.config_dir = config_dir  # views.toml's directory (the demo's own; None: tui.config.config_dir())
         if theme and theme != self.theme:
             if theme in self.available_themes:
                 self.theme = theme
@@ -138,12 +143,11 @@ class PipedriveApp(OrderedKeys, App):
         self.store_status = self.store.status
         self._unsubscribe = self.store.subscribe(lambda event: self.post_message(StoreEventMessage(event)))
         for line in self.notices:
-            self.notify(line, timeout=8, markup=False)
+            self.notify(line, timeout=8 + 2 * line.count("\n"), markup=False)  # a list of problems stays longer
         for line in getattr(self.store, "notices", []):
             self.notify(line, title="Cache repaired", severity="warning", timeout=30, markup=False)
         if self.user_keymap:
-            unknown = key_check.unknown_ids(self.user_keymap)
-            problems = key_check.problems(self.user_keymap)
+            problems = key_check.problems(self.user_keymap, self.key_lines)
             if problems:  # one notice for all of them
                 self.notify(
                     "\n".join(problems) + "\n(`pipedrive-tui config check` shows the lines)",
@@ -152,7 +156,9 @@ class PipedriveApp(OrderedKeys, App):
                     timeout=15,
                     markup=False,
                 )
-            self.set_keymap({k: v for k, v in self.user_keymap.items() if k not in unknown})
+            # unknown ids and remaps onto the quit, escape or palette keys are left out
+            self.user_keymap = key_check.applied(self.user_keymap)
+            self.set_keymap(self.user_keymap)
         if self.store.client is None:
             from tui.screens.first_run import FirstRunScreen
 
@@ -372,6 +378,23 @@ class PipedriveApp(OrderedKeys, App):
         yield from super().get_system_commands(screen)
 
 
+def app_for(runtime: Any, store: Any, **options: Any) -> PipedriveApp:
+    """The app on a runtime's settings (tui/runtime.py) and an open store."""
+    return PipedriveApp(
+        store,
+        profile_label=runtime.profile_label,
+        keymap=runtime.keymap,
+        notices=runtime.notices,
+        on_login=runtime.save_token,
+        triage=runtime.triage,
+        theme=runtime.theme,
+        on_theme=runtime.save_theme,
+        config_dir=runtime.config_dir,
+        key_lines=runtime.key_lines,
+        **options,
+    )
+
+
 def run_app(runtime: Any) -> int:
     """Open the store, run the app, close everything. Returns an exit code."""
     from tui.store.store import Store
@@ -381,16 +404,7 @@ def run_app(runtime: Any) -> int:
         if runtime.sandbox is None and runtime.auth_mode:
             label += " · " + {"token": "API token", "oauth": "OAuth", "maton": "Maton"}.get(runtime.auth_mode, runtime.auth_mode)
         store = await Store.open(runtime.db_path, runtime.client, clock=runtime.clock, profile=label, policy=runtime.policy)
-        app = PipedriveApp(
-            store,
-            profile_label=runtime.profile_label,
-            keymap=runtime.keymap,
-            notices=runtime.notices,
-            on_login=runtime.save_token,
-            triage=runtime.triage,
-            theme=runtime.theme,
-            on_theme=runtime.save_theme,
-        )
+        app = app_for(runtime, store)
         try:
             await app.run_async()
         finally:

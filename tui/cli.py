@@ -169,6 +169,8 @@ def _login(args: Any) -> int:
     from tui.config import Config, Profile, config_dir, store_secret
 
     config = Config.load()
+    if config.problems:  # login rewrites the file: never with a bad value silently replaced
+        return fail(f"{config.notice()}\nfix them first (`pipedrive-tui config check` lists them); login rewrites the file")
     name = args.profile or config.default_profile
     read = (lambda prompt: sys.stdin.readline().strip()) if args.token_stdin else (lambda prompt: getpass.getpass(prompt).strip())
     session = None

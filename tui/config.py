@@ -23,6 +23,9 @@
     [triage.pipelines]               # per pipeline id, overrides stuck_days
     1 = 14
 
+The file is read through the model in tui/config_model.py (the one `config check` uses): a bad
+value is replaced by its default and listed in `Config.problems` with its line.
+
 Secrets never live in config.toml: `secrets.toml` beside it is created with mode 0600.
 Environment overrides: PIPEDRIVE_API_TOKEN, PIPEDRIVE_COMPANY_DOMAIN, PIPEDRIVE_BASE_URL,
 PIPEDRIVE_ACCESS_TOKEN, MATON_API_KEY, MATON_CONNECTION. PIPEDRIVE_TUI_CONFIG_DIR moves the
@@ -41,6 +44,7 @@ from typing import Any
 import platformdirs
 
 from tui.api.auth import MATON_BASE_URL, Auth, base_url_for
+from tui.config_model import STUCK_DAYS, ConfigError, Problem, parse
 from tui.private import private_dir, private_file
 
 APP = "pipedrive-tui"
@@ -68,9 +72,6 @@ class Profile:
     maton_connection: str | None = None
 
 
-STUCK_DAYS = 30  # the default of [triage] stuck_days
-
-
 @dataclass
 class TriageSettings:
     """[triage]: when a deal counts as stuck in its stage (days since it entered it)."""
@@ -82,33 +83,6 @@ class TriageSettings:
         return self.pipelines.get(pipeline_id, self.stuck_days) if pipeline_id is not None else self.stuck_days
 
 
-def _days(value: Any, where: str, path: Path) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3650:
-        raise ConfigError(f"{path}: {where} must be a whole number of days from 0 (off) to 3650, e.g. 30")
-    return value
-
-
-def _triage(raw: Any, path: Path) -> TriageSettings:
-    if raw is None:
-        return TriageSettings()
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: [triage] must be a table, e.g. [triage] with stuck_days = 30")
-    unknown = sorted(set(raw) - {"stuck_days", "pipelines"})
-    if unknown:
-        raise ConfigError(f"{path}: unknown key in [triage]: {', '.join(unknown)} (known: stuck_days, [triage.pipelines])")
-    settings = TriageSettings()
-    if "stuck_days" in raw:
-        settings.stuck_days = _days(raw["stuck_days"], "[triage] stuck_days", path)
-    pipelines = raw.get("pipelines", {})
-    if not isinstance(pipelines, dict):
-        raise ConfigError(f"{path}: [triage.pipelines] must be a table of pipeline id = days, e.g. 1 = 14")
-    for key, value in pipelines.items():
-        if not str(key).strip().isdigit():
-            raise ConfigError(f"{path}: [triage.pipelines] keys are pipeline ids (numbers), not {key!r}")
-        settings.pipelines[int(key)] = _days(value, f"[triage.pipelines] {key}", path)
-    return settings
-
-
 @dataclass
 class Config:
     default_profile: str = "default"
@@ -118,36 +92,46 @@ class Config:
     triage: TriageSettings = field(default_factory=TriageSettings)
     theme: str | None = None  # a Textual theme name, remembered when chosen in the app
 
+    problems: list[Problem] = field(default_factory=list)  # bad values (their defaults are used), with lines
+    lines: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)  # setting -> its line (config_model.locate)
+    path: Path | None = None
+
     @classmethod
     def load(cls, directory: Path | None = None) -> "Config":
+        """config.toml as the app uses it: every bad value replaced by its default and listed in
+        `problems` (tui/config_model.py, the model `config check` reads too). ConfigError only
+        when the file cannot be read or is not TOML."""
         path = (directory or config_dir()) / "config.toml"
         if not path.exists():
             return cls()
-        raw = _read_toml(path)
-        profiles_raw = raw.get("profiles") or {}
-        if not isinstance(profiles_raw, dict) or not all(isinstance(v, dict) for v in profiles_raw.values()):
-            raise ConfigError(f'{path}: [profiles] must hold tables, e.g. [profiles.work] with auth_mode = "token"')
-        profiles = {
-            name: Profile(name=name, **{k: v for k, v in values.items() if k in Profile.__dataclass_fields__ and k != "name"})
-            for name, values in profiles_raw.items()
-        }
-        keys_raw = raw.get("keys") or {}
-        if not isinstance(keys_raw, dict) or not all(isinstance(v, str) for v in keys_raw.values()):
-            raise ConfigError(f'{path}: [keys] must be a table of binding id = "key", e.g. "board.won" = "W"')
-        default = raw.get("default_profile", "default")
-        if not isinstance(default, str):
-            raise ConfigError(f"{path}: default_profile must be a profile name in quotes")
-        theme = raw.get("theme")
-        if theme is not None and not isinstance(theme, str):
-            raise ConfigError(f'{path}: theme must be a theme name in quotes, e.g. theme = "textual-light"')
+        try:
+            model, problems, lines = parse(_read_text(path))
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
         return cls(
-            default_profile=default,
-            profiles=profiles,
-            keys=dict(keys_raw),
-            refresh=_refresh(path, raw),
-            triage=_triage(raw.get("triage"), path),
-            theme=theme,
+            default_profile=model.default_profile,
+            profiles={name: Profile(name=name, **values.model_dump()) for name, values in model.profiles.items()},
+            keys=dict(model.keys),
+            refresh=model.refresh.model_dump(exclude_none=True),
+            triage=TriageSettings(model.triage.stuck_days, {int(k): v for k, v in model.triage.pipelines.items()}),
+            theme=model.theme,
+            problems=problems,
+            lines=lines,
+            path=path,
         )
+
+    @property
+    def key_lines(self) -> dict[str, int]:
+        """[keys] binding id -> the line it is on."""
+        return {place[1]: line for place, line in self.lines.items() if len(place) == 2 and place[0] == "keys"}
+
+    def notice(self) -> str | None:
+        """One notice for the app's start: each problem with its line, and what is used instead."""
+        if not self.problems:
+            return None
+        count = len(self.problems)
+        head = f"{self.path}: {count} problem{'s' if count > 1 else ''}; the default is used for each bad value"
+        return "\n".join([head] + [f"line {p.line}: {p.message}" if p.line else p.message for p in self.problems])
 
     def save(self, directory: Path | None = None) -> Path:
         directory = private_dir(directory or config_dir())
@@ -191,36 +175,19 @@ def remember_theme(name: str, directory: Path | None = None) -> Path:
     return path
 
 
-class ConfigError(Exception):
-    pass
-
-
-REFRESH_KEYS = {"active": (20, 3600), "idle": (60, 86400), "unfocused": (60, 86400), "idle_after": (30, 3600)}
-
-
-def _refresh(path: Path, raw: dict[str, Any]) -> dict[str, float]:
-    table = raw.get("refresh") or {}
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [refresh] must be a table, e.g. active = 55")
-    out: dict[str, float] = {}
-    for key, value in table.items():
-        if key not in REFRESH_KEYS:
-            raise ConfigError(f"{path}: [refresh] has no setting {key!r} (known: {', '.join(REFRESH_KEYS)})")
-        low, high = REFRESH_KEYS[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            raise ConfigError(f"{path}: [refresh] {key} must be a number of seconds from {low} to {high}")
-        out[key] = float(value)
-    return out
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc})") from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
     """A TOML file as a dict; a syntax error is one line naming the file and the line."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(_read_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc})") from None
 
 
 def _toml(value: Any) -> str:

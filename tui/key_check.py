@@ -1,5 +1,7 @@
-"""Checking a user's `[keys]` table against the keymap (tui/keymap): unknown binding ids and
-keys that clash after remapping (two binding ids on one key where both are active).
+"""Checking a user's `[keys]` table against the keymap (tui/keymap): unknown binding ids,
+remaps refused because they take a key kept for getting out or for every command (the quit
+keys, escape, the palette's ctrl+p: `refusals`; such a binding keeps its default), and keys
+that clash after remapping (two binding ids on one key where both are active).
 
 A *context* is what is active at once: a screen's bindings, its widgets' and the app's.
 A clash the default keys already have is a deliberate shadow (help's `?` closes help, the
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from textual.binding import Binding
 from textual.keys import _character_to_key
 
-from tui.keymap import all_binding_ids
+from tui.keymap import all_binding_ids, all_bindings
 
 # context -> the keymap lists active in it ("module:LIST"); the app's BINDINGS are in every one
 CONTEXTS: dict[str, tuple[str, ...]] = {
@@ -112,13 +114,73 @@ def clashes(keymap: dict[str, str]) -> list[Clash]:
     ]
 
 
-def problems(keymap: dict[str, str]) -> list[str]:
-    """One line per problem of a [keys] table: unknown ids, then clashes."""
-    lines = []
+# keys no remap may take: what gets you out (quit, escape) and the way to every command;
+# key -> (what it does, the binding id it belongs to)
+QUIT, PALETTE = "app.quit", "app.palette"
+FIXED = {"escape": ("goes back and cancels", ""), "ctrl+p": ("opens the command palette", PALETTE), "ctrl+q": ("quits the app", QUIT)}
+ROLES = {QUIT: "quits the app", PALETTE: "opens the command palette"}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    binding_id: str
+    key: str
+    why: str
+    default: str
+
+    def __str__(self) -> str:
+        return f"{self.binding_id} is not remapped: {self.key} {self.why}, so no remap may take it; it keeps {self.default}"
+
+
+def _default_keys(binding_id: str) -> set[str]:
+    binding = all_bindings().get(binding_id)
+    return {normalize(k) for k in binding.key.split(",") if k.strip()} if binding else set()
+
+
+def _remapped(keymap: dict[str, str], binding_id: str) -> set[str]:
+    return {normalize(k) for k in keymap[binding_id].split(",") if k.strip()}
+
+
+def refusals(keymap: dict[str, str]) -> list[Refusal]:
+    """Remaps refused because they take a key kept for quitting, escape or the command palette
+    (one the binding does not have by default); such a binding keeps its default keys. The
+    quit and palette keys are the app's as remapped (their own remaps are checked first)."""
+    known = all_bindings()
+    out: list[Refusal] = []
+    kept = dict(FIXED)
+
+    def accepted(binding_id: str) -> bool:
+        extra = sorted(_remapped(keymap, binding_id) - _default_keys(binding_id))
+        taken = next((k for k in extra if k in kept and kept[k][1] != binding_id), None)
+        if taken is not None:
+            out.append(Refusal(binding_id, taken, kept[taken][0], known[binding_id].key))
+        return taken is None
+
+    for binding_id, role in ROLES.items():
+        keys = _remapped(keymap, binding_id) if binding_id in keymap and accepted(binding_id) else _default_keys(binding_id)
+        kept.update({key: (role, binding_id) for key in sorted(keys)})
+    for binding_id in sorted(keymap):
+        if binding_id in known and binding_id not in ROLES:
+            accepted(binding_id)
+    return out
+
+
+def applied(keymap: dict[str, str]) -> dict[str, str]:
+    """What of a [keys] table the app applies: known ids, remaps that were not refused."""
+    refused = {r.binding_id for r in refusals(keymap)}
+    known = all_binding_ids()
+    return {k: v for k, v in keymap.items() if k in known and k not in refused}
+
+
+def problems(keymap: dict[str, str], lines: dict[str, int] | None = None) -> list[str]:
+    """One line per problem of a [keys] table: unknown ids, refused remaps (with their line in
+    the config file when `lines` knows it), then clashes among what is applied."""
+    out = []
     unknown = unknown_ids(keymap)
     if unknown:
-        lines.append(
-            f"unknown binding id{'s' if len(unknown) > 1 else ''} in [keys]: {', '.join(unknown)} (press ? in the app for the ids)"
-        )
-    lines += [f"key clash: {clash}" for clash in clashes({k: v for k, v in keymap.items() if k not in unknown})]
-    return lines
+        out.append(f"unknown binding id{'s' if len(unknown) > 1 else ''} in [keys]: {', '.join(unknown)} (press ? in the app for the ids)")
+    for refusal in refusals({k: v for k, v in keymap.items() if k not in unknown}):
+        line = (lines or {}).get(refusal.binding_id)
+        out.append(f"line {line}: {refusal}" if line else str(refusal))
+    out += [f"key clash: {clash}" for clash in clashes(applied(keymap))]
+    return out

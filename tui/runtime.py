@@ -33,6 +33,8 @@ class Runtime:
     refresh: dict[str, float] = field(default_factory=dict)  # [refresh] of the config file
     triage: TriageSettings = field(default_factory=TriageSettings)  # [triage] of the config file
     theme: str | None = None  # `theme` of the config file
+    config_dir: Path | None = None  # where the app reads and writes its settings (None: tui.config.config_dir())
+    key_lines: dict[str, int] = field(default_factory=dict)  # [keys] binding id -> its line in config.toml
 
     @property
     def auth_label(self) -> str:
@@ -54,13 +56,19 @@ class Runtime:
         if self.sandbox is None:
             from tui.config import store_secret
 
-            store_secret(self.profile_label, token, config_dir())
+            store_secret(self.profile_label, token, self.settings_dir)
+
+    @property
+    def settings_dir(self) -> Path:
+        """config.toml, views.toml and secrets.toml: the user's config dir, or the demo's own."""
+        return self.config_dir or config_dir()
 
     def save_theme(self, name: str) -> None:
-        """A theme chosen in the app (ctrl+p, Theme) is the theme of the next start, demo included."""
+        """A theme chosen in the app (ctrl+p, Theme) is the theme of the next start (the demo's
+        in the demo's own config dir)."""
         from tui.config import remember_theme
 
-        remember_theme(name, config_dir())
+        remember_theme(name, self.settings_dir)
 
     def cleanup(self) -> None:
         if self.temp_dir is not None:
@@ -69,51 +77,14 @@ class Runtime:
 
 def build_runtime(args: Any) -> Runtime:
     clock = Clock.from_env()
-    config = Config.load()
     if getattr(args, "demo", False):
-        from tui.sandbox import Sandbox
-
-        # as a Growth-plan account sees it: 40 requests / 2 s, custom fields of every type,
-        # products on deals, leads with notes and activities
-        sandbox = Sandbox(
-            seed=7,
-            deals=getattr(args, "demo_deals", None) or 300,
-            token=DEMO_TOKEN,
-            now=clock.now(),
-            daily_budget=300_000,
-            growth_burst_limits=True,
-            demo_extras=True,
-            locale=system_code() or "en_US",
-        )
-        client = PipedriveClient("http://sandbox.local", Auth.personal(DEMO_TOKEN), transport=sandbox.transport())
-        temp = None
-        if getattr(args, "data_dir", None):
-            directory = Path(args.data_dir).expanduser()
-        else:
-            temp = Path(tempfile.mkdtemp(prefix="pipedrive-tui-demo-"))
-            directory = temp
-        _usable(directory)
-        return Runtime(
-            client,
-            "demo",
-            directory,
-            directory / "demo.sqlite3",
-            config.keys,
-            clock,
-            sandbox,
-            "http://sandbox.local",
-            "token",
-            temp,
-            _secure(directory),
-            config.refresh,
-            config.triage,
-            config.theme,
-        )
+        return _demo_runtime(args, clock)
+    config = Config.load()
     creds = resolve(config, getattr(args, "profile", None), getattr(args, "base_url", None), directory=config_dir())
     ambiguity = ambiguous_credentials()
     profile = getattr(args, "profile", None) or config.default_profile
     directory = _usable(data_dir(getattr(args, "data_dir", None)))
-    notices = _secure(directory, config_dir()) + ([ambiguity] if ambiguity else [])
+    notices = _secure(directory, config_dir()) + _config_notice(config) + ([ambiguity] if ambiguity else [])
     if creds is None:
         return Runtime(
             None,
@@ -126,6 +97,7 @@ def build_runtime(args: Any) -> Runtime:
             refresh=config.refresh,
             triage=config.triage,
             theme=config.theme,
+            key_lines=config.key_lines,
         )
     client = PipedriveClient(creds.base_url, creds.auth, oauth=creds.oauth)
     return Runtime(
@@ -142,6 +114,68 @@ def build_runtime(args: Any) -> Runtime:
         refresh=config.refresh,
         triage=config.triage,
         theme=config.theme,
+        key_lines=config.key_lines,
+    )
+
+
+DEMO_CACHE = "demo.sqlite3"
+
+
+def _demo_runtime(args: Any, clock: Clock) -> Runtime:
+    """The demo: a sandbox generated at each start (seed 7, so the same deals each time), a
+    cache started afresh to match it, and a config dir of its own (`<data dir>/config`), so
+    a theme chosen or a view pinned in the demo never reaches a real profile's files. Without
+    --data-dir all of it is in a temporary directory removed at exit."""
+    from tui.sandbox import Sandbox
+
+    # as a Growth-plan account sees it: 40 requests / 2 s, custom fields of every type,
+    # products on deals, leads with notes and activities
+    sandbox = Sandbox(
+        seed=7,
+        deals=getattr(args, "demo_deals", None) or 300,
+        token=DEMO_TOKEN,
+        now=clock.now(),
+        daily_budget=300_000,
+        growth_burst_limits=True,
+        demo_extras=True,
+        locale=system_code() or "en_US",  # the demo user reads numbers as this system does
+    )
+    client = PipedriveClient("http://sandbox.local", Auth.personal(DEMO_TOKEN), transport=sandbox.transport())
+    temp = None
+    if getattr(args, "data_dir", None):
+        directory = Path(args.data_dir).expanduser()
+    else:
+        temp = Path(tempfile.mkdtemp(prefix="pipedrive-tui-demo-"))
+        directory = temp
+    _usable(directory)
+    settings = _usable(directory / "config")
+    try:
+        for stale in (DEMO_CACHE, f"{DEMO_CACHE}-wal", f"{DEMO_CACHE}-shm", f"{DEMO_CACHE}-journal"):
+            # the last session's cache holds that session's sandbox, which is gone
+            (directory / stale).unlink(missing_ok=True)
+    except OSError as exc:
+        from tui.store.db import CacheUnavailable
+
+        raise CacheUnavailable(f"Cannot start the demo's cache afresh in {directory}: {exc.strerror or exc}") from None
+    config = Config.load(settings)
+    notices = _secure(directory) + _config_notice(config)
+    return Runtime(
+        client,
+        "demo",
+        directory,
+        directory / DEMO_CACHE,
+        config.keys,
+        clock,
+        sandbox,
+        "http://sandbox.local",
+        "token",
+        temp,
+        notices,
+        config.refresh,
+        config.triage,
+        config.theme,
+        settings,
+        config.key_lines,
     )
 
 
@@ -157,6 +191,12 @@ def ambiguous_credentials(env: dict[str, str] | None = None) -> str | None:
         f"{' and '.join(set_)} are all set: using {set_[0]} (the first of MATON_API_KEY, PIPEDRIVE_ACCESS_TOKEN, "
         "PIPEDRIVE_API_TOKEN); unset the others to choose"
     )
+
+
+def _config_notice(config: Config) -> list[str]:
+    """Bad values in config.toml: the app starts with their defaults and says so once."""
+    notice = config.notice()
+    return [notice + "\n(`pipedrive-tui config check` lists them)"] if notice else []
 
 
 def _usable(directory: Path) -> Path:

@@ -554,7 +554,7 @@ class BoardScreen(BulkActions, FilteredScreen):
 
         from tui.store.queries.filters import views
 
-        prefs = local_views.load()
+        prefs = local_views.load(self.nav.config_dir)
         pinned = prefs.pins.get(f"f{number}")
         if pinned is None:
             self.notify(f"Nothing is pinned to F{number}: press v, pick a view and press p", timeout=3)

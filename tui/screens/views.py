@@ -80,7 +80,7 @@ class ViewsScreen(AppModal[Any]):
         self.current = current
         self.board = board
         self.views: list[View] = []
-        self.prefs = local_views.load()
+        self.prefs = local_views.load(self.nav.config_dir)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="views-dialog"):
@@ -147,12 +147,12 @@ class ViewsScreen(AppModal[Any]):
         if name is None:
             self.app.bell()
             return
-        self.prefs = local_views.load()
+        self.prefs = local_views.load(self.nav.config_dir)
         key = self.prefs.toggle_pin(name)
         if key is None and self.prefs.key_of(name) is None and len(self.prefs.pins) == len(local_views.KEYS):
             self.notify("F1-F9 are all taken: unpin one first (p on it)", severity="warning", timeout=4)
             return
-        local_views.save(self.prefs)
+        local_views.save(self.prefs, self.nav.config_dir)
         shown = name.removeprefix(local_views.LOCAL)
         self.notify(f"F{key[1:]} on the board shows “{shown}”" if key else f"“{shown}” unpinned", timeout=3, markup=False)
         self.fill()
@@ -166,14 +166,14 @@ class ViewsScreen(AppModal[Any]):
         def named(name: str | None) -> None:
             if not name or self.board is None:
                 return
-            self.prefs = local_views.load()
+            self.prefs = local_views.load(self.nav.config_dir)
             b = self.board
             self.prefs.local[name] = local_views.LocalView(name, b.status, b.owner, b.text, b.sort)
-            local_views.save(self.prefs)
+            local_views.save(self.prefs, self.nav.config_dir)
             self.notify(f"Kept as “{name}”: {self.prefs.local[name].describe()}", timeout=4, markup=False)
             self.fill(keep=None)
 
-        self.app.push_screen(ViewNameScreen(self.board.describe(), set(local_views.load().local)), named)
+        self.app.push_screen(ViewNameScreen(self.board.describe(), set(local_views.load(self.nav.config_dir).local)), named)
 
     def action_delete(self) -> None:
         """delete: remove the highlighted view of yours (Pipedrive's filters are left alone)."""
@@ -181,9 +181,9 @@ class ViewsScreen(AppModal[Any]):
         if local is None:
             self.notify("Only your own views can be removed here; Pipedrive filters are edited in Pipedrive", timeout=4)
             return
-        self.prefs = local_views.load()
+        self.prefs = local_views.load(self.nav.config_dir)
         self.prefs.remove_local(local.name)
-        local_views.save(self.prefs)
+        local_views.save(self.prefs, self.nav.config_dir)
         self.notify(f"Removed “{local.name}”", timeout=3, markup=False)
         self.fill()
 
