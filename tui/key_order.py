@@ -19,10 +19,14 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 from textual.message import Message
 from textual.timer import Timer
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 KEY_WAIT = 2.0  # seconds a key may hold the next one back (a busy machine can be slow)
 SCREEN_WAIT = 1.0  # seconds keys wait for a screen that is not ready for them yet
@@ -44,6 +48,11 @@ class OrderedKeys:
     has focus"): keys typed right after the key that opened it wait for it instead of being
     dropped on a screen whose editor is not focused yet.
     """
+
+    @property
+    def host(self) -> App[Any]:
+        """The app this is mixed into, typed."""
+        return cast("App[Any]", self)
 
     _key_in_flight: events.Event | None = None
     _key_target: object = None
@@ -71,15 +80,15 @@ class OrderedKeys:
         """An action opens a screen that a worker is still loading (a form reads the cache
         first): keys typed meanwhile wait for that screen (at most SCREEN_WAIT) instead of
         running on the screen below, where "Fast" typed after `a` used to be lost."""
-        self._hold_from = self.screen  # type: ignore[attr-defined]
+        self._hold_from = self.host.screen
         self._hold_since = time.monotonic()
 
     def _screen_ready(self) -> bool:
         if self._hold_from is not None:
-            if self.screen is self._hold_from and time.monotonic() - self._hold_since < SCREEN_WAIT:  # type: ignore[attr-defined]
+            if self.host.screen is self._hold_from and time.monotonic() - self._hold_since < SCREEN_WAIT:
                 return False
             self._hold_from = None
-        check = getattr(self.screen, "ready_for_keys", None)  # type: ignore[attr-defined]
+        check = getattr(self.host.screen, "ready_for_keys", None)
         return check is None or bool(check())
 
     async def _pump_keys(self) -> None:
@@ -102,7 +111,7 @@ class OrderedKeys:
             event = self._key_backlog.popleft()
             await super().on_event(event)  # type: ignore[misc]  # priority bindings, else forward
             if event.is_forwarded:
-                target = self.focused or self.screen  # type: ignore[attr-defined]
+                target = self.host.focused or self.host.screen
                 self._key_in_flight = event
                 self._key_target = target
                 self._key_since = time.monotonic()
@@ -116,7 +125,7 @@ class OrderedKeys:
 
     def _arm_key_timer(self, delay: float) -> None:
         if self._key_timer is None:
-            self._key_timer = self.set_timer(delay, self._key_timeout)  # type: ignore[attr-defined]
+            self._key_timer = self.host.set_timer(delay, self._key_timeout)
 
     async def _key_timeout(self) -> None:
         self._key_timer = None

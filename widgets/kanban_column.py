@@ -189,8 +189,9 @@ class KanbanColumn(ScrollView, can_focus=False):
     # -- rendering -------------------------------------------------------------------------------
 
     def clear_render_cache(self) -> None:
-        """The theme changed: the cached strips hold the old tones."""
+        """Drop the cached strips (the theme changed, or the marks did) and repaint."""
         self._cache.clear()
+        self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         self._cache.clear()

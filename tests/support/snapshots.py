@@ -3,7 +3,7 @@
 We compare `app.export_screenshot()` with tests/snapshots/<name>.svg instead of using
 pytest-textual-snapshot, whose syrupy pin would hold pytest below 9. Set
 UPDATE_SNAPSHOTS=1 to (re)write the files; a mismatch writes <name>.new.svg beside the
-expected file so the two can be opened side by side.
+expected file and <name>.diff.html, a page with the two side by side (open it in a browser).
 """
 
 from __future__ import annotations
@@ -31,4 +31,20 @@ def assert_snapshot(app, name: str) -> None:
         return
     if _normalise(expected.read_text(encoding="utf-8")) != _normalise(svg):
         (DIR / f"{name}.new.svg").write_text(svg, encoding="utf-8")
-        raise AssertionError(f"screen differs from snapshot {expected.name}; see {name}.new.svg")
+        page = DIR / f"{name}.diff.html"
+        page.write_text(side_by_side(name, expected.read_text(encoding="utf-8"), svg), encoding="utf-8")
+        raise AssertionError(f"screen differs from snapshot {expected.name}; open {page} (expected | now)")
+
+
+def side_by_side(name: str, expected: str, now: str) -> str:
+    """An HTML page with the expected and the current screen next to each other."""
+    from html import escape
+
+    return (
+        "<!doctype html><meta charset='utf-8'><title>" + escape(name) + "</title>"
+        "<style>body{font-family:sans-serif;margin:1em}div.row{display:flex;gap:1em}"
+        "figure{flex:1;margin:0}figure>div{border:1px solid #888}svg{width:100%;height:auto}</style>"
+        "<h1>" + escape(name) + "</h1><div class='row'>"
+        "<figure><figcaption>expected (tests/snapshots/" + escape(name) + ".svg)</figcaption><div>" + expected + "</div></figure>"
+        "<figure><figcaption>now</figcaption><div>" + now + "</div></figure></div>"
+    )

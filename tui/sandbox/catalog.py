@@ -4,6 +4,7 @@ saved filters, lead labels and sources, and the product catalogue."""
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from tui.sandbox.fields import make_field
 from tui.sandbox.state import Obj
@@ -145,7 +146,7 @@ def field_schema(entity: str) -> list[Obj]:
         if fcode == "visible_to":
             f["options"] = [{"id": "1", "label": "Owner & followers"}, {"id": "3", "label": "Entire company"}]
         out.append(f)
-    firsts = {
+    by_entity: dict[str, list[tuple[int, str, str, str, Any]]] = {
         "deal": [
             (12470, LEAD_SOURCE_CODE, "Lead source", "enum", _opts((11, "Website"), (12, "Referral"), (13, "Trade show"))),
             (12471, CONTRACT_CODE, "Contract length (months)", "double", None),
@@ -153,8 +154,8 @@ def field_schema(entity: str) -> list[Obj]:
         "person": [(9510, LANGUAGE_CODE, "Preferred language", "varchar", None)],
         "organization": [(4010, SEGMENT_CODE, "Segment", "enum", _opts((21, "SMB"), (22, "Mid-market"), (23, "Enterprise")))],
         "product": [],
-    }[entity]
-    for fid, fcode, name, kind, options in firsts:  # type: ignore[attr-defined]
+    }
+    for fid, fcode, name, kind, options in by_entity[entity]:
         out.append(make_field(fid, fcode, name, kind, options=options))
     for n, (name, kind, options) in enumerate(custom):  # type: ignore[arg-type]
         out.append(make_field(first_id + n, code(entity, name), name, kind, options=options))

@@ -285,7 +285,7 @@ def check_conditions(st: State, conditions: Any, ftype: str) -> Obj:
     if not 1 <= len(groups) <= 2 or [g.get("glue") if isinstance(g, dict) else None for g in groups] not in (["and"], ["and", "or"]):
         raise v.bad("conditions must hold one group glued with 'and' and optionally one glued with 'or'")
     total = 0
-    clean = {"glue": "and", "conditions": []}
+    clean: dict[str, Any] = {"glue": "and", "conditions": []}
     for g in groups:
         if not isinstance(g.get("conditions"), list):
             raise v.bad("each condition group needs a conditions array")
@@ -315,7 +315,7 @@ def check_conditions(st: State, conditions: Any, ftype: str) -> Obj:
                     "field_code": f["field_code"],
                 }
             )
-        clean["conditions"].append({"glue": g["glue"], "conditions": items})  # type: ignore[attr-defined]
+        clean["conditions"].append({"glue": g["glue"], "conditions": items})
     if total > 16:
         raise v.bad("A maximum of 16 conditions is allowed per filter")
     return clean

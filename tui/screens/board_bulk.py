@@ -12,11 +12,14 @@ undoes the whole batch. Marks are deal ids: they survive scrolling, filtering an
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tui.formatting import clean
 from tui.screens.dialogs import ChoiceScreen, LostReasonScreen, confirm_then
 from tui.store.queries import board as q
+
+if TYPE_CHECKING:  # the host screen, for types only (it imports this module)
+    from tui.screens.board import BoardScreen
 
 
 @dataclass
@@ -29,50 +32,49 @@ class Batch:
 class BulkActions:
     """A mixin of BoardScreen (uses its store, stages, columns, selected, undo_stack)."""
 
-    if TYPE_CHECKING:  # given by the screen this is mixed into
-        app: Any
-        store: Any
-        notify: Any
+    @property
+    def host(self) -> BoardScreen:
+        """The screen this is mixed into, typed (its columns, selection, store, app)."""
+        return cast("BoardScreen", self)
 
     marked: set[int]
 
     def _share_marks(self) -> None:
-        for column in self.columns:  # type: ignore[attr-defined]
+        for column in self.host.columns:
             column.cards.marked = self.marked
 
     def _repaint_marks(self) -> None:
-        for column in self.columns:  # type: ignore[attr-defined]
-            column.cards._cache.clear()
-            column.cards.refresh()
+        for column in self.host.columns:
+            column.cards.clear_render_cache()
         self._show_marks()
 
     def _show_marks(self) -> None:
         if self.marked:
-            self.notify(
-                f"{len(self.marked)} marked: > < w x act on all, b for more, escape clears",  # type: ignore[attr-defined]
+            self.host.notify(
+                f"{len(self.marked)} marked: > < w x act on all, b for more, escape clears",
                 timeout=3,
                 markup=False,
             )
 
     def action_mark(self, step: int = 0) -> None:
-        card = self.selected  # type: ignore[attr-defined]
+        card = self.host.selected
         if card is None:
             return
         if step == 0:
             self.marked.symmetric_difference_update({card.id})
         else:  # a range: the card here and the one moved onto
             self.marked.add(card.id)
-            self.action_card(step)  # type: ignore[attr-defined]
-            after = self.selected  # type: ignore[attr-defined]
+            self.host.action_card(step)
+            after = self.host.selected
             if after is not None:
                 self.marked.add(after.id)
         self._repaint_marks()
 
     async def action_mark_column(self) -> None:
-        column = self.column  # type: ignore[attr-defined]
+        column = self.host.column
         if column is None:
             return
-        ids = await self.store.read(q.stage_deal_ids, self.query_spec(), column.stage.id)  # type: ignore[attr-defined]
+        ids = await self.host.store.read(q.stage_deal_ids, self.host.query_spec(), column.stage.id)
         self.marked |= set(ids)
         self._repaint_marks()
 
@@ -86,25 +88,21 @@ class BulkActions:
     # -- acting on the marks ------------------------------------------------------------------
 
     async def _marked_deals(self) -> list[dict[str, Any]]:
-        return await self.store.read(q.deals_brief, sorted(self.marked))  # type: ignore[attr-defined]
+        return await self.host.store.read(q.deals_brief, sorted(self.marked))
 
     def _confirm(self, question: str, yes: str, then: Any) -> None:
-        confirm_then(self.app, question, yes, then)  # type: ignore[attr-defined]
+        confirm_then(self.host.app, question, yes, then)
 
     async def _apply_bulk(self, changes: list[tuple[str, str, int, dict[str, Any]]], before: dict[int, dict[str, Any]], what: str) -> None:
-        results = await self.store.apply_batch(changes)  # type: ignore[attr-defined]
+        results = await self.host.store.apply_batch(changes)
         failed = [str(r) for r in results if r]
-        self.undo_stack.append(Batch(before))  # type: ignore[attr-defined]
+        self.host.undo_stack.append(Batch(before))
         self.marked.clear()
         self._repaint_marks()
         done = len(results) - len(failed)
-        self.notify(
+        self.host.notify(
             f"{what}: {done} deal{'s' if done != 1 else ''}"
-            + (
-                f"; not possible: {'; '.join(failed[:3])}"  # type: ignore[attr-defined]
-                if failed
-                else ""
-            )
+            + (f"; not possible: {'; '.join(failed[:3])}" if failed else "")
             + " · u undoes",
             timeout=4,
             markup=False,
@@ -112,16 +110,16 @@ class BulkActions:
 
     async def bulk_move(self, delta: int) -> None:
         deals = [d for d in await self._marked_deals() if d["status"] == "open"]
-        order = {sid: i for i, sid in enumerate(s.id for s in self.stages)}  # type: ignore[attr-defined]
+        order = {sid: i for i, sid in enumerate(s.id for s in self.host.stages)}
         changes, before = [], {}
         for d in deals:
             i = order.get(d["stage_id"])
             if i is None or not 0 <= i + delta < len(order):
                 continue
-            changes.append(("update", "deal", d["id"], {"stage_id": self.stages[i + delta].id}))  # type: ignore[attr-defined]
+            changes.append(("update", "deal", d["id"], {"stage_id": self.host.stages[i + delta].id}))
             before[d["id"]] = {"stage_id": d["stage_id"]}
         if not changes:
-            self.app.bell()  # type: ignore[attr-defined]
+            self.host.app.bell()
             return
         where = "next" if delta > 0 else "previous"
         self._confirm(
@@ -131,7 +129,7 @@ class BulkActions:
     async def bulk_status(self, status: str, reason: str | None = None) -> None:
         deals = [d for d in await self._marked_deals() if d["status"] == "open"]
         if not deals:
-            self.app.bell()  # type: ignore[attr-defined]
+            self.host.app.bell()
             return
         fields: dict[str, Any] = {"status": status}
         if status == "lost":
@@ -146,17 +144,17 @@ class BulkActions:
         )
 
     async def bulk_lost(self) -> None:
-        recent = await self.store.read(q.recent_lost_reasons)  # type: ignore[attr-defined]
+        recent = await self.host.store.read(q.recent_lost_reasons)
 
         async def reason(text: str | None) -> None:
             if text:
                 await self.bulk_status("lost", text)
 
-        self.app.push_screen(LostReasonScreen(f"{len(self.marked)} marked deals", recent), reason)  # type: ignore[attr-defined]
+        self.host.app.push_screen(LostReasonScreen(f"{len(self.marked)} marked deals", recent), reason)
 
     async def action_bulk(self) -> None:
         if not self.marked:
-            self.notify("Mark cards first: space marks, * marks the column", timeout=3)  # type: ignore[attr-defined]
+            self.host.notify("Mark cards first: space marks, * marks the column", timeout=3)
             return
         options = [
             ("Move to a stage…", "move"),
@@ -181,10 +179,10 @@ class BulkActions:
             elif what == "delete":
                 await self._bulk_delete()
 
-        self.app.push_screen(ChoiceScreen(f"{len(self.marked)} marked deals", options), chosen)  # type: ignore[attr-defined]
+        self.host.app.push_screen(ChoiceScreen(f"{len(self.marked)} marked deals", options), chosen)
 
     async def _bulk_pick_stage(self) -> None:
-        stages = [(s.name, s.id) for s in self.stages]  # type: ignore[attr-defined]
+        stages = [(s.name, s.id) for s in self.host.stages]
 
         async def chosen(stage_id: int | None) -> None:
             if stage_id is None:
@@ -197,10 +195,10 @@ class BulkActions:
                 f"Move {len(changes)} deals to {clean(name)}?", f"Move {len(changes)}", lambda: self._apply_bulk(changes, before, "Moved")
             )
 
-        self.app.push_screen(ChoiceScreen("Move the marked deals to", stages), chosen)  # type: ignore[attr-defined]
+        self.host.app.push_screen(ChoiceScreen("Move the marked deals to", stages), chosen)
 
     async def _bulk_owner(self) -> None:
-        users = await self.store.read(q.users)  # type: ignore[attr-defined]
+        users = await self.host.store.read(q.users)
 
         async def chosen(owner_id: int | None) -> None:
             if owner_id is None:
@@ -215,7 +213,7 @@ class BulkActions:
                 lambda: self._apply_bulk(changes, before, "Owner changed"),
             )
 
-        self.app.push_screen(ChoiceScreen("New owner of the marked deals", [(u.name, u.id) for u in users]), chosen)  # type: ignore[attr-defined]
+        self.host.app.push_screen(ChoiceScreen("New owner of the marked deals", [(u.name, u.id) for u in users]), chosen)
 
     async def _bulk_delete(self) -> None:
         deals = await self._marked_deals()
@@ -230,15 +228,15 @@ class BulkActions:
         from tui.screens.forms.activity_form import ActivityForm
 
         deals = await self._marked_deals()
-        form = await ActivityForm.load(self.store, None, {"type": "call"})  # type: ignore[attr-defined]
+        form = await ActivityForm.load(self.host.store, None, {"type": "call"})
         form.title_text = f"The same activity for {len(deals)} deals"
         form.template_for = deals  # ActivityForm creates one per deal, linked to each
         self.marked.clear()
         self._repaint_marks()
-        self.app.push_screen(form)  # type: ignore[attr-defined]
+        self.host.app.push_screen(form)
 
     async def undo_batch(self, batch: Batch) -> None:
         changes = [("update", "deal", deal_id, fields) for deal_id, fields in batch.before.items()]
         if changes:
-            await self.store.apply_batch(changes)  # type: ignore[attr-defined]
-        self.notify(f"Undone for {len(changes)} deals", timeout=2)  # type: ignore[attr-defined]
+            await self.host.store.apply_batch(changes)
+        self.host.notify(f"Undone for {len(changes)} deals", timeout=2)

@@ -5,7 +5,7 @@ rolled back if Pipedrive refuses."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on, work
@@ -26,6 +26,10 @@ from tui.store.deal_lines import line_sum
 from tui.store.queries.products import LineRow, ProductRow, product, products
 from widgets.form_field import FormField
 from widgets import tones
+from tui.screens.detail_base import Section
+
+if TYPE_CHECKING:  # the host screen, for types only (it imports this module)
+    from tui.screens.deal import DealScreen
 
 
 def _num(value: float) -> str:
@@ -63,6 +67,11 @@ class DealProductsMixin:
     detail: Any
     entity_id: int
 
+    @property
+    def host(self) -> DealScreen:
+        """The deal screen this is mixed into, typed."""
+        return cast("DealScreen", self)
+
     def value_note(self, d: Any) -> str:
         if not d.lines:
             return ""
@@ -72,45 +81,45 @@ class DealProductsMixin:
     def fill_products(self, d: Any) -> None:
         lines = d.lines
         total = money(sum(line.sum for line in lines if line.enabled), d.deal.get("currency")) if lines else ""
-        self.set_title("products", "Products", len(lines), f"total {total}" if lines else "")  # type: ignore[attr-defined]
-        self.query_one("#section-products").fill(  # type: ignore[attr-defined]
+        self.host.set_title("products", "Products", len(lines), f"total {total}" if lines else "")
+        self.host.query_one("#section-products", Section).fill(
             [(line_text(line), ("line", line.id)) for line in lines], "No products: press + to add one"
         )
 
     @work(exclusive=True, group="deal-products", exit_on_error=False)
     async def fetch_products(self) -> None:
         try:
-            await self.store.load_deal_products(self.entity_id)  # type: ignore[attr-defined]
+            await self.host.store.load_deal_products(self.entity_id)
         except ApiError as exc:
-            self.notify(f"Products not loaded: {exc.message}", severity="warning", timeout=4, markup=False)  # type: ignore[attr-defined]
+            self.host.notify(f"Products not loaded: {exc.message}", severity="warning", timeout=4, markup=False)
 
     def open_other(self, kind: str, target_id: int) -> None:
         if kind == "line":
             line = next((ln for ln in self.detail.lines if ln.id == target_id), None) if self.detail else None
             if line is not None:
-                self.app.push_screen(LineForm(self.entity_id, line, None, self.detail.deal.get("currency")))  # type: ignore[attr-defined]
+                self.host.app.push_screen(LineForm(self.entity_id, line, None, self.detail.deal.get("currency")))
 
     def action_add_product(self) -> None:
         if not self.detail or self.entity_id < 0:
-            self.app.bell()  # type: ignore[attr-defined]
+            self.host.app.bell()
             return
         currency = self.detail.deal.get("currency")
 
         async def picked(product_id: int | None) -> None:
             if product_id is None:
                 return
-            found = await self.store.read(product, product_id)  # type: ignore[attr-defined]
+            found = await self.host.store.read(product, product_id)
             if found is not None:
                 method = self.detail.lines[0].tax_method if self.detail and self.detail.lines else "exclusive"
-                self.app.push_screen(LineForm(self.entity_id, None, found, currency, method))  # type: ignore[attr-defined]
+                self.host.app.push_screen(LineForm(self.entity_id, None, found, currency, method))
 
-        self.app.push_screen(ProductPicker(currency), picked)  # type: ignore[attr-defined]
+        self.host.app.push_screen(ProductPicker(currency), picked)
 
     async def action_delete(self) -> None:
-        if self.focused_section() != "products":  # type: ignore[attr-defined]
+        if self.host.focused_section() != "products":
             await super().action_delete()  # type: ignore[misc]
             return
-        target = self.query_one("#section-products").target  # type: ignore[attr-defined]
+        target = self.host.query_one("#section-products", Section).target
         line = next((ln for ln in self.detail.lines if target and ln.id == target[1]), None) if self.detail else None
         if line is None:
             return
@@ -118,10 +127,10 @@ class DealProductsMixin:
 
         async def drop(yes: bool | None) -> None:
             if yes:
-                await self.store.remove_deal_product(line.id)  # type: ignore[attr-defined]
-                self.notify(f"Removed {clean(line.name)}", timeout=2, markup=False)  # type: ignore[attr-defined]
+                await self.host.store.remove_deal_product(line.id)
+                self.host.notify(f"Removed {clean(line.name)}", timeout=2, markup=False)
 
-        self.app.push_screen(ConfirmScreen(f"Remove “{clean(line.name)}” from this deal?", yes="Remove"), drop)  # type: ignore[attr-defined]
+        self.host.app.push_screen(ConfirmScreen(f"Remove “{clean(line.name)}” from this deal?", yes="Remove"), drop)
 
 
 class ProductPicker(AppModal[int | None]):

@@ -7,11 +7,11 @@ keys (Scroll Up, Page Left, Delete character left …) are folded into one line 
 
 from __future__ import annotations
 
-from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
@@ -29,7 +29,7 @@ def help_sections(screen: Screen) -> tuple[list[tuple[str, list[Row]]], list[str
     """(sections of rows, the folded plumbing's descriptions) for `screen`'s active keys."""
     app = screen.app
     keys: dict[str, list[str]] = {}
-    first: dict[str, Any] = {}
+    first: dict[str, Binding] = {}
     plumbing: list[str] = []
     for active in screen.active_bindings.values():
         binding = active.binding
@@ -50,12 +50,12 @@ def help_sections(screen: Screen) -> tuple[list[tuple[str, list[Row]]], list[str
     moving: list[Row] = []
     everywhere: list[Row] = []
     for binding_id, binding in first.items():
-        row = ("/".join(keys[binding_id]), binding.description, binding_id)  # type: ignore[attr-defined]
+        row = ("/".join(keys[binding_id]), binding.description, binding_id)
         if binding_id.startswith("app."):
             everywhere.append(row)
         elif binding_id.rsplit(".", 1)[-1] in MOVES:
             moving.append(row)
-        elif binding.show:  # type: ignore[attr-defined]
+        elif binding.show:
             own_shown.append(row)
         else:
             own_other.append(row)

@@ -9,21 +9,24 @@ the owners back. Marks are ids: they survive scrolling, filtering and re-sorting
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tui.formatting import clean
 from tui.screens.dialogs import ChoiceScreen, confirm_then
 from tui.store.queries import board as board_queries
 from tui.store.queries import entities as q
 
+if TYPE_CHECKING:  # the host screen, for types only (it imports this module)
+    from tui.screens.entity_list import EntityListScreen
+
 
 class ListBulk:
     """A mixin of EntityListScreen (uses its store, table, ids, text, row_id)."""
 
-    if TYPE_CHECKING:  # given by the screen this is mixed into
-        app: Any
-        store: Any
-        notify: Any
+    @property
+    def host(self) -> EntityListScreen:
+        """The screen this is mixed into, typed (its columns, selection, store, app)."""
+        return cast("EntityListScreen", self)
 
     ENTITY = ""  # "person" | "organization"
     PLURAL = ""  # "people" | "organizations"
@@ -33,16 +36,16 @@ class ListBulk:
         self.undo_batches: list[dict[int, dict[str, Any]]] = []
 
     def is_marked(self, index: int) -> bool:
-        return self.row_id(index) in self.marked  # type: ignore[attr-defined]
+        return self.host.row_id(index) in self.marked
 
     def _repaint_marks(self) -> None:
-        self.table.refresh()  # type: ignore[attr-defined]
+        self.host.table.refresh()
         if self.marked:
-            self.notify(f"{len(self.marked)} marked: b to act on them, escape clears", timeout=3)  # type: ignore[attr-defined]
+            self.host.notify(f"{len(self.marked)} marked: b to act on them, escape clears", timeout=3)
 
     def action_mark(self, step: int = 0) -> None:
-        table = self.table  # type: ignore[attr-defined]
-        here = self.row_id(table.cursor)  # type: ignore[attr-defined]
+        table = self.host.table
+        here = self.host.row_id(table.cursor)
         if here is None:
             return
         if step == 0:
@@ -50,14 +53,14 @@ class ListBulk:
         else:
             self.marked.add(here)
             table.move_to(table.cursor + step)
-            after = self.row_id(table.cursor)  # type: ignore[attr-defined]
+            after = self.host.row_id(table.cursor)
             if after is not None:
                 self.marked.add(after)
         self._repaint_marks()
 
     async def action_mark_all(self) -> None:
         ids_of = q.person_ids if self.ENTITY == "person" else q.organization_ids
-        ids = await self.store.read(ids_of, self.text)  # type: ignore[attr-defined]
+        ids = await self.host.store.read(ids_of, self.host.text)
         self.marked.update(ids)
         self._repaint_marks()
 
@@ -65,12 +68,12 @@ class ListBulk:
         if not self.marked:
             return False
         self.marked.clear()
-        self.table.refresh()  # type: ignore[attr-defined]
+        self.host.table.refresh()
         return True
 
     async def action_bulk(self) -> None:
         if not self.marked:
-            self.notify("Mark rows first: space, shift+arrows, * for all shown", timeout=3)  # type: ignore[attr-defined]
+            self.host.notify("Mark rows first: space, shift+arrows, * for all shown", timeout=3)
             return
 
         async def chosen(what: str | None) -> None:
@@ -80,11 +83,11 @@ class ListBulk:
                 self._bulk_delete()
 
         n = len(self.marked)
-        self.app.push_screen(
+        self.host.app.push_screen(
             ChoiceScreen(
                 f"{n} {self.PLURAL} marked",
                 [
-                    ("Change owner…", "owner"),  # type: ignore[attr-defined]
+                    ("Change owner…", "owner"),
                     ("Delete…", "delete"),
                 ],
             ),
@@ -92,36 +95,32 @@ class ListBulk:
         )
 
     def _confirm(self, question: str, yes: str, then: Any) -> None:
-        confirm_then(self.app, question, yes, then)  # type: ignore[attr-defined]
+        confirm_then(self.host.app, question, yes, then)
 
     async def _apply(self, changes: list[tuple[str, str, int, dict[str, Any]]], before: dict[int, dict[str, Any]], done: str) -> None:
-        results = await self.store.apply_batch(changes)  # type: ignore[attr-defined]
+        results = await self.host.store.apply_batch(changes)
         failed = [(c[2], why) for c, why in zip(changes, results, strict=True) if why]
         if before:
             self.undo_batches.append({i: f for i, f in before.items() if i not in dict(failed)})
         self.marked.clear()
-        self.table.refresh()  # type: ignore[attr-defined]
+        self.host.table.refresh()
         applied = len(changes) - len(failed)
-        self.notify(
+        self.host.notify(
             f"{done}: {applied} {self.PLURAL}"
-            + (
-                f"; not applied to {len(failed)}: {failed[0][1]}"  # type: ignore[attr-defined]
-                if failed
-                else ""
-            )
+            + (f"; not applied to {len(failed)}: {failed[0][1]}" if failed else "")
             + (" · u undoes" if before else ""),
             timeout=4,
             markup=False,
         )
 
     async def _bulk_owner(self) -> None:
-        users = await self.store.read(board_queries.users)  # type: ignore[attr-defined]
+        users = await self.host.store.read(board_queries.users)
         table = "persons" if self.ENTITY == "person" else "organizations"
 
         async def chosen(owner_id: int | None) -> None:
             if owner_id is None:
                 return
-            owners = await self.store.read(q.owners_of, table, sorted(self.marked))  # type: ignore[attr-defined]
+            owners = await self.host.store.read(q.owners_of, table, sorted(self.marked))
             moving = {i: o for i, o in owners.items() if o != owner_id}
             changes = [("update", self.ENTITY, i, {"owner_id": owner_id}) for i in moving]
             before = {i: {"owner_id": o} for i, o in moving.items()}
@@ -132,9 +131,9 @@ class ListBulk:
                 lambda: self._apply(changes, before, "Owner changed"),
             )
 
-        self.app.push_screen(
+        self.host.app.push_screen(
             ChoiceScreen(
-                f"New owner of the marked {self.PLURAL}",  # type: ignore[attr-defined]
+                f"New owner of the marked {self.PLURAL}",
                 [(u.name, u.id) for u in users],
             ),
             chosen,
@@ -150,9 +149,9 @@ class ListBulk:
 
     async def action_undo(self) -> None:
         if not self.undo_batches:
-            self.notify("Nothing to undo (deletions are not undone: Pipedrive keeps them 30 days)", timeout=3)  # type: ignore[attr-defined]
+            self.host.notify("Nothing to undo (deletions are not undone: Pipedrive keeps them 30 days)", timeout=3)
             return
         batch = self.undo_batches.pop()
         changes = [("update", self.ENTITY, i, fields) for i, fields in batch.items()]
-        await self.store.apply_batch(changes)  # type: ignore[attr-defined]
-        self.notify(f"Undone for {len(changes)} {self.PLURAL}", timeout=3)  # type: ignore[attr-defined]
+        await self.host.store.apply_batch(changes)
+        self.host.notify(f"Undone for {len(changes)} {self.PLURAL}", timeout=3)

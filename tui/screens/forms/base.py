@@ -63,8 +63,8 @@ class FormScreen(AppModal[int | None]):
         loose: list[str] = []
         for name, message in errors.items():
             if name and self.query(f"#field-{name}"):
-                widget = self.query_one(f"#field-{name}")
-                widget.set_error(message)  # type: ignore[attr-defined]
+                widget = self.field_widget(name)
+                widget.set_error(message)
                 if first is None and not widget.query_one(Input).disabled:
                     first = widget.query_one(Input)
             else:
@@ -84,6 +84,12 @@ class FormScreen(AppModal[int | None]):
 
     def field(self, name: str) -> FormField:
         return self.query_one(f"#field-{name}", FormField)
+
+    def field_widget(self, name: str) -> FormField | EntityPicker:
+        """A field of either kind (a text field or a picker), by its name."""
+        widget = self.query_one(f"#field-{name}")
+        assert isinstance(widget, (FormField, EntityPicker)), widget
+        return widget
 
     def picker(self, name: str) -> EntityPicker:
         return self.query_one(f"#field-{name}", EntityPicker)
@@ -116,11 +122,12 @@ class FormScreen(AppModal[int | None]):
 
     async def action_save(self) -> None:
         for w in self.query(".form-field"):
-            w.set_error(None)  # type: ignore[attr-defined]
+            if isinstance(w, (FormField, EntityPicker)):
+                w.set_error(None)
         self.query_one("#form-error", Static).update("")
         changes, errors = await self.collect()
         for name, message in errors.items():
-            self.query_one(f"#field-{name}").set_error(message)  # type: ignore[attr-defined]
+            self.field_widget(name).set_error(message)
         if errors:
             self.query_one("#form-error", Static).update(
                 Text(f"Fix {len(errors)} field{'s' if len(errors) > 1 else ''} above; nothing was sent.")
