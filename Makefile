@@ -20,7 +20,7 @@ demo: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/ruff check tui widgets styles tests benchmarks
 	$(BIN)/ruff format --check tui widgets styles tests benchmarks
-	$(BIN)/mypy --strict tui/api tui/store
+	$(BIN)/mypy --strict tui/api tui/store tui/screens widgets
 	$(BIN)/mypy tui widgets styles
 	TEXTUAL_ANIMATION=none $(BIN)/python -m pytest -q -n 4
 

@@ -3,6 +3,8 @@ last sync and the rate-limit budget. Fed by the app's `store_status` reactive.""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -11,7 +13,7 @@ from tui.store.events import StoreStatus
 from widgets import tones
 
 
-def status_text(s: StoreStatus, now=None, width: int = 160) -> Text:
+def status_text(s: StoreStatus, now: datetime | None = None, width: int = 160) -> Text:
     parts: list[Text] = [Text(f" {s.profile} ", style="bold reverse")]
     if s.mode == "syncing":
         label = "first sync" if s.first_sync else "syncing"

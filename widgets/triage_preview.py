@@ -4,6 +4,8 @@ text is shown literally (tui.formatting.clean, notes through notes_html.html_to_
 
 from __future__ import annotations
 
+from rich.console import RenderableType
+
 from datetime import date
 
 from rich.console import Group
@@ -54,7 +56,7 @@ def note_lines(content: str, limit: int = NOTE_LINES) -> Text:
 def render_preview(p: DealPreview, row: TriageRow | None, today: date) -> Group:
     title = Text(clean(p.title), style="bold")
     title.append(f"  {money(p.value, p.currency)}", style=tones.SUCCESS)
-    parts: list = [title]
+    parts: list[RenderableType] = [title]
     if row is not None:
         why = Text("Why: ", style=tones.MUTED)
         why.append_text(reasons_text(row, short=False, sep="; "))

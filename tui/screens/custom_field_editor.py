@@ -8,6 +8,8 @@ cannot write are shown and left alone."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from datetime import date
 from typing import Any
 
@@ -34,10 +36,10 @@ from widgets import tones
 HINTS = {"date": "YYYY-MM-DD, 24.12., +3d, next fri", "time": "HH:MM", "phone": "+49 30 1234567", "double": "a number"}
 
 
-def _date_preview(today: date):
-    from tui.dates import describe, parse_date
+def _date_preview(today: date) -> Callable[[str], str]:
+    from tui.screens.forms.entity_forms import date_preview
 
-    return lambda text: describe(parse_date(text, today), today)
+    return date_preview(today)
 
 
 class CustomFieldEditor(AppModal[bool]):
@@ -170,7 +172,7 @@ class CustomFieldEditor(AppModal[bool]):
         typed = fields.first(FormField).value.strip().upper() if fields else ""
         return typed or str(self.default_currency or "")
 
-    def _searcher(self, kind: str):
+    def _searcher(self, kind: str) -> Callable[[str], Awaitable[list[Any]]]:
         from tui.store.queries.entities import search
 
         async def run(text: str) -> list[Any]:

@@ -4,6 +4,8 @@ history (h)."""
 
 from __future__ import annotations
 
+from textual.screen import Screen
+
 from typing import Any
 
 from rich.table import Table
@@ -123,7 +125,7 @@ class DealScreen(DealProductsMixin, DetailScreen):
         if self.detail and self.detail.deal.get("status") != "open":
             await self.store.set_deal_status(self.entity_id, "open")
 
-    async def entity_form(self):
+    async def entity_form(self) -> Screen[Any]:
         from tui.screens.forms.entity_forms import DealForm
 
         return await DealForm.load(self.store, self.entity_id)

@@ -363,7 +363,7 @@ class DetailScreen(AppScreen):
                 return
         self.app.push_screen(await self.entity_form())
 
-    async def entity_form(self) -> Screen:  # pragma: no cover - abstract
+    async def entity_form(self) -> Screen[Any]:  # pragma: no cover - abstract
         raise NotImplementedError
 
     # deal-only keys do nothing elsewhere

@@ -27,7 +27,7 @@ There are no Pipedrive credentials for this profile yet. Either:
 Press q to quit."""
 
 
-class FirstRunScreen(Screen):
+class FirstRunScreen(Screen[None]):
     CSS_PATH = styles.path("dialogs.tcss")
     BINDINGS = FIRST_RUN_BINDINGS
 

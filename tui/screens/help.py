@@ -7,6 +7,8 @@ keys (Scroll Up, Page Left, Delete character left …) are folded into one line 
 
 from __future__ import annotations
 
+from typing import Any
+
 
 from rich.table import Table
 from rich.text import Text
@@ -25,7 +27,7 @@ Row = tuple[str, str, str]  # keys, description, binding id
 MOVES = ("up", "down", "left", "right", "top", "bottom", "page_up", "page_down")
 
 
-def help_sections(screen: Screen) -> tuple[list[tuple[str, list[Row]]], list[str]]:
+def help_sections(screen: Screen[Any]) -> tuple[list[tuple[str, list[Row]]], list[str]]:
     """(sections of rows, the folded plumbing's descriptions) for `screen`'s active keys."""
     app = screen.app
     keys: dict[str, list[str]] = {}

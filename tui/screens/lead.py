@@ -147,10 +147,10 @@ class LeadScreen(DetailScreen):
             prefill = {"lead_id": self.entity_id, "person_id": lead.get("person_id"), "org_id": lead.get("organization_id")}
         self.app.push_screen(await ActivityForm.load(self.store, activity_id, prefill))
 
-    async def entity_form(self) -> Screen:
+    async def entity_form(self) -> Screen[Any]:
         from tui.screens.forms.lead_form import LeadForm
 
-        return await LeadForm.load(self.store, self.entity_id)  # type: ignore[arg-type]
+        return await LeadForm.load(self.store, self.entity_id)  # type: ignore[arg-type]  # a lead's id is its UUID (DetailScreen is typed for ints)
 
     def action_labels(self) -> None:
         """Toggle one label: the list marks the lead's labels with ✓."""
@@ -169,7 +169,7 @@ class LeadScreen(DetailScreen):
             if label_id is None:
                 return
             labels = [x for x in have if x != label_id] if label_id in have else [*have, label_id]
-            await self.store.update_entity("lead", self.entity_id, {"label_ids": labels})  # type: ignore[arg-type]
+            await self.store.update_entity("lead", self.entity_id, {"label_ids": labels})
             name = next(n for lid, n, _c in detail.all_labels if lid == label_id)
             self.notify(f"Label {clean(name)} {'removed' if label_id in have else 'added'}", timeout=2, markup=False)
 
@@ -179,7 +179,7 @@ class LeadScreen(DetailScreen):
         if self._busy():
             return
         archived = not self.detail.lead.get("is_archived")
-        await self.store.update_entity("lead", self.entity_id, {"is_archived": archived})  # type: ignore[arg-type]
+        await self.store.update_entity("lead", self.entity_id, {"is_archived": archived})
         self.notify("Lead archived" if archived else "Lead back in the inbox", timeout=2)
 
     async def action_convert(self) -> None:
@@ -187,4 +187,4 @@ class LeadScreen(DetailScreen):
 
         if self._busy():
             return
-        await convert_lead(self, self.entity_id, self.detail.lead.get("title") or "")  # type: ignore[arg-type]
+        await convert_lead(self, self.entity_id, self.detail.lead.get("title") or "")  # type: ignore[arg-type]  # a lead's id is its UUID (DetailScreen is typed for ints)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+from textual.screen import Screen
+
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -43,7 +46,7 @@ class OrganizationScreen(DetailScreen):
         self.fill_custom(d.custom)
         self.fill_activities(d.activities)
 
-    async def entity_form(self):
+    async def entity_form(self) -> Screen[Any]:
         from tui.screens.forms.entity_forms import OrganizationForm
 
         return await OrganizationForm.load(self.store, self.entity_id)

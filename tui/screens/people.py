@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tui.keymap.lists import BINDINGS as LIST_BINDINGS, BULK_BINDINGS
 from tui.screens.entity_list import EntityListScreen
 from tui.screens.list_bulk import ListBulk
@@ -24,13 +26,13 @@ class PeopleScreen(ListBulk, EntityListScreen):
         Column("Owner", 10, 16, 4),
     ]
 
-    def count(self, conn, text):
+    def count(self, conn: Any, text: str) -> int:
         return q.person_count(conn, text)
 
-    def page(self, conn, text, sort, offset, limit):
+    def page(self, conn: Any, text: str, sort: str, offset: int, limit: int) -> list[tuple[int, list[str | None]]]:
         return [(r.id, [r.name, r.org_name, r.email, r.phone, r.owner]) for r in q.person_page(conn, text, sort, offset, limit)]
 
-    def index(self, conn, text, sort, entity_id):
+    def index(self, conn: Any, text: str, sort: str, entity_id: int) -> int | None:
         return q.person_index(conn, text, sort, entity_id)
 
     def open(self, entity_id: int) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+from textual.screen import Screen
+
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -12,7 +15,7 @@ from tui.store.queries.entities import PersonDetail, person_detail
 from widgets import tones
 
 
-def contact_lines(values: list[dict]) -> Text:
+def contact_lines(values: list[dict[str, Any]]) -> Text:
     lines = []
     for c in sorted(values or [], key=lambda c: not c.get("primary")):
         lines.append(
@@ -57,7 +60,7 @@ class PersonScreen(DetailScreen):
         self.fill_custom(d.custom)
         self.fill_activities(d.activities)
 
-    async def entity_form(self):
+    async def entity_form(self) -> Screen[Any]:
         from tui.screens.forms.entity_forms import PersonForm
 
         return await PersonForm.load(self.store, self.entity_id)

@@ -41,7 +41,7 @@ class ProductsScreen(WholeListScreen):
         Column("Tax", 5, 6, 4),
     ]
 
-    def rows(self, conn, text, sort):
+    def rows(self, conn: Any, text: str, sort: str) -> list[tuple[int, list[str | None]]]:
         return [
             (
                 r.id,
@@ -96,7 +96,7 @@ class ArchivedDealsScreen(WholeListScreen):
     def action_refetch(self) -> None:
         self.fetch_archived(True)
 
-    def rows(self, conn, text, sort):
+    def rows(self, conn: Any, text: str, sort: str) -> list[tuple[int, list[str | None]]]:
         return [
             (r.id, [r.title, money(r.value, r.currency), r.status, r.stage, r.org, (r.archive_time or "")[:10]])
             for r in pq.archived(conn, text)

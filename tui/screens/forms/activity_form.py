@@ -38,7 +38,7 @@ class ActivityForm(FormScreen):
         prefill: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
-        self.activity_id = data["id"] if data else None
+        self.activity_id: int | None = data["id"] if data else None
         self.data = data or {}
         self.labels = labels
         self.types = types

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from typing import Any
 
 from rich.text import Text
@@ -161,7 +163,7 @@ class FormScreen(AppModal[int | None]):
         self.app.push_screen(ConfirmScreen("Discard your changes?", yes="Discard", no="Keep editing"), answer)
 
     # helpers for subclasses
-    def searcher(self, kind: str):
+    def searcher(self, kind: str) -> Callable[[str], Awaitable[list[Any]]]:
         from tui.store.queries.entities import search
 
         async def run(text: str) -> list[Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from datetime import date
 from typing import Any
 
@@ -24,7 +26,7 @@ def percent_preview(text: str) -> str | None:
     return numbers.preview(text, "%")
 
 
-def date_preview(today: date):
+def date_preview(today: date) -> Callable[[str], str]:
     from tui.dates import describe, parse_date
 
     return lambda text: describe(parse_date(text, today), today)
@@ -51,7 +53,7 @@ class DealForm(FormScreen):
         super().__init__()
         self.stages = stages or []
         self.products = products  # lines on the deal: its value is theirs, read-only here
-        self.deal_id = data["id"] if data else None
+        self.deal_id: int | None = data["id"] if data else None
         self.data = data or {}
         self.labels = labels
         self.currencies = currencies
@@ -162,7 +164,7 @@ class DealForm(FormScreen):
 class PersonForm(FormScreen):
     def __init__(self, data: dict[str, Any] | None, labels: dict[str, str], prefill: dict[str, Any] | None = None) -> None:
         super().__init__()
-        self.person_id = data["id"] if data else None
+        self.person_id: int | None = data["id"] if data else None
         self.data = data or {}
         self.labels = labels
         self.prefill = prefill or {}
@@ -227,7 +229,7 @@ class PersonForm(FormScreen):
 class OrganizationForm(FormScreen):
     def __init__(self, data: dict[str, Any] | None, labels: dict[str, str]) -> None:
         super().__init__()
-        self.org_id = data["id"] if data else None
+        self.org_id: int | None = data["id"] if data else None
         self.data = data or {}
         self.labels = labels
 

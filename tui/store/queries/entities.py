@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from tui.store.derived import parse_utc
-from tui.store.queries.common import _like, _one, label_of
+from tui.store.queries.common import _like, _one
+from tui.store.queries.common import label_of as label_of  # where the screens have always found it
 
 
 @dataclass(slots=True)
