@@ -36,6 +36,7 @@ from tui.api.errors import ApiError, MalformedResponse, NotFound, ValidationErro
 from tui.store import ingest
 from tui.store.edits import EditError, enqueue, utcnow
 from tui.store.events import Converted
+from tui.store.registry import strip_related
 
 if TYPE_CHECKING:
     from tui.store.outbox import Pusher
@@ -220,6 +221,4 @@ async def _finish(pusher: "Pusher", row: dict[str, Any], deal_id: int) -> str:
 
 
 def _clean_note(note: dict[str, Any]) -> dict[str, Any]:
-    for key in ("deal", "person", "organization", "user", "project", "task", "lead"):
-        note.pop(key, None)
-    return note
+    return strip_related(note)

@@ -53,11 +53,10 @@ from tui.store.edits import table_of, utcnow
 from tui.store.field_values import norm as _norm
 from tui.store.field_values import same as _same
 from tui.store.events import ConflictDetected, Created, EditRejected, StoreEvent
-from tui.store.registry import REGISTRY
+from tui.store.registry import REGISTRY, strip_related
 from tui.store.server_rows import apply_server_objects
 
 NOTE_FLAGS = ("pinned_to_deal_flag", "pinned_to_person_flag", "pinned_to_organization_flag", "pinned_to_lead_flag")
-RELATED = ("deal", "person", "organization", "user", "project", "task", "lead")  # v1 related objects
 
 
 def _ref_keys(entity: str) -> tuple[str, ...]:
@@ -126,8 +125,7 @@ def _others_pending(conn: sqlite3.Connection, entity: str, entity_id: int, seq: 
 def _clean(entity: str, obj: dict[str, Any]) -> dict[str, Any]:
     """v1 answers carry related objects (derived data): keep the item itself."""
     if REGISTRY[entity].version == "v1":
-        for key in RELATED:
-            obj.pop(key, None)
+        strip_related(obj)
     return obj
 
 

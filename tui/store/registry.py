@@ -386,3 +386,30 @@ def entity(name: str) -> Entity:
 
 def table_of(name: str) -> str:
     return REGISTRY[name].table
+
+
+# The kinds the live refresh asks /v1/recents about: the registry's, and saved filters.
+RECENT_NAMES = {
+    "deal": "deal",
+    "person": "person",
+    "organization": "organization",
+    "activity": "activity",
+    "note": "note",
+    "pipeline": "pipeline",
+    "stage": "stage",
+    "user": "user",
+    "activity_type": "activityType",
+    "product": "product",
+}
+RECENT_ITEMS = ",".join([*RECENT_NAMES.values(), "filter"])
+RECENT_KIND = {item: entity for entity, item in RECENT_NAMES.items()}  # "activityType" -> "activity_type"
+
+# v1 answers carry the objects an item points at (deal, person, ...): derived data, never stored
+V1_RELATED = ("deal", "person", "organization", "user", "project", "task", "lead")
+
+
+def strip_related(obj: dict[str, Any]) -> dict[str, Any]:
+    """A v1 item without the related objects its answer carries."""
+    for key in V1_RELATED:
+        obj.pop(key, None)
+    return obj

@@ -15,7 +15,7 @@ from typing import Any
 
 from tui.store import deal_lines, ingest
 from tui.store.boundary import check_and_record
-from tui.store.registry import EDITABLE, REGISTRY
+from tui.store.registry import EDITABLE, REGISTRY, strip_related
 from tui.store.sync_plan import Task, save_progress
 
 OVERLAP_SECONDS = 2
@@ -93,9 +93,7 @@ def newest_update(conn: sqlite3.Connection, table: str | None = None) -> str | N
 
 
 def clean_note(note: dict[str, Any]) -> dict[str, Any]:
-    for key in ("deal", "person", "organization", "user", "project", "task", "lead"):
-        note.pop(key, None)
-    return note
+    return strip_related(note)
 
 
 def store_page(conn: sqlite3.Connection, task: Task, items: list[dict[str, Any]], cursor: str | None, complete: bool) -> list[int]:

@@ -46,16 +46,15 @@ from tui.store.server_rows import utc_text as _fmt
 from tui.store.server_rows import drop_gone as _drop_gone
 from tui.store.server_rows import clean_note as _clean_note
 from tui.store.db import Database
-from tui.store.registry import ENTITIES, REGISTRY, table_of
+from tui.store.registry import ENTITIES, RECENT_ITEMS, RECENT_KIND, REGISTRY, table_of
 from tui.store.sync_leads import LeadSync, LeadWatch
 from tui.store.sync_plan import MAX_IN_FLIGHT, Task, first_sync_done, missing_names, plan, task_state
 from tui.store.views import FILTERS_KEY, sync_filters
 
 OVERLAP = timedelta(seconds=OVERLAP_SECONDS)
 V2_COLLECTIONS: dict[str, tuple[str, str]] = {e.table: (e.name, e.path or "") for e in ENTITIES if e.synced}
-RECENT_ITEMS = "deal,person,organization,activity,note,pipeline,stage,user,activityType,filter,product"
 RECENT_V2 = {e.name: e.resource for e in ENTITIES if e.synced}
-RECENT_META = {"pipeline": "pipelines", "stage": "stages", "user": "users", "activityType": "activity_types"}
+RECENT_META = {item: REGISTRY[RECENT_KIND[item]].table for item in ("pipeline", "stage", "user", "activityType")}
 META_TASKS = {
     "pipelines": Task("pipelines", "pipeline", "/api/v2/pipelines", meta=True),
     "stages": Task("stages", "stage", "/api/v2/stages", meta=True),
