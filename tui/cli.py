@@ -144,22 +144,9 @@ async def _status(runtime: Any) -> int:
 
 def spent_today(db_path: Any) -> tuple[int, int]:
     """Tokens and requests this app logged today in the profile's cache (0, 0 without one)."""
-    import sqlite3
-    from datetime import datetime, timezone
-    from pathlib import Path
+    from tui.store.token_log import spent_today_in
 
-    if not Path(db_path).exists():
-        return 0, 0
-    day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        try:
-            row = conn.execute("SELECT tokens, requests FROM token_log WHERE day = ?", (day,)).fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0, 0
-    return (row[0], row[1]) if row else (0, 0)
+    return spent_today_in(db_path)
 
 
 def _login(args: Any) -> int:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 from tui.store import boundary
 from tui.store.events import DataChanged
 from tui.store.schedule import RefreshPolicy, Schedule
+from tui.store.token_log import log_tokens, spent_on, today
 from tui.store.sync import Changes, Syncer
 from tui.store.sync_leads import LeadSync, LeadWatch
 from tui.store.views import RESULTS_MAX_AGE, fetch_results, results_age
@@ -39,15 +40,6 @@ from tui.store.views import RESULTS_MAX_AGE, fetch_results, results_age
 FIRST_SYNC_EMIT = 1.0  # seconds between screen refreshes while the first sync fills the cache
 RETRY_FIRST = 10.0  # seconds before an interrupted first sync resumes (offline, errors)
 KINDS = ("probe", "lists", "full")
-
-
-def log_tokens(conn: Any, day: str, tokens: int, requests: int) -> None:
-    conn.execute(
-        """INSERT INTO token_log (day, tokens, requests) VALUES (?,?,?)
-                    ON CONFLICT(day) DO UPDATE SET tokens = tokens + excluded.tokens,
-                                                   requests = requests + excluded.requests""",
-        (day, tokens, requests),
-    )
 
 
 class Refreshing:
@@ -242,9 +234,7 @@ class Refreshing:
 
     async def tokens_today(self) -> tuple[int, int]:
         await self._log_tokens()
-        day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-        row = await self.db.read(lambda c: c.execute("SELECT tokens, requests FROM token_log WHERE day = ?", (day,)).fetchone())
-        return (row[0], row[1]) if row else (0, 0)
+        return await self.db.read(spent_on, today())
 
     async def _sync_loop(self) -> None:
         while True:
