@@ -351,7 +351,11 @@ class PipedriveApp(OrderedKeys, App):
 
 
 def run_app(runtime: Any) -> int:
-    """Open the store, run the app, close everything. Returns an exit code."""
+    """Open the store, run the app, close everything; say what edits are left unsent. Returns
+    an exit code."""
+    import sys
+
+    from tui.store import edits
     from tui.store.store import Store
 
     async def main() -> int:
@@ -369,6 +373,7 @@ def run_app(runtime: Any) -> int:
             theme=runtime.theme,
             on_theme=runtime.save_theme,
         )
+        unsent = (0, 0)
         try:
             await app.run_async()
         finally:
@@ -377,10 +382,31 @@ def run_app(runtime: Any) -> int:
                     await asyncio.wait_for(store.drain(), timeout=3)
                 except Exception:
                     pass
+            try:
+                unsent = await store.read(edits.counts)
+            except Exception:
+                pass
             await store.close()
             if runtime.client is not None:
                 await runtime.client.aclose()
             runtime.cleanup()
+        notice = unsent_notice(*unsent, kept=runtime.temp_dir is None)
+        if notice:
+            print(f"pipedrive-tui: {notice}", file=sys.stderr)
         return app.return_code or 0
 
     return asyncio.run(main())
+
+
+def unsent_notice(pending: int, conflicts: int, *, kept: bool = True) -> str | None:
+    """What is said after the app closes with edits not yet on Pipedrive (nothing if none)."""
+    parts = []
+    if pending:
+        edits_word = "edit waits" if pending == 1 else "edits wait"
+        goes = "it goes" if pending == 1 else "they go"
+        where = f"{goes} at the next start" if kept else "the demo's data is discarded, so they are not sent"
+        parts.append(f"{pending} {edits_word} to be sent to Pipedrive; {where}")
+    if conflicts:
+        noun = "edit is" if conflicts == 1 else "edits are"
+        parts.append(f"{conflicts} {noun} held by a conflict; press ! at the next start to settle")
+    return "; ".join(parts) or None
