@@ -84,11 +84,13 @@ class PipedriveApp(OrderedKeys, App):
         triage: Any = None,
         theme: str | None = None,
         on_theme: Any = None,
+        token_source: str | None = None,
     ) -> None:
         super().__init__()
         self._filters = safe_filters(self._filters)  # NO_COLOR (tui/no_color.py)
         self.triage_settings = triage or TriageSettings()  # [triage] of the config file
         self.on_login = on_login  # persists a token verified by the login screen (None in demo mode)
+        self.token_source = token_source  # the environment variable the token came from (None: stored)
         self.notices = list(notices or [])
         self.store = store
         self.profile_label = profile_label
@@ -273,7 +275,7 @@ class PipedriveApp(OrderedKeys, App):
             return
         from tui.screens.login import LoginScreen
 
-        self.push_screen(LoginScreen(self.store, self.on_login))
+        self.push_screen(LoginScreen(self.store, self.on_login, token_source=self.token_source))
 
     def action_conflicts(self) -> None:
         from tui.screens.conflicts import ConflictScreen
@@ -372,6 +374,7 @@ def run_app(runtime: Any) -> int:
             triage=runtime.triage,
             theme=runtime.theme,
             on_theme=runtime.save_theme,
+            token_source=runtime.token_source,
         )
         unsent = (0, 0)
         try:

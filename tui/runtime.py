@@ -32,6 +32,7 @@ class Runtime:
     refresh: dict[str, float] = field(default_factory=dict)  # [refresh] of the config file
     triage: TriageSettings = field(default_factory=TriageSettings)  # [triage] of the config file
     theme: str | None = None  # `theme` of the config file
+    token_source: str | None = None  # the environment variable the credentials came from (None: stored)
 
     @property
     def auth_label(self) -> str:
@@ -140,7 +141,22 @@ def build_runtime(args: Any) -> Runtime:
         refresh=config.refresh,
         triage=config.triage,
         theme=config.theme,
+        token_source=token_source(creds.auth),
     )
+
+
+# the environment variable that supplies each kind of credential (tui/config.py: resolve)
+TOKEN_VARIABLES = {"token": "PIPEDRIVE_API_TOKEN", "oauth": "PIPEDRIVE_ACCESS_TOKEN", "maton": "MATON_API_KEY"}
+
+
+def token_source(auth: Auth, env: dict[str, str] | None = None) -> str | None:
+    """The environment variable the credential in use came from, or None when it was stored
+    (`pipedrive-tui login`): an environment variable wins over the stored one at every start."""
+    import os
+
+    env = dict(os.environ if env is None else env)
+    name = TOKEN_VARIABLES.get(auth.mode)
+    return name if name and env.get(name, "").strip() == auth.secret else None
 
 
 def ambiguous_credentials(env: dict[str, str] | None = None) -> str | None:
