@@ -111,6 +111,7 @@ class PipedriveApp(OrderedKeys, App):
         """Textual's theme variables, and the tones (widgets/tones.py) of rich Text built in
         Python taken from them, so every colour follows the theme."""
         variables = super().get_css_variables()
+        variables["separator"] = tones.separator(variables)  # lines between panes: 3:1 at least
         if getattr(self, "_tones_pushed", False):
             self.console.pop_theme()
         self.console.push_theme(tones.rich_theme(variables))

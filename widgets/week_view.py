@@ -40,7 +40,7 @@ class WeekView(VerticalScroll):
     WeekView { height: 1fr; }
     WeekView Grid { grid-size: 7; grid-gutter: 0 1; height: auto; }
     WeekView.-narrow Grid { grid-size: 1; }
-    WeekView .day { height: auto; min-height: 5; border: round $panel-lighten-2; padding: 0 1; }
+    WeekView .day { height: auto; min-height: 5; border: round $separator; padding: 0 1; }
     WeekView .day.-today { border: round $success; }
     """
 
