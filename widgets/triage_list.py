@@ -19,6 +19,7 @@ from tui.formatting import clean, compact_money
 from tui.keymap.triage import MOVE_BINDINGS
 from tui.store.queries.triage import CLOSE_PASSED, NO_ACTIVITY, OVERDUE, ROTTING, STUCK, TriageRow
 from widgets import tones
+from widgets.cells import shown
 
 MARKS = {
     OVERDUE: ("●", tones.ERROR_B),
@@ -71,8 +72,8 @@ def row_text(row: TriageRow, width: int) -> Text:
     else:
         symbol, style = MARKS.get(row.reasons[0].kind if row.reasons else "", ("·", ""))
         mark = Text(f"{symbol} ", style=style)
-    title = Text(clean(row.title), style="bold")
-    who = clean(row.org or row.person or "")
+    title = Text(shown(row.title), style="bold")
+    who = shown(row.org or row.person or "")
     if who and who.casefold() not in title.plain.casefold():
         title.append(f" · {who}", style=tones.MUTED)
     room = width - 2  # the mark

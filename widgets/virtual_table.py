@@ -26,9 +26,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.formatting import clean
 from tui.keymap.lists import TABLE_BINDINGS
 from widgets import tones
+from widgets.cells import shown as shown_text
 
 BLOCK = 200  # rows fetched at a time
 
@@ -142,7 +142,7 @@ class VirtualTable(ScrollView, can_focus=True):
             if isinstance(value, Text):
                 cell = value.copy()
             else:
-                cell = Text(clean(value) if value is not None else "—")
+                cell = Text(shown_text(value) if value is not None else "—")
             if column.align == "right":
                 cell.truncate(width, overflow="ellipsis")
                 cell = Text(" " * (width - cell.cell_len)) + cell

@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Static
 
-from tui.formatting import clean
 from tui.store.queries.agenda import AgendaRow
 from widgets.agenda_list import type_mark
 from widgets import tones
+from widgets.cells import shown
 
 
 def day_text(day: date, rows: list[AgendaRow], today: date, width: int, selected: int | None = None) -> Text:
@@ -22,7 +22,7 @@ def day_text(day: date, rows: list[AgendaRow], today: date, width: int, selected
     for i, r in enumerate(rows):
         mark = "▌" if i == selected else " "
         line = Text.assemble(
-            (mark, tones.CURSOR), (f"{r.time or 'all day':<8}", tones.MUTED), (type_mark(r.type) + " ", tones.INFO), clean(r.subject)
+            (mark, tones.CURSOR), (f"{r.time or 'all day':<8}", tones.MUTED), (type_mark(r.type) + " ", tones.INFO), shown(r.subject)
         )
         if r.done:
             line.stylize("dim strike")
