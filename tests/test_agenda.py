@@ -263,3 +263,30 @@ async def test_agenda_and_week_snapshots(tmp_path):
         await env.pilot.press("v")
         await settle(env, 0.3)
         assert_snapshot(env.app, "agenda_week_160x45")
+
+
+async def test_the_week_view_at_160_columns_shows_whole_subjects_and_the_deal_or_person(tmp_path):
+    """Each day is 18 cells: a subject goes on below its time rather than being cut to 5
+    characters, and the deal and person it is for follow (before: "Techn…", no deal)."""
+    from rich.cells import cell_len
+
+    from widgets.week_view import WeekView
+
+    async with app_env(tmp_path, size=(160, 45)) as env:
+        await env.pilot.press("2")
+        await settle(env, 0.3)
+        await env.pilot.press("v")
+        await settle(env, 0.3)
+        week = env.app.screen.query_one(WeekView)
+        shown_somewhere = 0
+        for i, (_day, rows) in enumerate(week.days):
+            cell = week.query_one(f"#day-{i}")
+            lines = [line.strip(" ▌") for line in str(cell.render()).splitlines()]
+            assert all(cell_len(line) <= cell.content_size.width for line in lines), lines  # nothing wraps
+            text = " ".join(lines)
+            for r in rows:
+                assert r.subject in text, (r.subject, lines)  # whole, over two lines if need be
+                link = r.deal or r.person or r.org
+                assert any(line.startswith(link[:12]) for line in lines), (link, lines)
+                shown_somewhere += 1
+        assert shown_somewhere >= 3
