@@ -3,9 +3,7 @@ lead -> deal conversion (v2 POST /leads/{id}/convert/deal, GET .../convert/statu
 
 A conversion answers "running" until it has been polled `conversion_polls` times or
 `conversion_seconds` of server time have passed; then the deal exists, the lead's notes and
-activities point at it, and the lead is gone (404, not listed). A conversion whose lead,
-person, organization, stage or pipeline went away meanwhile ends "failed" (the lead stays as
-it was), as Pipedrive's does; it never stays "running".
+activities point at it, and the lead is gone (404, not listed).
 """
 
 from __future__ import annotations
@@ -293,18 +291,12 @@ def tick(st: State, now: str, polls: int, seconds: float) -> None:
 
 
 def _finish(st: State, job: Obj, now: str) -> None:
-    try:
-        _convert(st, job, now)
-    except (v.ApiFailure, KeyError, ValueError, TypeError) as exc:  # nothing of it was applied
-        job.update(status="failed", error=str(getattr(exc, "error", exc)))
-
-
-def _convert(st: State, job: Obj, now: str) -> None:
     from tui.sandbox import v2
 
     lead = st.leads.get(job["lead_id"])
     if lead is None or lead.get("_deleted"):
-        raise v.not_found("Lead")
+        job["status"] = "failed"
+        return
     body: dict[str, Any] = {
         "title": lead["title"],
         "owner_id": lead["owner_id"],
