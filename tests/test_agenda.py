@@ -179,7 +179,7 @@ async def test_reschedule_menu_keeps_the_time(tmp_path):
         await _goto(env, 1)
         await env.pilot.press("s")
         await settle(env)
-        await env.pilot.press("down", "down", "down", "down", "enter")  # pick a date
+        await env.pilot.press("down", "down", "down", "down", "down", "enter")  # pick a date
         await settle(env)
         await env.pilot.press(*"whenever", "enter")
         await settle(env)
@@ -189,6 +189,39 @@ async def test_reschedule_menu_keeps_the_time(tmp_path):
         await settle(env)
         await env.store.drain()
         assert sb.state.activities[1]["due_date"] == "2026-11-20" and sb.state.activities[1]["due_time"] == "10:00"
+
+
+async def test_reschedule_to_today_and_to_a_date_with_a_time(tmp_path):
+    """`tomorrow 10:00`, `today 15:30` and `fri 10:00` set the time too (local, sent in UTC:
+    Berlin is UTC+1 in November); the menu's Today keeps the time. Before: "is not a date"."""
+    sb, deal = _sandbox()
+    async with app_env(tmp_path, sandbox=sb) as env:
+        await env.pilot.press("2")
+        await settle(env, 0.3)
+
+        async def pick(text: str) -> tuple[str, str]:
+            await _goto(env, 1)
+            await env.pilot.press("s")
+            await settle(env)
+            await env.pilot.press("down", "down", "down", "down", "down", "enter")  # pick a date
+            await settle(env)
+            await env.pilot.press(*text, "enter")
+            await settle(env)
+            await env.store.drain()
+            activity = sb.state.activities[1]
+            return activity["due_date"], activity["due_time"][:5]  # the sandbox answers HH:MM:SS
+
+        assert await pick("tomorrow 10:00") == ("2026-11-19", "09:00")
+        assert await pick("fri 10:00") == ("2026-11-20", "09:00")
+        assert await pick("today 15:30") == ("2026-11-18", "14:30")
+        assert await pick("+2d") == ("2026-11-20", "14:30")  # no time given: kept
+        await _goto(env, 1)
+        await env.pilot.press("s")
+        await settle(env)
+        await env.pilot.press("down", "down", "down", "down", "enter")  # Today
+        await settle(env)
+        await env.store.drain()
+        assert (sb.state.activities[1]["due_date"], sb.state.activities[1]["due_time"][:5]) == ("2026-11-18", "14:30")
 
 
 async def test_create_edit_invalid_and_delete(tmp_path):
@@ -263,3 +296,30 @@ async def test_agenda_and_week_snapshots(tmp_path):
         await env.pilot.press("v")
         await settle(env, 0.3)
         assert_snapshot(env.app, "agenda_week_160x45")
+
+
+async def test_the_week_view_at_160_columns_shows_whole_subjects_and_the_deal_or_person(tmp_path):
+    """Each day is 18 cells: a subject goes on below its time rather than being cut to 5
+    characters, and the deal and person it is for follow (before: "Techn…", no deal)."""
+    from rich.cells import cell_len
+
+    from widgets.week_view import WeekView
+
+    async with app_env(tmp_path, size=(160, 45)) as env:
+        await env.pilot.press("2")
+        await settle(env, 0.3)
+        await env.pilot.press("v")
+        await settle(env, 0.3)
+        week = env.app.screen.query_one(WeekView)
+        shown_somewhere = 0
+        for i, (_day, rows) in enumerate(week.days):
+            cell = week.query_one(f"#day-{i}")
+            lines = [line.strip(" ▌") for line in str(cell.render()).splitlines()]
+            assert all(cell_len(line) <= cell.content_size.width for line in lines), lines  # nothing wraps
+            text = " ".join(lines)
+            for r in rows:
+                assert r.subject in text, (r.subject, lines)  # whole, over two lines if need be
+                link = r.deal or r.person or r.org
+                assert any(line.startswith(link[:12]) for line in lines), (link, lines)
+                shown_somewhere += 1
+        assert shown_somewhere >= 3

@@ -207,3 +207,21 @@ async def test_a_reload_read_across_a_move_does_not_take_the_cursor_off_the_move
         b._apply(stale, deal.id, only={second})
         await settle(env)
         assert b.col == 0 and b.selected is not None and b.selected.id == deal.id
+
+
+async def test_at_80x24_the_lost_dialog_shows_its_hint_and_every_recent_reason(tmp_path):
+    from tests.support.screen import screen_text
+    from tui.screens.dialogs import LostReasonScreen
+
+    async with app_env(tmp_path, size=(80, 24)) as env:
+        await settle(env)
+        await env.pilot.press("x")
+        await settle(env)
+        await env.pilot.press("enter")  # the error line too: the tallest the dialog gets
+        await settle(env)
+        dialog = env.app.screen
+        assert isinstance(dialog, LostReasonScreen) and len(dialog.recent) >= 5
+        text = screen_text(env.app)
+        assert "A lost reason is required." in text
+        assert "enter: mark lost · escape: cancel" in text
+        assert all(reason in text for reason in dialog.recent)

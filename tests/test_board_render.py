@@ -64,3 +64,38 @@ async def test_columns_share_the_width_or_keep_a_readable_minimum(tmp_path):
             await settle(env)
             widths = {c.size.width for c in b.columns}
             assert widths == {expected}, (size, widths)
+
+
+def codepoint_cells(text: str) -> int:
+    """Cells as a terminal that draws an emoji sequence part by part counts them (xterm, VTE;
+    tmux for skin tones and ❤️): wide characters 2, marks and format characters 0."""
+    import unicodedata
+
+    return sum(0 if unicodedata.category(c) in ("Mn", "Me", "Cf") else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+async def test_emoji_sequences_keep_the_column_lines_in_line(tmp_path):
+    """👩‍💻, a family, ❤️ and 👍🏽 in a title and an organization: every line of the column
+    measures the column's width in Rich and in a terminal alike, and the separator between
+    the first two columns sits at the same x on every line of the screen."""
+    sb = Sandbox(seed=7, deals=40, token="t0k3n-for-tests", now=FROZEN_NOW)
+    first_stage = min(s["id"] for s in sb.state.stages.values() if s["pipeline_id"] == 1)
+    sb.state.deals[1].update(title="👩\u200d💻 Dev 👨\u200d👩\u200d👧 ❤\ufe0f 👍🏽 x", pipeline_id=1, stage_id=first_stage, status="open")
+    org = sb.state.deals[1].get("org_id")
+    if org:
+        sb.state.organizations[org]["name"] = "🧑\u200d🚀 Space 👍🏿 Org"
+    async with app_env(tmp_path, sandbox=sb) as env:
+        b = board(env)
+        await settle(env)
+        column = b.columns[0].cards
+        texts = [column.render_line(y).text for y in range(column.size.height)]
+        assert any("👩" in t and "💻" in t for t in texts)
+        for t in texts:
+            assert codepoint_cells(t) == cell_len(t) == column.size.width, t
+        screen_lines = [strip.text for strip in env.app.screen._compositor.render_strips()]
+        x = b.columns[0].region.right - 1  # the column's right border
+        card_rows = range(column.region.y, column.region.bottom)
+        for y in card_rows:
+            line = screen_lines[y]
+            at = next(i for i in range(len(line)) if codepoint_cells(line[:i]) == x)
+            assert line[at] == "▕", (y, line)

@@ -136,3 +136,36 @@ def test_version_and_help(capsys):
     with pytest.raises(SystemExit):
         main(["--version"])
     assert "pipedrive-tui" in capsys.readouterr().out
+
+
+def test_quitting_with_unsent_edits_says_how_many_wait_and_when_they_go(tmp_path, monkeypatch, capsys):
+    """Two edits made while Pipedrive refuses the token: the app closes, the terminal is told."""
+    import asyncio
+
+    from tests.support.store_env import data_env
+    from tui.api import Auth, PipedriveClient
+    from tui.app import PipedriveApp, run_app
+    from tui.clock import Clock
+    from tui.runtime import Runtime
+    from tui.sandbox import Sandbox
+    from tests.conftest import FROZEN_NOW
+
+    sandbox = Sandbox(seed=7, deals=10, token="good-token", now=FROZEN_NOW)
+
+    async def first_sync() -> list[int]:
+        async with data_env(tmp_path, sandbox=sandbox) as env:
+            return sorted(env.sandbox.state.deals)[:2]
+
+    ids = asyncio.run(first_sync())
+    refused = PipedriveClient("http://sandbox.local", Auth.personal("revoked-token"), transport=sandbox.transport())
+
+    async def edit_then_quit(self, *args, **kwargs):
+        for deal_id in ids:
+            await self.store.update_entity("deal", deal_id, {"title": f"Edited {deal_id}"})
+
+    monkeypatch.setattr(PipedriveApp, "run_async", edit_then_quit)
+    runtime = Runtime(refused, "work", tmp_path, tmp_path / "cache.sqlite3", clock=Clock.frozen(FROZEN_NOW))
+    assert run_app(runtime) == 0
+    err = capsys.readouterr().err
+    assert "2 edits wait to be sent to Pipedrive; they go at the next start" in err
+    assert "revoked-token" not in err

@@ -26,11 +26,59 @@ async def test_people_and_org_lists_show_the_selected_row_and_header(tmp_path):
         await env.pilot.press("j", "j")
         await settle(env)
         assert table.cursor == 2
-        assert _row_style(table, 2).reverse
-        assert not _row_style(table, 1).reverse and not _row_style(table, 3).reverse
+        assert _row_style(table, 2).bold and _row_style(table, 2).bgcolor != _row_style(table, 1).bgcolor
+        assert not _row_style(table, 1).bold and _row_style(table, 1).bgcolor == _row_style(table, 3).bgcolor
         header = next(s for s in table.render_line(0) if s.text.strip())
         assert header.style.bold
         assert "▌ " in screen_text(env.app)
+
+
+def _backgrounds(table: VirtualTable, y: int) -> set:
+    strip = table.render_line(y)
+    assert strip.cell_length == table.inner_width
+    return {seg.style.bgcolor for seg in strip}
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+@pytest.mark.parametrize("key", ["3", "4"])
+async def test_the_selected_list_row_is_highlighted_across_its_width_in_light_and_dark(tmp_path, monkeypatch, key, no_color):
+    """As the board's selected card: one tinted background over the whole row, bold text that
+    reads on it (4.5:1 at least), in both themes, focused or not; under NO_COLOR the tint
+    survives as a grey. Before: bare reverse video, no colour of the theme's own (the
+    terminal's defaults), so some terminals showed only the ▌."""
+    from textual.color import Color
+
+    from widgets.tones import contrast
+
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    async with app_env(tmp_path) as env:
+        await env.pilot.press(key)
+        await settle(env)
+        table = env.app.screen.query_one(VirtualTable)
+        await env.pilot.press("j")
+        await settle(env)
+        for theme in ("textual-dark", "textual-light"):
+            env.app.theme = theme
+            for focused in (True, False):
+                if focused:
+                    table.focus()
+                else:
+                    env.app.set_focus(None)
+                await settle(env)
+                selected, other = _backgrounds(table, 2), _backgrounds(table, 3)
+                assert len(selected) == 1 and len(other) == 1 and None not in selected | other, (theme, selected, other)
+                assert selected != other
+                row = [seg for seg in table.render_line(2) if seg.text.strip()]
+                assert row[0].text.startswith("▌")
+                ground = Color.from_rich_color(next(iter(selected)))
+                for seg in row[1:]:
+                    ink = Color.from_rich_color(seg.style.color)
+                    assert contrast(ink, ground) >= 4.5, (theme, focused, seg.text, ink, ground)
+                if no_color:  # what the terminal gets: the monochrome filter's greys
+                    filtered = [env.app._filters[-1].apply(list(table.render_line(y)), Color(0, 0, 0)) for y in (2, 3)]
+                    assert {s.style.bgcolor for s in filtered[0]} != {s.style.bgcolor for s in filtered[1]}
+                    assert all(s.style.bold for s in filtered[0] if s.text.strip())
 
 
 async def test_org_list_selection_stays_in_view_after_clearing_a_filter(tmp_path):

@@ -356,3 +356,20 @@ async def test_a_refused_field_edit_reopens_the_form_with_the_reason_at_the_fiel
         assert isinstance(form, DealForm)
         assert "must not be in the past" in form.field("expected_close_date").error
         assert env.sandbox.state.deals[d["id"]]["expected_close_date"] == d["expected_close_date"]
+
+
+async def test_the_organizations_deals_show_their_stage_and_value(tmp_path):
+    async with app_env(tmp_path, size=(120, 40)) as env:
+        sb = env.sandbox
+        d = _deal_with_links(sb)
+        env.app.open_organization(d["org_id"])
+        await settle(env)
+        section = env.app.screen.query_one("#section-deals")
+        lines = [str(section.get_option_at_index(i).prompt) for i in range(section.option_count)]
+        deals = [x for x in sb.state.deals.values() if x["org_id"] == d["org_id"] and not x.get("_deleted")]
+        assert len(lines) == len(deals) >= 1
+        for deal in deals:
+            stage = sb.state.stages[deal["stage_id"]]["name"]
+            amount = f"{deal['value']:,.0f}"
+            assert any(deal["title"] in line and stage in line and amount in line for line in lines), (deal, lines)
+        assert lines[0] in screen_text(env.app)  # as shown, stage and value included

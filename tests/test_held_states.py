@@ -142,3 +142,38 @@ async def test_sync_with_a_refused_token_raises_and_says_signed_out(tmp_path):
         except AuthError:
             pass
         assert env.store.status.mode == "signed_out"
+
+
+async def test_the_login_dialog_names_the_environment_variable_the_refused_token_came_from(tmp_path, monkeypatch):
+    from argparse import Namespace
+
+    from tui.runtime import build_runtime
+
+    monkeypatch.setenv("PIPEDRIVE_API_TOKEN", "token-from-the-environment")
+    runtime = build_runtime(Namespace(demo=False, profile=None, base_url="http://pipedrive.invalid", data_dir=str(tmp_path / "d")))
+    await runtime.client.aclose()
+    assert runtime.token_source == "PIPEDRIVE_API_TOKEN"
+    async with app_env(tmp_path) as env:
+        env.app.token_source = runtime.token_source
+        env.sandbox.token = "rotated-token"
+        await settle(env)
+        await env.pilot.press("greater_than_sign")
+        await settle(env)
+        await env.store.drain()
+        await env.pilot.press("L")
+        await settle(env)
+        assert isinstance(env.app.screen, LoginScreen)
+        text = str(env.app.screen.query_one(".dialog-message").render())
+        assert "refused the token from PIPEDRIVE_API_TOKEN" in text
+        assert "PIPEDRIVE_API_TOKEN still wins at the next start" in text
+        assert "stored credentials" not in text
+        assert "token-from-the-environment" not in screen_text(env.app)
+
+
+def test_a_stored_token_has_no_environment_source(monkeypatch):
+    from tui.runtime import token_source
+
+    assert token_source(Auth.personal("abc"), env={}) is None
+    assert token_source(Auth.personal("abc"), env={"PIPEDRIVE_API_TOKEN": "other"}) is None
+    assert token_source(Auth.personal("abc"), env={"PIPEDRIVE_API_TOKEN": "abc"}) == "PIPEDRIVE_API_TOKEN"
+    assert token_source(Auth.oauth("xyz"), env={"PIPEDRIVE_ACCESS_TOKEN": "xyz"}) == "PIPEDRIVE_ACCESS_TOKEN"

@@ -41,3 +41,18 @@ async def test_a_click_on_a_key_presses_it(tmp_path):
         await env.pilot.click(KeyBar, offset=(start + 1, 0))
         await settle(env)
         assert isinstance(env.app.screen, HelpScreen)
+
+
+async def test_at_80_columns_help_and_quit_stay_and_the_screens_later_keys_go(tmp_path):
+    async with app_env(tmp_path, size=(80, 24)) as env:
+        await settle(env)
+        text = bar_text(env.app)
+        assert " ? Help " in text and " q Quit " in text
+        assert text.rstrip().endswith("^p Commands")
+        assert " > Advance " in text  # the screen's first keys stay, in their order
+        assert text.index(" > Advance ") < text.index(" ? Help ") < text.index(" q Quit ")
+        assert " 4 Orgs " not in text  # the later ones made room
+        await env.pilot.press("enter")
+        await settle(env)
+        deal_bar = bar_text(env.app)
+        assert " ? Help " in deal_bar and " q Quit " in deal_bar and " esc Back " in deal_bar

@@ -276,3 +276,36 @@ async def test_a_conversion_whose_stage_is_deleted_meanwhile_fails_and_keeps_the
         assert store.status.last_error is None
     finally:
         await _close(store, client)
+
+
+async def test_a_note_pinned_to_the_lead_is_pinned_to_the_deal_after_the_conversion(tmp_path):
+    """Pipedrive moves the pin with the note; the sandbox does, and the cache holds it (the
+    deal screen shows the note pinned). Before: the pin was lost on the way."""
+    from tui.store.queries import entities
+
+    sb = _sandbox()
+    store, client = await _open(tmp_path / "c.sqlite3", sb)
+    try:
+        await store.sync_now()
+        lead, stage = _lead(sb), _second_stage(sb)
+        await store.create_note("<p>Decision maker: Ana</p>", lead_id=lead["id"])
+        assert await store.drain()
+        note_id = next(n["id"] for n in sb.state.notes.values() if n["content"] == "<p>Decision maker: Ana</p>")
+        await store.update_entity("note", note_id, {"pinned_to_lead_flag": True})
+        assert await store.drain()
+        assert sb.state.notes[note_id]["pinned_to_lead_flag"] is True
+        await store.convert_lead(lead["id"], stage["id"])
+        assert await store.drain()
+        deal_id = await store.read(conversion.converted_to, lead["id"])
+        server = sb.state.notes[note_id]
+        assert (server["deal_id"], server["pinned_to_deal_flag"]) == (deal_id, True)
+        row = await store.read(
+            lambda c: c.execute(
+                "SELECT deal_id, pinned_deal, json_extract(data, '$.pinned_to_deal_flag') FROM notes WHERE id = ?", (note_id,)
+            ).fetchone()
+        )
+        assert tuple(row) == (deal_id, 1, 1)
+        notes = await store.read(entities.notes_for, "deal_id", deal_id)
+        assert [n.pinned for n in notes if n.id == note_id] == [True]
+    finally:
+        await _close(store, client)

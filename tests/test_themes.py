@@ -130,3 +130,36 @@ def test_the_runtime_carries_the_config_files_theme(tmp_path, monkeypatch):
         assert runtime.theme == "nord"
     finally:
         runtime.cleanup()
+
+
+async def test_separators_stand_out_at_least_3_to_1_in_light_and_dark(tmp_path):
+    """The board's column lines and the triage side panel's line against what they are drawn on
+    (WCAG contrast of the colours Textual paints; before: 1.15:1 in textual-light)."""
+    from widgets.tones import contrast
+
+    async with app_env(tmp_path) as env:
+        await settle(env)
+        for theme in ("textual-light", "textual-dark", "nord", "solarized-light"):
+            env.app.theme = theme
+            await settle(env)
+            for column in env.app.screen.query(".stage-column"):
+                line = column.styles.border_right[1]
+                for ground in column.background_colors:
+                    assert contrast(line, ground) >= 3.0, (theme, line, ground, contrast(line, ground))
+        await env.pilot.press("6")
+        await settle(env)
+        for theme in ("textual-light", "textual-dark"):
+            env.app.theme = theme
+            await settle(env)
+            side = env.app.screen.query_one("#triage-side")
+            line = side.styles.border_left[1]
+            assert all(contrast(line, ground) >= 3.0 for ground in side.background_colors), theme
+
+
+def test_contrast_is_wcags():
+    from textual.color import Color
+
+    from widgets.tones import contrast
+
+    assert round(contrast(Color(0, 0, 0), Color(255, 255, 255)), 1) == 21.0
+    assert round(contrast(Color.parse("#E5E5E5"), Color.parse("#D8D8D8")), 2) == 1.13  # the old light separator

@@ -363,3 +363,43 @@ async def test_a_fast_typist_fixes_in_one_burst_and_nothing_reaches_the_queue_be
         assert [(m, p) for m, p, _b in writes] == [("POST", "/api/v2/activities"), ("PATCH", f"/api/v2/deals/{LOST}")]
         assert (writes[0][2]["due_date"], writes[0][2]["due_time"]) == ("2026-11-27", "08:30")
         assert writes[1][2] == {"status": "lost", "lost_reason": "Gone to a competitor"}
+
+
+async def test_at_80_columns_each_reason_keeps_its_day_count(tmp_path):
+    """A narrow queue shows the first reason with its days and how many more, never "overdue 7…"."""
+    async with app_env(tmp_path, size=(80, 24)) as env:
+        screen = await _open(env)
+        listing = screen.listing
+        rows = listing.rows[: listing.size.height]
+        assert any(len(r.reasons) > 1 for r in rows) and any(r.reasons[0].days for r in rows)
+        for y, row in enumerate(rows):
+            line = listing.render_line(y).text
+            first = row.reasons[0]
+            if first.days:
+                assert f" {first.days}d" in line, line
+            if len(row.reasons) > 1:
+                assert f"+{len(row.reasons) - 1}" in line or row.reasons[1].short in line, line
+
+
+async def test_the_close_date_proposed_is_never_earlier_than_the_deals_own(tmp_path):
+    """STUCK is expected to close 2026-12-31: `c` starts two weeks after that, not at today + 2w
+    (2026-12-02, which would pull the deal's close date forward); enter saves it."""
+    sb = _sandbox()
+    async with app_env(tmp_path, sandbox=sb) as env:
+        await _open(env)
+        await _select(env, CLOSE)  # its close date has passed: two weeks from today
+        await env.pilot.press("c")
+        await settle(env)
+        assert env.app.screen.query_one("#date").value == "+2w"
+        await env.pilot.press("escape")
+        await settle(env)
+        await _select(env, STUCK)
+        await env.pilot.press("c")
+        await settle(env)
+        assert isinstance(env.app.screen, DatePromptScreen)
+        assert env.app.screen.query_one("#date").value == "2027-01-14"
+        assert "Thu 14 Jan 2027" in str(env.app.screen.query_one("#date-preview").render())
+        await env.pilot.press("enter")
+        await settle(env)
+        await env.store.drain()
+        assert sb.state.deals[STUCK]["expected_close_date"] == "2027-01-14"

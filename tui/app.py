@@ -92,11 +92,13 @@ class PipedriveApp(OrderedKeys, App):
         on_theme: Any = None,
         config_dir: Path | None = None,
         key_lines: dict[str, int] | None = None,
+        token_source: str | None = None,
     ) -> None:
         super().__init__()
         self._filters = safe_filters(self._filters)  # NO_COLOR (tui/no_color.py)
         self.triage_settings = triage or TriageSettings()  # [triage] of the config file
         self.on_login = on_login  # persists a token verified by the login screen (None in demo mode)
+        self.token_source = token_source  # the environment variable the token came from (None: stored)
         self.notices = list(notices or [])
         self.store = store
         self.profile_label = profile_label
@@ -119,6 +121,7 @@ class PipedriveApp(OrderedKeys, App):
         """Textual's theme variables, and the tones (widgets/tones.py) of rich Text built in
         Python taken from them, so every colour follows the theme."""
         variables = super().get_css_variables()
+        variables["separator"] = tones.separator(variables)  # lines between panes: 3:1 at least
         if getattr(self, "_tones_pushed", False):
             self.console.pop_theme()
         self.console.push_theme(tones.rich_theme(variables))
@@ -301,7 +304,7 @@ class PipedriveApp(OrderedKeys, App):
             return
         from tui.screens.login import LoginScreen
 
-        self.push_screen(LoginScreen(self.store, self.on_login))
+        self.push_screen(LoginScreen(self.store, self.on_login, token_source=self.token_source))
 
     def action_conflicts(self) -> None:
         from tui.screens.conflicts import ConflictScreen
@@ -391,12 +394,17 @@ def app_for(runtime: Any, store: Any, **options: Any) -> PipedriveApp:
         on_theme=runtime.save_theme,
         config_dir=runtime.config_dir,
         key_lines=runtime.key_lines,
+        token_source=runtime.token_source,
         **options,
     )
 
 
 def run_app(runtime: Any) -> int:
-    """Open the store, run the app, close everything. Returns an exit code."""
+    """Open the store, run the app, close everything; say what edits are left unsent. Returns
+    an exit code."""
+    import sys
+
+    from tui.store import edits
     from tui.store.store import Store
 
     async def main() -> int:
@@ -405,6 +413,7 @@ def run_app(runtime: Any) -> int:
             label += " · " + {"token": "API token", "oauth": "OAuth", "maton": "Maton"}.get(runtime.auth_mode, runtime.auth_mode)
         store = await Store.open(runtime.db_path, runtime.client, clock=runtime.clock, profile=label, policy=runtime.policy)
         app = app_for(runtime, store)
+        unsent: tuple[int, ...] = (0, 0, 0)
         try:
             await app.run_async()
         finally:
@@ -413,10 +422,31 @@ def run_app(runtime: Any) -> int:
                     await asyncio.wait_for(store.drain(), timeout=3)
                 except Exception:
                     pass
+            try:
+                unsent = await store.read(edits.counts)
+            except Exception:
+                pass
             await store.close()
             if runtime.client is not None:
                 await runtime.client.aclose()
             runtime.cleanup()
+        notice = unsent_notice(unsent[0], unsent[1], kept=runtime.temp_dir is None)
+        if notice:
+            print(f"pipedrive-tui: {notice}", file=sys.stderr)
         return app.return_code or 0
 
     return asyncio.run(main())
+
+
+def unsent_notice(pending: int, conflicts: int, *, kept: bool = True) -> str | None:
+    """What is said after the app closes with edits not yet on Pipedrive (nothing if none)."""
+    parts = []
+    if pending:
+        edits_word = "edit waits" if pending == 1 else "edits wait"
+        goes = "it goes" if pending == 1 else "they go"
+        where = f"{goes} at the next start" if kept else "the demo's data is discarded, so they are not sent"
+        parts.append(f"{pending} {edits_word} to be sent to Pipedrive; {where}")
+    if conflicts:
+        noun = "edit is" if conflicts == 1 else "edits are"
+        parts.append(f"{conflicts} {noun} held by a conflict; press ! at the next start to settle")
+    return "; ".join(parts) or None

@@ -35,6 +35,7 @@ class Runtime:
     theme: str | None = None  # `theme` of the config file
     config_dir: Path | None = None  # where the app reads and writes its settings (None: tui.config.config_dir())
     key_lines: dict[str, int] = field(default_factory=dict)  # [keys] binding id -> its line in config.toml
+    token_source: str | None = None  # the environment variable the credentials came from (None: stored)
 
     @property
     def auth_label(self) -> str:
@@ -115,6 +116,7 @@ def build_runtime(args: Any) -> Runtime:
         triage=config.triage,
         theme=config.theme,
         key_lines=config.key_lines,
+        token_source=token_source(creds.auth),
     )
 
 
@@ -177,6 +179,20 @@ def _demo_runtime(args: Any, clock: Clock) -> Runtime:
         settings,
         config.key_lines,
     )
+
+
+# the environment variable that supplies each kind of credential (tui/config.py: resolve)
+TOKEN_VARIABLES = {"token": "PIPEDRIVE_API_TOKEN", "oauth": "PIPEDRIVE_ACCESS_TOKEN", "maton": "MATON_API_KEY"}
+
+
+def token_source(auth: Auth, env: dict[str, str] | None = None) -> str | None:
+    """The environment variable the credential in use came from, or None when it was stored
+    (`pipedrive-tui login`): an environment variable wins over the stored one at every start."""
+    import os
+
+    env = dict(os.environ if env is None else env)
+    name = TOKEN_VARIABLES.get(auth.mode)
+    return name if name and env.get(name, "").strip() == auth.secret else None
 
 
 def ambiguous_credentials(env: dict[str, str] | None = None) -> str | None:

@@ -18,6 +18,7 @@ from tui.formatting import clean
 from tui.keymap.agenda import MOVE_BINDINGS
 from tui.store.queries.agenda import AgendaGroup, AgendaRow
 from widgets import tones
+from widgets.cells import shown
 
 TYPE_MARKS = {"call": "☎", "meeting": "◎", "task": "✓", "deadline": "⚑", "email": "✉", "lunch": "☕"}
 GROUP_STYLE = {"Overdue": tones.ERROR_B, "Today": tones.SUCCESS_B, "Tomorrow": "bold", "Done recently": tones.MUTED}
@@ -82,14 +83,14 @@ def row_text(row: AgendaRow, width: int) -> Text:
     when = row.time or "all day"
     if row.duration and row.time:
         when += f" ({row.duration})"
-    links = " · ".join(clean(x) for x in (row.deal, row.person, row.org) if x)
+    links = " · ".join(shown(x) for x in (row.deal, row.person, row.org) if x)
     day = row.day.strftime("%a %d %b") if row.day else "no date"
     text = Text.assemble(
         ("☑ " if row.done else "☐ ", tones.SUCCESS if row.done else ""),
         (f"{type_mark(row.type)} ", tones.INFO),
         (f"{day:<11}", tones.MUTED),
         (f"{when:<16}", tones.MUTED),
-        (clean(row.subject), "bold" if not row.done else ""),
+        (shown(row.subject), "bold" if not row.done else ""),
     )
     if row.late:
         text.append(f"  {row.late}", style=tones.ERROR)

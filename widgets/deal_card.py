@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from tui.formatting import clean, initials, money
+from tui.formatting import initials, money
 from tui.store.derived import ActivityStatus
 from tui.store.queries.board import CurrencyRow, DealCard
 from widgets import tones
+from widgets.cells import shown
 
 CARD_HEIGHT = 5  # 4 lines of content + 1 gap
 
@@ -64,12 +65,12 @@ def card_lines(card: DealCard, width: int, *, selected: bool, currencies: dict[s
         out.stylize(base)
         return out
 
-    title = Text(clean(card.title), style=tones.ERROR_B if card.rotten else "bold")
+    title = Text(shown(card.title), style=tones.ERROR_B if card.rotten else "bold")
     if card.rotten:
         title = Text.assemble(("✖ ", tones.ERROR_B), title)
     if marked:
         title = Text.assemble(("☑ ", tones.WARNING_B), title)
-    sub = Text(clean(card.org_name or card.person_name or "—"), style=tones.MUTED)
+    sub = Text(shown(card.org_name or card.person_name or "—"), style=tones.MUTED)
     cur = currencies.get(card.currency or "")
     value = Text(money(card.value, card.currency, cur.decimal_points if cur else None, cur.symbol if cur else None), style=tones.SUCCESS)
     owner = initials(card.owner_name)
@@ -78,7 +79,7 @@ def card_lines(card: DealCard, width: int, *, selected: bool, currencies: dict[s
     value_line = Text.assemble(value, " " * gap, (tail, tones.MUTED))
     status = status_line(card, inner)
     if card.status == "lost" and card.lost_reason:
-        status = Text(f"✖ lost: {clean(card.lost_reason)}", style=tones.ERROR)
+        status = Text(f"✖ lost: {shown(card.lost_reason)}", style=tones.ERROR)
     elif card.status == "won":
         status = Text("✔ won", style=tones.SUCCESS_B)
     blank = Text(" " * (inner + 2))

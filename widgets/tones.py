@@ -93,4 +93,43 @@ def rich_theme(variables: dict[str, str]) -> Theme:
     return Theme(styles, inherit=True)
 
 
+def luminance(color: Color) -> float:
+    """WCAG 2 relative luminance of an opaque colour."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(color.r) + 0.7152 * channel(color.g) + 0.0722 * channel(color.b)
+
+
+def contrast(a: Color, b: Color) -> float:
+    """WCAG 2 contrast ratio of two opaque colours (1 to 21)."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+SEPARATOR_CONTRAST = 3.0  # WCAG's minimum for graphical objects that carry meaning
+SEPARATOR_GROUNDS = ("background", "surface", "panel")  # what a separator line is drawn on
+
+
+def separator(variables: dict[str, str]) -> str:
+    """The colour of separator lines (the board's columns, the triage side panel, the week's
+    days): the theme's background moved toward its foreground just far enough to stand out
+    from every ground in SEPARATOR_GROUNDS at SEPARATOR_CONTRAST or more."""
+    merged = {**DARK, **{k: v for k, v in variables.items() if v}}
+    background = _color(merged["background"], Color.parse(DARK["background"]))
+    foreground = _color(merged["foreground"], Color.parse(DARK["foreground"])).with_alpha(1)
+    grounds = []
+    for name in SEPARATOR_GROUNDS:
+        ground = _color(merged.get(name), background)
+        grounds.append(background.blend(ground.with_alpha(1), ground.a))
+    line = foreground
+    for step in range(20, 101):
+        line = background.blend(foreground, step / 100)
+        if all(contrast(line, ground) >= SEPARATOR_CONTRAST for ground in grounds):
+            break
+    return line.hex
+
+
 DEFAULT = rich_theme({})

@@ -19,6 +19,7 @@ from tui.formatting import clean, compact_money
 from tui.keymap.triage import MOVE_BINDINGS
 from tui.store.queries.triage import CLOSE_PASSED, NO_ACTIVITY, OVERDUE, ROTTING, STUCK, TriageRow
 from widgets import tones
+from widgets.cells import shown
 
 MARKS = {
     OVERDUE: ("●", tones.ERROR_B),
@@ -29,6 +30,9 @@ MARKS = {
 }
 REASON_STYLE = {OVERDUE: tones.ERROR, NO_ACTIVITY: tones.WARNING, ROTTING: tones.ERROR, CLOSE_PASSED: tones.SPECIAL, STUCK: tones.INFO}
 REASONS_WIDTH = 30
+REASONS_MIN_WIDTH = 13  # "overdue 23d +1": the first reason with its days, and how many more
+# a reason in fewest cells, for a narrow queue (the mark's symbol and colour say the kind too)
+TERSE = {OVERDUE: "overdue", NO_ACTIVITY: "no act.", ROTTING: "rot", CLOSE_PASSED: "close", STUCK: "stuck"}
 
 
 def reasons_text(row: TriageRow, *, short: bool = True, sep: str = " · ") -> Text:
@@ -40,9 +44,27 @@ def reasons_text(row: TriageRow, *, short: bool = True, sep: str = " · ") -> Te
     return text
 
 
+def fitted_reasons(row: TriageRow, width: int) -> Text:
+    """The reasons in `width` cells without losing a day count: all of them if they fit, else
+    the first with "+N" more, else the first in its tersest words; cut only as a last resort."""
+    full = reasons_text(row)
+    if full.cell_len <= width or not row.reasons:
+        return full
+    first = row.reasons[0]
+    more = f" +{len(row.reasons) - 1}" if len(row.reasons) > 1 else ""
+    terse = TERSE.get(first.kind, first.kind) + (f" {first.days}d" if first.days else "")
+    for words in (first.short + more, terse + more, terse):
+        if len(words) <= width:
+            break
+    text = Text(words, style=REASON_STYLE.get(first.kind, ""))
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
 def row_text(row: TriageRow, width: int) -> Text:
     """mark, reasons, title (with the organization or person unless the title names it),
     value, stage: fitted to `width` cells; the title takes what the others leave."""
+    reasons: Text | None = None
     if row.snoozed_until:
         mark = Text("z ", style=tones.FAINT)
         until = date.fromisoformat(row.snoozed_until)
@@ -50,13 +72,16 @@ def row_text(row: TriageRow, width: int) -> Text:
     else:
         symbol, style = MARKS.get(row.reasons[0].kind if row.reasons else "", ("·", ""))
         mark = Text(f"{symbol} ", style=style)
-        reasons = reasons_text(row)
-    title = Text(clean(row.title), style="bold")
-    who = clean(row.org or row.person or "")
+    title = Text(shown(row.title), style="bold")
+    who = shown(row.org or row.person or "")
     if who and who.casefold() not in title.plain.casefold():
         title.append(f" · {who}", style=tones.MUTED)
     room = width - 2  # the mark
-    reasons_w = min(REASONS_WIDTH, max(10, room // 3))
+    reasons_w = min(REASONS_WIDTH, max(REASONS_MIN_WIDTH, room // 3))
+    if reasons is None:
+        reasons = fitted_reasons(row, reasons_w)
+    elif reasons.cell_len > reasons_w and row.snoozed_until:
+        reasons = Text(f"until {until:%d %b}", style=tones.MUTED)  # the date, not "snoozed until W…"
     value_w = 10 if room >= 60 else 0
     stage_w = 14 if room >= 84 else 0
     gaps = 2 + (1 if value_w else 0) + (1 if stage_w else 0)  # a space after each cell

@@ -4,8 +4,11 @@
 Columns get a width by what they hold: each has a minimum, an ideal width and a priority
 (0 = most useful). When the terminal is too narrow the least useful columns are dropped
 first; spare width grows columns toward their ideal width (most useful first) and what is
-left goes to the flexible ones. The selected row is always visible: reversed while the
-table has focus, bold on a dim background otherwise, with a ▌ bar either way (NO_COLOR too).
+left goes to the flexible ones. The selected row is always visible, highlighted across
+the table's width as the board's selected card is: bold on a tinted background and a
+coloured ▌ bar while the table has focus, a lighter tint and a faint bar otherwise; the
+bar, bold and the tint (as a grey) stay under NO_COLOR. Every line carries the theme's own text and background colours (a line
+without them showed the terminal's default colours, whatever the theme).
 
 Rows come in blocks of BLOCK: the table knows how many there are (`total`) and asks for a
 block when it comes into view (NeedBlock); `set_rows` gives it every row at once instead.
@@ -26,9 +29,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.formatting import clean
 from tui.keymap.lists import TABLE_BINDINGS
 from widgets import tones
+from widgets.cells import shown as shown_text
 
 BLOCK = 200  # rows fetched at a time
 
@@ -142,7 +145,7 @@ class VirtualTable(ScrollView, can_focus=True):
             if isinstance(value, Text):
                 cell = value.copy()
             else:
-                cell = Text(clean(value) if value is not None else "—")
+                cell = Text(shown_text(value) if value is not None else "—")
             if column.align == "right":
                 cell.truncate(width, overflow="ellipsis")
                 cell = Text(" " * (width - cell.cell_len)) + cell
@@ -153,7 +156,8 @@ class VirtualTable(ScrollView, can_focus=True):
         return text
 
     def _strip(self, text: Text, style: Style) -> Strip:
-        return Strip(list(text.render(self.app.console))).adjust_cell_length(self.inner_width, style)
+        strip = Strip(list(text.render(self.app.console))).adjust_cell_length(self.inner_width, style)
+        return strip.apply_style(self.rich_style)  # the theme's colours under what the line sets
 
     def render_line(self, y: int) -> Strip:
         widths = self.widths()
@@ -173,9 +177,10 @@ class VirtualTable(ScrollView, can_focus=True):
         if index != self.cursor:
             return self._strip(self._line(row, widths, bar=" ☑" if marked else "  "), Style())
         line = self._line(row, widths, bar="▌☑" if marked else "▌ ")
-        style = "reverse" if self.has_focus else tones.ROW
+        line.stylize(tones.CURSOR if self.has_focus else tones.FAINT, 0, 1)
+        style = self.app.console.get_style(tones.ROW if self.has_focus else tones.SELECTED) + Style(bold=True)
         line.stylize(style)
-        return self._strip(line, self.app.console.get_style(style))
+        return self._strip(line, style)
 
     def action_cursor(self, delta: int) -> None:
         self.move_to(self.cursor + delta)

@@ -5,34 +5,54 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Static
 
-from tui.formatting import clean
 from tui.store.queries.agenda import AgendaRow
 from widgets.agenda_list import type_mark
 from widgets import tones
+from widgets.cells import shown
+
+
+def activity_lines(r: AgendaRow, width: int, selected: bool) -> list[Text]:
+    """One activity in a day of `width` cells: its time and type, the subject (on a second
+    line when the first cannot hold it), then the deal or person it is for, muted."""
+    mark = ("▌" if selected else " ", tones.CURSOR)
+    head = Text.assemble(mark, (f"{r.time} " if r.time else "", tones.MUTED), (type_mark(r.type) + " ", tones.INFO))
+    subject = shown(r.subject) or "(no subject)"
+    first = Text.assemble(head, (subject, "bold" if not r.done else ""))
+    lines = [first]
+    room = width - head.cell_len
+    if first.cell_len > width and cell_len(subject) > room:
+        # the subject goes on below the time, from the line's start
+        cut = max(0, subject.rfind(" ", 0, room + 1))  # at a space; with none, all of it goes below
+        lines = [Text.assemble(head, (subject[:cut].rstrip(), "bold" if not r.done else ""))]
+        lines.append(Text.assemble(" ", (subject[cut:].lstrip(), "bold" if not r.done else "")))
+    links = " · ".join(shown(x) for x in (r.deal, r.person) if x) or shown(r.org)
+    if links:
+        lines.append(Text.assemble(" ", (links, tones.MUTED)))
+    for line in lines:
+        if r.done:
+            line.stylize("dim strike")
+        line.truncate(max(8, width), overflow="ellipsis", pad=selected)
+        if selected:
+            line.stylize("reverse")
+    return lines
 
 
 def day_text(day: date, rows: list[AgendaRow], today: date, width: int, selected: int | None = None) -> Text:
     head = Text(day.strftime("%a %d %b") + ("  today" if day == today else ""), style=tones.SUCCESS_CHIP if day == today else "bold")
     lines = [head]
     for i, r in enumerate(rows):
-        mark = "▌" if i == selected else " "
-        line = Text.assemble(
-            (mark, tones.CURSOR), (f"{r.time or 'all day':<8}", tones.MUTED), (type_mark(r.type) + " ", tones.INFO), clean(r.subject)
-        )
-        if r.done:
-            line.stylize("dim strike")
-        line.truncate(max(8, width), overflow="ellipsis", pad=i == selected)
-        if i == selected:
-            line.stylize("reverse")
-        lines.append(line)
+        lines.extend(activity_lines(r, width, i == selected))
     if not rows:
         lines.append(Text(" —", style=tones.FAINT))
-    return Text("\n").join(lines)
+    text = Text("\n").join(lines)
+    text.no_wrap, text.overflow = True, "ellipsis"
+    return text
 
 
 class WeekView(VerticalScroll):
@@ -40,7 +60,7 @@ class WeekView(VerticalScroll):
     WeekView { height: 1fr; }
     WeekView Grid { grid-size: 7; grid-gutter: 0 1; height: auto; }
     WeekView.-narrow Grid { grid-size: 1; }
-    WeekView .day { height: auto; min-height: 5; border: round $panel-lighten-2; padding: 0 1; }
+    WeekView .day { height: auto; min-height: 5; border: round $separator; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     WeekView .day.-today { border: round $success; }
     """
 
@@ -88,7 +108,8 @@ class WeekView(VerticalScroll):
             return
         narrow = (self.size.width or 160) < 110
         self.set_class(narrow, "-narrow")
-        width = (self.size.width or 160) - 6 if narrow else max(10, (self.size.width or 160) // 7 - 5)
+        # a day's content: a seventh of the width less the gutters (6), border (2) and padding (2)
+        width = (self.size.width or 160) - 6 if narrow else max(10, ((self.size.width or 160) - 6) // 7 - 4)
         at = self.order[self.cursor] if self.order else None
         for i, (day, rows) in enumerate(self.days):
             cell = self.query_one(f"#day-{i}", Static)

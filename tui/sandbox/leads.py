@@ -322,6 +322,8 @@ def _convert(st: State, job: Obj, now: str) -> None:
     for note in st.notes.values():
         if note.get("lead_id") == lead["id"]:
             note.update(deal_id=deal["id"], lead_id=None, update_time=now.replace("T", " ").replace("Z", ""))
+            if note.get("pinned_to_lead_flag"):  # the pin moves with the note, as on Pipedrive
+                note.update(pinned_to_deal_flag=True, pinned_to_lead_flag=False)
     for act in st.activities.values():
         if act.get("lead_id") == lead["id"]:
             act.update(deal_id=deal["id"], lead_id=None, update_time=rfc3339(stamp))

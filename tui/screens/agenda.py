@@ -288,15 +288,18 @@ class AgendaScreen(FilteredScreen):
             return
         today = self.store.clock.today()
 
-        async def chosen(new_day: date | None) -> None:
-            if new_day is None:
+        async def chosen(moved: tuple[date, str | None] | None) -> None:
+            if moved is None:
                 return
-            due_date, due_time = to_utc(new_day.isoformat(), row.time, self.store.clock.zone)
+            new_day, new_time = moved
+            local_time = new_time or row.time  # no time given: the activity keeps its own
+            due_date, due_time = to_utc(new_day.isoformat(), local_time, self.store.clock.zone)
             changes: dict[str, Any] = {"due_date": due_date}
-            if row.time:
+            if local_time:
                 changes["due_time"] = due_time
             await self.store.update_entity("activity", row.id, changes)
-            self.notify(f"Moved “{clean(row.subject)}” to {new_day:%a %d %b}", timeout=2, markup=False)
+            at = f" {local_time}" if local_time else ""
+            self.notify(f"Moved “{clean(row.subject)}” to {new_day:%a %d %b}{at}", timeout=2, markup=False)
 
         self.app.push_screen(RescheduleScreen(clean(row.subject), row.day, today), chosen)
 

@@ -17,6 +17,7 @@ import styles
 from tui.screens.base import FilteredScreen
 from tui.screens.board_bulk import Batch, BulkActions
 from tui.formatting import clean, compact_money, fit_join
+from widgets.cells import shown
 from tui import local_views
 from tui.api.errors import ApiError
 from tui.keymap import board as board_keys
@@ -62,7 +63,7 @@ class StageColumn(Vertical):
             parts = [compact_money(values[c], c, getattr(currencies.get(c), "symbol", None)) for c in order if c in values]
             return fit_join(parts, room)  # every currency counted: what does not fit shows as +N
 
-        title = Text(clean(self.stage.name), style="bold")
+        title = Text(shown(self.stage.name), style="bold")
         line2 = Text(f"{count} deal{'s' if count != 1 else ''}", style=tones.MUTED)
         if summary and summary.totals:
             line2.append(f" · {fmt(summary.totals, width - line2.cell_len - 3)}", style=tones.SUCCESS)

@@ -15,11 +15,11 @@ from textual.widgets.option_list import Option
 
 import styles
 from tui.screens.base import AppScreen
-from tui.formatting import clean
+from tui.formatting import clean, money
 from tui.keymap import detail as detail_keys
 from tui.notes_html import html_to_text, summary
 from tui.store.derived import activity_due
-from tui.store.queries.entities import ActivityRow, NoteRow, Ref, activity_done
+from tui.store.queries.entities import ActivityRow, DealRef, NoteRow, activity_done
 from widgets.status_bar import StatusBar
 from widgets import tones
 from widgets.key_bar import KeyBar
@@ -201,22 +201,24 @@ class DetailScreen(AppScreen):
         self.app.hold_keys_for_screen()  # keys typed meanwhile go to the editor
         self.app.run_worker(run(), exit_on_error=False)
 
-    def fill_deals(self, deals: list[Ref]) -> None:
+    def fill_deals(self, deals: list[DealRef]) -> None:
         by_status = {s: sum(d.extra == s for d in deals) for s in ("open", "won", "lost")}
         detail = ", ".join(f"{n} {s}" for s, n in by_status.items() if n)
         self.set_title("deals", "Deals", len(deals), detail)
         self.query_one("#section-deals", Section).fill(self.deal_rows(deals), "No deals")
 
     @staticmethod
-    def deal_rows(deals: list[Ref]) -> list[tuple[Text, tuple[str, int]]]:
+    def deal_rows(deals: list[DealRef]) -> list[tuple[Text, tuple[str, int]]]:
+        """Status, title, then the stage it is in and its value."""
         marks = {"open": ("●", tones.SUCCESS), "won": ("✔", tones.SUCCESS_B), "lost": ("✖", tones.ERROR)}
-        return [
-            (
-                Text.assemble((f"{marks.get(d.extra, ('•', ''))[0]} {d.extra:<5} ", marks.get(d.extra, ("", ""))[1]), clean(d.label)),
-                ("deal", d.id),
-            )
-            for d in deals
-        ]
+        rows = []
+        for d in deals:
+            mark, style = marks.get(d.extra, ("•", ""))
+            text = Text.assemble((f"{mark} {d.extra:<5} ", style), clean(d.label))
+            text.append(f"  {clean(d.stage) or 'no stage'}", style=tones.MUTED)
+            text.append(f" · {money(d.value, d.currency, d.decimals, d.symbol)}", style=tones.SUCCESS)
+            rows.append((text, ("deal", d.id)))
+        return rows
 
     # -- navigation --------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -82,6 +82,9 @@ class ChoiceScreen(ModalScreen[Any]):
         self.dismiss(None)
 
 
+SHORT_TERMINAL = 32  # rows: below this the lost dialog is laid out tight
+
+
 class LostReasonScreen(ModalScreen[str | None]):
     """Why was the deal lost? Type a reason or pick a recent one. Required."""
 
@@ -105,6 +108,19 @@ class LostReasonScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()
+        self._fit(self.app.size.height)  # the terminal's: this screen may not be laid out yet
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.height)
+
+    def _fit(self, height: int) -> None:
+        """On a short terminal (80x24) the dialog drops its blank lines and the recent reasons
+        scroll in what is left, so the hint under them is never cut off."""
+        dialog = self.query_one(".dialog")
+        dialog.set_class(height < SHORT_TERMINAL, "-short")
+        if self.recent and height < SHORT_TERMINAL:
+            # the dialog's 80%, less its border, title, input, label, error line and hint
+            self.query_one("#recent", OptionList).styles.max_height = max(3, int(height * 0.8) - 9)
 
     def on_key(self, event: Any) -> None:
         if event.key == "down" and self.recent and self.focused is self.query_one("#reason", Input):

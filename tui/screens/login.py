@@ -33,10 +33,11 @@ class LoginScreen(ModalScreen[bool]):
     AUTO_FOCUS = "#login-token"
     HELP_TITLE = "Log in"
 
-    def __init__(self, store: Any, on_login: Callable[[str], Any] | None = None) -> None:
+    def __init__(self, store: Any, on_login: Callable[[str], Any] | None = None, *, token_source: str | None = None) -> None:
         super().__init__()
         self.store = store
         self.on_login = on_login
+        self.token_source = token_source  # the environment variable the refused token came from
         self.mode = store.client.auth.mode if store.client else "token"
 
     def ready_for_keys(self) -> bool:
@@ -45,17 +46,21 @@ class LoginScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Log in to Pipedrive again", classes="dialog-title")
-            yield Static(
-                Text(
-                    "Pipedrive refused the stored credentials (they were revoked or expired). "
-                    "Your pending edits are kept and sent once you are logged in."
-                ),
-                classes="dialog-message",
-            )
+            yield Static(Text(self._message()), classes="dialog-message")
             yield Label(f"{LABELS.get(self.mode, 'Token')} (hidden)")
             yield Input(password=True, id="login-token", placeholder="paste it here, then enter")
             yield Static("", id="login-error", classes="field-error")
             yield Label("enter: check and log in · escape: cancel", classes="dialog-hint")
+
+    def _message(self) -> str:
+        kept = "Your pending edits are kept and sent once you are logged in."
+        if self.token_source is None:
+            return f"Pipedrive refused the stored credentials (they were revoked or expired). {kept}"
+        return (
+            f"Pipedrive refused the token from {self.token_source} (it was revoked or expired). {kept} "
+            f"A token entered here is used now and stored, but {self.token_source} still wins at the next start: "
+            "change or unset it too."
+        )
 
     @on(Input.Submitted, "#login-token")
     async def submitted(self, event: Input.Submitted) -> None:

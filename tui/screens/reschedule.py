@@ -1,4 +1,5 @@
-"""Reschedule menu: +1 day, +2 days, next Monday, next week, or pick a date (friendly forms)."""
+"""Reschedule menu: +1 day, +2 days, next Monday, next week, today, or pick a date with an
+optional time of day (`tomorrow 10:00`, `today 15:30`, `fri 10:00`: tui/dates.py parse_when)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 import styles
-from tui.dates import next_monday, parse_date
+from tui.dates import next_monday, parse_when
 from tui.keymap.dialogs import RESCHEDULE_BINDINGS
 
 
@@ -24,11 +25,16 @@ def choices(current: date, today: date) -> list[tuple[str, date]]:
         ("+2 days", base + timedelta(days=2)),
         ("Next Monday", next_monday(today)),
         ("Next week (+7 days)", base + timedelta(days=7)),
+        ("Today", today),
     ]
 
 
-class RescheduleScreen(ModalScreen[date | None]):
-    """Returns the new local date; the time of day is kept by the caller."""
+# what the screen returns: the new local date and a local `HH:MM`, or None to keep the time
+Moved = tuple[date, str | None]
+
+
+class RescheduleScreen(ModalScreen[Moved | None]):
+    """Returns the new local date and time of day (None: the caller keeps the activity's)."""
 
     CSS_PATH = styles.path("dialogs.tcss")
     BINDINGS = RESCHEDULE_BINDINGS
@@ -42,7 +48,7 @@ class RescheduleScreen(ModalScreen[date | None]):
         with Vertical(classes="dialog"):
             yield Label(Text(f"Reschedule “{self.subject}” (now {self.current:%a %d %b})"), classes="dialog-title")
             yield OptionList(*[Option(f"{label:<22} {d:%a %d %b}") for label, d in self.options], Option("Pick a date…"), id="choices")
-            yield Input(placeholder="tomorrow, +3d, fri, next fri, 2026-12-01", id="pick")
+            yield Input(placeholder="tomorrow 10:00, today 15:30, fri 10:00, +3d, 24.12.", id="pick")
             yield Static("", id="pick-error", classes="field-error")
 
     def on_mount(self) -> None:
@@ -52,7 +58,7 @@ class RescheduleScreen(ModalScreen[date | None]):
     @on(OptionList.OptionSelected, "#choices")
     def chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option_index < len(self.options):
-            self.dismiss(self.options[event.option_index][1])
+            self.dismiss((self.options[event.option_index][1], None))
             return
         box = self.query_one("#pick", Input)
         box.display = True
@@ -61,7 +67,7 @@ class RescheduleScreen(ModalScreen[date | None]):
     @on(Input.Submitted, "#pick")
     def picked(self, event: Input.Submitted) -> None:
         try:
-            self.dismiss(parse_date(event.value, self.today))
+            self.dismiss(parse_when(event.value, self.today))
         except ValueError as exc:
             self.query_one("#pick-error", Static).update(str(exc))
 

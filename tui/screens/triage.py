@@ -9,7 +9,7 @@ same queue position: the next deal to look at is under the cursor.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from rich.text import Text
@@ -38,6 +38,21 @@ from widgets import tones
 from widgets.key_bar import KeyBar
 
 WATCHED = {"deals", "activities", "notes", "stages", "pipelines", "persons", "organizations", "users", "triage_snoozes"}
+
+
+CLOSE_STEP = timedelta(weeks=2)
+
+
+def proposed_close(current: str | None, today: date) -> str:
+    """What the close-date prompt starts with: two weeks on, from today or from the deal's own
+    close date when that is later (never a date earlier than the one the deal has)."""
+    try:
+        own = date.fromisoformat(current) if current else None
+    except ValueError:
+        own = None
+    if own is None or own < today:
+        return "+2w"
+    return (own + CLOSE_STEP).isoformat()
 
 
 class TriageScreen(AppScreen):
@@ -294,7 +309,7 @@ class TriageScreen(AppScreen):
         self.app.push_screen(
             DatePromptScreen(
                 f"Expected close date of “{clean(row.title)}”{was}",
-                "+2w",
+                proposed_close(old, today),
                 today,
                 earliest=today,
                 too_early="That date has passed: pick today or later.",

@@ -114,7 +114,15 @@ def finish(
         if obj.get("lead_id") == lead_id:
             obj.pop("lead_id")
             obj["deal_id"] = deal_id
+            if obj.pop("pinned_to_lead_flag", None):
+                obj["pinned_to_deal_flag"] = True
             conn.execute("UPDATE outbox SET payload = ? WHERE seq = ?", (json.dumps(obj, ensure_ascii=False), seq))
+    # a note pinned to the lead is pinned to the deal (Pipedrive moves the pin with the note)
+    conn.execute(
+        "UPDATE notes SET pinned_deal = 1, pinned_lead = 0, data = json_set(data, '$.pinned_to_deal_flag', json('true'),"
+        " '$.pinned_to_lead_flag', json('false')) WHERE lead_id = ? AND pinned_lead = 1",
+        (lead_id,),
+    )
     for table in ("notes", "activities"):
         conn.execute(
             f"UPDATE {table} SET lead_id = NULL, deal_id = ?, data = json_set(json_remove(data, '$.lead_id'),"

@@ -21,6 +21,17 @@ class Ref:
 
 
 @dataclass(slots=True)
+class DealRef(Ref):
+    """A deal listed on a person or organization: `extra` is its status."""
+
+    stage: str | None = None
+    value: float = 0.0
+    currency: str | None = None
+    symbol: str | None = None  # the currency's symbol, from the currencies table
+    decimals: int | None = None
+
+
+@dataclass(slots=True)
 class ActivityRow:
     id: int
     subject: str
@@ -63,7 +74,7 @@ class PersonDetail:
     person: dict[str, Any]
     org: Ref | None
     owner: str | None
-    deals: list[Ref]
+    deals: list[DealRef]
     activities: list[ActivityRow]
     notes: list[NoteRow]
     custom: list[Any] = field(default_factory=list)  # queries.custom.CustomRow
@@ -74,7 +85,7 @@ class OrgDetail:
     org: dict[str, Any]
     owner: str | None
     people: list[Ref]
-    deals: list[Ref]
+    deals: list[DealRef]
     activities: list[ActivityRow]
     notes: list[NoteRow]
     custom: list[Any] = field(default_factory=list)  # queries.custom.CustomRow
@@ -177,11 +188,14 @@ def _lines(conn: sqlite3.Connection, deal_id: int) -> list[Any]:
     return deal_lines(conn, deal_id)
 
 
-def _deal_refs(conn: sqlite3.Connection, column: str, value: int) -> list[Ref]:
+def _deal_refs(conn: sqlite3.Connection, column: str, value: int) -> list[DealRef]:
     return [
-        Ref(r["id"], r["title"], r["status"])
+        DealRef(r["id"], r["title"], r["status"], r["stage"], r["value"] or 0.0, r["currency"], r["symbol"], r["decimal_points"])
         for r in conn.execute(
-            f"SELECT id, title, status FROM deals WHERE {column} = ? ORDER BY status = 'open' DESC, update_time DESC", (value,)
+            "SELECT d.id, d.title, d.status, s.name AS stage, d.value, d.currency, c.symbol, c.decimal_points"
+            " FROM deals d LEFT JOIN stages s ON s.id = d.stage_id LEFT JOIN currencies c ON c.code = d.currency"
+            f" WHERE d.{column} = ? ORDER BY d.status = 'open' DESC, d.update_time DESC",
+            (value,),
         )
     ]
 
