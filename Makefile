@@ -20,8 +20,8 @@ demo: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/ruff check tui widgets styles tests benchmarks
 	$(BIN)/ruff format --check tui widgets styles tests benchmarks
-	$(BIN)/mypy --strict tui/api tui/store tui/screens widgets
-	$(BIN)/mypy tui widgets styles
+	$(BIN)/mypy --strict tui/api tui/store tui/screens tui/widgets
+	$(BIN)/mypy tui
 	TEXTUAL_ANIMATION=none $(BIN)/python -m pytest -q -n 4
 
 bench: $(BIN)/.installed

@@ -303,7 +303,7 @@ async def test_the_week_view_at_160_columns_shows_whole_subjects_and_the_deal_or
     characters, and the deal and person it is for follow (before: "Techn…", no deal)."""
     from rich.cells import cell_len
 
-    from widgets.week_view import WeekView
+    from tui.widgets.week_view import WeekView
 
     async with app_env(tmp_path, size=(160, 45)) as env:
         await env.pilot.press("2")

@@ -7,7 +7,7 @@ from tui.api import Auth, PipedriveClient
 from tui.clock import Clock
 from tui.sandbox import Sandbox
 from tui.store.store import Store
-from widgets.status_bar import status_text
+from tui.widgets.status_bar import status_text
 
 NOTES = "/api/v1/notes"
 

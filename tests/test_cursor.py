@@ -7,7 +7,7 @@ from tests.support.env import app_env
 from tests.support.screen import screen_text
 from tests.support.wait import settle
 from tui.screens.agenda import AgendaScreen
-from widgets.virtual_table import VirtualTable
+from tui.widgets.virtual_table import VirtualTable
 
 
 def _row_style(table: VirtualTable, index: int) -> Style:
@@ -48,7 +48,7 @@ async def test_the_selected_list_row_is_highlighted_across_its_width_in_light_an
     terminal's defaults), so some terminals showed only the ▌."""
     from textual.color import Color
 
-    from widgets.tones import contrast
+    from tui.widgets.tones import contrast
 
     if no_color:
         monkeypatch.setenv("NO_COLOR", "1")
@@ -243,7 +243,7 @@ async def test_list_column_widths(tmp_path, size, key, name):
 def test_rotting_days_stay_readable_at_the_minimum_card_width():
     from tui.store.derived import ActivityStatus
     from tui.store.queries.board import DealCard
-    from widgets.deal_card import status_line
+    from tui.widgets.deal_card import status_line
 
     card = DealCard(
         1,

@@ -7,7 +7,7 @@ from tests.support.env import app_env
 from tests.support.wait import settle
 from tui.screens.deal import DealScreen
 from tui.screens.help import HelpScreen
-from widgets.key_bar import KeyBar
+from tui.widgets.key_bar import KeyBar
 
 
 def bar_text(app) -> str:

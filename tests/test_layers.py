@@ -79,7 +79,7 @@ def test_sql_lives_in_the_store():
 
 def test_no_import_runs_back_up():
     """The store, client, models and sandbox never import the UI layers."""
-    ui = ("tui.screens", "tui.app", "tui.sections", "tui.messages", "tui.key_order", "widgets", "tui.keymap")
+    ui = ("tui.screens", "tui.app", "tui.sections", "tui.messages", "tui.key_order", "tui.widgets", "tui.keymap")
     offenders = [str(f.relative_to(ROOT)) for f in _files(CORE) if any(n.startswith(ui) for n in _full_imports(f))]
     assert offenders == []
 

@@ -34,7 +34,18 @@ def press(*keys: str) -> Callable[[Any], Awaitable[None]]:
     return lambda env: _keys(env, *keys)
 
 
+def _steady_cursors(app: Any) -> None:
+    """A blinking cursor is on or off when the picture is taken: keep it on."""
+    from textual.widgets import Input, TextArea
+
+    for screen in app.screen_stack:
+        for widget in screen.query("Input, TextArea"):
+            if isinstance(widget, (Input, TextArea)):
+                widget.cursor_blink = False
+
+
 async def _pictures(env: Any, name: str, problems: list[str]) -> None:
+    _steady_cursors(env.app)
     for short, theme in THEMES:
         env.app.theme = theme
         for width, height in SIZES:

@@ -62,7 +62,7 @@ async def test_edit_form_shows_sanitized_title_and_saves_nothing_unchanged(tmp_p
 
 async def test_a_huge_title_takes_one_header_line_and_zero_width_titles_keep_columns_aligned(tmp_path):
     from tui.screens.deal import DealScreen
-    from widgets.deal_card import card_lines
+    from tui.widgets.deal_card import card_lines
 
     sb = Sandbox(seed=7, deals=20, token="t0k3n-for-tests")
     deal = next(d for d in sb.live("deal") if d["status"] == "open")

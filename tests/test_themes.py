@@ -135,7 +135,7 @@ def test_the_runtime_carries_the_config_files_theme(tmp_path, monkeypatch):
 async def test_separators_stand_out_at_least_3_to_1_in_light_and_dark(tmp_path):
     """The board's column lines and the triage side panel's line against what they are drawn on
     (WCAG contrast of the colours Textual paints; before: 1.15:1 in textual-light)."""
-    from widgets.tones import contrast
+    from tui.widgets.tones import contrast
 
     async with app_env(tmp_path) as env:
         await settle(env)
@@ -159,7 +159,7 @@ async def test_separators_stand_out_at_least_3_to_1_in_light_and_dark(tmp_path):
 def test_contrast_is_wcags():
     from textual.color import Color
 
-    from widgets.tones import contrast
+    from tui.widgets.tones import contrast
 
     assert round(contrast(Color(0, 0, 0), Color(255, 255, 255)), 1) == 21.0
     assert round(contrast(Color.parse("#E5E5E5"), Color.parse("#D8D8D8")), 2) == 1.13  # the old light separator

@@ -12,7 +12,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
-import styles
+from tui import styles
 from tui.key_order import OrderedKeys
 from tui.keymap import app as app_keys
 from tui import key_check, numbers
@@ -21,7 +21,7 @@ from tui.config import TriageSettings
 from tui.no_color import safe_filters
 from tui.messages import ConvertedMessage, CreatedMessage, DataRefresh, StoreEventMessage
 from tui.screens import palette
-from widgets import tones
+from tui.widgets import tones
 from tui.sections import MODES
 from tui.store.db import StoreError
 from tui.store.events import ConflictDetected, Converted, Created, DataChanged, EditRejected, StatusChanged, StoreStatus

@@ -17,8 +17,8 @@ from textual.strip import Strip
 from tui.formatting import clean
 from tui.keymap.agenda import MOVE_BINDINGS
 from tui.store.queries.agenda import AgendaGroup, AgendaRow
-from widgets import tones
-from widgets.cells import shown
+from tui.widgets import tones
+from tui.widgets.cells import shown
 
 TYPE_MARKS = {"call": "☎", "meeting": "◎", "task": "✓", "deadline": "⚑", "email": "✉", "lunch": "☕"}
 GROUP_STYLE = {"Overdue": tones.ERROR_B, "Today": tones.SUCCESS_B, "Tomorrow": "bold", "Done recently": tones.MUTED}

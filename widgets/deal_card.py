@@ -12,8 +12,8 @@ from rich.text import Text
 from tui.formatting import initials, money
 from tui.store.derived import ActivityStatus
 from tui.store.queries.board import CurrencyRow, DealCard
-from widgets import tones
-from widgets.cells import shown
+from tui.widgets import tones
+from tui.widgets.cells import shown
 
 CARD_HEIGHT = 5  # 4 lines of content + 1 gap
 

@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.formatting import clean
-from widgets import tones
+from tui.widgets import tones
 
 Search = Callable[[str], Awaitable[list[Any]]]
 

@@ -23,8 +23,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.store.queries.board import CurrencyRow, DealCard
-from widgets.deal_card import CARD_HEIGHT, card_lines
-from widgets import tones
+from tui.widgets.deal_card import CARD_HEIGHT, card_lines
+from tui.widgets import tones
 
 DRAG_THRESHOLD = 2  # cells of movement before a press becomes a drag
 BLOCK = 64  # cards fetched at a time

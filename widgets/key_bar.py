@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
-from widgets import tones
+from tui.widgets import tones
 
 
 # kept on the bar at any width: the way to every other key, and the way out

@@ -16,7 +16,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.formatting import clean
-from widgets import tones
+from tui.widgets import tones
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from tui.formatting import clean
-from widgets import tones
+from tui.widgets import tones
 
 
 class StageProgress(Widget):

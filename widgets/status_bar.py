@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from tui.formatting import ago
 from tui.store.events import StoreStatus
-from widgets import tones
+from tui.widgets import tones
 
 
 def status_text(s: StoreStatus, now: datetime | None = None, width: int = 160) -> Text:

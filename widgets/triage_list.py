@@ -18,8 +18,8 @@ from textual.strip import Strip
 from tui.formatting import clean, compact_money
 from tui.keymap.triage import MOVE_BINDINGS
 from tui.store.queries.triage import CLOSE_PASSED, NO_ACTIVITY, OVERDUE, ROTTING, STUCK, TriageRow
-from widgets import tones
-from widgets.cells import shown
+from tui.widgets import tones
+from tui.widgets.cells import shown
 
 MARKS = {
     OVERDUE: ("●", tones.ERROR_B),

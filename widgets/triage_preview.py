@@ -16,9 +16,9 @@ from textual.widgets import Static
 from tui.formatting import clean, money
 from tui.notes_html import html_to_text
 from tui.store.queries.triage import ActivityLine, DealPreview, TriageRow
-from widgets.agenda_list import type_mark
-from widgets.triage_list import reasons_text
-from widgets import tones
+from tui.widgets.agenda_list import type_mark
+from tui.widgets.triage_list import reasons_text
+from tui.widgets import tones
 
 NOTE_LINES = 8
 

@@ -30,8 +30,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.keymap.lists import TABLE_BINDINGS
-from widgets import tones
-from widgets.cells import shown as shown_text
+from tui.widgets import tones
+from tui.widgets.cells import shown as shown_text
 
 BLOCK = 200  # rows fetched at a time
 

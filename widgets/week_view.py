@@ -12,9 +12,9 @@ from textual.containers import Grid, VerticalScroll
 from textual.widgets import Static
 
 from tui.store.queries.agenda import AgendaRow
-from widgets.agenda_list import type_mark
-from widgets import tones
-from widgets.cells import shown
+from tui.widgets.agenda_list import type_mark
+from tui.widgets import tones
+from tui.widgets.cells import shown
 
 
 def activity_lines(r: AgendaRow, width: int, selected: bool) -> list[Text]:

@@ -12,8 +12,8 @@ from tests.support.wait import settle
 from tui.sandbox import Sandbox
 from tui.screens.custom_field_editor import CustomFieldEditor
 from tui.screens.deal import DealScreen
-from widgets.entity_picker import EntityPicker
-from widgets.form_field import FormField
+from tui.widgets.entity_picker import EntityPicker
+from tui.widgets.form_field import FormField
 
 
 def rich_sandbox(deals: int = 40) -> Sandbox:

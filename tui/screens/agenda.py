@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-import styles
+from tui import styles
 from tui.screens.base import FilteredScreen
 from tui.formatting import clean
 from tui.keymap import agenda as agenda_keys
@@ -22,12 +22,12 @@ from tui.store.queries import agenda as q
 from tui.store.queries.board import users as user_rows
 from tui.store.queries.entities import activity_types
 from tui.store.sync_plan import loaded
-from widgets.agenda_list import TAIL_BLOCK, AgendaList
-from widgets.filter_bar import FilterBar
-from widgets.status_bar import StatusBar
-from widgets.week_view import WeekView
-from widgets import tones
-from widgets.key_bar import KeyBar
+from tui.widgets.agenda_list import TAIL_BLOCK, AgendaList
+from tui.widgets.filter_bar import FilterBar
+from tui.widgets.status_bar import StatusBar
+from tui.widgets.week_view import WeekView
+from tui.widgets import tones
+from tui.widgets.key_bar import KeyBar
 
 
 class TypeFilterScreen(ChoiceScreen):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 from textual.screen import ModalScreen, Screen
 
 from tui.messages import DataRefresh
-from widgets.filter_bar import FilterBar
+from tui.widgets.filter_bar import FilterBar
 
 if TYPE_CHECKING:
     from tui.app import PipedriveApp

@@ -13,21 +13,21 @@ from textual.geometry import Offset
 from textual.widget import Widget
 from textual.widgets import Static
 
-import styles
+from tui import styles
 from tui.screens.base import FilteredScreen
 from tui.screens.board_bulk import Batch, BulkActions
 from tui.formatting import clean, compact_money, fit_join
-from widgets.cells import shown
+from tui.widgets.cells import shown
 from tui import local_views
 from tui.api.errors import ApiError
 from tui.keymap import board as board_keys
 from tui.screens.dialogs import ChoiceScreen, LostReasonScreen
 from tui.store.queries import board as q, board_text
-from widgets.filter_bar import FilterBar
-from widgets.kanban_column import BLOCK, KanbanColumn
-from widgets.status_bar import StatusBar
-from widgets import tones
-from widgets.key_bar import KeyBar
+from tui.widgets.filter_bar import FilterBar
+from tui.widgets.kanban_column import BLOCK, KanbanColumn
+from tui.widgets.status_bar import StatusBar
+from tui.widgets import tones
+from tui.widgets.key_bar import KeyBar
 
 
 MIN_COLUMN = 26  # cells: title, value and owner stay readable

@@ -17,13 +17,13 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-import styles
+from tui import styles
 from tui.screens.base import AppModal
 from tui.formatting import clean
 from tui.keymap import app as app_keys
 from tui.notes_html import html_to_text
 from tui.store.queries.conflicts import Conflict, held
-from widgets import tones
+from tui.widgets import tones
 
 
 def shown(value: Any) -> str:

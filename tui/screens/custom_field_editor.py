@@ -21,7 +21,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, OptionList, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-import styles
+from tui import styles
 
 from tui import custom_values as cv
 from tui import numbers
@@ -29,9 +29,9 @@ from tui.formatting import clean
 from tui.keymap import forms as form_keys
 from tui.screens.base import AppModal
 from tui.store.queries.custom import ref_kind
-from widgets.entity_picker import EntityPicker
-from widgets.form_field import FormField
-from widgets import tones
+from tui.widgets.entity_picker import EntityPicker
+from tui.widgets.form_field import FormField
+from tui.widgets import tones
 
 HINTS = {"date": "YYYY-MM-DD, 24.12., +3d, next fri", "time": "HH:MM", "phone": "+49 30 1234567", "double": "a number"}
 

@@ -18,8 +18,8 @@ from tui.formatting import clean, money
 from tui.screens.deal_products import DealProductsMixin
 from tui.screens.detail_base import DetailScreen
 from tui.store.queries.entities import DealDetail, deal_detail
-from widgets.stage_progress import StageProgress
-from widgets import tones
+from tui.widgets.stage_progress import StageProgress
+from tui.widgets import tones
 
 
 class DealScreen(DealProductsMixin, DetailScreen):

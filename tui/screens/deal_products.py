@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-import styles
+from tui import styles
 from tui import numbers
 from tui import validation as v
 from tui.api.errors import ApiError
@@ -24,8 +24,8 @@ from tui.screens.base import AppModal
 from tui.screens.forms.base import FormScreen
 from tui.store.deal_lines import line_sum
 from tui.store.queries.products import LineRow, ProductRow, product, products
-from widgets.form_field import FormField
-from widgets import tones
+from tui.widgets.form_field import FormField
+from tui.widgets import tones
 from tui.screens.detail_base import Section
 
 if TYPE_CHECKING:  # the host screen, for types only (it imports this module)

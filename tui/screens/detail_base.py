@@ -13,16 +13,16 @@ from textual.screen import Screen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-import styles
+from tui import styles
 from tui.screens.base import AppScreen
 from tui.formatting import clean, money
 from tui.keymap import detail as detail_keys
 from tui.notes_html import html_to_text, summary
 from tui.store.derived import activity_due
 from tui.store.queries.entities import ActivityRow, DealRef, NoteRow, activity_done
-from widgets.status_bar import StatusBar
-from widgets import tones
-from widgets.key_bar import KeyBar
+from tui.widgets.status_bar import StatusBar
+from tui.widgets import tones
+from tui.widgets.key_bar import KeyBar
 
 TYPE_MARK = {"call": "☎", "meeting": "◎", "task": "✓", "deadline": "⚑", "email": "✉", "lunch": "☕"}
 

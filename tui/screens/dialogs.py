@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-import styles
+from tui import styles
 from tui.formatting import clean
 from tui.keymap.dialogs import CHOICE_BINDINGS, CONFIRM_BINDINGS, LOST_REASON_BINDINGS
 

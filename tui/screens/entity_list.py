@@ -9,16 +9,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-import styles
+from tui import styles
 from tui.screens.base import FilteredScreen
 from tui.keymap.lists import BINDINGS as LIST_BINDINGS
 from tui.formatting import clean
 from tui.store.sync_plan import loaded
-from widgets.filter_bar import FilterBar
-from widgets.status_bar import StatusBar
-from widgets.virtual_table import BLOCK, Column, VirtualTable
-from widgets import tones
-from widgets.key_bar import KeyBar
+from tui.widgets.filter_bar import FilterBar
+from tui.widgets.status_bar import StatusBar
+from tui.widgets.virtual_table import BLOCK, Column, VirtualTable
+from tui.widgets import tones
+from tui.widgets.key_bar import KeyBar
 
 
 class EntityListScreen(FilteredScreen):

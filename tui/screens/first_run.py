@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
-import styles
+from tui import styles
 
 from tui.keymap.app import FIRST_RUN_BINDINGS
 

@@ -18,10 +18,10 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-import styles
+from tui import styles
 from tui.keymap import all_bindings
 from tui.keymap.app import HELP_BINDINGS
-from widgets import tones
+from tui.widgets import tones
 
 Row = tuple[str, str, str]  # keys, description, binding id
 MOVES = ("up", "down", "left", "right", "top", "bottom", "page_up", "page_down")

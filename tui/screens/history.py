@@ -13,16 +13,16 @@ from textual.app import ComposeResult
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-import styles
+from tui import styles
 from tui.api.errors import ApiError
 from tui.formatting import clean
 from tui.keymap import history as history_keys
 from tui.screens.base import AppScreen
 from tui.store.history import FLOW_COST
 from tui.store.queries.history import KINDS, Event, cached_timeline
-from widgets.status_bar import StatusBar
-from widgets import tones
-from widgets.key_bar import KeyBar
+from tui.widgets.status_bar import StatusBar
+from tui.widgets import tones
+from tui.widgets.key_bar import KeyBar
 
 MARKS = {
     "created": ("✚", tones.SUCCESS),

@@ -18,8 +18,8 @@ from tui.formatting import clean, money
 from tui.keymap import leads as lead_keys
 from tui.screens.detail_base import DetailScreen
 from tui.store.queries.leads import LeadDetail, lead_detail, lead_outcome
-from widgets.lead_labels import label_chips, label_text
-from widgets import tones
+from tui.widgets.lead_labels import label_chips, label_text
+from tui.widgets import tones
 
 
 class LeadScreen(DetailScreen):

@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-import styles
+from tui import styles
 from tui.api.errors import ApiError
 from tui.formatting import clean, money
 from tui.keymap import leads as lead_keys
@@ -24,12 +24,12 @@ from tui.screens.dialogs import ChoiceScreen
 from tui.store.derived import activity_due
 from tui.store.queries import leads as q
 from tui.store.sync_leads import label_colors
-from widgets.filter_bar import FilterBar
-from widgets.lead_labels import label_chips
-from widgets.status_bar import StatusBar
-from widgets.virtual_table import Column, VirtualTable
-from widgets import tones
-from widgets.key_bar import KeyBar
+from tui.widgets.filter_bar import FilterBar
+from tui.widgets.lead_labels import label_chips
+from tui.widgets.status_bar import StatusBar
+from tui.widgets.virtual_table import Column, VirtualTable
+from tui.widgets import tones
+from tui.widgets.key_bar import KeyBar
 
 COLUMNS = [
     Column("Lead", 20, 32, 0, flex=True),

@@ -17,12 +17,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-import styles
+from tui import styles
 from tui.api.auth import Auth
 from tui.api.errors import ApiError, AuthError
 from tui.formatting import clean
 from tui.keymap import app as app_keys
-from widgets import tones
+from tui.widgets import tones
 
 LABELS = {"token": "Personal API token", "oauth": "OAuth access token", "maton": "Maton API key"}
 

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Static, TextArea
 
-import styles
+from tui import styles
 from tui.screens.base import AppModal
 from tui.formatting import clean
 from tui.keymap import notes as note_keys

@@ -12,7 +12,7 @@ from textual.widgets import Static
 from tui.formatting import clean
 from tui.screens.detail_base import DetailScreen, Section
 from tui.store.queries.entities import OrgDetail, organization_detail
-from widgets import tones
+from tui.widgets import tones
 
 
 class OrganizationScreen(DetailScreen):

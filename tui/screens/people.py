@@ -8,7 +8,7 @@ from tui.keymap.lists import BINDINGS as LIST_BINDINGS, BULK_BINDINGS
 from tui.screens.entity_list import EntityListScreen
 from tui.screens.list_bulk import ListBulk
 from tui.store.queries import entities as q
-from widgets.virtual_table import Column
+from tui.widgets.virtual_table import Column
 
 
 class PeopleScreen(ListBulk, EntityListScreen):

@@ -12,7 +12,7 @@ from textual.widgets import Static
 from tui.formatting import clean
 from tui.screens.detail_base import DetailScreen
 from tui.store.queries.entities import PersonDetail, person_detail
-from widgets import tones
+from tui.widgets import tones
 
 
 def contact_lines(values: list[dict[str, Any]]) -> Text:

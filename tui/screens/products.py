@@ -16,15 +16,15 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, Static
 
-import styles
+from tui import styles
 from tui.api.errors import ApiError
 from tui.formatting import clean, money
 from tui.keymap import catalog as catalog_keys
 from tui.screens.base import AppModal
 from tui.screens.entity_list import WholeListScreen
 from tui.store.queries import products as pq
-from widgets.virtual_table import Column
-from widgets import tones
+from tui.widgets.virtual_table import Column
+from tui.widgets import tones
 
 
 class ProductsScreen(WholeListScreen):

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-import styles
+from tui import styles
 from tui.dates import next_monday, parse_when
 from tui.keymap.dialogs import RESCHEDULE_BINDINGS
 

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-import styles
+from tui import styles
 from tui.formatting import clean, money
 from tui.keymap import search as search_keys
 from tui.screens.base import AppScreen
@@ -27,10 +27,10 @@ from tui.screens.keys import key_of
 from tui.store.queries.search import Hit, Results, hits_by_ids, search
 from tui.store.remote_search import RemoteResult
 from tui.store.search_index import fold
-from widgets.search_results import Group, Row, SearchResults
-from widgets.status_bar import StatusBar
-from widgets import tones
-from widgets.key_bar import KeyBar
+from tui.widgets.search_results import Group, Row, SearchResults
+from tui.widgets.status_bar import StatusBar
+from tui.widgets import tones
+from tui.widgets.key_bar import KeyBar
 
 LABELS = {"deal": "Deals", "person": "People", "organization": "Organizations"}
 KIND_WORD = {"deal": "deal", "person": "person", "organization": "organization"}

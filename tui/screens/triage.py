@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
-import styles
+from tui import styles
 from tui.screens.base import AppScreen
 from tui.formatting import clean
 from tui.keymap import triage as triage_keys
@@ -31,11 +31,11 @@ from tui.store.queries.board import recent_lost_reasons
 from tui.store.queries.board import users as user_rows
 from tui.store.events import Created
 from tui.store.queries.entities import activity_types
-from widgets.status_bar import StatusBar
-from widgets.triage_list import TriageList
-from widgets.triage_preview import TriagePreview
-from widgets import tones
-from widgets.key_bar import KeyBar
+from tui.widgets.status_bar import StatusBar
+from tui.widgets.triage_list import TriageList
+from tui.widgets.triage_preview import TriagePreview
+from tui.widgets import tones
+from tui.widgets.key_bar import KeyBar
 
 WATCHED = {"deals", "activities", "notes", "stages", "pipelines", "persons", "organizations", "users", "triage_snoozes"}
 

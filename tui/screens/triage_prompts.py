@@ -14,11 +14,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
-import styles
+from tui import styles
 from tui.dates import describe, parse_date, parse_when
 from tui.keymap.triage import PROMPT_BINDINGS, SCHEDULE_BINDINGS, SUMMARY_BINDINGS
 from tui.screens.triage_session import LABELS
-from widgets import tones
+from tui.widgets import tones
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-import styles
+from tui import styles
 from tui.api.errors import ApiError
 from tui import local_views
 from tui.formatting import clean
@@ -29,7 +29,7 @@ from tui.screens.base import AppModal
 from tui.store.queries.filters import View, views
 from tui.store.sync_plan import task_state
 from tui.store.views import FILTERS_KEY
-from widgets import tones
+from tui.widgets import tones
 
 NO_VIEW = "all"  # dismissed with this: show every deal again
 LOCAL_ID = "local:"

@@ -15,8 +15,8 @@ from tui.screens.forms.base import FormScreen, changed
 from tui.screens.forms.entity_forms import date_preview
 from tui.store.derived import activity_due
 from tui.store.queries.entities import activity_types, entity_data, label_of
-from widgets.entity_picker import EntityPicker
-from widgets.form_field import FormField
+from tui.widgets.entity_picker import EntityPicker
+from tui.widgets.form_field import FormField
 
 
 def to_utc(day: str, hhmm: str | None, tz: Any) -> tuple[str, str | None]:

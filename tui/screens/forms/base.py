@@ -11,12 +11,12 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Label, Static
 
-import styles
+from tui import styles
 from tui import numbers
 from tui.screens.base import AppModal
 from tui.keymap import forms as form_keys
-from widgets.entity_picker import EntityPicker
-from widgets.form_field import FormField
+from tui.widgets.entity_picker import EntityPicker
+from tui.widgets.form_field import FormField
 
 
 class FormScreen(AppModal[int | None]):

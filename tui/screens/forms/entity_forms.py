@@ -18,8 +18,8 @@ from tui.screens.forms.base import FormScreen, changed
 from tui.store.queries.board import stage_choices
 from tui.store.queries.entities import currency_codes, entity_data, label_of
 from tui.store.queries.products import line_count
-from widgets.entity_picker import EntityPicker
-from widgets.form_field import FormField
+from tui.widgets.entity_picker import EntityPicker
+from tui.widgets.form_field import FormField
 
 
 def percent_preview(text: str) -> str | None:

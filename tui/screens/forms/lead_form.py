@@ -14,8 +14,8 @@ from tui.formatting import clean
 from tui.screens.forms.base import FormScreen, changed
 from tui.screens.forms.entity_forms import _num, date_preview
 from tui.store.queries.entities import currency_codes, entity_data, label_of
-from widgets.entity_picker import EntityPicker
-from widgets.form_field import FormField
+from tui.widgets.entity_picker import EntityPicker
+from tui.widgets.form_field import FormField
 
 
 class LeadForm(FormScreen):
