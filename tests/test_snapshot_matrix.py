@@ -35,22 +35,25 @@ def press(*keys: str) -> Callable[[Any], Awaitable[None]]:
 
 
 def _steady_cursors(app: Any) -> None:
-    """A blinking cursor is on or off when the picture is taken: keep it on."""
+    """A blinking cursor is on or off when the picture is taken: hold it shown where the
+    widget has focus, hidden elsewhere (Textual's own pause; its line cache keys on it)."""
     from textual.widgets import Input, TextArea
 
     for screen in app.screen_stack:
         for widget in screen.query("Input, TextArea"):
             if isinstance(widget, (Input, TextArea)):
-                widget.cursor_blink = False
+                widget._pause_blink(visible=widget.has_focus)
+                widget.refresh()
 
 
 async def _pictures(env: Any, name: str, problems: list[str]) -> None:
-    _steady_cursors(env.app)
     for short, theme in THEMES:
         env.app.theme = theme
         for width, height in SIZES:
             await env.pilot.resize_terminal(width, height)
             await settle(env, 8)
+            _steady_cursors(env.app)
+            await settle(env)
             try:
                 assert_snapshot(env.app, f"m_{name}_{short}_{width}x{height}")
             except AssertionError as exc:

@@ -31,6 +31,6 @@ async def settle(env, rounds: int = 4) -> None:
 
 def no_debounce(monkeypatch) -> None:
     """Debounced inputs answer at once in tests (no timer to wait for)."""
-    import widgets.filter_bar
+    import tui.widgets.filter_bar
 
-    monkeypatch.setattr(widgets.filter_bar, "DEBOUNCE", 0.0)
+    monkeypatch.setattr(tui.widgets.filter_bar, "DEBOUNCE", 0.0)
