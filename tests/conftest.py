@@ -16,6 +16,32 @@ FROZEN_NOW = datetime(2026, 11, 18, 9, 30, tzinfo=ZoneInfo("Europe/Berlin"))
 import pytest  # noqa: E402
 
 
+async def _wait_for_idle(min_sleep: float = 0.0, max_sleep: float = 1.0) -> None:
+    """Textual's Pilot waits until the process is idle in slices of 20 ms (every key press
+    takes two, every pause one): the same test in slices of 2 ms. Tests wait on messages and
+    workers (tests/support/wait.py), not on these sleeps."""
+    import asyncio
+    from time import monotonic, process_time
+
+    start = monotonic()
+    while True:
+        cpu = process_time()
+        await asyncio.sleep(0.002)
+        if monotonic() - start >= max_sleep or (monotonic() - start > min_sleep and process_time() - cpu < 0.0001):
+            return
+
+
+@pytest.fixture(autouse=True)
+def _quick_idle(monkeypatch):
+    if os.environ.get("PIPEDRIVE_TUI_TEST_TEXTUAL_IDLE"):  # Textual's own slices (to compare)
+        return
+    import textual.app
+    import textual.pilot
+
+    monkeypatch.setattr(textual.pilot, "wait_for_idle", _wait_for_idle)
+    monkeypatch.setattr(textual.app, "wait_for_idle", _wait_for_idle)
+
+
 @pytest.fixture(autouse=True)
 def _instant_debounce(monkeypatch):
     """Debounced inputs answer at once in tests (tests wait on messages, not on time)."""

@@ -51,16 +51,16 @@ async def _pictures(env: Any, name: str, problems: list[str]) -> None:
         env.app.theme = theme
         for width, height in SIZES:
             await env.pilot.resize_terminal(width, height)
-            await settle(env, 8)
+            await settle(env, 2)
             _steady_cursors(env.app)
-            await settle(env)
+            await env.pilot.pause()
             try:
                 assert_snapshot(env.app, f"m_{name}_{short}_{width}x{height}")
             except AssertionError as exc:
                 problems.append(str(exc))
     env.app.theme = "textual-dark"
     await env.pilot.resize_terminal(*SIZES[0])
-    await settle(env)
+    await settle(env, 2)
 
 
 async def _walk(env: Any, steps: list[Step]) -> None:

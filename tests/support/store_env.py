@@ -1,8 +1,21 @@
-"""Sandbox + client + store, wired in-process, for data-path tests."""
+"""Sandbox + client + store, wired in-process, for data-path tests.
+
+The first sync of a sandbox is done once per test process for each distinct sandbox (its
+generated state, token and clock): the synced cache file is kept and copied for the next test
+with the same sandbox, whose store then starts with the live refresh's probe (one request) as
+a returning user's does. `fresh=True` (or PIPEDRIVE_TUI_TEST_FRESH_SYNC=1) makes a test run
+the whole first sync itself, for tests about the first sync's requests.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
+import pickle
+import shutil
+import sqlite3
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,9 +38,48 @@ class DataEnv:
     path: Path
 
 
+_SYNCED: dict[str, Path] = {}  # sandbox fingerprint -> a synced cache file (this process)
+_SYNCED_DIR: Path | None = None
+
+
+def _fingerprint(sb: Sandbox, now: datetime) -> str | None:
+    try:
+        state = pickle.dumps(sb.state, protocol=5)
+    except Exception:
+        return None
+    digest = hashlib.sha256(state)
+    digest.update(repr((sb.token, now.isoformat(), sb.options, sb.clock.now().isoformat())).encode())
+    return digest.hexdigest()
+
+
+def _keep(path: Path, key: str) -> None:
+    """A copy of a freshly synced cache, for the next test with the same sandbox."""
+    global _SYNCED_DIR
+    if _SYNCED_DIR is None:
+        _SYNCED_DIR = Path(tempfile.mkdtemp(prefix="pdtui-synced-"))
+    target = _SYNCED_DIR / f"{key}.sqlite3"
+    source = sqlite3.connect(path)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    _SYNCED[key] = target
+
+
 @contextlib.asynccontextmanager
 async def data_env(
-    tmp_path: Path, *, deals: int = 60, seed: int = 7, now: datetime | None = None, sync: bool = True, sandbox: Sandbox | None = None
+    tmp_path: Path,
+    *,
+    deals: int = 60,
+    seed: int = 7,
+    now: datetime | None = None,
+    sync: bool = True,
+    sandbox: Sandbox | None = None,
+    fresh: bool = False,
 ):
     from tests.conftest import FROZEN_NOW
 
@@ -35,10 +87,16 @@ async def data_env(
     sb = sandbox or Sandbox(seed=seed, deals=deals, token="t0k3n-for-tests", now=now)
     client = PipedriveClient("http://sandbox.local", Auth.personal(sb.token), transport=sb.transport(), sleep=instant)
     path = tmp_path / "cache.sqlite3"
+    reuse = sync and not fresh and not os.environ.get("PIPEDRIVE_TUI_TEST_FRESH_SYNC") and not path.exists()
+    key = _fingerprint(sb, now) if reuse else None
+    if key is not None and key in _SYNCED:
+        shutil.copyfile(_SYNCED[key], path)
     store = await Store.open(path, client, clock=Clock.frozen(now), profile="test", sleep=instant)
     try:
         if sync:
             await store.sync_now()
+            if key is not None and key not in _SYNCED:
+                _keep(path, key)
         yield DataEnv(sb, client, store, path)
     finally:
         await store.close()
