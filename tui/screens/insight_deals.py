@@ -50,11 +50,10 @@ class InsightDealsScreen(AppScreen):
         listing = self.query_one(OptionList)
         keep = listing.highlighted or 0
         listing.clear_options()
-        converted, missing = self.rates.total({r.currency or "?": 0.0 for r in self.rows})
         totals: dict[str, float] = {}
         for r in self.rows:
             totals[r.currency or "?"] = totals.get(r.currency or "?", 0.0) + r.value
-        converted, missing = self.rates.total(totals)
+        converted, _missing = self.rates.total(totals)
         title = Text.assemble((f" {self.drill.title} ", "bold reverse"), f"  {len(self.rows)} deals")
         if self.rates.base:
             title.append(f"  = {compact_money(converted, self.rates.base)}", style=tones.SUCCESS_B)
