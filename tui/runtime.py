@@ -140,6 +140,7 @@ def _demo_runtime(args: Any, clock: Clock) -> Runtime:
         daily_budget=300_000,
         growth_burst_limits=True,
         demo_extras=True,
+        history=True,
         locale=system_code() or "en_US",  # the demo user reads numbers as this system does
     )
     client = PipedriveClient("http://sandbox.local", Auth.personal(DEMO_TOKEN), transport=sandbox.transport())

@@ -30,6 +30,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("organizations", "Organizations", "organizations:OrganizationsScreen"),
     Section("leads", "Leads inbox", "leads:LeadsScreen"),
     Section("triage", "Triage to zero", "triage:TriageScreen"),
+    Section("insights", "Insights and forecast", "insights:InsightsScreen"),
     Section("products", "Products", "products:ProductsScreen"),
     Section("archived", "Archived deals", "products:ArchivedDealsScreen"),
 )

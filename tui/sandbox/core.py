@@ -51,6 +51,7 @@ class Sandbox:
     (off by default: the app's tests read HH:MM from the sandbox's state).
     contact_sync: an account with Contact Sync: persons carry im, postal_address, birthday,
     job_title and notes, and take them in writes (default: on with demo_extras).
+    history: 18 months of won and lost deals with their stage moves, and goals (the demo's Insights).
     """
 
     def __init__(
@@ -73,13 +74,16 @@ class Sandbox:
         hms_times: bool = True,
         locale: str | None = None,
         contact_sync: bool | None = None,
+        history: bool = False,
     ) -> None:
         self.token = token
         self.oauth_tokens = set(oauth_tokens)
         self.clock = ServerClock(now)
         self.oauth = OAuthServer(self.clock)
         sync = demo_extras if contact_sync is None else contact_sync
-        self.state = state if state is not None else generate(seed, deals, self.clock.now(), extras=demo_extras, contact_sync=sync)
+        self.state = (
+            state if state is not None else generate(seed, deals, self.clock.now(), extras=demo_extras, contact_sync=sync, history=history)
+        )
         if locale:  # the demo user's `locale` (users/me): the demo reads numbers as the system does
             for user in self.state.users.values():
                 user["locale"] = locale

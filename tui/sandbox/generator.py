@@ -177,10 +177,13 @@ def _person_name(rng: random.Random, i: int) -> str:
     return name
 
 
-def generate(seed: int = 7, deals: int = 300, now: datetime | None = None, *, extras: bool = False, contact_sync: bool = False) -> State:
+def generate(
+    seed: int = 7, deals: int = 300, now: datetime | None = None, *, extras: bool = False, contact_sync: bool = False, history: bool = False
+) -> State:
     """The demo account. extras=True adds demo values for every custom field type and notes and
     activities on leads; contact_sync=True gives persons Contact Sync's fields (some filled).
-    Both from separate random streams: everything else stays the same."""
+    history=True adds 18 months of won and lost deals with their stage moves, and goals
+    (tui/sandbox/gen_history.py). All from separate random streams: everything else stays the same."""
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     today = now.date()
     rng = random.Random(seed)
@@ -512,4 +515,8 @@ def generate(seed: int = 7, deals: int = 300, now: datetime | None = None, *, ex
             "pinned_to_task_flag": False,
         }
     gen_extra.add(st, seed, now, extras=extras, contact_sync=contact_sync)
+    if history:
+        from tui.sandbox import gen_history
+
+        gen_history.add(st, seed, now, titles=DEAL_A, reasons=LOST)
     return st

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from tui.sandbox import filters, flow, leads, recents, v1
+from tui.sandbox import filters, flow, insights, leads, recents, v1
 from tui.sandbox import validate as v
 from tui.sandbox.catalog import LEAD_SOURCES
 from tui.sandbox.route_types import Ctx, Table
@@ -82,4 +82,15 @@ def table() -> Table:
     add("GET", "/api/v1/filters", lambda c: (filters.list_filters(c.st, c.query), None), 20, "type")
     add("POST", "/api/v1/filters", lambda c: (filters.create_filter(c.st, c.json(), c.now), None), 10)
     add("GET", "/api/v1/filters/{id}", lambda c: (filters.get_filter(c.st, c.id(), c.query), None), 2, "include_field_code")
+    # insights: summary (the demo's rates), pipeline statistics, goals
+    add("GET", "/api/v1/deals/summary", lambda c: insights.summary(c.st, c.query), 40, "status filter_id user_id pipeline_id stage_id")
+    stats = "start_date end_date user_id"
+    add("GET", "/api/v1/pipelines/{id}/conversion_statistics", lambda c: insights.conversion_statistics(c.st, c.id(), c.query), 40, stats)
+    add("GET", "/api/v1/pipelines/{id}/movement_statistics", lambda c: insights.movement_statistics(c.st, c.id(), c.query), 40, stats)
+    goal_find = (
+        "type.name title is_active assignee.id assignee.type expected_outcome.target expected_outcome.tracking_metric "
+        "expected_outcome.currency_id type.params.pipeline_id type.params.stage_id type.params.activity_type_id period.start period.end"
+    )
+    add("GET", "/api/v1/goals/find", lambda c: insights.goals_find(c.st, c.query), 20, goal_find)
+    add("GET", "/api/v1/goals/{uuid}/results", lambda c: insights.goal_results(c.st, c.params[0], c.query), 20, "period.start period.end")
     return t

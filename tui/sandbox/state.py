@@ -84,6 +84,7 @@ class State:
     filters: dict[int, Obj] = field(default_factory=dict)
     conversions: dict[str, Obj] = field(default_factory=dict)  # conversion uuid -> job
     deal_log: dict[int, list[Obj]] = field(default_factory=dict)  # deal id -> recorded changes, oldest first
+    goals: dict[str, Obj] = field(default_factory=dict)  # goal id -> goal (v1 goals API)
     log_ids: int = 0
     me_id: int = 1
     company: Obj = field(default_factory=dict)

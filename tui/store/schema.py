@@ -447,7 +447,27 @@ CREATE TABLE IF NOT EXISTS fetch_marks (
 );
 """
 
-SCHEMA_VERSION = 8
+SCHEMA_V9 = """
+-- one-currency totals (issue 27): each currency's rate to the user's default currency, from
+-- GET /v1/deals/summary (value_converted / value), with the day they were fetched
+CREATE TABLE IF NOT EXISTS rates (
+    currency    TEXT PRIMARY KEY,
+    rate        REAL NOT NULL,
+    base        TEXT NOT NULL,
+    fetched_on  TEXT NOT NULL
+);
+-- answers kept for a day (goals and their results): the day they were fetched and the JSON
+CREATE TABLE IF NOT EXISTS day_cache (
+    key         TEXT PRIMARY KEY,
+    fetched_on  TEXT NOT NULL,
+    data        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deals_forecast ON deals(pipeline_id, status, expected_close_date);
+CREATE INDEX IF NOT EXISTS deals_won_time ON deals(status, won_time);
+CREATE INDEX IF NOT EXISTS deals_lost_time ON deals(status, lost_time);
+"""
+
+SCHEMA_VERSION = 9
 
 # MIGRATIONS[n] upgrades a database at version n to n + 1. Version 0 is an empty file.
 MIGRATIONS: dict[int, str] = {
@@ -459,6 +479,7 @@ MIGRATIONS: dict[int, str] = {
     5: SCHEMA_V6,
     6: SCHEMA_V7,
     7: SCHEMA_V8,
+    8: SCHEMA_V9,
 }
 
 ENTITY_TABLES: dict[str, str] = TABLES  # entity -> table, from the registry (tui/store/registry.py)

@@ -64,6 +64,7 @@ from tui.numbers import NumberLocale
 from tui.store import conversion, edits, snoozes
 from tui.store.db import Database, move_aside
 from tui.store.deal_extras import DealExtras
+from tui.store.insight_calls import InsightCalls
 from tui.store.salvage import Salvage, read_outbox, restore
 from tui.store.events import DataChanged, StatusChanged, StoreEvent, StoreStatus
 from tui.store.locale import number_locale
@@ -80,7 +81,7 @@ HELD_MODES = ("signed_out", "budget_spent", "blocked")
 PUSH_SETTLE = 0.3  # seconds between an edit and its push
 
 
-class Store(DealExtras, Refreshing):
+class Store(DealExtras, InsightCalls, Refreshing):
     def __init__(
         self,
         db: Database,

@@ -1,0 +1,86 @@
+"""Insights on screen (issue 27): 7 opens the forecast; > moves a deal's expected close date a
+month through the outbox and u undoes it; the funnel's stage drills into its deals and escape
+comes back; snapshots of the views at 160x45 and 80x24, dark and light."""
+
+from __future__ import annotations
+
+from tests.conftest import FROZEN_NOW
+from tests.support.env import app_env
+from tests.support.snapshots import assert_snapshot
+from tests.support.wait import settle
+from tui.sandbox import Sandbox
+from tui.store.queries import forecast as fq
+
+TODAY = FROZEN_NOW.date().isoformat()
+
+
+def history_sandbox() -> Sandbox:
+    return Sandbox(seed=7, deals=120, token="t0k3n-for-tests", now=FROZEN_NOW, history=True)
+
+
+async def _press(env, *keys: str) -> None:
+    for key in keys:
+        await env.pilot.press(key)
+        await settle(env)
+    await settle(env, 8)
+
+
+async def test_forecast_move_a_month_and_undo(tmp_path):
+    sb = history_sandbox()
+    async with app_env(tmp_path, sandbox=sb) as env:
+        await _press(env, "7")
+        screen = env.app.screen
+        assert type(screen).__name__ == "InsightsScreen"
+        month = TODAY[:7]
+        keys = [c.key for c in screen.columns]
+        assert keys == fq.buckets(TODAY)
+        # the next month's first open deal with a date
+        await _press(env, "l", "l")
+        card = screen.selected
+        assert card is not None and card.status == "open" and card.expected_close_date
+        before = card.expected_close_date
+        await _press(env, "greater_than_sign")
+        await env.store.drain(timeout=5)
+        assert sb.state.deals[card.id]["expected_close_date"] == fq.shift_month(before, 1)
+        await _press(env, "u")
+        await env.store.drain(timeout=5)
+        assert sb.state.deals[card.id]["expected_close_date"] == before
+        header = str(screen.columns[1].header.render())
+        assert month and "deals =" in header  # one converted total beside the count
+
+
+async def test_funnel_drills_into_a_stage_and_escape_comes_back(tmp_path):
+    sb = history_sandbox()
+    async with app_env(tmp_path, sandbox=sb) as env:
+        await _press(env, "7", "n", "j")
+        chart = env.app.screen.query_one("BarChart")
+        drill = chart.selected
+        assert drill.kind == "stage"
+        await _press(env, "enter")
+        drilled = env.app.screen
+        assert type(drilled).__name__ == "InsightDealsScreen"
+        funnel_row = next(r for r in chart.chart.rows if r.drill == drill)
+        assert f"{len(drilled.rows)} deals" in funnel_row.bars[0].text
+        await _press(env, "escape")
+        assert env.app.screen.query_one("BarChart").selected == drill
+
+
+async def test_insights_snapshots(tmp_path):
+    sb = history_sandbox()
+    async with app_env(tmp_path, sandbox=sb) as env:
+        problems: list[str] = []
+        for name, keys in (("forecast", ("7",)), ("won_lost", ("w",)), ("funnel", ("n",)), ("goals", ("G",))):
+            await _press(env, *keys)
+            for short, theme in (("dark", "textual-dark"), ("light", "textual-light")):
+                env.app.theme = theme
+                for width, height in ((160, 45), (80, 24)):
+                    await env.pilot.resize_terminal(width, height)
+                    await settle(env, 8)
+                    try:
+                        assert_snapshot(env.app, f"insights_{name}_{short}_{width}x{height}")
+                    except AssertionError as exc:
+                        problems.append(str(exc))
+            env.app.theme = "textual-dark"
+            await env.pilot.resize_terminal(160, 45)
+            await settle(env)
+        assert not problems, "\n".join(problems)
