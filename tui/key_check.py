@@ -48,6 +48,8 @@ CONTEXTS: dict[str, tuple[str, ...]] = {
     "the reschedule menu": ("dialogs:RESCHEDULE_BINDINGS",),
     "triage prompts": ("triage:PROMPT_BINDINGS", "triage:SCHEDULE_BINDINGS"),
     "the triage summary": ("triage:SUMMARY_BINDINGS",),
+    "the agent inbox": ("agent:BINDINGS",),
+    "the reject reason prompt": ("agent:REASON_BINDINGS",),
 }
 EVERYWHERE = "app:BINDINGS"
 

@@ -32,6 +32,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("triage", "Triage to zero", "triage:TriageScreen"),
     Section("products", "Products", "products:ProductsScreen"),
     Section("archived", "Archived deals", "products:ArchivedDealsScreen"),
+    Section("agent", "Agent inbox", "agent_inbox:AgentInboxScreen"),
 )
 
 MODES: dict[str, Callable[[], Screen]] = {s.mode: s.make for s in SECTIONS}
