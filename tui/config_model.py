@@ -109,7 +109,7 @@ MUST: list[tuple[tuple[str, ...], str]] = [
     (("profiles", "*", "maton_connection"), "[profiles.{1}] maton_connection must be a connection id in quotes"),
     (
         ("profiles", "*", "mcp_auto_approve", "*"),
-        "[profiles.{1}] mcp_auto_approve lists tool names in quotes, each one of " + ", ".join(AGENT_WRITE_TOOLS),
+        "[profiles.{1}] mcp_auto_approve items must be tool names in quotes, each one of " + ", ".join(AGENT_WRITE_TOOLS),
     ),
     (("profiles", "*", "mcp_auto_approve"), '[profiles.{1}] mcp_auto_approve must be a list of tool names, e.g. ["add_note"]'),
     (("profiles", "*", "mcp_tokens_per_hour"), "[profiles.{1}] mcp_tokens_per_hour must be a whole number from 0 to 1000000, e.g. 2000"),
