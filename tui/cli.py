@@ -1,4 +1,4 @@
-"""Command line: `pipedrive-tui [options] [login|logout|status|sync|config|sandbox]`.
+"""Command line: `pipedrive-tui [options] [login|logout|status|sync|mcp|config|sandbox]`.
 
 Errors are one line on stderr, never a traceback, never the token.
 """
@@ -53,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
         "config", help="`config path` prints where the config file is; `config check` lists what is wrong in it (exit 1 if anything)"
     )
     config.add_argument("action", choices=["path", "check"])
+    sub.add_parser(
+        "mcp",
+        parents=[common],
+        help="run an MCP server on stdio for AI agents: reads from the cache (0 tokens), writes as proposals you approve in the app",
+    )
     sub.add_parser("sandbox", help="run the local Pipedrive-compatible sandbox server", add_help=False)
     return parser
 
@@ -88,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"pipedrive-tui: {line}", file=sys.stderr)
         if args.command == "status":
             return asyncio.run(_status(runtime))
+        if args.command == "mcp":
+            from tui.agent.server import main as mcp_main
+
+            return mcp_main(runtime)
         if args.command == "sync":
             from tui.cli_sync import main_sync
 
@@ -133,6 +142,12 @@ async def _status(runtime: Any) -> int:
     print(f"budget:    {daily}; {burst}")
     tokens, requests = spent_today(runtime.db_path)
     print(f"this app:  {tokens:,} tokens in {requests:,} requests today (UTC)")
+    from tui.config_model import AGENT_TOKENS_PER_HOUR
+    from tui.store.proposals import spent_last_hour_in
+
+    agent_tokens, waiting = spent_last_hour_in(runtime.db_path)
+    cap = runtime.agent.mcp_tokens_per_hour if runtime.agent is not None else AGENT_TOKENS_PER_HOUR
+    print(f"MCP:       {agent_tokens:,} of {cap:,} tokens in the last hour (mcp_tokens_per_hour); {waiting} proposals waiting")
     policy = runtime.policy
     rates = ", ".join(f"{state} {policy.tokens_per_hour(state):,}" for state in ("active", "idle", "unfocused"))
     print(

@@ -44,7 +44,7 @@ from typing import Any
 import platformdirs
 
 from tui.api.auth import MATON_BASE_URL, Auth, base_url_for
-from tui.config_model import STUCK_DAYS, ConfigError, Problem, parse
+from tui.config_model import AGENT_TOKENS_PER_HOUR, STUCK_DAYS, ConfigError, Problem, parse
 from tui.private import private_dir, private_file
 
 APP = "pipedrive-tui"
@@ -70,6 +70,8 @@ class Profile:
     company_domain: str | None = None
     default_pipeline: int | None = None
     maton_connection: str | None = None
+    mcp_auto_approve: list[str] = field(default_factory=list)  # the MCP server's tools approved without review
+    mcp_tokens_per_hour: int = AGENT_TOKENS_PER_HOUR  # what the MCP server may spend per hour
 
 
 @dataclass
@@ -143,6 +145,10 @@ class Config:
                 value = getattr(p, key)
                 if value is not None:
                     lines.append(f"{key} = {_toml(value)}")
+            if p.mcp_auto_approve:
+                lines.append(f"mcp_auto_approve = [{', '.join(_toml(t) for t in p.mcp_auto_approve)}]")
+            if p.mcp_tokens_per_hour != AGENT_TOKENS_PER_HOUR:
+                lines.append(f"mcp_tokens_per_hour = {p.mcp_tokens_per_hour}")
             lines.append("")
         if self.keys:
             lines.append("[keys]")

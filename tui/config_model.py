@@ -29,6 +29,22 @@ class ConfigError(Exception):
 AUTH_MODES = ("token", "oauth", "maton")
 STUCK_DAYS = 30  # the default of [triage] stuck_days
 # [refresh] setting -> (lowest, highest) seconds; the defaults are RefreshPolicy's (tui/store/schedule.py)
+# the MCP server's tools that propose changes (tui/agent/writes.py): the names [profiles.X]
+# mcp_auto_approve may list
+AGENT_WRITE_TOOLS = (
+    "add_note",
+    "schedule_activity",
+    "complete_activity",
+    "log_call",
+    "move_stage",
+    "mark_won",
+    "mark_lost",
+    "update_fields",
+    "create_person",
+    "create_organization",
+    "create_deal",
+)
+AGENT_TOKENS_PER_HOUR = 2000  # the default hourly cap on the tokens the MCP server may cause
 REFRESH_RANGES = {"active": (20, 3600), "idle": (60, 86400), "unfocused": (60, 86400), "idle_after": (30, 3600)}
 
 Days = Annotated[int, Field(ge=0, le=3650)]
@@ -53,6 +69,10 @@ class ProfileSettings(_Table):
     company_domain: Text | None = None  # "acme", "acme.pipedrive.com" or a URL (tui/api/auth.py: base_url_for)
     default_pipeline: Annotated[int, Field(ge=1)] | None = None
     maton_connection: Text | None = None
+    # the MCP server (`pipedrive-tui mcp`): tools whose proposals are approved without review
+    # (none by default), and the tokens per hour it may cause (refresh, remote search; 0 = none)
+    mcp_auto_approve: list[Literal[AGENT_WRITE_TOOLS]] = []  # type: ignore[valid-type]
+    mcp_tokens_per_hour: Annotated[int, Field(ge=0, le=1_000_000)] = AGENT_TOKENS_PER_HOUR
 
 
 class RefreshSettings(_Table):
@@ -87,6 +107,12 @@ MUST: list[tuple[tuple[str, ...], str]] = [
     (("profiles", "*", "company_domain"), '[profiles.{1}] company_domain must be your Pipedrive subdomain in quotes, e.g. "acme"'),
     (("profiles", "*", "default_pipeline"), "[profiles.{1}] default_pipeline must be a pipeline id (a whole number), e.g. 1"),
     (("profiles", "*", "maton_connection"), "[profiles.{1}] maton_connection must be a connection id in quotes"),
+    (
+        ("profiles", "*", "mcp_auto_approve", "*"),
+        "[profiles.{1}] mcp_auto_approve items must be tool names in quotes, each one of " + ", ".join(AGENT_WRITE_TOOLS),
+    ),
+    (("profiles", "*", "mcp_auto_approve"), '[profiles.{1}] mcp_auto_approve must be a list of tool names, e.g. ["add_note"]'),
+    (("profiles", "*", "mcp_tokens_per_hour"), "[profiles.{1}] mcp_tokens_per_hour must be a whole number from 0 to 1000000, e.g. 2000"),
     (("profiles", "*"), '[profiles.{1}] must be a table, e.g. auth_mode = "token"'),
     (("keys",), '[keys] must be a table of binding id = "keys", e.g. "board.won" = "W"'),
     (("keys", "*"), '[keys] "{1}" must be one or more keys in quotes, e.g. "W" or "W,ctrl+w"'),
@@ -225,6 +251,9 @@ def _drop(raw: dict[str, Any], loc: tuple[Any, ...]) -> bool:
         node = node[part]
     if isinstance(node, dict) and loc and loc[-1] in node:
         del node[loc[-1]]
+        return True
+    if isinstance(node, list) and loc and isinstance(loc[-1], int) and 0 <= loc[-1] < len(node):
+        del node[loc[-1]]  # one bad item of a list (mcp_auto_approve): the rest is kept
         return True
     return False
 

@@ -50,6 +50,8 @@ CONTEXTS: dict[str, tuple[str, ...]] = {
     "the triage summary": ("triage:SUMMARY_BINDINGS",),
     "insights": ("insights:BINDINGS",),
     "an insight's deals": ("insights:DRILL_BINDINGS",),
+    "the agent inbox": ("agent:BINDINGS",),
+    "the reject reason prompt": ("agent:REASON_BINDINGS",),
 }
 EVERYWHERE = "app:BINDINGS"
 

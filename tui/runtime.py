@@ -11,7 +11,7 @@ from typing import Any
 from tui.api import Auth, PipedriveClient
 from tui.clock import Clock
 from tui.numbers import system_code
-from tui.config import Config, TriageSettings, config_dir, data_dir, resolve
+from tui.config import Config, Profile, TriageSettings, config_dir, data_dir, resolve
 from tui.private import notice, private_dir, tighten
 
 DEMO_TOKEN = "demo-token"
@@ -36,6 +36,7 @@ class Runtime:
     config_dir: Path | None = None  # where the app reads and writes its settings (None: tui.config.config_dir())
     key_lines: dict[str, int] = field(default_factory=dict)  # [keys] binding id -> its line in config.toml
     token_source: str | None = None  # the environment variable the credentials came from (None: stored)
+    agent: Profile | None = None  # the profile's settings of the MCP server (mcp_auto_approve, mcp_tokens_per_hour)
 
     @property
     def auth_label(self) -> str:
@@ -99,6 +100,7 @@ def build_runtime(args: Any) -> Runtime:
             triage=config.triage,
             theme=config.theme,
             key_lines=config.key_lines,
+            agent=config.profiles.get(profile),
         )
     client = PipedriveClient(creds.base_url, creds.auth, oauth=creds.oauth)
     return Runtime(
@@ -117,6 +119,7 @@ def build_runtime(args: Any) -> Runtime:
         theme=config.theme,
         key_lines=config.key_lines,
         token_source=token_source(creds.auth),
+        agent=config.profiles.get(creds.profile),
     )
 
 
@@ -179,6 +182,7 @@ def _demo_runtime(args: Any, clock: Clock) -> Runtime:
         config.theme,
         settings,
         config.key_lines,
+        agent=config.profiles.get("demo"),
     )
 
 

@@ -33,6 +33,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("insights", "Insights and forecast", "insights:InsightsScreen"),
     Section("products", "Products", "products:ProductsScreen"),
     Section("archived", "Archived deals", "products:ArchivedDealsScreen"),
+    Section("agent", "Agent inbox", "agent_inbox:AgentInboxScreen"),
 )
 
 MODES: dict[str, Callable[[], Screen]] = {s.mode: s.make for s in SECTIONS}

@@ -38,6 +38,8 @@ def status_text(s: StoreStatus, now: datetime | None = None, width: int = 160) -
         parts.append(Text(f" · {s.pending} pending", style=tones.WARNING))
     if s.unconfirmed:  # Pipedrive made them but did not say the ids: looked up, never sent again
         parts.append(Text(f" · {s.unconfirmed} created, id not known yet", style=tones.MUTED))
+    if s.proposals:  # an agent's proposals (pipedrive-tui mcp) wait for review in section 8
+        parts.append(Text(f" · {s.proposals} proposal{'s' if s.proposals > 1 else ''}: press 8", style=tones.WARNING_B))
     if s.conflicts:
         parts.append(Text(f" · {s.conflicts} conflict{'s' if s.conflicts > 1 else ''}: press !", style=tones.ERROR_B))
     parts.append(Text(f" · synced {ago(s.last_sync, now)}" if s.last_sync else " · not synced yet", style=tones.MUTED))

@@ -10,6 +10,7 @@ BINDINGS: Bindings = [
     bind("app.leads", "5", "section('leads')", "Leads", show=False),  # in the palette and ? help
     bind("app.triage", "6", "section('triage')", "Triage", show=False),  # in the palette and ? help
     bind("app.insights", "7", "section('insights')", "Insights", show=False),  # in the palette and ? help
+    bind("app.agent", "8", "section('agent')", "Agent inbox", show=False),  # proposals of MCP clients (in the palette)
     bind("app.search", "g", "search", "Search", show=False),  # in ? help and the palette
     bind("app.help", "question_mark", "help", "Help"),
     bind("app.palette", "ctrl+p", "command_palette", "Commands", show=False),

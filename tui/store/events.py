@@ -24,6 +24,7 @@ class StoreStatus:
     pending: int = 0  # outbox rows waiting to be pushed
     conflicts: int = 0  # outbox rows held as conflicts
     unconfirmed: int = 0  # creates Pipedrive made without saying the id: looked up, never sent again
+    proposals: int = 0  # agent proposals waiting for review (tui/store/proposals.py)
     last_sync: datetime | None = None
     budget: Budget | None = None
     last_error: str | None = None  # human text of the last sync/push problem

@@ -467,7 +467,36 @@ CREATE INDEX IF NOT EXISTS deals_won_time ON deals(status, won_time);
 CREATE INDEX IF NOT EXISTS deals_lost_time ON deals(status, lost_time);
 """
 
-SCHEMA_VERSION = 9
+# proposals: changes an agent asked for over MCP (tui/agent/), waiting for a person's review
+# (tui/store/proposals.py); agent_spend: the tokens the MCP side caused, for its hourly cap.
+SCHEMA_V10 = """
+CREATE TABLE IF NOT EXISTS proposals (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    tool        TEXT NOT NULL,             -- the MCP tool that proposed it (add_note, move_stage ...)
+    client      TEXT NOT NULL,             -- the MCP client's name, as it introduced itself
+    created_at  TEXT NOT NULL,             -- UTC
+    op          TEXT NOT NULL,             -- create | update
+    entity      TEXT NOT NULL,             -- deal, person, organization, activity, note
+    entity_id   INTEGER,                   -- update: the row changed
+    fields      TEXT NOT NULL,             -- JSON: validated fields, as the store takes them
+    summary     TEXT NOT NULL,             -- one line: what it does
+    diff        TEXT NOT NULL,             -- JSON: [[label, before, after], ...]
+    state       TEXT NOT NULL DEFAULT 'waiting',  -- waiting | approved | rejected | failed
+    reason      TEXT,                      -- why rejected (optional) or failed
+    decided_at  TEXT,
+    result_id   INTEGER                    -- the created row's id (negative until pushed) or the edited one
+);
+CREATE INDEX IF NOT EXISTS proposals_state ON proposals(state, id);
+
+CREATE TABLE IF NOT EXISTS agent_spend (
+    at      TEXT NOT NULL,                 -- UTC
+    tokens  INTEGER NOT NULL,
+    what    TEXT NOT NULL                  -- refresh, first sync, remote search
+);
+CREATE INDEX IF NOT EXISTS agent_spend_at ON agent_spend(at);
+"""
+
+SCHEMA_VERSION = 10
 
 # MIGRATIONS[n] upgrades a database at version n to n + 1. Version 0 is an empty file.
 MIGRATIONS: dict[int, str] = {
@@ -480,6 +509,7 @@ MIGRATIONS: dict[int, str] = {
     6: SCHEMA_V7,
     7: SCHEMA_V8,
     8: SCHEMA_V9,
+    9: SCHEMA_V10,
 }
 
 ENTITY_TABLES: dict[str, str] = TABLES  # entity -> table, from the registry (tui/store/registry.py)

@@ -61,7 +61,7 @@ from tui.api.errors import ApiError, AuthError, Blocked, DailyBudgetExhausted, N
 from tui import numbers
 from tui.clock import Clock
 from tui.numbers import NumberLocale
-from tui.store import conversion, edits, snoozes
+from tui.store import conversion, edits, proposals, snoozes
 from tui.store.db import Database, move_aside
 from tui.store.deal_extras import DealExtras
 from tui.store.insight_calls import InsightCalls
@@ -71,6 +71,7 @@ from tui.store.locale import number_locale
 from tui.store.outbox import Pusher
 from tui.store.refresh import Refreshing, wait_event
 from tui.store.remote_search import RemoteResult, RemoteSearch
+from tui.store.review import Review
 from tui.store.schedule import RefreshPolicy
 
 T = TypeVar("T")
@@ -81,7 +82,7 @@ HELD_MODES = ("signed_out", "budget_spent", "blocked")
 PUSH_SETTLE = 0.3  # seconds between an edit and its push
 
 
-class Store(DealExtras, InsightCalls, Refreshing):
+class Store(DealExtras, InsightCalls, Refreshing, Review):
     def __init__(
         self,
         db: Database,
@@ -149,6 +150,7 @@ class Store(DealExtras, InsightCalls, Refreshing):
         self._tasks = [
             asyncio.create_task(self._start_loops(), name="store-sync"),
             asyncio.create_task(self._push_loop(), name="store-push"),
+            asyncio.create_task(self.watch_proposals(), name="store-proposals"),
         ]
 
     async def _start_loops(self) -> None:
@@ -294,7 +296,8 @@ class Store(DealExtras, InsightCalls, Refreshing):
 
     async def _refresh_counts(self) -> None:
         pending, conflicts, unconfirmed = await self.db.read(edits.counts)
-        self._update(pending=pending, conflicts=conflicts, unconfirmed=unconfirmed)
+        waiting = await self.db.read(proposals.waiting_count)
+        self._update(pending=pending, conflicts=conflicts, unconfirmed=unconfirmed, proposals=waiting)
 
     # -- reads ------------------------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""The MCP server (`pipedrive-tui mcp`): reads over the cache, writes as proposals (server.py)."""
