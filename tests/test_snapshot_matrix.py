@@ -51,9 +51,9 @@ async def _pictures(env: Any, name: str, problems: list[str]) -> None:
         env.app.theme = theme
         for width, height in SIZES:
             await env.pilot.resize_terminal(width, height)
-            await settle(env, 2)
+            await settle(env, 4)
             _steady_cursors(env.app)
-            await env.pilot.pause()
+            await settle(env, 2)
             try:
                 assert_snapshot(env.app, f"m_{name}_{short}_{width}x{height}")
             except AssertionError as exc:

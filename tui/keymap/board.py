@@ -23,6 +23,7 @@ BINDINGS: Bindings = [
     bind("board.owner", "o", "owner", "Owner"),
     bind("board.status", "s", "status_filter", "Status"),
     bind("board.sort", "S", "sort", "Sort", show=False),
+    bind("board.converted", "dollar_sign", "converted", "One currency", show=False),
     bind("board.filter", "slash", "filter", "Filter"),
     bind("board.mark", "space", "mark(0)", "Mark", show=False),
     bind("board.mark_down", "shift+down", "mark(1)", "Mark and down", show=False),

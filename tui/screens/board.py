@@ -23,6 +23,8 @@ from tui.api.errors import ApiError
 from tui.keymap import board as board_keys
 from tui.screens.dialogs import ChoiceScreen, LostReasonScreen
 from tui.store.queries import board as q, board_text
+from tui.store.queries import rates as rates_q
+from tui.store.queries.rates import Rates
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.kanban_column import BLOCK, KanbanColumn
 from tui.widgets.status_bar import StatusBar
@@ -53,14 +55,24 @@ class StageColumn(Vertical):
         if self._shown is not None:
             self.show_summary(*self._shown)
 
-    def show_summary(self, summary: q.StageSummary | None, currencies: dict[str, q.CurrencyRow], weighted_on: bool) -> None:
-        self._shown = (summary, currencies, weighted_on)
+    def show_summary(
+        self,
+        summary: q.StageSummary | None,
+        currencies: dict[str, q.CurrencyRow],
+        weighted_on: bool,
+        rates: Rates | None = None,
+        converted_only: bool = False,
+    ) -> None:
+        self._shown = (summary, currencies, weighted_on, rates, converted_only)
         width = max(8, (self.size.width or 30) - 2)
         count = summary.count if summary else 0
 
         def fmt(values: dict[str, float], room: int) -> str:
             order = summary.currencies() if summary else []
             parts = [compact_money(values[c], c, getattr(currencies.get(c), "symbol", None)) for c in order if c in values]
+            total = one_currency(values, rates, currencies)
+            if total:  # the one-currency total first (Σ, * when a rate is old or missing)
+                parts = [total] if converted_only else [total, *parts]
             return fit_join(parts, room)  # every currency counted: what does not fit shows as +N
 
         title = Text(shown(self.stage.name), style="bold")
@@ -78,6 +90,16 @@ class StageColumn(Vertical):
         header.no_wrap = True
         header.overflow = "ellipsis"
         self.header.update(header, layout=False)  # fixed height: no layout pass (a whole-screen repaint)
+
+
+def one_currency(values: dict[str, float], rates: Rates | None, currencies: dict[str, q.CurrencyRow]) -> str:
+    """ "Σ €2.3M": the amounts converted at the cached rates; "*" when a rate is older than
+    today or missing (that currency is left out, never guessed). "" without rates."""
+    if rates is None or rates.base is None or not values:
+        return ""
+    total, missing = rates.total(values)
+    mark = "*" if missing or rates.label(list(values)) else ""
+    return f"Σ {compact_money(total, rates.base, getattr(currencies.get(rates.base), 'symbol', None))}{mark}"
 
 
 class DropZone(Static):
@@ -114,6 +136,9 @@ class BoardScreen(BulkActions, FilteredScreen):
         self.text_filter = ""
         self.sort = "urgency"
         self.undo_stack: list[Undo | Batch] = []
+        self.rates: Rates | None = None  # the cached exchange rates (one-currency totals)
+        self.converted_only = False  # `$`: headers show only the one-currency totals
+        self._rates_asked = False
         self.currencies: dict[str, q.CurrencyRow] = {}
         self._drag_target: Widget | None = None
         self._loaded = False
@@ -200,6 +225,9 @@ class BoardScreen(BulkActions, FilteredScreen):
             self.store.focus_pipeline = self.pipeline_id
         stages = await store.read(q.stages, self.pipeline_id)
         self.currencies = await store.read(q.currencies)
+        self.rates = await store.read(rates_q.rates, store.clock.today().isoformat())
+        if not self._rates_asked and (self.rates.base is None or self.rates.stale(self.rates.base)):
+            self._fetch_rates()
         spec, now = self.query_spec(), store.clock.now()
         fresh = [s.id for s in stages] != [s.id for s in self.stages]  # the first open, another pipeline
         wants = {s.id: {0} for s in stages} if fresh else {c.stage.id: set(c.cards.visible_blocks()) for c in self.columns}
@@ -244,7 +272,7 @@ class BoardScreen(BulkActions, FilteredScreen):
             summary = window.summaries.get(sid)
             cursor = follow[1] if follow and follow[0] == sid else None
             column.cards.reset(summary.count if summary else 0, window.blocks.get(sid, {}), self.currencies, cursor)
-            column.show_summary(summary, self.currencies, pipeline.probability_enabled)
+            column.show_summary(summary, self.currencies, pipeline.probability_enabled, self.rates, self.converted_only)
             self._counts[sid] = summary.count if summary else 0
         if follow is not None:
             self.col = next((i for i, c in enumerate(self.columns) if c.stage.id == follow[0]), self.col)
@@ -295,6 +323,32 @@ class BoardScreen(BulkActions, FilteredScreen):
     def on_resize(self) -> None:
         self._size_columns()
 
+    @work(group="board-rates", exclusive=True, exit_on_error=False)
+    async def _fetch_rates(self) -> None:
+        """The day's exchange rates (GET /v1/deals/summary, 40 tokens, once a day): the board's
+        one-currency totals and its sort by value. Offline the cached ones stay, labelled."""
+        self._rates_asked = True
+        try:
+            fetched = await self.store.refresh_rates()
+        except ApiError:
+            return
+        if fetched:
+            self.reload()
+
+    def action_converted(self) -> None:
+        """`$`: only the one-currency totals in the column headers, or with the per-currency ones."""
+        if self.rates is None or self.rates.base is None:
+            self.notify("No exchange rates yet (they come with the next sync with Pipedrive)", timeout=3)
+            return
+        self.converted_only = not self.converted_only
+        pipeline = next((p for p in self.pipelines if p.id == self.pipeline_id), None)
+        for column in self.columns:
+            if column._shown is not None:
+                summary, currencies, weighted_on = column._shown[:3]
+                column.show_summary(summary, currencies, weighted_on, self.rates, self.converted_only)
+        if pipeline is not None:
+            self._show_title(pipeline, sum(self._counts.get(c.stage.id, 0) for c in self.columns))
+
     def _show_title(self, pipeline: q.PipelineRow, count: int) -> None:
         title = Text.assemble(
             (f" {clean(pipeline.name)} ", "bold reverse"), f"  {count} {'' if self.view else self.status_filter + ' '}deals"
@@ -304,7 +358,22 @@ class BoardScreen(BulkActions, FilteredScreen):
         elif self.local_view:
             title.append(f"  · view: {clean(self.local_view)} (yours)", style=tones.SPECIAL_B)
         title.append(f"  · owner: {self.owner_label}", style=tones.MUTED)
-        title.append(f"  · sort: {q.SORT_LABELS[self.sort]}", style=tones.MUTED)
+        sort = q.SORT_LABELS[self.sort]
+        if self.sort == "value" and self.rates is not None and self.rates.base:
+            sort += f" in {self.rates.base}"
+        title.append(f"  · sort: {sort}", style=tones.MUTED)
+        if self.rates is not None and self.rates.base:
+            totals: dict[str, float] = {}
+            for column in self.columns:
+                summary = column._shown[0] if column._shown else None
+                for code, value in (summary.totals if summary else {}).items():
+                    totals[code] = totals.get(code, 0.0) + value
+            total = one_currency(totals, self.rates, self.currencies)
+            if total:
+                title.append(f"  · {total}", style=tones.SUCCESS_B)
+                note = self.rates.label(list(totals))
+                if note:
+                    title.append(f" (*{note})", style=tones.WARNING)
         if self.text_filter:
             title.append("  · filter: ", style=tones.MUTED)
             title.append(clean(self.text_filter), style=tones.WARNING_B)

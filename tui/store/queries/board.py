@@ -133,14 +133,18 @@ def deal_cards(
     cursor.row_factory = None
     facts = _Facts(conn, now)
     cards = [facts.card(row) for row in cursor]
-    sort_cards(cards, sort)
+    rates = {str(r[0]): float(r[1]) for r in conn.execute("SELECT currency, rate FROM rates")} if sort == "value" else None
+    sort_cards(cards, sort, rates)
     return cards
 
 
-def sort_cards(cards: list[DealCard], sort: str) -> None:
-    """In place. urgency = Pipedrive's default: overdue, today, later (by due), none; ties newest first."""
+def sort_cards(cards: list[DealCard], sort: str, rates: dict[str, float] | None = None) -> None:
+    """In place. urgency = Pipedrive's default: overdue, today, later (by due), none; ties newest first.
+    value: converted at `rates` when there are any (a currency without a rate last)."""
     cards.sort(key=lambda c: c.add_time or "", reverse=True)  # stable: newest first within ties
-    if sort == "value":
+    if sort == "value" and rates:
+        cards.sort(key=lambda c: (c.currency not in rates, -(c.value or 0) * rates.get(c.currency or "", 0.0), -(c.value or 0)))
+    elif sort == "value":
         # amounts in different currencies are not comparable (Pipedrive's API gives no rates):
         # the pipeline's most used currency first, each by value
         used: dict[str | None, int] = {}

@@ -250,10 +250,23 @@ class _Facts:
         )
 
 
+def converted_value_sql(conn: sqlite3.Connection, column: str = "d.value", currency: str = "d.currency") -> str | None:
+    """The value in the user's default currency, as SQL, from the cached rates (tui/store/rates.py);
+    None without rates. A currency without a rate converts to NULL (sorted after the rest)."""
+    rates = conn.execute("SELECT currency, rate FROM rates ORDER BY currency").fetchall()
+    if not rates:
+        return None
+    whens = " ".join(f"WHEN {_quote(str(code))} THEN {float(rate)!r}" for code, rate in rates)
+    return f"({column} * CASE {currency} {whens} END)"
+
+
 def _order(conn: sqlite3.Connection, query: BoardQuery) -> str:
     if query.sort != "value":
         return ORDER.get(query.sort, ORDER["urgency"])
-    # amounts in different currencies are not comparable (Pipedrive's API gives no rates):
+    converted = converted_value_sql(conn)
+    if converted is not None:  # one currency: the rates of GET /v1/deals/summary, kept for the day
+        return f"{converted} DESC NULLS LAST, d.value DESC, d.id"
+    # no rates yet: amounts in different currencies are not comparable;
     # the pipeline's most used currency first, each by value
     ranked = [
         r[0]
