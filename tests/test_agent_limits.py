@@ -56,3 +56,52 @@ async def test_refresh_while_pipedrive_is_unreachable_is_an_answer_not_a_crash(t
         env.sandbox.faults.configure(rate=0.0)
         result, _cost = await agent.counted("refresh", env.store.sync_now)  # and it goes on
         assert isinstance(result, dict)
+
+
+async def test_edit_then_approve_saves_the_edited_change_once_as_the_approval(tmp_path):
+    """`e` in the agent inbox: the proposal's note opens in the editor, the person adds to it,
+    ctrl+s: the edited note is queued and the proposal approved in one transaction; a later `a`
+    finds nothing waiting; Pipedrive gets one note, the edited one."""
+    from tests.support.env import app_env
+    from tests.support.wait import settle
+    from tui.screens.note_editor import NoteEditorScreen
+
+    async with app_env(tmp_path) as env:
+        agent = Agent(env.store)
+        deal = _deal(env.sandbox)
+        answer = await agent.propose(await writes.add_note(env.store, "Agent wrote this", deal_id=deal["id"]), "t")
+        pid = int(answer.split("#")[1].split(",")[0])
+        await env.store.check_proposals()
+        await env.pilot.press("8")
+        await settle(env, 8)
+        await env.pilot.press("e")
+        await settle(env, 8)
+        assert isinstance(env.app.screen, NoteEditorScreen)
+        await env.pilot.press("end", *" and a person added this")
+        await env.pilot.press("ctrl+s")
+        await settle(env, 8)
+        decided = await env.store.read(proposals.get, pid)
+        assert decided is not None and decided.state == "approved"
+        await env.pilot.press("a")  # nothing waiting any more
+        await settle(env)
+        assert await env.store.drain()
+        posts = [w for w in env.sandbox.writes() if w[0] == "POST" and w[1] == "/api/v1/notes"]
+        assert len(posts) == 1 and "Agent wrote this and a person added this" in posts[0][3]["content"]
+
+
+async def test_the_forms_save_is_the_approval_itself(tmp_path):
+    """No second step after the save: the proposal is approved in the save's transaction (a
+    crash before the form's callback cannot leave it waiting with its change already queued)."""
+    async with data_env(tmp_path) as env:
+        agent = Agent(env.store)
+        deal = _deal(env.sandbox)
+        answer = await agent.propose(await writes.add_note(env.store, "draft", deal_id=deal["id"]), "t")
+        pid = int(answer.split("#")[1].split(",")[0])
+        env.store.approve_by_save(pid)
+        await env.store.create_note("<p>edited</p>", deal_id=deal["id"])
+        decided = await env.store.read(proposals.get, pid)
+        assert decided is not None and decided.state == "approved"
+        queued = await env.store.read(lambda c: c.execute("SELECT COUNT(*) FROM outbox WHERE entity = 'note'").fetchone()[0])
+        assert queued == 1
+        await env.store.create_note("<p>another</p>", deal_id=deal["id"])  # later saves are ordinary
+        assert (await env.store.read(proposals.get, pid)).state == "approved"

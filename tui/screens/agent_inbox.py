@@ -204,11 +204,13 @@ class AgentInboxScreen(AppScreen):
         form, values = screen
 
         async def saved(result: int | None) -> None:
+            self.store.approve_by_save(None)
             if result is not None:
-                await self.store.settle_proposal(p.id, result)
+                await self.store.settle_proposal(p.id, result)  # no-op when the save approved it
                 self.notify(f"Approved as edited: {clean(p.summary)}", timeout=2, markup=False)
             self.reload()
 
+        self.store.approve_by_save(p.id)  # the form's save is the approval (one transaction)
         self.app.push_screen(form, saved)
         if values:
             await form.apply_values(values)

@@ -51,6 +51,30 @@ class Review:
         await self._changed({"proposals"})
         return decided
 
+    _approving: int | None = None  # a proposal whose form is open: its save is its approval
+
+    def approve_by_save(self, proposal_id: int | None) -> None:
+        """While a proposal's form is open (the inbox's `e`), the form's save of that change
+        approves the proposal with the edited fields: one transaction, so a crash never leaves
+        the change queued and the proposal waiting (approvable a second time)."""
+        self._approving = proposal_id
+
+    async def _as_approval(self, op: str, entity: str, entity_id: int | None, fields: dict[str, Any]) -> int | None:
+        """The save of the open proposal's change, done as its approval (None: not that change)."""
+        pid = self._approving
+        if pid is None:
+            return None
+        found = await self.db.read(proposals.get, pid)
+        if found is None or found.state != "waiting" or (found.op, found.entity) != (op, entity):
+            return None
+        if op == "update" and found.entity_id != entity_id:
+            return None
+        self._approving = None
+        decided = await self.approve_proposal(pid, fields)
+        if decided.state != "approved":
+            raise ValueError(decided.reason or "the change could not be applied")
+        return decided.result_id if decided.result_id is not None else entity_id
+
     async def settle_proposal(self, proposal_id: int, result_id: int | None) -> bool:
         done: bool = await self.db.write(proposals.settle, proposal_id, self.clock.now(), result_id)
         await self._changed({"proposals"})

@@ -452,10 +452,15 @@ class Store(DealExtras, InsightCalls, Refreshing, Review):
         await self._edit(edits.update, "deal", deal_id, changes, tables={"deals"}, ids={"deals": frozenset({deal_id})})
 
     async def update_entity(self, entity: str, entity_id: int, changes: dict[str, Any]) -> None:
+        if await self._as_approval("update", entity, entity_id, changes) is not None:
+            return
         table = edits.table_of(entity)
         await self._edit(edits.update, entity, entity_id, changes, tables={table}, ids={table: frozenset({entity_id})})
 
     async def create_entity(self, entity: str, fields: dict[str, Any]) -> int:
+        approved = await self._as_approval("create", entity, None, fields)
+        if approved is not None:
+            return approved
         me = await self.me_id()
         return await self._edit(edits.create, entity, fields, me, tables={edits.table_of(entity)})
 
