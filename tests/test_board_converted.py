@@ -51,3 +51,25 @@ async def test_board_headers_show_one_currency_totals_and_value_sort_converts(tm
         known = [v for v in converted if v is not None]
         assert known == sorted(known, reverse=True) and known
         assert all(v is None for v in converted[len(known) :])  # a currency without a rate comes last
+
+
+async def test_the_rates_arriving_after_the_first_paint_leave_the_cursor_where_it_was(tmp_path):
+    """At 80x24 in the demo the rates' answer came while the board was being built (the sync
+    loop running too): its reload replaced the first one half-way and the cursor landed on the
+    11th card of the first column. The rates now only repaint the headers and the title."""
+    from tests.conftest import FROZEN_NOW
+    from tests.support.store_env import data_env
+    from tui.app import PipedriveApp
+    from tui.sandbox import Sandbox
+
+    sandbox = Sandbox(seed=7, deals=300, token="t0k3n-for-tests", now=FROZEN_NOW, demo_extras=True)
+    async with data_env(tmp_path, sandbox=sandbox, sync=False) as env:  # an empty cache, as the demo's
+        app = PipedriveApp(env.store, profile_label="test", start_store=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(60):
+                await pilot.pause(0.05)
+            board = app.screen
+            assert isinstance(board, BoardScreen) and board.rates is not None and board.rates.base == "EUR"
+            cards = board.columns[0].cards
+            assert cards.cursor == 0 and cards.scroll_y == 0
+            assert "Σ" in str(board.columns[0].header.render())

@@ -226,8 +226,6 @@ class BoardScreen(BulkActions, FilteredScreen):
         stages = await store.read(q.stages, self.pipeline_id)
         self.currencies = await store.read(q.currencies)
         self.rates = await store.read(rates_q.rates, store.clock.today().isoformat())
-        if not self._rates_asked and (self.rates.base is None or self.rates.stale(self.rates.base)):
-            self._fetch_rates()
         spec, now = self.query_spec(), store.clock.now()
         fresh = [s.id for s in stages] != [s.id for s in self.stages]  # the first open, another pipeline
         wants = {s.id: {0} for s in stages} if fresh else {c.stage.id: set(c.cards.visible_blocks()) for c in self.columns}
@@ -238,6 +236,8 @@ class BoardScreen(BulkActions, FilteredScreen):
             self._apply(window, keep)
         self._loaded = True
         self.query_one(FilterBar).shown(self.text_filter)
+        if not self._rates_asked and (self.rates.base is None or self.rates.stale(self.rates.base)):
+            self._fetch_rates()  # after the board is shown: its read never waits for Pipedrive
 
     @work(exclusive=True, group="board-reload", exit_on_error=False)
     async def reload_deals(self, deal_ids: list[int]) -> None:
@@ -332,8 +332,13 @@ class BoardScreen(BulkActions, FilteredScreen):
             fetched = await self.store.refresh_rates()
         except ApiError:
             return
-        if fetched:
-            self.reload()
+        if not fetched:
+            return
+        self.rates = await self.store.read(rates_q.rates, self.store.clock.today().isoformat())
+        if self.sort == "value":
+            self.reload()  # the order of the cards changes with the rates
+        else:
+            self._show_totals()  # only the headers and the title change: no reload, the cursor stays
 
     def action_converted(self) -> None:
         """`$`: only the one-currency totals in the column headers, or with the per-currency ones."""
@@ -341,6 +346,10 @@ class BoardScreen(BulkActions, FilteredScreen):
             self.notify("No exchange rates yet (they come with the next sync with Pipedrive)", timeout=3)
             return
         self.converted_only = not self.converted_only
+        self._show_totals()
+
+    def _show_totals(self) -> None:
+        """The column headers and the title again, with the rates and `$` as they are now."""
         pipeline = next((p for p in self.pipelines if p.id == self.pipeline_id), None)
         for column in self.columns:
             if column._shown is not None:
