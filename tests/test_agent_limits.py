@@ -105,3 +105,23 @@ async def test_the_forms_save_is_the_approval_itself(tmp_path):
         assert queued == 1
         await env.store.create_note("<p>another</p>", deal_id=deal["id"])  # later saves are ordinary
         assert (await env.store.read(proposals.get, pid)).state == "approved"
+
+
+async def test_pipeline_totals_are_converted_where_rates_exist(tmp_path):
+    from tui.agent import reads
+    from tui.sandbox.insights import rate
+
+    async with data_env(tmp_path) as env:
+        before = await reads.pipeline_totals(env.store, 1)
+        assert "no exchange rates" in before["result"]["note"] if "result" in before else "no exchange rates" in before["note"]
+        assert await env.store.refresh_rates()
+        found = await reads.pipeline_totals(env.store, 1)
+        body = found.get("result", found)
+        (pipeline,) = body["pipelines"]
+        expected = sum(
+            d["value"] * rate(env.sandbox.state, d["currency"])
+            for d in env.sandbox.live("deal")
+            if d["pipeline_id"] == 1 and d["status"] == "open"
+        )
+        assert pipeline["open_total_converted"]["currency"] == "EUR"
+        assert abs(pipeline["open_total_converted"]["value"] - round(expected, 2)) < 0.02

@@ -233,13 +233,17 @@ async def triage_queue(store: Store, limit: int = 50) -> dict[str, Any]:
 
 
 async def pipeline_totals(store: Store, pipeline_id: int | None = None) -> dict[str, Any]:
+    from tui.store.queries.rates import rates as cached_rates
+
+    today = store.clock.today().isoformat()
+    rates = await store.read(cached_rates, today)
     out = []
     for p in await store.read(board.pipelines):
         if pipeline_id is not None and p.id != pipeline_id:
             continue
         summaries = await store.read(board.stage_summaries, BoardQuery(p.id, "open"))
         names = {s.id: s.name for s in await store.read(board.stages, p.id)}
-        stages = [
+        stages: list[dict[str, Any]] = [
             {"stage_id": sid, "stage": names.get(sid), "count": s.count, "totals": s.totals, "weighted": s.weighted}
             for sid, s in summaries.items()
         ]
@@ -247,8 +251,23 @@ async def pipeline_totals(store: Store, pipeline_id: int | None = None) -> dict[
         for s in summaries.values():
             for cur, v in s.totals.items():
                 totals[cur] = totals.get(cur, 0) + v
-        out.append({"pipeline_id": p.id, "pipeline": p.name, "open_totals": totals, "stages": stages})
-    note = "totals per currency: the cache holds no exchange rates, so nothing is converted"
+        entry: dict[str, Any] = {"pipeline_id": p.id, "pipeline": p.name, "open_totals": totals, "stages": stages}
+        if rates.base:
+            converted, missing = rates.total(totals)
+            entry["open_total_converted"] = {"currency": rates.base, "value": round(converted, 2), "not_converted": missing}
+            for stage in stages:
+                value, left = rates.total(stage["totals"])
+                stage["total_converted"] = round(value, 2)
+                if left:
+                    stage["not_converted"] = left
+        out.append(entry)
+    if rates.base:
+        days = sorted(set(rates.days.values()))
+        note = f"converted into {rates.base} at the rates of {days[0] if days else today} (GET /v1/deals/summary)"
+        if rates.label(sorted({c for p in out for c in p["open_totals"]})):
+            note += "; " + rates.label(sorted({c for p in out for c in p["open_totals"]}))
+    else:
+        note = "totals per currency: no exchange rates in the cache yet (the app fetches them once a day)"
     return await answer(store, {"pipelines": out, "note": note})
 
 

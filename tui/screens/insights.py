@@ -73,12 +73,19 @@ class ForecastColumn(Vertical):
         self.key = key
         self.header = Static(classes="forecast-header")
         self.cards = KanbanColumn(index)
+        self._shown: tuple[fq.ColumnSummary, Rates, bool] | None = None
+
+    def on_resize(self) -> None:
+        """The totals are fitted to the width (first shown before the column had one)."""
+        if self._shown is not None:
+            self.show(*self._shown)
 
     def compose(self) -> ComposeResult:
         yield self.header
         yield self.cards
 
     def show(self, summary: fq.ColumnSummary, rates: Rates, converted: bool) -> None:
+        self._shown = (summary, rates, converted)
         width = max(8, (self.size.width or 26) - 2)
         title = Text(month_label(self.key), style="bold")
         if summary.won:
@@ -96,7 +103,7 @@ class ForecastColumn(Vertical):
             line3 = Text(f"≈ {weighted} weighted" if weighted else "", style=tones.MUTED)
         for line in (title, line2, line3):
             line.truncate(width, overflow="ellipsis")
-        self.header.update(Text("\n").join([title, line2, line3]))
+        self.header.update(Text("\n").join([title, line2, line3]), layout=False)  # fixed height: no layout pass
 
 
 @dataclass
@@ -221,16 +228,18 @@ class InsightsScreen(AppScreen):
         keep = self._follow or (self.selected.id if self.selected else None)
         wants = {k: {0} for k in keys_} if fresh else {c.key: set(c.cards.visible_blocks()) for c in self.columns}
         window = await self.store.read(fq.window, self.fquery(), now=self.store.clock.now(), wants=wants, follow=keep, block=BLOCK)
-        if fresh:
-            await container.remove_children()
-            self.columns = [ForecastColumn(k, i) for i, k in enumerate(keys_)]
-            await container.mount_all(self.columns)
         currencies = await self.store.read(bq.currencies)
-        for column in self.columns:
+        columns = [ForecastColumn(k, i) for i, k in enumerate(keys_)] if fresh else self.columns
+        for column in columns:  # filled before they are mounted: one layout and one paint (as the board)
             summary = window.summaries.get(column.key, fq.ColumnSummary())
             cursor = window.follow[1] if window.follow and window.follow[0] == column.key else None
             column.cards.reset(summary.count, window.blocks.get(column.key, {}), currencies, cursor)
             column.show(summary, self.rates, self.converted)
+        if fresh:
+            with self.app.batch_update():
+                await container.remove_children()
+                self.columns = columns
+                await container.mount_all(self.columns)
         if window.follow is not None:
             self.col = next(i for i, c in enumerate(self.columns) if c.key == window.follow[0])
             self._follow = None
