@@ -42,6 +42,9 @@ async def test_forecast_move_a_month_and_undo(tmp_path):
         await _press(env, "greater_than_sign")
         await env.store.drain(timeout=5)
         assert sb.state.deals[card.id]["expected_close_date"] == fq.shift_month(before, 1)
+        await _press(env)
+        moved_to = [c.key for c in screen.columns].index(fq.shift_month(before, 1)[:7])
+        assert screen.col == moved_to and screen.selected is not None and screen.selected.id == card.id  # the cursor went with it
         await _press(env, "u")
         await env.store.drain(timeout=5)
         assert sb.state.deals[card.id]["expected_close_date"] == before
@@ -84,3 +87,66 @@ async def test_insights_snapshots(tmp_path):
             await env.pilot.resize_terminal(160, 45)
             await settle(env)
         assert not problems, "\n".join(problems)
+
+
+async def test_insights_snapshots_without_colour(tmp_path, monkeypatch):
+    """NO_COLOR: every view still reads (values and patterns written on the bars, ✔ won)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    sb = history_sandbox()
+    async with app_env(tmp_path, sandbox=sb) as env:
+        assert env.app.no_color
+        problems: list[str] = []
+        views = (
+            ("forecast", ("7",)),
+            ("won_lost", ("w",)),
+            ("funnel", ("n",)),
+            ("reasons", ("x",)),
+            ("owners", ("t",)),
+            ("activities", ("a",)),
+            ("goals", ("G",)),
+        )
+        for name, keys in views:
+            await _press(env, *keys)
+            for width, height in ((160, 45), (80, 24)):
+                await env.pilot.resize_terminal(width, height)
+                await settle(env, 8)
+                try:
+                    assert_snapshot(env.app, f"insights_{name}_no_color_{width}x{height}")
+                except AssertionError as exc:
+                    problems.append(str(exc))
+            await env.pilot.resize_terminal(160, 45)
+            await settle(env)
+        assert not problems, "\n".join(problems)
+
+
+async def test_a_custom_range_is_typed_checked_and_drives_the_funnel(tmp_path):
+    """d, "A range of dates…": a range that ends before it starts is refused next to the field;
+    a good one sets the title and the funnel counts the deals added in it (as the sandbox says)."""
+    from tui.screens.insight_range import RangeForm
+
+    sb = history_sandbox()
+    async with app_env(tmp_path, sandbox=sb) as env:
+        await _press(env, "7", "n", "d")
+        options = env.app.screen
+        await _press(env, "end", "enter")
+        form = env.app.screen
+        assert isinstance(form, RangeForm), options
+        form.field("start").input.value = "2026-09-01"
+        form.field("end").input.value = "2026-08-01"
+        await _press(env, "ctrl+s")
+        assert env.app.screen is form and "ends before it starts" in form.field("end").error
+        form.field("end").input.value = "2026-10-31"
+        await _press(env, "ctrl+s")
+        screen = env.app.screen
+        assert screen.period == "custom" and screen.span() == ("2026-09-01", "2026-10-31")
+        title = str(screen.query_one("#insights-title").render())
+        assert "2026-09-01 – 2026-10-31" in title
+        added = [
+            d
+            for d in sb.state.deals.values()
+            if d["pipeline_id"] == screen.pipeline_id
+            and "2026-09-01" <= (d.get("add_time") or "")[:10] <= "2026-10-31"
+            and not d.get("is_deleted")
+        ]
+        first = screen.query_one("BarChart").chart.rows[0]
+        assert f"{len(added)}" in first.bars[0].text

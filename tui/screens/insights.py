@@ -127,6 +127,7 @@ class InsightsScreen(AppScreen):
         self.owner_id: int | None = None
         self.owner_label = "everyone"
         self.period = "quarter"
+        self.custom: tuple[str, str] | None = None  # the range typed for the "custom" period
         self.converted = True
         self.rates = Rates(None)
         self.columns: list[ForecastColumn] = []
@@ -158,8 +159,14 @@ class InsightsScreen(AppScreen):
         day: date = self.store.clock.now().date()
         return day.isoformat()
 
+    def span(self) -> tuple[str, str]:
+        """(start, end) of the period shown: a named one, or the custom range typed."""
+        if self.period == "custom" and self.custom is not None:
+            return self.custom
+        return iq.period(self.period, self.today)
+
     def filt(self) -> iq.InsightFilter:
-        start, end = iq.period(self.period, self.today)
+        start, end = self.span()
         return iq.InsightFilter(self.pipeline_id, self.owner_id, start, end)
 
     # -- the day's calls -----------------------------------------------------------------------
@@ -200,8 +207,8 @@ class InsightsScreen(AppScreen):
         pipeline = next((p.name for p in self.pipelines if p.id == self.pipeline_id), "?")
         title = Text.assemble((" Insights ", "bold reverse"), f"  {clean(pipeline)}", ("  · owner: ", tones.MUTED), self.owner_label)
         if self.view != "forecast":
-            start, end = iq.period(self.period, self.today)
-            title.append(f"  · {PERIOD_LABELS[self.period]} ({start} – {end})", style=tones.MUTED)
+            start, end = self.span()
+            title.append(f"  · {PERIOD_LABELS.get(self.period, 'from')} ({start} – {end})", style=tones.MUTED)
         if self.rates.base:
             days = sorted(set(self.rates.days.values()))
             stale = days and days[0] < self.today
@@ -493,12 +500,27 @@ class InsightsScreen(AppScreen):
 
     def action_period(self) -> None:
         def chosen(value: str | None) -> None:
-            if value:
+            if value == "custom":
+                self._ask_range()
+            elif value:
                 self.period = value
                 self.reload()
 
-        options = [(PERIOD_LABELS[p].capitalize(), p) for p in iq.PERIODS]
+        options = [(PERIOD_LABELS[p].capitalize(), p) for p in iq.PERIODS] + [("A range of dates…", "custom")]
         self.app.push_screen(ChoiceScreen("Period", options, current=self.period), chosen)
+
+    def _ask_range(self) -> None:
+        from tui.screens.insight_range import RangeForm
+
+        start, end = self.span()
+        form = RangeForm(self.store.clock.today(), start, end)
+
+        def done(result: int | None) -> None:
+            if result is not None and form.chosen is not None:
+                self.period, self.custom = "custom", form.chosen
+                self.reload()
+
+        self.app.push_screen(form, done)
 
     def action_converted(self) -> None:
         self.converted = not self.converted
