@@ -24,6 +24,8 @@ status |= subprocess.run([sys.executable, str(here / "ui_bench.py"), *args], che
 print("== sync_bench.py", flush=True)
 quick = ["--quick"] if "--quick" in args or os.environ.get("BENCH_QUICK", "") not in ("", "0") else []
 status |= subprocess.run([sys.executable, str(here / "sync_bench.py"), *quick], check=False).returncode
+print("== insights_bench.py", flush=True)
+status |= subprocess.run([sys.executable, str(here / "insights_bench.py")], check=False).returncode
 print("== generator_bench.py", flush=True)
 status |= subprocess.run([sys.executable, str(here / "generator_bench.py")], check=False).returncode
 if pilot:
