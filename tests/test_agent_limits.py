@@ -125,3 +125,28 @@ async def test_pipeline_totals_are_converted_where_rates_exist(tmp_path):
         )
         assert pipeline["open_total_converted"]["currency"] == "EUR"
         assert abs(pipeline["open_total_converted"]["value"] - round(expected, 2)) < 0.02
+
+
+async def test_a_proposed_organization_is_edited_then_created_once(tmp_path):
+    from tests.support.env import app_env
+    from tests.support.wait import settle
+    from tui.screens.forms.entity_forms import OrganizationForm
+
+    async with app_env(tmp_path) as env:
+        agent = Agent(env.store)
+        answer = await agent.propose(await writes.create_organization(env.store, "Agentic GmbH"), "t")
+        pid = int(answer.split("#")[1].split(",")[0])
+        await env.store.check_proposals()
+        await env.pilot.press("8")
+        await settle(env, 8)
+        await env.pilot.press("e")
+        await settle(env, 8)
+        form = env.app.screen
+        assert isinstance(form, OrganizationForm) and form.field("name").input.value == "Agentic GmbH"
+        form.field("name").input.value = "Agentic GmbH & Co. KG"
+        await env.pilot.press("ctrl+s")
+        await settle(env, 8)
+        assert (await env.store.read(proposals.get, pid)).state == "approved"
+        assert await env.store.drain()
+        posts = [w for w in env.sandbox.writes() if w[0] == "POST" and w[1] == "/api/v2/organizations"]
+        assert len(posts) == 1 and posts[0][3]["name"] == "Agentic GmbH & Co. KG"

@@ -211,7 +211,7 @@ class AgentInboxScreen(AppScreen):
             self.reload()
 
         self.store.approve_by_save(p.id)  # the form's save is the approval (one transaction)
-        self.app.push_screen(form, saved)
+        await self.app.push_screen(form, saved)  # mounted: the values go into its fields
         if values:
             await form.apply_values(values)
 
@@ -250,6 +250,10 @@ async def editor_for(store: Any, p: Proposal) -> tuple[Any, dict[str, Any]] | No
         from tui.screens.forms.entity_forms import PersonForm
 
         return await PersonForm.load(store, None, f), {}
+    if p.entity == "organization" and p.op == "create":
+        from tui.screens.forms.entity_forms import OrganizationForm
+
+        return await OrganizationForm.load(store, None), {k: f[k] for k in ("name", "address", "owner_id") if f.get(k) is not None}
     if p.op == "update" and p.entity in ("deal", "person", "organization") and p.entity_id is not None and "status" not in f:
         from tui.screens.forms.entity_forms import DealForm, OrganizationForm, PersonForm
 
