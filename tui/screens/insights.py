@@ -242,14 +242,15 @@ class InsightsScreen(AppScreen):
             cursor = window.follow[1] if window.follow and window.follow[0] == column.key else None
             column.cards.reset(summary.count, window.blocks.get(column.key, {}), currencies, cursor)
             column.show(summary, self.rates, self.converted)
+        if window.follow is not None:
+            self.col = next(i for i, c in enumerate(columns) if c.key == window.follow[0])
+            self._follow = None
         if fresh:
+            self._mark_active(columns)  # before they are mounted: no second layout for the classes
             with self.app.batch_update():
                 await container.remove_children()
                 self.columns = columns
                 await container.mount_all(self.columns)
-        if window.follow is not None:
-            self.col = next(i for i, c in enumerate(self.columns) if c.key == window.follow[0])
-            self._follow = None
         self._focus(self.col)
 
     @property
@@ -257,6 +258,11 @@ class InsightsScreen(AppScreen):
         if self.view != "forecast" or not self.columns:
             return None
         return self.columns[self.col].cards.selected
+
+    def _mark_active(self, columns: list[ForecastColumn]) -> None:
+        for i, column in enumerate(columns):
+            column.cards.active = i == self.col
+            column.header.set_class(i == self.col, "-active")
 
     def _focus(self, index: int) -> None:
         if not self.columns:
