@@ -16,13 +16,13 @@ from textual.widgets import Static
 from tui import styles
 from tui.screens.base import FilteredScreen
 from tui.screens.board_bulk import Batch, BulkActions
+from tui.screens.board_views import BoardViews
 from tui.formatting import clean, compact_money, fit_join
 from tui.widgets.cells import shown
-from tui import local_views
 from tui.api.errors import ApiError
 from tui.keymap import board as board_keys
-from tui.screens.dialogs import ChoiceScreen, LostReasonScreen
-from tui.store.queries import board as q, board_text
+from tui.screens.dialogs import LostReasonScreen
+from tui.store.queries import board as q
 from tui.store.queries import rates as rates_q
 from tui.store.queries.rates import Rates
 from tui.widgets.filter_bar import FilterBar
@@ -116,7 +116,7 @@ class Undo:
     status: str | None = None
 
 
-class BoardScreen(BulkActions, FilteredScreen):
+class BoardScreen(BulkActions, BoardViews, FilteredScreen):
     CSS_PATH = styles.path("board.tcss")
     BINDINGS = board_keys.BINDINGS
     AUTO_FOCUS = ""  # keys go to the board, not to the (hidden) filter input
@@ -528,144 +528,6 @@ class BoardScreen(BulkActions, FilteredScreen):
             self._follow = event.server_id
 
     # -- filters ---------------------------------------------------------------------------------------------
-
-    def show_pipeline(self, pid: int | None) -> None:
-        """Show this pipeline (the `p` choice, the command palette)."""
-        if pid is not None and pid != self.pipeline_id:
-            self.pipeline_id = pid
-            self.store.focus_pipeline = pid
-            self.col = 0
-            self.reload()
-
-    def show_owner(self, label: str, user_id: int | None) -> None:
-        """Show the deals of this owner (None: everyone)."""
-        self.owner_label, self.owner_filter = label, user_id
-        self.local_view = None  # the board's filters are no longer that view's
-        self.reload()
-
-    def action_pipeline(self) -> None:
-        choices = [(p.name, p.id) for p in self.pipelines]
-        self.app.push_screen(ChoiceScreen("Pipeline", choices, current=self.pipeline_id), self.show_pipeline)
-
-    async def action_owner(self) -> None:
-        users = await self.store.read(q.users)
-        me = await self.store.me_id()
-        options: list[tuple[str, Any]] = [("Everyone", ("everyone", None)), ("Me", ("me", me))]
-        options += [(u.name + (" (you)" if u.is_you else ""), (u.name, u.id)) for u in users]
-
-        def chosen(value: tuple[str, int | None] | None) -> None:
-            if value is not None:
-                self.show_owner(*value)
-
-        self.app.push_screen(ChoiceScreen("Show deals of", options, current=(self.owner_label, self.owner_filter)), chosen)
-
-    def action_status_filter(self) -> None:
-        def chosen(value: str | None) -> None:
-            if value:
-                self.status_filter = value
-                self.local_view = None
-                self.reload()
-
-        self.app.push_screen(
-            ChoiceScreen("Status", [("Open", "open"), ("Won", "won"), ("Lost", "lost")], current=self.status_filter), chosen
-        )
-
-    def action_sort(self) -> None:
-        self.sort = q.SORTS[(q.SORTS.index(self.sort) + 1) % len(q.SORTS)]
-        self.local_view = None
-        self.notify(f"Sorted by {q.SORT_LABELS[self.sort]}", timeout=2)
-        self.reload()
-
-    def action_filter(self) -> None:
-        self.query_one(FilterBar).open()
-        self._prepare_text_filter()
-
-    @work(exclusive=True, group="board-prepare", exit_on_error=False)
-    async def _prepare_text_filter(self) -> None:
-        """The rows a text filter scans, read while the first letter is being typed."""
-        if self.pipeline_id is not None:
-            await self.store.read(board_text.prepare, self.query_spec())
-
-    def action_views(self) -> None:
-        from tui.screens.views import NO_VIEW, ViewsScreen
-
-        def chosen(view: Any) -> None:
-            if view is not None:
-                self.apply_view(None if view == NO_VIEW else view)
-
-        current = self.view.id if self.view else self.local_view
-        self.app.push_screen(ViewsScreen(current, self.board_filters()), chosen)
-
-    def board_filters(self) -> local_views.LocalView:
-        """The board's own filters now, as a view of yours would keep them."""
-        owner = {"everyone": "everyone", "me": "me"}.get(self.owner_label, str(self.owner_filter or "everyone"))
-        return local_views.LocalView(
-            "", self.status_filter, owner if self.owner_filter is not None else "everyone", self.text_filter, self.sort
-        )
-
-    def apply_view(self, view: Any) -> None:
-        """Show only the deals of a saved filter (a View of tui/store/queries/filters.py), of
-        every status; a LocalView sets the board's own filters; None shows them again."""
-        if isinstance(view, local_views.LocalView):
-            self.run_worker(self._apply_local(view), exit_on_error=False)
-            return
-        self.view = view
-        self.local_view = None
-        self.reload()
-
-    async def _apply_local(self, view: local_views.LocalView) -> None:
-        if view.owner == "me":
-            owner: tuple[str, int | None] = ("me", await self.store.me_id())
-        elif view.owner.isdigit():
-            users = {u.id: u.name for u in await self.store.read(q.users)}
-            owner = (users.get(int(view.owner), f"user {view.owner}"), int(view.owner))
-        else:
-            owner = ("everyone", None)
-        self.view, self.local_view = None, view.name
-        self.status_filter, self.sort, self.text_filter = view.status, view.sort, view.text
-        self.owner_label, self.owner_filter = owner
-        self.query_one(FilterBar).show_text(view.text)
-        self.reload()
-
-    async def action_pinned(self, number: int) -> None:
-        """F1-F9: the view pinned to that key in the view picker (v, then p)."""
-        from datetime import timezone
-
-        from tui.store.queries.filters import views
-
-        prefs = local_views.load(self.nav.config_dir)
-        pinned = prefs.pins.get(f"f{number}")
-        if pinned is None:
-            self.notify(f"Nothing is pinned to F{number}: press v, pick a view and press p", timeout=3)
-            return
-        if pinned.startswith(local_views.LOCAL):
-            local = prefs.local.get(pinned[len(local_views.LOCAL) :])
-            if local is None:
-                self.notify(f"F{number} names a view of yours that is gone: {pinned}", severity="warning", timeout=4, markup=False)
-                return
-            self.apply_view(local)
-            return
-        today = self.store.clock.now().astimezone(timezone.utc).date()
-        view = next((v for v in await self.store.read(views, today) if v.name == pinned), None)
-        if view is None:
-            self.notify(f"F{number}: no saved Pipedrive filter is named “{pinned}” (any more)", severity="warning", timeout=4, markup=False)
-            return
-        if view.server:
-            try:
-                await self.store.view_results(view.id, force=False)
-            except ApiError as exc:
-                self.notify(f"Pipedrive did not answer for “{pinned}”: {exc.message}", severity="warning", timeout=4, markup=False)
-                return
-            view = next((v for v in await self.store.read(views, today) if v.id == view.id), view)
-        self.apply_view(view)
-
-    def on_filter_bar_text_changed(self, event: FilterBar.TextChanged) -> None:
-        self.text_filter = event.value
-        self.local_view = None
-        self.reload()
-
-    def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
-        self.set_focus(None)
 
     def on_key(self, event: Any) -> None:
         bar = self.query_one(FilterBar)
