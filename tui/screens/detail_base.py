@@ -11,15 +11,18 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Label, OptionList, Static
-from textual.widgets.option_list import Option
 
 from tui import styles
 from tui.screens.base import AppScreen
+from tui.screens.detail_items import DetailItems
+from tui.screens.detail_section import Section
+
+__all__ = ["DetailScreen", "Section"]
 from tui.formatting import clean, money
 from tui.keymap import detail as detail_keys
 from tui.notes_html import html_to_text, summary
 from tui.store.derived import activity_due
-from tui.store.queries.entities import ActivityRow, DealRef, NoteRow, activity_done
+from tui.store.queries.entities import ActivityRow, DealRef, NoteRow
 from tui.widgets.status_bar import StatusBar
 from tui.widgets import tones
 from tui.widgets.key_bar import KeyBar
@@ -43,34 +46,7 @@ def activity_text(a: ActivityRow, tz: Any) -> Text:
     return text
 
 
-class Section(OptionList):
-    """An OptionList whose options map to (kind, id) actions kept beside it, never parsed from ids."""
-
-    BINDINGS = detail_keys.SECTION_BINDINGS
-
-    def __init__(self, name: str) -> None:
-        super().__init__(id=f"section-{name}")
-        self.section = name
-        self.targets: list[tuple[str, int]] = []
-
-    def fill(self, rows: list[tuple[Text, tuple[str, int]]], empty: str) -> None:
-        keep = self.highlighted
-        self.clear_options()
-        self.targets = [t for _r, t in rows]
-        if rows:
-            self.add_options([Option(text) for text, _t in rows])
-            self.highlighted = min(keep or 0, len(rows) - 1)
-        else:
-            self.add_option(Option(Text(empty, style=tones.FAINT), disabled=True))
-
-    @property
-    def target(self) -> tuple[str, int] | None:
-        if self.highlighted is None or not self.targets or self.highlighted >= len(self.targets):
-            return None
-        return self.targets[self.highlighted]
-
-
-class DetailScreen(AppScreen):
+class DetailScreen(DetailItems, AppScreen):
     WATCHES = frozenset(
         {
             "deals",
@@ -168,39 +144,6 @@ class DetailScreen(AppScreen):
             [(activity_text(a, self.store.clock.zone), ("activity", a.id)) for a in activities], "No activities: press a to plan one"
         )
 
-    def fill_custom(self, rows: list[Any]) -> None:
-        """The custom fields section: every field by name, its value by label or name, what the
-        deal's stage asks of it; enter (or e) edits one in place."""
-        self.custom_rows = rows
-        if getattr(self, "fields_asked", False) is False and any(r.fd.type == "unknown" for r in rows):
-            self.fields_asked = True  # a key the cached definitions lack: fetch them again (30 tokens)
-            self.app.run_worker(self.store.refresh_fields(), exit_on_error=False)
-        filled = sum(r.value not in (None, "", []) for r in rows)
-        missing = sum(r.missing for r in rows)
-        detail = f"{filled} set" + (f", {missing} required missing" if missing else "")
-        self.set_title("custom", "Custom fields", len(rows), detail if rows else "")
-        lines = []
-        for index, r in enumerate(rows):
-            text = Text.assemble((clean(r.fd.name)[:26].ljust(27), tones.MUTED), (r.shown, tones.FAINT if r.shown == "—" else ""))
-            for flag in r.flags:
-                text.append(f"  ● {flag}", style=tones.ERROR_B if r.missing else tones.WARNING)
-            if not r.fd.editable:
-                text.append(f"  ({r.fd.type}, read-only)", style=tones.FAINT)
-            lines.append((text, ("custom", index)))
-        self.query_one("#section-custom", Section).fill(lines, "No custom fields defined in Pipedrive")
-
-    def edit_custom(self, index: int) -> None:
-        rows = getattr(self, "custom_rows", [])
-        if not 0 <= index < len(rows):
-            return
-        from tui.screens.custom_field_editor import CustomFieldEditor
-
-        async def run() -> None:
-            self.app.push_screen(await CustomFieldEditor.load(self.store, self.ENTITY, self.entity_id, rows[index].fd.code))
-
-        self.app.hold_keys_for_screen()  # keys typed meanwhile go to the editor
-        self.app.run_worker(run(), exit_on_error=False)
-
     def fill_deals(self, deals: list[DealRef]) -> None:
         by_status = {s: sum(d.extra == s for d in deals) for s in ("open", "won", "lost")}
         detail = ", ".join(f"{n} {s}" for s, n in by_status.items() if n)
@@ -282,29 +225,6 @@ class DetailScreen(AppScreen):
             if ref
         ]
         self.query_one("#section-links", Section).fill(links, empty)
-
-    def action_note(self) -> None:
-        from tui.screens.note_editor import NoteEditorScreen
-
-        self.app.push_screen(NoteEditorScreen(**{self.NOTE_KEY: self.entity_id}))  # type: ignore[arg-type]
-
-    def edit_note(self, note_id: int) -> None:
-        from tui.screens.note_editor import NoteEditorScreen
-
-        async def run() -> None:
-            self.app.push_screen(await NoteEditorScreen.edit(self.store, note_id))
-
-        self.app.hold_keys_for_screen()  # keys typed meanwhile go to the editor
-        self.app.run_worker(run(), exit_on_error=False)
-
-    async def action_pin(self) -> None:
-        target = self.query_one("#section-notes", Section).target
-        if target is None:
-            self.notify("Select a note first (tab to the notes)", timeout=2)
-            return
-        note = next(n for n in self.notes if n.id == target[1])
-        await self.store.update_entity("note", note.id, {self.PIN_FLAG: not note.pinned})
-        self.notify("Note unpinned" if note.pinned else "Note pinned", timeout=2)
 
     async def action_delete(self) -> None:
         from tui.screens.dialogs import ConfirmScreen
@@ -390,28 +310,6 @@ class DetailScreen(AppScreen):
         self.app.push_screen(HistoryScreen(self.ENTITY, self.entity_id, self.entity_name()))
 
     # -- activities -----------------------------------------------------------------------------
-
-    def action_activity(self) -> None:
-        self.app.hold_keys_for_screen()  # keys typed meanwhile go to the form
-        self.app.run_worker(self._activity_form(None), exit_on_error=False)
-
-    def open_activity(self, activity_id: int) -> None:
-        self.app.hold_keys_for_screen()
-        self.app.run_worker(self._activity_form(activity_id), exit_on_error=False)
-
-    async def _activity_form(self, activity_id: int | None) -> None:
-        from tui.screens.forms.activity_form import ActivityForm
-
-        prefill = {self.NOTE_KEY: self.entity_id} if activity_id is None else None
-        self.app.push_screen(await ActivityForm.load(self.store, activity_id, prefill))
-
-    async def action_toggle_done(self) -> None:
-        target = self.query_one("#section-activities", Section).target if self.query("#section-activities") else None
-        if target is None:
-            return
-        done = await self.store.read(activity_done, target[1])
-        if done is not None:
-            await self.store.set_activity_done(target[1], not done)
 
     def action_open_person(self) -> None:
         person = getattr(self.detail, "person", None)
