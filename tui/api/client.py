@@ -315,31 +315,44 @@ class PipedriveClient:
 
     # -- pagination -----------------------------------------------------------------------
 
-    async def pages_v2(self, path: str, params: dict[str, Any] | None = None) -> AsyncIterator[list[dict[str, Any]]]:
-        """v2 cursor pagination: limit 500, follow additional_data.next_cursor until null."""
+    async def page(self, path: str, params: dict[str, Any] | None = None, cursor: str | None = None) -> tuple[dict[str, Any], str | None]:
+        """One page of a list: (its envelope, the cursor of the next page, None after the last).
+        The one pager of the client and the sync (which keeps the cursor to resume a first sync):
+        v2 lists follow additional_data.next_cursor (limit 500); v1 lists go by start offsets
+        until more_items_in_collection is false (the cursor is the next start)."""
         query = dict(params or {})
         query.setdefault("limit", PAGE)
-        while True:
+        if path.startswith(V1):
+            start = int(cursor) if cursor else int(query.get("start") or 0)
+            query["start"] = start
             env = await self.request("GET", path, params=query)
-            yield _items(env, "GET", path)
-            cursor = (env.get("additional_data") or {}).get("next_cursor")
-            if not cursor:
-                return
-            query["cursor"] = cursor
-
-    async def pages_v1(self, path: str, params: dict[str, Any] | None = None) -> AsyncIterator[list[dict[str, Any]]]:
-        """v1 offset pagination: start/limit until more_items_in_collection is false."""
-        query = dict(params or {})
-        query.setdefault("limit", PAGE)
-        query.setdefault("start", 0)
-        while True:
-            env = await self.request("GET", path, params=query)
-            data = _items(env, "GET", path)
-            yield data
             pagination = (env.get("additional_data") or {}).get("pagination") or {}
             if not pagination.get("more_items_in_collection"):
+                return env, None
+            data = env.get("data")
+            return env, str(pagination.get("next_start", start + (len(data) if isinstance(data, list) else 0)))
+        if cursor:
+            query["cursor"] = cursor
+        env = await self.request("GET", path, params=query)
+        return env, (env.get("additional_data") or {}).get("next_cursor") or None
+
+    async def pages_v2(self, path: str, params: dict[str, Any] | None = None) -> AsyncIterator[list[dict[str, Any]]]:
+        """Every page of a v2 list (cursor pagination, limit 500)."""
+        async for items in self._pages(path, params):
+            yield items
+
+    async def pages_v1(self, path: str, params: dict[str, Any] | None = None) -> AsyncIterator[list[dict[str, Any]]]:
+        """Every page of a v1 list (start/limit offsets)."""
+        async for items in self._pages(path, params):
+            yield items
+
+    async def _pages(self, path: str, params: dict[str, Any] | None) -> AsyncIterator[list[dict[str, Any]]]:
+        cursor: str | None = None
+        while True:
+            env, cursor = await self.page(path, params, cursor)
+            yield _items(env, "GET", path)
+            if cursor is None:
                 return
-            query["start"] = pagination.get("next_start", query["start"] + len(data))
 
     # -- any collection (the store's registry says which path and update method) ---------------
 

@@ -148,20 +148,9 @@ class Syncer:
         if task.version == "v1once":
             async with self._sem:
                 return await self.client.list_v1(task.path.removeprefix("/api/v1/"), **params), None
-        if task.version == "v1":
-            params.update(start=int(cursor or 0), limit=500)
-            async with self._sem:
-                env = await self.client.request("GET", task.path, params=params)
-            data = env.get("data") or []
-            more = (env.get("additional_data") or {}).get("pagination") or {}
-            nxt = more.get("next_start", int(cursor or 0) + len(data)) if more.get("more_items_in_collection") else None
-            return list(data), (str(nxt) if nxt is not None else None)
-        params.update(limit=500)
-        if cursor:
-            params["cursor"] = cursor
-        async with self._sem:
-            env = await self.client.request("GET", task.path, params=params)
-        return list(env.get("data") or []), (env.get("additional_data") or {}).get("next_cursor")
+        async with self._sem:  # the client's pager: v1 start offsets or v2 cursors, resumable
+            env, nxt = await self.client.page(task.path, params, cursor)
+        return list(env.get("data") or []), nxt
 
     async def run_task(self, task: Task, changes: Changes, after_page: Callable[[int], Any] | None = None) -> None:
         cursor, complete = await self.db.read(task_state, task.key)
