@@ -189,3 +189,32 @@ def test_login_refuses_to_rewrite_a_file_with_bad_values(config_dir, capsys, mon
     assert "line 2: [profiles.default] company_domain must be" in err and "fix them first" in err
     assert (config_dir / "config.toml").read_text(encoding="utf-8") == text
     assert not (config_dir / "secrets.toml").exists()
+
+
+def test_an_unchanged_config_is_read_back_without_pydantic_and_a_change_is_checked_again(tmp_path):
+    """pydantic costs ~110 ms of start-up: the model reads a file once, its result is kept with
+    the file's digest (config.toml.checked) and read back while the text is the same."""
+    import subprocess
+    import sys
+
+    from tui.config import Config
+
+    path = tmp_path / "config.toml"
+    path.write_text('theme = "nord"\n[refresh]\nactive = 90\nidle = "fast"\n')
+    first = Config.load(tmp_path)
+    assert first.theme == "nord" and first.refresh == {"active": 90} and [p.line for p in first.problems] == [4]
+    assert (tmp_path / "config.toml.checked").exists()
+    probe = (
+        "import sys; from pathlib import Path; from tui.config import Config; "
+        f"c = Config.load(Path({str(tmp_path)!r})); "
+        "print('pydantic' in sys.modules, c.theme, c.refresh, [(p.line, p.message) for p in c.problems])"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split(" ", 1)
+    assert out[0] == "False"  # read back without the model
+    again = Config.load(tmp_path)
+    assert (again.theme, again.refresh, again.problems, again.lines) == (first.theme, first.refresh, first.problems, first.lines)
+    path.write_text('theme = "nord"\n[refresh]\nactive = 5\n')  # a change: the model reads it again
+    changed = Config.load(tmp_path)
+    assert changed.refresh == {} and [p.line for p in changed.problems] == [3]
+    (tmp_path / "config.toml.checked").write_text("{not json")  # damaged: ignored, read again
+    assert [p.line for p in Config.load(tmp_path).problems] == [3]

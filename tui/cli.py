@@ -142,7 +142,7 @@ async def _status(runtime: Any) -> int:
     print(f"budget:    {daily}; {burst}")
     tokens, requests = spent_today(runtime.db_path)
     print(f"this app:  {tokens:,} tokens in {requests:,} requests today (UTC)")
-    from tui.config_model import AGENT_TOKENS_PER_HOUR
+    from tui.config_values import AGENT_TOKENS_PER_HOUR
     from tui.store.proposals import spent_last_hour_in
 
     agent_tokens, waiting = spent_last_hour_in(runtime.db_path)

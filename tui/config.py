@@ -44,7 +44,7 @@ from typing import Any
 import platformdirs
 
 from tui.api.auth import MATON_BASE_URL, Auth, base_url_for
-from tui.config_model import AGENT_TOKENS_PER_HOUR, STUCK_DAYS, ConfigError, Problem, parse
+from tui.config_values import AGENT_TOKENS_PER_HOUR, STUCK_DAYS, ConfigError, Problem
 from tui.private import private_dir, private_file
 
 APP = "pipedrive-tui"
@@ -106,11 +106,17 @@ class Config:
         path = (directory or config_dir()) / "config.toml"
         if not path.exists():
             return cls()
+        text = _read_text(path)
+        kept = _checked(path, text)
+        if kept is not None:  # the file as it was last read: no pydantic at start-up (~110 ms)
+            return kept
+        from tui.config_model import parse
+
         try:
-            model, problems, lines = parse(_read_text(path))
+            model, problems, lines = parse(text)
         except ConfigError as exc:
             raise ConfigError(f"{path}: {exc}") from None
-        return cls(
+        config = cls(
             default_profile=model.default_profile,
             profiles={name: Profile(name=name, **values.model_dump()) for name, values in model.profiles.items()},
             keys=dict(model.keys),
@@ -121,6 +127,8 @@ class Config:
             lines=lines,
             path=path,
         )
+        _remember_checked(path, text, config)
+        return config
 
     @property
     def key_lines(self) -> dict[str, int]:
@@ -323,3 +331,65 @@ def resolve(
     if token:
         return Credentials(name, Auth.personal(token), base_url_for(domain, url))
     return None
+
+
+# -- the file as last read through the model ----------------------------------------------------
+# config.toml.checked (beside it) holds what the model made of the file, with the file's digest:
+# an unchanged file is read back from it without importing pydantic. Any change of the text makes
+# the digest differ and the model read it again; a damaged or foreign .checked file is ignored.
+
+CHECKED_VERSION = 1
+
+
+def _digest(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _checked(path: Path, text: str) -> Config | None:
+    import json
+
+    try:
+        kept = json.loads(path.with_name(path.name + ".checked").read_text(encoding="utf-8"))
+        if kept.get("version") != CHECKED_VERSION or kept.get("digest") != _digest(text):
+            return None
+        c = kept["config"]
+        return Config(
+            default_profile=str(c["default_profile"]),
+            profiles={name: Profile(**values) for name, values in c["profiles"].items()},
+            keys={str(k): str(v) for k, v in c["keys"].items()},
+            refresh={str(k): float(v) for k, v in c["refresh"].items()},
+            triage=TriageSettings(int(c["triage"]["stuck_days"]), {int(k): int(v) for k, v in c["triage"]["pipelines"].items()}),
+            theme=c["theme"],
+            problems=[Problem(p[0], str(p[1])) for p in c["problems"]],
+            lines={tuple(place): int(line) for place, line in c["lines"]},
+            path=path,
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return None
+
+
+def _remember_checked(path: Path, text: str, config: Config) -> None:
+    import json
+    from dataclasses import asdict
+
+    body = {
+        "version": CHECKED_VERSION,
+        "digest": _digest(text),
+        "config": {
+            "default_profile": config.default_profile,
+            "profiles": {name: asdict(p) for name, p in config.profiles.items()},
+            "keys": config.keys,
+            "refresh": config.refresh,
+            "triage": {"stuck_days": config.triage.stuck_days, "pipelines": {str(k): v for k, v in config.triage.pipelines.items()}},
+            "theme": config.theme,
+            "problems": [[p.line, p.message] for p in config.problems],
+            "lines": [[list(place), line] for place, line in config.lines.items()],
+        },
+    }
+    try:
+        checked = private_file(path.with_name(path.name + ".checked"))
+        checked.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+    except OSError:
+        pass  # a read-only config dir: the model reads the file at each start, as before

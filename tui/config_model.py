@@ -14,37 +14,18 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from tui.config_values import AGENT_TOKENS_PER_HOUR, AGENT_WRITE_TOOLS, AUTH_MODES, STUCK_DAYS, ConfigError, Problem
 
-class ConfigError(Exception):
-    pass
+__all__ = ["AGENT_TOKENS_PER_HOUR", "AGENT_WRITE_TOOLS", "AUTH_MODES", "STUCK_DAYS", "ConfigError", "Problem"]
 
 
 # -- the model ----------------------------------------------------------------------------------
 
-AUTH_MODES = ("token", "oauth", "maton")
-STUCK_DAYS = 30  # the default of [triage] stuck_days
 # [refresh] setting -> (lowest, highest) seconds; the defaults are RefreshPolicy's (tui/store/schedule.py)
-# the MCP server's tools that propose changes (tui/agent/writes.py): the names [profiles.X]
-# mcp_auto_approve may list
-AGENT_WRITE_TOOLS = (
-    "add_note",
-    "schedule_activity",
-    "complete_activity",
-    "log_call",
-    "move_stage",
-    "mark_won",
-    "mark_lost",
-    "update_fields",
-    "create_person",
-    "create_organization",
-    "create_deal",
-)
-AGENT_TOKENS_PER_HOUR = 2000  # the default hourly cap on the tokens the MCP server may cause
 REFRESH_RANGES = {"active": (20, 3600), "idle": (60, 86400), "unfocused": (60, 86400), "idle_after": (30, 3600)}
 
 Days = Annotated[int, Field(ge=0, le=3650)]
@@ -138,15 +119,6 @@ TABLES: dict[tuple[str, ...], tuple[type[BaseModel], str]] = {
 
 
 # -- problems and their lines --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int | None
-    message: str
-
-    def format(self, path: Any) -> str:
-        return f"{path}:{self.line}: {self.message}" if self.line else f"{path}: {self.message}"
 
 
 def _fits(pattern: tuple[str, ...], loc: tuple[str, ...]) -> bool:

@@ -23,7 +23,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 
 from tui.agent import reads, writes
 from tui.api.errors import ApiError
-from tui.config_model import AGENT_TOKENS_PER_HOUR
+from tui.config_values import AGENT_TOKENS_PER_HOUR
 from tui.formatting import clean
 from tui.store import proposals
 from tui.store.store import Store

@@ -12,7 +12,7 @@ from typing import Any
 
 from tui import custom_values
 from tui import validation as v
-from tui.config_model import AGENT_WRITE_TOOLS
+from tui.config_values import AGENT_WRITE_TOOLS
 from tui.notes_html import html_to_text, strip_control, text_to_html
 from tui.store.queries import agent as agent_q
 from tui.store.queries import custom, entities
