@@ -139,6 +139,7 @@ class BoardScreen(BulkActions, BoardViews, FilteredScreen):
         self.rates: Rates | None = None  # the cached exchange rates (one-currency totals)
         self.converted_only = False  # `$`: headers show only the one-currency totals
         self._rates_asked = False
+        self._chosen = False  # the user put the cursor on a card (until then it stays at the top)
         self.currencies: dict[str, q.CurrencyRow] = {}
         self._drag_target: Widget | None = None
         self._loaded = False
@@ -215,7 +216,7 @@ class BoardScreen(BulkActions, BoardViews, FilteredScreen):
         returning = self._return_to if back else None
         if back:
             self._return_to = None
-        keep = self._follow or returning or (self.selected.id if self.selected else None)
+        keep = self._follow or returning or self._kept()
         self.pipelines = await store.read(q.pipelines)
         if not self.pipelines:
             self.query_one("#board-title", Static).update(Text("No pipelines yet: waiting for the first sync…", style=tones.MUTED))
@@ -249,7 +250,7 @@ class BoardScreen(BulkActions, BoardViews, FilteredScreen):
         only = sorted((before | after) & {c.stage.id for c in self.columns})
         if not only:
             return
-        keep = self._follow or (self.selected.id if self.selected else None)
+        keep = self._follow or self._kept()
         wants = {c.stage.id: set(c.cards.visible_blocks()) for c in self.columns if c.stage.id in only}
         window = await store.read(
             q.board_window, self.query_spec(), now=store.clock.now(), wants=wants, follow=keep, block=BLOCK, only=only
@@ -413,18 +414,29 @@ class BoardScreen(BulkActions, BoardViews, FilteredScreen):
             column.header.set_class(i == self.col, "-active")
         self.query_one("#board-columns", HorizontalScroll).scroll_to_widget(self.columns[self.col], animate=False)
 
+    def _kept(self) -> int | None:
+        """The deal a reload keeps the cursor on: the one the user chose. Before any choice the
+        cursor stays at the top of the column (the first sync's pages would otherwise drag it
+        after the first card shown as more urgent deals arrive above it)."""
+        moved = self._chosen or self.col != 0 or bool(self.column and self.column.cards.cursor)
+        return self.selected.id if moved and self.selected else None
+
     def action_column(self, delta: int) -> None:
+        self._chosen = True
         self._focus_column(self.col + delta)
 
     def action_card(self, delta: int) -> None:
+        self._chosen = True
         if self.column:
             self.column.cards.move_cursor(self.column.cards.cursor + delta)
 
     def action_card_edge(self, edge: str) -> None:
+        self._chosen = True
         if self.column:
             self.column.cards.move_cursor(0 if edge == "top" else self.column.cards.total - 1)
 
     def action_card_page(self, delta: int) -> None:
+        self._chosen = True
         if self.column:
             cards = self.column.cards
             cards.move_cursor(cards.cursor + delta * cards.page_cards)
@@ -550,6 +562,7 @@ class BoardScreen(BulkActions, BoardViews, FilteredScreen):
 
     @on(KanbanColumn.CardPressed)
     def card_pressed(self, event: KanbanColumn.CardPressed) -> None:
+        self._chosen = True
         self._focus_column(self._column_of(event.column))
         event.column.move_cursor(event.index)
 
