@@ -43,6 +43,21 @@ def _quick_idle(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _steady_text_cursors(monkeypatch):
+    """A text cursor that blinks is on or off when a snapshot is taken: in tests an Input's
+    cursor does not blink (shown while it has focus), so pictures do not depend on timing."""
+    from textual.widgets import Input
+
+    original = Input.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.cursor_blink = False
+
+    monkeypatch.setattr(Input, "__init__", init)
+
+
+@pytest.fixture(autouse=True)
 def _instant_debounce(monkeypatch):
     """Debounced inputs answer at once in tests (tests wait on messages, not on time)."""
     from tests.support.wait import no_debounce
