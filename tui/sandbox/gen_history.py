@@ -12,7 +12,7 @@ import random
 from datetime import date, datetime, timedelta, timezone
 
 from tui.sandbox import flow
-from tui.sandbox.state import State
+from tui.sandbox.state import State, deal_defaults
 
 
 def rfc3339(dt: datetime) -> str:
@@ -92,18 +92,7 @@ def _closed_deals(st: State, rng: random.Random, now: datetime, titles: list[str
                         "local_close_date": close_text[:10],
                         "expected_close_date": (close_day + timedelta(days=rng.randint(-20, 20))).isoformat(),
                         "lost_reason": rng.choice(reasons) if outcome == "lost" else None,
-                        "is_archived": False,
-                        "archive_time": None,
-                        "is_deleted": False,
-                        "visible_to": 3,
-                        "label_ids": [],
-                        "origin": "ManuallyCreated",
-                        "origin_id": None,
-                        "channel": None,
-                        "channel_id": None,
-                        "acv": None,
-                        "arr": None,
-                        "mrr": None,
+                        **deal_defaults(),
                         "custom_fields": {},
                     }
                     st.deal_log[deal_id] = []

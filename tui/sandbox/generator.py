@@ -11,7 +11,7 @@ import random
 from datetime import date, datetime, time, timedelta, timezone
 
 from tui.sandbox import catalog, gen_extra
-from tui.sandbox.state import State
+from tui.sandbox.state import State, deal_defaults
 
 FIRST = [
     "Anna",
@@ -423,18 +423,7 @@ def generate(
             "local_close_date": close[:10] if close else None,
             "expected_close_date": (today + timedelta(days=rng.randint(-20, 120))).isoformat() if rng.random() < 0.85 else None,
             "lost_reason": rng.choice(LOST) if status == "lost" else None,
-            "is_archived": False,
-            "archive_time": None,
-            "is_deleted": False,
-            "visible_to": 3,
-            "label_ids": [],
-            "origin": "ManuallyCreated",
-            "origin_id": None,
-            "channel": None,
-            "channel_id": None,
-            "acv": None,
-            "arr": None,
-            "mrr": None,
+            **deal_defaults(),
             "custom_fields": {
                 "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678": rng.choice([11, 12, 13, None]),
                 "b2c3d4e5f60718293a4b5c6d7e8f9012345678a1": rng.choice([12, 24, 36, None]),

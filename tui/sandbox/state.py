@@ -115,3 +115,21 @@ class ServerClock:
     def monotonic(self) -> float:
         """Seconds on a clock that never goes back and includes advance() (for rate windows)."""
         return time.monotonic() + self._offset
+
+
+def deal_defaults() -> dict[str, object]:
+    """The fields every generated deal has alike (not archived, visible to the company …)."""
+    return {
+        "is_archived": False,
+        "archive_time": None,
+        "is_deleted": False,
+        "visible_to": 3,
+        "label_ids": [],
+        "origin": "ManuallyCreated",
+        "origin_id": None,
+        "channel": None,
+        "channel_id": None,
+        "acv": None,
+        "arr": None,
+        "mrr": None,
+    }

@@ -25,6 +25,7 @@ from tui.screens.dialogs import LostReasonScreen
 from tui.store.queries import board as q
 from tui.store.queries import rates as rates_q
 from tui.store.queries.rates import Rates
+from tui.widgets.drop_target import mark_drop_target
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.kanban_column import BLOCK, KanbanColumn
 from tui.widgets.status_bar import StatusBar
@@ -587,20 +588,12 @@ class BoardScreen(BulkActions, BoardViews, FilteredScreen):
         zones = self.query_one("#drop-zones")
         if not zones.display:
             zones.display = True
-        target = self._target_at(event.screen_offset)
-        if target is not self._drag_target:
-            if self._drag_target is not None:
-                self._drag_target.remove_class("-drop-target")
-            if target is not None:
-                target.add_class("-drop-target")
-            self._drag_target = target
+        self._drag_target = mark_drop_target(self._drag_target, self._target_at(event.screen_offset))
 
     @on(KanbanColumn.DragEnded)
     async def drag_ended(self, event: KanbanColumn.DragEnded) -> None:
         target = self._target_at(event.screen_offset)
-        if self._drag_target is not None:
-            self._drag_target.remove_class("-drop-target")
-        self._drag_target = None
+        self._drag_target = mark_drop_target(self._drag_target, None)
         self.query_one("#drop-zones").display = False
         source = self._column_of(event.column)
         card = event.column.card_at(event.index)

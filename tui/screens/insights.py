@@ -34,6 +34,7 @@ from tui.store.queries import insights as iq
 from tui.store.queries.rates import Rates, rates
 from tui.widgets import tones
 from tui.widgets.bar_chart import Bar, BarChart, Chart, Row
+from tui.widgets.drop_target import mark_drop_target
 from tui.widgets.kanban_column import BLOCK, KanbanColumn
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.status_bar import StatusBar
@@ -560,20 +561,12 @@ class InsightsScreen(AppScreen):
 
     @on(KanbanColumn.DragMoved)
     def drag_moved(self, event: KanbanColumn.DragMoved) -> None:
-        target = self._target_at(event.screen_offset)
-        if target is not self._drag_target:
-            if self._drag_target is not None:
-                self._drag_target.remove_class("-drop-target")
-            if target is not None:
-                target.add_class("-drop-target")
-            self._drag_target = target
+        self._drag_target = mark_drop_target(self._drag_target, self._target_at(event.screen_offset))
 
     @on(KanbanColumn.DragEnded)
     async def drag_ended(self, event: KanbanColumn.DragEnded) -> None:
         target = self._target_at(event.screen_offset)
-        if self._drag_target is not None:
-            self._drag_target.remove_class("-drop-target")
-        self._drag_target = None
+        self._drag_target = mark_drop_target(self._drag_target, None)
         card = event.column.card_at(event.index)
         if card is None or card.status != "open" or target is None or target.cards is event.column:
             return
