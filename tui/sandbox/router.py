@@ -49,12 +49,14 @@ def normalise(path: str) -> str:
 
 
 _ROUTES: list[Route] | None = None
+# each module's table(): a new group of endpoints is a module of its own and one entry here
+ROUTE_MODULES = (routes_v2, routes_v1)
 
 
 def routes() -> list[Route]:
     global _ROUTES
     if _ROUTES is None:
-        _ROUTES = routes_v2.table().routes + routes_v1.table().routes
+        _ROUTES = [route for module in ROUTE_MODULES for route in module.table().routes]
     return _ROUTES
 
 

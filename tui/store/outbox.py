@@ -53,6 +53,7 @@ from tui.store.edits import table_of, utcnow
 from tui.store.field_values import norm as _norm
 from tui.store.field_values import same as _same
 from tui.store.events import ConflictDetected, Created, EditRejected, StoreEvent
+from tui.store.operations import OPERATIONS
 from tui.store.registry import REGISTRY, strip_related
 from tui.store.server_rows import apply_server_objects
 
@@ -235,6 +236,9 @@ def rollback(
         if server is not None:
             ingest.upsert(conn, entity, [server])
     conn.execute("DELETE FROM server_copy WHERE entity=? AND id=?", (entity, eid))
+    own = OPERATIONS.get(row["op"])
+    if own is not None and own.rollback is not None:
+        own.rollback(conn, row)
     conn.execute(
         "INSERT INTO rejections (entity, entity_id, op, reason, at) VALUES (?,?,?,?,?)", (entity, eid, row["op"], reason, utcnow())
     )
@@ -250,8 +254,8 @@ def describe(conn: sqlite3.Connection, row: dict[str, Any]) -> str:
     label = f"“{name}”" if name and entity != "note" else f"the {entity}"
     if row["op"] == "create":
         return f"creating {label}"
-    if row["op"] == "convert":
-        return f"converting {label} into a deal"
+    if row["op"] in OPERATIONS:
+        return OPERATIONS[row["op"]].verb.format(label=label)
     if row["op"] == "delete":
         return f"deleting {label}"
     if entity == "deal" and "stage_id" in payload:
@@ -352,10 +356,8 @@ class Pusher:
             return await self._look_up(row, payload)
         if op == "create":
             return await self._create(row, payload)
-        if op == "convert":
-            from tui.store import conversion
-
-            return await conversion.push(self, row)
+        if op in OPERATIONS:
+            return await OPERATIONS[op].push(self, row)
         spec = REGISTRY[entity]
         path = spec.path_for(row.get("parent_id"))
         if op == "delete":
