@@ -491,6 +491,26 @@ class LeadValue(PDModel):
     currency: str | None = None
 
 
+class CallLog(PDModel):
+    """v1 call log. Its id is a string; Pipedrive records a done `call` activity with it."""
+
+    id: str
+    outcome: str
+    activity_id: int | None = None
+    deal_id: int | None = None
+    person_id: int | None = None
+    org_id: int | None = None
+    lead_id: str | None = None
+    subject: str | None = None
+    duration: str | None = None
+    to_phone_number: str | None = None
+    from_phone_number: str | None = None
+    start_time: str | None = None
+    end_time: str | None = None
+    user_id: int | None = None
+    note: str | None = None
+
+
 class Lead(PDModel):
     """v1 lead. Its id is a UUID string (not an integer like every other entity's)."""
 

@@ -85,6 +85,7 @@ class State:
     conversions: dict[str, Obj] = field(default_factory=dict)  # conversion uuid -> job
     deal_log: dict[int, list[Obj]] = field(default_factory=dict)  # deal id -> recorded changes, oldest first
     goals: dict[str, Obj] = field(default_factory=dict)  # goal id -> goal (v1 goals API)
+    call_logs: dict[str, Obj] = field(default_factory=dict)  # call log id (a string) -> call log
     log_ids: int = 0
     me_id: int = 1
     company: Obj = field(default_factory=dict)

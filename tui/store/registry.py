@@ -360,6 +360,26 @@ ENTITIES: tuple[Entity, ...] = (
         "/api/v1/leadLabels",
     ),
     Entity(
+        "call_log",
+        "call_logs",
+        lambda o: {
+            "id": o["id"],
+            "deal_id": o.get("deal_id"),
+            "person_id": o.get("person_id"),
+            "org_id": o.get("org_id"),
+            "lead_id": o.get("lead_id"),
+            "activity_id": o.get("activity_id"),
+            "outcome": o.get("outcome") or "",
+            "subject": o.get("subject"),
+            "start_time": norm_time(o.get("start_time")),
+            "duration": int(o["duration"]) if str(o.get("duration") or "").isdigit() else None,
+            "to_phone_number": o.get("to_phone_number"),
+        },
+        "CallLog",
+        "/api/v1/callLogs",
+        identity="subject",
+    ),
+    Entity(
         "filter",
         "filters",
         lambda o: {

@@ -496,7 +496,29 @@ CREATE TABLE IF NOT EXISTS agent_spend (
 CREATE INDEX IF NOT EXISTS agent_spend_at ON agent_spend(at);
 """
 
-SCHEMA_VERSION = 10
+# call logs (v1 /callLogs; tui/store/calls.py): the ones logged here (id 'local-<n>' until
+# Pipedrive answers with its id) and the user's latest ones fetched for the detail screens.
+SCHEMA_V11 = """
+CREATE TABLE IF NOT EXISTS call_logs (
+    id              TEXT PRIMARY KEY,      -- Pipedrive's id (a string), or 'local-<n>' until sent
+    deal_id         INTEGER,
+    person_id       INTEGER,
+    org_id          INTEGER,
+    lead_id         TEXT,
+    activity_id     INTEGER,               -- the done call activity Pipedrive records with it
+    outcome         TEXT NOT NULL,
+    subject         TEXT,
+    start_time      TEXT,                  -- UTC, ISO
+    duration        INTEGER,               -- seconds
+    to_phone_number TEXT,
+    data            TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS call_logs_deal ON call_logs(deal_id);
+CREATE INDEX IF NOT EXISTS call_logs_person ON call_logs(person_id);
+CREATE INDEX IF NOT EXISTS call_logs_org ON call_logs(org_id);
+"""
+
+SCHEMA_VERSION = 11
 
 # MIGRATIONS[n] upgrades a database at version n to n + 1. Version 0 is an empty file.
 MIGRATIONS: dict[int, str] = {
@@ -510,6 +532,7 @@ MIGRATIONS: dict[int, str] = {
     7: SCHEMA_V8,
     8: SCHEMA_V9,
     9: SCHEMA_V10,
+    10: SCHEMA_V11,
 }
 
 ENTITY_TABLES: dict[str, str] = TABLES  # entity -> table, from the registry (tui/store/registry.py)

@@ -63,6 +63,7 @@ from tui.clock import Clock
 from tui.numbers import NumberLocale
 from tui.store import conversion, edits, proposals, snoozes
 from tui.store.db import Database, move_aside
+from tui.store.call_store import CallLogs
 from tui.store.deal_extras import DealExtras
 from tui.store.insight_calls import InsightCalls
 from tui.store.salvage import Salvage, read_outbox, restore
@@ -82,7 +83,7 @@ HELD_MODES = ("signed_out", "budget_spent", "blocked")
 PUSH_SETTLE = 0.3  # seconds between an edit and its push
 
 
-class Store(DealExtras, InsightCalls, Refreshing, Review):
+class Store(DealExtras, CallLogs, InsightCalls, Refreshing, Review):
     def __init__(
         self,
         db: Database,
