@@ -19,6 +19,9 @@ BINDINGS: Bindings = [
     bind("detail.reopen", "R", "reopen", "Reopen", show=False),
     bind("detail.history", "h", "history", "History"),
     bind("detail.add_product", "plus", "add_product", "Add product", show=False),
+    bind("detail.log_call", "L", "log_call", "Log call"),
+    bind("detail.undo_call", "u", "undo_call", "Undo call", show=False),
+    bind("detail.copy", "y", "copy_contact", "Copy phone/e-mail", show=False),
 ]
 
 # inside a section (products, custom fields, activities, notes …): vim keys beside the arrows

@@ -26,7 +26,13 @@ class DealScreen(DealProductsMixin, DetailScreen):
     ENTITY = "deal"
     NOTE_KEY = "deal_id"
     PIN_FLAG = "pinned_to_deal_flag"
-    SECTIONS = (("links", "Person and organization"), ("products", "Products"), ("custom", "Custom fields"), ("activities", "Activities"))
+    SECTIONS = (
+        ("links", "Person and organization"),
+        ("products", "Products"),
+        ("custom", "Custom fields"),
+        ("activities", "Activities"),
+        ("calls", "Calls"),
+    )
     HELP_TITLE = "Deal"
 
     def compose_top(self) -> ComposeResult:

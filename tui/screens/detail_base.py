@@ -14,6 +14,7 @@ from textual.widgets import Label, OptionList, Static
 
 from tui import styles
 from tui.screens.base import AppScreen
+from tui.screens.detail_calls import DetailCalls
 from tui.screens.detail_items import DetailItems
 from tui.screens.detail_section import Section
 
@@ -46,7 +47,7 @@ def activity_text(a: ActivityRow, tz: Any) -> Text:
     return text
 
 
-class DetailScreen(DetailItems, AppScreen):
+class DetailScreen(DetailCalls, DetailItems, AppScreen):
     WATCHES = frozenset(
         {
             "deals",
@@ -64,6 +65,7 @@ class DetailScreen(DetailItems, AppScreen):
             "products",
             "activity_types",
             "currencies",
+            "call_logs",
         }
     )
     CSS_PATH = styles.path("detail.tcss")
@@ -122,6 +124,7 @@ class DetailScreen(DetailItems, AppScreen):
             "No notes yet: press n",
         )
         self.preview_note()
+        await self.fill_calls()
 
     async def load(self) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -19,7 +19,13 @@ class OrganizationScreen(DetailScreen):
     ENTITY = "organization"
     NOTE_KEY = "org_id"
     PIN_FLAG = "pinned_to_organization_flag"
-    SECTIONS = (("people", "People"), ("deals", "Deals"), ("custom", "Custom fields"), ("activities", "Activities"))
+    SECTIONS = (
+        ("people", "People"),
+        ("deals", "Deals"),
+        ("custom", "Custom fields"),
+        ("activities", "Activities"),
+        ("calls", "Calls"),
+    )
     HELP_TITLE = "Organization"
 
     async def load(self) -> OrgDetail | None:

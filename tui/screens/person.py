@@ -32,7 +32,13 @@ class PersonScreen(DetailScreen):
     ENTITY = "person"
     NOTE_KEY = "person_id"
     PIN_FLAG = "pinned_to_person_flag"
-    SECTIONS = (("links", "Organization"), ("deals", "Deals"), ("custom", "Custom fields"), ("activities", "Activities"))
+    SECTIONS = (
+        ("links", "Organization"),
+        ("deals", "Deals"),
+        ("custom", "Custom fields"),
+        ("activities", "Activities"),
+        ("calls", "Calls"),
+    )
     HELP_TITLE = "Person"
 
     async def load(self) -> PersonDetail | None:

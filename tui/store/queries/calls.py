@@ -30,6 +30,46 @@ def calls_of(conn: sqlite3.Connection, entity: str, entity_id: int) -> list[Call
     return [CallRow(r[0], r[1], r[2] or "", r[3], r[4], r[5] or "", bool(r[6])) for r in rows]
 
 
+@dataclass(frozen=True)
+class CallContext:
+    """Who a call from a deal, person or organization screen is with, and what it links to."""
+
+    deal_id: int | None
+    deal_title: str
+    person_id: int | None
+    person_name: str
+    org_id: int | None
+    org_name: str
+    phones: list[str]
+    emails: list[str]
+
+    @property
+    def subject(self) -> str:
+        return f"Call with {self.person_name or self.org_name or self.deal_title}".strip()
+
+
+def call_context(conn: sqlite3.Connection, deal_id: int | None, person_id: int | None, org_id: int | None) -> CallContext:
+    """A deal brings its person and organization; a person their organization. Deleted or
+    missing links are left out."""
+    title = ""
+    if deal_id is not None:
+        row = conn.execute("SELECT title, person_id, org_id FROM deals WHERE id = ?", (deal_id,)).fetchone()
+        if row is None:
+            deal_id = None
+        else:
+            title = row[0] or ""
+            person_id = person_id if person_id is not None else row[1]
+            org_id = org_id if org_id is not None else row[2]
+    if person_id is not None and org_id is None:
+        row = conn.execute("SELECT org_id FROM persons WHERE id = ?", (person_id,)).fetchone()
+        org_id = row[0] if row else None
+    name, phones, emails = phones_of(conn, person_id)
+    if not name:
+        person_id = None
+    org = conn.execute("SELECT name FROM organizations WHERE id = ?", (org_id,)).fetchone() if org_id is not None else None
+    return CallContext(deal_id, title, person_id, name, org_id if org else None, (org[0] or "") if org else "", phones, emails)
+
+
 def phones_of(conn: sqlite3.Connection, person_id: int | None) -> tuple[str, list[str], list[str]]:
     """(the person's name, phone numbers primary first, e-mail addresses primary first)."""
     import json

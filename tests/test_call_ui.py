@@ -1,0 +1,155 @@
+"""`L` on a deal, person or organization: the call form (outcome preselected, the person's
+number), ctrl+s logs it through the outbox, the next step is offered; `u` takes it back while
+unsent; `y` copies a number; bad input is refused next to its field with nothing queued."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.widgets import Input
+
+from tests.conftest import FROZEN_NOW
+from tests.support.env import app_env
+from tests.support.screen import screen_text
+from tests.support.wait import settle
+from tui.screens.deal import DealScreen
+from tui.screens.forms.call_form import CallForm
+from tui.screens.person import PersonScreen
+from tui.screens.triage_prompts import ScheduleScreen
+
+
+def _deal_with_phone(sb):
+    return next(d for d in sb.live("deal") if d["status"] == "open" and d["person_id"] and sb.state.persons[d["person_id"]].get("phones"))
+
+
+async def _open(env, deal_id):
+    env.app.open_deal(deal_id)
+    await settle(env)
+    assert isinstance(env.app.screen, DealScreen)
+    return env.app.screen
+
+
+def _queued_calls(env):
+    return env.store.read(lambda c: c.execute("SELECT COUNT(*) FROM outbox WHERE op='call'").fetchone()[0])
+
+
+async def test_L_no_answer_ctrl_s_logs_the_call_and_plans_the_next_call(tmp_path):
+    async with app_env(tmp_path) as env:
+        deal = _deal_with_phone(env.sandbox)
+        person = env.sandbox.state.persons[deal["person_id"]]
+        number = next(p["value"] for p in sorted(person["phones"], key=lambda p: not p.get("primary")))
+        await _open(env, deal["id"])
+        await env.pilot.press("L")
+        await settle(env)
+        form = env.app.screen
+        assert isinstance(form, CallForm)
+        shown = screen_text(env.app)
+        assert f"Log a call with {person['name']}" in shown and number in shown and f"Call with {person['name']}" in shown
+        await env.pilot.press("enter", "down", "enter")  # the outcome list: connected -> no answer
+        await settle(env)
+        await env.pilot.press("ctrl+s")
+        await settle(env)
+        prompt = env.app.screen
+        assert isinstance(prompt, ScheduleScreen)
+        assert prompt.query_one("#subject", Input).value == f"Call {person['name']} again"
+        assert prompt.query_one("#when", Input).value == "tomorrow"
+        await env.pilot.press("enter")
+        await settle(env)
+        screen = env.app.screen
+        assert isinstance(screen, DealScreen)
+        text = screen_text(env.app)
+        assert "Calls · 1 (1 sending)" in text and "No answer" in text and "⧗ sending" in text
+        planned = await env.store.read(
+            lambda c: c.execute(
+                "SELECT type, due_date, done FROM activities WHERE deal_id=? AND subject=?", (deal["id"], f"Call {person['name']} again")
+            ).fetchall()
+        )
+        assert [tuple(r) for r in planned] == [("call", (FROZEN_NOW + timedelta(days=1)).date().isoformat(), 0)]
+        assert await env.store.drain()
+        (log,) = [c for c in env.sandbox.state.call_logs.values() if c["deal_id"] == deal["id"]]
+        assert (log["outcome"], log["to_phone_number"], log["person_id"], log["subject"]) == (
+            "no_answer",
+            number,
+            person["id"],
+            f"Call with {person['name']}",
+        )
+        assert any(a["subject"] == f"Call {person['name']} again" for a in env.sandbox.live("activity"))
+        await settle(env)
+        assert "⧗ sending" not in screen_text(env.app)
+
+
+async def test_L_then_ctrl_s_logs_a_connected_call_and_escape_skips_the_next_step(tmp_path):
+    async with app_env(tmp_path) as env:
+        deal = _deal_with_phone(env.sandbox)
+        await _open(env, deal["id"])
+        before = len(env.sandbox.live("activity"))
+        await env.pilot.press("L", "ctrl+s")
+        await settle(env)
+        assert isinstance(env.app.screen, ScheduleScreen)
+        await env.pilot.press("escape")
+        await settle(env)
+        assert isinstance(env.app.screen, DealScreen)
+        assert await env.store.drain()
+        (log,) = env.sandbox.state.call_logs.values()
+        assert log["outcome"] == "connected"
+        assert len(env.sandbox.live("activity")) == before + 1  # only the done call Pipedrive records
+
+
+async def test_u_takes_back_an_unsent_call_and_nothing_reaches_pipedrive(tmp_path):
+    async with app_env(tmp_path) as env:
+        deal = _deal_with_phone(env.sandbox)
+        await _open(env, deal["id"])
+        await env.pilot.press("L", "ctrl+s")
+        await settle(env)
+        await env.pilot.press("escape")
+        await settle(env)
+        assert await _queued_calls(env) == 1
+        await env.pilot.press("u")
+        await settle(env)
+        assert await _queued_calls(env) == 0
+        assert "No calls logged" in screen_text(env.app)
+        assert await env.store.drain()
+        assert env.sandbox.state.call_logs == {}
+
+
+async def test_a_missing_number_or_a_future_start_is_refused_at_its_field_and_nothing_is_queued(tmp_path):
+    async with app_env(tmp_path) as env:
+        deal = next(d for d in env.sandbox.live("deal") if not d.get("person_id"))
+        await _open(env, deal["id"])
+        await env.pilot.press("L")
+        await settle(env)
+        form = env.app.screen
+        assert isinstance(form, CallForm)
+        form.field("started").input.value = "23:59" if FROZEN_NOW.hour < 23 else "tomorrow 10:00"
+        await env.pilot.press("ctrl+s")
+        await settle(env)
+        assert isinstance(env.app.screen, CallForm)
+        text = screen_text(env.app)
+        assert "The number you called: Pipedrive needs it" in text
+        assert "is still to come: a call is logged once" in text
+        assert await _queued_calls(env) == 0
+
+
+async def test_y_copies_the_persons_number_and_L_works_on_the_person_screen(tmp_path, monkeypatch):
+    async with app_env(tmp_path) as env:
+        deal = _deal_with_phone(env.sandbox)
+        person = env.sandbox.state.persons[deal["person_id"]]
+        copied: list[str] = []
+        monkeypatch.setattr(env.app, "copy_to_clipboard", copied.append)
+        env.app.open_person(person["id"])
+        await settle(env)
+        assert isinstance(env.app.screen, PersonScreen)
+        await env.pilot.press("y")
+        await settle(env)
+        values = [p["value"] for p in person["phones"]] + [e["value"] for e in person.get("emails") or []]
+        if len(values) > 1:
+            await env.pilot.press("enter")  # the first: the primary phone
+            await settle(env)
+        assert copied and copied[0] in values and copied[0] in [p["value"] for p in person["phones"]]
+        await env.pilot.press("L", "ctrl+s")
+        await settle(env)
+        await env.pilot.press("escape")
+        await settle(env)
+        assert await env.store.drain()
+        (log,) = env.sandbox.state.call_logs.values()
+        assert log["person_id"] == person["id"] and log["deal_id"] is None
