@@ -153,3 +153,51 @@ async def test_y_copies_the_persons_number_and_L_works_on_the_person_screen(tmp_
         assert await env.store.drain()
         (log,) = env.sandbox.state.call_logs.values()
         assert log["person_id"] == person["id"] and log["deal_id"] is None
+
+
+async def test_L_in_triage_logs_a_call_about_the_deal_and_u_takes_it_back(tmp_path):
+    from tui.screens.triage import TriageScreen
+
+    async with app_env(tmp_path) as env:
+        await env.pilot.press("6")
+        await settle(env)
+        screen = env.app.screen
+        assert isinstance(screen, TriageScreen) and screen.queue.rows
+        deal_id = screen.listing.selected.id
+        await env.pilot.press("L", "ctrl+s")
+        await settle(env)
+        assert isinstance(env.app.screen, ScheduleScreen)
+        await env.pilot.press("enter")  # plan the next step too
+        await settle(env)
+        assert env.app.screen is screen
+        calls = await env.store.read(lambda c: c.execute("SELECT deal_id FROM call_logs").fetchall())
+        assert [tuple(r) for r in calls] == [(deal_id,)]
+        await env.pilot.press("u")
+        await settle(env)
+        assert await _queued_calls(env) == 0
+        assert await env.store.read(lambda c: c.execute("SELECT COUNT(*) FROM call_logs").fetchone()[0]) == 0
+        assert await env.store.drain()
+        assert env.sandbox.state.call_logs == {}
+
+
+async def test_L_in_the_agenda_logs_a_call_with_the_activitys_deal(tmp_path):
+    from tui.screens.agenda import AgendaScreen
+
+    async with app_env(tmp_path) as env:
+        await env.pilot.press("2")
+        await settle(env)
+        screen = env.app.screen
+        assert isinstance(screen, AgendaScreen)
+        row = screen.current
+        assert row is not None
+        await env.pilot.press("L", "ctrl+s")
+        await settle(env)
+        await env.pilot.press("escape")
+        await settle(env)
+        assert env.app.screen is screen
+        assert await env.store.drain()
+        (log,) = env.sandbox.state.call_logs.values()
+        assert (log["deal_id"], log["org_id"] if row.deal_id is None else log["deal_id"]) == (
+            row.deal_id,
+            row.org_id if row.deal_id is None else row.deal_id,
+        )

@@ -18,6 +18,7 @@ BINDINGS: Bindings = [
     bind("agenda.reschedule", "s", "reschedule", "Reschedule"),
     bind("agenda.open", "enter", "open", "Open"),
     bind("agenda.note", "n", "note", "Note"),
+    bind("agenda.log_call", "L", "log_call", "Log call", show=False),
     bind("agenda.create", "c", "create", "New"),
     bind("agenda.edit", "e", "edit", "Edit"),
     bind("agenda.delete", "delete", "delete", "Delete", show=False),

@@ -21,6 +21,7 @@ BINDINGS: Bindings = [
     bind("triage.close_date", "c", "close_date", "Close date"),
     bind("triage.snooze", "z", "snooze", "Snooze"),
     bind("triage.undo", "u", "undo", "Undo"),
+    bind("triage.log_call", "L", "log_call", "Log call", show=False),
     bind("triage.open", "enter", "open", "Open", show=False),
     bind("triage.owner", "o", "owner", "Owner"),
     bind("triage.summary", "S", "summary", "Summary"),

@@ -320,6 +320,19 @@ class AgendaScreen(FilteredScreen):
     def double_clicked(self, event: AgendaList.Selected) -> None:
         self.action_open()
 
+    def action_log_call(self) -> None:
+        """`L`: log a call with the selected activity's person (its deal and organization linked)."""
+        from tui.screens.call_flow import log_call
+
+        row = self.current
+        if row is None:
+            return
+        if row.deal_id is None and row.person_id is None and row.org_id is None:
+            self.notify("This activity is not linked to anyone a call could be logged with", timeout=3)
+            return
+        self.app.hold_keys_for_screen()
+        self.app.run_worker(log_call(self, deal_id=row.deal_id, person_id=row.person_id, org_id=row.org_id), exit_on_error=False)
+
     def action_note(self) -> None:
         from tui.screens.note_editor import NoteEditorScreen
 

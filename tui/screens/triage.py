@@ -264,6 +264,21 @@ class TriageScreen(AppScreen):
         title = f"Mark “{clean(subject)}” done, then plan the next step for “{clean(row.title)}”"
         self.app.push_screen(await self._plan(row, title), chosen)
 
+    def action_log_call(self) -> None:
+        """`L`: log a call about the selected deal, then plan its next step (u takes both back)."""
+        from tui.screens.call_flow import log_call
+
+        row = self._target()
+        if row is None:
+            return
+
+        async def logged(log_id: str, created: int | None) -> None:
+            self._fixing()
+            self._done(Fix("call", row.id, row.title, created_activity=created, call_log=log_id), f"Call logged for “{clean(row.title)}”")
+
+        self.app.hold_keys_for_screen()
+        self.app.run_worker(log_call(self, deal_id=row.id, logged=logged), exit_on_error=False)
+
     async def action_advance(self) -> None:
         row = self._target()
         if row is None:

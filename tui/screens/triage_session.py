@@ -14,6 +14,7 @@ LABELS = {
     "lost": "marked lost",
     "close": "expected close date moved",
     "snooze": "snoozed",
+    "call": "call logged",
 }
 
 
@@ -27,6 +28,7 @@ class Fix:
     done_activity: int | None = None  # done: the activity marked done
     created_activity: int | None = None  # schedule, done: the activity created
     snoozed_before: str | None = None  # snooze: the snooze it replaced, if any
+    call_log: str | None = None  # call: the call logged (taken back while unsent)
 
 
 @dataclass
@@ -59,7 +61,9 @@ class Session:
 
 async def revert(store: Any, fix: Fix) -> None:
     """Undo a fix with ordinary store edits (queued in the outbox like any other edit)."""
-    if fix.kind in ("schedule", "done") and fix.created_activity is not None:
+    if fix.kind == "call" and fix.call_log is not None and not await store.cancel_call(fix.call_log):
+        raise ValueError("the call is already in Pipedrive; it stays logged")
+    if fix.kind in ("schedule", "done", "call") and fix.created_activity is not None:
         await store.delete_entity("activity", fix.created_activity)  # never sent: nothing reaches Pipedrive
     if fix.kind == "done" and fix.done_activity is not None:
         await store.set_activity_done(fix.done_activity, False)
