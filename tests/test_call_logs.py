@@ -27,7 +27,9 @@ CALLS = "/api/v1/callLogs"
 
 
 def _sandbox(seed: int = 11) -> Sandbox:
-    return Sandbox(seed=seed, deals=30, token="t0k3n-for-call-tests", now=FROZEN_NOW)
+    sb = Sandbox(seed=seed, deals=30, token="t0k3n-for-call-tests", now=FROZEN_NOW)
+    sb.state.call_logs.clear()  # only the calls a test logs
+    return sb
 
 
 async def _open(path: Path, sb: Sandbox, transport=None) -> tuple[Store, PipedriveClient]:
@@ -211,3 +213,21 @@ async def test_kill_9_mid_push_then_restart_logs_every_call_exactly_once(tmp_pat
             await _close(store, client)
     finally:
         server.shutdown()
+
+
+async def test_a_logged_call_shows_in_the_deals_history_with_its_outcome(tmp_path):
+    from tui.store.queries.history import cached_timeline
+
+    sb = _sandbox()
+    store, client = await _open(tmp_path / "c.sqlite3", sb)
+    try:
+        await store.sync_now()
+        deal = next(d for d in sb.live("deal") if d.get("person_id"))
+        await store.log_call({**_body(deal, deal["person_id"]), "duration": "95", "end_time": "2026-12-07 09:01:35"})
+        assert await store.drain()
+        await store.history("deal", deal["id"], refresh=True)
+        events, _when = await store.read(cached_timeline, "deal", deal["id"])
+        (call,) = [e for e in events if "call · no answer" in e.title]
+        assert call.detail == "Call with Marta O'Brien (1:35, +49 30 1234567)"
+    finally:
+        await _close(store, client)

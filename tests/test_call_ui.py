@@ -35,6 +35,7 @@ def _queued_calls(env):
 
 async def test_L_no_answer_ctrl_s_logs_the_call_and_plans_the_next_call(tmp_path):
     async with app_env(tmp_path) as env:
+        env.sandbox.state.call_logs.clear()  # only the calls a test logs
         deal = _deal_with_phone(env.sandbox)
         person = env.sandbox.state.persons[deal["person_id"]]
         number = next(p["value"] for p in sorted(person["phones"], key=lambda p: not p.get("primary")))
@@ -80,6 +81,7 @@ async def test_L_no_answer_ctrl_s_logs_the_call_and_plans_the_next_call(tmp_path
 
 async def test_L_then_ctrl_s_logs_a_connected_call_and_escape_skips_the_next_step(tmp_path):
     async with app_env(tmp_path) as env:
+        env.sandbox.state.call_logs.clear()  # only the calls a test logs
         deal = _deal_with_phone(env.sandbox)
         await _open(env, deal["id"])
         before = len(env.sandbox.live("activity"))
@@ -97,6 +99,7 @@ async def test_L_then_ctrl_s_logs_a_connected_call_and_escape_skips_the_next_ste
 
 async def test_u_takes_back_an_unsent_call_and_nothing_reaches_pipedrive(tmp_path):
     async with app_env(tmp_path) as env:
+        env.sandbox.state.call_logs.clear()  # only the calls a test logs
         deal = _deal_with_phone(env.sandbox)
         await _open(env, deal["id"])
         await env.pilot.press("L", "ctrl+s")
@@ -114,6 +117,7 @@ async def test_u_takes_back_an_unsent_call_and_nothing_reaches_pipedrive(tmp_pat
 
 async def test_a_missing_number_or_a_future_start_is_refused_at_its_field_and_nothing_is_queued(tmp_path):
     async with app_env(tmp_path) as env:
+        env.sandbox.state.call_logs.clear()  # only the calls a test logs
         deal = next(d for d in env.sandbox.live("deal") if not d.get("person_id"))
         await _open(env, deal["id"])
         await env.pilot.press("L")
@@ -132,6 +136,7 @@ async def test_a_missing_number_or_a_future_start_is_refused_at_its_field_and_no
 
 async def test_y_copies_the_persons_number_and_L_works_on_the_person_screen(tmp_path, monkeypatch):
     async with app_env(tmp_path) as env:
+        env.sandbox.state.call_logs.clear()  # only the calls a test logs
         deal = _deal_with_phone(env.sandbox)
         person = env.sandbox.state.persons[deal["person_id"]]
         copied: list[str] = []
@@ -159,6 +164,7 @@ async def test_L_in_triage_logs_a_call_about_the_deal_and_u_takes_it_back(tmp_pa
     from tui.screens.triage import TriageScreen
 
     async with app_env(tmp_path) as env:
+        env.sandbox.state.call_logs.clear()  # only the calls a test logs
         await env.pilot.press("6")
         await settle(env)
         screen = env.app.screen
@@ -184,6 +190,7 @@ async def test_L_in_the_agenda_logs_a_call_with_the_activitys_deal(tmp_path):
     from tui.screens.agenda import AgendaScreen
 
     async with app_env(tmp_path) as env:
+        env.sandbox.state.call_logs.clear()  # only the calls a test logs
         await env.pilot.press("2")
         await settle(env)
         screen = env.app.screen
@@ -201,3 +208,22 @@ async def test_L_in_the_agenda_logs_a_call_with_the_activitys_deal(tmp_path):
             row.deal_id,
             row.org_id if row.deal_id is None else row.deal_id,
         )
+
+
+async def test_the_calls_section_shows_the_users_call_logs_fetched_once_for_20_tokens(tmp_path):
+    async with app_env(tmp_path) as env:
+        logs = list(env.sandbox.state.call_logs.values())
+        assert logs, "the generator logs some calls"
+        log = logs[0]
+        env.app.open_deal(log["deal_id"])
+        await settle(env)
+        await settle(env)
+        text = screen_text(env.app)
+        assert f"{log['to_phone_number']}" in text and "Calls · " in text
+        fetches = [r for r in env.sandbox.requests if r[0] == "GET" and r[1] == "/api/v1/callLogs"]
+        assert len(fetches) == 1
+        await env.pilot.press("escape")
+        await settle(env)
+        env.app.open_deal(log["deal_id"])
+        await settle(env)
+        assert len([r for r in env.sandbox.requests if r[0] == "GET" and r[1] == "/api/v1/callLogs"]) == 1  # not again within 10 minutes

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta, timezone
 
-from tui.sandbox import catalog, gen_extra
+from tui.sandbox import catalog, gen_calls, gen_extra
 from tui.sandbox.state import State, deal_defaults
 
 FIRST = [
@@ -504,6 +504,7 @@ def generate(
             "pinned_to_task_flag": False,
         }
     gen_extra.add(st, seed, now, extras=extras, contact_sync=contact_sync)
+    gen_calls.add(st, seed)
     if history:
         from tui.sandbox import gen_history
 

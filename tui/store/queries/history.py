@@ -12,6 +12,7 @@ from typing import Any
 
 from tui.custom_values import FieldDef, display
 from tui.formatting import clean, money
+from tui.store.calls import OUTCOMES
 from tui.store.queries.custom import field_defs, names
 
 KINDS = ("all", "stage", "field", "status", "note", "activity")
@@ -154,6 +155,10 @@ def timeline(conn: sqlite3.Connection, entity: str, entity_id: int, items: list[
         key=lambda i: (parse_time(i.get("timestamp")) or datetime.min.replace(tzinfo=timezone.utc), (i.get("data") or {}).get("id") or 0),
     )
     created = parse_time(obj.get("add_time"))
+    calls = {  # the call logged with a done call activity: its outcome, length and number
+        r[0]: (r[1], r[2], r[3])
+        for r in conn.execute("SELECT activity_id, outcome, duration, to_phone_number FROM call_logs WHERE activity_id IS NOT NULL")
+    }
     events: list[Event] = []
     if created and entity == "deal":
         events.append(Event("created", created, n.user(obj.get("creator_user_id") or obj.get("owner_id")), "Deal created"))
@@ -189,6 +194,18 @@ def timeline(conn: sqlite3.Connection, entity: str, entity_id: int, items: list[
             from tui.notes_html import summary
 
             events.append(Event("note", when, n.user(data.get("user_id")), "Note", summary(data.get("content") or "", 90)))
+        elif kind == "activity" and data.get("id") in calls:
+            outcome, seconds, number = calls[data["id"]]
+            length = f"{(seconds or 0) // 60}:{(seconds or 0) % 60:02d}"
+            events.append(
+                Event(
+                    "activity",
+                    when,
+                    n.user(data.get("user_id") or data.get("owner_id")),
+                    f"Activity done · call · {OUTCOMES.get(outcome, clean(outcome)).lower()}",
+                    f"{clean(data.get('subject')) or 'Call'} ({length}{', ' + clean(number) if number else ''})",
+                )
+            )
         elif kind == "activity":
             done = bool(data.get("done"))
             subject = clean(data.get("subject")) or "(no subject)"
