@@ -86,6 +86,8 @@ class State:
     deal_log: dict[int, list[Obj]] = field(default_factory=dict)  # deal id -> recorded changes, oldest first
     goals: dict[str, Obj] = field(default_factory=dict)  # goal id -> goal (v1 goals API)
     call_logs: dict[str, Obj] = field(default_factory=dict)  # call log id (a string) -> call log
+    followers: dict[tuple[str, int], list[Obj]] = field(default_factory=dict)  # ("deals", id) -> [{user_id, add_time}]
+    participants: dict[int, Obj] = field(default_factory=dict)  # participant id -> {id, deal_id, person_id, add_time}
     log_ids: int = 0
     me_id: int = 1
     company: Obj = field(default_factory=dict)

@@ -32,6 +32,8 @@ class DealScreen(DealProductsMixin, DetailScreen):
         ("custom", "Custom fields"),
         ("activities", "Activities"),
         ("calls", "Calls"),
+        ("followers", "Followers"),
+        ("participants", "Participants"),
     )
     HELP_TITLE = "Deal"
 

@@ -15,6 +15,7 @@ from textual.widgets import Label, OptionList, Static
 from tui import styles
 from tui.screens.base import AppScreen
 from tui.screens.detail_calls import DetailCalls
+from tui.screens.detail_followers import DetailFollowers
 from tui.screens.detail_items import DetailItems
 from tui.screens.detail_section import Section
 
@@ -47,7 +48,7 @@ def activity_text(a: ActivityRow, tz: Any) -> Text:
     return text
 
 
-class DetailScreen(DetailCalls, DetailItems, AppScreen):
+class DetailScreen(DetailCalls, DetailFollowers, DetailItems, AppScreen):
     WATCHES = frozenset(
         {
             "deals",
@@ -66,6 +67,8 @@ class DetailScreen(DetailCalls, DetailItems, AppScreen):
             "activity_types",
             "currencies",
             "call_logs",
+            "item_followers",
+            "deal_participants",
         }
     )
     CSS_PATH = styles.path("detail.tcss")
@@ -125,6 +128,7 @@ class DetailScreen(DetailCalls, DetailItems, AppScreen):
         )
         self.preview_note()
         await self.fill_calls()
+        await self.fill_followers()
 
     async def load(self) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -232,6 +236,10 @@ class DetailScreen(DetailCalls, DetailItems, AppScreen):
     async def action_delete(self) -> None:
         from tui.screens.dialogs import ConfirmScreen
 
+        if self.focused_section() in ("followers", "participants"):
+            await self.remove_party(self.focused_section() or "")
+            return
+
         if self.focused_section() == "notes":
             target = self.query_one("#section-notes", Section).target
             if target is None:
@@ -303,6 +311,14 @@ class DetailScreen(DetailCalls, DetailItems, AppScreen):
 
     def action_reopen(self) -> Any:  # the deal screen's are coroutines
         self.app.bell()
+
+    def action_add(self) -> None:
+        """`+`: a follower or participant on their sections, else a product (deals)."""
+        section = self.focused_section()
+        if section in ("followers", "participants"):
+            self.add_party(section or "")
+        else:
+            self.action_add_product()
 
     def action_add_product(self) -> None:
         self.app.bell()

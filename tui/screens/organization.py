@@ -25,6 +25,7 @@ class OrganizationScreen(DetailScreen):
         ("custom", "Custom fields"),
         ("activities", "Activities"),
         ("calls", "Calls"),
+        ("followers", "Followers"),
     )
     HELP_TITLE = "Organization"
 

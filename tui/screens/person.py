@@ -38,6 +38,7 @@ class PersonScreen(DetailScreen):
         ("custom", "Custom fields"),
         ("activities", "Activities"),
         ("calls", "Calls"),
+        ("followers", "Followers"),
     )
     HELP_TITLE = "Person"
 

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tui.store import calls, conversion
+from tui.store import calls, conversion, followers
 
 if TYPE_CHECKING:
     from tui.store.outbox import Pusher
@@ -33,4 +33,8 @@ class Operation:
 OPERATIONS: dict[str, Operation] = {
     "convert": Operation(conversion.push, "converting {label} into a deal"),
     "call": Operation(calls.push, "logging the call {label}"),
+    "follow": Operation(followers.push_follow, "following {label}", followers.rollback),
+    "unfollow": Operation(followers.push_unfollow, "unfollowing {label}", followers.rollback),
+    "participant_add": Operation(followers.push_participant_add, "adding {label} as a participant", followers.rollback),
+    "participant_remove": Operation(followers.push_participant_remove, "removing {label} as a participant", followers.rollback),
 }

@@ -247,6 +247,9 @@ def rollback(
 
 def describe(conn: sqlite3.Connection, row: dict[str, Any]) -> str:
     entity, payload = row["entity"], json.loads(row["payload"])
+    if entity not in REGISTRY:  # an operation on something the cache keeps beside an item (a follower)
+        own = OPERATIONS.get(row["op"])
+        return own.verb.format(label=payload.get("label") or f"the {entity}") if own else f"the change to the {entity}"
     obj = ingest.load(conn, entity, row["entity_id"]) or {}
     srv = conn.execute("SELECT data FROM server_copy WHERE entity=? AND id=?", (entity, row["entity_id"])).fetchone()
     identity = REGISTRY[entity].identity or "name"
@@ -491,7 +494,7 @@ class Pusher:
         entity, eid = row["entity"], row["entity_id"]
         what = await self.db.read(describe, row)
         server, gone = None, False
-        if row["op"] != "create":
+        if row["op"] != "create" and entity in REGISTRY:
             try:
                 server = await self._get(entity, eid, row.get("parent_id"))
             except NotFound:

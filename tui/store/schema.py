@@ -516,6 +516,26 @@ CREATE TABLE IF NOT EXISTS call_logs (
 CREATE INDEX IF NOT EXISTS call_logs_deal ON call_logs(deal_id);
 CREATE INDEX IF NOT EXISTS call_logs_person ON call_logs(person_id);
 CREATE INDEX IF NOT EXISTS call_logs_org ON call_logs(org_id);
+
+-- users following a deal, person or organization (v2 .../followers) and the persons taking
+-- part in a deal (v1 /deals/{id}/participants); fetched when an item's screen opens, changed
+-- through the outbox (tui/store/followers.py). pending: 'add' | 'remove' until Pipedrive answers.
+CREATE TABLE IF NOT EXISTS item_followers (
+    entity      TEXT NOT NULL,             -- deal | person | organization
+    entity_id   INTEGER NOT NULL,
+    user_id     INTEGER NOT NULL,
+    add_time    TEXT,
+    pending     TEXT,
+    PRIMARY KEY (entity, entity_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS deal_participants (
+    id          INTEGER PRIMARY KEY,       -- Pipedrive's participant id; negative until added
+    deal_id     INTEGER NOT NULL,
+    person_id   INTEGER NOT NULL,
+    add_time    TEXT,
+    pending     TEXT
+);
+CREATE INDEX IF NOT EXISTS deal_participants_deal ON deal_participants(deal_id);
 """
 
 SCHEMA_VERSION = 11
