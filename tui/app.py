@@ -365,6 +365,15 @@ class PipedriveApp(OrderedKeys, App):
 
         self.push_screen(LeadScreen(lead_id))
 
+    def open_note(self, note_id: int, parent: tuple[str, int]) -> None:
+        """The deal, person or organization a note is on, with the note selected."""
+        from tui.screens.deal import DealScreen
+        from tui.screens.organization import OrganizationScreen
+        from tui.screens.person import PersonScreen
+
+        screen = {"deal": DealScreen, "person": PersonScreen, "organization": OrganizationScreen}[parent[0]]
+        self.push_screen(screen(parent[1], note_id=note_id))
+
     def open_person(self, person_id: int) -> None:
         from tui.screens.person import PersonScreen
 

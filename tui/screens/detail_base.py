@@ -78,9 +78,10 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, AppScreen):
     PIN_FLAG = "pinned_to_deal_flag"
     SECTIONS: tuple[tuple[str, str], ...] = ()
 
-    def __init__(self, entity_id: int) -> None:
+    def __init__(self, entity_id: int, note_id: int | None = None) -> None:
         super().__init__()
         self.entity_id = entity_id
+        self.focus_note = note_id  # a note found by search: selected once the notes show
         self.detail: Any = None
         self.notes: list[NoteRow] = []
 
@@ -126,6 +127,14 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, AppScreen):
             ],
             "No notes yet: press n",
         )
+        if self.focus_note is not None:
+            section = self.query_one("#section-notes", Section)
+            index = next((i for i, (_kind, nid) in enumerate(section.targets) if nid == self.focus_note), None)
+            self.focus_note = None
+            if index is not None:
+                section.highlighted = index
+                section.focus()
+                section.scroll_visible()
         self.preview_note()
         await self.fill_calls()
         await self.fill_followers()

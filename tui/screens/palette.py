@@ -28,8 +28,9 @@ from tui.sections import SECTIONS
 from tui.store.queries import board as board_q
 from tui.store.queries.search import Hit as SearchHit
 from tui.store.queries.search import search
+from tui.screens.search import open_hit
 
-KIND_LABEL = {"deal": "deal", "person": "person", "organization": "organization"}
+KIND_LABEL = {"deal": "deal", "person": "person", "organization": "organization", "lead": "lead"}
 SCORES = (1.0, 0.95, 0.9, 0.8)  # exact, prefix, word, elsewhere (Textual orders hits by score)
 
 
@@ -40,6 +41,8 @@ def _context(hit: SearchHit) -> str:
             parts.append(hit.status)
     elif hit.kind == "person":
         parts = [hit.org, hit.email]
+    elif hit.kind == "lead":
+        parts = [money(hit.value, hit.currency) if hit.value else None, hit.org or hit.person]
     else:
         parts = [hit.address]
     return " · ".join(clean(p) for p in parts if p)
@@ -52,14 +55,13 @@ class DataCommands(Provider):
         app: Any = self.app
         if app.store is None or len(query.strip()) < 2:
             return
-        results = await app.store.read(search, query, 5)
-        opener = {"deal": app.open_deal, "person": app.open_person, "organization": app.open_organization}
+        results = await app.store.read(search, query, 5, ("deal", "person", "organization", "lead"))
         for n, hit in enumerate(results.hits):
             title = f"Open {KIND_LABEL[hit.kind]}: {clean(hit.title)}"
             yield Hit(
                 SCORES[hit.match] - n * 0.001,
                 Content(title),
-                partial(opener[hit.kind], hit.id),
+                partial(open_hit, app, hit),
                 text=title,
                 help=escape(_context(hit)) or None,
             )

@@ -32,9 +32,24 @@ from tui.widgets.status_bar import StatusBar
 from tui.widgets import tones
 from tui.widgets.key_bar import KeyBar
 
-LABELS = {"deal": "Deals", "person": "People", "organization": "Organizations"}
-KIND_WORD = {"deal": "deal", "person": "person", "organization": "organization"}
-PLURAL = {"deal": "deals", "person": "people", "organization": "organizations"}
+LABELS = {"deal": "Deals", "person": "People", "organization": "Organizations", "lead": "Leads", "note": "Notes"}
+KIND_WORD = {"deal": "deal", "person": "person", "organization": "organization", "lead": "lead", "note": "note"}
+PLURAL = {"deal": "deals", "person": "people", "organization": "organizations", "lead": "leads", "note": "notes"}
+
+
+def open_hit(nav: Any, hit: Hit) -> None:
+    """Open what a hit is: a lead by its id, a note on the item it belongs to, selected."""
+    if hit.kind == "lead" and hit.uuid:
+        nav.open_lead(hit.uuid)
+    elif hit.kind == "note":
+        if hit.parent is None:
+            return
+        if hit.parent[0] == "lead" and hit.uuid:
+            nav.open_lead(hit.uuid)
+        else:
+            nav.open_note(hit.id, hit.parent)
+    else:
+        {"deal": nav.open_deal, "person": nav.open_person, "organization": nav.open_organization}[hit.kind](hit.id)
 
 
 def row_of(hit: Hit, kind_label: bool = False) -> Row:
@@ -46,6 +61,12 @@ def row_of(hit: Hit, kind_label: bool = False) -> Row:
     elif hit.kind == "person":
         context = hit.org or ""
         more = " · ".join(x for x in (hit.email, hit.phone) if x)
+    elif hit.kind == "lead":
+        context = money(hit.value, hit.currency) if hit.value else ""
+        more = hit.org or hit.person or ""
+    elif hit.kind == "note":
+        context = f"on {KIND_WORD[hit.parent[0]]} {hit.org}" if hit.parent and hit.org else ""
+        more = ""
     else:
         context, more = hit.address or "", ""
     if kind_label:
@@ -54,7 +75,7 @@ def row_of(hit: Hit, kind_label: bool = False) -> Row:
 
 
 class SearchScreen(AppScreen):
-    WATCHES = frozenset({"deals", "persons", "organizations", "stages"})
+    WATCHES = frozenset({"deals", "persons", "organizations", "stages", "leads", "notes"})
     CSS_PATH = styles.path("search.tcss")
     BINDINGS = search_keys.BINDINGS
     HELP_TITLE = "Search"
@@ -68,6 +89,7 @@ class SearchScreen(AppScreen):
         self.results: Results | None = None
         self.remote: RemoteResult | None = None  # Pipedrive's answer for self.text
         self.remote_hits: list[Hit] = []
+        self.hits: dict[tuple[str, int], Hit] = {}  # what each listed row opens
         self.asking: str | None = None  # the query Pipedrive is being asked for
         self._timer: Timer | None = None
         self._shown_query: str | None = None
@@ -178,6 +200,7 @@ class SearchScreen(AppScreen):
                 groups.append(Group(label, [row_of(h) for h in hits], results.totals.get(kind), kind in results.more))
         extra = [h for h in self.remote_hits if (h.kind, h.id) not in listed]
         groups.append(Group("From Pipedrive", [row_of(h, kind_label=True) for h in extra]))
+        self.hits = {(h.kind, h.id): h for h in [*(results.hits if results else []), *extra]}
         # the same query again (the data changed): the selection stays; a new query starts at the top
         same = self._shown_query == self.text
         self._shown_query = self.text
@@ -245,10 +268,9 @@ class SearchScreen(AppScreen):
         row = self.listing.selected
         if row is None:
             return
-        kind: str
-        entity_id: int
-        kind, entity_id = row.key  # type: ignore[misc]
-        {"deal": self.nav.open_deal, "person": self.nav.open_person, "organization": self.nav.open_organization}[kind](entity_id)
+        hit = next((h for key, h in self.hits.items() if key == row.key), None)
+        if hit is not None:
+            open_hit(self.nav, hit)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -498,7 +498,8 @@ CREATE INDEX IF NOT EXISTS agent_spend_at ON agent_spend(at);
 
 # call logs (v1 /callLogs; tui/store/calls.py): the ones logged here (id 'local-<n>' until
 # Pipedrive answers with its id) and the user's latest ones fetched for the detail screens.
-SCHEMA_V11 = """
+SCHEMA_V11 = (
+    """
 CREATE TABLE IF NOT EXISTS call_logs (
     id              TEXT PRIMARY KEY,      -- Pipedrive's id (a string), or 'local-<n>' until sent
     deal_id         INTEGER,
@@ -537,6 +538,8 @@ CREATE TABLE IF NOT EXISTS deal_participants (
 );
 CREATE INDEX IF NOT EXISTS deal_participants_deal ON deal_participants(deal_id);
 """
+    + search_index.LEADS_AND_NOTES
+)
 
 SCHEMA_VERSION = 11
 

@@ -13,6 +13,8 @@ What is indexed, per row (`kind`, `ref` = the entity's id):
 - person: `name` = name; `body` = every e-mail and the organization's name;
   `phone` = the digits of every phone number ("+49 30 1234-5" -> "493012345")
 - organization: `name` = name; `body` = address
+- lead (v11): `name` = title; `ref` = the lead row's rowid (lead ids are UUIDs)
+- note (v11): `body` = the note's text (HTML to text, `pd_text`)
 
 Triggers on the three tables keep it current (inserts, updates, deletes, an id changed by
 the outbox); renaming an organization re-indexes its people. `open` and `touched` (update
@@ -34,7 +36,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-KINDS = {"deal": 1, "person": 2, "organization": 3}
+KINDS = {"deal": 1, "person": 2, "organization": 3, "lead": 4, "note": 5}
 SPAN = 1 << 40  # rowid = code * SPAN + id
 
 
@@ -100,8 +102,15 @@ def _phones(data: Any) -> str:
     return " ".join(d for d in (digits(v) for v in _values(data, "phones")) if d)
 
 
+def _text(content: Any) -> str:
+    from tui.notes_html import html_to_text
+
+    return fold(" ".join(html_to_text(str(content or "")).split()))
+
+
 def register(conn: sqlite3.Connection) -> None:
     conn.create_function("pd_fold", 1, fold, deterministic=True)
+    conn.create_function("pd_text", 1, _text, deterministic=True)
     conn.create_function("pd_emails", 1, _emails, deterministic=True)
     conn.create_function("pd_phones", 1, _phones, deterministic=True)
 
@@ -135,16 +144,16 @@ def _put(kind: str, view: str, key: str = "new.id") -> str:
     )
 
 
-def _triggers(table: str, kind: str, view: str, before: str = "", after: str = "") -> str:
+def _triggers(table: str, kind: str, view: str, before: str = "", after: str = "", key: str = "id") -> str:
     """Insert and update (the cache upserts) re-index the row; delete drops it."""
-    drop = f"DELETE FROM search_index WHERE rowid = old.id + {KINDS[kind] * SPAN};"
+    drop = f"DELETE FROM search_index WHERE rowid = old.{key} + {KINDS[kind] * SPAN};"
     return f"""
 CREATE TRIGGER {table}_search_insert AFTER INSERT ON {table} BEGIN
-    {before}{_put(kind, view)}
+    {before}{_put(kind, view, f"new.{key}")}
 END;
 CREATE TRIGGER {table}_search_update AFTER UPDATE ON {table} BEGIN
     {before}{drop}
-    {_put(kind, view)}
+    {_put(kind, view, f"new.{key}")}
 END;
 CREATE TRIGGER {table}_search_delete AFTER DELETE ON {table} BEGIN
     {drop}{after}
@@ -185,5 +194,26 @@ DELETE FROM search_index;
 INSERT INTO search_index ({_COLUMNS}) SELECT * FROM search_deal_rows;
 INSERT INTO search_index ({_COLUMNS}) SELECT * FROM search_person_rows;
 INSERT INTO search_index ({_COLUMNS}) SELECT * FROM search_organization_rows;
+"""
+)
+
+
+# v11: leads (by rowid: their ids are UUIDs) and the text of notes join the index.
+LEADS_AND_NOTES = (
+    f"""
+CREATE VIEW search_lead_rows AS
+    SELECT rowid + {4 * SPAN} AS rid, 'lead' AS kind, rowid AS ref, pd_fold(title) AS name, '' AS body, '' AS phone,
+           is_archived = 0 AS open, update_time AS touched
+      FROM leads;
+CREATE VIEW search_note_rows AS
+    SELECT id + {5 * SPAN} AS rid, 'note' AS kind, id AS ref, '' AS name, pd_text(content) AS body, '' AS phone,
+           0 AS open, update_time AS touched
+      FROM notes;
+"""
+    + _triggers("leads", "lead", "search_lead_rows", key="rowid")
+    + _triggers("notes", "note", "search_note_rows")
+    + f"""
+INSERT INTO search_index ({_COLUMNS}) SELECT * FROM search_lead_rows;
+INSERT INTO search_index ({_COLUMNS}) SELECT * FROM search_note_rows;
 """
 )

@@ -22,7 +22,7 @@ from typing import Any
 from tui.store.search_index import KINDS as KIND_CODES
 from tui.store.search_index import SPAN, digits, fold, rowid_range
 
-KINDS = ("deal", "person", "organization")
+KINDS = ("deal", "person", "organization", "lead", "note")
 EXACT, PREFIX, WORD, ELSEWHERE = 0, 1, 2, 3
 _PHONE = re.compile(r"\+?[\d\s().\-/]+")
 
@@ -43,6 +43,8 @@ class Hit:
     email: str | None = None  # persons
     phone: str | None = None
     address: str | None = None  # organizations
+    uuid: str | None = None  # leads: the lead's id (hits carry the row's number in `id`)
+    parent: tuple[str, int] | None = None  # notes: the deal, person or organization it is on
 
 
 @dataclass
@@ -166,7 +168,7 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 8, kinds: tuple[str
                 results.totals[kind] = counted.get(kind, len(ranked))
                 if more and kind not in counted:
                     results.more.add(kind)
-                results.hits += _details(conn, kind, [(c[0], c[1]) for c in ranked[:limit]])
+                results.hits += _details(conn, kind, [(c[0], c[1]) for c in ranked[:limit]], text)
     except sqlite3.OperationalError:  # an FTS5 syntax corner the quoting missed: no hits, not a crash
         return Results(text)
     return results
@@ -180,10 +182,46 @@ _DETAILS = {
     "person": """SELECT p.id, p.name, o.name, p.primary_email, p.primary_phone
                    FROM persons p LEFT JOIN organizations o ON o.id = p.org_id WHERE p.id IN ({ids})""",
     "organization": "SELECT id, name, address FROM organizations WHERE id IN ({ids})",
+    "lead": """SELECT l.rowid, l.title, l.id, l.value, l.currency, o.name, p.name
+                 FROM leads l LEFT JOIN organizations o ON o.id = l.org_id LEFT JOIN persons p ON p.id = l.person_id
+                WHERE l.rowid IN ({ids})""",
+    "note": """SELECT n.id, n.content, n.deal_id, n.person_id, n.org_id, d.title, p.name, o.name,
+                      json_extract(n.data, '$.lead_id'), l.title, l.rowid
+                 FROM notes n LEFT JOIN deals d ON d.id = n.deal_id LEFT JOIN persons p ON p.id = n.person_id
+                 LEFT JOIN organizations o ON o.id = n.org_id LEFT JOIN leads l ON l.id = json_extract(n.data, '$.lead_id')
+                WHERE n.id IN ({ids})""",
 }
 
 
-def _details(conn: sqlite3.Connection, kind: str, ranked: list[tuple[int, int]]) -> list[Hit]:
+def snippet(text: str, query: str, width: int = 90) -> str:
+    """The part of a note's text around the first word of the query found in it."""
+    flat = " ".join(text.split())
+    folded = fold(flat)
+    at = -1
+    for word in sorted(fold(query).split(), key=len, reverse=True):
+        at = folded.find(word)
+        if at >= 0:
+            break
+    if at < 0 or len(flat) <= width or len(folded) != len(flat):  # folding changed lengths: the start
+        return flat[:width] + ("…" if len(flat) > width else "")
+    start = max(0, at - width // 3)
+    end = start + width
+    return ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
+
+
+def _note_hit(r: Any, match: int, query: str) -> Hit:
+    from tui.notes_html import html_to_text
+
+    text = snippet(html_to_text(r[1] or ""), query)
+    for kind, ref, name in (("deal", r[2], r[5]), ("person", r[3], r[6]), ("organization", r[4], r[7])):
+        if ref is not None and name is not None:
+            return Hit("note", r[0], text, match, org=name, parent=(kind, ref))
+    if r[8] and r[9] is not None:
+        return Hit("note", r[0], text, match, org=r[9], parent=("lead", r[10]), uuid=r[8])
+    return Hit("note", r[0], text, match)
+
+
+def _details(conn: sqlite3.Connection, kind: str, ranked: list[tuple[int, int]], query: str = "") -> list[Hit]:
     rows = {r[0]: r for r in conn.execute(_DETAILS[kind].format(ids=",".join("?" * len(ranked))), [i for i, _ in ranked])}
     hits = []
     for ref, match in ranked:
@@ -196,6 +234,10 @@ def _details(conn: sqlite3.Connection, kind: str, ranked: list[tuple[int, int]])
             )
         elif kind == "person":
             hits.append(Hit(kind, ref, r[1], match, org=r[2], email=r[3], phone=r[4]))
+        elif kind == "lead":
+            hits.append(Hit(kind, ref, r[1], match, value=r[3], currency=r[4], org=r[5], person=r[6], uuid=r[2]))
+        elif kind == "note":
+            hits.append(_note_hit(r, match, query))
         else:
             hits.append(Hit(kind, ref, r[1], match, address=r[2]))
     return hits
@@ -205,7 +247,7 @@ def hits_by_ids(conn: sqlite3.Connection, found: dict[str, list[int]]) -> list[H
     """Hits for ids another search found (Pipedrive's), in its order, grouped by kind;
     ids the cache does not hold are left out."""
     hits: list[Hit] = []
-    for kind in KINDS:
+    for kind in KINDS[:3]:
         ids = found.get(kind) or []
         if ids:
             hits += _details(conn, kind, [(i, ELSEWHERE) for i in ids])
