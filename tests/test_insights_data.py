@@ -134,3 +134,32 @@ async def test_goals_progress_matches_the_sandbox_and_is_fetched_once_a_day(tmp_
             start, end = goal["period"]
             assert goal["progress"] == sb_insights.goal_progress(sb.state, sb.state.goals[goal["id"]], start, end)
             assert date.fromisoformat(start) <= FROZEN_NOW.date() <= date.fromisoformat(end)
+
+
+async def test_days_in_each_stage_come_from_one_movement_statistics_a_day_and_match_the_stage_history(tmp_path):
+    sb = history_sandbox()
+    async with data_env(tmp_path, sandbox=sb) as env:
+        pipeline = next(iter(sb.state.pipelines))
+        start, end = "2026-01-01", TODAY
+        days, fetched = await env.store.stage_days(pipeline, start, end)
+        again, _ = await env.store.stage_days(pipeline, start, end)
+        assert fetched == TODAY and again == days
+        assert len([r for r in sb.requests if r[1].endswith("/movement_statistics")]) == 1  # 40 tokens, once a day
+        # the reference: walk each deal's recorded stage changes (moved or closed in the period)
+        spans: dict[int, list[int]] = {}
+        for d in _live(sb):
+            if d.get("pipeline_id") != pipeline:
+                continue
+            log = sorted((e for e in sb.state.deal_log.get(d["id"], []) if e["field_key"] == "stage_id"), key=lambda e: str(e["time"]))
+            closed = bool(d.get("close_time")) and start <= str(d["close_time"])[:10] <= end
+            if not closed and not any(start <= str(e["time"])[:10] <= end for e in log):
+                continue
+            at, since = (log[0]["old"] if log else d["stage_id"]), date.fromisoformat(str(d["add_time"])[:10])
+            for e in log:
+                when = date.fromisoformat(str(e["time"])[:10])
+                spans.setdefault(at, []).append((when - since).days)
+                at, since = e["new"], when
+            stop = date.fromisoformat(str(d.get("close_time") or end)[:10])
+            spans.setdefault(at, []).append(max(0, (stop - since).days))
+        assert days == {stage: round(sum(v) / len(v)) for stage, v in spans.items()}
+        assert days  # the demo's history moves deals

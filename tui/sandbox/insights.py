@@ -182,8 +182,36 @@ def movement_statistics(st: State, pipeline_id: int, q: dict[str, str]) -> tuple
         "deals_left_open": _group(st, left_open),
         "won_deals": _group(st, won),
         "lost_deals": _group(st, lost),
-        "average_age_in_days": {"across_all_stages": round(sum(ages) / len(ages)) if ages else 0, "by_stages": []},
+        "average_age_in_days": {
+            "across_all_stages": round(sum(ages) / len(ages)) if ages else 0,
+            "by_stages": _ages_by_stage(st, [d for d in mine if within(d.get("close_time")) or _moved(st, d, within)], end),
+        },
     }, None
+
+
+def _moved(st: State, deal: Obj, within: Any) -> bool:
+    return any(e.get("field_key") == "stage_id" and within(e.get("time")) for e in st.deal_log.get(deal["id"], []))
+
+
+def _ages_by_stage(st: State, deals: list[Obj], end: str) -> list[Obj]:
+    """Average whole days the deals spent in each stage: from their recorded stage changes (a
+    deal with none spent its life in the stage it is in), up to its close or the period's end."""
+    spent: dict[int, list[int]] = {}
+    for deal in deals:
+        moves = sorted((e for e in st.deal_log.get(deal["id"], []) if e.get("field_key") == "stage_id"), key=lambda e: str(e["time"]))
+        stage = moves[0]["old"] if moves else deal.get("stage_id")
+        since = str(deal.get("add_time"))[:10]
+        for move in moves:
+            day = str(move["time"])[:10]
+            if isinstance(stage, int):
+                spent.setdefault(stage, []).append((date.fromisoformat(day) - date.fromisoformat(since)).days)
+            stage, since = move["new"], day
+        stop = str(deal.get("close_time") or end)[:10]
+        if isinstance(stage, int):
+            spent.setdefault(stage, []).append(max(0, (date.fromisoformat(stop) - date.fromisoformat(since)).days))
+    order = {sid: st.stages[sid].get("order_nr", 0) for sid in spent if sid in st.stages}
+    ordered = sorted(spent.items(), key=lambda kv: (order.get(kv[0], 0), kv[0]))
+    return [{"stage_id": sid, "value": round(sum(days) / len(days))} for sid, days in ordered]
 
 
 def goals_find(st: State, q: dict[str, str]) -> tuple[Obj, None]:

@@ -316,7 +316,7 @@ class InsightsScreen(AppScreen):
         if self.view == "won_lost":
             return self._won_lost(await read(iq.won_lost_by_month, filt), filt)
         if self.view == "funnel":
-            return self._funnel(await read(iq.funnel, filt), filt)
+            return self._funnel(await read(iq.funnel, filt), filt, await self._stage_days(filt))
         if self.view == "reasons":
             return self._reasons(await read(iq.lost_reasons, filt), filt)
         if self.view == "owners":
@@ -362,11 +362,25 @@ class InsightsScreen(AppScreen):
         ]
         return Chart("Won and lost per month (count, value)", out, footer)
 
-    def _funnel(self, funnel: iq.Funnel, filt: iq.InsightFilter) -> Chart:
+    async def _stage_days(self, filt: iq.InsightFilter) -> tuple[dict[int, int], str | None, str | None]:
+        """Average days in each stage (Pipedrive's movement statistics, 40 tokens a day); offline
+        the last ones kept, with their day; (…, …, why not) when Pipedrive did not answer."""
+        if filt.pipeline_id is None:
+            return {}, None, None
+        try:
+            days, day = await self.store.stage_days(filt.pipeline_id, filt.start, filt.end)
+        except ApiError as exc:
+            return {}, None, exc.message
+        return days, day, None
+
+    def _funnel(self, funnel: iq.Funnel, filt: iq.InsightFilter, ages: tuple[dict[int, int], str | None, str | None]) -> Chart:
         top = max([s.reached for s in funnel.stages] + [1])
         out = []
+        days, fetched, problem = ages
         for s in funnel.stages:
             note = f"→ {s.conversion:.0f} % to next" if s.conversion is not None else ""
+            if s.stage_id in days:
+                note = (note + " · " if note else "") + f"{days[s.stage_id]} d in stage"
             out.append(
                 Row(
                     clean(s.name),
@@ -380,6 +394,14 @@ class InsightsScreen(AppScreen):
             f"{funnel.deals} deals added in the period · {funnel.won} won · {funnel.lost} lost"
             + (f" · win rate {100 * funnel.won / closed:.0f} %" if closed else ""),
             "a deal has reached its stage and every one before it; a won deal, all of them (from the cache, 0 tokens)",
+            "days in stage: average of the deals moved or closed in the period, Pipedrive's movement statistics "
+            + (
+                f"(not fetched: {problem})"
+                if problem
+                else f"(40 tokens once a day; fetched {fetched})"
+                if fetched and fetched != self.today
+                else "(40 tokens once a day)"
+            ),
         ]
         return Chart("Stage funnel: deals added in the period, by how far they got", out, footer)
 

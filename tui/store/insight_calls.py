@@ -2,6 +2,7 @@
 
     await store.refresh_rates(force=False)   # GET /v1/deals/summary, 40 tokens, once a day
     await store.goals(force=False)           # GET /v1/goals/find (20) + /v1/goals/{id}/results (20 each), once a day
+    await store.stage_days(pipeline_id, start, end)  # GET /v1/pipelines/{id}/movement_statistics (40), once a day
 
 Everything else Insights shows is computed from the cache (tui/store/queries/insights.py and
 forecast.py, 0 tokens). Without a connection the cached answers are used, with their day.
@@ -112,3 +113,40 @@ class InsightCalls:
 def _base_of(data: Any, found: dict[str, float]) -> str | None:
     """The default currency when users/me did not say: the one converted at 1."""
     return next((code for code, rate in found.items() if abs(rate - 1.0) < 1e-12), None)
+
+
+STAGE_DAYS_TOKENS = 40
+
+
+class StageDays:
+    """Average days deals spend in each stage (Pipedrive's movement statistics: the cache keeps
+    no stage history of every deal, so Pipedrive's own figure, 40 tokens a day per pipeline and
+    period, is both cheaper and right)."""
+
+    client: Any
+    db: Database
+    clock: Any
+    _log_tokens: Any
+
+    async def stage_days(self, pipeline_id: int, start: str, end: str, force: bool = False) -> tuple[dict[int, int], str | None]:
+        """({stage id: average days}, the day it was fetched; None: never)."""
+        today: date = self.clock.now().date()
+        key = f"stage_days:{pipeline_id}:{start}:{end}"
+        kept = await self.db.read(rates_store.day_cached, key, today.isoformat())
+        if kept is not None and not force:
+            return _stage_days(kept), today.isoformat()
+        if self.client is None:
+            old = await self.db.read(rates_store.day_any, key)
+            return (_stage_days(old[0]), old[1]) if old else ({}, None)
+        found = await self.client.request(
+            "GET", f"/api/v1/pipelines/{pipeline_id}/movement_statistics", params={"start_date": start, "end_date": end}
+        )
+        ages = ((found.get("data") or {}).get("average_age_in_days") or {}).get("by_stages") or []
+        data = json.dumps({str(a["stage_id"]): a["value"] for a in ages if isinstance(a, dict) and isinstance(a.get("stage_id"), int)})
+        await self.db.write(rates_store.day_save, key, today.isoformat(), data)
+        await self._log_tokens()
+        return _stage_days(data), today.isoformat()
+
+
+def _stage_days(data: str) -> dict[int, int]:
+    return {int(k): int(v) for k, v in json.loads(data).items() if isinstance(v, (int, float))}

@@ -66,7 +66,7 @@ from tui.store.db import Database, move_aside
 from tui.store.call_store import CallLogs
 from tui.store.deal_extras import DealExtras
 from tui.store.follower_store import Followers
-from tui.store.insight_calls import InsightCalls
+from tui.store.insight_calls import InsightCalls, StageDays
 from tui.store.salvage import Salvage, read_outbox, restore
 from tui.store.events import DataChanged, StatusChanged, StoreEvent, StoreStatus
 from tui.store.locale import number_locale
@@ -84,7 +84,7 @@ HELD_MODES = ("signed_out", "budget_spent", "blocked")
 PUSH_SETTLE = 0.3  # seconds between an edit and its push
 
 
-class Store(DealExtras, CallLogs, Followers, InsightCalls, Refreshing, Review):
+class Store(DealExtras, CallLogs, Followers, InsightCalls, StageDays, Refreshing, Review):
     def __init__(
         self,
         db: Database,
