@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tui.store import calls, conversion
+from tui.store import calls, conversion, merge
 
 if TYPE_CHECKING:
     from tui.store.outbox import Pusher
@@ -33,4 +33,5 @@ class Operation:
 OPERATIONS: dict[str, Operation] = {
     "convert": Operation(conversion.push, "converting {label} into a deal"),
     "call": Operation(calls.push, "logging the call {label}"),
+    "merge": Operation(merge.push, "merging {label} into its duplicate", merge.rollback),
 }
