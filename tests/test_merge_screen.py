@@ -72,3 +72,25 @@ async def test_the_merge_preview_at_80x24(tmp_path):
         await env.pilot.press("M", "enter")
         await settle(env)
         assert_snapshot(env.app, "merge_preview_80x24")
+
+
+async def test_m_on_a_row_of_the_people_list(tmp_path):
+    from tests.support.typing import paste
+
+    sb = dupes_sandbox()
+    original, twin = twins(sb)
+    async with app_env(tmp_path, sandbox=sb) as env:
+        await env.pilot.press("3")
+        await settle(env)
+        await env.pilot.press("slash")
+        await settle(env)
+        paste(env.app, sb.state.persons[original]["name"])
+        await settle(env)
+        await env.pilot.press("enter")
+        await settle(env)
+        await env.pilot.press("M")
+        await settle(env)
+        screen = env.app.screen
+        assert isinstance(screen, MergeScreen)
+        assert {c.id for c in screen.candidates} & {original, twin}
+        assert sb.state.persons[original]["name"] in screen_text(env.app)

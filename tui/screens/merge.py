@@ -21,6 +21,7 @@ from tui.formatting import clean
 from tui.keymap.dialogs import MERGE_BINDINGS
 from tui.screens.base import AppModal
 from tui.store.edits import EditError
+from tui.store.queries.common import label_of
 from tui.store.queries.duplicates import Candidate, MergePreview, duplicates, merge_preview
 from tui.widgets import tones
 
@@ -63,9 +64,9 @@ class MergeScreen(AppModal[int | None]):
     CSS_PATH = styles.path("dialogs.tcss")
     BINDINGS = MERGE_BINDINGS
 
-    def __init__(self, entity: str, entity_id: int, name: str) -> None:
+    def __init__(self, entity: str, entity_id: int, name: str | None) -> None:
         super().__init__()
-        self.entity, self.entity_id, self.name_text = entity, entity_id, name
+        self.entity, self.entity_id, self.name_text = entity, entity_id, name or ""
         self.candidates: list[Candidate] = []
         self.preview: MergePreview | None = None
 
@@ -85,6 +86,9 @@ class MergeScreen(AppModal[int | None]):
 
     @work(exclusive=True, group="merge", exit_on_error=False)
     async def load(self) -> None:
+        if not self.name_text:  # opened from a list row
+            self.name_text = await self.store.read(label_of, self.entity, self.entity_id)
+            self.query_one("#merge-title", Label).update(Text(f"Likely duplicates of “{clean(self.name_text)}”"))
         self.candidates = await self.store.read(duplicates, self.entity, self.entity_id)
         options = self.query_one("#merge-candidates", OptionList)
         options.clear_options()
