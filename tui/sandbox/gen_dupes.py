@@ -46,6 +46,11 @@ def add(st: State, seed: int, now: datetime) -> None:
     twin["emails"] = [{"value": email[:1].upper() + email[1:].replace("@example", "@Example"), "primary": True, "label": "work"}]
     twin["phones"] = [{"value": f"+44 20 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}", "primary": True, "label": "mobile"}]
     twin["org_id"] = None
+    # a quick entry: none of the original's custom fields, Contact Sync's fields blank
+    twin["custom_fields"] = {code: None for code in marta.get("custom_fields") or {}}
+    for key in ("postal_address", "birthday", "notes"):
+        if key in twin:
+            twin[key] = None
     _deal_activity_note(st, twin, when, rng)
 
     caller = next(
@@ -68,8 +73,9 @@ def add(st: State, seed: int, now: datetime) -> None:
         oid = max(st.organizations) + 1
         org.update(id=oid, name=name, add_time=_ts(when + timedelta(days=i)), update_time=_ts(when + timedelta(days=i, hours=2)))
         org["address"] = {**(base.get("address") or {}), "value": "Hauptstraße 5, 10115 Berlin, Germany", "locality": "Berlin"}
-        if i == 1:
+        if i == 1:  # the later one: a website, custom fields left empty
             org["website"] = "https://acme.example"
+            org["custom_fields"] = {code: None for code in base.get("custom_fields") or {}}
         st.organizations[oid] = org
         contact = _person(st, marta, ("Jonas Weber", "Lea Vogel")[i], when + timedelta(days=i))
         contact["org_id"] = oid
