@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, OptionList, Static
@@ -125,6 +125,7 @@ class MergeScreen(AppModal[int | None]):
         self.query_one("#merge-title", Label).update(Text(f"Merge “{other_name}” into “{keep_name}”"))
         self.query_one("#merge-candidates").display = False
         self.query_one("#merge-preview").display = True
+        self._fit(self.app.size.height)
         self.query_one("#merge-table", Static).update(preview_table(p, self.app.size.width))
         moving = [_count(n, k) for k, n in p.moving.items() if n]
         self.query_one("#merge-moving", Static).display = True
@@ -133,6 +134,14 @@ class MergeScreen(AppModal[int | None]):
         )
         self.query_one("#merge-hint", Label).update("enter/ctrl+s: merge · s: keep the other one · escape: back")
         self.query_one("#merge-preview").focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.height)
+
+    def _fit(self, height: int) -> None:
+        """The fields scroll (up/down) in what is left once the title, the moving line and the
+        keys are shown: on 80x24 the keys stay on screen."""
+        self.query_one("#merge-preview").styles.max_height = max(4, min(30, height - 10))
 
     async def action_merge(self) -> None:
         if self.preview is None:
