@@ -46,6 +46,7 @@ CONTEXTS: dict[str, tuple[str, ...]] = {
     "choices": ("dialogs:CHOICE_BINDINGS",),
     "the lost reason dialog": ("dialogs:LOST_REASON_BINDINGS",),
     "the reschedule menu": ("dialogs:RESCHEDULE_BINDINGS",),
+    "the merge dialog": ("dialogs:MERGE_BINDINGS",),
     "triage prompts": ("triage:PROMPT_BINDINGS", "triage:SCHEDULE_BINDINGS"),
     "the triage summary": ("triage:SUMMARY_BINDINGS",),
     "insights": ("insights:BINDINGS",),

@@ -144,6 +144,7 @@ def _demo_runtime(args: Any, clock: Clock) -> Runtime:
         growth_burst_limits=True,
         demo_extras=True,
         history=True,
+        duplicates=True,
         locale=system_code() or "en_US",  # the demo user reads numbers as this system does
     )
     client = PipedriveClient("http://sandbox.local", Auth.personal(DEMO_TOKEN), transport=sandbox.transport())

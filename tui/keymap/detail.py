@@ -23,6 +23,7 @@ BINDINGS: Bindings = [
     bind("detail.log_call", "L", "log_call", "Log call"),
     bind("detail.undo_call", "u", "undo_call", "Undo call", show=False),
     bind("detail.copy", "y", "copy_contact", "Copy phone/e-mail", show=False),
+    bind("detail.merge", "M", "merge", "Merge duplicates", show=False),
 ]
 
 # inside a section (products, custom fields, activities, notes …): vim keys beside the arrows

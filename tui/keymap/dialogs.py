@@ -1,4 +1,4 @@
-"""Keys of the small dialogs: confirm, choose one, lost reason, reschedule."""
+"""Keys of the small dialogs: confirm, choose one, lost reason, reschedule, merge duplicates."""
 
 from tui.keymap import Bindings, bind
 
@@ -17,4 +17,11 @@ LOST_REASON_BINDINGS: Bindings = [
 
 RESCHEDULE_BINDINGS: Bindings = [
     bind("reschedule.cancel", "escape", "cancel", "Cancel"),
+]
+
+# the merge dialog (tui/screens/merge.py): enter in the list previews, in the preview merges
+MERGE_BINDINGS: Bindings = [
+    bind("merge.confirm", "enter,ctrl+s", "merge", "Merge"),
+    bind("merge.swap", "s", "swap", "Keep the other"),
+    bind("merge.back", "escape", "back", "Back"),
 ]

@@ -27,4 +27,5 @@ BULK_BINDINGS: Bindings = [
     bind("lists.mark_all", "asterisk", "mark_all", "Mark all shown", show=False),
     bind("lists.bulk", "b", "bulk", "Bulk", show=False),
     bind("lists.undo", "u", "undo", "Undo", show=False),
+    bind("lists.merge", "M", "merge", "Merge duplicates", show=False),  # tui/screens/detail_merge.py
 ]

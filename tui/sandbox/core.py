@@ -52,6 +52,7 @@ class Sandbox:
     contact_sync: an account with Contact Sync: persons carry im, postal_address, birthday,
     job_title and notes, and take them in writes (default: on with demo_extras).
     history: 18 months of won and lost deals with their stage moves, and goals (the demo's Insights).
+    duplicates: a few likely duplicate persons and organizations to merge (tui/sandbox/gen_dupes.py).
     """
 
     def __init__(
@@ -75,6 +76,7 @@ class Sandbox:
         locale: str | None = None,
         contact_sync: bool | None = None,
         history: bool = False,
+        duplicates: bool = False,
     ) -> None:
         self.token = token
         self.oauth_tokens = set(oauth_tokens)
@@ -82,7 +84,9 @@ class Sandbox:
         self.oauth = OAuthServer(self.clock)
         sync = demo_extras if contact_sync is None else contact_sync
         self.state = (
-            state if state is not None else generate(seed, deals, self.clock.now(), extras=demo_extras, contact_sync=sync, history=history)
+            state
+            if state is not None
+            else generate(seed, deals, self.clock.now(), extras=demo_extras, contact_sync=sync, history=history, duplicates=duplicates)
         )
         if locale:  # the demo user's `locale` (users/me): the demo reads numbers as the system does
             for user in self.state.users.values():

@@ -178,12 +178,20 @@ def _person_name(rng: random.Random, i: int) -> str:
 
 
 def generate(
-    seed: int = 7, deals: int = 300, now: datetime | None = None, *, extras: bool = False, contact_sync: bool = False, history: bool = False
+    seed: int = 7,
+    deals: int = 300,
+    now: datetime | None = None,
+    *,
+    extras: bool = False,
+    contact_sync: bool = False,
+    history: bool = False,
+    duplicates: bool = False,
 ) -> State:
     """The demo account. extras=True adds demo values for every custom field type and notes and
     activities on leads; contact_sync=True gives persons Contact Sync's fields (some filled).
     history=True adds 18 months of won and lost deals with their stage moves, and goals
-    (tui/sandbox/gen_history.py). All from separate random streams: everything else stays the same."""
+    (tui/sandbox/gen_history.py). duplicates=True adds likely duplicates to merge (tui/sandbox/gen_dupes.py).
+    All from separate random streams: everything else stays the same."""
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     today = now.date()
     rng = random.Random(seed)
@@ -510,4 +518,8 @@ def generate(
         from tui.sandbox import gen_history
 
         gen_history.add(st, seed, now, titles=DEAL_A, reasons=LOST)
+    if duplicates:
+        from tui.sandbox import gen_dupes
+
+        gen_dupes.add(st, seed, now)
     return st

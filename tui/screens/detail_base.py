@@ -332,6 +332,9 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, AppScreen):
     def action_add_product(self) -> None:
         self.app.bell()
 
+    def action_merge(self) -> None:  # persons and organizations merge (tui/screens/detail_merge.py)
+        self.app.bell()
+
     def action_history(self) -> None:
         from tui.screens.history import HistoryScreen
 

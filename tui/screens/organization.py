@@ -10,12 +10,13 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.formatting import clean
+from tui.screens.detail_merge import DetailMerge
 from tui.screens.detail_base import DetailScreen, Section
 from tui.store.queries.entities import OrgDetail, organization_detail
 from tui.widgets import tones
 
 
-class OrganizationScreen(DetailScreen):
+class OrganizationScreen(DetailMerge, DetailScreen):
     ENTITY = "organization"
     NOTE_KEY = "org_id"
     PIN_FLAG = "pinned_to_organization_flag"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui.screens.detail_merge import ListMerge
 from tui.keymap.lists import BINDINGS as LIST_BINDINGS, BULK_BINDINGS
 from tui.screens.entity_list import EntityListScreen
 from tui.screens.list_bulk import ListBulk
@@ -11,7 +12,7 @@ from tui.store.queries import entities as q
 from tui.widgets.virtual_table import Column
 
 
-class PeopleScreen(ListBulk, EntityListScreen):
+class PeopleScreen(ListMerge, ListBulk, EntityListScreen):
     BINDINGS = [*LIST_BINDINGS, *BULK_BINDINGS]
     ENTITY = "person"
     PLURAL = "people"

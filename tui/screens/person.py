@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.formatting import clean
+from tui.screens.detail_merge import DetailMerge
 from tui.screens.detail_base import DetailScreen
 from tui.store.queries.entities import PersonDetail, person_detail
 from tui.widgets import tones
@@ -28,7 +29,7 @@ def contact_lines(values: list[dict[str, Any]]) -> Text:
     return Text("\n").join(lines) if lines else Text("—")
 
 
-class PersonScreen(DetailScreen):
+class PersonScreen(DetailMerge, DetailScreen):
     ENTITY = "person"
     NOTE_KEY = "person_id"
     PIN_FLAG = "pinned_to_person_flag"

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tui.store import calls, conversion, followers
+from tui.store import calls, conversion, followers, merge
 
 if TYPE_CHECKING:
     from tui.store.outbox import Pusher
@@ -37,4 +37,5 @@ OPERATIONS: dict[str, Operation] = {
     "unfollow": Operation(followers.push_unfollow, "unfollowing {label}", followers.rollback),
     "participant_add": Operation(followers.push_participant_add, "adding {label} as a participant", followers.rollback),
     "participant_remove": Operation(followers.push_participant_remove, "removing {label} as a participant", followers.rollback),
+    "merge": Operation(merge.push, "merging {label} into its duplicate", merge.rollback),
 }

@@ -48,7 +48,8 @@ def apply_server_objects(conn: sqlite3.Connection, entity: str, objects: list[di
         {
             r[0]
             for r in conn.execute(
-                "SELECT entity_id FROM outbox WHERE entity = ? AND op = 'delete' AND state IN ('pending','conflict')", (entity,)
+                "SELECT entity_id FROM outbox WHERE entity = ? AND op IN ('delete','merge') AND state IN ('pending','conflict')",
+                (entity,),
             )
         }
         if held

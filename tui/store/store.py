@@ -70,6 +70,7 @@ from tui.store.insight_calls import InsightCalls, StageDays
 from tui.store.salvage import Salvage, read_outbox, restore
 from tui.store.events import DataChanged, StatusChanged, StoreEvent, StoreStatus
 from tui.store.locale import number_locale
+from tui.store.merging import Merging
 from tui.store.outbox import Pusher
 from tui.store.refresh import Refreshing, wait_event
 from tui.store.remote_search import RemoteResult, RemoteSearch
@@ -84,7 +85,7 @@ HELD_MODES = ("signed_out", "budget_spent", "blocked")
 PUSH_SETTLE = 0.3  # seconds between an edit and its push
 
 
-class Store(DealExtras, CallLogs, Followers, InsightCalls, StageDays, Refreshing, Review):
+class Store(DealExtras, CallLogs, Followers, InsightCalls, StageDays, Merging, Refreshing, Review):
     def __init__(
         self,
         db: Database,
