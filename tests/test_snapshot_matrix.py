@@ -112,6 +112,7 @@ async def test_detail_screens_and_their_forms(tmp_path, which):
             (f"{which}_form", press("e"), press("escape")),
             (f"{which}_note", press("n"), press("escape")),
             (f"{which}_activity", press("a"), press("escape")),
+            (f"{which}_call", press("L"), press("escape")),
         ]
         if which == "deal":
             steps += [("deal_history", press("h"), press("escape")), ("deal_lost", press("x"), press("escape"))]

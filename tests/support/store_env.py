@@ -48,7 +48,10 @@ def _fingerprint(sb: Sandbox, now: datetime) -> str | None:
     except Exception:
         return None
     digest = hashlib.sha256(state)
-    digest.update(repr((sb.token, now.isoformat(), sb.options, sb.clock.now().isoformat())).encode())
+    # the server clock's start and shifts, not its now(): that moves with real time, and a key
+    # that changes every call would make every test sync from scratch
+    clock = sb.clock
+    digest.update(repr((sb.token, now.isoformat(), sb.options, clock._start.isoformat(), clock._offset)).encode())
     return digest.hexdigest()
 
 

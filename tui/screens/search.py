@@ -95,7 +95,7 @@ class SearchScreen(AppScreen):
         self._shown_query: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Text.assemble((" Search ", "bold reverse"), "  deals · people · organizations"), id="search-title")
+        yield Static(Text.assemble((" Search ", "bold reverse"), "  deals · people · organizations · leads · notes"), id="search-title")
         yield Input(placeholder="name, title, e-mail, phone, organization…", id="search-input")
         yield Static(id="search-status")
         yield SearchResults(id="search-results")
