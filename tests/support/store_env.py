@@ -93,6 +93,7 @@ async def data_env(
     reuse = sync and not fresh and not os.environ.get("PIPEDRIVE_TUI_TEST_FRESH_SYNC") and not path.exists()
     key = _fingerprint(sb, now) if reuse else None
     if key is not None and key in _SYNCED:
+        path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(_SYNCED[key], path)
     store = await Store.open(path, client, clock=Clock.frozen(now), profile="test", sleep=instant)
     try:
