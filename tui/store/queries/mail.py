@@ -53,6 +53,10 @@ def thread_messages(conn: sqlite3.Connection, thread_id: int) -> list[MailRow]:
     return _rows(conn.execute(f"SELECT {_COLUMNS} FROM mail_messages m WHERE m.thread_id = ? ORDER BY m.message_time, m.id", (thread_id,)))
 
 
+def one_message(conn: sqlite3.Connection, message_id: int) -> list[MailRow]:
+    return _rows(conn.execute(f"SELECT {_COLUMNS} FROM mail_messages m WHERE m.id = ?", (message_id,)))
+
+
 def body(conn: sqlite3.Connection, message_id: int) -> str | None:
     row = conn.execute("SELECT body FROM mail_bodies WHERE message_id = ?", (message_id,)).fetchone()
     return row[0] if row else None
