@@ -39,7 +39,7 @@ class MailSection(Section):
             screen.reply_mail()
 
 
-def mail_line(row: MailRow, zone: object) -> Text:
+def mail_line(row: MailRow, zone: object, width: int) -> Text:
     """Date, who (→ the recipient of the user's own), subject, snippet: one line, cut to fit."""
     text = Text.assemble(
         (local_time(row.message_time, zone)[:10] + "  ", tones.MUTED),
@@ -47,8 +47,7 @@ def mail_line(row: MailRow, zone: object) -> Text:
         (clean(row.subject)[:60] or "(no subject)", "bold"),
         ("  " + clean(row.snippet)[:160], tones.MUTED),
     )
-    text.no_wrap = True
-    text.overflow = "ellipsis"
+    text.truncate(max(width, 40), overflow="ellipsis")  # one line each (an option would wrap)
     return text
 
 
@@ -87,7 +86,8 @@ class DetailMail:
         received = sum(not r.sent for r in rows)
         host.set_title("mail", "Mail", len(rows), f"{received} received, {len(rows) - received} sent" if rows else "")
         zone = host.store.clock.zone
-        host.query_one("#section-mail", Section).fill([(mail_line(r, zone), ("mail", r.id)) for r in rows], "No mail")
+        width = host.size.width - 8  # the body's padding, the section's border and scrollbar
+        host.query_one("#section-mail", Section).fill([(mail_line(r, zone, width), ("mail", r.id)) for r in rows], "No mail")
 
     def open_mail(self, message_id: int) -> None:
         row = next((r for r in self.mail_rows if r.id == message_id), None)

@@ -184,23 +184,23 @@ class MailScreen(AppScreen):
         zone = self.store.clock.zone
         thread = self.query_one("#mail-thread", OptionList)
         thread.clear_options()
-        thread.add_options(
-            [
-                Option(
-                    Text.assemble(
-                        ("● " if r.id == self.message_id else "  ", tones.INFO),
-                        (local_time(r.message_time, zone) + "  ", tones.MUTED),
-                        counterpart(r)[:24].ljust(25),
-                        (clean(r.snippet)[:90], tones.MUTED),
-                    )
-                )
-                for r in rows
-            ]
-        )
+        width = max(self.size.width - 4, 40)
+        thread.add_options([Option(self.thread_line(r, zone, width)) for r in rows])
         index = next((i for i, r in enumerate(rows) if r.id == self.message_id), None)
         if index is not None:
             thread.highlighted = index
         self.show_meta()
+
+    def thread_line(self, r: MailRow, zone: Any, width: int) -> Text:
+        """One line per message (an option would wrap): marked if shown, date, who, snippet."""
+        text = Text.assemble(
+            ("● " if r.id == self.message_id else "  ", tones.INFO),
+            (local_time(r.message_time, zone) + "  ", tones.MUTED),
+            counterpart(r)[:24].ljust(25),
+            (clean(r.snippet)[:200], tones.MUTED),
+        )
+        text.truncate(width, overflow="ellipsis")
+        return text
 
     @work(exclusive=True, group="mail-thread", exit_on_error=False)
     async def fetch_thread(self) -> None:
