@@ -74,6 +74,8 @@ async def test_section_lists_the_deal_mail_newest_first_and_the_hostile_body_sho
         expected = mailbox.of_item(sb.state, "deal", deal_id)
         section = screen.query_one("#section-mail", OptionList)
         assert [t[1] for t in section.targets] == [m["id"] for m in expected]  # newest first
+        section.focus()  # scrolled into view
+        await settle(env)
         shown = screen_text(env.app)
         assert f"Mail · {len(expected)}" in shown
         assert "[bold red]URGENT[/]" in shown  # the snippet, as typed characters
@@ -255,4 +257,6 @@ async def test_refetch_only_when_the_mail_figures_change(tmp_path):
         assert sb.counters.by_path.get(key) == 2
         section = screen.query_one("#section-mail", OptionList)
         assert section.targets[0] == ("mail", new["id"])
+        section.focus()  # scrolled into view
+        await settle(env)
         assert "Re: the newest" in screen_text(env.app)
