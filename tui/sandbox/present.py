@@ -9,7 +9,7 @@ import copy
 from collections import defaultdict
 from typing import Any
 
-from tui.sandbox import fields
+from tui.sandbox import fields, mailbox
 from tui.sandbox import validate as v
 from tui.sandbox.state import Obj, State
 
@@ -136,6 +136,7 @@ def _computed(st: State, entity: str, items: list[Obj], names: list[str]) -> dic
             if not d.get("is_deleted") and d.get(key) in ids:  # type: ignore[arg-type,index]
                 deals[d[key]].append(d)  # type: ignore[arg-type,index]
     domain = st.company.get("company_domain") or "demo"
+    mail = mailbox.index(st) if any("mail" in n for n in names) else None
 
     def nxt(i: Obj) -> int | None:
         pending = sorted((a for a in acts[i["id"]] if not a.get("done")), key=_activity_order)
@@ -156,10 +157,10 @@ def _computed(st: State, entity: str, items: list[Obj], names: list[str]) -> dic
         "undone_activities_count": lambda i: sum(1 for a in acts[i["id"]] if not a.get("done")),
         "notes_count": lambda i: notes[i["id"]],
         "files_count": lambda i: 0,
-        "email_messages_count": lambda i: 0,
+        "email_messages_count": lambda i: mail.count(entity, i["id"]) if mail else 0,
         "followers_count": lambda i: 1,
-        "last_incoming_mail_time": lambda i: None,
-        "last_outgoing_mail_time": lambda i: None,
+        "last_incoming_mail_time": lambda i: mail.last(entity, i["id"], False) if mail else None,
+        "last_outgoing_mail_time": lambda i: mail.last(entity, i["id"], True) if mail else None,
         "smart_bcc_email": lambda i: f"{domain}+{entity}{i['id']}@pipedrivemail.com",
         "open_deals_count": count({"open"}),
         "closed_deals_count": count({"won", "lost"}),

@@ -88,6 +88,8 @@ class State:
     call_logs: dict[str, Obj] = field(default_factory=dict)  # call log id (a string) -> call log
     followers: dict[tuple[str, int], list[Obj]] = field(default_factory=dict)  # ("deals", id) -> [{user_id, add_time}]
     participants: dict[int, Obj] = field(default_factory=dict)  # participant id -> {id, deal_id, person_id, add_time}
+    mail_threads: dict[int, Obj] = field(default_factory=dict)  # mail thread id -> thread (mailbox.py)
+    mail_messages: dict[int, Obj] = field(default_factory=dict)  # mail message id -> message, its HTML in "_body"
     log_ids: int = 0
     me_id: int = 1
     company: Obj = field(default_factory=dict)

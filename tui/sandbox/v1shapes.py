@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.sandbox import fields
+from tui.sandbox import fields, mailbox
 from tui.sandbox.state import Obj, State, to_v1
 
 Counts = dict[str, int]
@@ -44,6 +44,20 @@ def user_ref(st: State, user_id: int | None) -> Obj | None:
     if not u:
         return None
     return {"id": u["id"], "name": u["name"], "email": u["email"], "has_pic": 0, "pic_hash": None, "active_flag": True, "value": u["id"]}
+
+
+def _mail(st: State, entity: str, item_id: int) -> Obj:
+    """The item's mail figures (tui/sandbox/mailbox.py), times in v1's form."""
+    if not st.mail_messages:
+        return {}
+    out = mailbox.figures(mailbox.index(st), entity, item_id)
+    if entity == "organization":  # v1 organizations carry the count only
+        return {"email_messages_count": out["email_messages_count"]}
+    return {
+        **out,
+        "last_incoming_mail_time": to_v1(out["last_incoming_mail_time"]),
+        "last_outgoing_mail_time": to_v1(out["last_outgoing_mail_time"]),
+    }
 
 
 def deal(st: State, d: Obj) -> Obj:
@@ -121,6 +135,7 @@ def deal(st: State, d: Obj) -> Obj:
         "mrr_currency": cur if d.get("mrr") is not None else None,
         "acv_currency": cur if d.get("acv") is not None else None,
     }
+    out.update(_mail(st, "deal", d["id"]))
     out.update(_root_custom(st, "deal", d))
     return out
 
@@ -184,6 +199,7 @@ def person(st: State, p: Obj) -> Obj:
             "last_activity_date": None,
         }
     )
+    out.update(_mail(st, "person", p["id"]))
     out.update(_root_custom(st, "person", p))
     return out
 
@@ -249,6 +265,7 @@ def organization(st: State, o: Obj) -> Obj:
             "last_activity_date": None,
         }
     )
+    out.update(_mail(st, "organization", o["id"]))
     out.update(_root_custom(st, "organization", o))
     return out
 

@@ -34,6 +34,7 @@ class DealScreen(DealProductsMixin, DetailScreen):
         ("calls", "Calls"),
         ("followers", "Followers"),
         ("participants", "Participants"),
+        ("mail", "Mail"),
     )
     HELP_TITLE = "Deal"
 

@@ -17,6 +17,7 @@ from tui.screens.base import AppScreen
 from tui.screens.detail_calls import DetailCalls
 from tui.screens.detail_followers import DetailFollowers
 from tui.screens.detail_items import DetailItems
+from tui.screens.detail_mail import DetailMail
 from tui.screens.detail_section import Section
 
 __all__ = ["DetailScreen", "Section"]
@@ -48,7 +49,7 @@ def activity_text(a: ActivityRow, tz: Any) -> Text:
     return text
 
 
-class DetailScreen(DetailCalls, DetailFollowers, DetailItems, AppScreen):
+class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailMail, AppScreen):
     WATCHES = frozenset(
         {
             "deals",
@@ -69,6 +70,7 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, AppScreen):
             "call_logs",
             "item_followers",
             "deal_participants",
+            "mail_messages",
         }
     )
     CSS_PATH = styles.path("detail.tcss")
@@ -92,7 +94,7 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, AppScreen):
             yield Static(id="detail-facts")
             for name, title in self.SECTIONS:
                 yield Label(title, classes="section-title", id=f"title-{name}")
-                yield Section(name)
+                yield self.make_section(name)
             yield Label("Notes", classes="section-title", id="title-notes")
             yield Section("notes")
             yield Static(id="note-preview")
@@ -115,6 +117,7 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, AppScreen):
         self.detail = detail
         self.notes = detail.notes
         self.show(detail)
+        self.show_mail()
         pinned = sum(n.pinned for n in self.notes)
         self.set_title("notes", "Notes", len(self.notes), f"{pinned} pinned" if pinned else "")
         self.query_one("#section-notes", Section).fill(
@@ -202,6 +205,8 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, AppScreen):
             self.open_activity(target_id)
         elif kind == "custom":
             self.edit_custom(target_id)
+        elif kind == "mail":
+            self.open_mail(target_id)
         else:
             self.open_other(kind, target_id)
 

@@ -27,6 +27,7 @@ class OrganizationScreen(DetailMerge, DetailScreen):
         ("activities", "Activities"),
         ("calls", "Calls"),
         ("followers", "Followers"),
+        ("mail", "Mail"),
     )
     HELP_TITLE = "Organization"
 

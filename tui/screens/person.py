@@ -40,6 +40,7 @@ class PersonScreen(DetailMerge, DetailScreen):
         ("activities", "Activities"),
         ("calls", "Calls"),
         ("followers", "Followers"),
+        ("mail", "Mail"),
     )
     HELP_TITLE = "Person"
 

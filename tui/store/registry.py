@@ -21,6 +21,14 @@ from tui.store.rows import active, address_text, flag, lead_columns, norm_time, 
 
 Row = dict[str, Any]
 
+# Pipedrive sends an item's mail figures only when asked (include_fields); the store's mail
+# fetches compare them with what they were at the last fetch (tui/store/mail.py)
+MAIL_FIGURES = {
+    "deal": "email_messages_count,last_incoming_mail_time,last_outgoing_mail_time",
+    "person": "email_messages_count,last_incoming_mail_time,last_outgoing_mail_time",
+    "organization": "email_messages_count",
+}
+
 
 @dataclass(frozen=True)
 class Entity:
@@ -142,6 +150,7 @@ ENTITIES: tuple[Entity, ...] = (
         identity="name",
         ref_key="org_id",
         synced=True,
+        list_params={"include_fields": MAIL_FIGURES["organization"]},
         defaults={"name": "", "owner_id": None, "address": None, "label_ids": [], "custom_fields": {}, "is_deleted": False},
     ),
     Entity(
@@ -163,6 +172,7 @@ ENTITIES: tuple[Entity, ...] = (
         identity="name",
         ref_key="person_id",
         synced=True,
+        list_params={"include_fields": MAIL_FIGURES["person"]},
         defaults={
             "name": "",
             "owner_id": None,
@@ -204,6 +214,7 @@ ENTITIES: tuple[Entity, ...] = (
         identity="title",
         ref_key="deal_id",
         synced=True,
+        list_params={"include_fields": MAIL_FIGURES["deal"]},
         defaults={
             "title": "",
             "value": 0,

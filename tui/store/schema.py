@@ -540,8 +540,40 @@ CREATE INDEX IF NOT EXISTS deal_participants_deal ON deal_participants(deal_id);
 """
     + search_index.LEADS_AND_NOTES
 )
+# Mail (read-only, fetched on demand: tui/store/mail.py). mail_messages: every message seen in
+# an item's list or a thread; mail_links: which item's list showed which message (replaced on
+# each fetch of that list); mail_bodies: bodies fetched when a message was opened. What was
+# fetched for which item figures (count, last mail times) is kept in fetch_marks.
+SCHEMA_V12 = """
+CREATE TABLE IF NOT EXISTS mail_messages (
+    id            INTEGER PRIMARY KEY,
+    thread_id     INTEGER,
+    subject       TEXT NOT NULL DEFAULT '',
+    sender        TEXT NOT NULL DEFAULT '',   -- the first sender's address
+    sender_name   TEXT NOT NULL DEFAULT '',
+    recipients    TEXT NOT NULL DEFAULT '',   -- "Name <address>, ..." of to and cc
+    message_time  TEXT,                       -- UTC, RFC 3339
+    snippet       TEXT NOT NULL DEFAULT '',
+    sent          INTEGER NOT NULL DEFAULT 0, -- 1: the user's own
+    data          TEXT NOT NULL               -- the server's object (without the body)
+);
+CREATE INDEX IF NOT EXISTS mail_messages_thread ON mail_messages(thread_id, message_time);
 
-SCHEMA_VERSION = 11
+CREATE TABLE IF NOT EXISTS mail_links (
+    entity      TEXT NOT NULL,                -- deal | person | organization
+    entity_id   INTEGER NOT NULL,
+    message_id  INTEGER NOT NULL,
+    PRIMARY KEY (entity, entity_id, message_id)
+);
+
+CREATE TABLE IF NOT EXISTS mail_bodies (
+    message_id  INTEGER PRIMARY KEY,
+    body        TEXT NOT NULL,                -- as the server sent it (HTML)
+    fetched_at  TEXT NOT NULL
+);
+"""
+
+SCHEMA_VERSION = 12
 
 # MIGRATIONS[n] upgrades a database at version n to n + 1. Version 0 is an empty file.
 MIGRATIONS: dict[int, str] = {
@@ -556,6 +588,7 @@ MIGRATIONS: dict[int, str] = {
     8: SCHEMA_V9,
     9: SCHEMA_V10,
     10: SCHEMA_V11,
+    11: SCHEMA_V12,
 }
 
 ENTITY_TABLES: dict[str, str] = TABLES  # entity -> table, from the registry (tui/store/registry.py)

@@ -67,6 +67,7 @@ from tui.store.call_store import CallLogs
 from tui.store.deal_extras import DealExtras
 from tui.store.follower_store import Followers
 from tui.store.insight_calls import InsightCalls, StageDays
+from tui.store.mail import MailStore
 from tui.store.salvage import Salvage, read_outbox, restore
 from tui.store.events import DataChanged, StatusChanged, StoreEvent, StoreStatus
 from tui.store.locale import number_locale
@@ -85,7 +86,7 @@ HELD_MODES = ("signed_out", "budget_spent", "blocked")
 PUSH_SETTLE = 0.3  # seconds between an edit and its push
 
 
-class Store(DealExtras, CallLogs, Followers, InsightCalls, StageDays, Merging, Refreshing, Review):
+class Store(DealExtras, CallLogs, Followers, MailStore, InsightCalls, StageDays, Merging, Refreshing, Review):
     def __init__(
         self,
         db: Database,
