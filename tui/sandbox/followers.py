@@ -28,7 +28,7 @@ def list_followers(st: State, kind: str, item_id: int, q: dict[str, str]) -> tup
 
 
 def add_follower(st: State, kind: str, item_id: int, body: dict[str, Any], now: str) -> Obj:
-    item = _item(st, kind, item_id)
+    _item(st, kind, item_id)
     user_id = body.get("user_id")
     if not isinstance(user_id, int) or isinstance(user_id, bool):
         raise v.bad("user_id is required and must be an integer")
@@ -39,17 +39,15 @@ def add_follower(st: State, kind: str, item_id: int, body: dict[str, Any], now: 
         raise v.bad("The user is already following this item")
     row = {"user_id": user_id, "add_time": now}
     rows.append(row)
-    item["followers_count"] = len(rows)
     return dict(row)
 
 
 def remove_follower(st: State, kind: str, item_id: int, user_id: int) -> Obj:
-    item = _item(st, kind, item_id)
+    _item(st, kind, item_id)
     rows = st.followers.get((kind, item_id), [])
     if not any(f["user_id"] == user_id for f in rows):
         raise v.not_found("Follower")
     st.followers[(kind, item_id)] = [f for f in rows if f["user_id"] != user_id]
-    item["followers_count"] = len(st.followers[(kind, item_id)])
     return {"user_id": user_id}
 
 
@@ -84,7 +82,7 @@ def list_participants(st: State, deal_id: int, q: dict[str, str]) -> tuple[list[
 
 
 def add_participant(st: State, deal_id: int, body: dict[str, Any], now: str) -> Obj:
-    deal = _item(st, "deals", deal_id)
+    _item(st, "deals", deal_id)
     person_id = body.get("person_id")
     if not isinstance(person_id, int) or isinstance(person_id, bool):
         raise v.bad("person_id is required and must be an integer")
@@ -93,15 +91,13 @@ def add_participant(st: State, deal_id: int, body: dict[str, Any], now: str) -> 
         raise v.bad("This person is already a participant of the deal")
     pid = st.new_id("participants")
     st.participants[pid] = {"id": pid, "deal_id": deal_id, "person_id": person_id, "add_time": _v1_time(now), "added_by_user_id": st.me_id}
-    deal["participants_count"] = sum(1 for p in st.participants.values() if p["deal_id"] == deal_id)
     return participant_out(st, st.participants[pid])
 
 
 def remove_participant(st: State, deal_id: int, participant_id: int) -> Obj:
-    deal = _item(st, "deals", deal_id)
+    _item(st, "deals", deal_id)
     row = st.participants.get(participant_id)
     if row is None or row["deal_id"] != deal_id:
         raise v.not_found("Participant")
     del st.participants[participant_id]
-    deal["participants_count"] = sum(1 for p in st.participants.values() if p["deal_id"] == deal_id)
     return {"id": participant_id}

@@ -27,7 +27,6 @@ def _follow(st: State, rng: random.Random) -> None:
                 rows.append({"user_id": other, "add_time": when})
             if rows:
                 st.followers[(kind, item_id)] = rows
-            item["followers_count"] = len(rows)
     by_org: dict[int, list[int]] = {}
     for pid, person in sorted(st.persons.items()):
         if person.get("org_id"):
@@ -46,4 +45,3 @@ def _follow(st: State, rng: random.Random) -> None:
                 "add_time": "2026-01-05 09:00:00",
                 "added_by_user_id": deal.get("owner_id"),
             }
-        deal["participants_count"] = len(people)

@@ -15,6 +15,7 @@ from tui.sandbox.state import Obj, State
 
 Query = dict[str, str]
 
+PLURAL = {"deal": "deals", "person": "persons", "organization": "organizations"}
 DEAL_INCLUDES = (
     "next_activity_id",
     "last_activity_id",
@@ -158,7 +159,7 @@ def _computed(st: State, entity: str, items: list[Obj], names: list[str]) -> dic
         "notes_count": lambda i: notes[i["id"]],
         "files_count": lambda i: 0,
         "email_messages_count": lambda i: mail.count(entity, i["id"]) if mail else 0,
-        "followers_count": lambda i: 1,
+        "followers_count": lambda i: len(st.followers.get((PLURAL[entity], i["id"]), [])),
         "last_incoming_mail_time": lambda i: mail.last(entity, i["id"], False) if mail else None,
         "last_outgoing_mail_time": lambda i: mail.last(entity, i["id"], True) if mail else None,
         "smart_bcc_email": lambda i: f"{domain}+{entity}{i['id']}@pipedrivemail.com",
@@ -175,7 +176,7 @@ def _computed(st: State, entity: str, items: list[Obj], names: list[str]) -> dic
         "people_count": lambda i: sum(1 for p in st.persons.values() if p.get("org_id") == i["id"] and not p.get("is_deleted")),
         "first_won_time": lambda i: i.get("_first_won_time") or i.get("won_time"),
         "products_count": lambda i: sum(1 for p in st.deal_products.values() if p["deal_id"] == i["id"]),
-        "participants_count": lambda i: 1 if i.get("person_id") else 0,
+        "participants_count": lambda i: sum(1 for p in st.participants.values() if p["deal_id"] == i["id"]),
         "source_lead_id": lambda i: i.get("source_lead_id"),
     }
     return {n: table[n] for n in names}
