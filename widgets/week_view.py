@@ -103,6 +103,10 @@ class WeekView(VerticalScroll):
             self.cursor = len(self.order) - 1 if end else 0
             self._paint()
 
+    def on_resize(self) -> None:
+        """Side by side or stacked, and each day's text cut, follow the width (a terminal resized)."""
+        self._paint()
+
     def _paint(self) -> None:
         if self.today is None:
             return

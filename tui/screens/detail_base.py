@@ -104,6 +104,11 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailMail, AppScr
     def compose_top(self) -> ComposeResult:
         yield from ()
 
+    def on_resize(self) -> None:
+        """Lines cut to the width (the mail section's) are cut again for the new one."""
+        if self.query("#section-mail") and self.mail_rows:
+            self.fill_mail(self.mail_rows)
+
     def on_mount(self) -> None:
         self.reload()
 
