@@ -227,3 +227,27 @@ async def test_the_calls_section_shows_the_users_call_logs_fetched_once_for_20_t
         env.app.open_deal(log["deal_id"])
         await settle(env)
         assert len([r for r in env.sandbox.requests if r[0] == "GET" and r[1] == "/api/v1/callLogs"]) == 1  # not again within 10 minutes
+
+
+async def test_L_on_a_lead_logs_a_call_about_the_lead(tmp_path):
+    async with app_env(tmp_path) as env:
+        env.sandbox.state.call_logs.clear()
+        lead = next(
+            le
+            for le in env.sandbox.state.leads.values()
+            if le.get("person_id") and env.sandbox.state.persons[le["person_id"]].get("phones")
+        )
+        env.app.open_lead(lead["id"])
+        await settle(env)
+        await env.pilot.press("L")
+        await settle(env)
+        assert isinstance(env.app.screen, CallForm)
+        assert env.app.screen.context.lead_id == lead["id"] and env.app.screen.context.deal_id is None
+        await env.pilot.press("ctrl+s")
+        await settle(env)
+        await env.pilot.press("escape")
+        await settle(env)
+        assert "Calls · 1 (1 sending)" in screen_text(env.app)
+        assert await env.store.drain()
+        (log,) = env.sandbox.state.call_logs.values()
+        assert (log["lead_id"], log["deal_id"], log["person_id"]) == (lead["id"], None, lead["person_id"])

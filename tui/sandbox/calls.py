@@ -32,6 +32,9 @@ def _linked(st: State, body: dict[str, Any]) -> None:
             continue
         if not isinstance(ref, int) or isinstance(ref, bool) or ref not in coll or coll[ref].get("is_deleted"):
             raise v.not_found(what)
+    lead = body.get("lead_id")
+    if lead is not None and (not isinstance(lead, str) or lead not in st.leads or st.leads[lead].get("_deleted")):
+        raise v.not_found("Lead")
     if body.get("deal_id") is not None and body.get("lead_id") is not None:
         raise v.bad("A call log can be associated with either a deal or a lead, but not both at once")
 
@@ -62,6 +65,7 @@ def add_call_log(st: State, body: dict[str, Any], now: str) -> Obj:
             "due_time": start.strftime("%H:%M"),
             "duration": f"{int(duration) // 3600:02d}:{int(duration) % 3600 // 60:02d}",
             "deal_id": body.get("deal_id"),
+            "lead_id": body.get("lead_id"),
             "org_id": body.get("org_id"),
             "participants": [{"person_id": body["person_id"], "primary": True}] if body.get("person_id") else [],
             "note": body.get("note"),

@@ -43,7 +43,8 @@ async def plan_next(store: Store, context: CallContext, plan: Planned) -> int:
     fields: dict[str, Any] = {"subject": plan.subject, "type": plan.type, "due_date": due_date}
     if due_time:
         fields["due_time"] = due_time
-    for key, value in (("deal_id", context.deal_id), ("org_id", context.org_id)):
+    lead = context.lead_id if context.deal_id is None else None
+    for key, value in (("deal_id", context.deal_id), ("org_id", context.org_id), ("lead_id", lead)):
         if value is not None:
             fields[key] = value
     if context.person_id is not None:
@@ -58,19 +59,20 @@ async def log_call(
     deal_id: int | None = None,
     person_id: int | None = None,
     org_id: int | None = None,
+    lead_id: str | None = None,
     logged: Logged | None = None,
 ) -> None:
     app: Any = host.app
     store: Store = app.store
     app.hold_keys_for_screen()  # keys typed meanwhile go to the form
-    form = await CallForm.load(store, deal_id=deal_id, person_id=person_id, org_id=org_id)
+    form = await CallForm.load(store, deal_id=deal_id, person_id=person_id, org_id=org_id, lead_id=lead_id)
 
     async def closed(_result: Any) -> None:
         if form.logged is None:
             return
         log_id, outcome = form.logged
         context = form.context
-        who = clean(context.person_name or context.org_name or context.deal_title) or "them"
+        who = clean(context.person_name or context.org_name or context.deal_title or context.lead_title) or "them"
         app.notify(f"Call logged: {OUTCOMES[outcome].lower()} (u undoes it until it is sent)", timeout=4, markup=False)
         when, subject = NEXT_STEP.get(outcome, ("tomorrow", "Follow up with {who}"))
         types = await store.read(activity_types)

@@ -26,7 +26,7 @@ class LeadScreen(DetailScreen):
     ENTITY = "lead"
     NOTE_KEY = "lead_id"
     PIN_FLAG = "pinned_to_lead_flag"
-    SECTIONS = (("links", "Person and organization"), ("activities", "Activities"))
+    SECTIONS = (("links", "Person and organization"), ("activities", "Activities"), ("calls", "Calls"))
     HELP_TITLE = "Lead"
     BINDINGS = lead_keys.LEAD_BINDINGS
 

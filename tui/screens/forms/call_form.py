@@ -40,12 +40,20 @@ class CallForm(FormScreen):
         self._ready = False
 
     @classmethod
-    async def load(cls, store: Any, *, deal_id: int | None = None, person_id: int | None = None, org_id: int | None = None) -> CallForm:
-        return cls(await store.read(call_context, deal_id, person_id, org_id), store.clock)
+    async def load(
+        cls,
+        store: Any,
+        *,
+        deal_id: int | None = None,
+        person_id: int | None = None,
+        org_id: int | None = None,
+        lead_id: str | None = None,
+    ) -> CallForm:
+        return cls(await store.read(call_context, deal_id, person_id, org_id, lead_id), store.clock)
 
     def form_title(self) -> str:
         c = self.context
-        with_whom = clean(c.person_name or c.org_name or c.deal_title)
+        with_whom = clean(c.person_name or c.org_name or c.deal_title or c.lead_title)
         return f"Log a call with {with_whom}" if with_whom else self.TITLE
 
     def fields(self) -> ComposeResult:
@@ -70,8 +78,9 @@ class CallForm(FormScreen):
         yield FormField("duration", "Duration", "", placeholder="minutes (5), 1h or HH:MM; empty: under a minute")
         yield FormField("subject", "Subject", c.subject)
         yield FormField("note", "Note", "")
-        if c.deal_title or c.org_name:
-            links = " · ".join(x for x in (clean(c.deal_title) and f"deal {clean(c.deal_title)}", clean(c.org_name)) if x)
+        if c.deal_title or c.lead_title or c.org_name:
+            about = (clean(c.deal_title) and f"deal {clean(c.deal_title)}") or (clean(c.lead_title) and f"lead {clean(c.lead_title)}")
+            links = " · ".join(x for x in (about, clean(c.org_name)) if x)
             yield Label(Text(f"Linked to {links}"), classes="form-hint")
 
     def on_mount(self) -> None:
@@ -139,6 +148,7 @@ class CallForm(FormScreen):
             "duration": str(seconds),
             "subject": self.field("subject").value.strip() or c.subject,
             "deal_id": c.deal_id,
+            "lead_id": c.lead_id if c.deal_id is None else None,
             "person_id": c.person_id,
             "org_id": c.org_id,
         }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-KEYS = {"deal": "deal_id", "person": "person_id", "organization": "org_id"}
+KEYS = {"deal": "deal_id", "person": "person_id", "organization": "org_id", "lead": "lead_id"}
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class CallRow:
     sending: bool  # queued here, not yet in Pipedrive
 
 
-def calls_of(conn: sqlite3.Connection, entity: str, entity_id: int) -> list[CallRow]:
+def calls_of(conn: sqlite3.Connection, entity: str, entity_id: int | str) -> list[CallRow]:
     key = KEYS[entity]
     rows = conn.execute(
         f"""SELECT id, outcome, subject, start_time, duration, to_phone_number,
@@ -42,16 +42,28 @@ class CallContext:
     org_name: str
     phones: list[str]
     emails: list[str]
+    lead_id: str | None = None  # a call about a lead (Pipedrive links a call to a deal or a lead)
+    lead_title: str = ""
 
     @property
     def subject(self) -> str:
-        return f"Call with {self.person_name or self.org_name or self.deal_title}".strip()
+        return f"Call with {self.person_name or self.org_name or self.deal_title or self.lead_title}".strip()
 
 
-def call_context(conn: sqlite3.Connection, deal_id: int | None, person_id: int | None, org_id: int | None) -> CallContext:
-    """A deal brings its person and organization; a person their organization. Deleted or
-    missing links are left out."""
-    title = ""
+def call_context(
+    conn: sqlite3.Connection, deal_id: int | None, person_id: int | None, org_id: int | None, lead_id: str | None = None
+) -> CallContext:
+    """A deal or a lead brings its person and organization; a person their organization.
+    Deleted or missing links are left out."""
+    title = lead_title = ""
+    if lead_id is not None:
+        lead = conn.execute("SELECT title, person_id, org_id FROM leads WHERE id = ?", (lead_id,)).fetchone()
+        if lead is None:
+            lead_id = None
+        else:
+            lead_title = lead[0] or ""
+            person_id = person_id if person_id is not None else lead[1]
+            org_id = org_id if org_id is not None else lead[2]
     if deal_id is not None:
         row = conn.execute("SELECT title, person_id, org_id FROM deals WHERE id = ?", (deal_id,)).fetchone()
         if row is None:
@@ -67,7 +79,9 @@ def call_context(conn: sqlite3.Connection, deal_id: int | None, person_id: int |
     if not name:
         person_id = None
     org = conn.execute("SELECT name FROM organizations WHERE id = ?", (org_id,)).fetchone() if org_id is not None else None
-    return CallContext(deal_id, title, person_id, name, org_id if org else None, (org[0] or "") if org else "", phones, emails)
+    return CallContext(
+        deal_id, title, person_id, name, org_id if org else None, (org[0] or "") if org else "", phones, emails, lead_id, lead_title
+    )
 
 
 def phones_of(conn: sqlite3.Connection, person_id: int | None) -> tuple[str, list[str], list[str]]:
