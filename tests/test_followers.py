@@ -129,3 +129,36 @@ async def test_the_deal_screen_lists_followers_and_adds_a_participant_with_plus(
         await settle(env)
         assert await env.store.drain()
         assert (me in _server_followers(sb, deal["id"])) is not was_following
+
+
+async def test_followers_are_fetched_again_only_when_the_items_counts_change(tmp_path):
+    sb = Sandbox(seed=7, deals=30, token="t0k3n-followers", now=FROZEN_NOW)
+    path = tmp_path / "c.sqlite3"
+    store, client = await _open(path, sb)
+    deal = next(d for d in sb.live("deal") if d.get("person_id"))
+    try:
+        await store.sync_now()
+        assert await store.load_followers("deal", deal["id"]) is True
+    finally:
+        await store.close()
+        await client.aclose()
+
+    def asked() -> int:
+        return sum(1 for r in sb.requests if r[1] == f"/api/v2/deals/{deal['id']}/followers")
+
+    store, client = await _open(path, sb)  # the next session
+    try:
+        before = asked()
+        assert await store.load_followers("deal", deal["id"]) is False  # the counts are as at the fetch: 0 tokens
+        assert asked() == before
+        other = next(u for u in sb.state.users if u not in _server_followers(sb, deal["id"]))
+        sb.state.followers.setdefault(("deals", deal["id"]), []).append({"user_id": other, "add_time": "2026-11-18T09:00:00Z"})
+        sb.state.deals[deal["id"]]["update_time"] = "2026-11-18T09:00:01Z"  # the change reaches the next sync
+        sb.advance(60)
+        await store.sync_now()
+        store._followers_loaded = None  # a later session
+        assert await store.load_followers("deal", deal["id"]) is True
+        assert other in [f.ref_id for f in await store.read(followers_of, "deal", deal["id"])]
+    finally:
+        await store.close()
+        await client.aclose()

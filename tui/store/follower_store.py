@@ -30,19 +30,24 @@ class Followers:
     _followers_loaded: set[tuple[str, int]] | None = None
 
     async def load_followers(self, entity: str, entity_id: int) -> bool:
-        """Fetch an item's followers (and a deal's participants) once per session (ApiError
-        propagates; the cached ones stay)."""
+        """Fetch an item's followers (and a deal's participants) when the item's counts of them
+        (synced with it) differ from the ones at the last fetch; when they are not known, once
+        per session. ApiError propagates; the cached ones stay."""
         if self._followers_loaded is None:
             self._followers_loaded = set()
         key = (entity, entity_id)
         if self.client is None or entity_id < 0 or key in self._followers_loaded:
             return False
+        now = await self.db.read(followers.counts, entity, entity_id)
+        if now is not None and now == await self.db.read(followers.fetched_mark, entity, entity_id):
+            return False  # nothing changed since the last fetch: 0 tokens
         self._followers_loaded.add(key)
         try:
             await followers.fetch(self.client, self.db, entity, entity_id)
         except Exception:
             self._followers_loaded.discard(key)
             raise
+        await self.db.write(followers.set_fetched, entity, entity_id, now)
         await self._log_tokens()
         self._emit(DataChanged(frozenset(TABLES)))
         return True

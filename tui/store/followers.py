@@ -66,6 +66,30 @@ def _person_of(row: dict[str, Any]) -> int | None:
     return value if isinstance(value, int) else None
 
 
+def counts(conn: sqlite3.Connection, entity: str, entity_id: int) -> str | None:
+    """The item's followers (and participants) counts as Pipedrive last sent them, as one mark;
+    None when unknown (not synced with them yet)."""
+    table = {"deal": "deals", "person": "persons", "organization": "organizations"}[entity]
+    row = conn.execute(
+        f"SELECT json_extract(data, '$.followers_count'), json_extract(data, '$.participants_count') FROM {table} WHERE id = ?",
+        (entity_id,),
+    ).fetchone()
+    if row is None or row[0] is None or (entity == "deal" and row[1] is None):
+        return None
+    return f"{row[0]}/{row[1]}" if entity == "deal" else str(row[0])
+
+
+def fetched_mark(conn: sqlite3.Connection, entity: str, entity_id: int) -> str | None:
+    row = conn.execute("SELECT mark FROM fetch_marks WHERE kind = ? AND key = ?", (f"followers:{entity}", entity_id)).fetchone()
+    return str(row[0]) if row and row[0] is not None else None
+
+
+def set_fetched(conn: sqlite3.Connection, entity: str, entity_id: int, mark: str | None) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO fetch_marks (kind, key, mark, at) VALUES (?,?,?,?)", (f"followers:{entity}", entity_id, mark, utcnow())
+    )
+
+
 async def fetch(client: PipedriveClient, db: Database, entity: str, entity_id: int) -> None:
     """The item's followers (10 tokens) and, for a deal, its participants (10 tokens)."""
     followers: list[dict[str, Any]] = []

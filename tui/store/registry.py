@@ -21,12 +21,13 @@ from tui.store.rows import active, address_text, flag, lead_columns, norm_time, 
 
 Row = dict[str, Any]
 
-# Pipedrive sends an item's mail figures only when asked (include_fields); the store's mail
-# fetches compare them with what they were at the last fetch (tui/store/mail.py)
+# Pipedrive sends an item's mail figures and its followers' and participants' counts only when
+# asked (include_fields); the store fetches mail, followers and participants again only when
+# these differ from what they were at the last fetch (tui/store/mail.py, follower_store.py)
 MAIL_FIGURES = {
-    "deal": "email_messages_count,last_incoming_mail_time,last_outgoing_mail_time",
-    "person": "email_messages_count,last_incoming_mail_time,last_outgoing_mail_time",
-    "organization": "email_messages_count",
+    "deal": "email_messages_count,last_incoming_mail_time,last_outgoing_mail_time,followers_count,participants_count",
+    "person": "email_messages_count,last_incoming_mail_time,last_outgoing_mail_time,followers_count",
+    "organization": "email_messages_count,followers_count",
 }
 
 
