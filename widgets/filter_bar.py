@@ -1,7 +1,8 @@
 """The `/` text filter of a screen (board, agenda, lists): hidden until asked for.
 
-Typing filters, debounced (DEBOUNCE s after the last key, so a burst of keys costs one
-query); enter keeps the filter and gives the keys back to the screen; escape clears and
+Typing filters at once, every key (DEBOUNCE = 0: no fixed wait; the screens reload in an
+exclusive worker, so a newer key cancels the read still queued for an older one, and the one
+in flight is the only one it waits for); enter keeps the filter and gives the keys back to the screen; escape clears and
 hides it. The screen listens to FilterBar.TextChanged (the text to filter by, "" = none) and
 FilterBar.Closed (focus back to its list), and calls `shown(text)` once its list shows a
 text's result: until then, keys typed after enter ("/ann", enter, "j") wait (`holds_keys`),
@@ -18,7 +19,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
 
-DEBOUNCE = 0.08
+DEBOUNCE = 0.0  # seconds after the last key; 0: each key filters at once
 HOLD = 2.0  # seconds at most that keys wait for a filtered result (a failed reload never says)
 
 
