@@ -373,6 +373,9 @@ class BoardScreen(BulkActions, BoardViews, FilteredScreen):
         if self.sort == "value" and self.rates is not None and self.rates.base:
             sort += f" in {self.rates.base}"
         title.append(f"  · sort: {sort}", style=tones.MUTED)
+        if self.text_filter:  # before the totals: what was typed never falls off a narrow title
+            title.append("  · filter: ", style=tones.MUTED)
+            title.append(clean(self.text_filter), style=tones.WARNING_B)
         if self.rates is not None and self.rates.base:
             totals: dict[str, float] = {}
             for column in self.columns:
@@ -385,9 +388,6 @@ class BoardScreen(BulkActions, BoardViews, FilteredScreen):
                 note = self.rates.label(list(totals))
                 if note:
                     title.append(f" (*{note})", style=tones.WARNING)
-        if self.text_filter:
-            title.append("  · filter: ", style=tones.MUTED)
-            title.append(clean(self.text_filter), style=tones.WARNING_B)
         self.query_one("#board-title", Static).update(title, layout=False)  # one line, fixed height
 
     # -- selection -------------------------------------------------------------------------------------
