@@ -19,6 +19,7 @@ from tui.screens.detail_followers import DetailFollowers
 from tui.screens.detail_items import DetailItems
 from tui.screens.detail_mail import DetailMail
 from tui.screens.detail_section import Section
+from tui.store.queries.detail_extras import extras as detail_extras
 
 __all__ = ["DetailScreen", "Section"]
 from tui.formatting import clean, money
@@ -119,10 +120,15 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailMail, AppScr
             self.query_one("#detail-header", Static).update(self.missing_text())
             self.detail = None
             return
+        sections = frozenset(name for name, _title in self.SECTIONS)
+        extras = await self.store.read(detail_extras, self.ENTITY, self.entity_id, sections)
+        # every section filled here, after the reads: one layout and paint, not one per section
         self.detail = detail
         self.notes = detail.notes
         self.show(detail)
-        self.show_mail()
+        self.show_mail(extras.mail)
+        self.show_calls(extras.calls)
+        self.show_followers(extras.followers, extras.participants, extras.me)
         pinned = sum(n.pinned for n in self.notes)
         self.set_title("notes", "Notes", len(self.notes), f"{pinned} pinned" if pinned else "")
         self.query_one("#section-notes", Section).fill(
@@ -144,8 +150,6 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailMail, AppScr
                 section.focus()
                 section.scroll_visible()
         self.preview_note()
-        await self.fill_calls()
-        await self.fill_followers()
 
     async def load(self) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -13,7 +13,7 @@ from rich.text import Text
 from tui.formatting import clean
 from tui.screens.detail_section import Section
 from tui.store.calls import OUTCOMES
-from tui.store.queries.calls import CallRow, call_context, calls_of
+from tui.store.queries.calls import CallRow, call_context
 from tui.widgets import tones
 
 if TYPE_CHECKING:  # the host screen, for types only (it imports this module)
@@ -52,14 +52,13 @@ class DetailCalls:
     def host(self) -> DetailScreen:
         return cast("DetailScreen", self)
 
-    async def fill_calls(self) -> None:
+    def show_calls(self, rows: list[CallRow]) -> None:
         host = self.host
         if not host.query("#section-calls"):
             return
         if not self.calls_asked:
             self.calls_asked = True
             host.run_worker(host.store.refresh_call_logs(), exit_on_error=False)  # 20 tokens, at most every 10 minutes
-        rows = await host.store.read(calls_of, host.ENTITY, host.entity_id)
         sending = sum(c.sending for c in rows)
         host.set_title("calls", "Calls", len(rows), f"{sending} sending" if sending else "")
         host.query_one("#section-calls", Section).fill(

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from tui.formatting import clean
 from tui.screens.detail_section import Section
-from tui.store.queries.followers import PartyRow, followers_of, participants_of
+from tui.store.queries.followers import PartyRow
 from tui.widgets import tones
 
 if TYPE_CHECKING:  # the host screen, for types only (it imports this module)
@@ -38,26 +38,25 @@ class DetailFollowers:
     def host(self) -> DetailScreen:
         return cast("DetailScreen", self)
 
-    async def fill_followers(self) -> None:
+    def show_followers(self, followers: list[PartyRow], participants: list[PartyRow], me: int | None) -> None:
         host = self.host
         if not host.query("#section-followers"):
             return
         if not self.followers_asked:
             self.followers_asked = True
             host.run_worker(host.store.load_followers(host.ENTITY, host.entity_id), exit_on_error=False)
-        self.followers = await host.store.read(followers_of, host.ENTITY, host.entity_id)
-        me = await host.store.me_id()
-        mine = any(f.ref_id == me and f.pending != "remove" for f in self.followers)
-        host.set_title("followers", "Followers", len(self.followers), "you follow" if mine else "F follows")
+        self.followers = followers
+        mine = any(f.ref_id == me and f.pending != "remove" for f in followers)
+        host.set_title("followers", "Followers", len(followers), "you follow" if mine else "F follows")
         host.query_one("#section-followers", Section).fill(
-            [(party_text(f, "★" if f.ref_id == me else "•"), ("follower", f.ref_id)) for f in self.followers],
+            [(party_text(f, "★" if f.ref_id == me else "•"), ("follower", f.ref_id)) for f in followers],
             "No followers: + adds one, F follows",
         )
         if host.query("#section-participants"):
-            self.participants = await host.store.read(participants_of, host.entity_id)
-            host.set_title("participants", "Participants", len(self.participants))
+            self.participants = participants
+            host.set_title("participants", "Participants", len(participants))
             host.query_one("#section-participants", Section).fill(
-                [(party_text(p, "👤"), ("participant", p.id)) for p in self.participants], "No participants: + adds a person"
+                [(party_text(p, "👤"), ("participant", p.id)) for p in participants], "No participants: + adds a person"
             )
 
     def add_party(self, section: str) -> None:

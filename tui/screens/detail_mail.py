@@ -21,7 +21,7 @@ from tui.keymap import mail as mail_keys
 from tui.mail_text import reply_url
 from tui.screens.detail_section import Section
 from tui.screens.mail import MailScreen, counterpart, local_time
-from tui.store.queries.mail import MailRow, item_messages
+from tui.store.queries.mail import MailRow
 from tui.widgets import tones
 
 if TYPE_CHECKING:  # the host screen, for types only (it imports this module)
@@ -64,15 +64,15 @@ class DetailMail:
     def make_section(self, name: str) -> Section:
         return MailSection(name) if name == "mail" else Section(name)
 
-    def show_mail(self) -> None:
+    def show_mail(self, rows: list[MailRow]) -> None:
+        """The cached messages at once; then, in a worker, Pipedrive's when the item's mail figures changed."""
         if self.host.query("#section-mail"):
-            self.reload_mail()
+            self.fill_mail(rows)
+            self.fetch_mail()
 
     @work(exclusive=True, group="detail-mail", exit_on_error=False)
-    async def reload_mail(self) -> None:
+    async def fetch_mail(self) -> None:
         host = self.host
-        rows = await host.store.read(item_messages, host.ENTITY, host.entity_id)
-        self.fill_mail(rows)
         try:
             await host.store.load_mail(host.ENTITY, host.entity_id)  # DataChanged shows what it brought
         except ApiError as exc:
