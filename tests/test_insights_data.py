@@ -163,3 +163,29 @@ async def test_days_in_each_stage_come_from_one_movement_statistics_a_day_and_ma
             spans.setdefault(at, []).append(max(0, (stop - since).days))
         assert days == {stage: round(sum(v) / len(v)) for stage, v in spans.items()}
         assert days  # the demo's history moves deals
+
+
+async def test_the_sandbox_serves_the_deals_timeline_as_pipedrive_for_20_tokens(tmp_path):
+    sb = history_sandbox()
+    async with data_env(tmp_path, sandbox=sb) as env:
+        params = {"start_date": "2026-11-01", "interval": "month", "amount": 3, "field_key": "expected_close_date"}
+        env_ = await env.client.request("GET", "/api/v1/deals/timeline", params={**params, "totals_convert_currency": "default_currency"})
+        periods = env_["data"]
+        assert [p["period_start"] for p in periods] == ["2026-11-01 00:00:00", "2026-12-01 00:00:00", "2027-01-01 00:00:00"]
+        assert periods[0]["period_end"] == "2026-11-30 23:59:59"
+        for p in periods:  # each period: the open and won deals whose expected close date falls in it
+            lo, hi = p["period_start"][:10], p["period_end"][:10]
+            expected = [
+                d
+                for d in _live(sb)
+                if d["status"] in ("open", "won") and d.get("expected_close_date") and lo <= d["expected_close_date"][:10] <= hi
+            ]
+            assert sorted(d["id"] for d in p["deals"]) == sorted(d["id"] for d in expected)
+            assert p["totals"]["count"] == len(expected)
+            assert p["totals"]["open_count"] == sum(d["status"] == "open" for d in expected)
+            converted = sum(d["value"] * sb_insights.DEMO_RATES_EUR[d["currency"]] for d in expected)
+            assert _cents(p["totals"]["totals_converted"]["value"]) == _cents(converted)
+        cost = [r for r in sb.requests if r[1] == "/api/v1/deals/timeline"]
+        assert len(cost) == 1
+        bad = await env.client.request("GET", "/api/v1/deals/timeline", params={**params, "exclude_deals": 1})
+        assert all(p["deals"] == [] and "count" in p["totals"] for p in bad["data"])

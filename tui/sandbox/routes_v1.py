@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from tui.sandbox import filters, flow, insights, leads, recents, v1
+from tui.sandbox import filters, flow, insights, leads, recents, timeline, v1
 from tui.sandbox import validate as v
 from tui.sandbox.catalog import LEAD_SOURCES
 from tui.sandbox.route_types import Ctx, Table
@@ -84,6 +84,8 @@ def table() -> Table:
     add("GET", "/api/v1/filters/{id}", lambda c: (filters.get_filter(c.st, c.id(), c.query), None), 2, "include_field_code")
     # insights: summary (the demo's rates), pipeline statistics, goals
     add("GET", "/api/v1/deals/summary", lambda c: insights.summary(c.st, c.query), 40, "status filter_id user_id pipeline_id stage_id")
+    timeline_params = "start_date interval amount field_key user_id pipeline_id filter_id exclude_deals totals_convert_currency"
+    add("GET", "/api/v1/deals/timeline", lambda c: timeline.timeline(c.st, c.query), 20, timeline_params)
     stats = "start_date end_date user_id"
     add("GET", "/api/v1/pipelines/{id}/conversion_statistics", lambda c: insights.conversion_statistics(c.st, c.id(), c.query), 40, stats)
     add("GET", "/api/v1/pipelines/{id}/movement_statistics", lambda c: insights.movement_statistics(c.st, c.id(), c.query), 40, stats)
