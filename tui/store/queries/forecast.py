@@ -111,16 +111,68 @@ def summaries(conn: sqlite3.Connection, query: ForecastQuery) -> dict[str, Colum
     return out
 
 
+_BY_DATE = "d.expected_close_date, d.value DESC, d.id"  # open deals: walks the deals_forecast index in order
+
+
+def _open_condition(key: str, today: str) -> tuple[str, list[object], str]:
+    """The open deals of a column: the condition, its arguments, their order."""
+    if key == OVERDUE:
+        return "d.status = 'open' AND d.expected_close_date < ?", [today], _BY_DATE
+    if key == NO_DATE:
+        return "d.status = 'open' AND d.expected_close_date IS NULL", [], "d.value DESC, d.id"
+    first = date.fromisoformat(key + "-01")
+    return (
+        "d.status = 'open' AND d.expected_close_date >= ? AND d.expected_close_date < ?",
+        [max(first.isoformat(), today), month_start(first, 1).isoformat()],
+        _BY_DATE,
+    )
+
+
+def _won_condition(key: str) -> tuple[str, list[object]] | None:
+    if key in (OVERDUE, NO_DATE):
+        return None
+    first = date.fromisoformat(key + "-01")
+    return "d.status = 'won' AND d.won_time >= ? AND d.won_time < ?", [first.isoformat(), month_start(first, 1).isoformat()]
+
+
 def column_cards(
-    conn: sqlite3.Connection, query: ForecastQuery, key: str, *, now: datetime, offset: int = 0, limit: int = 64
+    conn: sqlite3.Connection,
+    query: ForecastQuery,
+    key: str,
+    *,
+    now: datetime,
+    offset: int = 0,
+    limit: int = 64,
+    won: int | None = None,
 ) -> list[DealCard]:
-    """The cards of one column from `offset` (won first, then by expected close date)."""
+    """The cards of one column from `offset`: the month's won deals first, then the open ones by
+    expected close date (two reads, so the open deals' read walks an index in order and stops
+    after `limit` rows instead of sorting the whole column). `won`: how many won deals the
+    column has, when the caller knows (its summary)."""
     where, params = _where(query)
-    condition, extra = bucket_condition(key, query.today)
-    cursor = conn.execute(f"{_CARDS}{where} AND {condition} ORDER BY {_ORDER} LIMIT ? OFFSET ?", [*params, *extra, limit, offset])
-    cursor.row_factory = None
     facts = _Facts(conn, now)
-    return [facts.card(row) for row in cursor]
+    out: list[DealCard] = []
+    won_part = _won_condition(key)
+    if won_part is not None:
+        condition, extra = won_part
+        if won is None:
+            won = conn.execute(f"SELECT COUNT(*) FROM deals d{where} AND {condition}", [*params, *extra]).fetchone()[0]
+        if offset < won:
+            cursor = conn.execute(
+                f"{_CARDS}{where} AND {condition} ORDER BY COALESCE(d.expected_close_date, '9999-99-99'), d.value DESC, d.id"
+                " LIMIT ? OFFSET ?",
+                [*params, *extra, min(limit, won - offset), offset],
+            )
+            cursor.row_factory = None
+            out = [facts.card(row) for row in cursor]
+    skip = max(0, offset - (won or 0))
+    if len(out) < limit:
+        condition, extra, order = _open_condition(key, query.today)
+        sql = f"{_CARDS}{where} AND {condition} ORDER BY {order} LIMIT ? OFFSET ?"
+        cursor = conn.execute(sql, [*params, *extra, limit - len(out), skip])
+        cursor.row_factory = None
+        out += [facts.card(row) for row in cursor]
+    return out
 
 
 @dataclass
@@ -139,7 +191,10 @@ def window(
     wants = {k: set(v) for k, v in wants.items()}
     if position is not None:
         wants.setdefault(position[0], set()).add(position[1] // block)
-    blocks = {k: {b: column_cards(conn, query, k, now=now, offset=b * block, limit=block) for b in sorted(bs)} for k, bs in wants.items()}
+    blocks = {
+        k: {b: column_cards(conn, query, k, now=now, offset=b * block, limit=block, won=sums[k].won) for b in sorted(bs)}
+        for k, bs in wants.items()
+    }
     return ForecastWindow(sums, blocks, position)
 
 
