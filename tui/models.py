@@ -370,6 +370,34 @@ class Note(PDModel):
         return _flag(v)
 
 
+class File(PDModel):
+    """v1 file attached to a deal, person or organization (`name` is the visible name,
+    `file_name` the stored one). Times are v1's "YYYY-MM-DD HH:MM:SS" UTC."""
+
+    id: int
+    name: str | None = None
+    file_name: str | None = None
+    file_size: int = 0
+    file_type: str | None = None
+    user_id: int | None = None
+    deal_id: int | None = None
+    person_id: int | None = None
+    org_id: int | None = None
+    active_flag: bool = True
+    add_time: str | None = None
+    update_time: str | None = None
+
+    @field_validator("file_size", mode="before")
+    @classmethod
+    def _size(cls, v: Any) -> int:
+        return 0 if v is None else int(v)
+
+    @field_validator("active_flag", mode="before")
+    @classmethod
+    def _active_flag(cls, v: Any) -> bool:
+        return _active(v)
+
+
 class User(PDModel):
     id: int
     name: str
@@ -617,6 +645,7 @@ __all__ = [
     "Currency",
     "Deal",
     "DealProduct",
+    "File",
     "Filter",
     "Lead",
     "LeadLabel",

@@ -160,14 +160,21 @@ class PipedriveClient:
         params: dict[str, Any] | None = None,
         json_body: Any = None,
         json: Any = None,  # noqa: A002 - alias matching httpx
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+        data: dict[str, str] | None = None,
+        timeout: float | None = None,
     ) -> dict[str, Any]:
-        """Send one request (with retries per the policy above); return the JSON envelope."""
+        """Send one request (with retries per the policy above); return the JSON envelope.
+        `files` and `data` send a multipart/form-data body instead of JSON (POST /v1/files:
+        {"file": (name, bytes, content type)} and the links as text); `timeout` replaces the
+        client's for this call (an upload of many megabytes)."""
         method = method.upper()
         body = json if json is not None else json_body
         params = {k: _param(v) for k, v in (params or {}).items() if v is not None}
         idempotent = method in IDEMPOTENT
         attempt = 0
-        budget = self._timeout  # seconds of waiting for answers, over all attempts of this call
+        budget = timeout or self._timeout  # seconds of waiting for answers, over all attempts of this call
+        form = (files, data) if files is not None or data is not None else None
         renewed = False
         if self.oauth is not None and self.oauth.expiring():
             await self._renew()
@@ -180,7 +187,7 @@ class PipedriveClient:
             started = time.monotonic()
             try:
                 async with asyncio.timeout(max(0.05, budget)):
-                    response, content = await self._send(method, path, params, body)
+                    response, content = await self._send(method, path, params, body, form, timeout)
             except (httpx.TransportError, TimeoutError) as exc:
                 budget -= time.monotonic() - started
                 self._log(method, path, None, 0, started, attempt)
@@ -261,11 +268,22 @@ class PipedriveClient:
             raise AuthError("The OAuth session could not be renewed: log in again (press L)", status=401) from None
         self.set_auth(Auth.oauth(tokens["access_token"]))
 
-    async def _send(self, method: str, path: str, params: dict[str, Any], body: Any) -> tuple[httpx.Response, bytes]:
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any],
+        body: Any,
+        form: tuple[Any, Any] | None = None,
+        timeout: float | None = None,
+    ) -> tuple[httpx.Response, bytes]:
         """One exchange, the body read in chunks and cut off at MAX_BODY (a page of 500 deals
         is about 1 MB): an endless or huge answer cannot fill the memory."""
         too_large = ResponseTooLarge(f"Pipedrive's answer to {method} {path} is larger than {MAX_BODY // 2**20} MiB; it was not read")
-        async with self._http.stream(method, path, params=params or None, json=body) as response:
+        extra: dict[str, Any] = {"files": form[0], "data": form[1]} if form is not None else {"json": body}
+        if timeout is not None:
+            extra["timeout"] = httpx.Timeout(timeout)
+        async with self._http.stream(method, path, params=params or None, **extra) as response:
             if response.is_stream_consumed:  # an in-process transport (the sandbox) answered from memory
                 if len(response.content) > MAX_BODY:
                     raise too_large
@@ -282,6 +300,53 @@ class PipedriveClient:
         if encoding:
             content = _decode(content, encoding)
         return response, content
+
+    async def download(
+        self, path: str, write: Callable[[bytes], Awaitable[None]], progress: Callable[[int, int | None], None] | None = None
+    ) -> int:
+        """GET a file's bytes (v1 /files/{id}/download, 20 tokens), handed to `write` chunk by
+        chunk as they arrive (never held whole). Retried like any GET until the first byte is
+        written; an error answer raises as `request` would. Returns the bytes written."""
+        attempt = 0
+        while True:
+            attempt += 1
+            await self._pacer.wait()
+            started = time.monotonic()
+            written = 0
+            try:
+                async with self._http.stream("GET", path, headers={"Accept": "*/*"}) as response:
+                    cost = self._account(response, "GET", path)
+                    if response.status_code >= 400:
+                        content = await response.aread()
+                        self._log("GET", path, response.status_code, cost, started, attempt)
+                        err = error_for_status(
+                            response.status_code,
+                            self.auth.redact_bytes(content[:65536]),
+                            response.headers.get("content-type", ""),
+                            method="GET",
+                            path=path,
+                            retry_after=retry_delay(response.headers, cap=None) if response.status_code == 429 else None,
+                            daily_remaining=self.budget.daily_remaining,
+                        )
+                        err.message = self.auth.redact(err.message)
+                        if err.transient and not isinstance(err, Blocked) and attempt <= self.max_retries:
+                            await self._backoff(attempt)
+                            continue
+                        raise err
+                    total = int(response.headers.get("content-length") or 0) or None
+                    async for chunk in response.aiter_bytes():
+                        await write(chunk)
+                        written += len(chunk)
+                        if progress is not None:
+                            progress(written, total)
+                    self._log("GET", path, response.status_code, cost, started, attempt)
+                    return written
+            except (httpx.TransportError, TimeoutError) as exc:
+                self._log("GET", path, None, 0, started, attempt)
+                if written == 0 and attempt <= self.max_retries:
+                    await self._backoff(attempt)
+                    continue
+                raise NetworkError(self.auth.redact(_network_message(exc)), method="GET", path=path) from None
 
     def _account(self, response: httpx.Response, method: str, path: str) -> int:
         self.requests_made += 1

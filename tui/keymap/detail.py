@@ -31,3 +31,15 @@ SECTION_BINDINGS: Bindings = [
     bind("detail.down", "j", "cursor_down", "Down", show=False),
     bind("detail.up", "k", "cursor_up", "Up", show=False),
 ]
+
+# inside the Files section (deal, person, organization): enter downloads and opens the file
+FILES_BINDINGS: Bindings = [
+    bind("detail.attach_file", "plus", "screen.attach_file", "Attach file"),
+    bind("detail.delete_file", "delete,d", "screen.delete_file", "Delete file"),
+]
+
+# the path prompt of `+` in the Files section
+FILE_PROMPT_BINDINGS: Bindings = [
+    bind("file_prompt.cancel", "escape", "cancel", "Cancel"),
+    bind("file_prompt.complete", "tab", "complete", "Complete the path", priority=True),
+]

@@ -8,14 +8,15 @@ import threading
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
-from tui.sandbox import flow, leads, present, v2
+from tui.sandbox import flow, forms, leads, present, v2
 from tui.sandbox.faults import Faults, Injection
 from tui.sandbox.oauth import PATH as OAUTH_PATH
 from tui.sandbox.oauth import OAuthServer
 from tui.sandbox.generator import generate
 from tui.sandbox.limits import GROWTH_BURST, SEARCH_BURST, RateWindow
+from tui.sandbox.route_types import RawBody
 from tui.sandbox.router import Counters, Options, Response, dispatch, error_body, match
 from tui.sandbox.state import ServerClock, State, rfc3339
 from tui.sandbox.v1 import v1time_now
@@ -173,7 +174,8 @@ class Sandbox:
             self.counters.requests += 1
             if body:
                 try:
-                    parsed = json.loads(body)
+                    form = forms.parse(headers.get("content-type", ""), body)
+                    parsed = form if form is not None else json.loads(body)
                 except ValueError:
                     parsed = None
             self.requests.append((method, path, query, parsed))
@@ -196,7 +198,7 @@ class Sandbox:
                     inj.times -= 1
                     return self._finish(Response(inj.status, rl_headers, error_body(inj.status, inj.error)))
             if body and parsed is None:
-                return self._finish(Response(400, rl_headers, error_body(400, "Invalid JSON body")))
+                return self._finish(Response(400, rl_headers, error_body(400, "Invalid JSON or form body")))
             now = rfc3339(self.clock.now())
             try:
                 leads.tick(self.state, now, self.options.conversion_polls, self.options.conversion_seconds)
@@ -207,6 +209,13 @@ class Sandbox:
                 return self._finish(Response(400, rl_headers, error_body(400, f"Bad request: {exc}")))
             self.counters.tokens += cost
             self.counters.by_path[tpl] = self.counters.by_path.get(tpl, 0) + 1  # type: ignore[index,arg-type]
+            rl_headers["x-token-cost"] = str(cost)
+            if isinstance(data, RawBody):  # a download: the bytes, not the envelope
+                rl_headers["content-type"] = data.content_type
+                if data.filename is not None:  # an ASCII name, and the real one per RFC 6266/5987
+                    plain = data.filename.encode("ascii", "replace").decode().replace('"', "_")
+                    rl_headers["content-disposition"] = f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(data.filename)}"
+                return self._finish(Response(status, rl_headers, data.content, tpl))
             if self.faults.take_null(method, path):  # applied; answered as if with nothing to show
                 data, related = None, None
                 if isinstance(extra, dict) and isinstance(extra.get("pagination"), dict):
@@ -215,7 +224,6 @@ class Sandbox:
             envelope: dict[str, Any] = {"success": True, "data": data, "additional_data": extra}
             if related is not None:
                 envelope["related_objects"] = related
-            rl_headers["x-token-cost"] = str(cost)
             return self._finish(Response(status, rl_headers, json.dumps(envelope, ensure_ascii=False).encode(), tpl))
 
     def _finish(self, response: Response) -> Response:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta, timezone
 
-from tui.sandbox import catalog, gen_calls, gen_extra, gen_followers, gen_mail
+from tui.sandbox import catalog, gen_calls, gen_extra, gen_files, gen_followers, gen_mail
 from tui.sandbox.state import State, deal_defaults
 
 FIRST = [
@@ -515,6 +515,7 @@ def generate(
     gen_calls.add(st, seed)
     gen_followers.add(st, seed)
     gen_mail.add(st, seed, now)
+    gen_files.add(st, seed, now)
     if history:
         from tui.sandbox import gen_history
 

@@ -112,6 +112,9 @@ def _move(st: State, key: str, old: int, new: int, now: str) -> None:
     for note in st.notes.values():
         if note.get(key) == old:
             note.update({key: new, "update_time": v1.v1time_now(now)})
+    for f in st.files.values():  # files follow like notes (files_count is counted from them)
+        if f.get(key) == old:
+            f.update({key: new, "update_time": v1.v1time_now(now)})
     lead_key = "organization_id" if key == "org_id" else key
     for lead in st.leads.values():
         if lead.get(lead_key) == old:

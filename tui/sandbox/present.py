@@ -9,7 +9,7 @@ import copy
 from collections import defaultdict
 from typing import Any
 
-from tui.sandbox import fields, mailbox
+from tui.sandbox import fields, mailbox, routes_files
 from tui.sandbox import validate as v
 from tui.sandbox.state import Obj, State
 
@@ -157,7 +157,7 @@ def _computed(st: State, entity: str, items: list[Obj], names: list[str]) -> dic
         "done_activities_count": lambda i: sum(1 for a in acts[i["id"]] if a.get("done")),
         "undone_activities_count": lambda i: sum(1 for a in acts[i["id"]] if not a.get("done")),
         "notes_count": lambda i: notes[i["id"]],
-        "files_count": lambda i: 0,
+        "files_count": lambda i: routes_files.count(st, key, i["id"]),  # type: ignore[arg-type]
         "email_messages_count": lambda i: mail.count(entity, i["id"]) if mail else 0,
         "followers_count": lambda i: len(st.followers.get((PLURAL[entity], i["id"]), [])),
         "last_incoming_mail_time": lambda i: mail.last(entity, i["id"], False) if mail else None,

@@ -19,6 +19,15 @@ Handler = Callable[["Ctx"], tuple[Any, ...]]  # (data, additional data[, related
 PARTS = {"{id}": r"(\d+)", "{uuid}": r"([^/]+)", "{code}": r"([^/]+)", "{id2}": r"(\d+)"}
 
 
+@dataclass(frozen=True)
+class RawBody:
+    """A route's answer that is not the JSON envelope (a file download: its bytes as they are)."""
+
+    content: bytes
+    content_type: str = "application/octet-stream"
+    filename: str | None = None
+
+
 @dataclass
 class Options:
     """Behaviour switches of one sandbox (see core.Sandbox)."""

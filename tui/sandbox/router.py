@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.sandbox import routes_calls, routes_followers, routes_mail, routes_merge, routes_v1, routes_v2
+from tui.sandbox import routes_calls, routes_files, routes_followers, routes_mail, routes_merge, routes_v1, routes_v2
 from tui.sandbox import validate as v
 from tui.sandbox.route_types import Ctx, Options, Route, Table
 from tui.sandbox.state import State
@@ -50,7 +50,7 @@ def normalise(path: str) -> str:
 
 _ROUTES: list[Route] | None = None
 # each module's table(): a new group of endpoints is a module of its own and one entry here
-ROUTE_MODULES = (routes_v2, routes_v1, routes_calls, routes_followers, routes_merge, routes_mail)
+ROUTE_MODULES = (routes_v2, routes_v1, routes_calls, routes_followers, routes_merge, routes_mail, routes_files)
 
 
 def routes() -> list[Route]:

@@ -59,7 +59,8 @@ def make_handler(sb: Sandbox) -> type[BaseHTTPRequestHandler]:
             for key, value in headers.items():
                 if key.lower() not in ("content-length", "content-type"):
                     self.send_header(key, value)
-            self.send_header("content-type", "application/json; charset=utf-8")
+            kind = next((v for k, v in headers.items() if k.lower() == "content-type"), "application/json")
+            self.send_header("content-type", kind + ("; charset=utf-8" if kind == "application/json" else ""))
             self.send_header("content-length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)

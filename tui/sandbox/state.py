@@ -28,6 +28,7 @@ COLLECTIONS = (
     "leads",
     "lead_labels",
     "filters",
+    "files",
 )
 
 
@@ -90,6 +91,8 @@ class State:
     participants: dict[int, Obj] = field(default_factory=dict)  # participant id -> {id, deal_id, person_id, add_time}
     mail_threads: dict[int, Obj] = field(default_factory=dict)  # mail thread id -> thread (mailbox.py)
     mail_messages: dict[int, Obj] = field(default_factory=dict)  # mail message id -> message, its HTML in "_body"
+    files: dict[int, Obj] = field(default_factory=dict)  # file id -> the v1 file object (routes_files.py)
+    file_blobs: dict[int, bytes] = field(default_factory=dict)  # file id -> its bytes (the download)
     log_ids: int = 0
     me_id: int = 1
     company: Obj = field(default_factory=dict)

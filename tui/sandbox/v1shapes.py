@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.sandbox import fields, mailbox
+from tui.sandbox import fields, mailbox, routes_files
 from tui.sandbox.state import Obj, State, to_v1
 
 Counts = dict[str, int]
@@ -96,7 +96,7 @@ def deal(st: State, d: Obj) -> Obj:
         "first_won_time": to_v1(d.get("_first_won_time") or d.get("won_time")),
         "lost_time": to_v1(d.get("lost_time")),
         "products_count": sum(1 for p in st.deal_products.values() if p["deal_id"] == d["id"]),
-        "files_count": 0,
+        "files_count": routes_files.count(st, "deal_id", d["id"]),
         "notes_count": 0,
         "followers_count": 1,
         "email_messages_count": 0,

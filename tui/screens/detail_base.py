@@ -72,6 +72,7 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailMail, AppScr
             "item_followers",
             "deal_participants",
             "mail_messages",
+            "files",
         }
     )
     CSS_PATH = styles.path("detail.tcss")
@@ -109,6 +110,10 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailMail, AppScr
         """Lines cut to the width (the mail section's) are cut again for the new one."""
         if self.query("#section-mail") and self.mail_rows:
             self.fill_mail(self.mail_rows)
+
+    def make_section(self, name: str) -> Section:
+        """The widget of a section (a mixin gives its own section a class with its keys)."""
+        return Section(name)
 
     def on_mount(self) -> None:
         self.reload()

@@ -38,7 +38,7 @@ def is_deleted(entity: str, obj: dict[str, Any]) -> bool:
         return True
     if entity == "deal" and (obj.get("status") == "deleted" or said_true(obj.get("is_archived"))):
         return True  # archived deals leave the lists and cannot be edited: not in the deals table
-    if entity == "note" and said_false(obj.get("active_flag")):
+    if entity in ("note", "file") and said_false(obj.get("active_flag")):
         return True
     return False
 

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tui.store import calls, conversion, followers, merge
+from tui.store import calls, conversion, file_upload, followers, merge
 
 if TYPE_CHECKING:
     from tui.store.outbox import Pusher
@@ -28,6 +28,7 @@ class Operation:
     push: Callable[[Pusher, dict[str, Any]], Awaitable[str]]
     verb: str  # how the status bar and a refusal name it: "{label}" is the item's name
     rollback: Callable[[sqlite3.Connection, dict[str, Any]], None] | None = None
+    creates: bool = False  # it makes the (local, negative-id) item: a refusal removes it, never GETs it
 
 
 OPERATIONS: dict[str, Operation] = {
@@ -38,4 +39,5 @@ OPERATIONS: dict[str, Operation] = {
     "participant_add": Operation(followers.push_participant_add, "adding {label} as a participant", followers.rollback),
     "participant_remove": Operation(followers.push_participant_remove, "removing {label} as a participant", followers.rollback),
     "merge": Operation(merge.push, "merging {label} into its duplicate", merge.rollback),
+    "upload": Operation(file_upload.push, "uploading {label}", file_upload.rollback, creates=True),
 }

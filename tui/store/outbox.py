@@ -223,7 +223,8 @@ def rollback(
     ):
         typed.update(json.loads(payload))
     dropped = conn.execute("DELETE FROM outbox WHERE entity=? AND entity_id=? AND state IN ('pending','conflict')", (entity, eid)).rowcount
-    if row["op"] == "create" or gone:
+    own = OPERATIONS.get(row["op"])
+    if row["op"] == "create" or gone or (own is not None and own.creates):
         ingest.delete(conn, entity, [eid])
         for key in _ref_keys(entity):
             for tbl in _tables_with(conn, key):
@@ -236,7 +237,6 @@ def rollback(
         if server is not None:
             ingest.upsert(conn, entity, [server])
     conn.execute("DELETE FROM server_copy WHERE entity=? AND id=?", (entity, eid))
-    own = OPERATIONS.get(row["op"])
     if own is not None and own.rollback is not None:
         own.rollback(conn, row)
     conn.execute(
@@ -494,7 +494,8 @@ class Pusher:
         entity, eid = row["entity"], row["entity_id"]
         what = await self.db.read(describe, row)
         server, gone = None, False
-        if row["op"] != "create" and entity in REGISTRY:
+        own = OPERATIONS.get(row["op"])
+        if row["op"] != "create" and entity in REGISTRY and not (own is not None and own.creates):
             try:
                 server = await self._get(entity, eid, row.get("parent_id"))
             except NotFound:

@@ -24,6 +24,7 @@ Row = dict[str, Any]
 # Pipedrive sends an item's mail figures and its followers' and participants' counts only when
 # asked (include_fields); the store fetches mail, followers and participants again only when
 # these differ from what they were at the last fetch (tui/store/mail.py, follower_store.py)
+FILES_FIGURE = "files_count"  # the Files section fetches an item's files again when it changes
 MAIL_FIGURES = {
     "deal": "email_messages_count,last_incoming_mail_time,last_outgoing_mail_time,followers_count,participants_count",
     "person": "email_messages_count,last_incoming_mail_time,last_outgoing_mail_time,followers_count",
@@ -151,7 +152,7 @@ ENTITIES: tuple[Entity, ...] = (
         identity="name",
         ref_key="org_id",
         synced=True,
-        list_params={"include_fields": MAIL_FIGURES["organization"]},
+        list_params={"include_fields": FILES_FIGURE + "," + MAIL_FIGURES["organization"]},
         defaults={"name": "", "owner_id": None, "address": None, "label_ids": [], "custom_fields": {}, "is_deleted": False},
     ),
     Entity(
@@ -173,7 +174,7 @@ ENTITIES: tuple[Entity, ...] = (
         identity="name",
         ref_key="person_id",
         synced=True,
-        list_params={"include_fields": MAIL_FIGURES["person"]},
+        list_params={"include_fields": FILES_FIGURE + "," + MAIL_FIGURES["person"]},
         defaults={
             "name": "",
             "owner_id": None,
@@ -215,7 +216,7 @@ ENTITIES: tuple[Entity, ...] = (
         identity="title",
         ref_key="deal_id",
         synced=True,
-        list_params={"include_fields": MAIL_FIGURES["deal"]},
+        list_params={"include_fields": FILES_FIGURE + "," + MAIL_FIGURES["deal"]},
         defaults={
             "title": "",
             "value": 0,
@@ -361,6 +362,28 @@ ENTITIES: tuple[Entity, ...] = (
             "pinned_to_organization_flag": False,
             "active_flag": True,
         },
+    ),
+    # Files (v1): listed per deal/person/organization when shown (tui/store/files.py), never
+    # synced; uploaded by the outbox's 'upload' operation (tui/store/file_upload.py), deleted
+    # like any item (DELETE /v1/files/{id}).
+    Entity(
+        "file",
+        "files",
+        lambda o: {
+            "id": o["id"],
+            "name": o.get("name") or o.get("file_name") or "",
+            "file_size": o.get("file_size") or 0,
+            "deal_id": o.get("deal_id"),
+            "person_id": o.get("person_id"),
+            "org_id": o.get("org_id"),
+            "user_id": o.get("user_id"),
+            "add_time": norm_time(o.get("add_time")),
+            "update_time": norm_time(o.get("update_time")),
+        },
+        "File",
+        "/api/v1/files",
+        editable=True,
+        identity="name",
     ),
     # Leads: v1, keyed by a UUID string (a TEXT key; see tui/store/leads.py for why and how)
     Entity("lead", "leads", lead_columns, "Lead", "/api/v1/leads", editable=True, identity="title", ref_key="lead_id"),

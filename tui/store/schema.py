@@ -583,7 +583,35 @@ CREATE INDEX IF NOT EXISTS deals_forecast_sums ON deals(pipeline_id, status, exp
                                                         probability, stage_id, owner_id);
 """
 
-SCHEMA_VERSION = 13
+# v14: files on deals, persons and organizations (v1 /{items}/{id}/files, fetched when shown,
+# tui/store/files.py); a local upload waits with a negative id and an outbox row op='upload'
+# (tui/store/file_upload.py) whose payload names its copy under <data dir>/uploads/.
+SCHEMA_V14 = """
+CREATE TABLE IF NOT EXISTS files (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL DEFAULT '',
+    file_size    INTEGER NOT NULL DEFAULT 0,
+    deal_id      INTEGER,
+    person_id    INTEGER,
+    org_id       INTEGER,
+    user_id      INTEGER,
+    add_time     TEXT,
+    update_time  TEXT,
+    data         TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_deal ON files(deal_id);
+CREATE INDEX IF NOT EXISTS files_person ON files(person_id);
+CREATE INDEX IF NOT EXISTS files_org ON files(org_id);
+-- server files an upload was acknowledged with: a lost upload's look-up never takes one of
+-- these for its own (two uploads of the same file to the same item)
+CREATE TABLE IF NOT EXISTS file_uploads (
+    file_id  INTEGER PRIMARY KEY,
+    seq      INTEGER NOT NULL,
+    at       TEXT NOT NULL
+);
+"""
+
+SCHEMA_VERSION = 14
 
 # MIGRATIONS[n] upgrades a database at version n to n + 1. Version 0 is an empty file.
 MIGRATIONS: dict[int, str] = {
@@ -600,6 +628,7 @@ MIGRATIONS: dict[int, str] = {
     10: SCHEMA_V11,
     11: SCHEMA_V12,
     12: SCHEMA_V13,
+    13: SCHEMA_V14,
 }
 
 ENTITY_TABLES: dict[str, str] = TABLES  # entity -> table, from the registry (tui/store/registry.py)

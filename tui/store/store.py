@@ -36,6 +36,7 @@ Search: `await store.read(queries.search.search, text)` over the cache; for what
 in the cache; tui/store/remote_search.py).
 
 Custom fields, products on deals, history, archived deals: tui/store/deal_extras.py.
+Files on deals, persons and organizations (list, attach, download, delete): tui/store/files.py.
 
 `entity` is one of: "deal", "person", "organization", "activity", "note", "lead", "deal_product"; field names
 and value shapes are the Pipedrive API's (v2 for the first four, v1 for notes and leads; a
@@ -65,6 +66,7 @@ from tui.store import conversion, edits, proposals, snoozes
 from tui.store.db import Database, move_aside
 from tui.store.call_store import CallLogs
 from tui.store.deal_extras import DealExtras
+from tui.store.files import StoreFiles
 from tui.store.follower_store import Followers
 from tui.store.insight_calls import InsightCalls, StageDays
 from tui.store.mail import MailStore
@@ -86,7 +88,7 @@ HELD_MODES = ("signed_out", "budget_spent", "blocked")
 PUSH_SETTLE = 0.3  # seconds between an edit and its push
 
 
-class Store(DealExtras, CallLogs, Followers, MailStore, InsightCalls, StageDays, Merging, Refreshing, Review):
+class Store(DealExtras, StoreFiles, CallLogs, Followers, MailStore, InsightCalls, StageDays, Merging, Refreshing, Review):
     def __init__(
         self,
         db: Database,
