@@ -111,10 +111,6 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailMail, AppScr
         if self.query("#section-mail") and self.mail_rows:
             self.fill_mail(self.mail_rows)
 
-    def make_section(self, name: str) -> Section:
-        """The widget of a section (a mixin gives its own section a class with its keys)."""
-        return Section(name)
-
     def on_mount(self) -> None:
         self.reload()
 
