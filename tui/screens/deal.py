@@ -16,14 +16,13 @@ from textual.widgets import Static
 
 from tui.formatting import clean, money
 from tui.screens.deal_products import DealProductsMixin
-from tui.screens.detail_files import DetailFiles
 from tui.screens.detail_base import DetailScreen
 from tui.store.queries.entities import DealDetail, deal_detail
 from tui.widgets.stage_progress import StageProgress
 from tui.widgets import tones
 
 
-class DealScreen(DetailFiles, DealProductsMixin, DetailScreen):
+class DealScreen(DealProductsMixin, DetailScreen):
     ENTITY = "deal"
     NOTE_KEY = "deal_id"
     PIN_FLAG = "pinned_to_deal_flag"
@@ -92,7 +91,6 @@ class DealScreen(DetailFiles, DealProductsMixin, DetailScreen):
         self.fill_products(d)
         self.fill_custom(d.custom)
         self.fill_activities(d.activities)
-        self.fill_files()
 
     # -- deal actions ------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from tui import styles
 from tui.screens.base import AppScreen
 from tui.screens.detail_calls import DetailCalls
 from tui.screens.detail_followers import DetailFollowers
+from tui.screens.detail_files import DetailFiles
 from tui.screens.detail_items import DetailItems
 from tui.screens.detail_mail import DetailMail
 from tui.screens.detail_section import Section
@@ -50,7 +51,7 @@ def activity_text(a: ActivityRow, tz: Any) -> Text:
     return text
 
 
-class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailMail, AppScreen):
+class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailFiles, DetailMail, AppScreen):
     WATCHES = frozenset(
         {
             "deals",
@@ -130,6 +131,7 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailMail, AppScr
         self.show_mail(extras.mail)
         self.show_calls(extras.calls)
         self.show_followers(extras.followers, extras.participants, extras.me)
+        self.show_files(extras.files)
         pinned = sum(n.pinned for n in self.notes)
         self.set_title("notes", "Notes", len(self.notes), f"{pinned} pinned" if pinned else "")
         self.query_one("#section-notes", Section).fill(
@@ -217,6 +219,8 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailMail, AppScr
             self.edit_custom(target_id)
         elif kind == "mail":
             self.open_mail(target_id)
+        elif kind == "file":
+            self.download(target_id)
         else:
             self.open_other(kind, target_id)
 

@@ -28,7 +28,7 @@ from tui.formatting import clean
 from tui.keymap import detail as detail_keys
 from tui.screens.detail_section import Section
 from tui.store.files import FileProblem, human_size
-from tui.store.queries.files import FileRow, files_of
+from tui.store.queries.files import FileRow
 from tui.widgets import tones
 
 if TYPE_CHECKING:  # the host screen, for types only (it imports this module)
@@ -78,7 +78,7 @@ def file_text(f: FileRow, zone: Any, width: int = 120) -> Text:
 
 
 class DetailFiles:
-    """For DealScreen, PersonScreen, OrganizationScreen: the Files section and its actions."""
+    """A base of DetailScreen: the Files section of the deal, person and organization screens."""
 
     files: list[FileRow] = []
     files_note = ""  # after the title: "downloading …", "not refreshed: …"
@@ -89,6 +89,8 @@ class DetailFiles:
         return cast("DetailScreen", self)
 
     def make_section(self, name: str) -> Section:
+        """The Files section has its own keys; every other section is made further down the
+        bases (DetailMail)."""
         if name == "files":
             return FilesSection(name)
         section: Section = super().make_section(name)  # type: ignore[misc]
@@ -96,21 +98,28 @@ class DetailFiles:
 
     # -- the list ------------------------------------------------------------------------
 
-    @work(exclusive=True, group="detail-files", exit_on_error=False)
-    async def fill_files(self) -> None:
+    def show_files(self, rows: list[FileRow]) -> None:
+        """The cached files at once (read with the screen's other sections); then, in a worker,
+        Pipedrive's when the item's files_count changed since the last fetch."""
         host = self.screen_of_files
-        self.files = await host.store.read(files_of, host.ENTITY, host.entity_id)
-        self.show_files()
-        if host.entity_id < 0:
-            return
+        if host.query("#section-files"):
+            self.files = rows
+            self.fill_files()
+            if host.entity_id >= 0:
+                self.fetch_files()
+
+    @work(exclusive=True, group="detail-files", exit_on_error=False)
+    async def fetch_files(self) -> None:
+        host = self.screen_of_files
         try:
-            await host.store.load_files(host.ENTITY, host.entity_id)  # no request unless files_count moved
+            await host.store.load_files(host.ENTITY, host.entity_id)  # DataChanged shows what it brought
             self.files_fetch_error = None
         except ApiError as exc:
-            self.files_fetch_error = exc.message
-            self.show_files()
+            if self.files_fetch_error is None:
+                self.files_fetch_error = exc.message
+                self.fill_files()
 
-    def show_files(self) -> None:
+    def fill_files(self) -> None:
         host = self.screen_of_files
         if not host.is_mounted or not host.query("#section-files"):
             return
@@ -121,19 +130,13 @@ class DetailFiles:
         host.set_title("files", "Files", len(self.files), ", ".join(notes))
         zone = host.store.clock.zone
         section = host.query_one("#section-files", Section)
-        width = host.app.size.width - 8  # the section spans the screen (less its border and the scrollbar)
+        width = host.size.width - 8  # the body's padding, the section's border and scrollbar
         section.fill([(file_text(f, zone, width), ("file", f.id)) for f in self.files], "No files: press + (here) to attach one")
 
     def on_resize(self) -> None:
         """Rows are cut to the width: cut again for the new one (Textual calls every class's handler)."""
         if self.files:
-            self.show_files()
-
-    def open_other(self, kind: str, target_id: int) -> None:
-        if kind == "file":
-            self.download(target_id)
-            return
-        super().open_other(kind, target_id)  # type: ignore[misc]
+            self.fill_files()
 
     # -- download ------------------------------------------------------------------------
 
@@ -159,10 +162,10 @@ class DetailFiles:
             last = now
             share = f" {done * 100 // total}%" if total else f" {human_size(done)}"
             self.files_note = f"downloading {name[:30]}…{share}"
-            self.show_files()
+            self.fill_files()
 
         self.files_note = f"downloading {name[:30]}…"
-        self.show_files()
+        self.fill_files()
         try:
             path = await host.store.download_file(found.id, downloads.download_dir(), progress)
         except (ApiError, FileProblem, OSError) as exc:
@@ -171,7 +174,7 @@ class DetailFiles:
             return
         finally:
             self.files_note = ""
-            self.show_files()
+            self.fill_files()
         if downloads.open_file(path):
             host.notify(f"Saved {path} and opened it", timeout=4, markup=False)
         else:

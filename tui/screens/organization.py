@@ -12,12 +12,11 @@ from textual.widgets import Static
 from tui.formatting import clean
 from tui.screens.detail_merge import DetailMerge
 from tui.screens.detail_base import DetailScreen, Section
-from tui.screens.detail_files import DetailFiles
 from tui.store.queries.entities import OrgDetail, organization_detail
 from tui.widgets import tones
 
 
-class OrganizationScreen(DetailFiles, DetailMerge, DetailScreen):
+class OrganizationScreen(DetailMerge, DetailScreen):
     ENTITY = "organization"
     NOTE_KEY = "org_id"
     PIN_FLAG = "pinned_to_organization_flag"
@@ -56,7 +55,6 @@ class OrganizationScreen(DetailFiles, DetailMerge, DetailScreen):
         self.fill_deals(d.deals)
         self.fill_custom(d.custom)
         self.fill_activities(d.activities)
-        self.fill_files()
 
     async def entity_form(self) -> Screen[Any]:
         from tui.screens.forms.entity_forms import OrganizationForm

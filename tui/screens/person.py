@@ -12,7 +12,6 @@ from textual.widgets import Static
 from tui.formatting import clean
 from tui.screens.detail_merge import DetailMerge
 from tui.screens.detail_base import DetailScreen
-from tui.screens.detail_files import DetailFiles
 from tui.store.queries.entities import PersonDetail, person_detail
 from tui.widgets import tones
 
@@ -30,7 +29,7 @@ def contact_lines(values: list[dict[str, Any]]) -> Text:
     return Text("\n").join(lines) if lines else Text("—")
 
 
-class PersonScreen(DetailFiles, DetailMerge, DetailScreen):
+class PersonScreen(DetailMerge, DetailScreen):
     ENTITY = "person"
     NOTE_KEY = "person_id"
     PIN_FLAG = "pinned_to_person_flag"
@@ -70,7 +69,6 @@ class PersonScreen(DetailFiles, DetailMerge, DetailScreen):
         self.fill_deals(d.deals)
         self.fill_custom(d.custom)
         self.fill_activities(d.activities)
-        self.fill_files()
 
     async def entity_form(self) -> Screen[Any]:
         from tui.screens.forms.entity_forms import PersonForm
