@@ -96,7 +96,7 @@ async def test_a_server_side_view_is_fetched_once_and_kept(tmp_path):
 
 
 async def test_filters_sync_fetches_only_new_or_changed_conditions(tmp_path):
-    async with data_env(tmp_path, deals=60) as env:
+    async with data_env(tmp_path, deals=60, fresh=True) as env:  # counts the first sync's requests
         store, sb = env.store, env.sandbox
         deal_filters = [f for f in sb.state.filters.values() if f["type"] == "deals"]
         assert sb.counters.by_path["GET /api/v1/filters/{id}"] == len(deal_filters)
