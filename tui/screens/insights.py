@@ -378,9 +378,9 @@ class InsightsScreen(AppScreen):
         out = []
         days, fetched, problem = ages
         for s in funnel.stages:
-            note = f"→ {s.conversion:.0f} % to next" if s.conversion is not None else ""
+            note = f"→ {s.conversion:.0f} %" if s.conversion is not None else ""
             if s.stage_id in days:
-                note = (note + " · " if note else "") + f"{days[s.stage_id]} d in stage"
+                note = (note + " · " if note else "") + f"{days[s.stage_id]} d"
             out.append(
                 Row(
                     clean(s.name),
@@ -393,8 +393,9 @@ class InsightsScreen(AppScreen):
         footer = [
             f"{funnel.deals} deals added in the period · {funnel.won} won · {funnel.lost} lost"
             + (f" · win rate {100 * funnel.won / closed:.0f} %" if closed else ""),
-            "a deal has reached its stage and every one before it; a won deal, all of them (from the cache, 0 tokens)",
-            "days in stage: average of the deals moved or closed in the period, Pipedrive's movement statistics "
+            "→ %: of the deals that reached a stage, how many reached the next; a deal has reached its stage and every one"
+            " before it, a won deal all of them (from the cache, 0 tokens)",
+            "d: average days in the stage of the deals moved or closed in the period, Pipedrive's movement statistics "
             + (
                 f"(not fetched: {problem})"
                 if problem
