@@ -269,6 +269,9 @@ class StoreFiles:
         wanted, mark = await self.db.read(stale, entity, entity_id)
         if not wanted and not refresh:
             return False
+        if mark == "0" and not refresh:  # Pipedrive counts no file: nothing to ask (0 tokens)
+            await self.db.write(store_listing, entity, entity_id, [], mark)
+            return False
         items: list[dict[str, Any]] = []
         async for page in self.client.pages_v1(f"/api/v1/{PATHS[entity]}/{entity_id}/files", {"limit": 100}):
             items.extend(page)

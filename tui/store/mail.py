@@ -128,6 +128,10 @@ class MailStore:
         due, mark = await self.db.read(_list_due, entity, entity_id)
         if not due:
             return False
+        if mark is not None and json.loads(mark)[0] == 0:  # Pipedrive counts no message: nothing to ask (0 tokens)
+            await self.db.write(save_list, entity, entity_id, [], mark)
+            self._emit(DataChanged(frozenset({"mail_messages"})))
+            return False
         items: list[dict[str, Any]] = []
         async for page in self.client.pages_v1(f"{V1}/{PATHS[entity]}/{entity_id}/mailMessages"):
             items.extend(m for m in map(_message, page) if m is not None)

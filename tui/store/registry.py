@@ -21,15 +21,21 @@ from tui.store.rows import active, address_text, flag, lead_columns, norm_time, 
 
 Row = dict[str, Any]
 
-# Pipedrive sends an item's mail figures and its followers' and participants' counts only when
-# asked (include_fields); the store fetches mail, followers and participants again only when
-# these differ from what they were at the last fetch (tui/store/mail.py, follower_store.py)
+# Pipedrive sends an item's mail figures, its files', followers' and participants' counts only
+# when asked (include_fields); the store fetches each again only when its own figures differ
+# from what they were at the last fetch (tui/store/mail.py, files.py, follower_store.py)
 FILES_FIGURE = "files_count"  # the Files section fetches an item's files again when it changes
 MAIL_FIGURES = {
-    "deal": "email_messages_count,last_incoming_mail_time,last_outgoing_mail_time,followers_count,participants_count",
-    "person": "email_messages_count,last_incoming_mail_time,last_outgoing_mail_time,followers_count",
-    "organization": "email_messages_count,followers_count",
+    "deal": "email_messages_count,last_incoming_mail_time,last_outgoing_mail_time",
+    "person": "email_messages_count,last_incoming_mail_time,last_outgoing_mail_time",
+    "organization": "email_messages_count",
 }
+PARTY_FIGURES = {"deal": "followers_count,participants_count", "person": "followers_count", "organization": "followers_count"}
+
+
+def included(entity: str) -> str:
+    """The include_fields an item is listed with: every figure the store compares."""
+    return ",".join((FILES_FIGURE, MAIL_FIGURES[entity], PARTY_FIGURES[entity]))
 
 
 @dataclass(frozen=True)
@@ -152,7 +158,7 @@ ENTITIES: tuple[Entity, ...] = (
         identity="name",
         ref_key="org_id",
         synced=True,
-        list_params={"include_fields": FILES_FIGURE + "," + MAIL_FIGURES["organization"]},
+        list_params={"include_fields": included("organization")},
         defaults={"name": "", "owner_id": None, "address": None, "label_ids": [], "custom_fields": {}, "is_deleted": False},
     ),
     Entity(
@@ -174,7 +180,7 @@ ENTITIES: tuple[Entity, ...] = (
         identity="name",
         ref_key="person_id",
         synced=True,
-        list_params={"include_fields": FILES_FIGURE + "," + MAIL_FIGURES["person"]},
+        list_params={"include_fields": included("person")},
         defaults={
             "name": "",
             "owner_id": None,
@@ -216,7 +222,7 @@ ENTITIES: tuple[Entity, ...] = (
         identity="title",
         ref_key="deal_id",
         synced=True,
-        list_params={"include_fields": FILES_FIGURE + "," + MAIL_FIGURES["deal"]},
+        list_params={"include_fields": included("deal")},
         defaults={
             "title": "",
             "value": 0,
