@@ -205,3 +205,70 @@ async def test_delete_goes_through_the_outbox(tmp_path):
         assert await store.drain()
         assert sb.state.files[victim["id"]]["active_flag"] is False
         assert await store.load_files("deal", deal_id) is False  # our own delete: not fetched again
+
+
+KILL_CHILD = """
+import asyncio, sys
+from tui.api import Auth, PipedriveClient
+from tui.store.store import Store
+
+async def main(path, url, token, deal_id, folder):
+    client = PipedriveClient(url, Auth.personal(token), max_retries=0)
+    store = await Store.open(path, client)
+    for i in range(8):
+        await store.attach_file("deal", int(deal_id), f"{folder}/killed-{i}.txt")
+    print("queued", flush=True)
+    await store.drain()
+    print("done", flush=True)
+
+asyncio.run(main(*sys.argv[1:]))
+"""
+
+
+async def test_sigkill_mid_upload_then_restart_sends_every_file_exactly_once(tmp_path):
+    """A real process attaches 8 files and is killed with SIGKILL while it uploads them; the
+    next start finds what reached Pipedrive and sends only the rest: each file once, no copy left."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import FROZEN_NOW
+    from tui.sandbox import Sandbox
+    from tui.sandbox.server import start
+
+    sb = Sandbox(seed=5, deals=30, token="kill-upload-token", now=FROZEN_NOW)
+    sb.faults.configure(latency_ms=40)
+    server, url = start(sb)
+    path = tmp_path / "cache.sqlite3"
+    folder = tmp_path / "src"
+    folder.mkdir()
+    for i in range(8):
+        (folder / f"killed-{i}.txt").write_bytes(f"file {i} ".encode() * 2000)
+    try:
+        client = PipedriveClient(url, Auth.personal(sb.token), sleep=instant)
+        store = await Store.open(path, client, clock=Clock.frozen(FROZEN_NOW), sleep=instant)
+        await store.sync_now()
+        await store.close()
+        await client.aclose()
+        deal_id = sb.live("deal")[0]["id"]
+        proc = subprocess.Popen(
+            [sys.executable, "-c", KILL_CHILD, str(path), url, sb.token, str(deal_id), str(folder)], stdout=subprocess.PIPE, text=True
+        )
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "queued"
+        time.sleep(0.25)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert len([f for f in _server_files(sb, deal_id) if f["name"].startswith("killed-")]) < 8, "killed mid-upload"
+        client = PipedriveClient(url, Auth.personal(sb.token), sleep=instant)
+        store = await Store.open(path, client, clock=Clock.frozen(FROZEN_NOW), sleep=instant)
+        try:
+            assert await store.drain()
+            names = sorted(f["name"] for f in _server_files(sb, deal_id) if f["name"].startswith("killed-"))
+            assert names == [f"killed-{i}.txt" for i in range(8)]  # each once
+            assert list(store.uploads.iterdir()) == []
+        finally:
+            await store.close()
+            await client.aclose()
+    finally:
+        server.shutdown()
