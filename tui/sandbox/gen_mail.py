@@ -109,8 +109,12 @@ def add(st: State, seed: int, now: datetime) -> None:
         ids[kind] += 1
         return ids[kind]
 
+    deals_of: dict[int, list[int]] = {}  # person id -> their deals' ids, in order (one pass, not one per person)
+    for d in sorted(st.deals.values(), key=lambda d: d["id"]):
+        if d.get("person_id") is not None and not d.get("is_deleted"):
+            deals_of.setdefault(d["person_id"], []).append(d["id"])
     for person in chosen:
-        deals = sorted(d["id"] for d in st.deals.values() if d.get("person_id") == person["id"] and not d.get("is_deleted"))
+        deals = deals_of.get(person["id"], [])
         if person is special:
             links: list[int | None] = [*deals[:3], None]
         else:
