@@ -10,10 +10,9 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 from tests.conftest import FROZEN_NOW
-from tests.support.store_env import instant
+from tests.support.store_env import close_store, instant, open_store
 from tests.support.transports import Answering, matching
 from tui.api import Auth, PipedriveClient
 from tui.clock import Clock
@@ -32,15 +31,10 @@ def _sandbox(seed: int = 11) -> Sandbox:
     return sb
 
 
-async def _open(path: Path, sb: Sandbox, transport=None) -> tuple[Store, PipedriveClient]:
-    client = PipedriveClient("http://sandbox.local", Auth.personal(sb.token), transport=transport or sb.transport(), sleep=instant)
-    store = await Store.open(path, client, clock=Clock.frozen(FROZEN_NOW), profile="test", sleep=instant)
-    return store, client
+_open = open_store
 
 
-async def _close(store: Store, client: PipedriveClient) -> None:
-    await store.close()
-    await client.aclose()
+_close = close_store
 
 
 def _body(deal: dict, person_id: int | None, outcome: str = "no_answer", minute: int = 0) -> dict:

@@ -3,26 +3,19 @@ cache's users and persons, removed; through the outbox, exactly once; shown on t
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from tests.conftest import FROZEN_NOW
 from tests.support.env import app_env
-from tests.support.store_env import instant
+from tests.support.store_env import open_store
 from tests.support.transports import Answering, matching
 from tests.support.wait import settle
-from tui.api import Auth, PipedriveClient
-from tui.clock import Clock
 from tui.sandbox import Sandbox
 from tui.screens.deal import DealScreen
 from tui.screens.forms.party_form import PartyForm
 from tui.store.queries.followers import followers_of, participants_of
-from tui.store.store import Store
 
 
-async def _open(path: Path, sb: Sandbox, transport=None) -> tuple[Store, PipedriveClient]:
-    client = PipedriveClient("http://sandbox.local", Auth.personal(sb.token), transport=transport or sb.transport(), sleep=instant)
-    store = await Store.open(path, client, clock=Clock.frozen(FROZEN_NOW), profile="test", sleep=instant)
-    return store, client
+_open = open_store
 
 
 def _section(screen, name: str) -> str:

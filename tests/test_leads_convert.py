@@ -4,15 +4,12 @@ waits in the outbox; a failed conversion is rolled back; the lead screen gives w
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from tests.conftest import FROZEN_NOW
 from tests.support.env import app_env
-from tests.support.store_env import instant
+from tests.support.store_env import close_store, open_store
 from tests.support.transports import Answering, matching
 from tests.support.wait import settle
-from tui.api import Auth, PipedriveClient
-from tui.clock import Clock
 from tui.sandbox import Sandbox
 from tui.store import conversion
 from tui.store.edits import EditError
@@ -26,15 +23,10 @@ def _sandbox() -> Sandbox:
     return Sandbox(seed=7, deals=60, token="t0k3n-for-tests", now=FROZEN_NOW, conversion_polls=2, conversion_seconds=3.0)
 
 
-async def _open(path: Path, sb: Sandbox, transport=None) -> tuple[Store, PipedriveClient]:
-    client = PipedriveClient("http://sandbox.local", Auth.personal(sb.token), transport=transport or sb.transport(), sleep=instant)
-    store = await Store.open(path, client, clock=Clock.frozen(FROZEN_NOW), profile="test", sleep=instant)
-    return store, client
+_open = open_store
 
 
-async def _close(store: Store, client: PipedriveClient) -> None:
-    await store.close()
-    await client.aclose()
+_close = close_store
 
 
 def _lead(sb: Sandbox) -> dict:

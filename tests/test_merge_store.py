@@ -5,13 +5,10 @@ rolled back on a refusal."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from tests.conftest import FROZEN_NOW
-from tests.support.store_env import instant
+from tests.support.store_env import close_store, open_store
 from tests.support.transports import Answering, matching
-from tui.api import Auth, PipedriveClient
-from tui.clock import Clock
 from tui.sandbox import Sandbox
 from tui.store.events import EditRejected
 from tui.store.queries.duplicates import duplicates, merge_preview
@@ -51,15 +48,10 @@ def acme(sb: Sandbox) -> tuple[int, int]:
     return ids[0], ids[1]
 
 
-async def _open(path: Path, sb: Sandbox, transport=None) -> tuple[Store, PipedriveClient]:
-    client = PipedriveClient("http://sandbox.local", Auth.personal(sb.token), transport=transport or sb.transport(), sleep=instant)
-    store = await Store.open(path, client, clock=Clock.frozen(FROZEN_NOW), profile="test", sleep=instant)
-    return store, client
+_open = open_store
 
 
-async def _close(store: Store, client: PipedriveClient) -> None:
-    await store.close()
-    await client.aclose()
+_close = close_store
 
 
 def _puts(sb: Sandbox, entity: str = "persons") -> list:

@@ -105,3 +105,18 @@ async def data_env(
     finally:
         await store.close()
         await client.aclose()
+
+
+async def open_store(path: Path, sb: Sandbox, transport=None, now: datetime | None = None) -> tuple[Store, PipedriveClient]:
+    """A Store on `path` talking to `sb` (or through `transport`), on the tests' frozen clock:
+    open it again on the same path to play a restart."""
+    from tests.conftest import FROZEN_NOW
+
+    client = PipedriveClient("http://sandbox.local", Auth.personal(sb.token), transport=transport or sb.transport(), sleep=instant)
+    store = await Store.open(path, client, clock=Clock.frozen(now or FROZEN_NOW), profile="test", sleep=instant)
+    return store, client
+
+
+async def close_store(store: Store, client: PipedriveClient) -> None:
+    await store.close()
+    await client.aclose()

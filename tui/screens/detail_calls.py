@@ -14,12 +14,12 @@ from tui.formatting import clean
 from tui.screens.detail_section import Section
 from tui.store.calls import OUTCOMES
 from tui.store.queries.calls import CallRow, call_context
+from tui.store.registry import REF_KEYS
 from tui.widgets import tones
 
 if TYPE_CHECKING:  # the host screen, for types only (it imports this module)
     from tui.screens.detail_base import DetailScreen
 
-LINK_KEYS = {"deal": "deal_id", "person": "person_id", "organization": "org_id", "lead": "lead_id"}
 MARKS = {"connected": "✆", "no_answer": "✗", "left_message": "✉", "left_voicemail": "✉", "wrong_number": "⚠", "busy": "⊘"}
 
 
@@ -74,7 +74,7 @@ class DetailCalls:
             self.last_call = log_id
 
         host.app.hold_keys_for_screen()  # keys typed meanwhile go to the form
-        links: dict[str, Any] = {LINK_KEYS[host.ENTITY]: host.entity_id}
+        links: dict[str, Any] = {REF_KEYS[host.ENTITY]: host.entity_id}
         host.app.run_worker(log_call(host, **links, logged=logged), exit_on_error=False)
 
     async def action_undo_call(self) -> None:
@@ -91,7 +91,7 @@ class DetailCalls:
     async def action_copy_contact(self) -> None:
         """`y`: the phone number or e-mail address to the clipboard (a choice when there are several)."""
         host = self.host
-        keys = {LINK_KEYS[host.ENTITY]: host.entity_id}
+        keys = {REF_KEYS[host.ENTITY]: host.entity_id}
         context = await host.store.read(call_context, keys.get("deal_id"), keys.get("person_id"), keys.get("org_id"), keys.get("lead_id"))
         values = [("☎ " + p, p) for p in context.phones] + [("✉ " + e, e) for e in context.emails]
         if not values:

@@ -23,20 +23,19 @@ from typing import TYPE_CHECKING, Any
 
 from tui.api.errors import MalformedResponse, NotFound, ValidationError
 from tui.store.edits import enqueue, utcnow
+from tui.store.registry import REF_KEYS, REGISTRY
 
 if TYPE_CHECKING:
     from tui.api.client import PipedriveClient
     from tui.store.db import Database
     from tui.store.outbox import Pusher
 
-REF = {"deal": "deal_id", "person": "person_id", "organization": "org_id"}
-PLURAL = {"deal": "deals", "person": "persons", "organization": "organizations"}
 TABLES = ("item_followers", "deal_participants")
 
 
 def _item_of(payload: dict[str, Any]) -> tuple[str, int]:
     entity = payload["entity"]
-    return entity, int(payload[REF[entity]])
+    return entity, int(payload[REF_KEYS[entity]])
 
 
 # -- what the server has (writer thread) ----------------------------------------------------------
@@ -69,7 +68,7 @@ def _person_of(row: dict[str, Any]) -> int | None:
 def counts(conn: sqlite3.Connection, entity: str, entity_id: int) -> str | None:
     """The item's followers (and participants) counts as Pipedrive last sent them, as one mark;
     None when unknown (not synced with them yet)."""
-    table = {"deal": "deals", "person": "persons", "organization": "organizations"}[entity]
+    table = REGISTRY[entity].table
     row = conn.execute(
         f"SELECT json_extract(data, '$.followers_count'), json_extract(data, '$.participants_count') FROM {table} WHERE id = ?",
         (entity_id,),
@@ -93,7 +92,7 @@ def set_fetched(conn: sqlite3.Connection, entity: str, entity_id: int, mark: str
 async def fetch(client: PipedriveClient, db: Database, entity: str, entity_id: int) -> None:
     """The item's followers (10 tokens) and, for a deal, its participants (10 tokens)."""
     followers: list[dict[str, Any]] = []
-    async for page in client.pages_v2(f"/api/v2/{PLURAL[entity]}/{entity_id}/followers"):
+    async for page in client.pages_v2(f"/api/v2/{REGISTRY[entity].resource}/{entity_id}/followers"):
         followers += page
     await db.write(save_followers, entity, entity_id, followers)
     if entity == "deal":
@@ -125,7 +124,7 @@ def follow(conn: sqlite3.Connection, entity: str, entity_id: int, user_id: int, 
             "INSERT INTO item_followers (entity, entity_id, user_id, add_time, pending) VALUES (?,?,?,?, 'add')",
             (entity, entity_id, user_id, utcnow()),
         )
-    enqueue(conn, "follow", "follower", entity_id, {"entity": entity, REF[entity]: entity_id, "user_id": user_id, "label": label})
+    enqueue(conn, "follow", "follower", entity_id, {"entity": entity, REF_KEYS[entity]: entity_id, "user_id": user_id, "label": label})
     return True
 
 
@@ -134,7 +133,7 @@ def unfollow(conn: sqlite3.Connection, entity: str, entity_id: int, user_id: int
     if row is None or row[0] == "remove":
         return False
     conn.execute("UPDATE item_followers SET pending='remove' WHERE entity=? AND entity_id=? AND user_id=?", (entity, entity_id, user_id))
-    enqueue(conn, "unfollow", "follower", entity_id, {"entity": entity, REF[entity]: entity_id, "user_id": user_id, "label": label})
+    enqueue(conn, "unfollow", "follower", entity_id, {"entity": entity, REF_KEYS[entity]: entity_id, "user_id": user_id, "label": label})
     return True
 
 
@@ -211,7 +210,8 @@ async def push_follow(pusher: Pusher, row: dict[str, Any]) -> str:
     payload = json.loads(row["payload"])
     entity, item_id = _item_of(payload)
     try:
-        await pusher.client.request("POST", f"/api/v2/{PLURAL[entity]}/{item_id}/followers", json={"user_id": payload["user_id"]})
+        path = f"/api/v2/{REGISTRY[entity].resource}/{item_id}/followers"
+        await pusher.client.request("POST", path, json={"user_id": payload["user_id"]})
     except ValidationError as exc:
         if "already" not in exc.message.lower():
             raise
@@ -224,7 +224,7 @@ async def push_unfollow(pusher: Pusher, row: dict[str, Any]) -> str:
     payload = json.loads(row["payload"])
     entity, item_id = _item_of(payload)
     try:
-        await pusher.client.request("DELETE", f"/api/v2/{PLURAL[entity]}/{item_id}/followers/{payload['user_id']}")
+        await pusher.client.request("DELETE", f"/api/v2/{REGISTRY[entity].resource}/{item_id}/followers/{payload['user_id']}")
     except NotFound:
         pass  # not following (an earlier attempt's answer was lost)
     await pusher.db.write(_ack_follow, row, True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-KEYS = {"deal": "deal_id", "person": "person_id", "organization": "org_id", "lead": "lead_id"}
+from tui.store.registry import REF_KEYS
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class CallRow:
 
 
 def calls_of(conn: sqlite3.Connection, entity: str, entity_id: int | str) -> list[CallRow]:
-    key = KEYS[entity]
+    key = REF_KEYS[entity]  # deal_id, person_id, org_id, lead_id
     rows = conn.execute(
         f"""SELECT id, outcome, subject, start_time, duration, to_phone_number,
                    EXISTS(SELECT 1 FROM outbox o WHERE o.entity='call_log' AND o.entity_id=c.id) AS sending
