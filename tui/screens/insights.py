@@ -37,6 +37,7 @@ from tui.widgets.bar_chart import Bar, BarChart, Chart, Row
 from tui.widgets.drop_target import mark_drop_target
 from tui.widgets.kanban_column import BLOCK, KanbanColumn
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.scrollbars import expect_scrollbars
 from tui.widgets.status_bar import StatusBar
 
 VIEWS = ("forecast", "won_lost", "funnel", "reasons", "owners", "activities", "goals")
@@ -68,18 +69,26 @@ def converted_text(rates: Rates, amounts: dict[str, float]) -> tuple[str, str]:
     return compact_money(total, rates.base), rates.label(sorted(amounts))
 
 
+COLUMN_WIDTH = 26  # cells: a card's title, value and owner stay readable
+
+
 class ForecastColumn(Vertical):
     def __init__(self, key: str, index: int) -> None:
         super().__init__(classes="forecast-column")
+        self.styles.width = COLUMN_WIDTH
         self.key = key
         self.header = Static(classes="forecast-header")
         self.cards = KanbanColumn(index)
         self._shown: tuple[fq.ColumnSummary, Rates, bool] | None = None
+        self._width = 0  # the width the header was fitted to
 
     def on_resize(self) -> None:
-        """The totals are fitted to the width (first shown before the column had one)."""
-        if self._shown is not None:
+        """The totals are fitted to the width: again if it is not the one they were fitted to."""
+        if self._shown is not None and self._fit_width() != self._width:
             self.show(*self._shown)
+
+    def _fit_width(self) -> int:
+        return max(8, (self.size.width or COLUMN_WIDTH) - 2)
 
     def compose(self) -> ComposeResult:
         yield self.header
@@ -87,7 +96,7 @@ class ForecastColumn(Vertical):
 
     def show(self, summary: fq.ColumnSummary, rates: Rates, converted: bool) -> None:
         self._shown = (summary, rates, converted)
-        width = max(8, (self.size.width or 26) - 2)
+        width = self._width = self._fit_width()
         title = Text(month_label(self.key), style="bold")
         if summary.won:
             title.append(f" ✔{summary.won} won", style=tones.SUCCESS_B)
@@ -248,6 +257,8 @@ class InsightsScreen(AppScreen):
             self._follow = None
         if fresh:
             self._mark_active(columns)  # before they are mounted: no second layout for the classes
+            room = container.size if container.size.width else self.app.size
+            expect_scrollbars(container, width=len(columns) * COLUMN_WIDTH, room=(room.width, room.height))
             with self.app.batch_update():
                 await container.remove_children()
                 self.columns = columns

@@ -1,0 +1,25 @@
+"""Scrollbars decided before a widget's first layout.
+
+Textual shows a scrollbar once a layout has found the content larger than the widget, and
+that change needs a second layout pass, which repaints everything the scrollbar narrowed or
+shortened: every column of a board or a forecast (about 150 ms at 160x45 on a 2-core
+machine, measured in benchmarks/insights_bench.py). When the content's size is known before
+the first layout and plainly exceeds the room it can have, say so first: the first layout
+keeps the scrollbar's line, and nothing is painted twice. In doubt, nothing is said and
+Textual decides as usual.
+"""
+
+from __future__ import annotations
+
+from textual.widget import Widget
+
+
+def expect_scrollbars(widget: Widget, *, width: int | None = None, height: int | None = None, room: tuple[int, int]) -> None:
+    """`width`/`height`: the content's size (None: not known); `room`: the most the widget
+    can be given (the screen's size, or its parent's when that is already laid out). For a
+    widget whose overflow is `auto` (its CSS is not applied yet before it is mounted, so this
+    cannot be checked here; a wrong guess is corrected by Textual's next layout)."""
+    if width is not None and width > room[0] > 0 and not widget.show_horizontal_scrollbar:
+        widget.set_reactive(Widget.show_horizontal_scrollbar, True)
+    if height is not None and height > room[1] > 0 and not widget.show_vertical_scrollbar:
+        widget.set_reactive(Widget.show_vertical_scrollbar, True)
