@@ -70,7 +70,7 @@ def restyle(widget: Any) -> None:
 
 class PipedriveApp(OrderedKeys, App):
     TITLE = "pipedrive-tui"
-    CSS_PATH = styles.path("app.tcss")
+    CSS_PATH = styles.app_paths()  # every screen's style sheet, read once (see styles.app_paths)
     BINDINGS = app_keys.BINDINGS
     MODES = MODES  # type: ignore[assignment]  # a dict of screen factories is one of Textual's forms
     ENABLE_COMMAND_PALETTE = True

@@ -9,6 +9,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from textual._context import NoActiveAppError
 from textual.screen import Screen
 
 
@@ -20,7 +21,24 @@ class Section:
 
     def make(self) -> Screen:
         module, _, name = self.screen.partition(":")
-        return getattr(importlib.import_module(f"tui.screens.{module}"), name)()
+        screen: Screen = getattr(importlib.import_module(f"tui.screens.{module}"), name)()
+        styled_now(screen)
+        return screen
+
+
+def styled_now(screen: Screen) -> None:
+    """A section's screen is styled from the app's current style sheet when Textual registers
+    it (all of ours are read at launch: styles.app_paths). Textual 8 nevertheless sees a new
+    mode's screen as out of date and parses every style sheet again and restyles every widget
+    of the app, twice (once in `_init_mode`, whose refresh marks the old screen, once in
+    `switch_mode`): ~70 ms of each section's first open at 160x45 (benchmarks/insights_bench.py).
+    Marking the screen current skips that; a theme change still restyles it when it is shown
+    (the count moves on). tests/test_sections.py fails if a first open parses CSS again."""
+    try:
+        app = screen.app
+    except NoActiveAppError:
+        return
+    screen._css_update_count = app._css_update_count
 
 
 SECTIONS: tuple[Section, ...] = (
