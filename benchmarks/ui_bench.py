@@ -105,10 +105,12 @@ def app_case(label: str, deals: int, one_stage: bool, launches: int, reps: int, 
                     st.board_keys(term, reps, out["keys"], full=not one_stage)
                     if not one_stage:
                         st.section_keys(term, max(2, reps // 2), out["keys"])
+                        st.insights_keys(term, max(2, reps // 2), out["keys"])
                     out["rss_keys"] = term.peak_rss_kb()
                 elif i == launches - 1 and deals == 100_000:
                     log(f"  filter keys ({reps} repetitions each)…")
                     st.filter_keys(term, reps, out["keys"])
+                    st.insights_keys(term, max(2, reps // 2), out["keys"])
                     out["rss_keys"] = term.peak_rss_kb()
                 st.quit_app(term)
         log(

@@ -222,6 +222,20 @@ def section_keys(term: Terminal, reps: int, results: dict[str, KeyResult]) -> No
         timed(term, results, "1 (back to board)", "1", board)
 
 
+def insights(s: str) -> bool:
+    """The Forecast with its cards: the Insights title, the overdue column, a card's status."""
+    return " Insights " in s and "Overdue" in s and bool(CARD.search(s))
+
+
+def insights_keys(term: Terminal, reps: int, results: dict[str, KeyResult]) -> None:
+    """Insights (7): the first open builds the screen and reads the forecast; later opens
+    show the screen kept (its data reloaded only when the cache changed)."""
+    settle(term, 0.3)
+    for i in range(reps):
+        timed(term, results, f"7 (insights{' again' if i else ', first open'})", "7", insights)
+        timed(term, results, "1 (back to board)", "1", board)
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
