@@ -74,13 +74,15 @@ async def times(path: Path) -> dict[str, float]:
             await _settled(app, pilot, "insights-reload")
             out[f"{key} ({label})"] = time.perf_counter() - t
         screen = app.screen
-        await pilot.press("w")
-        await _settled(app, pilot, "insights-reload")
-        t = time.perf_counter()
-        screen.period = "year"  # type: ignore[attr-defined]
-        screen.reload()  # type: ignore[attr-defined]
-        await _settled(app, pilot, "insights-reload")
-        out["period: year (filter change)"] = time.perf_counter() - t
+        for key, label in (("w", "won/lost"), ("x", "lost reasons"), ("t", "owners"), ("a", "activities")):
+            await pilot.press(key)
+            await _settled(app, pilot, "insights-reload")
+            for period in ("year", "quarter"):
+                t = time.perf_counter()
+                screen.period = period  # type: ignore[attr-defined]
+                screen.reload()  # type: ignore[attr-defined]
+                await _settled(app, pilot, "insights-reload")
+                out[f"{label}: period {period} (filter change)"] = time.perf_counter() - t
     await store.close()
     await client.aclose()
     return out

@@ -189,3 +189,27 @@ async def test_the_sandbox_serves_the_deals_timeline_as_pipedrive_for_20_tokens(
         assert len(cost) == 1
         bad = await env.client.request("GET", "/api/v1/deals/timeline", params={**params, "exclude_deals": 1})
         assert all(p["deals"] == [] and "count" in p["totals"] for p in bad["data"])
+
+
+async def test_activities_done_per_week_match_the_sandbox(tmp_path):
+    from datetime import timedelta
+
+    sb = history_sandbox()
+    async with data_env(tmp_path, sandbox=sb) as env:
+        start, end = iq.period("quarter", TODAY)
+        names = {t["key_string"]: t["name"] for t in sb.state.activity_types.values()}
+        done = [a for a in sb.state.activities.values() if a.get("done") and not a.get("is_deleted") and a.get("marked_as_done_time")]
+        for owner in (None, done[0]["owner_id"]):
+            rows = await env.store.read(iq.activities_per_week, iq.InsightFilter(None, owner, start, end))
+            assert len(rows) == 12
+            reference: dict[str, dict[str, int]] = {r.week: {} for r in rows}
+            for a in done:
+                if owner is not None and a["owner_id"] != owner:
+                    continue
+                day = date.fromisoformat(a["marked_as_done_time"][:10])
+                week = (day - timedelta(days=day.weekday())).isoformat()
+                if week in reference:
+                    kind = names.get(a["type"], a["type"])
+                    reference[week][kind] = reference[week].get(kind, 0) + 1
+            assert {r.week: r.by_type for r in rows} == reference, owner
+            assert sum(r.total for r in rows) > 0

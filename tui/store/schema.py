@@ -611,7 +611,23 @@ CREATE TABLE IF NOT EXISTS file_uploads (
 );
 """
 
-SCHEMA_VERSION = 14
+# v15: Insights' charts at 100k deals and 200k activities: activities done per week read a
+# covering range of the done ones (a table lookup for each of 40k rows before: 115 -> 37 ms;
+# a partial index WHERE done = 1 was not chosen by the planner); won and lost per month read
+# covering indices (45 -> 8 ms), and so do win rates by owner and days to win (the two over a
+# year: 68 -> 17 ms).
+SCHEMA_V15 = """
+DROP INDEX IF EXISTS activities_done_time;
+CREATE INDEX activities_done_time ON activities(done, marked_as_done_time, owner_id, type);
+DROP INDEX IF EXISTS deals_won_time;
+CREATE INDEX deals_won_time ON deals(status, won_time, pipeline_id, owner_id, currency, value, add_time);
+DROP INDEX IF EXISTS deals_closed;
+CREATE INDEX deals_closed ON deals(pipeline_id, status, close_time, owner_id, won_time, add_time);
+DROP INDEX IF EXISTS deals_lost_time;
+CREATE INDEX deals_lost_time ON deals(status, lost_time, pipeline_id, owner_id, currency, value);
+"""
+
+SCHEMA_VERSION = 15
 
 # MIGRATIONS[n] upgrades a database at version n to n + 1. Version 0 is an empty file.
 MIGRATIONS: dict[int, str] = {
@@ -629,6 +645,7 @@ MIGRATIONS: dict[int, str] = {
     11: SCHEMA_V12,
     12: SCHEMA_V13,
     13: SCHEMA_V14,
+    14: SCHEMA_V15,
 }
 
 ENTITY_TABLES: dict[str, str] = TABLES  # entity -> table, from the registry (tui/store/registry.py)
