@@ -73,7 +73,17 @@ async def test_insights_snapshots(tmp_path):
     sb = history_sandbox()
     async with app_env(tmp_path, sandbox=sb) as env:
         problems: list[str] = []
-        for name, keys in (("forecast", ("7",)), ("won_lost", ("w",)), ("funnel", ("n",)), ("goals", ("G",))):
+        views = (
+            ("forecast", ("7",)),
+            ("won_lost", ("w",)),
+            ("funnel", ("n",)),
+            ("reasons", ("x",)),
+            ("owners", ("t",)),
+            ("activities", ("a",)),
+            ("goals", ("G",)),
+            ("drill", ("n", "enter")),  # the deals of the funnel's first stage
+        )
+        for name, keys in views:
             await _press(env, *keys)
             for short, theme in (("dark", "textual-dark"), ("light", "textual-light")):
                 env.app.theme = theme
@@ -105,6 +115,7 @@ async def test_insights_snapshots_without_colour(tmp_path, monkeypatch):
             ("owners", ("t",)),
             ("activities", ("a",)),
             ("goals", ("G",)),
+            ("drill", ("n", "enter")),
         )
         for name, keys in views:
             await _press(env, *keys)
