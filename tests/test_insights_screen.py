@@ -13,6 +13,18 @@ from tui.store.queries import forecast as fq
 
 TODAY = FROZEN_NOW.date().isoformat()
 
+# each view and the keys that open it (from the last one); "drill" lists the funnel's first stage
+VIEWS = (
+    ("forecast", ("7",)),
+    ("won_lost", ("w",)),
+    ("funnel", ("n",)),
+    ("reasons", ("x",)),
+    ("owners", ("t",)),
+    ("activities", ("a",)),
+    ("goals", ("G",)),
+    ("drill", ("n", "enter")),
+)
+
 
 def history_sandbox() -> Sandbox:
     return Sandbox(seed=7, deals=120, token="t0k3n-for-tests", now=FROZEN_NOW, history=True)
@@ -73,17 +85,7 @@ async def test_insights_snapshots(tmp_path):
     sb = history_sandbox()
     async with app_env(tmp_path, sandbox=sb) as env:
         problems: list[str] = []
-        views = (
-            ("forecast", ("7",)),
-            ("won_lost", ("w",)),
-            ("funnel", ("n",)),
-            ("reasons", ("x",)),
-            ("owners", ("t",)),
-            ("activities", ("a",)),
-            ("goals", ("G",)),
-            ("drill", ("n", "enter")),  # the deals of the funnel's first stage
-        )
-        for name, keys in views:
+        for name, keys in VIEWS:
             await _press(env, *keys)
             for short, theme in (("dark", "textual-dark"), ("light", "textual-light")):
                 env.app.theme = theme
@@ -107,17 +109,7 @@ async def test_insights_snapshots_without_colour(tmp_path, monkeypatch):
     async with app_env(tmp_path, sandbox=sb) as env:
         assert env.app.no_color
         problems: list[str] = []
-        views = (
-            ("forecast", ("7",)),
-            ("won_lost", ("w",)),
-            ("funnel", ("n",)),
-            ("reasons", ("x",)),
-            ("owners", ("t",)),
-            ("activities", ("a",)),
-            ("goals", ("G",)),
-            ("drill", ("n", "enter")),
-        )
-        for name, keys in views:
+        for name, keys in VIEWS:
             await _press(env, *keys)
             for width, height in ((160, 45), (80, 24)):
                 await env.pilot.resize_terminal(width, height)
