@@ -3,6 +3,8 @@ items (deals, people, activities, notes), note actions, edit/delete/activity key
 
 from __future__ import annotations
 
+import asyncio
+
 from typing import Any
 
 from rich.text import Text
@@ -89,8 +91,20 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailFiles, Detai
         self.focus_note = note_id  # a note found by search: selected once the notes show
         self.detail: Any = None
         self.notes: list[NoteRow] = []
+        self._first_read: asyncio.Task[tuple[Any, Any]] | None = None  # started by compose
+
+    async def _read(self) -> tuple[Any, Any]:
+        """The item and its sections' extras, as the screen shows them."""
+        detail = await self.load()
+        if detail is None:
+            return None, None
+        sections = frozenset(name for name, _title in self.SECTIONS)
+        return detail, await self.store.read(detail_extras, self.ENTITY, self.entity_id, sections)
 
     def compose(self) -> ComposeResult:
+        # the reads start now, beside the widgets' mounting: a few ms of SQL that, started
+        # after the mount, ran while the empty screen was painted and waited on it (~100 ms)
+        self._first_read = asyncio.ensure_future(self._read())
         yield Static(id="detail-header")
         with VerticalScroll(id="detail-body"):
             yield from self.compose_top()
@@ -117,13 +131,12 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailFiles, Detai
 
     @work(exclusive=True, group="detail-reload", exit_on_error=False)
     async def reload(self) -> None:
-        detail = await self.load()
+        first, self._first_read = self._first_read, None
+        detail, extras = await (first if first is not None else self._read())
         if detail is None:
             self.query_one("#detail-header", Static).update(self.missing_text())
             self.detail = None
             return
-        sections = frozenset(name for name, _title in self.SECTIONS)
-        extras = await self.store.read(detail_extras, self.ENTITY, self.entity_id, sections)
         # every section filled here, after the reads: one layout and paint, not one per section
         self.detail = detail
         self.notes = detail.notes
