@@ -31,6 +31,7 @@ from tui.widgets.kanban_column import BLOCK, KanbanColumn
 from tui.widgets.status_bar import StatusBar
 from tui.widgets import tones
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.scrollbars import expect_scrollbars
 
 
 MIN_COLUMN = 26  # cells: title, value and owner stay readable
@@ -309,18 +310,22 @@ class BoardScreen(BulkActions, BoardViews, FilteredScreen):
         self.columns = [StageColumn(s) for s in stages]
         self._share_marks()
         self.col = min(self.col, max(0, len(self.columns) - 1))
-        self._size_columns()
+        width = self._size_columns()
         self._apply(window, keep)
+        room = container.size if container.size.width else self.app.size
+        expect_scrollbars(container, width=width * len(self.columns), room=(room.width, room.height))  # narrow terminals
         await container.mount_all(self.columns)
 
-    def _size_columns(self) -> None:
-        """Share the width between the stages, never below a readable minimum (then scroll)."""
-        if not self.columns:
-            return
+    def _size_columns(self) -> int:
+        """Share the width between the stages, never below a readable minimum (then scroll).
+        Returns the width each column was given."""
         available = self.size.width or 160
+        if not self.columns:
+            return available
         width = max(MIN_COLUMN, available // len(self.columns))
         for column in self.columns:
             column.styles.width = width
+        return width
 
     def on_resize(self) -> None:
         self._size_columns()
