@@ -225,3 +225,34 @@ async def test_at_80x24_the_lost_dialog_shows_its_hint_and_every_recent_reason(t
         assert "A lost reason is required." in text
         assert "enter: mark lost · escape: cancel" in text
         assert all(reason in text for reason in dialog.recent)
+
+
+async def test_typing_in_the_filter_box_lays_nothing_out_and_a_long_text_scrolls_in_it(tmp_path, monkeypatch):
+    """Each key used to run a layout pass of the screen (Input's virtual size, set and reset),
+    which repainted every column's scrollbar; the box is one line of a fixed width."""
+    from textual.screen import Screen
+
+    async with app_env(tmp_path) as env:
+        b = board(env)
+        await settle(env)
+        await env.pilot.press("slash", "z", "z")  # nothing matches: the columns empty, their scrollbars go
+        await settle(env)
+        layouts: list[int] = []
+        real = Screen._refresh_layout
+
+        def counted(self: Screen, *args: object, **kwargs: object) -> None:
+            layouts.append(1)
+            real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        text = "zz" + "x" * 90 + "END"
+        for ch in text[2:]:
+            await env.pilot.press(ch)
+        await settle(env)
+        monkeypatch.setattr(Screen, "_refresh_layout", real)
+        box = b.query_one("#board-filter")
+        assert b.text_filter == text
+        assert layouts == [], f"{len(layouts)} layout passes while typing"
+        shown = "".join(seg.text for seg in box.render_line(0))
+        assert "END" in shown and "zzx" not in shown  # scrolled to the cursor at the end
+        assert not [c for col in b.columns for c in col.cards.cards]  # nothing matches

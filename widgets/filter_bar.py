@@ -14,7 +14,9 @@ from __future__ import annotations
 import time
 
 from textual import events, on
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
@@ -24,6 +26,12 @@ HOLD = 2.0  # seconds at most that keys wait for a filtered result (a failed rel
 
 
 class FilterBar(Input):
+    # Textual's Input sets its virtual size on every change and the next layout sets it back,
+    # so each key typed ran a layout pass of the screen, which repainted every board column's
+    # scrollbar (234 lines, ~60 ms at 100k deals, while the filter's read waited on it). The box
+    # is one line of a fixed width: its virtual size needs a repaint, never a layout.
+    virtual_size = Reactive(Size(0, 0), layout=False)
+
     class TextChanged(Message):
         def __init__(self, bar: "FilterBar", value: str) -> None:
             super().__init__()
