@@ -2,7 +2,8 @@
 open does not parse them all again (it cost ~70 ms of each first open, twice per section);
 the section is styled all the same, and follows a theme chosen while it was hidden. A virtual
 column decides its scrollbars before its first layout: a vertical one when its cards overflow,
-never a horizontal one (a stray horizontal bar used to take a line of cards)."""
+never a horizontal one (a stray horizontal bar used to take a line of cards); a layout of the
+screen elsewhere leaves them alone, a new number of cards updates them."""
 
 from __future__ import annotations
 
@@ -68,3 +69,28 @@ async def test_a_column_with_more_cards_than_room_scrolls_down_and_never_sideway
         for column in env.app.screen.query(KanbanColumn):
             assert not column.show_horizontal_scrollbar
             assert column.show_vertical_scrollbar == (column.virtual_size.height > column.size.height)
+
+
+async def test_a_layout_elsewhere_leaves_the_columns_scrollbars_alone_and_a_new_card_count_updates_them(tmp_path, monkeypatch):
+    async with app_env(tmp_path, deals=200, size=(160, 45)) as env:
+        columns = list(env.app.screen.query(KanbanColumn))
+        tall = [c for c in columns if c.show_vertical_scrollbar]
+        assert tall
+        updates: list[KanbanColumn] = []
+        real = KanbanColumn._scroll_update
+
+        def counted(self: KanbanColumn, virtual_size) -> None:  # type: ignore[no-untyped-def]
+            updates.append(self)
+            real(self, virtual_size)
+
+        monkeypatch.setattr(KanbanColumn, "_scroll_update", counted)
+        env.app.notify("a toast: the screen lays out again")
+        env.app.screen.query_one("#board-title").refresh(layout=True)
+        await settle(env)
+        assert updates == [], "a layout elsewhere repainted the columns' scrollbars"
+        await env.pilot.press("slash", "z", "z", "q")  # nothing matches: every column empties
+        await settle(env)
+        assert all(not c.show_vertical_scrollbar for c in columns)
+        await env.pilot.press("escape")
+        await settle(env)
+        assert [c for c in columns if c.show_vertical_scrollbar] == tall
