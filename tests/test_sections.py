@@ -57,6 +57,7 @@ async def test_a_section_opened_before_a_theme_change_follows_it(tmp_path):
 
 async def test_a_column_with_more_cards_than_room_scrolls_down_and_never_sideways(tmp_path):
     async with app_env(tmp_path, deals=200, size=(160, 45)) as env:
+        await settle(env)  # the board loaded and laid out
         columns = list(env.app.screen.query(KanbanColumn))
         assert columns
         tall = [c for c in columns if c.virtual_size.height > c.size.height]
@@ -73,6 +74,7 @@ async def test_a_column_with_more_cards_than_room_scrolls_down_and_never_sideway
 
 async def test_a_layout_elsewhere_leaves_the_columns_scrollbars_alone_and_a_new_card_count_updates_them(tmp_path, monkeypatch):
     async with app_env(tmp_path, deals=200, size=(160, 45)) as env:
+        await settle(env)  # the board loaded and laid out
         columns = list(env.app.screen.query(KanbanColumn))
         tall = [c for c in columns if c.show_vertical_scrollbar]
         assert tall

@@ -10,6 +10,7 @@ day, are said so next to the total. `enter` on a bar, a month or a stage lists i
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -146,8 +147,15 @@ class InsightsScreen(AppScreen):
         self._follow: int | None = None
         self._drag_target: Widget | None = None
         self._fetched = False
+        self._first_read: asyncio.Task[fq.Opening] | None = None  # started by compose
 
     def compose(self) -> ComposeResult:
+        # the first read starts now, beside the widgets' mounting (not after it, behind the
+        # empty screen's paint): at 100k deals it is most of the first open
+        store = self.store
+        self._first_read = asyncio.ensure_future(
+            store.read(fq.opening, store.focus_pipeline, self.owner_id, self.today, now=store.clock.now(), block=BLOCK)
+        )
         yield Static(id="insights-title")
         yield Static(id="insights-views")
         with ContentSwitcher(initial="forecast-columns", id="insights-body"):
@@ -196,18 +204,21 @@ class InsightsScreen(AppScreen):
     @work(exclusive=True, group="insights-reload", exit_on_error=False)
     async def reload(self) -> None:
         store = self.store
-        self.pipelines = await store.read(bq.pipelines)
+        first, self._first_read = self._first_read, None
+        opened = await first if first is not None else None
+        self.pipelines = opened.pipelines if opened is not None else await store.read(bq.pipelines)
         if not self.pipelines:
             self.query_one("#insights-title", Static).update(Text("No pipelines yet: waiting for the first sync…", style=tones.MUTED))
             return
         if self.pipeline_id not in {p.id for p in self.pipelines}:
             self.pipeline_id = store.focus_pipeline if store.focus_pipeline in {p.id for p in self.pipelines} else self.pipelines[0].id
-        self.rates = await store.read(rates, self.today)
+        self.rates = opened.rates if opened is not None else await store.read(rates, self.today)
         self._show_title()
         switcher = self.query_one(ContentSwitcher)
         if self.view == "forecast":
             switcher.current = "forecast-columns"
-            await self._load_forecast()
+            read_first = opened is not None and opened.query == self.fquery() and not self.columns
+            await self._load_forecast(opened if read_first else None)
         else:
             switcher.current = "chart-scroll"
             chart = await self._chart()
@@ -238,14 +249,18 @@ class InsightsScreen(AppScreen):
         assert self.pipeline_id is not None
         return fq.ForecastQuery(self.pipeline_id, self.owner_id, self.today)
 
-    async def _load_forecast(self) -> None:
+    async def _load_forecast(self, opened: fq.Opening | None = None) -> None:
+        """`opened`: the first read, taken when it was for this pipeline and owner."""
         keys_ = fq.buckets(self.today)
         container = self.query_one("#forecast-columns", HorizontalScroll)
         fresh = [c.key for c in self.columns] != keys_
         keep = self._follow or (self.selected.id if self.selected else None)
         wants = {k: {0} for k in keys_} if fresh else {c.key: set(c.cards.visible_blocks()) for c in self.columns}
-        window = await self.store.read(fq.window, self.fquery(), now=self.store.clock.now(), wants=wants, follow=keep, block=BLOCK)
-        currencies = await self.store.read(bq.currencies)
+        if opened is not None and opened.window is not None and keep is None:
+            window, currencies = opened.window, opened.currencies
+        else:
+            window = await self.store.read(fq.window, self.fquery(), now=self.store.clock.now(), wants=wants, follow=keep, block=BLOCK)
+            currencies = await self.store.read(bq.currencies)
         columns = [ForecastColumn(k, i) for i, k in enumerate(keys_)] if fresh else self.columns
         for column in columns:  # filled before they are mounted: one layout and one paint (as the board)
             summary = window.summaries.get(column.key, fq.ColumnSummary())

@@ -10,7 +10,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from tui.store.queries.board import CurrencyRow, PipelineRow, currencies, pipelines
 from tui.store.queries.board_base import _CARDS, DealCard, _Facts
+from tui.store.queries.rates import Rates, rates
 
 OVERDUE, NO_DATE = "overdue", "none"
 MONTHS = 6
@@ -208,3 +210,28 @@ def position_of(conn: sqlite3.Connection, query: ForecastQuery, deal_id: int) ->
             ids = conn.execute(f"SELECT d.id FROM deals d{where} AND {condition} ORDER BY {_ORDER}", [*params, *extra]).fetchall()
             return key, next(i for i, row in enumerate(ids) if row[0] == deal_id)
     return None
+
+
+@dataclass
+class Opening:
+    """What the Forecast's first paint needs, read in one go: the pipelines, the day's rates,
+    the currencies and the window of the pipeline it opens on (None: no pipeline yet)."""
+
+    pipelines: list[PipelineRow]
+    rates: Rates
+    currencies: dict[str, CurrencyRow]
+    query: ForecastQuery | None
+    window: ForecastWindow | None
+
+
+def opening(
+    conn: sqlite3.Connection, pipeline_id: int | None, owner_id: int | None, today: str, *, now: datetime, block: int = 64
+) -> Opening:
+    """The Forecast's first read: `pipeline_id` (the board's) when it still exists, else the
+    first pipeline; every column's first block of cards."""
+    found = pipelines(conn)
+    ids = [p.id for p in found]
+    chosen = pipeline_id if pipeline_id in ids else (ids[0] if ids else None)
+    query = ForecastQuery(chosen, owner_id, today) if chosen is not None else None
+    shown = window(conn, query, now=now, wants={k: {0} for k in buckets(today)}, block=block) if query is not None else None
+    return Opening(found, rates(conn, today), currencies(conn), query, shown)
