@@ -1,4 +1,5 @@
-"""`make bench`: the terminal benchmark (ui_bench.py) and the sync benchmark (sync_bench.py);
+"""`make bench`: the terminal benchmarks (ui_bench.py, insights_term.py), the sync benchmark
+(sync_bench.py), insights_bench.py and generator_bench.py;
 each writes its part in benchmarks/results/ and benchmarks/RESULTS.md is assembled from them.
 
     python benchmarks/run_all.py [--quick] [--pilot]
@@ -26,6 +27,8 @@ quick = ["--quick"] if "--quick" in args or os.environ.get("BENCH_QUICK", "") no
 status |= subprocess.run([sys.executable, str(here / "sync_bench.py"), *quick], check=False).returncode
 print("== insights_bench.py", flush=True)
 status |= subprocess.run([sys.executable, str(here / "insights_bench.py")], check=False).returncode
+print("== insights_term.py", flush=True)
+status |= subprocess.run([sys.executable, str(here / "insights_term.py")], check=False).returncode
 print("== generator_bench.py", flush=True)
 status |= subprocess.run([sys.executable, str(here / "generator_bench.py")], check=False).returncode
 if pilot:
