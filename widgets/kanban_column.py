@@ -17,7 +17,6 @@ from collections import OrderedDict
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual._context import NoActiveAppError
 from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -126,22 +125,13 @@ class KanbanColumn(ScrollView, can_focus=False):
         if size == self.virtual_size:
             return
         height = self.size.height
-        if not height:
-            self._guess_scrollbar(size.height)
+        if not height:  # before its first layout: the scrollbar decided now (tui.widgets.scrollbars)
+            expect_scrollbars(self, height=size.height)
         if height and self.virtual_size.height > height and size.height > height and self.show_vertical_scrollbar:
             self.set_reactive(KanbanColumn.virtual_size, size)
             self._scroll_update(size)
         else:
             self.virtual_size = size
-
-    def _guess_scrollbar(self, content_height: int) -> None:
-        """Before its first layout the column has no height: when its cards are taller than the
-        whole screen, the scrollbar is decided now (see tui.widgets.scrollbars)."""
-        try:
-            screen = self.app.size
-        except NoActiveAppError:  # built outside an app (a test of the widget alone)
-            return
-        expect_scrollbars(self, height=content_height, room=(screen.width, screen.height))
 
     def put_block(self, block: int, cards: list[DealCard], generation: int) -> None:
         if generation != self.generation:

@@ -11,15 +11,22 @@ Textual decides as usual.
 
 from __future__ import annotations
 
+from textual._context import NoActiveAppError
 from textual.widget import Widget
 
 
-def expect_scrollbars(widget: Widget, *, width: int | None = None, height: int | None = None, room: tuple[int, int]) -> None:
-    """`width`/`height`: the content's size (None: not known); `room`: the most the widget
-    can be given (the screen's size, or its parent's when that is already laid out). For a
-    widget whose overflow is `auto` (its CSS is not applied yet before it is mounted, so this
-    cannot be checked here; a wrong guess is corrected by Textual's next layout)."""
-    if width is not None and width > room[0] > 0 and not widget.show_horizontal_scrollbar:
+def expect_scrollbars(widget: Widget, *, width: int | None = None, height: int | None = None) -> None:
+    """`width`/`height`: the content's size (None: not known). The room is the widget's own
+    size once it is laid out, else the screen's (the most it can be given). For a widget whose
+    overflow is `auto` (its CSS is not applied before it is mounted, so this cannot be checked
+    here; a wrong guess is corrected by Textual's next layout)."""
+    room = widget.size
+    if not room.width:
+        try:
+            room = widget.app.size
+        except NoActiveAppError:  # built outside an app (a test of the widget alone)
+            return
+    if width is not None and width > room.width > 0 and not widget.show_horizontal_scrollbar:
         widget.set_reactive(Widget.show_horizontal_scrollbar, True)
-    if height is not None and height > room[1] > 0 and not widget.show_vertical_scrollbar:
+    if height is not None and height > room.height > 0 and not widget.show_vertical_scrollbar:
         widget.set_reactive(Widget.show_vertical_scrollbar, True)

@@ -312,8 +312,7 @@ class BoardScreen(BulkActions, BoardViews, FilteredScreen):
         self.col = min(self.col, max(0, len(self.columns) - 1))
         width = self._size_columns()
         self._apply(window, keep)
-        room = container.size if container.size.width else self.app.size
-        expect_scrollbars(container, width=width * len(self.columns), room=(room.width, room.height))  # narrow terminals
+        expect_scrollbars(container, width=width * len(self.columns))  # narrow terminals: one layout
         await container.mount_all(self.columns)
 
     def _size_columns(self) -> int:

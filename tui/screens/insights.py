@@ -272,8 +272,7 @@ class InsightsScreen(AppScreen):
             self._follow = None
         if fresh:
             self._mark_active(columns)  # before they are mounted: no second layout for the classes
-            room = container.size if container.size.width else self.app.size
-            expect_scrollbars(container, width=len(columns) * COLUMN_WIDTH, room=(room.width, room.height))
+            expect_scrollbars(container, width=len(columns) * COLUMN_WIDTH)
             with self.app.batch_update():
                 await container.remove_children()
                 self.columns = columns
