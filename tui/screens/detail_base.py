@@ -3,8 +3,6 @@ items (deals, people, activities, notes), note actions, edit/delete/activity key
 
 from __future__ import annotations
 
-import asyncio
-
 from typing import Any
 
 from rich.text import Text
@@ -15,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Label, OptionList, Static
 
 from tui import styles
-from tui.screens.base import AppScreen
+from tui.screens.base import AppScreen, ReadAhead
 from tui.screens.detail_calls import DetailCalls
 from tui.screens.detail_followers import DetailFollowers
 from tui.screens.detail_files import DetailFiles
@@ -91,7 +89,7 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailFiles, Detai
         self.focus_note = note_id  # a note found by search: selected once the notes show
         self.detail: Any = None
         self.notes: list[NoteRow] = []
-        self._first_read: asyncio.Task[tuple[Any, Any]] | None = None  # started by compose
+        self._first_read: ReadAhead[tuple[Any, Any]] = ReadAhead()
 
     async def _read(self) -> tuple[Any, Any]:
         """The item and its sections' extras, as the screen shows them."""
@@ -102,9 +100,7 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailFiles, Detai
         return detail, await self.store.read(detail_extras, self.ENTITY, self.entity_id, sections)
 
     def compose(self) -> ComposeResult:
-        # the reads start now, beside the widgets' mounting: a few ms of SQL that, started
-        # after the mount, ran while the empty screen was painted and waited on it (~100 ms)
-        self._first_read = asyncio.ensure_future(self._read())
+        self._first_read.start(self._read())
         yield Static(id="detail-header")
         with VerticalScroll(id="detail-body"):
             yield from self.compose_top()
@@ -131,8 +127,8 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailFiles, Detai
 
     @work(exclusive=True, group="detail-reload", exit_on_error=False)
     async def reload(self) -> None:
-        first, self._first_read = self._first_read, None
-        detail, extras = await (first if first is not None else self._read())
+        first = await self._first_read.take()
+        detail, extras = first if first is not None else await self._read()
         if detail is None:
             self.query_one("#detail-header", Static).update(self.missing_text())
             self.detail = None

@@ -10,7 +10,6 @@ day, are said so next to the total. `enter` on a bar, a month or a stage lists i
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,7 +26,7 @@ from tui import styles
 from tui.api.errors import ApiError
 from tui.formatting import clean, compact_money, fit_join
 from tui.keymap import insights as keys
-from tui.screens.base import AppScreen
+from tui.screens.base import AppScreen, ReadAhead
 from tui.screens.dialogs import ChoiceScreen
 from tui.store.queries import board as bq
 from tui.store.queries import forecast as fq
@@ -147,15 +146,11 @@ class InsightsScreen(AppScreen):
         self._follow: int | None = None
         self._drag_target: Widget | None = None
         self._fetched = False
-        self._first_read: asyncio.Task[fq.Opening] | None = None  # started by compose
+        self._first_read: ReadAhead[fq.Opening] = ReadAhead()
 
     def compose(self) -> ComposeResult:
-        # the first read starts now, beside the widgets' mounting (not after it, behind the
-        # empty screen's paint): at 100k deals it is most of the first open
         store = self.store
-        self._first_read = asyncio.ensure_future(
-            store.read(fq.opening, store.focus_pipeline, self.owner_id, self.today, now=store.clock.now(), block=BLOCK)
-        )
+        self._first_read.start(store.read(fq.opening, store.focus_pipeline, self.owner_id, self.today, now=store.clock.now(), block=BLOCK))
         yield Static(id="insights-title")
         yield Static(id="insights-views")
         with ContentSwitcher(initial="forecast-columns", id="insights-body"):
@@ -204,8 +199,7 @@ class InsightsScreen(AppScreen):
     @work(exclusive=True, group="insights-reload", exit_on_error=False)
     async def reload(self) -> None:
         store = self.store
-        first, self._first_read = self._first_read, None
-        opened = await first if first is not None else None
+        opened = await self._first_read.take()
         self.pipelines = opened.pipelines if opened is not None else await store.read(bq.pipelines)
         if not self.pipelines:
             self.query_one("#insights-title", Static).update(Text("No pipelines yet: waiting for the first sync…", style=tones.MUTED))
