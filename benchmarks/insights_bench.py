@@ -91,29 +91,31 @@ async def times(path: Path) -> dict[str, float]:
 async def main() -> None:
     from datetime import datetime
 
-    from results import HERE, write_part
+    from results import HERE, part, write_part
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000")
     args = parser.parse_args()
-    rows = []
+    rows: list[list[object]] = []
     for n in (int(x) for x in args.sizes.split(",")):
         path = build_cache(n, False)
         with_rates(path)
         found = await times(path)
         base = found["board open"]
         print(f"{n:,} deals: board open {base * 1000:.0f} ms (the ratios' base)")
-        rows.append(f"| {n:,} | board open (the base) | {base * 1000:.0f} | 1.00x |")
+        rows.append([f"{n:,}", "board open (the base)", f"{base * 1000:.0f}", "1.00x"])
         for label, seconds in found.items():
             if label != "board open":
                 print(f"  {label:<30} {seconds * 1000:7.0f} ms = {seconds / base:.2f}x the board's open")
-                rows.append(f"| {n:,} | {label} | {seconds * 1000:.0f} | {seconds / base:.2f}x |")
-    text = (
-        "## Insights (benchmarks/insights_bench.py)\n\n"
+                rows.append([f"{n:,}", label, f"{seconds * 1000:.0f}", f"{seconds / base:.2f}x"])
+    text = part(
+        "Insights (benchmarks/insights_bench.py)",
         f"Measured {datetime.now():%Y-%m-%d %H:%M}, in-process (Pilot, 160x45) on warm caches with the day's rates; "
         "times from the key to the screen loaded, as ratios to the board's own open in the same run "
-        "(targets: Insights and the Forecast open within 0.5 s at 100k, a filter change within 100 ms).\n\n"
-        "| deals | step | ms | ratio to the board's open |\n|---|---|---:|---:|\n" + "\n".join(rows) + "\n"
+        "(targets: Insights and the Forecast open within 0.5 s at 100k, a filter change within 100 ms).",
+        ["deals", "step", "ms", "ratio to the board's open"],
+        "llrr",
+        rows,
     )
     write_part(HERE / "results" / "insights.md", text)
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import ui_steps as st  # noqa: E402
 from board_bench import build_cache  # noqa: E402
 from insights_bench import with_rates  # noqa: E402
-from results import HERE, write_part  # noqa: E402
+from results import HERE, part, write_part  # noqa: E402
 from term import Terminal  # noqa: E402
 
 OFFLINE_URL = "http://127.0.0.1:9"  # the discard port: nothing answers
@@ -60,7 +60,7 @@ def main() -> int:
     if shutil.which("tmux") is None:
         print("insights_term: tmux is not installed; skipping")
         return 0
-    rows = []
+    rows: list[list[object]] = []
     tmp = Path(tempfile.mkdtemp(prefix="pipedrive-insights-term-"))
     try:
         for deals in (int(x) for x in args.sizes.split(",")):
@@ -71,15 +71,16 @@ def main() -> int:
                 f"({', '.join(f'{x * 1000:.0f}' for x in opens)}), {o / f:.2f}x the first card; lost {args.launches - len(opens)}"
             )
             print(line, flush=True)
-            rows.append(f"| {deals:,} | {f * 1000:.0f} | {o * 1000:.0f} | {', '.join(f'{x * 1000:.0f}' for x in opens)} | {o / f:.2f}x |")
+            rows.append([f"{deals:,}", f"{f * 1000:.0f}", f"{o * 1000:.0f}", ", ".join(f"{x * 1000:.0f}" for x in opens), f"{o / f:.2f}x"])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    text = (
-        "## Insights' first open in the terminal (benchmarks/insights_term.py)\n\n"
+    text = part(
+        "Insights' first open in the terminal (benchmarks/insights_term.py)",
         f"Measured {datetime.now():%Y-%m-%d %H:%M}, tmux 160x45, {args.launches} launches per size on board_bench.py's warm "
-        "caches, offline; `7` from the key to the Forecast's columns with a card on screen (target: within 0.5 s at 100k).\n\n"
-        "| deals | first card (median ms) | `7` first open (median ms) | each launch (ms) | ratio to the first card |\n"
-        "|---|---:|---:|---|---:|\n" + "\n".join(rows) + "\n"
+        "caches, offline; `7` from the key to the Forecast's columns with a card on screen (target: within 0.5 s at 100k).",
+        ["deals", "first card (median ms)", "`7` first open (median ms)", "each launch (ms)", "ratio to the first card"],
+        "lrrlr",
+        rows,
     )
     write_part(HERE / "results" / "insights_term.md", text)
     return 0

@@ -15,6 +15,13 @@ def write_part(path: Path, text: str) -> None:
     combine()
 
 
+def part(title: str, note: str, columns: list[str], align: str, rows: list[list[object]]) -> str:
+    """A results part: a heading, how it was measured, a table (`align`: "l" or "r" a column)."""
+    rule = "|".join("---:" if a == "r" else "---" for a in align)
+    lines = [f"| {' | '.join(columns)} |", f"|{rule}|", *(f"| {' | '.join(str(c) for c in row)} |" for row in rows)]
+    return f"## {title}\n\n{note}\n\n" + "\n".join(lines) + "\n"
+
+
 def combine() -> Path:
     parts = HERE / "results"
     names = [n for n in ORDER if (parts / n).exists()]
