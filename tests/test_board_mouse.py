@@ -90,11 +90,24 @@ async def test_drop_outside_cancels(tmp_path):
         assert not b.query_one("#drop-zones").display
 
 
-async def test_double_click_opens_the_deal(tmp_path):
+async def test_double_click_opens_the_deal(tmp_path, monkeypatch):
+    import tui.widgets.kanban_column as kanban
+
     async with app_env(tmp_path) as env:
         b = board(env)
         await settle(env)
+        # two clicks slower than the double-click window select, and open nothing
+        monkeypatch.setattr(kanban, "DOUBLE_CLICK", 0.0)
         await env.pilot.click(b.columns[0].cards, offset=(4, 1))
         await env.pilot.click(b.columns[0].cards, offset=(4, 1))
         await settle(env)
+        assert env.app.screen is b
+        # within the window (wide here: two Pilot clicks on a loaded CI machine took over 0.4 s)
+        monkeypatch.setattr(kanban, "DOUBLE_CLICK", 5.0)
+        second = (4, kanban.CARD_HEIGHT + 1)  # the next card: the slow pair's last click does not count
+        assert b.columns[0].cards.total >= 2
+        await env.pilot.click(b.columns[0].cards, offset=second)
+        await env.pilot.click(b.columns[0].cards, offset=second)
+        await settle(env)
         assert env.app.screen is not b
+        assert env.app.screen.entity_id == b.columns[0].cards.card_at(1).id
