@@ -99,3 +99,33 @@ async def test_emoji_sequences_keep_the_column_lines_in_line(tmp_path):
             line = screen_lines[y]
             at = next(i for i in range(len(line)) if codepoint_cells(line[:i]) == x)
             assert line[at] == "▕", (y, line)
+
+
+async def test_a_new_store_status_repaints_the_status_bar_and_no_column(tmp_path, monkeypatch):
+    """Every edit and sync changes the app's status (pending edits, last sync): it is shown in
+    the status bar, and only there is painted again. It used to repaint the whole screen (an
+    app reactive that repaints refreshes the screen): each `>` on the board painted 7,200
+    cells to change one line."""
+    from collections import Counter
+    from dataclasses import replace
+
+    from textual.widget import Widget
+
+    from tests.support.screen import screen_text
+
+    async with app_env(tmp_path) as env:
+        await settle(env)
+        painted: Counter[str] = Counter()
+        real = Widget.render_lines
+
+        def counted(self, crop):  # type: ignore[no-untyped-def]
+            painted[type(self).__name__] += crop.height
+            return real(self, crop)
+
+        monkeypatch.setattr(Widget, "render_lines", counted)
+        env.app.store_status = replace(env.app.store_status, pending=3)
+        await settle(env)
+        # Textual renders whole the widgets under a changed line (the screen, the row of
+        # columns): what matters is that no column and no card is painted again
+        assert painted["StatusBar"] == 1 and not {"KanbanColumn", "StageColumn"} & set(painted), painted
+        assert "3 pending" in screen_text(env.app).splitlines()[-2]

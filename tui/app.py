@@ -76,7 +76,9 @@ class PipedriveApp(OrderedKeys, App):
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {palette.DataCommands, palette.ActionCommands}
 
-    store_status: reactive[StoreStatus] = reactive(StoreStatus, always_update=True)
+    # the status bar watches it; repaint=False: an app reactive that repaints repaints the whole
+    # screen, and the status changes with every edit and sync (a `>` repainted 7,200 cells)
+    store_status: reactive[StoreStatus] = reactive(StoreStatus, always_update=True, repaint=False)
 
     def __init__(
         self,
