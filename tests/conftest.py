@@ -16,6 +16,12 @@ FROZEN_NOW = datetime(2026, 11, 18, 9, 30, tzinfo=ZoneInfo("Europe/Berlin"))
 import pytest  # noqa: E402
 
 
+def pytest_collection_modifyitems(items):
+    """Tests marked heavy (seconds each) run first: with 4 workers a heavy test started last
+    leaves one worker busy while the others have finished."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
 async def _wait_for_idle(min_sleep: float = 0.0, max_sleep: float = 1.0) -> None:
     """Textual's Pilot waits until the process is idle in slices of 20 ms (every key press
     takes two, every pause one): the same test in slices of 2 ms. Tests wait on messages and
@@ -40,6 +46,18 @@ def _quick_idle(monkeypatch):
 
     monkeypatch.setattr(textual.pilot, "wait_for_idle", _wait_for_idle)
     monkeypatch.setattr(textual.app, "wait_for_idle", _wait_for_idle)
+
+
+@pytest.fixture(autouse=True)
+def _no_terminal_output(monkeypatch):
+    """Headless paints stop once the widgets have rendered (tests/support/paint.py)."""
+    if os.environ.get("PIPEDRIVE_TUI_TEST_FULL_PAINT"):  # Textual's whole paint (to compare)
+        return
+    from textual.screen import Screen
+
+    from tests.support.paint import render_without_output
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", render_without_output(Screen._compositor_refresh))
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,7 @@
 """Pilot tests of the board: keys change what the sandbox holds."""
 
+import pytest
+
 from tests.support.env import app_env
 from tests.support.wait import settle as wait_settle
 from tui.screens.board import BoardScreen
@@ -227,6 +229,7 @@ async def test_at_80x24_the_lost_dialog_shows_its_hint_and_every_recent_reason(t
         assert all(reason in text for reason in dialog.recent)
 
 
+@pytest.mark.heavy
 async def test_typing_in_the_filter_box_lays_nothing_out_and_a_long_text_scrolls_in_it(tmp_path, monkeypatch):
     """Each key used to run a layout pass of the screen (Input's virtual size, set and reset),
     which repainted every column's scrollbar; the box is one line of a fixed width."""

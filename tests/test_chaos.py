@@ -12,6 +12,8 @@ import sys
 import textwrap
 import time
 
+import pytest
+
 from tests.conftest import FROZEN_NOW
 from tests.support.chaos_proxy import ChaosProxy
 from tests.support.random_edits import audit, random_edits
@@ -37,6 +39,7 @@ async def _until_done(store, step, tries=400):
     return False
 
 
+@pytest.mark.heavy
 async def test_random_edits_through_a_chaos_proxy_lose_nothing(tmp_path):
     sb = Sandbox(seed=11, deals=80, token="chaos-token", now=FROZEN_NOW)
     server, url = start(sb)
@@ -115,6 +118,7 @@ APP_CHILD = textwrap.dedent("""
 """)
 
 
+@pytest.mark.heavy
 async def test_kill_9_right_after_ctrl_s_loses_no_saved_note(tmp_path):
     sb = Sandbox(seed=7, deals=30, token="kill-token", now=FROZEN_NOW)
     server, url = start(sb)

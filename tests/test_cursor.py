@@ -226,11 +226,12 @@ async def test_date_fields_say_what_a_word_means_and_old_errors_go_while_typing(
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
 @pytest.mark.parametrize("key,name", [("3", "people"), ("4", "organizations")])
 async def test_list_column_widths(tmp_path, size, key, name):
-    from tests.support.snapshots import assert_snapshot
+    from tests.support.snapshots import assert_snapshot, steady
 
     async with app_env(tmp_path, size=size) as env:
         await env.pilot.press(key)
         await settle(env)
+        await steady(env)
         table = env.app.screen.query_one(VirtualTable)
         widths = dict(zip((c.title for c in table.columns), table.widths()))
         assert widths["Name"] >= 18 and widths.get("E-mail", 22) >= 22 and widths.get("Address", 20) >= 20

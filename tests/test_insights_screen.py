@@ -4,6 +4,8 @@ comes back; snapshots of the views at 160x45 and 80x24, dark and light."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import FROZEN_NOW
 from tests.support.env import app_env
 from tests.support.snapshots import assert_snapshot
@@ -81,6 +83,7 @@ async def test_funnel_drills_into_a_stage_and_escape_comes_back(tmp_path):
         assert env.app.screen.query_one("BarChart").selected == drill
 
 
+@pytest.mark.heavy
 async def test_insights_snapshots(tmp_path):
     sb = history_sandbox()
     async with app_env(tmp_path, sandbox=sb) as env:
@@ -102,6 +105,7 @@ async def test_insights_snapshots(tmp_path):
         assert not problems, "\n".join(problems)
 
 
+@pytest.mark.heavy
 async def test_insights_snapshots_without_colour(tmp_path, monkeypatch):
     """NO_COLOR: every view still reads (values and patterns written on the bars, ✔ won)."""
     monkeypatch.setenv("NO_COLOR", "1")

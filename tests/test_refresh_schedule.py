@@ -1,5 +1,7 @@
 """The live-refresh schedule (fake clock) and the first sync's order, partial data and resume."""
 
+import pytest
+
 from tests.support.env import app_env
 from tests.support.screen import screen_text
 from tests.support.store_env import data_env, instant
@@ -86,6 +88,7 @@ async def test_first_sync_gets_the_board_before_activities(tmp_path):
         assert tokens_before_acts <= 250
 
 
+@pytest.mark.heavy
 async def test_interrupted_first_sync_resumes_without_refetching(tmp_path):
     from tests.conftest import FROZEN_NOW
 

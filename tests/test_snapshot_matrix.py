@@ -14,11 +14,13 @@ import pytest
 
 from tests.support.deal_env import rich_sandbox
 from tests.support.env import app_env
-from tests.support.snapshots import assert_snapshot
+from tests.support.snapshots import assert_snapshot, steady
 from tests.support.wait import settle
 
 THEMES = (("dark", "textual-dark"), ("light", "textual-light"))
 SIZES = ((160, 45), (80, 24))
+
+pytestmark = pytest.mark.heavy  # seconds each: run first (conftest.py)
 
 Step = tuple[str, Callable[[Any], Awaitable[None]], Callable[[Any], Awaitable[None]] | None]
 
@@ -51,18 +53,6 @@ def _steady_cursors(app: Any) -> None:
 CYCLE = (("dark", 160, 45), ("dark", 80, 24), ("light", 80, 24), ("light", 160, 45))
 
 
-async def _stable(env: Any, tries: int = 6) -> None:
-    """Until two pictures in a row are the same: after a resize a form's scroll height can still
-    be settling (a scrollbar thumb one eighth off in 1 of ~3 full runs)."""
-    before = env.app.export_screenshot()
-    for _ in range(tries):
-        await settle(env, 2)
-        now = env.app.export_screenshot()
-        if now == before:
-            return
-        before = now
-
-
 async def _pictures(env: Any, name: str, problems: list[str]) -> None:
     themes = dict(THEMES)
     here = next((i for i, (t, w, h) in enumerate(CYCLE) if themes[t] == env.app.theme and env.app.size == (w, h)), 0)
@@ -75,7 +65,7 @@ async def _pictures(env: Any, name: str, problems: list[str]) -> None:
         await settle(env, 4)
         _steady_cursors(env.app)
         await settle(env, 2)
-        await _stable(env)
+        await steady(env)
         try:
             assert_snapshot(env.app, f"m_{name}_{short}_{width}x{height}")
         except AssertionError as exc:

@@ -8,6 +8,8 @@ import sys
 import textwrap
 import time
 
+import pytest
+
 from tests.conftest import FROZEN_NOW
 from tests.support.store_env import instant
 from tui.api import Auth, PipedriveClient
@@ -66,6 +68,7 @@ async def _restart_and_drain(path, url, token):
         await client.aclose()
 
 
+@pytest.mark.heavy
 async def test_sigkill_mid_push_then_restart_loses_and_duplicates_nothing(tmp_path):
     sb = Sandbox(seed=3, deals=40, token="kill-test-token", now=FROZEN_NOW)
     sb.faults.configure(latency_ms=15)
