@@ -259,3 +259,29 @@ async def test_typing_in_the_filter_box_lays_nothing_out_and_a_long_text_scrolls
         shown = "".join(seg.text for seg in box.render_line(0))
         assert "END" in shown and "zzx" not in shown  # scrolled to the cursor at the end
         assert not [c for col in b.columns for c in col.cards.cards]  # nothing matches
+
+
+async def test_a_move_paints_the_two_columns_it_changes_once(tmp_path, monkeypatch):
+    """`>` changes two columns: each is painted once, with the moved card selected in its new
+    column; the other columns are not painted. (A status repaint of the whole screen and a
+    second paint of the new column for a cursor already in place made it three passes.)"""
+    from collections import Counter
+
+    from tui.widgets.kanban_column import KanbanColumn
+
+    async with app_env(tmp_path) as env:
+        b = board(env)
+        await settle(env)
+        card = b.selected
+        painted: Counter[int] = Counter()
+        real = KanbanColumn.render_lines
+
+        def counted(self, crop):  # type: ignore[no-untyped-def]
+            painted[self.stage_id] += 1
+            return real(self, crop)
+
+        monkeypatch.setattr(KanbanColumn, "render_lines", counted)
+        await env.pilot.press("greater_than_sign")
+        await settle(env)
+        assert b.selected.id == card.id and b.col == 1
+        assert painted == {b.stages[0].id: 1, b.stages[1].id: 1}, painted

@@ -183,6 +183,8 @@ class KanbanColumn(ScrollView, can_focus=False):
         before, scrolled = self.cursor, self.scroll_offset
         self.cursor = max(0, min(index, self.total - 1))
         self.scroll_to_region(Region(0, self.cursor * CARD_HEIGHT, max(1, self.size.width), CARD_HEIGHT), animate=False)
+        if self.scroll_offset == scrolled and self.cursor == before:
+            return  # already there and in view (a moved card, followed after its column reloaded)
         if self.scroll_offset == scrolled:  # only the two cards change: repaint just them (j, k)
             self.refresh_lines(before * CARD_HEIGHT, CARD_HEIGHT)
             self.refresh_lines(self.cursor * CARD_HEIGHT, CARD_HEIGHT)

@@ -147,6 +147,7 @@ class BoardScreen(BulkActions, BoardViews, FilteredScreen):
         self._loaded = False
         self._follow: int | None = None  # deal id the cursor should land on after the next reload
         self._moving: q.DealCard | None = None  # a deal just moved, selected until its column reloads
+        self._title_shown: Text | None = None
         self._return_to: int | None = None  # the deal opened from here: the cursor is on it on return
         self._counts: dict[int, int] = {}
         self.marked: set[int] = set()  # deal ids marked for a bulk action (board_bulk.py)
@@ -221,6 +222,7 @@ class BoardScreen(BulkActions, BoardViews, FilteredScreen):
         keep = self._follow or returning or self._kept()
         self.pipelines = await store.read(q.pipelines)
         if not self.pipelines:
+            self._title_shown = None
             self.query_one("#board-title", Static).update(Text("No pipelines yet: waiting for the first sync…", style=tones.MUTED))
             return
         if self.pipeline_id not in {p.id for p in self.pipelines}:
@@ -392,6 +394,9 @@ class BoardScreen(BulkActions, BoardViews, FilteredScreen):
                 note = self.rates.label(list(totals))
                 if note:
                     title.append(f" (*{note})", style=tones.WARNING)
+        if title == self._title_shown:
+            return  # a repaint of the title's whole line widens a move's paint to every column
+        self._title_shown = title
         self.query_one("#board-title", Static).update(title, layout=False)  # one line, fixed height
 
     # -- selection -------------------------------------------------------------------------------------
