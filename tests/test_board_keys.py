@@ -285,3 +285,32 @@ async def test_a_move_paints_the_two_columns_it_changes_once(tmp_path, monkeypat
         await settle(env)
         assert b.selected.id == card.id and b.col == 1
         assert painted == {b.stages[0].id: 1, b.stages[1].id: 1}, painted
+
+
+async def test_opening_and_leaving_an_empty_filter_box_repaints_no_card(tmp_path, monkeypatch):
+    """The focus goes to the filter box and back: the title line and the key bar change, no
+    card does. (Textual's screen repainted all of itself on each change of focus: every card
+    was sent to the terminal again, twice.)"""
+    from textual.screen import Screen
+
+    from tui.widgets.kanban_column import KanbanColumn
+
+    async with app_env(tmp_path) as env:
+        board(env)
+        await settle(env)
+        dirty = []
+        real = Screen._compositor_refresh
+
+        def recorded(self):  # type: ignore[no-untyped-def]
+            dirty.extend(self._compositor._dirty_regions)
+            return real(self)
+
+        monkeypatch.setattr(Screen, "_compositor_refresh", recorded)
+        await env.pilot.press("slash")
+        await settle(env)
+        assert env.app.focused is not None and env.app.focused.id == "board-filter"
+        await env.pilot.press("escape")
+        await settle(env)
+        assert env.app.focused is None or env.app.focused.id != "board-filter"  # the board has the keys again
+        columns = [c.region for c in env.app.screen.query(KanbanColumn)]
+        assert dirty and not [r for r in dirty for c in columns if r.overlaps(c)], dirty
