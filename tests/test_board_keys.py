@@ -314,3 +314,30 @@ async def test_opening_and_leaving_an_empty_filter_box_repaints_no_card(tmp_path
         assert env.app.focused is None or env.app.focused.id != "board-filter"  # the board has the keys again
         columns = [c.region for c in env.app.screen.query(KanbanColumn)]
         assert dirty and not [r for r in dirty for c in columns if r.overlaps(c)], dirty
+
+
+async def test_tab_between_a_forms_fields_repaints_the_fields_not_the_screen(tmp_path, monkeypatch):
+    """A form over the board: moving between its fields repaints those fields, not the whole
+    terminal (Textual's screen repainted all of itself on each change of focus)."""
+    from textual.screen import Screen
+
+    async with app_env(tmp_path) as env:
+        board(env)
+        await settle(env)
+        await env.pilot.press("c")  # the new deal form
+        await settle(env)
+        form = env.app.screen
+        dirty = []
+        real = Screen._compositor_refresh
+
+        def recorded(self):  # type: ignore[no-untyped-def]
+            dirty.extend(self._compositor._dirty_regions)
+            return real(self)
+
+        monkeypatch.setattr(Screen, "_compositor_refresh", recorded)
+        first = env.app.focused
+        await env.pilot.press("tab", "tab")
+        await settle(env)
+        assert env.app.screen is form and env.app.focused is not first
+        whole = env.app.screen.region
+        assert dirty and whole not in dirty, dirty

@@ -120,3 +120,5 @@ class FilteredScreen(AppScreen):
 
 class AppModal(_Access, ModalScreen[T], Generic[T]):
     """A dialog or form over another screen; dismisses with a T."""
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)  # as AppScreen's: tab between fields
