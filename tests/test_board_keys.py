@@ -291,21 +291,13 @@ async def test_opening_and_leaving_an_empty_filter_box_repaints_no_card(tmp_path
     """The focus goes to the filter box and back: the title line and the key bar change, no
     card does. (Textual's screen repainted all of itself on each change of focus: every card
     was sent to the terminal again, twice.)"""
-    from textual.screen import Screen
-
+    from tests.support.paint import record_dirty
     from tui.widgets.kanban_column import KanbanColumn
 
     async with app_env(tmp_path) as env:
         board(env)
         await settle(env)
-        dirty = []
-        real = Screen._compositor_refresh
-
-        def recorded(self):  # type: ignore[no-untyped-def]
-            dirty.extend(self._compositor._dirty_regions)
-            return real(self)
-
-        monkeypatch.setattr(Screen, "_compositor_refresh", recorded)
+        dirty = record_dirty(monkeypatch)
         await env.pilot.press("slash")
         await settle(env)
         assert env.app.focused is not None and env.app.focused.id == "board-filter"
@@ -319,7 +311,7 @@ async def test_opening_and_leaving_an_empty_filter_box_repaints_no_card(tmp_path
 async def test_tab_between_a_forms_fields_repaints_the_fields_not_the_screen(tmp_path, monkeypatch):
     """A form over the board: moving between its fields repaints those fields, not the whole
     terminal (Textual's screen repainted all of itself on each change of focus)."""
-    from textual.screen import Screen
+    from tests.support.paint import record_dirty
 
     async with app_env(tmp_path) as env:
         board(env)
@@ -327,14 +319,7 @@ async def test_tab_between_a_forms_fields_repaints_the_fields_not_the_screen(tmp
         await env.pilot.press("c")  # the new deal form
         await settle(env)
         form = env.app.screen
-        dirty = []
-        real = Screen._compositor_refresh
-
-        def recorded(self):  # type: ignore[no-untyped-def]
-            dirty.extend(self._compositor._dirty_regions)
-            return real(self)
-
-        monkeypatch.setattr(Screen, "_compositor_refresh", recorded)
+        dirty = record_dirty(monkeypatch)
         first = env.app.focused
         await env.pilot.press("tab", "tab")
         await settle(env)

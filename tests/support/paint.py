@@ -33,3 +33,16 @@ def render_without_output(original):
         app._update_mouse_over(self)
 
     return refresh
+
+
+def record_dirty(monkeypatch) -> list[Region]:
+    """From now on, the screen regions each paint is asked to repaint (appended as painted)."""
+    dirty: list[Region] = []
+    real = Screen._compositor_refresh
+
+    def recorded(self: Screen) -> None:
+        dirty.extend(self._compositor._dirty_regions)
+        return real(self)
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", recorded)
+    return dirty
