@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -18,6 +18,7 @@ from tui.formatting import clean
 from tui.keymap.agenda import MOVE_BINDINGS
 from tui.store.queries.agenda import AgendaGroup, AgendaRow
 from tui.widgets import tones
+from tui.widgets.scrollbars import set_virtual_height
 from tui.widgets.cells import shown
 
 TYPE_MARKS = {"call": "☎", "meeting": "◎", "task": "✓", "deadline": "⚑", "email": "✉", "lunch": "☕"}
@@ -150,7 +151,7 @@ class AgendaList(ScrollView, can_focus=True):
             if target >= 0 and self.lines[target].header is not None:
                 target = self._next_row(target, 1)
         self.cursor = max(0, target or 0)
-        self.virtual_size = Size(self.size.width, len(self.lines))
+        set_virtual_height(self, len(self.lines))
         self.refresh()
         self.call_after_refresh(self._scroll_to_cursor)
 
@@ -235,9 +236,6 @@ class AgendaList(ScrollView, can_focus=True):
             row = self.lines[index].row
             if event.chain >= 2 and row is not None:
                 self.post_message(self.Selected(row))
-
-    def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.lines))
 
     def on_focus(self) -> None:
         self.refresh()

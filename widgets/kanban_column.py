@@ -25,7 +25,7 @@ from textual.strip import Strip
 from tui.store.queries.board import CurrencyRow, DealCard
 from tui.widgets.deal_card import CARD_HEIGHT, card_lines
 from tui.widgets import tones
-from tui.widgets.scrollbars import expect_scrollbars
+from tui.widgets.scrollbars import set_virtual_height
 
 DRAG_THRESHOLD = 2  # cells of movement before a press becomes a drag
 BLOCK = 64  # cards fetched at a time
@@ -111,27 +111,8 @@ class KanbanColumn(ScrollView, can_focus=False):
         if cursor is not None:
             self.cursor = cursor
         self.cursor = max(0, min(self.cursor, total - 1))
-        self._resize_virtual(Size(0, total * CARD_HEIGHT))
+        set_virtual_height(self, total * CARD_HEIGHT)
         self.refresh()
-
-    def _resize_virtual(self, size: Size) -> None:
-        """A card more or less (a move, a filter key) changes the virtual height. Setting
-        `virtual_size` runs a layout pass of the whole screen (about 60 ms at 160x45 here); when
-        the scrollbar stays as it is (shown before and after), only the scrollbar is updated,
-        as ScrollView does for its own scroll updates.
-
-        The width is left at 0 (the cards fit the column, never scroll sideways): a new
-        width, given on every first layout, would otherwise cost a second layout pass."""
-        if size == self.virtual_size:
-            return
-        height = self.size.height
-        if not height:  # before its first layout: the scrollbar decided now (tui.widgets.scrollbars)
-            expect_scrollbars(self, height=size.height)
-        if height and self.virtual_size.height > height and size.height > height and self.show_vertical_scrollbar:
-            self.set_reactive(KanbanColumn.virtual_size, size)
-            self._scroll_update(size)
-        else:
-            self.virtual_size = size
 
     def put_block(self, block: int, cards: list[DealCard], generation: int) -> None:
         if generation != self.generation:
@@ -216,7 +197,7 @@ class KanbanColumn(ScrollView, can_focus=False):
 
     def on_resize(self, event: events.Resize) -> None:
         self._cache.clear()
-        self._resize_virtual(Size(0, self.total * CARD_HEIGHT))
+        set_virtual_height(self, self.total * CARD_HEIGHT)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width

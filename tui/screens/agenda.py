@@ -82,7 +82,9 @@ class AgendaScreen(FilteredScreen):
         yield Static(id="agenda-title")
         yield FilterBar("filter by subject, deal, person or organization (escape clears)", id="agenda-filter")
         yield AgendaList(id="agenda-list")
-        yield WeekView(id="week-view")
+        week = WeekView(id="week-view")
+        week.display = False  # shown by v; hidden before the first layout, not after it
+        yield week
         yield StatusBar()
         yield KeyBar()
 
@@ -100,7 +102,6 @@ class AgendaScreen(FilteredScreen):
         return self.week.selected if self.week_mode else self.listing.selected
 
     def on_mount(self) -> None:
-        self.query_one(WeekView).display = False
         self.reload()
 
     @work(exclusive=True, group="agenda-reload", exit_on_error=False)
@@ -150,7 +151,7 @@ class AgendaScreen(FilteredScreen):
             week_keep = self.week.selected.id if self.week.selected else None
             self.week.show(days, now.date(), keep_id=week_keep)
             title.append(f"  · week of {start:%d %b %Y}  ([ ] to move)", style=tones.MUTED)
-        self.query_one("#agenda-title", Static).update(title)
+        self.query_one("#agenda-title", Static).update(title, layout=False)  # one line, fixed height
 
     @work(group="agenda-later", exit_on_error=False)
     async def fetch_later(self, block: int, generation: int) -> None:

@@ -1,0 +1,54 @@
+"""A virtual list's new number of lines (widgets/scrollbars.py: set_virtual_height), as the
+board's columns and the agenda list set it: a list that keeps its scrollbar is not laid out at
+all (setting `virtual_size` lays out the whole screen: every column of the board, the agenda's
+every line); one that comes to need a scrollbar or stops needing it gets or loses it."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.widgets.scrollbars import set_virtual_height
+
+
+class Lines(ScrollView):
+    DEFAULT_CSS = "Lines { height: 10; overflow-x: hidden; }"
+
+    def render_line(self, y: int) -> Strip:
+        return Strip.blank(self.size.width)
+
+
+class One(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Lines()
+
+
+async def test_a_list_that_keeps_its_scrollbar_is_not_laid_out_and_one_that_fits_loses_it(monkeypatch):
+    app = One()
+    async with app.run_test(size=(40, 20)) as pilot:
+        view = app.query_one(Lines)
+        set_virtual_height(view, 5)
+        await pilot.pause()
+        assert not view.show_vertical_scrollbar
+        set_virtual_height(view, 50)  # comes to overflow: the scrollbar shows
+        await pilot.pause()
+        await pilot.pause()
+        assert view.show_vertical_scrollbar and view.virtual_size.height == 50
+        layouts: list[int] = []
+        real = Screen._refresh_layout
+
+        def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            layouts.append(1)
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        set_virtual_height(view, 60)  # still overflowing: the scrollbar is updated, nothing laid out
+        await pilot.pause()
+        await pilot.pause()
+        assert view.virtual_size.height == 60 and view.show_vertical_scrollbar and layouts == []
+        set_virtual_height(view, 3)  # fits again: the layout takes the scrollbar away
+        await pilot.pause()
+        await pilot.pause()
+        assert not view.show_vertical_scrollbar and layouts
