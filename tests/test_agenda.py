@@ -329,7 +329,7 @@ async def test_a_reload_that_keeps_the_lists_scrollbar_lays_nothing_out(tmp_path
     """An activity done elsewhere: the agenda reloads, one line fewer, its scrollbar still
     needed. Nothing is laid out again (the title is one line of fixed height; the list's new
     height only moves its scrollbar): a layout repaints the whole agenda."""
-    from textual.screen import Screen
+    from tests.support.paint import count_layouts
 
     async with app_env(tmp_path, size=(120, 20)) as env:
         await env.pilot.press("2")
@@ -339,14 +339,7 @@ async def test_a_reload_that_keeps_the_lists_scrollbar_lays_nothing_out(tmp_path
         listing = screen.listing
         assert listing.show_vertical_scrollbar, "the test needs a list longer than the screen"
         lines, first = len(listing.lines), listing.selected
-        layouts: list[int] = []
-        real = Screen._refresh_layout
-
-        def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-            layouts.append(1)
-            return real(self, *args, **kwargs)
-
-        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        layouts = count_layouts(monkeypatch)
         await env.store.set_activity_done(first.id, True)
         await settle(env)
         assert len(listing.lines) < lines and listing.show_vertical_scrollbar

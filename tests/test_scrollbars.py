@@ -6,10 +6,10 @@ every line); one that comes to need a scrollbar or stops needing it gets or lose
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
-from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tests.support.paint import count_layouts
 from tui.widgets.scrollbars import set_virtual_height
 
 
@@ -36,14 +36,7 @@ async def test_a_list_that_keeps_its_scrollbar_is_not_laid_out_and_one_that_fits
         await pilot.pause()
         await pilot.pause()
         assert view.show_vertical_scrollbar and view.virtual_size.height == 50
-        layouts: list[int] = []
-        real = Screen._refresh_layout
-
-        def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-            layouts.append(1)
-            return real(self, *args, **kwargs)
-
-        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        layouts = count_layouts(monkeypatch)
         set_virtual_height(view, 60)  # still overflowing: the scrollbar is updated, nothing laid out
         await pilot.pause()
         await pilot.pause()

@@ -46,3 +46,16 @@ def record_dirty(monkeypatch) -> list[Region]:
 
     monkeypatch.setattr(Screen, "_compositor_refresh", recorded)
     return dirty
+
+
+def count_layouts(monkeypatch) -> list[Screen]:
+    """From now on, each layout pass of a screen (appended as it runs)."""
+    layouts: list[Screen] = []
+    real = Screen._refresh_layout
+
+    def counted(self: Screen, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        layouts.append(self)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    return layouts
