@@ -199,6 +199,9 @@ async def test_a_5_mb_upload_and_download_leave_the_keys_working(tmp_path, saved
         await settle(env)
         index = next(i for i, t in enumerate(section.targets) if sb.state.files[t[1]]["name"] == "video.bin")
         section.highlighted = index
+        # on the wire for longer than a loaded machine takes to handle a key (at 400 ms the
+        # download had ended before the title was read, once in a fresh clone's run)
+        sb.faults.configure(latency_ms=1500)
         await env.pilot.press("enter")  # the download starts in a worker
         await asyncio.sleep(0.05)
         await env.pilot.press("down")  # handled while the download runs
