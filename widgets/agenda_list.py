@@ -18,8 +18,8 @@ from tui.formatting import clean
 from tui.keymap.agenda import MOVE_BINDINGS
 from tui.store.queries.agenda import AgendaGroup, AgendaRow
 from tui.widgets import tones
-from tui.widgets.scrollbars import set_virtual_height
 from tui.widgets.cells import shown
+from tui.widgets.scrollbars import set_virtual_height
 
 TYPE_MARKS = {"call": "☎", "meeting": "◎", "task": "✓", "deadline": "⚑", "email": "✉", "lunch": "☕"}
 GROUP_STYLE = {"Overdue": tones.ERROR_B, "Today": tones.SUCCESS_B, "Tomorrow": "bold", "Done recently": tones.MUTED}

@@ -7,11 +7,15 @@ the same runs from the compositor's full render, without building the SVG (~4 ms
 """
 
 
+def rendered(app) -> list:
+    """The current screen as the compositor renders it for a screenshot: per line, its strips."""
+    return app.screen._compositor.render_update(full=True, screen_stack=app._background_screens).strips
+
+
 def screen_text(app) -> str:
-    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     lines = (
         "".join(seg.text for strip in line for seg in strip if not seg.control and seg.text != " " * len(seg.text))
-        for line in update.strips
+        for line in rendered(app)
     )
     return "\n".join(lines).replace("\xa0", " ")
 

@@ -24,8 +24,9 @@ def frame(app) -> list[list[tuple]]:
     """The screen as the compositor renders it for a screenshot (each line's text and styles),
     without the SVG: ~15 ms against ~90 ms for `export_screenshot` at 160x45, for comparing two
     moments of one screen."""
-    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    return [[tuple(strip) for strip in line] for line in update.strips]
+    from tests.support.screen import rendered
+
+    return [[tuple(strip) for strip in line] for line in rendered(app)]
 
 
 async def steady(env, tries: int = 6) -> None:
