@@ -15,7 +15,7 @@ from textual.widgets import OptionList, Static
 from tui import styles
 from tui.key_order import OrderedKeys
 from tui.keymap import app as app_keys
-from tui import key_check, numbers
+from tui import heap, key_check, numbers
 from tui.api.errors import ApiError
 from tui.config import TriageSettings
 from tui.no_color import safe_filters
@@ -144,6 +144,7 @@ class PipedriveApp(OrderedKeys, App):
                 self.notify(f"The theme is not remembered: {exc}", severity="warning", timeout=8, markup=False)
 
     async def on_mount(self) -> None:
+        self.set_timer(3, heap.release)  # if no board shows its first cards (first run, no pipelines)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.store_status = self.store.status
         self._unsubscribe = self.store.subscribe(lambda event: self.post_message(StoreEventMessage(event)))

@@ -85,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
             return _logout(args)
         if args.command == "config":
             return _config(args.action)
+        if args.command is None:  # the app: no collections until its first screen (tui/heap.py)
+            from tui import heap
+
+            heap.hold()
         from tui.runtime import build_runtime
 
         runtime = build_runtime(args)

@@ -28,9 +28,7 @@ import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from tui.api.auth import Auth
 from tui.api.budget import Budget
@@ -47,6 +45,9 @@ from tui.api.errors import (
 from tui.api.costs import operation_cost
 from tui.api.oauth import OAuthRefreshFailed, OAuthSession
 from tui.api.ratelimit import BURST_WINDOW, SEARCH_BURST, Pacer, Window, budget_from_headers, retry_delay
+
+if TYPE_CHECKING:
+    import httpx  # imported on the first request: ~100 ms the launch's first frame never waits for
 
 V2 = "/api/v2"
 V1 = "/api/v1"
@@ -124,6 +125,8 @@ class PipedriveClient:
     @property
     def _http(self) -> httpx.AsyncClient:
         if self._http_client is None:
+            import httpx
+
             self._http_client = httpx.AsyncClient(
                 base_url=self.base_url,
                 transport=self._transport,
@@ -168,6 +171,8 @@ class PipedriveClient:
         `files` and `data` send a multipart/form-data body instead of JSON (POST /v1/files:
         {"file": (name, bytes, content type)} and the links as text); `timeout` replaces the
         client's for this call (an upload of many megabytes)."""
+        import httpx
+
         method = method.upper()
         body = json if json is not None else json_body
         params = {k: _param(v) for k, v in (params or {}).items() if v is not None}
@@ -259,6 +264,8 @@ class PipedriveClient:
             raise err
 
     async def _renew(self) -> None:
+        import httpx
+
         assert self.oauth is not None
         try:
             tokens = await self.oauth.refresh(self._http)
@@ -279,6 +286,8 @@ class PipedriveClient:
     ) -> tuple[httpx.Response, bytes]:
         """One exchange, the body read in chunks and cut off at MAX_BODY (a page of 500 deals
         is about 1 MB): an endless or huge answer cannot fill the memory."""
+        import httpx
+
         too_large = ResponseTooLarge(f"Pipedrive's answer to {method} {path} is larger than {MAX_BODY // 2**20} MiB; it was not read")
         extra: dict[str, Any] = {"files": form[0], "data": form[1]} if form is not None else {"json": body}
         if timeout is not None:
@@ -307,6 +316,8 @@ class PipedriveClient:
         """GET a file's bytes (v1 /files/{id}/download, 20 tokens), handed to `write` chunk by
         chunk as they arrive (never held whole). Retried like any GET until the first byte is
         written; an error answer raises as `request` would. Returns the bytes written."""
+        import httpx
+
         attempt = 0
         while True:
             attempt += 1
@@ -524,6 +535,8 @@ def _param(value: Any) -> Any:
 
 
 def _network_message(exc: httpx.TransportError | TimeoutError) -> str:
+    import httpx
+
     if isinstance(exc, httpx.TimeoutException):
         return "Pipedrive did not answer in time (timeout)"
     if isinstance(exc, httpx.ConnectError):

@@ -13,9 +13,11 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
+
 
 TOKEN_URL = "https://oauth.pipedrive.com/oauth/token"
 EARLY = 120.0  # seconds before expiry a token is renewed

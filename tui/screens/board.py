@@ -13,7 +13,7 @@ from textual.geometry import Offset
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tui import styles
+from tui import heap, styles
 from tui.screens.base import FilteredScreen
 from tui.screens.board_bulk import Batch, BulkActions
 from tui.screens.board_views import BoardViews
@@ -239,6 +239,8 @@ class BoardScreen(BulkActions, BoardViews, FilteredScreen):
             await self._build_columns(stages, window, keep)
         else:
             self._apply(window, keep)
+        if not self._loaded:
+            self.call_after_refresh(heap.release)  # the first cards are on screen (tui/heap.py)
         self._loaded = True
         self.query_one(FilterBar).shown(self.text_filter)
         if not self._rates_asked and (self.rates.base is None or self.rates.stale(self.rates.base)):
