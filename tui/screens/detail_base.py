@@ -8,7 +8,6 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Label, OptionList, Static
 
@@ -31,6 +30,7 @@ from tui.store.queries.entities import ActivityRow, DealRef, NoteRow
 from tui.widgets.status_bar import StatusBar
 from tui.widgets import tones
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.scrollbars import ScrollBody
 
 TYPE_MARK = {"call": "☎", "meeting": "◎", "task": "✓", "deadline": "⚑", "email": "✉", "lunch": "☕"}
 
@@ -102,7 +102,7 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailFiles, Detai
     def compose(self) -> ComposeResult:
         self._first_read.start(self._read())
         yield Static(id="detail-header")
-        with VerticalScroll(id="detail-body"):
+        with ScrollBody(id="detail-body"):
             yield from self.compose_top()
             yield Static(id="detail-facts")
             for name, title in self.SECTIONS:

@@ -34,6 +34,7 @@ from tui.screens.base import AppModal, AppScreen
 from tui.store.queries.mail import MailRow, one_message, thread_messages
 from tui.widgets import tones
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.scrollbars import ScrollBody
 from tui.widgets.status_bar import StatusBar
 
 PAGE = 200  # body lines per page
@@ -162,7 +163,7 @@ class MailScreen(AppScreen):
         yield Static(id="mail-header")
         yield OptionList(id="mail-thread")
         yield Static(id="mail-meta")
-        with VerticalScroll(id="mail-scroll"):
+        with ScrollBody(id="mail-scroll"):
             yield Static(id="mail-body")
         yield StatusBar()
         yield KeyBar()

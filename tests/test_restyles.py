@@ -1,0 +1,62 @@
+"""Opening and closing a screen restyles what changed, not the screen again: Textual's second
+pass over a just-mounted screen is skipped (tui/screens/base.py), and a body that takes the
+focus restyles itself alone (ScrollBody in widgets/scrollbars.py)."""
+
+from tests.support.env import app_env
+from tests.support.screen import screen_text
+from tests.test_board_keys import board, settle
+from tui.screens.deal import DealScreen
+
+
+def _count_restyles(monkeypatch) -> list[int]:
+    from textual.css.stylesheet import Stylesheet
+
+    counts: list[int] = []
+    original = Stylesheet.update_nodes
+
+    def counting(self, nodes, animate=False):
+        nodes = list(nodes)
+        counts.append(len(nodes))
+        return original(self, nodes, animate)
+
+    monkeypatch.setattr(Stylesheet, "update_nodes", counting)
+    return counts
+
+
+async def test_opening_and_closing_a_deal_restyles_no_widget_twice(tmp_path, monkeypatch):
+    async with app_env(tmp_path) as env:
+        b = board(env)
+        await settle(env)
+        title = b.selected.title
+        restyled = _count_restyles(monkeypatch)
+        await env.pilot.press("enter")
+        await settle(env)
+        deal = env.app.screen
+        assert isinstance(deal, DealScreen) and title in screen_text(env.app)
+        assert deal.focused is not None and deal.focused.id == "detail-body"
+        # its widgets were styled when they mounted; the focus restyled one widget
+        assert sum(restyled) <= 2, restyled
+        restyled.clear()
+        await env.pilot.press("escape")
+        await settle(env)
+        assert env.app.screen is b and title in screen_text(env.app)
+        assert sum(restyled) <= 2, restyled
+
+
+async def test_a_deal_opened_after_a_theme_change_has_the_new_theme(tmp_path):
+    async with app_env(tmp_path) as env:
+        await settle(env)
+        shown = {}
+        for theme in ("textual-light", "textual-dark"):
+            env.app.theme = theme
+            await settle(env)
+            await env.pilot.press("enter")
+            await settle(env)
+            deal, under = env.app.screen, env.app.screen_stack[0]
+            assert isinstance(deal, DealScreen)
+            shown[theme] = deal.styles.background
+            assert shown[theme] == under.styles.background  # both are styled by the theme now on
+            await env.pilot.press("escape")
+            await settle(env)
+        assert shown["textual-light"] != shown["textual-dark"]
+        assert shown["textual-light"].brightness > 0.5 > shown["textual-dark"].brightness
