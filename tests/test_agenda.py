@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from tests.conftest import FROZEN_NOW
 from tests.support.env import app_env
 from tests.support.screen import screen_text
-from tests.support.snapshots import assert_snapshot
+from tests.support.snapshots import assert_snapshot, steady
 from tests.test_board_keys import settle
 from tui.sandbox import Sandbox
 from tui.screens.agenda import AgendaScreen
@@ -292,9 +292,11 @@ async def test_agenda_and_week_snapshots(tmp_path):
     async with app_env(tmp_path, size=(160, 45)) as env:
         await env.pilot.press("2")
         await settle(env, 0.3)
+        await steady(env)  # the far "Later" rows are read when they first show
         assert_snapshot(env.app, "agenda_160x45")
         await env.pilot.press("v")
         await settle(env, 0.3)
+        await steady(env)
         assert_snapshot(env.app, "agenda_week_160x45")
 
 
@@ -339,6 +341,7 @@ async def test_a_reload_that_keeps_the_lists_scrollbar_lays_nothing_out(tmp_path
         listing = screen.listing
         assert listing.show_vertical_scrollbar, "the test needs a list longer than the screen"
         lines, first = len(listing.lines), listing.selected
+        await steady(env)  # the first open's paints are over (on a loaded machine they can trail)
         layouts = count_layouts(monkeypatch)
         await env.store.set_activity_done(first.id, True)
         await settle(env)

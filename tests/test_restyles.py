@@ -60,3 +60,46 @@ async def test_a_deal_opened_after_a_theme_change_has_the_new_theme(tmp_path):
             await settle(env)
         assert shown["textual-light"] != shown["textual-dark"]
         assert shown["textual-light"].brightness > 0.5 > shown["textual-dark"].brightness
+
+
+async def test_switching_sections_restyles_nothing_unless_the_theme_changed_meanwhile(tmp_path, monkeypatch):
+    async with app_env(tmp_path) as env:
+        await settle(env)
+        await env.pilot.press("2")
+        await settle(env)
+        restyled = _count_restyles(monkeypatch)
+        await env.pilot.press("1")
+        await settle(env)
+        assert env.app.screen is board(env) and sum(restyled) == 0
+        await env.pilot.press("2")
+        await settle(env)
+        assert sum(restyled) <= 1  # the agenda's list takes the focus
+        dark = env.app.screen.styles.background
+        env.app.theme = "textual-light"  # while the board is hidden
+        await settle(env)
+        light = env.app.screen.styles.background
+        assert light != dark
+        await env.pilot.press("1")
+        await settle(env)
+        b = board(env)
+        assert b.styles.background == light
+        assert _styles(b) == _restyled(env.app, b)  # nothing left in the old theme
+
+
+def _styles(screen) -> list[tuple]:
+    return [(node, node.styles.background, node.styles.color, node.styles.border) for node in screen.walk_children(with_self=True)]
+
+
+def _restyled(app, screen) -> list[tuple]:
+    app.stylesheet.update_nodes(list(screen.walk_children(with_self=True)))
+    return _styles(screen)
+
+
+async def test_a_screen_kept_unstyled_on_resume_matches_a_full_restyle(tmp_path):
+    async with app_env(tmp_path) as env:
+        await settle(env)
+        for key in ("2", "1", "3", "1", "enter", "escape"):
+            await env.pilot.press(key)
+            await settle(env)
+            screen = env.app.screen
+            assert _styles(screen) == _restyled(env.app, screen), key

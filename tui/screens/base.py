@@ -42,19 +42,31 @@ class _Access:
         return cast("PipedriveApp", self.app)
 
 
-class _StyledAtMount:
-    """Textual restyles a pushed screen and all its widgets when it is first shown (~17 ms for
-    a deal screen's 28 widgets), a moment after mounting styled each of them with the same
-    rules. The first time, that second pass is skipped; when the screen is shown again (after
-    a theme change, say) it restyles as usual. Its own class: Textual calls one resume
-    handler per class, and `_on_` would hide AppScreen's `on_screen_resume`."""
+def _style_state(app: Any) -> tuple[Any, ...]:
+    """What a screen's styles depend on beyond its own widgets: the stylesheet's version (a
+    theme change, CSS reloaded), the app's pseudo-classes (focus, dark, ansi...) and classes."""
+    return (app._css_update_count, frozenset(app.get_pseudo_classes()), frozenset(app.classes))
 
-    _resumed = False
+
+class _RestyledWhenChanged:
+    """Textual restyles a screen and all its widgets each time it is shown: a section's
+    screen on every switch (the board's 28 widgets, 10-19 ms of `1` back to the board) and
+    a pushed screen a moment after mounting styled each of them (a deal's 28, ~17 ms). Here
+    that pass runs only when something it depends on changed while the screen was hidden
+    (`_style_state`); a change to a widget's own classes restyles it when it happens, shown
+    or not. Its own class: Textual calls one resume handler per class, and `_on_` would hide
+    AppScreen's `on_screen_resume`."""
+
+    _styled_for: tuple[Any, ...] | None = None  # the app's style state at the last showing
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        if not self._resumed:
-            self._resumed = True
-            event.refresh_styles = False  # read by Screen's own handler, which runs after this
+        state = _style_state(cast(Any, self).app)
+        if self._styled_for is None or self._styled_for == state:  # the first showing: styled at mount
+            event.refresh_styles = False  # read by Screen's own handler, which runs after this one
+        self._styled_for = state
+
+    def _on_screen_suspend(self) -> None:
+        self._styled_for = _style_state(cast(Any, self).app)
 
 
 class ReadAhead(Generic[T]):
@@ -82,7 +94,7 @@ def _retrieved(task: asyncio.Task[Any]) -> None:
         task.exception()
 
 
-class AppScreen(_Access, _StyledAtMount, Screen[Any]):
+class AppScreen(_Access, _RestyledWhenChanged, Screen[Any]):
     """A full screen (a section, a detail screen)."""
 
     # Textual's screen repaints all of itself when the focus moves (its `focused` reactive
@@ -134,7 +146,7 @@ class FilteredScreen(AppScreen):
         return not self.query_one(FilterBar).holds_keys
 
 
-class AppModal(_Access, _StyledAtMount, ModalScreen[T], Generic[T]):
+class AppModal(_Access, _RestyledWhenChanged, ModalScreen[T], Generic[T]):
     """A dialog or form over another screen; dismisses with a T."""
 
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)  # as AppScreen's: tab between fields
