@@ -103,3 +103,36 @@ async def test_a_screen_kept_unstyled_on_resume_matches_a_full_restyle(tmp_path)
             await settle(env)
             screen = env.app.screen
             assert _styles(screen) == _restyled(env.app, screen), key
+
+
+async def test_escape_from_a_deal_paints_the_board_once_and_lays_nothing_out(tmp_path, monkeypatch):
+    """Textual lays out and repaints the screen in front again when the screen that left is
+    removed, after it was shown whole (tui/app.py: the app's refresh on a screen's removal)."""
+    from tests.support.paint import count_layouts, record_dirty
+
+    async with app_env(tmp_path) as env:
+        b = board(env)
+        await settle(env)
+        await env.pilot.press("enter")
+        await settle(env)
+        assert isinstance(env.app.screen, DealScreen)
+        layouts = count_layouts(monkeypatch)
+        paints = record_dirty(monkeypatch)
+        await env.pilot.press("escape")
+        await settle(env)
+        assert env.app.screen is b and b.selected.title in screen_text(env.app)
+        assert layouts == []
+        whole = [r for r in paints if (r.width, r.height) == env.app.size]
+        assert len(whole) == 1, paints  # the board, when it came back
+
+
+async def test_a_built_section_shows_without_textuals_50_ms_hold(tmp_path):
+    async with app_env(tmp_path) as env:
+        await settle(env)
+        env.app.action_section("agenda")  # built now: Textual holds paints while it composes
+        assert env.app._batch_count == 1
+        await settle(env)
+        env.app.action_section("board")  # built before: shown at once
+        assert env.app._batch_count == 0
+        await settle(env)
+        assert env.app.screen is board(env) and env.app._batch_count == 0

@@ -387,6 +387,52 @@ class PipedriveApp(OrderedKeys, App):
 
         self.push_screen(OrganizationScreen(org_id))
 
+    # Textual holds every paint for 50 ms when it switches modes, so that a section's screen
+    # is not seen half built. A section already built has nothing to hide: `1` back to the
+    # board, `2` to the agenda again waited 50 ms for nothing (bench: 66-80 ms of a switch).
+    _to_built_section = False
+
+    def switch_mode(self, mode: str) -> Any:
+        self._to_built_section = mode in self._screen_stacks
+        try:
+            return super().switch_mode(mode)
+        finally:
+            self._to_built_section = False
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        if not self._to_built_section:
+            super().delay_update(delay)
+
+    # A screen that leaves the stack (escape from a deal) is removed after the screen beneath
+    # is shown again, and Textual then lays that screen out and repaints all of it once more
+    # (the board at 10k: ~90 ms after it was already on screen, in the way of the next key).
+    # Textual repainted it whole when it came back, its layout does not depend on the screens
+    # removed from behind or above it, and a layout it needs is kept pending while it is
+    # covered and runs when it is shown: the app refresh a screen's removal asks for is
+    # dropped; what else Textual does after the removal (the mouse's hover) is kept. Other
+    # refreshes of the app go on as in Textual.
+    _removing_screen = False
+
+    def _prune(self, *nodes: Any, parent: Any = None) -> Any:
+        removal = super()._prune(*nodes, parent=parent)
+        after = removal._post_remove
+        if parent is self and after is not None:  # screens: the app's only children
+
+            def after_removal() -> None:
+                self._removing_screen = True
+                try:
+                    after()
+                finally:
+                    self._removing_screen = False
+
+            removal._post_remove = after_removal
+        return removal
+
+    def refresh(self, *, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Any:
+        if self._removing_screen:
+            return self  # the screen in front was repainted whole when it came back (pop_screen)
+        return super().refresh(repaint=repaint, layout=layout, recompose=recompose)
+
     def get_system_commands(self, screen: Screen):
         """Textual's own (theme, screenshot, quit …); the app's commands come from
         tui/screens/palette.py (COMMANDS), with their keys."""
