@@ -109,6 +109,13 @@ def _agenda(env) -> AgendaScreen:
     return env.app.screen
 
 
+async def open_agenda(env) -> AgendaScreen:
+    """`2` from the board, once the agenda has read and shown its lines."""
+    await env.pilot.press("2")
+    await settle(env)
+    return _agenda(env)
+
+
 async def _goto(env, activity_id):
     screen = _agenda(env)
     index = next(i for i, line in enumerate(screen.listing.lines) if line.row and line.row.id == activity_id)
@@ -334,10 +341,7 @@ async def test_a_reload_that_keeps_the_lists_scrollbar_lays_nothing_out(tmp_path
     from tests.support.paint import count_layouts
 
     async with app_env(tmp_path, size=(120, 20)) as env:
-        await env.pilot.press("2")
-        await settle(env)
-        screen = env.app.screen
-        assert isinstance(screen, AgendaScreen)
+        screen = await open_agenda(env)
         listing = screen.listing
         assert listing.show_vertical_scrollbar, "the test needs a list longer than the screen"
         lines, first = len(listing.lines), listing.selected

@@ -6,7 +6,7 @@ from rich.style import Style
 from tests.support.env import app_env
 from tests.support.screen import screen_text
 from tests.support.wait import settle
-from tui.screens.agenda import AgendaScreen
+from tests.test_agenda import open_agenda
 from tui.widgets.virtual_table import VirtualTable
 
 
@@ -105,10 +105,7 @@ async def test_org_list_selection_stays_in_view_after_clearing_a_filter(tmp_path
 
 async def test_agenda_arrows_home_end_move_the_selection_and_d_marks_it(tmp_path):
     async with app_env(tmp_path, size=(160, 45)) as env:
-        await env.pilot.press("2")
-        await settle(env)
-        agenda = env.app.screen
-        assert isinstance(agenda, AgendaScreen)
+        agenda = await open_agenda(env)
         first = agenda.current
         await env.pilot.press("down", "down")
         await settle(env)
