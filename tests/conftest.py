@@ -26,7 +26,9 @@ gc.set_threshold(10_000, 10, 10)
 
 def pytest_collection_modifyitems(items):
     """Tests marked heavy (seconds each) run first: with 4 workers a heavy test started last
-    leaves one worker busy while the others have finished."""
+    leaves one worker busy while the others have finished. xdist hands out two tests at a time
+    (`--maxschedchunk 2` in pyproject.toml), so the heavy ones spread over the workers: with its
+    default first batch (a quarter of a worker's share, 48 tests) one worker got all of them."""
     items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
 
 
