@@ -136,3 +136,49 @@ async def test_a_built_section_shows_without_textuals_50_ms_hold(tmp_path):
         assert env.app._batch_count == 0
         await settle(env)
         assert env.app.screen is board(env) and env.app._batch_count == 0
+
+
+async def test_a_deal_is_read_once_and_its_first_paint_shows_it(tmp_path, monkeypatch):
+    """The detail screen awaits its first read in its mount handler (tui/screens/detail_base.py),
+    so Textual's first layout of it already holds the deal: no second layout and paint when the
+    read arrives, and no second read (Textual calls each class's on_mount: a subclass that also
+    called super().on_mount() read the deal twice)."""
+    from textual.screen import Screen
+
+    from tests.support.paint import count_layouts
+    from tests.support.screen import rendered
+
+    async with app_env(tmp_path) as env:
+        b = board(env)
+        await settle(env)
+        title = b.selected.title
+        await env.pilot.press("enter")  # the first open fetches its products, mail, files...
+        await settle(env)
+        await env.pilot.press("escape")
+        await settle(env)
+        reads: list[str] = []
+        original_read = env.store.read
+
+        async def read(fn, *args, **kwargs):
+            reads.append(getattr(fn, "__name__", "?"))
+            return await original_read(fn, *args, **kwargs)
+
+        monkeypatch.setattr(env.store, "read", read)
+        first_paint: list[str] = []
+        real_refresh = Screen._compositor_refresh
+
+        def refresh(self: Screen) -> None:
+            real_refresh(self)
+            if isinstance(self, DealScreen) and not first_paint:
+                first_paint.append("\n".join("".join(s.text for strip in line for s in strip) for line in rendered(self.app)))
+
+        monkeypatch.setattr(Screen, "_compositor_refresh", refresh)
+        layouts = count_layouts(monkeypatch)
+        await env.pilot.press("enter")
+        await settle(env)
+        assert isinstance(env.app.screen, DealScreen) and title in screen_text(env.app)
+        assert reads.count("deal_detail") == 1, reads
+        assert first_paint and title in first_paint[0]
+        # Textual's on resume, on the size it sends a pushed screen, and once its widgets have all
+        # mounted; not one more for the content, the note preview or a section's lines
+        assert len([s for s in layouts if isinstance(s, DealScreen)]) <= 3, layouts

@@ -42,8 +42,7 @@ class DealScreen(DealProductsMixin, DetailScreen):
     def compose_top(self) -> ComposeResult:
         yield StageProgress(id="stage-progress")
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    async def on_mount(self) -> None:  # Textual calls DetailScreen.on_mount after this one
         self.fetch_products()
 
     async def load(self) -> DealDetail | None:

@@ -235,8 +235,7 @@ class LineForm(FormScreen):
         yield FormField("tax", "Tax %", _num(self.start["tax"]), placeholder="0")
         yield Static("", id="line-sum")
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # Textual calls the form's own on_mount after this one
         self.show_sum()
 
     @on(Input.Changed)

@@ -83,6 +83,7 @@ class DetailFiles:
     files: list[FileRow] = []
     files_note = ""  # after the title: "downloading …", "not refreshed: …"
     files_fetch_error: str | None = None
+    files_width = 0  # the screen width the rows were cut for
 
     @property
     def screen_of_files(self) -> DetailScreen:
@@ -130,12 +131,14 @@ class DetailFiles:
         host.set_title("files", "Files", len(self.files), ", ".join(notes))
         zone = host.store.clock.zone
         section = host.query_one("#section-files", Section)
+        self.files_width = host.size.width
         width = host.size.width - 8  # the body's padding, the section's border and scrollbar
         section.fill([(file_text(f, zone, width), ("file", f.id)) for f in self.files], "No files: press + (here) to attach one")
 
     def on_resize(self) -> None:
-        """Rows are cut to the width: cut again for the new one (Textual calls every class's handler)."""
-        if self.files:
+        """Rows are cut to the width: cut again for a new one (Textual calls every class's
+        handler, and sends a pushed screen its size: the same width cuts nothing anew)."""
+        if self.files and self.files_width != self.screen_of_files.size.width:
             self.fill_files()
 
     # -- download ------------------------------------------------------------------------

@@ -55,6 +55,7 @@ class DetailMail:
     """The item's mail: the section, its fetch, opening a thread, replying."""
 
     mail_rows: list[MailRow] = []
+    mail_width = 0  # the screen width the rows were cut for
     mail_warned = False  # one notice per screen when the fetch fails (the cache stays shown)
 
     @property
@@ -86,6 +87,7 @@ class DetailMail:
         received = sum(not r.sent for r in rows)
         host.set_title("mail", "Mail", len(rows), f"{received} received, {len(rows) - received} sent" if rows else "")
         zone = host.store.clock.zone
+        self.mail_width = host.size.width
         width = host.size.width - 8  # the body's padding, the section's border and scrollbar
         host.query_one("#section-mail", Section).fill([(mail_line(r, zone, width), ("mail", r.id)) for r in rows], "No mail")
 

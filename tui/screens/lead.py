@@ -34,9 +34,8 @@ class LeadScreen(DetailScreen):
         super().__init__(lead_id)  # type: ignore[arg-type]  # a lead's id is its UUID
         self.converted_deal: int | None = None
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:  # Textual calls DetailScreen.on_mount after this one
         self.store.watch_leads(True, id(self))
-        super().on_mount()
 
     def resumed(self, stale: bool) -> None:
         self.store.watch_leads(True, id(self))

@@ -81,8 +81,7 @@ class ArchivedDealsScreen(WholeListScreen):
         Column("Archived", 10, 10, 5),
     ]
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # Textual calls EntityList.on_mount after this one
         self.fetch_archived(False)
 
     @work(exclusive=True, group="archived", exit_on_error=False)

@@ -83,8 +83,7 @@ class CallForm(FormScreen):
             links = " · ".join(x for x in (about, clean(c.org_name)) if x)
             yield Label(Text(f"Linked to {links}"), classes="form-hint")
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # Textual calls FormScreen.on_mount after this one
         self.call_after_refresh(self._focus_outcome)  # after the form's first field took it
 
     def _focus_outcome(self) -> None:
