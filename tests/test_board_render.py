@@ -4,6 +4,7 @@ from rich.cells import cell_len
 
 from tests.conftest import FROZEN_NOW
 from tests.support.env import app_env
+from tests.support.screen import screen_text
 from tests.support.snapshots import assert_snapshot
 from tests.test_board_keys import board, settle
 from tui.sandbox import Sandbox
@@ -129,3 +130,42 @@ async def test_a_new_store_status_repaints_the_status_bar_and_no_column(tmp_path
         # columns): what matters is that no column and no card is painted again
         assert painted["StatusBar"] == 1 and not {"KanbanColumn", "StageColumn"} & set(painted), painted
         assert "3 pending" in screen_text(env.app).splitlines()[-2]
+
+
+async def test_a_filter_cleared_redraws_no_card_and_a_changed_card_is_drawn_anew(tmp_path, monkeypatch):
+    """A column keeps its cards' drawn lines across reloads (widgets/kanban_column.py), keyed
+    by what the card holds: clearing a filter shows cards already drawn without drawing them
+    again, and a card whose deal changed is drawn from its new values."""
+    import tui.widgets.kanban_column as kc
+
+    async with app_env(tmp_path) as env:
+        b = board(env)
+        await settle(env)
+        column = b.columns[0].cards
+        first = column.cards[0]
+        drawn: list[int] = []
+        real = kc.card_lines
+
+        def counting(card, *args, **kwargs):
+            drawn.append(card.id)
+            return real(card, *args, **kwargs)
+
+        monkeypatch.setattr(kc, "card_lines", counting)
+        await env.pilot.press("slash", *first.title[:3].lower())
+        await settle(env)
+        await env.pilot.press("escape", "escape")
+        await settle(env)
+        assert "filter:" not in screen_text(env.app) and first.title[:20] in screen_text(env.app)
+        shown = {c.id for c in column.cards[: column.page_cards]}
+        drawn.clear()
+        await env.pilot.press("slash", "z")  # and back again: the cards shown were drawn before
+        await settle(env)
+        await env.pilot.press("escape", "escape")
+        await settle(env)
+        # at most the card under the cursor, if the cursor came back to another column
+        assert len(shown & set(drawn)) <= 1 < len(shown), (shown, drawn)
+        env.sandbox.remote_edit("deal", first.id, {"title": "Renamed deal"})
+        await env.store.sync_now()
+        await settle(env)
+        assert "Renamed deal" in screen_text(env.app)
+        assert first.id in drawn

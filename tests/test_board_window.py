@@ -176,3 +176,23 @@ async def test_typing_on_after_an_edit_finds_the_edited_deal(tmp_path):
         await env.store.update_entity("deal", deal_id, {"title": "Quetzal cacao import"})
         after = await env.store.read(lambda c: window_cards(c, q.BoardQuery(1, "open", None, "quetza")))
         assert [i for ids in after.values() for i in ids] == [deal_id]
+
+
+async def test_the_rows_a_text_filter_keeps_are_not_walked_by_the_garbage_collector(tmp_path):
+    """The board's rows kept for the text filter (one per deal: 48,000 at the 100k benchmark)
+    are plain tuples of plain values, which CPython stops tracking at their first collection:
+    a full collection in the middle of a key does not walk them (tui/store/queries/board_text.py)."""
+    import gc
+
+    from tui.store.queries import board_text
+
+    async with data_env(tmp_path, sandbox=crafted()) as env:
+        query = q.BoardQuery(1, "open", None, "a", "urgency")
+
+        def rows(conn):
+            assert board_text.prepare(conn, query) > 0
+            return [row for deals in board_text._BOARDS[id(conn)].stages.values() for row in deals]
+
+        kept = await env.store.read(rows)
+        gc.collect()
+        assert kept and not any(gc.is_tracked(row) for row in kept)

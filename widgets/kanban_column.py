@@ -11,6 +11,7 @@ hit-tests the drop target); two releases on the same card within 0.4 s open it.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import OrderedDict
 
@@ -30,6 +31,11 @@ from tui.widgets.scrollbars import set_virtual_height
 DRAG_THRESHOLD = 2  # cells of movement before a press becomes a drag
 BLOCK = 64  # cards fetched at a time
 DOUBLE_CLICK = 0.4  # seconds
+_VERSIONS = itertools.count()  # versions of cards' cached lines (unique across columns)
+# cards whose rendered lines a column keeps: a screenful (~8) several times over, so that a
+# filter typed and cleared finds its cards drawn. Each line is ~10 objects the garbage
+# collector walks on every full collection: more would slow those.
+KEPT_CARDS = 60
 
 
 class KanbanColumn(ScrollView, can_focus=False):
@@ -92,7 +98,10 @@ class KanbanColumn(ScrollView, can_focus=False):
         self.marked: set[int] = set()  # the board's marked deal ids (shared), for bulk actions
         self.active = False
         self.currencies: dict[str, CurrencyRow] = {}
-        self._cache: OrderedDict[tuple[int, int, int, bool, bool], Strip] = OrderedDict()
+        # rendered lines by (deal id, its version, line, width, selected, marked); a card seen
+        # again unchanged (a filter typed or cleared, a reload) keeps its lines
+        self._cache: OrderedDict[tuple[int, int, int, int, bool, bool], Strip] = OrderedDict()
+        self._seen: OrderedDict[int, tuple[DealCard, int]] = OrderedDict()  # deal id -> (card, version)
         self._press: tuple[int, Offset] | None = None
         self._dragging = False
         self._last_release: tuple[int, float] | None = None
@@ -106,8 +115,9 @@ class KanbanColumn(ScrollView, can_focus=False):
         self.blocks = dict(blocks)
         self._asked = set(blocks)
         self.generation += 1
+        if currencies != self.currencies:  # converted values are drawn with the rates
+            self._cache.clear()
         self.currencies = currencies
-        self._cache.clear()
         if cursor is not None:
             self.cursor = cursor
         self.cursor = max(0, min(self.cursor, total - 1))
@@ -181,7 +191,22 @@ class KanbanColumn(ScrollView, can_focus=False):
     def clear_render_cache(self) -> None:
         """Drop the cached strips (the theme changed, or the marks did) and repaint."""
         self._cache.clear()
+        self._seen.clear()
         self.refresh()
+
+    def _version(self, card: DealCard) -> int:
+        """The version of the card's lines in the cache: a new one when the card differs from
+        the one they were drawn from."""
+        seen = self._seen.get(card.id)
+        if seen is not None and (seen[0] is card or seen[0] == card):
+            if seen[0] is not card:
+                self._seen[card.id] = (card, seen[1])
+            return seen[1]
+        version = next(_VERSIONS)
+        self._seen[card.id] = (card, version)
+        if len(self._seen) > KEPT_CARDS:
+            self._seen.popitem(last=False)
+        return version
 
     def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
         """Any layout pass of the screen (a toast, the filter box shown) hands every column its
@@ -195,8 +220,7 @@ class KanbanColumn(ScrollView, can_focus=False):
         self._sized_for = key
         return super()._size_updated(size, virtual_size, container_size, layout)
 
-    def on_resize(self, event: events.Resize) -> None:
-        self._cache.clear()
+    def on_resize(self, event: events.Resize) -> None:  # the cached lines are keyed by width
         set_virtual_height(self, self.total * CARD_HEIGHT)
 
     def render_line(self, y: int) -> Strip:
@@ -214,14 +238,15 @@ class KanbanColumn(ScrollView, can_focus=False):
             return self._strip(Text("  …", style=tones.FAINT), width) if line == 0 else Strip.blank(width)
         selected = self.active and index == self.cursor
         marked = card.id in self.marked
-        key = (card.id, line, width, selected, marked)
+        version = self._version(card)
+        key = (card.id, version, line, width, selected, marked)
         strip = self._cache.get(key)
         if strip is None:
             lines = card_lines(card, width, selected=selected, currencies=self.currencies, marked=marked)
             for i, text in enumerate(lines):
-                self._cache[(card.id, i, width, selected, marked)] = self._strip(text, width)
+                self._cache[(card.id, version, i, width, selected, marked)] = self._strip(text, width)
             strip = self._cache[key]
-            while len(self._cache) > 2000:
+            while len(self._cache) > KEPT_CARDS * CARD_HEIGHT:
                 self._cache.popitem(last=False)
         return strip
 
