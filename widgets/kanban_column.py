@@ -3,7 +3,8 @@
 Never one widget per card, and never every card in memory: the column knows how many
 cards its stage has (`total`) and holds them in blocks of BLOCK, fetched by the screen when
 a block comes into view (`need_block` asks; `put_block` answers). `render_line` draws the
-visible lines from cached strips (keyed by deal id, line, width, selection), so a stage of
+visible lines from cached strips (keyed by deal id, the card's version, line, width,
+selection and mark), kept across reloads for cards that did not change, so a stage of
 100,000 cards costs what the visible ones do.
 Mouse: press selects; press-move-release past a small threshold is a drag (the screen
 hit-tests the drop target); two releases on the same card within 0.4 s open it.
