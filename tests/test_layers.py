@@ -88,3 +88,27 @@ def test_screen_styles_live_in_styles():
     """DEFAULT_CSS is for reusable widgets (widgets/); a screen's styles are in styles/*.tcss."""
     offenders = [str(f.relative_to(ROOT)) for f in _files([ROOT / "tui"]) if "DEFAULT_CSS" in f.read_text(encoding="utf-8")]
     assert offenders == []
+
+
+def test_no_message_handler_calls_its_parents_own():
+    """Textual calls the handler of a message (`on_mount`, `_on_resize`, ...) of every class of a
+    widget, subclass first: one that also calls `super().on_mount()` runs the parent's twice (a
+    deal screen read its deal twice per open). `on_event` is the one entry point Textual calls
+    once, which hands on to the parent's by design."""
+    offenders = []
+    for path in _files([ROOT / "tui", ROOT / "widgets"]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            if not node.name.startswith(("on_", "_on_")) or node.name == "on_event":
+                continue
+            for call in ast.walk(node):
+                if (
+                    isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Attribute)
+                    and call.func.attr == node.name
+                    and isinstance(call.func.value, ast.Call)
+                    and getattr(call.func.value.func, "id", None) == "super"
+                ):
+                    offenders.append(f"{path.relative_to(ROOT)}:{call.lineno} super().{node.name}()")
+    assert offenders == []
