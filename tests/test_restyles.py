@@ -132,6 +132,10 @@ async def test_a_built_section_shows_without_textuals_50_ms_hold(tmp_path):
         env.app.action_section("agenda")  # built now: Textual holds paints while it composes
         assert env.app._batch_count == 1
         await settle(env)
+        for _ in range(50):  # the hold ends 50 ms after the switch: settle can be quicker
+            if not env.app._batch_count:
+                break
+            await env.pilot.pause(0.01)
         env.app.action_section("board")  # built before: shown at once
         assert env.app._batch_count == 0
         await settle(env)
@@ -182,3 +186,39 @@ async def test_a_deal_is_read_once_and_its_first_paint_shows_it(tmp_path, monkey
         # Textual's on resume, on the size it sends a pushed screen, and once its widgets have all
         # mounted; not one more for the content, the note preview or a section's lines
         assert len([s for s in layouts if isinstance(s, DealScreen)]) <= 3, layouts
+
+
+async def test_a_deals_first_open_refills_the_fetched_sections_and_reads_the_deal_once(tmp_path, monkeypatch):
+    """A deal's first open fetches its products, mail, files, calls and followers: a table only
+    a section shows refills that section (tui/screens/detail_base.py: SECTION_TABLES); the deal
+    is read again only for its products (they change its figures)."""
+    async with app_env(tmp_path) as env:
+        b = board(env)
+        await settle(env)
+        title = b.selected.title
+        reads: list[tuple[str, object]] = []
+        original_read = env.store.read
+
+        async def read(fn, *args, **kwargs):
+            reads.append((getattr(fn, "__name__", "?"), args[-1] if args else None))
+            return await original_read(fn, *args, **kwargs)
+
+        monkeypatch.setattr(env.store, "read", read)
+        await env.pilot.press("enter")
+        await settle(env, 8)
+        deal = env.app.screen
+        assert isinstance(deal, DealScreen) and title in screen_text(env.app)
+        whole = [r for r in reads if r[0] == "deal_detail"]
+        parts = [r[1] for r in reads if r[0] == "extras"]
+        assert len(whole) <= 2, reads  # the first read, and the products' arrival
+        # which fetches report a change depends on their order (a reload refetches what is still
+        # stale); each that does refills its own sections
+        assert frozenset({"followers", "participants"}) in parts and frozenset({"calls"}) in parts, parts
+
+        # what the refills show is what the cache holds
+        def title(name: str) -> str:
+            return str(deal.query_one(f"#title-{name}").render())
+
+        assert title("followers").startswith(f"Followers · {len(deal.followers)}")
+        assert title("files").startswith(f"Files · {len(deal.files)}") and title("mail").startswith(f"Mail · {len(deal.mail_rows)}")
+        assert title("calls").startswith("Calls · ")

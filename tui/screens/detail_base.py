@@ -51,6 +51,18 @@ def activity_text(a: ActivityRow, tz: Any) -> Text:
     return text
 
 
+# Tables that only a section shows: a change to them refills that section, not the whole
+# screen. A deal's first open fetches its mail, files, calls and followers from Pipedrive, and
+# each arrival reloaded everything (three more reads, layouts and paints after it was shown).
+SECTION_TABLES: dict[str, frozenset[str]] = {
+    "mail_messages": frozenset({"mail"}),
+    "files": frozenset({"files"}),
+    "call_logs": frozenset({"calls"}),
+    "item_followers": frozenset({"followers", "participants"}),
+    "deal_participants": frozenset({"followers", "participants"}),
+}
+
+
 class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailFiles, DetailMail, AppScreen):
     WATCHES = frozenset(
         {
@@ -143,6 +155,29 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailFiles, Detai
         first = await self._first_read.take()
         detail, extras = first if first is not None else await self._read()
         self._fill(detail, extras)
+
+    def data_changed(self, message: Any) -> None:
+        tables = message.tables if message is not None else None
+        if tables and self.detail is not None and all(t in SECTION_TABLES for t in tables):
+            self.refill(frozenset().union(*(SECTION_TABLES[t] for t in tables)))
+        else:
+            super().data_changed(message)
+
+    @work(group="detail-sections", exit_on_error=False)
+    async def refill(self, sections: frozenset[str]) -> None:
+        """Only these sections, read again (not exclusive: two refills fill two sections)."""
+        wanted = sections & {name for name, _title in self.SECTIONS}
+        if not wanted:
+            return
+        extras = await self.store.read(detail_extras, self.ENTITY, self.entity_id, frozenset(wanted))
+        if "mail" in wanted:
+            self.show_mail(extras.mail)
+        if "calls" in wanted:
+            self.show_calls(extras.calls)
+        if wanted & {"followers", "participants"}:
+            self.show_followers(extras.followers, extras.participants, extras.me)
+        if "files" in wanted:
+            self.show_files(extras.files)
 
     def _fill(self, detail: Any, extras: Any) -> None:
         if detail is None:
