@@ -3,6 +3,7 @@ items (deals, people, activities, notes), note actions, edit/delete/activity key
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from rich.text import Text
@@ -54,6 +55,7 @@ def activity_text(a: ActivityRow, tz: Any) -> Text:
 # Tables that only a section shows: a change to them refills that section, not the whole
 # screen. A deal's first open fetches its mail, files, calls and followers from Pipedrive, and
 # each arrival reloaded everything (three more reads, layouts and paints after it was shown).
+EXTRA_SECTIONS = frozenset({"mail", "calls", "followers", "participants", "files"})
 SECTION_TABLES: dict[str, frozenset[str]] = {
     "mail_messages": frozenset({"mail"}),
     "files": frozenset({"files"}),
@@ -102,7 +104,7 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailFiles, Detai
         self.detail: Any = None
         self.notes: list[NoteRow] = []
         self._first_read: ReadAhead[tuple[Any, Any]] = ReadAhead()
-        self._previewed: tuple[Any, ...] = ()  # the note the preview shows (preview_note)
+        self._previewed: object = object()  # the note the preview shows (preview_note): none yet
 
     async def _read(self) -> tuple[Any, Any]:
         """The item and its sections' extras, as the screen shows them."""
@@ -170,13 +172,17 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailFiles, Detai
         if not wanted:
             return
         extras = await self.store.read(detail_extras, self.ENTITY, self.entity_id, frozenset(wanted))
-        if "mail" in wanted:
+        self._show_extras(extras, wanted)
+
+    def _show_extras(self, extras: Any, sections: Collection[str] = EXTRA_SECTIONS) -> None:
+        """The sections read beside the item (tui/store/queries/detail_extras.py)."""
+        if "mail" in sections:
             self.show_mail(extras.mail)
-        if "calls" in wanted:
+        if "calls" in sections:
             self.show_calls(extras.calls)
-        if wanted & {"followers", "participants"}:
+        if "followers" in sections or "participants" in sections:
             self.show_followers(extras.followers, extras.participants, extras.me)
-        if "files" in wanted:
+        if "files" in sections:
             self.show_files(extras.files)
 
     def _fill(self, detail: Any, extras: Any) -> None:
@@ -188,10 +194,7 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailFiles, Detai
         self.detail = detail
         self.notes = detail.notes
         self.show(detail)
-        self.show_mail(extras.mail)
-        self.show_calls(extras.calls)
-        self.show_followers(extras.followers, extras.participants, extras.me)
-        self.show_files(extras.files)
+        self._show_extras(extras)
         pinned = sum(n.pinned for n in self.notes)
         self.set_title("notes", "Notes", len(self.notes), f"{pinned} pinned" if pinned else "")
         self.query_one("#section-notes", Section).fill(
@@ -295,9 +298,9 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailFiles, Detai
         # the fill shows it, then the section's highlight message asks again: an update of the
         # same text would lay the screen out once more
         shown = note and (note.id, note.add_time, note.author, note.pinned, note.content)
-        if self._previewed == (shown,):
+        if self._previewed == shown:
             return
-        self._previewed = (shown,)
+        self._previewed = shown
         preview = self.query_one("#note-preview", Static)
         preview.display = note is not None
         if note is None:
