@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from tests.conftest import FROZEN_NOW
 from tests.support.env import app_env
 from tests.support.screen import screen_text
-from tests.support.snapshots import assert_snapshot, steady
+from tests.support.snapshots import snapshot, steady
 from tests.test_board_keys import settle
 from tui.sandbox import Sandbox
 from tui.screens.agenda import AgendaScreen
@@ -299,12 +299,10 @@ async def test_agenda_and_week_snapshots(tmp_path):
     async with app_env(tmp_path, size=(160, 45)) as env:
         await env.pilot.press("2")
         await settle(env, 0.3)
-        await steady(env)  # the far "Later" rows are read when they first show
-        assert_snapshot(env.app, "agenda_160x45")
+        await snapshot(env, "agenda_160x45")  # steady: the far "Later" rows are read when they first show
         await env.pilot.press("v")
         await settle(env, 0.3)
-        await steady(env)
-        assert_snapshot(env.app, "agenda_week_160x45")
+        await snapshot(env, "agenda_week_160x45")
 
 
 async def test_the_week_view_at_160_columns_shows_whole_subjects_and_the_deal_or_person(tmp_path):

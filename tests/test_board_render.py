@@ -5,7 +5,7 @@ from rich.cells import cell_len
 from tests.conftest import FROZEN_NOW
 from tests.support.env import app_env
 from tests.support.screen import screen_text
-from tests.support.snapshots import assert_snapshot
+from tests.support.snapshots import snapshot
 from tests.test_board_keys import board, settle
 from tui.sandbox import Sandbox
 
@@ -41,7 +41,7 @@ async def test_markup_ansi_and_wide_titles_are_literal(tmp_path):
 async def test_board_snapshot_160x45(tmp_path):
     async with app_env(tmp_path, size=(160, 45), deals=120) as env:
         await settle(env, 0.3)
-        assert_snapshot(env.app, "board_160x45")
+        await snapshot(env, "board_160x45")
 
 
 async def test_board_at_80x24_scrolls_horizontally(tmp_path):

@@ -223,7 +223,7 @@ async def test_date_fields_say_what_a_word_means_and_old_errors_go_while_typing(
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
 @pytest.mark.parametrize("key,name", [("3", "people"), ("4", "organizations")])
 async def test_list_column_widths(tmp_path, size, key, name):
-    from tests.support.snapshots import assert_snapshot, steady
+    from tests.support.snapshots import snapshot, steady
 
     async with app_env(tmp_path, size=size) as env:
         await env.pilot.press(key)
@@ -235,7 +235,7 @@ async def test_list_column_widths(tmp_path, size, key, name):
         if size[0] == 160:
             assert all(widths.values())  # nothing dropped on a wide terminal
             assert widths["Name"] <= 2 * max(w for t, w in widths.items() if t != "Name")
-        assert_snapshot(env.app, f"{name}_list_{size[0]}x{size[1]}")
+        await snapshot(env, f"{name}_list_{size[0]}x{size[1]}")
 
 
 def test_rotting_days_stay_readable_at_the_minimum_card_width():

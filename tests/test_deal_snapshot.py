@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.support.deal_env import open_screen, rich_sandbox
 from tests.support.env import app_env
-from tests.support.snapshots import assert_snapshot
+from tests.support.snapshots import snapshot
 from tests.support.wait import settle
 
 
@@ -19,4 +19,4 @@ async def test_deal_screen_with_products_and_custom_fields_snapshot(tmp_path):
         screen.query_one("#section-products").focus()
         await settle(env)
         assert len(screen.detail.lines) == 2 and screen.custom_rows
-        assert_snapshot(env.app, "deal_products_custom_fields_120x40")
+        await snapshot(env, "deal_products_custom_fields_120x40")

@@ -3,7 +3,7 @@
 from tests.conftest import FROZEN_NOW
 from tests.support.env import app_env
 from tests.support.screen import screen_text
-from tests.support.snapshots import assert_snapshot
+from tests.support.snapshots import snapshot
 from tests.test_board_keys import board, settle
 from tui.sandbox import Sandbox
 from tui.screens.deal import DealScreen
@@ -326,16 +326,16 @@ async def test_detail_snapshots(tmp_path):
     async with app_env(tmp_path, size=(120, 40)) as env:
         d = _deal_with_links(env.sandbox)
         await _open_deal(env, d["id"])
-        assert_snapshot(env.app, "deal_screen_120x40")
+        await snapshot(env, "deal_screen_120x40")
         env.app.open_person(d["person_id"])
         await settle(env)
-        assert_snapshot(env.app, "person_screen_120x40")
+        await snapshot(env, "person_screen_120x40")
         env.app.open_organization(d["org_id"])
         await settle(env)
-        assert_snapshot(env.app, "organization_screen_120x40")
+        await snapshot(env, "organization_screen_120x40")
         await env.pilot.press("3")
         await settle(env)
-        assert_snapshot(env.app, "people_list_120x40")
+        await snapshot(env, "people_list_120x40")
 
 
 async def test_a_refused_field_edit_reopens_the_form_with_the_reason_at_the_field(tmp_path):

@@ -224,3 +224,40 @@ def test_path_completion(tmp_path):
     assert complete(str(tmp_path / "rep")) == str(tmp_path / "reports") + os.sep
     assert complete(str(tmp_path / "zzz")) is None
     assert complete(str(tmp_path / ".h")) == str(tmp_path / ".hidden")
+
+
+async def test_a_reload_while_the_files_are_fetched_does_not_cancel_the_fetch(tmp_path):
+    """Changes the whole screen rereads (a sync page, an edit) while the item's files are on
+    the wire: the fetch under way goes on and shows them. An exclusive worker replaced it
+    before: when the replaced one had stored its page but not yet said so, the section stayed
+    on "No files" until the next change (a snapshot of the deal screen, once in CI)."""
+    from tui.store.events import DataChanged
+
+    async with app_env(tmp_path) as env:
+        sb = env.sandbox
+        deal_id = _with_files(sb)
+        ends: list[str] = []
+        load = env.store.load_files
+
+        async def watched(*args, **kwargs):
+            try:
+                fetched = await load(*args, **kwargs)
+            except asyncio.CancelledError:
+                ends.append("cancelled")
+                raise
+            ends.append("fetched" if fetched else "not needed")
+            return fetched
+
+        env.store.load_files = watched
+        sb.faults.configure(latency_ms=300)
+        env.app.open_deal(deal_id)
+        for _ in range(6):  # changes the whole screen rereads, while the fetch is on the wire
+            await asyncio.sleep(0.05)
+            env.store._emit(DataChanged(frozenset({"deals"})))
+        sb.faults.configure(latency_ms=0)
+        await settle(env)
+        await settle(env)
+        screen = env.app.screen
+        assert "cancelled" not in ends and ends.count("fetched") == 1, ends
+        assert sb.counters.by_path.get("GET /api/v1/deals/{id}/files") == 1
+        assert sorted(r.split()[1] for r in _rows(screen)) == sorted(_names(sb, "deal_id", deal_id))

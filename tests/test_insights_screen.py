@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import FROZEN_NOW
 from tests.support.env import app_env
-from tests.support.snapshots import assert_snapshot
+from tests.support.snapshots import snapshot
 from tests.support.wait import settle
 from tui.sandbox import Sandbox
 from tui.store.queries import forecast as fq
@@ -96,7 +96,7 @@ async def test_insights_snapshots(tmp_path):
                     await env.pilot.resize_terminal(width, height)
                     await settle(env, 8)
                     try:
-                        assert_snapshot(env.app, f"insights_{name}_{short}_{width}x{height}")
+                        await snapshot(env, f"insights_{name}_{short}_{width}x{height}")
                     except AssertionError as exc:
                         problems.append(str(exc))
             env.app.theme = "textual-dark"
@@ -119,7 +119,7 @@ async def test_insights_snapshots_without_colour(tmp_path, monkeypatch):
                 await env.pilot.resize_terminal(width, height)
                 await settle(env, 8)
                 try:
-                    assert_snapshot(env.app, f"insights_{name}_no_color_{width}x{height}")
+                    await snapshot(env, f"insights_{name}_no_color_{width}x{height}")
                 except AssertionError as exc:
                     problems.append(str(exc))
             await env.pilot.resize_terminal(160, 45)

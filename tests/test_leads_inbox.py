@@ -10,7 +10,7 @@ from rich.segment import Segment
 from tests.conftest import FROZEN_NOW
 from tests.support.env import app_env
 from tests.support.screen import screen_text
-from tests.support.snapshots import assert_snapshot
+from tests.support.snapshots import snapshot
 from tests.support.wait import settle
 from tui.clock import Clock
 from tui.sandbox import Sandbox
@@ -195,7 +195,7 @@ async def test_leads_inbox_snapshot(tmp_path):
         await _open_inbox(env)
         await env.pilot.press("down", "down")
         await settle(env)
-        assert_snapshot(env.app, "leads_inbox_160x45")
+        await snapshot(env, "leads_inbox_160x45")
 
 
 def test_lead_columns_keep_the_uuid_and_the_value():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.support.env import app_env
 from tests.support.screen import screen_text
-from tests.support.snapshots import assert_snapshot
+from tests.support.snapshots import snapshot
 from tests.support.wait import settle
 from tests.test_merge_store import acme, dupes_sandbox, twins
 from tui.screens.merge import MergeScreen
@@ -71,7 +71,7 @@ async def test_the_merge_preview_at_80x24(tmp_path):
         await settle(env)
         await env.pilot.press("M", "enter")
         await settle(env)
-        assert_snapshot(env.app, "merge_preview_80x24")
+        await snapshot(env, "merge_preview_80x24")
 
 
 async def test_m_on_a_row_of_the_people_list(tmp_path):

@@ -3,7 +3,7 @@ search after the debounce (once per query, not when the cache answered), a snaps
 
 from tests.support.env import app_env
 from tests.support.screen import screen_text
-from tests.support.snapshots import assert_snapshot
+from tests.support.snapshots import snapshot
 from tests.support.typing import burst
 from tests.support.wait import settle, workers_done
 from tui.screens.search import SearchScreen
@@ -117,7 +117,7 @@ async def test_search_screen_snapshot(tmp_path):
     async with app_env(tmp_path, size=(160, 45)) as env:
         await _open_search(env, "ren")
         await settle(env)
-        assert_snapshot(env.app, "search_160x45")
+        await snapshot(env, "search_160x45")
 
 
 async def test_what_pipedrive_matched_elsewhere_is_listed_under_from_pipedrive(tmp_path):

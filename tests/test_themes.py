@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.style import Style
 
 from tests.support.env import app_env
-from tests.support.snapshots import assert_snapshot
+from tests.support.snapshots import snapshot
 from tests.support.store_env import data_env
 from tests.test_board_keys import board, settle
 from tui.app import PipedriveApp
@@ -104,7 +104,7 @@ async def test_board_snapshot_light_theme_160x45(tmp_path):
         env.app.theme = "textual-light"
         board(env)
         await settle(env, 0.3)
-        assert_snapshot(env.app, "board_light_160x45")
+        await snapshot(env, "board_light_160x45")
 
 
 async def test_board_snapshot_no_color_160x45(tmp_path, monkeypatch):
@@ -113,7 +113,7 @@ async def test_board_snapshot_no_color_160x45(tmp_path, monkeypatch):
         assert env.app.no_color
         board(env)
         await settle(env, 0.3)
-        assert_snapshot(env.app, "board_no_color_160x45")
+        await snapshot(env, "board_no_color_160x45")
 
 
 def test_the_runtime_carries_the_config_files_theme(tmp_path, monkeypatch):

@@ -4,7 +4,7 @@ expected writes; undo puts it back; the counter; the preview; the snapshot."""
 from tests.conftest import FROZEN_NOW
 from tests.support.env import app_env
 from tests.support.screen import screen_text
-from tests.support.snapshots import assert_snapshot
+from tests.support.snapshots import snapshot
 from tests.support.typing import burst
 from tests.support.wait import settle
 from tui.sandbox import Sandbox
@@ -341,7 +341,7 @@ async def test_triage_snapshot(tmp_path):
     async with app_env(tmp_path, sandbox=_sandbox(), size=(160, 45)) as env:
         await _open(env)
         await _select(env, NOTE)
-        assert_snapshot(env.app, "triage_160x45")
+        await snapshot(env, "triage_160x45")
 
 
 async def test_a_fast_typist_fixes_in_one_burst_and_nothing_reaches_the_queue_below(tmp_path):

@@ -54,6 +54,12 @@ async def _laid_out(env, pauses: int = 50) -> None:
         await env.pilot.pause()
 
 
+async def snapshot(env, name: str) -> None:
+    """The screen once steady (no frame or layout still to come), compared with the file."""
+    await steady(env)
+    assert_snapshot(env.app, name)
+
+
 def assert_snapshot(app, name: str) -> None:
     svg = app.export_screenshot()
     expected = DIR / f"{name}.svg"

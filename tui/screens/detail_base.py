@@ -20,6 +20,7 @@ from tui.screens.detail_files import DetailFiles
 from tui.screens.detail_items import DetailItems
 from tui.screens.detail_mail import DetailMail
 from tui.screens.detail_section import Section
+from tui.screens.serial_fetch import SerialFetch
 from tui.store.queries.detail_extras import extras as detail_extras
 
 __all__ = ["DetailScreen", "Section"]
@@ -105,6 +106,8 @@ class DetailScreen(DetailCalls, DetailFollowers, DetailItems, DetailFiles, Detai
         self.notes: list[NoteRow] = []
         self._first_read: ReadAhead[tuple[Any, Any]] = ReadAhead()
         self._previewed: object = object()  # the note the preview shows (preview_note): none yet
+        self.files_fetch = SerialFetch("detail-files")  # a fill never cancels a fetch on the wire
+        self.mail_fetch = SerialFetch("detail-mail")
 
     async def _read(self) -> tuple[Any, Any]:
         """The item and its sections' extras, as the screen shows them."""

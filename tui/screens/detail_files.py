@@ -20,7 +20,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
-from textual import work
 
 from tui import downloads
 from tui.api.errors import ApiError
@@ -107,9 +106,8 @@ class DetailFiles:
             self.files = rows
             self.fill_files()
             if host.entity_id >= 0:
-                self.fetch_files()
+                host.files_fetch.ask(host, self.fetch_files)
 
-    @work(exclusive=True, group="detail-files", exit_on_error=False)
     async def fetch_files(self) -> None:
         host = self.screen_of_files
         try:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import work
 
 from tui.api.errors import ApiError
 from tui.formatting import clean
@@ -69,9 +68,8 @@ class DetailMail:
         """The cached messages at once; then, in a worker, Pipedrive's when the item's mail figures changed."""
         if self.host.query("#section-mail"):
             self.fill_mail(rows)
-            self.fetch_mail()
+            self.host.mail_fetch.ask(self.host, self.fetch_mail)
 
-    @work(exclusive=True, group="detail-mail", exit_on_error=False)
     async def fetch_mail(self) -> None:
         host = self.host
         try:
