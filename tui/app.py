@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,7 @@ class PipedriveApp(OrderedKeys, App):
         config_dir: Path | None = None,
         key_lines: dict[str, int] | None = None,
         token_source: str | None = None,
+        warm_up: bool = False,
     ) -> None:
         super().__init__()
         self._filters = safe_filters(self._filters)  # NO_COLOR (tui/no_color.py)
@@ -107,6 +109,8 @@ class PipedriveApp(OrderedKeys, App):
         self.user_keymap = dict(keymap or {})
         self.key_lines = dict(key_lines or {})  # binding id -> its line in config.toml, for the notice
         self.start_store = start_store
+        self.warm_up = warm_up  # import the screens opened next while no key comes (tui/warmup.py)
+        self.last_input = time.monotonic()
         self._unsubscribe = None
         self.on_theme = on_theme  # remembers a theme chosen in the app (the config file's `theme`)
         self.config_dir = config_dir  # views.toml's directory (the demo's own; None: tui.config.config_dir())
@@ -145,6 +149,10 @@ class PipedriveApp(OrderedKeys, App):
 
     async def on_mount(self) -> None:
         self.set_timer(3, heap.release)  # if no board shows its first cards (first run, no pipelines)
+        if self.warm_up:
+            from tui.warmup import warm_up
+
+            self.run_worker(warm_up(lambda: self.last_input), group="warm-up", exit_on_error=False)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.store_status = self.store.status
         self._unsubscribe = self.store.subscribe(lambda event: self.post_message(StoreEventMessage(event)))
@@ -201,6 +209,8 @@ class PipedriveApp(OrderedKeys, App):
             self._unsubscribe()
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.last_input = time.monotonic()
         if isinstance(event, (events.Key, events.MouseDown)) and self.store is not None:
             try:
                 self.store.touch()
@@ -470,7 +480,7 @@ def run_app(runtime: Any) -> int:
         if runtime.sandbox is None and runtime.auth_mode:
             label += " · " + {"token": "API token", "oauth": "OAuth", "maton": "Maton"}.get(runtime.auth_mode, runtime.auth_mode)
         store = await Store.open(runtime.db_path, runtime.client, clock=runtime.clock, profile=label, policy=runtime.policy)
-        app = app_for(runtime, store)
+        app = app_for(runtime, store, warm_up=True)
         unsent: tuple[int, ...] = (0, 0, 0)
         try:
             await app.run_async()
