@@ -261,6 +261,32 @@ async def test_typing_in_the_filter_box_lays_nothing_out_and_a_long_text_scrolls
         assert not [c for col in b.columns for c in col.cards.cards]  # nothing matches
 
 
+async def test_opening_and_clearing_the_filter_lays_the_board_out_once_each(tmp_path, monkeypatch):
+    """The title gives the filter box room on its line: its new width set its virtual size,
+    which laid the whole board out a second time (at 10k deals, half the layouts of clearing
+    a filter)."""
+    from tests.support.paint import count_layouts
+    from tests.support.snapshots import steady
+
+    async with app_env(tmp_path) as env:
+        b = board(env)
+        await steady(env)
+        layouts = count_layouts(monkeypatch)
+        await env.pilot.press("slash")
+        await steady(env)
+        opened = len(layouts)
+        await env.pilot.press("a")
+        await steady(env)
+        bars = [c.cards.show_vertical_scrollbar for c in b.columns]
+        layouts.clear()
+        await env.pilot.press("escape")
+        await steady(env)
+        assert b.text_filter == "" and f"{b._counts and sum(b._counts.values())} open deals" in str(b.query_one("#board-title").render())
+        # a column's scrollbar that comes or goes lays the board out once more (that is all)
+        toggled = bars != [c.cards.show_vertical_scrollbar for c in b.columns]
+        assert (opened, len(layouts)) == (1, 1 + toggled)
+
+
 async def test_a_move_paints_the_two_columns_it_changes_once(tmp_path, monkeypatch):
     """`>` changes two columns: each is painted once, with the moved card selected in its new
     column; the other columns are not painted. (A status repaint of the whole screen and a

@@ -54,3 +54,9 @@ async def test_a_list_that_keeps_its_scrollbar_is_not_laid_out_and_one_that_fits
         await pilot.pause()
         await pilot.pause()
         assert not view.show_vertical_scrollbar and layouts
+        await _laid_out(pilot, app)
+        layouts.clear()
+        set_virtual_height(view, 7)  # still fits (a column of 3 cards that gets 5): nothing laid out
+        await pilot.pause()
+        await pilot.pause()
+        assert view.virtual_size.height == 7 and not view.show_vertical_scrollbar and layouts == []

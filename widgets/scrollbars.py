@@ -38,8 +38,9 @@ def expect_scrollbars(widget: Widget, *, width: int | None = None, height: int |
 def set_virtual_height(view: ScrollView, height: int) -> None:
     """A virtual list's new number of lines (a card more or less, a reload). Setting
     `virtual_size` runs a layout pass of the whole screen (about 60 ms at 160x45 here); when the
-    vertical scrollbar stays as it is (shown before and after), only the scrollbar is updated,
-    as ScrollView does for its own scroll updates. Before the first layout the scrollbar is
+    vertical scrollbar stays as it is (shown before and after, or fitting before and after: a
+    column of 3 cards that gets 5), only the scrollbar is updated, as ScrollView does for its
+    own scroll updates. Before the first layout the scrollbar is
     decided now (`expect_scrollbars`).
 
     The width is left at 0: the lines fit the view and never scroll sideways; a width given
@@ -50,7 +51,9 @@ def set_virtual_height(view: ScrollView, height: int) -> None:
     room = view.size.height
     if not room:
         expect_scrollbars(view, height=height)
-    if room and view.virtual_size.height > room and height > room and view.show_vertical_scrollbar:
+    before = view.virtual_size.height
+    shown = view.show_vertical_scrollbar
+    if room and ((before > room and height > room and shown) or (before <= room and height <= room and not shown)):
         view.set_reactive(ScrollView.virtual_size, size)
         view._scroll_update(size)
     else:

@@ -27,6 +27,7 @@ from tui.store.queries import rates as rates_q
 from tui.store.queries.rates import Rates
 from tui.widgets.drop_target import mark_drop_target
 from tui.widgets.filter_bar import FilterBar
+from tui.widgets.title_line import TitleLine
 from tui.widgets.kanban_column import BLOCK, KanbanColumn
 from tui.widgets.status_bar import StatusBar
 from tui.widgets import tones
@@ -160,7 +161,7 @@ class BoardScreen(BulkActions, BoardViews, FilteredScreen):
         # the filter box shares the title's line: opening or clearing it resizes no column
         # (a 3-line box above them re-laid and repainted every column, about 120 ms at 160x45)
         with Horizontal(id="board-top"):
-            yield Static(id="board-title")
+            yield TitleLine(id="board-title")
             yield FilterBar("filter deals by title, person or organization (escape clears)", id="board-filter")
         yield HorizontalScroll(id="board-columns", can_focus=False)
         with Horizontal(id="drop-zones"):
