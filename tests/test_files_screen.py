@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from tests.support.deal_env import open_screen
 from tests.support.env import app_env
+from tests.support.reloads import open_deal_reloading, watch_ends
 from tests.support.screen import screen_text
 from tests.support.wait import settle
 from tui import downloads
@@ -231,30 +232,11 @@ async def test_a_reload_while_the_files_are_fetched_does_not_cancel_the_fetch(tm
     the wire: the fetch under way goes on and shows them. An exclusive worker replaced it
     before: when the replaced one had stored its page but not yet said so, the section stayed
     on "No files" until the next change (a snapshot of the deal screen, once in CI)."""
-    from tui.store.events import DataChanged
-
     async with app_env(tmp_path) as env:
         sb = env.sandbox
         deal_id = _with_files(sb)
-        ends: list[str] = []
-        load = env.store.load_files
-
-        async def watched(*args, **kwargs):
-            try:
-                fetched = await load(*args, **kwargs)
-            except asyncio.CancelledError:
-                ends.append("cancelled")
-                raise
-            ends.append("fetched" if fetched else "not needed")
-            return fetched
-
-        env.store.load_files = watched
-        sb.faults.configure(latency_ms=300)
-        env.app.open_deal(deal_id)
-        for _ in range(6):  # changes the whole screen rereads, while the fetch is on the wire
-            await asyncio.sleep(0.05)
-            env.store._emit(DataChanged(frozenset({"deals"})))
-        sb.faults.configure(latency_ms=0)
+        ends = watch_ends(env.store, "load_files")
+        await open_deal_reloading(env, deal_id)
         await settle(env)
         await settle(env)
         screen = env.app.screen

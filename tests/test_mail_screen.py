@@ -12,6 +12,7 @@ from textual.widgets import OptionList, Static
 
 from tests.conftest import FROZEN_NOW
 from tests.support.env import AppEnv, app_env
+from tests.support.reloads import open_deal_reloading, watch_ends
 from tests.support.screen import screen_text
 from tests.support.store_env import data_env
 from tests.support.wait import settle
@@ -265,32 +266,11 @@ async def test_refetch_only_when_the_mail_figures_change(tmp_path):
 async def test_a_reload_while_the_mail_is_fetched_does_not_cancel_the_fetch(tmp_path):
     """As the files' (tests/test_files_screen.py): a change the deal screen rereads while its
     mail is on the wire lets that fetch end and show the messages; none is sent twice."""
-    import asyncio
-
-    from tui.store.events import DataChanged
-
     sb = sandbox()
     deal_id = deal_of(sb, hostile(sb))
     async with app_env(tmp_path, sandbox=sb) as env:
-        ends: list[str] = []
-        load = env.store.load_mail
-
-        async def watched(*args, **kwargs):
-            try:
-                fetched = await load(*args, **kwargs)
-            except asyncio.CancelledError:
-                ends.append("cancelled")
-                raise
-            ends.append("fetched" if fetched else "not needed")
-            return fetched
-
-        env.store.load_mail = watched
-        sb.faults.configure(latency_ms=300)
-        env.app.open_deal(deal_id)
-        for _ in range(6):
-            await asyncio.sleep(0.05)
-            env.store._emit(DataChanged(frozenset({"deals"})))
-        sb.faults.configure(latency_ms=0)
+        ends = watch_ends(env.store, "load_mail")
+        await open_deal_reloading(env, deal_id)
         await settle(env)
         await settle(env)
         assert "cancelled" not in ends and ends.count("fetched") == 1, ends
