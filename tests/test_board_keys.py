@@ -354,3 +354,42 @@ async def test_tab_between_a_forms_fields_repaints_the_fields_not_the_screen(tmp
         assert env.app.screen is form and env.app.focused is not first
         whole = env.app.screen.region
         assert dirty and whole not in dirty, dirty
+
+
+async def test_a_move_repaints_the_cards_it_shifts_and_its_confirmation_only_the_moved_card(tmp_path, monkeypatch):
+    """`>` repaints, in each of the two columns, the card places from the moved card's down
+    (the cards above it stay as they were), and Pipedrive's answer to the move repaints only
+    the moved card (a column reload repainted every card of both columns each time)."""
+    from textual.geometry import Region
+
+    from tests.support.paint import record_dirty
+    from tests.support.snapshots import steady
+    from tui.widgets.kanban_column import CARD_HEIGHT, KanbanColumn
+
+    async with app_env(tmp_path) as env:
+        b = board(env)
+        await steady(env)
+        column = b.columns[0].cards
+        column.move_cursor(2)  # the third card: the two above it do not move
+        await steady(env)
+        card = b.selected
+        dirty = record_dirty(monkeypatch)
+        await env.pilot.press("greater_than_sign")
+        await steady(env)
+        assert b.selected.id == card.id and b.col == 1
+        source = column.region
+        painted = [r.intersection(source) for r in dirty if r.overlaps(source)]
+        assert painted and min(r.y for r in painted) >= source.y + 2 * CARD_HEIGHT, painted
+        dirty.clear()
+        assert await env.store.drain()  # the move reaches the sandbox; its answer is stored
+        await steady(env)
+        assert env.sandbox.state.deals[card.id]["stage_id"] == b.stages[1].id
+        columns = [c.region for c in env.app.screen.query(KanbanColumn)]
+        # the moved card loses its "not sent yet" mark (and its rotting: Pipedrive's update
+        # time is new); no other card changed
+        target = b.columns[1].cards
+        top = target.region.y + target.cursor * CARD_HEIGHT - int(target.scroll_offset.y)
+        place = Region(target.region.x, top, target.region.width, CARD_HEIGHT)
+        assert b.selected.id == card.id and not b.selected.pending
+        cards = [r.intersection(c) for r in dirty for c in columns if r.overlaps(c)]
+        assert cards and all(place.contains_region(r) for r in cards), (cards, place)

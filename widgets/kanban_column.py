@@ -111,19 +111,48 @@ class KanbanColumn(ScrollView, can_focus=False):
     # -- data ---------------------------------------------------------------------------------
 
     def reset(self, total: int, blocks: dict[int, list[DealCard]], currencies: dict[str, CurrencyRow], cursor: int | None = None) -> None:
-        """New contents: how many cards, the blocks already fetched, where the cursor is."""
+        """New contents: how many cards, the blocks already fetched, where the cursor is. Only
+        the cards shown differently are repainted: a move shifts the cards after it, a deal
+        saved again by Pipedrive as it was sent changes none."""
+        before = self._shown()
         self.total = total
         self.blocks = dict(blocks)
         self._asked = set(blocks)
         self.generation += 1
         if currencies != self.currencies:  # converted values are drawn with the rates
             self._cache.clear()
+            before = None
         self.currencies = currencies
         if cursor is not None:
             self.cursor = cursor
         self.cursor = max(0, min(self.cursor, total - 1))
         set_virtual_height(self, total * CARD_HEIGHT)
-        self.refresh()
+        after = self._shown()
+        if before is None or after is None or before[0] != after[0] or len(before[1]) != len(after[1]):
+            self.refresh()
+            return
+        top = after[0]
+        for slot, (was, now) in enumerate(zip(before[1], after[1])):
+            if was != now:
+                self.refresh_lines((top + slot) * CARD_HEIGHT, CARD_HEIGHT)
+
+    def _shown(self) -> tuple[int, list[tuple[DealCard | None, bool, bool] | None]] | None:
+        """The first card in view and what each card place in view shows (the card, selected,
+        marked; None past the last card); None before the first layout."""
+        height = self.size.height
+        if not height:
+            return None
+        top = int(self.scroll_offset.y) // CARD_HEIGHT
+        places: list[tuple[DealCard | None, bool, bool] | None] = []
+        for index in range(top, top + height // CARD_HEIGHT + 2):
+            if index >= self.total:
+                places.append(None)
+                continue
+            block, offset = divmod(index, BLOCK)
+            cards = self.blocks.get(block)
+            card = cards[offset] if cards is not None and offset < len(cards) else None
+            places.append((card, self.active and index == self.cursor, card is not None and card.id in self.marked))
+        return top, places
 
     def put_block(self, block: int, cards: list[DealCard], generation: int) -> None:
         if generation != self.generation:
@@ -165,9 +194,11 @@ class KanbanColumn(ScrollView, can_focus=False):
         return self.card_at(self.cursor)
 
     def set_active(self, active: bool) -> None:
+        """The column with the keys draws its cursor's card selected: only that card changes."""
         if active != self.active:
             self.active = active
-            self.refresh()
+            if self.total:
+                self.refresh_lines(self.cursor * CARD_HEIGHT, CARD_HEIGHT)
 
     def move_cursor(self, index: int) -> None:
         if not self.total:
