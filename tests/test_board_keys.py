@@ -393,3 +393,24 @@ async def test_a_move_repaints_the_cards_it_shifts_and_its_confirmation_only_the
         assert b.selected.id == card.id and not b.selected.pending
         cards = [r.intersection(c) for r in dirty for c in columns if r.overlaps(c)]
         assert cards and all(place.contains_region(r) for r in cards), (cards, place)
+
+
+async def test_a_rotting_deal_moved_to_the_next_stage_stops_rotting_before_it_is_sent(tmp_path):
+    """Pipedrive counts a stage change as an update: a deal moved on is not rotting any more.
+    The card said "rotting" in its new column until the move was sent and answered."""
+    async with app_env(tmp_path) as env:
+        b = board(env)
+        await wait_settle(env)
+        col, index = next(
+            (i, n) for i, c in enumerate(b.columns[:-1]) for n, card in enumerate(c.cards.cards) if card.rotten and card.status == "open"
+        )
+        b._focus_column(col)
+        b.columns[col].cards.move_cursor(index)
+        await wait_settle(env)
+        card = b.selected
+        assert card.rotten
+        await env.pilot.press("greater_than_sign")
+        await wait_settle(env)
+        moved = b.selected
+        assert moved.id == card.id and moved.pending and b.col == col + 1
+        assert not moved.rotten and moved.rotten_days == 0

@@ -65,7 +65,7 @@ SELECT d.id, d.title, d.value, d.currency, d.stage_id, d.pipeline_id, d.status, 
        d.probability, d.expected_close_date, d.add_time, d.update_time, d.lost_reason,
        p.name AS person_name, o.name AS org_name, u.name AS owner_name, d.next_due,
        s.rot_enabled, s.days_to_rotten, s.deal_probability AS stage_probability,
-       pl.probability_enabled
+       pl.probability_enabled, d.stage_change_time
   FROM deals d
   LEFT JOIN persons p ON p.id = d.person_id
   LEFT JOIN organizations o ON o.id = d.org_id
@@ -196,6 +196,7 @@ class _Facts:
             days,
             stage_probability,
             probability_enabled,
+            stage_change_time,
         ) = row
         if not self.names_known:
             org_name = org_name or ("…" if org_id else None)
@@ -214,11 +215,13 @@ class _Facts:
             else:
                 mark = ActivityStatus.TODAY
         rot = False
-        if rot_enabled and days is not None and status == "open" and update_time:
+        # a stage change is an update to Pipedrive; a move not sent yet has only the first
+        touched = max(update_time or "", stage_change_time or "")
+        if rot_enabled and days is not None and status == "open" and touched:
             cutoff = self.rot_cutoff.get(days)
             if cutoff is None:
                 cutoff = self.rot_cutoff[days] = (self.now - timedelta(days=days)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-            rot = update_time < cutoff
+            rot = touched < cutoff
         if probability_enabled and (probability is not None or stage_probability is not None):
             weighted = (value or 0.0) * float(probability if probability is not None else stage_probability) / 100.0
         else:
@@ -244,7 +247,7 @@ class _Facts:
             due,
             mark,
             rot,
-            rotten_days(days, update_time, self.now) if rot else 0,
+            rotten_days(days, touched, self.now) if rot else 0,
             weighted,
             did in self.pending,
         )
