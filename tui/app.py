@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App
@@ -21,7 +21,6 @@ from tui.api.errors import ApiError
 from tui.config import TriageSettings
 from tui.no_color import safe_filters
 from tui.messages import ConvertedMessage, CreatedMessage, DataRefresh, StoreEventMessage
-from tui.screens import palette
 from tui.widgets import tones
 from tui.sections import MODES
 from tui.store.db import StoreError
@@ -69,13 +68,32 @@ def restyle(widget: Any) -> None:
     widget.refresh()
 
 
+if TYPE_CHECKING:  # the palette's module is imported when the palette opens
+    from textual.command import Provider
+
+
+def _data_commands() -> type[Provider]:
+    """The palette's deals, persons and organizations (tui/screens/palette.py), imported when
+    the palette first opens: with textual.command and the search screen it is ~40 ms of the
+    launch's imports, which the first frame does not need (tui/warmup.py imports it later)."""
+    from tui.screens.palette import DataCommands
+
+    return DataCommands
+
+
+def _action_commands() -> type[Provider]:
+    from tui.screens.palette import ActionCommands
+
+    return ActionCommands
+
+
 class PipedriveApp(OrderedKeys, App):
     TITLE = "pipedrive-tui"
     CSS_PATH = styles.app_paths()  # every screen's style sheet, read once (see styles.app_paths)
     BINDINGS = app_keys.BINDINGS
     MODES = MODES  # type: ignore[assignment]  # a dict of screen factories is one of Textual's forms
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {palette.DataCommands, palette.ActionCommands}
+    COMMANDS = App.COMMANDS | {_data_commands, _action_commands}  # imported when the palette opens
 
     # the status bar watches it; repaint=False: an app reactive that repaints repaints the whole
     # screen, and the status changes with every edit and sync (a `>` repainted 7,200 cells)
