@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from tui.store.queries.kept import KeptConnection
 from tui.store import search_index
 from tui.store.registry import TABLES
 from tui.store.rows import fold
@@ -677,9 +678,9 @@ def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
     store's dedicated reader/writer threads; each connection is used by one thread at a time.
     """
     if readonly:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False, factory=KeptConnection)
     else:
-        conn = sqlite3.connect(path, check_same_thread=False)
+        conn = sqlite3.connect(path, check_same_thread=False, factory=KeptConnection)
     conn.row_factory = sqlite3.Row
     conn.create_function("fold", 1, fold, deterministic=True)
     search_index.register(conn)

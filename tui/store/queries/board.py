@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from tui.store.queries import board_text
+from tui.store.queries.kept import kept
 from tui.store.queries.board_base import (
     SORTS,
     SORT_LABELS,
@@ -76,6 +77,13 @@ def stage_summaries(conn: sqlite3.Connection, query: BoardQuery, stage_ids: list
     """Per stage: count, total and weighted total per currency (not converted), in SQL.
     Without a text filter this reads only the deals_summary index (no table, no joins); the
     stage's probability is applied per group in Python."""
+    summaries = kept(
+        conn, ("stage_summaries", query, tuple(stage_ids) if stage_ids is not None else None), lambda: _summaries(conn, query, stage_ids)
+    )
+    return dict(summaries)
+
+
+def _summaries(conn: sqlite3.Connection, query: BoardQuery, stage_ids: list[int] | None) -> dict[int, StageSummary]:
     where, params = query.where(alias_joins=False, conn=conn)
     sql = f"""SELECT d.stage_id, d.currency, COUNT(*), SUM(d.value),
                      SUM(CASE WHEN d.probability IS NOT NULL THEN d.value * d.probability / 100.0 END),
