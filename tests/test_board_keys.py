@@ -414,3 +414,16 @@ async def test_a_rotting_deal_moved_to_the_next_stage_stops_rotting_before_it_is
         moved = b.selected
         assert moved.id == card.id and moved.pending and b.col == col + 1
         assert not moved.rotten and moved.rotten_days == 0
+
+
+async def test_a_rotting_deal_edited_offline_stops_rotting_as_triage_counts_it(tmp_path):
+    """Any edit still in the outbox touches the deal (Pipedrive's update time moves when it
+    lands), as triage's ROTTING already counted it: the card agrees at once."""
+    async with app_env(tmp_path) as env:
+        b = board(env)
+        await wait_settle(env)
+        card = next(c for col in b.columns for c in col.cards.cards if c.rotten and c.status == "open")
+        await env.store.update_entity("deal", card.id, {"title": card.title + " (renewal)"})
+        await wait_settle(env)
+        shown = next(c for col in b.columns for c in col.cards.cards if c.id == card.id)
+        assert shown.pending and shown.title.endswith("(renewal)") and not shown.rotten

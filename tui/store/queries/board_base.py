@@ -214,10 +214,13 @@ class _Facts:
                 mark = ActivityStatus.LATER
             else:
                 mark = ActivityStatus.TODAY
+        # touched as triage counts it (queries/triage.py, ROTTING), without its activity and
+        # note reads: a stage change is an update to Pipedrive, and a deal with an edit still
+        # in the outbox is touched now (Pipedrive's update_time moves when the edit lands)
         rot = False
-        # a stage change is an update to Pipedrive; a move not sent yet has only the first
+        pending = did in self.pending
         touched = max(update_time or "", stage_change_time or "")
-        if rot_enabled and days is not None and status == "open" and touched:
+        if rot_enabled and days is not None and status == "open" and touched and not pending:
             cutoff = self.rot_cutoff.get(days)
             if cutoff is None:
                 cutoff = self.rot_cutoff[days] = (self.now - timedelta(days=days)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -249,7 +252,7 @@ class _Facts:
             rot,
             rotten_days(days, touched, self.now) if rot else 0,
             weighted,
-            did in self.pending,
+            pending,
         )
 
 

@@ -19,6 +19,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Final, NamedTuple
 
+from tui.store.queries.kept import version
 from tui.store.queries.board_base import _CARDS, BoardQuery, BoardWindow, DealCard, StageSummary, _Facts, _order, finish_summaries
 from tui.store.search_index import KINDS, SPAN, fold
 
@@ -55,9 +56,8 @@ _MATCHED: dict[int, tuple[tuple[object, ...], _Matched]] = {}  # id(connection) 
 
 
 def _board(conn: sqlite3.Connection, query: BoardQuery) -> _Board:
-    version = conn.execute("PRAGMA data_version").fetchone()[0]
     base = replace(query, text="")
-    key = (base, version)
+    key = (base, version(conn))
     kept = _BOARDS.get(id(conn))
     if kept is not None and kept.key == key:
         return kept
