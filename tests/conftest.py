@@ -4,7 +4,7 @@ import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-os.environ.setdefault("TEXTUAL_ANIMATION", "none")
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")  # Textual reads the plural name
 os.environ.setdefault("NO_COLOR", "")  # never inherit a user's NO_COLOR in tests
 if os.environ.get("NO_COLOR") == "":
     del os.environ["NO_COLOR"]
