@@ -22,7 +22,7 @@ test: $(BIN)/.installed
 	$(BIN)/ruff format --check tui widgets styles tests benchmarks
 	$(BIN)/mypy --strict tui/api tui/store tui/screens tui/widgets
 	$(BIN)/mypy tui
-	TEXTUAL_ANIMATION=none $(BIN)/python -m pytest -q -n 4
+	TEXTUAL_ANIMATIONS=none $(BIN)/python -m pytest -q -n 4
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/run_all.py

@@ -11,7 +11,7 @@ client (`tmux -C`) kept open for the whole run, so a poll costs a pipe round tri
 of a fork+exec of the tmux client; the loop sleeps ~2 ms between polls so it does not eat
 the core the app needs (BENCH_POLL_MS changes the pause; 2 vs 20 ms gave the same numbers
 within run-to-run noise). The program runs under `env -i` with only the variables given
-(plus TERM, LANG and TEXTUAL_ANIMATION=none). Closing kills the tmux server and with it the
+(plus TERM and LANG; Textual's animations stay at their default, as a user has them). Closing kills the tmux server and with it the
 program; a Terminal is a context manager so this also happens on errors.
 """
 
@@ -29,7 +29,7 @@ from pathlib import Path
 
 Predicate = Callable[[str], bool]
 POLL = float(os.environ.get("BENCH_POLL_MS", "2")) / 1000  # seconds between screen reads
-BASE_ENV = {"TERM": "tmux-256color", "COLORTERM": "truecolor", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TEXTUAL_ANIMATION": "none"}
+BASE_ENV = {"TERM": "tmux-256color", "COLORTERM": "truecolor", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
 
 
 class TermTimeout(Exception):

@@ -5,7 +5,7 @@ ratios to a bare Textual app measured in the same run.
     python benchmarks/ui_bench.py --quick    # or BENCH_QUICK=1: 5 repetitions, one launch, no 100k
 
 How it measures (term.py): every program runs in its own tmux server at 160x45 under
-`env -i` (TEXTUAL_ANIMATION=none, a temp HOME and config dir); the screen is read with
+`env -i` (a temp HOME and config dir; animations at their default); the screen is read with
 `capture-pane -p` every ~2 ms and a step ends when a predicate on the screen text holds
 (e.g. a deal card's status line "! overdue" is visible). Keys are sent with `send-keys`;
 for each key both the first change of the screen (status bar ignored) and the time until

@@ -109,15 +109,17 @@ if not os.environ.get("PIPEDRIVE_TUI_TEST_CSS_PARSE"):  # Textual's parse for ea
 
 
 @pytest.fixture(autouse=True)
-def _no_terminal_output(monkeypatch):
-    """Headless paints stop once the widgets have rendered (tests/support/paint.py)."""
+def _no_terminal_output(monkeypatch, request):
+    """Headless paints write nothing, and render widgets only in tests marked `paints`; other
+    tests render the screen when they read it (tests/support/paint.py)."""
     if os.environ.get("PIPEDRIVE_TUI_TEST_FULL_PAINT"):  # Textual's whole paint (to compare)
         return
     from textual.screen import Screen
 
     from tests.support.paint import render_without_output
 
-    monkeypatch.setattr(Screen, "_compositor_refresh", render_without_output(Screen._compositor_refresh))
+    render = request.node.get_closest_marker("paints") is not None or bool(os.environ.get("PIPEDRIVE_TUI_TEST_RENDER"))
+    monkeypatch.setattr(Screen, "_compositor_refresh", render_without_output(Screen._compositor_refresh, render))
 
 
 @pytest.fixture(autouse=True)

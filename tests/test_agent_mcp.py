@@ -102,7 +102,7 @@ class World:
             "PIPEDRIVE_API_TOKEN": TOKEN,
             "PIPEDRIVE_TUI_CONFIG_DIR": str(tmp / "config"),
             "PIPEDRIVE_TUI_DATA_DIR": str(self.data),
-            "TEXTUAL_ANIMATION": "none",
+            "TEXTUAL_ANIMATIONS": "none",
         }
         self.args = ["--base-url", self.url, "--data-dir", str(self.data)]
         self.db = self.data / "default.sqlite3"

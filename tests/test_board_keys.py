@@ -287,6 +287,7 @@ async def test_opening_and_clearing_the_filter_lays_the_board_out_once_each(tmp_
         assert (opened, len(layouts)) == (1, 1 + toggled)
 
 
+@pytest.mark.paints  # counts what a paint renders
 async def test_a_move_paints_the_two_columns_it_changes_once(tmp_path, monkeypatch):
     """`>` changes two columns: each is painted once, with the moved card selected in its new
     column; the other columns are not painted. (A status repaint of the whole screen and a

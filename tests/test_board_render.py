@@ -1,5 +1,6 @@
 """Server text is shown literally; snapshot of the board on frozen demo data."""
 
+import pytest
 from rich.cells import cell_len
 
 from tests.conftest import FROZEN_NOW
@@ -102,6 +103,7 @@ async def test_emoji_sequences_keep_the_column_lines_in_line(tmp_path):
             assert line[at] == "▕", (y, line)
 
 
+@pytest.mark.paints  # counts what a paint renders
 async def test_a_new_store_status_repaints_the_status_bar_and_no_column(tmp_path, monkeypatch):
     """Every edit and sync changes the app's status (pending edits, last sync): it is shown in
     the status bar, and only there is painted again. It used to repaint the whole screen (an

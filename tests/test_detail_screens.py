@@ -1,5 +1,6 @@
 """Detail screens, lists, forms and notes: outcomes on the sandbox."""
 
+import pytest
 from tests.conftest import FROZEN_NOW
 from tests.support.env import app_env
 from tests.support.screen import screen_text
@@ -60,6 +61,7 @@ async def test_board_enter_opens_deal_and_links_lead_to_person_org_and_back(tmp_
         assert deal is not None
 
 
+@pytest.mark.paints  # the click lands on spans its paint noted
 async def test_stage_progress_moves_the_deal_by_key_and_click(tmp_path):
     async with app_env(tmp_path) as env:
         d = _deal_with_links(env.sandbox)

@@ -3,9 +3,14 @@
 A Pilot app paints as a real one does: each dirty widget renders its lines (that is where
 widgets fill their caches, ask for rows they show, note where their click targets are). Textual
 then cuts those lines into the screen's terminal update, which the headless driver throws away:
-a third of a UI test's CPU. In tests the paint stops after the widgets have rendered. What a
-test reads of the screen (`export_screenshot`, `screen_text`, snapshots) is composed in full, as
-before.
+a third of a UI test's CPU. In tests the paint stops before that.
+
+By default it stops before the widgets render, too: a test renders the screen when it reads
+it (`screen_text`, `export_screenshot`, snapshots compose the whole screen, rendering every
+widget whose lines are not cached), not at each frame in between, which nobody reads. That
+is a quarter of the suite's CPU (315 -> 245 s). A test about paints themselves (which widgets
+a key repaints) or about what a render leaves behind (a widget's click spans) is marked
+`@pytest.mark.paints`: its paints render the dirty widgets, as the app's do.
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ from textual.geometry import Region
 from textual.screen import Screen
 
 
-def render_without_output(original):
+def render_without_output(original, render: bool = True):
+    """Screen._compositor_refresh for headless tests: `render` says whether the dirty widgets
+    render their lines at each paint (a test marked `paints`) or only when the screen is read."""
+
     def refresh(self: Screen) -> None:
         app = self.app
         if not (app.is_headless and self is app.screen and not app.is_inline):
@@ -26,9 +34,10 @@ def render_without_output(original):
             screen_region = compositor.size.region
             crop = screen_region if screen_region in dirty else Region.from_union(list(dirty)).intersection(screen_region)
             dirty.clear()
-            visible_screen_stack.set(app._background_screens)
-            for _region, _clip, _strips in compositor._get_renders(crop):
-                pass  # each widget renders the lines a terminal update would have taken
+            if render:
+                visible_screen_stack.set(app._background_screens)
+                for _region, _clip, _strips in compositor._get_renders(crop):
+                    pass  # each widget renders the lines a terminal update would have taken
         self._dirty_widgets.clear()
         app._update_mouse_over(self)
 
