@@ -24,6 +24,25 @@ import pytest  # noqa: E402
 gc.set_threshold(10_000, 10, 10)
 
 
+_SHARED: list = []  # the run's shared directory, when this process made it
+
+
+def pytest_configure(config):
+    """The run's controller (or the only process) makes the directory its workers share
+    (tests/support/shared.py) before it starts them."""
+    from tests.support import shared
+
+    if not hasattr(config, "workerinput"):
+        _SHARED.append(shared.start())
+
+
+def pytest_unconfigure(config):
+    from tests.support import shared
+
+    while _SHARED:
+        shared.end(_SHARED.pop())
+
+
 def pytest_collection_modifyitems(items):
     """Tests marked heavy (seconds each) run first: with 4 workers a heavy test started last
     leaves one worker busy while the others have finished. xdist hands out two tests at a time
@@ -65,9 +84,13 @@ _GENERATED: dict[tuple, bytes] = {}  # generate()'s arguments -> the state it ma
 def _generate_once(monkeypatch):
     """A sandbox's data is generated once per test process for each set of arguments and
     copied for the next sandbox made with them (the generator gives the same data for the same
-    seed, size and date: tests/test_sandbox_api.py checks it). A copy takes ~5 ms where the
-    generator takes ~70 ms for 60 deals, ~350 ms for 1,200."""
+    seed, size and date: tests/test_sandbox_api.py checks it), by this worker or another of the
+    run (tests/support/shared.py). A copy takes ~5 ms where the generator takes ~70 ms for 60
+    deals, ~350 ms for 1,200."""
+    import hashlib
     import pickle
+
+    from tests.support import shared
 
     import tui.sandbox.core
     from tui.sandbox.generator import generate
@@ -77,7 +100,12 @@ def _generate_once(monkeypatch):
         second = now.astimezone(ZoneInfo("UTC")).replace(microsecond=0)
         key = (seed, deals, second, tuple(sorted(kwargs.items())))
         if key not in _GENERATED:
-            _GENERATED[key] = pickle.dumps(generate(seed, deals, second, **kwargs), protocol=5)
+            name = "generated-" + hashlib.sha256(repr(key).encode()).hexdigest() + ".pickle"
+            data = shared.read(name)  # another worker of this run made it
+            if data is None:
+                data = pickle.dumps(generate(seed, deals, second, **kwargs), protocol=5)
+                shared.write(name, data)
+            _GENERATED[key] = data
         return pickle.loads(_GENERATED[key])
 
     monkeypatch.setattr(tui.sandbox.core, "generate", cached)

@@ -1,8 +1,8 @@
 """Sandbox + client + store, wired in-process, for data-path tests.
 
-The first sync of a sandbox is done once per test process for each distinct sandbox (its
-generated state, token and clock): the synced cache file is kept and copied for the next test
-with the same sandbox, whose store then starts with the live refresh's probe (one request) as
+The first sync of a sandbox is done once per test run for each distinct sandbox (its
+generated state, token and clock): the synced cache file is kept in the run's shared directory
+(tests/support/shared.py) and copied for the next test, in any worker, with the same sandbox, whose store then starts with the live refresh's probe (one request) as
 a returning user's does. `fresh=True` (or PIPEDRIVE_TUI_TEST_FRESH_SYNC=1) makes a test run
 the whole first sync itself, for tests about the first sync's requests.
 """
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from tests.support import shared
 from tui.api import Auth, PipedriveClient
 from tui.clock import Clock
 from tui.sandbox import Sandbox
@@ -38,10 +39,6 @@ class DataEnv:
     path: Path
 
 
-_SYNCED: dict[str, Path] = {}  # sandbox fingerprint -> a synced cache file (this process)
-_SYNCED_DIR: Path | None = None
-
-
 def _fingerprint(sb: Sandbox, now: datetime) -> str | None:
     try:
         state = pickle.dumps(sb.state, protocol=5)
@@ -55,22 +52,27 @@ def _fingerprint(sb: Sandbox, now: datetime) -> str | None:
     return digest.hexdigest()
 
 
+def _synced(key: str) -> Path:
+    """Where the run keeps the synced cache of the sandbox with this fingerprint."""
+    return shared.directory() / f"synced-{key}.sqlite3"
+
+
 def _keep(path: Path, key: str) -> None:
-    """A copy of a freshly synced cache, for the next test with the same sandbox."""
-    global _SYNCED_DIR
-    if _SYNCED_DIR is None:
-        _SYNCED_DIR = Path(tempfile.mkdtemp(prefix="pdtui-synced-"))
-    target = _SYNCED_DIR / f"{key}.sqlite3"
+    """A copy of a freshly synced cache, for the next test with the same sandbox (written under
+    another name and renamed: a worker copying it never reads half of it)."""
+    target = _synced(key)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".part-", suffix=".sqlite3")
+    os.close(fd)
     source = sqlite3.connect(path)
     try:
-        copy = sqlite3.connect(target)
+        copy = sqlite3.connect(temporary)
         try:
             source.backup(copy)
         finally:
             copy.close()
     finally:
         source.close()
-    _SYNCED[key] = target
+    os.replace(temporary, target)
 
 
 @contextlib.asynccontextmanager
@@ -92,14 +94,15 @@ async def data_env(
     path = tmp_path / "cache.sqlite3"
     reuse = sync and not fresh and not os.environ.get("PIPEDRIVE_TUI_TEST_FRESH_SYNC") and not path.exists()
     key = _fingerprint(sb, now) if reuse else None
-    if key is not None and key in _SYNCED:
+    kept = key is not None and _synced(key).exists()
+    if kept:
         path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(_SYNCED[key], path)
+        shutil.copyfile(_synced(key), path)
     store = await Store.open(path, client, clock=Clock.frozen(now), profile="test", sleep=instant)
     try:
         if sync:
             await store.sync_now()
-            if key is not None and key not in _SYNCED:
+            if key is not None and not kept:
                 _keep(path, key)
         yield DataEnv(sb, client, store, path)
     finally:
