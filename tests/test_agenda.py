@@ -341,9 +341,9 @@ async def test_a_reload_that_keeps_the_lists_scrollbar_lays_nothing_out(tmp_path
     async with app_env(tmp_path, size=(120, 20)) as env:
         screen = await open_agenda(env)
         listing = screen.listing
+        await steady(env)  # the first open's layouts and paints are over (they can trail settle)
         assert listing.show_vertical_scrollbar, "the test needs a list longer than the screen"
         lines, first = len(listing.lines), listing.selected
-        await steady(env)  # the first open's paints are over (on a loaded machine they can trail)
         layouts = count_layouts(monkeypatch)
         await env.store.set_activity_done(first.id, True)
         await settle(env)
