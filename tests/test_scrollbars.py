@@ -9,7 +9,7 @@ from textual.app import App, ComposeResult
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tests.support.paint import count_layouts
+from tests.support.paint import count_layouts, layouts_run
 from tui.widgets.scrollbars import set_virtual_height
 
 
@@ -28,24 +28,11 @@ class One(App[None]):
 async def _laid_out(pilot, app: App[None]) -> None:
     """Until a pause goes by with no layout due and none run (or ~1 s has passed): a message
     still queued after the last layout (a Resize) can ask for one more."""
-    from textual.screen import Screen
-
-    runs: list[Screen] = []
-    real = Screen._refresh_layout
-
-    def counted(self: Screen, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        runs.append(self)
-        return real(self, *args, **kwargs)
-
-    Screen._refresh_layout = counted  # type: ignore[method-assign]
-    try:
-        for _ in range(50):
-            runs.clear()
+    for _ in range(50):
+        with layouts_run() as runs:
             await pilot.pause()
-            if not runs and not (app.screen._layout_required or any(w._layout_required for w in app.screen.walk_children())):
-                return
-    finally:
-        Screen._refresh_layout = real  # type: ignore[method-assign]
+        if not runs and not (app.screen._layout_required or any(w._layout_required for w in app.screen.walk_children())):
+            return
 
 
 async def test_a_list_that_keeps_its_scrollbar_is_not_laid_out_and_one_that_fits_loses_it(monkeypatch):

@@ -15,6 +15,9 @@ a key repaints) or about what a render leaves behind (a widget's click spans) is
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from textual._compositor import visible_screen_stack
 from textual.geometry import Region
 from textual.screen import Screen
@@ -68,3 +71,21 @@ def count_layouts(monkeypatch) -> list[Screen]:
 
     monkeypatch.setattr(Screen, "_refresh_layout", counted)
     return layouts
+
+
+@contextlib.contextmanager
+def layouts_run() -> Iterator[list[Screen]]:
+    """Within the block, each layout pass of a screen (appended as it runs); for waits that
+    must see a pause go by with none (count_layouts is for a test's own counting)."""
+    layouts: list[Screen] = []
+    real = Screen._refresh_layout
+
+    def counted(self: Screen, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        layouts.append(self)
+        return real(self, *args, **kwargs)
+
+    Screen._refresh_layout = counted  # type: ignore[method-assign]
+    try:
+        yield layouts
+    finally:
+        Screen._refresh_layout = real  # type: ignore[method-assign]

@@ -33,26 +33,14 @@ async def steady(env, tries: int = 6) -> None:
     """Until two frames in a row are the same and no layout ran between them: on a loaded
     machine a layout can still be due after `settle` (a list's scrollbar, a form's scroll
     height), or asked for by a message still queued (a Resize)."""
-    from textual.screen import Screen
-
+    from tests.support.paint import layouts_run
     from tests.support.wait import settle
-
-    runs: list[Screen] = []
-    real = Screen._refresh_layout
-
-    def counted(self: Screen, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        runs.append(self)
-        return real(self, *args, **kwargs)
 
     before = frame(env.app)
     for _ in range(tries):
-        runs.clear()
-        Screen._refresh_layout = counted  # type: ignore[method-assign]
-        try:
+        with layouts_run() as runs:
             await settle(env, 2)
             await _laid_out(env)
-        finally:
-            Screen._refresh_layout = real  # type: ignore[method-assign]
         now = frame(env.app)
         if now == before and not runs:
             return

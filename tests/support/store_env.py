@@ -15,7 +15,6 @@ import os
 import pickle
 import shutil
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -58,21 +57,13 @@ def _synced(key: str) -> Path:
 
 
 def _keep(path: Path, key: str) -> None:
-    """A copy of a freshly synced cache, for the next test with the same sandbox (written under
-    another name and renamed: a worker copying it never reads half of it)."""
-    target = _synced(key)
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".part-", suffix=".sqlite3")
-    os.close(fd)
+    """A copy of a freshly synced cache (the database as its committed state, WAL included),
+    for the next test with the same sandbox."""
     source = sqlite3.connect(path)
     try:
-        copy = sqlite3.connect(temporary)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
+        shared.write(_synced(key).name, source.serialize())
     finally:
         source.close()
-    os.replace(temporary, target)
 
 
 @contextlib.asynccontextmanager
